@@ -1,0 +1,45 @@
+# pidfdconf — conformance suite for the Linux pidfd API.
+# Entry points: see README.md. Every target installs what it needs (as root) or
+# stops with the exact command to run.
+
+GO          ?= go
+GINKGO      := $(GO) tool ginkgo
+SUITES      := $(sort $(dir $(wildcard suites/*/*_suite_test.go)))
+OUT         ?= out
+# Kernel downloads and builds are cached by content hash here.
+CACHE_DIR   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pidfdconf
+export CACHE_DIR
+
+.PHONY: test vet unit suites conformance conformance-check catalogue
+.DEFAULT_GOAL := test
+
+## test: the project's own checks (README's test command, called by .ci/run)
+test: vet unit suites conformance-check vm-smoke
+
+vet:
+	$(GO) vet ./...
+
+## unit: unit tests of helpers/, tools/ and vm/ (no suites)
+unit:
+	$(GO) test $(shell $(GO) list ./... | grep -v /suites/)
+
+## suites: every suite natively against the running kernel, one go test line each
+suites:
+	$(GO) test -count=1 $(addprefix ./,$(SUITES))
+
+## conformance: the suites natively with a human summary and reports in $(OUT)/native
+conformance:
+	@mkdir -p $(OUT)/native
+	$(GINKGO) -r --keep-going --fail-on-pending --fail-on-empty --timeout=30m \
+		--output-dir=$(OUT)/native --json-report=report.json --junit-report=junit.xml suites
+
+## catalogue: regenerate conformance/ from the spec tree and the spec comments
+catalogue:
+	$(GO) run ./tools/catalogue -write conformance
+
+## conformance-check: fail when conformance/ is stale
+conformance-check:
+	$(GO) run ./tools/catalogue -check conformance
+
+# vm/ owns matrix, kernels, vm-smoke and bench.
+include vm/vm.mk

@@ -1,0 +1,98 @@
+package helpers
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/onsi/gomega/gcustom"
+	"github.com/onsi/gomega/types"
+	"golang.org/x/sys/unix"
+)
+
+// ErrnoName is "EINVAL", or "success" for a nil error.
+func ErrnoName(err error) string {
+	if err == nil {
+		return "success"
+	}
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		if name := unix.ErrnoName(errno); name != "" {
+			return name
+		}
+		return fmt.Sprintf("errno %d", int(errno))
+	}
+	return "non-errno error: " + err.Error()
+}
+
+func errnoNames(errs []unix.Errno) string {
+	names := make([]string, len(errs))
+	for i, e := range errs {
+		names[i] = ErrnoName(e)
+	}
+	return strings.Join(names, " or ")
+}
+
+// BeErrno matches an error that is (or wraps) one of the errnos; failure
+// messages name both sides ("Expected EINVAL, got ESRCH").
+func BeErrno(want unix.Errno, alsoAccepted ...unix.Errno) types.GomegaMatcher {
+	return &errnoMatcher{accepted: append([]unix.Errno{want}, alsoAccepted...)}
+}
+
+type errnoMatcher struct{ accepted []unix.Errno }
+
+func (m *errnoMatcher) Match(actual any) (bool, error) {
+	if actual == nil {
+		return false, nil
+	}
+	err, ok := actual.(error)
+	if !ok {
+		return false, fmt.Errorf("BeErrno expects an error, got %T", actual)
+	}
+	var errno unix.Errno
+	if !errors.As(err, &errno) {
+		return false, nil
+	}
+	for _, a := range m.accepted {
+		if errno == a {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func (m *errnoMatcher) FailureMessage(actual any) string {
+	err, _ := actual.(error)
+	return fmt.Sprintf("Expected %s, got %s (%v)", errnoNames(m.accepted), ErrnoName(err), err)
+}
+
+func (m *errnoMatcher) NegatedFailureMessage(actual any) string {
+	err, _ := actual.(error)
+	return fmt.Sprintf("Expected anything but %s, got %s", errnoNames(m.accepted), ErrnoName(err))
+}
+
+// HavePollEvents matches poll revents (int16) exactly, naming the bits.
+func HavePollEvents(want int16) types.GomegaMatcher {
+	return gcustom.MakeMatcher(func(got int16) (bool, error) { return got == want, nil }).
+		WithMessage("be exactly " + PollBits(want))
+}
+
+// HaveFDFlags matches an fd whose F_GETFD flags include all of want.
+func HaveFDFlags(want int) types.GomegaMatcher {
+	return fcntlMatcher(unix.F_GETFD, want, "FD_CLOEXEC")
+}
+
+// HaveStatusFlags matches an fd whose F_GETFL status flags include all of want.
+func HaveStatusFlags(want int) types.GomegaMatcher {
+	return fcntlMatcher(unix.F_GETFL, want, fmt.Sprintf("status flags %#o", want))
+}
+
+func fcntlMatcher(cmd, want int, what string) types.GomegaMatcher {
+	return gcustom.MakeMatcher(func(fd int) (bool, error) {
+		got, err := unix.FcntlInt(uintptr(fd), cmd, 0)
+		if err != nil {
+			return false, fmt.Errorf("fcntl(%d): %w", fd, err)
+		}
+		return got&want == want, nil
+	}).WithMessage("have " + what + " set")
+}

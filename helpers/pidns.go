@@ -1,0 +1,210 @@
+package helpers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+)
+
+// A PidNS is a new pid and mount namespace with its own /proc, whose pid 1
+// is a helper that starts processes at chosen pid numbers. Choosing the
+// number (ns_last_pid) makes pid reuse deterministic: no fork loops.
+type PidNS struct{ init *Child }
+
+// RolePidNSInit is pid 1 of a PidNS. Commands:
+//
+//	spawn <pid> <role> [args]   + the new process's peer socket; pid 0 = any
+//	                            → ok <pid> + its pidfd
+//	reap <pid>                  → ok <wait status>
+//	pidfd_open <pid> <flags>    → ok + pidfd
+//	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
+var RolePidNSInit = RegisterRole("pidns-init", runPidNSInit)
+
+// NewPidNS starts a pid namespace; its cleanup kills pid 1, which kills
+// every process inside.
+func NewPidNS(ctx context.Context) *PidNS {
+	GinkgoHelper()
+	RequireRoot("creating a pid namespace")
+	RequireFeature(PidNamespaces, Procfs)
+	return &PidNS{init: StartChild(ctx, RolePidNSInit, nil, WithCloneflags(unix.CLONE_NEWPID|unix.CLONE_NEWNS))}
+}
+
+// Init is pid 1 of the namespace, as seen from the test.
+func (ns *PidNS) Init() *Child { return ns.init }
+
+// Spawn starts a helper in role inside the namespace with pid number pid
+// (0: any). The Child's Pid is its pid in the test's namespace, NsPid the
+// one inside.
+func (ns *PidNS) Spawn(ctx context.Context, pid int, role string, args ...string) *Child {
+	GinkgoHelper()
+	peer, theirs, err := NewPeerPair()
+	Expect(err).NotTo(HaveOccurred())
+	cmd := strings.Join(append([]string{"spawn", strconv.Itoa(pid), role}, args...), " ")
+	r, err := ns.init.Call(ctx, cmd, int(theirs.Fd()))
+	theirs.Close()
+	if err != nil && strings.Contains(err.Error(), "ns_last_pid") {
+		peer.Close()
+		Skip("choosing a pid number needs /proc/sys/kernel/ns_last_pid (CONFIG_CHECKPOINT_RESTORE): " + err.Error())
+	}
+	Expect(err).NotTo(HaveOccurred(), "spawn in pid namespace")
+	Expect(r.Fds).To(HaveLen(1), "spawn must return the new process's pidfd")
+	c := &Child{Peer: peer, ns: ns}
+	c.NsPid, _ = strconv.Atoi(r.Fields[0])
+	// Call closes reply fds at cleanup; the Child keeps its own copy.
+	c.Pidfd, err = unix.FcntlInt(uintptr(r.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
+	Expect(err).NotTo(HaveOccurred())
+	info, err := Fdinfo(c.Pidfd)
+	Expect(err).NotTo(HaveOccurred())
+	c.Pid, _ = strconv.Atoi(info["Pid"])
+	DeferCleanup(c.cleanup)
+	c.awaitReady(ctx)
+	return c
+}
+
+func (ns *PidNS) reap(ctx context.Context, nsPid int) (syscall.WaitStatus, error) {
+	r, err := ns.init.exchange(ctx, fmt.Sprintf("reap %d", nsPid))
+	if err != nil {
+		return 0, err
+	}
+	status, _ := strconv.Atoi(r.Fields[0])
+	return syscall.WaitStatus(status), nil
+}
+
+// OpenPidfd is pidfd_open(pid, flags) called inside the namespace.
+func (ns *PidNS) OpenPidfd(ctx context.Context, nsPid, flags int) (int, error) {
+	GinkgoHelper()
+	r, err := ns.init.Call(ctx, fmt.Sprintf("pidfd_open %d %d", nsPid, flags))
+	if err != nil {
+		return -1, err
+	}
+	fd, err := unix.FcntlInt(uintptr(r.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(unix.Close, fd)
+	return fd, nil
+}
+
+// Fdinfo reads fd's fdinfo through the namespace's own /proc.
+func (ns *PidNS) Fdinfo(ctx context.Context, fd int) map[string]string {
+	GinkgoHelper()
+	r := ns.init.MustCall(ctx, "fdinfo", fd)
+	return ParseFdinfo(r.Text)
+}
+
+func runPidNSInit(p *Peer, _ []string) int {
+	if err := mountFreshProc(); err != nil {
+		p.Send(replyErr(err))
+		return 1
+	}
+	procs := map[int]*os.Process{}
+	p.Sendf("ready %d", os.Getpid())
+	for {
+		msg, fds, err := p.RecvBlocking()
+		if err != nil {
+			return 0
+		}
+		f := strings.Fields(msg)
+		num := func(i int) int { v, _ := strconv.Atoi(f[i]); return v }
+		switch {
+		case len(f) >= 3 && f[0] == "spawn" && len(fds) == 1:
+			proc, pidfd, err := spawnAt(num(1), f[2], f[3:], fds[0])
+			if err != nil {
+				p.Send(replyErr(err))
+				break
+			}
+			procs[proc.Pid] = proc
+			p.Send(fmt.Sprintf("ok %d", proc.Pid), pidfd)
+			unix.Close(pidfd)
+			continue // spawnAt owns and closes the peer fd
+		case len(f) == 2 && f[0] == "reap" && procs[num(1)] != nil:
+			state, err := procs[num(1)].Wait()
+			delete(procs, num(1))
+			if err != nil {
+				p.Send(replyErr(err))
+				break
+			}
+			p.Sendf("ok %d", state.Sys().(syscall.WaitStatus))
+		case len(f) == 3 && f[0] == "pidfd_open":
+			fd, err := unix.PidfdOpen(num(1), num(2))
+			if err != nil {
+				p.Send(replyErr(err))
+				break
+			}
+			p.Send("ok", fd)
+			unix.Close(fd)
+		case len(f) == 1 && f[0] == "fdinfo" && len(fds) == 1:
+			data, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", fds[0]))
+			if err != nil {
+				p.Send(replyErr(err))
+				break
+			}
+			p.Send("ok\n" + string(data))
+		default:
+			p.Sendf("err EINVAL bad command %q", msg)
+		}
+		closeAll(fds)
+	}
+}
+
+// mountFreshProc gives the namespace a /proc that shows its own pids,
+// without touching the parent's mounts.
+func mountFreshProc() error {
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("make / private: %w", err)
+	}
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("mount /proc: %w", err)
+	}
+	return nil
+}
+
+// spawnAt starts role at pid number want by setting ns_last_pid first; a
+// runtime thread may take the number in between, so it retries a few times.
+func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int, error) {
+	exe, err := SelfExecutable()
+	if err != nil {
+		return nil, -1, err
+	}
+	peer := os.NewFile(uintptr(peerFd), "peer")
+	defer peer.Close()
+	for range 20 {
+		if want > 0 {
+			if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(want-1)), 0); err != nil {
+				return nil, -1, fmt.Errorf("write ns_last_pid: %w", err)
+			}
+		}
+		pidfd := -1
+		proc, err := os.StartProcess(exe, append([]string{exe}, args...), &os.ProcAttr{
+			Env:   roleEnviron(role),
+			Files: []*os.File{nil, os.Stdout, os.Stderr, peer},
+			Sys:   &syscall.SysProcAttr{PidFD: &pidfd},
+		})
+		if err != nil {
+			return nil, -1, err
+		}
+		if want == 0 || proc.Pid == want {
+			return proc, pidfd, nil
+		}
+		proc.Kill()
+		proc.Wait()
+		unix.Close(pidfd)
+	}
+	return nil, -1, fmt.Errorf("pid %d stayed taken in the namespace: %w", want, unix.EBUSY)
+}
+
+// RecycledPid starts a helper at pid number pid in ns, kills and reaps it,
+// and returns it: its Pidfd now refers to a reaped process and the number is
+// free for the next Spawn at pid.
+func RecycledPid(ctx context.Context, ns *PidNS, pid int) *Child {
+	GinkgoHelper()
+	old := ns.Spawn(ctx, pid, RoleProcess)
+	old.Kill()
+	Expect(old.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
+	return old
+}

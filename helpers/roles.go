@@ -1,0 +1,74 @@
+package helpers
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// RoleEnv selects a helper role when the test binary is re-executed.
+const RoleEnv = "PIDFDCONF_ROLE"
+
+// peerFd is where every helper finds its Peer (the first ExtraFiles entry).
+const peerFd = 3
+
+// A Role is the body of a helper process; it returns the exit code.
+type Role func(p *Peer, args []string) int
+
+var roles = map[string]Role{}
+
+// RegisterRole makes a role available to StartChild; call it from a var
+// initialiser so it is registered before Main dispatches.
+func RegisterRole(name string, r Role) string {
+	if _, dup := roles[name]; dup {
+		panic("helper role registered twice: " + name)
+	}
+	roles[name] = r
+	return name
+}
+
+func init() {
+	// A role that makes its leader exit needs main to stay on the main
+	// thread; LockOSThread in init is the documented way.
+	if os.Getenv(RoleEnv) != "" {
+		runtime.LockOSThread()
+	}
+}
+
+// Main is every suite's TestMain: in a helper it runs the role and exits
+// before Ginkgo parses a flag; otherwise it runs the tests.
+func Main(m *testing.M) {
+	if name := os.Getenv(RoleEnv); name != "" {
+		role, ok := roles[name]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, roleNames())
+			os.Exit(125)
+		}
+		os.Exit(role(PeerFromFd(peerFd), os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+func roleNames() []string {
+	names := make([]string, 0, len(roles))
+	for n := range roles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// roleEnviron is this process's environment with the role set to role
+// (replaced, not appended: raw StartProcess does not deduplicate).
+func roleEnviron(role string) []string {
+	env := []string{RoleEnv + "=" + role}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, RoleEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}

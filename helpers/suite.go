@@ -1,0 +1,66 @@
+package helpers
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/types"
+	. "github.com/onsi/gomega"
+)
+
+// RunSuite is every suite's Test function: it rejects a spec tree that
+// breaks the metadata rules, guards each spec against fd and child leaks,
+// and runs the specs labelled area:<area>.
+func RunSuite(t *testing.T, area string) {
+	RegisterFailHandler(Fail)
+	areaLabel := "area:" + area
+	known[areaLabel] = true
+	if problems := specTreeProblems(PreviewSpecs("pidfd "+area, Label(areaLabel)).SpecReports); len(problems) > 0 {
+		t.Fatalf("spec metadata rules broken (see helpers/labels.go):\n  %s", strings.Join(problems, "\n  "))
+	}
+	// Warm up the Go runtime's lazily created fds (netpoller, pidfd probe)
+	// so the first spec's leak check does not blame them.
+	if r, w, err := os.Pipe(); err == nil {
+		r.Close()
+		w.Close()
+	}
+	PidfdOpen.Probe()
+	BeforeEach(guardAgainstLeaks)
+	ReportBeforeSuite(func(r Report) {
+		AddReportEntry("kernel", KernelRelease())
+	})
+	RunSpecs(t, "pidfd "+area, Label(areaLabel))
+}
+
+// specTreeProblems checks every It: literal unique text, only labels from
+// labels.go, at least one API label and one source label.
+func specTreeProblems(specs []types.SpecReport) []string {
+	var problems []string
+	seen := map[string]bool{}
+	for _, s := range specs {
+		if s.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		name := fmt.Sprintf("%s (%s)", s.FullText(), s.LeafNodeLocation)
+		if seen[s.FullText()] {
+			problems = append(problems, "duplicate spec text: "+name)
+		}
+		seen[s.FullText()] = true
+		labels := s.Labels()
+		for _, l := range labels {
+			if !known[l] {
+				problems = append(problems, fmt.Sprintf("label %q is not defined in helpers/labels.go: %s", l, name))
+			}
+		}
+		if !hasPrefixed(labels, apiPrefixes) {
+			problems = append(problems, fmt.Sprintf("no API label (%s…): %s", strings.Join(apiPrefixes, "/"), name))
+		}
+		if !hasPrefixed(labels, sourcePrefixes) {
+			problems = append(problems, fmt.Sprintf("no source label (%s…): %s", strings.Join(sourcePrefixes, "/"), name))
+		}
+	}
+	return problems
+}

@@ -1,0 +1,42 @@
+package helpers
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+)
+
+// A Thread is an OS thread of the test process, parked until it is told to
+// run something or to exit.
+type Thread struct {
+	Tid int
+	t   *thread
+}
+
+// StartThread starts a thread; the cleanup makes it exit.
+func StartThread() *Thread {
+	GinkgoHelper()
+	th := &Thread{t: startLockedThread()}
+	th.Tid = th.t.tid
+	DeferCleanup(th.Exit)
+	return th
+}
+
+// Do runs f on the thread and waits for it.
+func (th *Thread) Do(f func()) {
+	GinkgoHelper()
+	done := make(chan struct{})
+	th.t.cmds <- func() {
+		defer close(done)
+		defer GinkgoRecover()
+		f()
+	}
+	<-done
+}
+
+// Exit ends the thread for real: its goroutine returns while locked, so the
+// runtime terminates the OS thread instead of reusing it.
+func (th *Thread) Exit() {
+	if th.t.cmds != nil {
+		close(th.t.cmds)
+		th.t.cmds = nil
+	}
+}

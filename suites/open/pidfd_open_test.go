@@ -1,0 +1,178 @@
+package open_test
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// noSuchPid is above PID_MAX_LIMIT (4194304), so no process can have it.
+const noSuchPid = 1<<22 + 1
+
+// definedOpenFlags are the pidfd_open flags any kernel may accept.
+const definedOpenFlags = unix.PIDFD_NONBLOCK | unix.PIDFD_THREAD
+
+func openPidfd(pid, flags int) int {
+	GinkgoHelper()
+	fd, err := unix.PidfdOpen(pid, flags)
+	Expect(err).NotTo(HaveOccurred(), "pidfd_open(%d, %#x)", pid, flags)
+	DeferCleanup(unix.Close, fd)
+	return fd
+}
+
+func fdinfoPid(fd int) string {
+	GinkgoHelper()
+	info, err := helpers.Fdinfo(fd)
+	Expect(err).NotTo(HaveOccurred())
+	return info["Pid"]
+}
+
+// undefinedFlagEntries is one Entry per flag bit no kernel defines.
+func undefinedFlagEntries() []TableEntry {
+	var entries []TableEntry
+	for bit := range 32 {
+		flag := 1 << bit
+		if flag&definedOpenFlags != 0 {
+			continue
+		}
+		// Behavior: pidfd_open(2) fails with EINVAL for each flag bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
+		// Mirrors:  pidfd_open_test.c "do not allow invalid flag test" (bit 0, errno unchecked there); LTP pidfd_open02
+		// Since:    v5.3
+		entries = append(entries, Entry(fmt.Sprintf("bit %d (%#x)", bit, uint32(flag)), helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, int(uint32(flag))))
+	}
+	return entries
+}
+
+var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
+
+	// Behavior: pidfd_open(2) fails with EINVAL for a pid that is not positive.
+	// Mirrors:  pidfd_open_test.c "do not allow invalid pid test" (errno unchecked there); LTP pidfd_open02
+	// Since:    v5.3
+	DescribeTable("fails with EINVAL for a pid that is not positive",
+		func(pid int) {
+			_, err := unix.PidfdOpen(pid, 0)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		},
+		Entry("pid -1", helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, -1),
+		Entry("pid 0", helpers.ManPidfdOpen, 0),
+	)
+
+	DescribeTable("fails with EINVAL for an undefined flag",
+		func(flags int) {
+			_, err := unix.PidfdOpen(os.Getpid(), flags)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		},
+		undefinedFlagEntries(),
+		// Behavior: pidfd_open(2) fails with EINVAL when every flag bit is set.
+		// Mirrors:  man pidfd_open(2)
+		// Since:    v5.3
+		Entry("all bits (^0)", helpers.ManPidfdOpen, -1),
+	)
+
+	// Behavior: pidfd_open(2) fails with ESRCH for a pid no process has.
+	// Mirrors:  LTP pidfd_open02
+	// Since:    v5.3
+	It("fails with ESRCH for a pid no process has", helpers.LTPPidfdOpen, func() {
+		_, err := unix.PidfdOpen(noSuchPid, 0)
+		Expect(err).To(helpers.BeErrno(unix.ESRCH))
+	})
+
+	// Behavior: the fd pidfd_open(2) returns has FD_CLOEXEC set.
+	// Mirrors:  LTP pidfd_open01
+	// Since:    v5.3
+	It("returns an fd with FD_CLOEXEC set", helpers.LTPPidfdOpen, func() {
+		Expect(openPidfd(os.Getpid(), 0)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
+	})
+
+	// Behavior: a pidfd of the caller names the caller in fdinfo's Pid field.
+	// Mirrors:  pidfd_open_test.c "open a new pidfd test" (Pid printed, not asserted there)
+	// Since:    v5.3
+	It("returns a pidfd whose fdinfo names the process", helpers.SelftestPidfdOpen, helpers.FsFdinfo, func() {
+		helpers.RequireFeature(helpers.Procfs)
+		Expect(fdinfoPid(openPidfd(os.Getpid(), 0))).To(Equal(strconv.Itoa(os.Getpid())))
+	})
+
+	// Behavior: PIDFD_GET_INFO on a pidfd of the caller reports the caller's pid, parent and credentials.
+	// Mirrors:  pidfd_open_test.c "get info from pidfd test"
+	// Since:    v6.13
+	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, func() {
+		helpers.RequireFeature(helpers.PidfdGetInfo, helpers.Procfs)
+		fd := openPidfd(os.Getpid(), 0)
+		info, err := helpers.GetPidfdInfo(fd, unix.PIDFD_INFO_CGROUPID)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(strconv.Itoa(int(info.Pid))).To(Equal(fdinfoPid(fd)))
+		Expect(info.Ppid).To(BeEquivalentTo(os.Getppid()))
+		Expect([]uint32{info.Ruid, info.Euid, info.Suid}).To(HaveEach(BeEquivalentTo(os.Getuid())))
+		Expect([]uint32{info.Rgid, info.Egid, info.Sgid}).To(HaveEach(BeEquivalentTo(os.Getgid())))
+		if info.Mask&unix.PIDFD_INFO_CGROUPID != 0 {
+			Expect(info.Cgroupid).NotTo(BeZero())
+		}
+	})
+
+	Context("with PIDFD_NONBLOCK", helpers.FlagPidfdNonblock, func() {
+		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns an fd with O_NONBLOCK set.
+		// Mirrors:  LTP pidfd_open04; pidfd_wait.c TEST(wait_nonblock)
+		// Since:    v5.10
+		It("returns an fd with O_NONBLOCK set", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
+			helpers.RequireFeature(helpers.PidfdNonblock)
+			Expect(openPidfd(os.Getpid(), unix.PIDFD_NONBLOCK)).To(helpers.HaveStatusFlags(unix.O_NONBLOCK))
+		})
+	})
+
+	Context("with a thread that is not the thread-group leader", func() {
+		var tid int
+		BeforeEach(func() { tid = helpers.StartThread().Tid })
+
+		// Behavior: pidfd_open(2) with PIDFD_THREAD opens a thread that is not the leader.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (ML); man pidfd_open(2)
+		// Since:    v6.9
+		It("opens it with PIDFD_THREAD", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
+			helpers.RequireFeature(helpers.PidfdThread, helpers.Procfs)
+			Expect(fdinfoPid(openPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
+		})
+
+		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a non-leader thread: EINVAL before v6.16, ENOENT since.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (asserts ENOENT, ML)
+		// Since:    v5.3 (errno ENOENT since v6.16)
+		It("refuses it without PIDFD_THREAD with the errno of the kernel's version", helpers.SelftestPidfdInfo, func() {
+			history := helpers.ErrnoHistory{{Since: "5.3", Errno: unix.EINVAL}, {Since: "6.16", Errno: unix.ENOENT}}
+			_, err := unix.PidfdOpen(tid, 0)
+			Expect(err).To(history.Matcher())
+		})
+	})
+
+	Context("when the process is a zombie", func() {
+		// Behavior: pidfd_open(2) opens a process that has exited but is not reaped.
+		// Mirrors:  man pidfd_open(2)
+		// Since:    v5.3
+		It("opens it", helpers.ManPidfdOpen, func(ctx SpecContext) {
+			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+			child.Peer.Send("exit 0")
+			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			fd := openPidfd(child.Pid, 0)
+			if helpers.Procfs.Present() {
+				Expect(fdinfoPid(fd)).To(Equal(strconv.Itoa(child.Pid)))
+			}
+		})
+	})
+
+	Context("when the process has been reaped", func() {
+		// Behavior: pidfd_open(2) fails with ESRCH for a process that has exited and been reaped.
+		// Mirrors:  man pidfd_open(2)
+		// Since:    v5.3
+		It("fails with ESRCH", helpers.ManPidfdOpen, func(ctx SpecContext) {
+			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+			child.Kill()
+			child.Reap(ctx)
+			_, err := unix.PidfdOpen(child.Pid, 0)
+			Expect(err).To(helpers.BeErrno(unix.ESRCH))
+		})
+	})
+})

@@ -1,0 +1,72 @@
+package open_test
+
+import (
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// recycledPid is the number the old and the new process share; above
+// RESERVED_PIDS (300), as in the selftest.
+const recycledPid = 1000
+
+var _ = Describe("a pidfd to a reaped process whose pid number was reused", helpers.SyscallPidfdSendSignal, helpers.NeedsRoot, helpers.NeedsPidNS, func() {
+	var ns *helpers.PidNS
+	var old, reused *helpers.Child
+
+	BeforeEach(func(ctx SpecContext) {
+		ns = helpers.NewPidNS(ctx)
+		old = helpers.RecycledPid(ctx, ns, recycledPid)
+		reused = ns.Spawn(ctx, recycledPid, helpers.RoleProcess)
+	})
+
+	// Behavior: pidfd_send_signal(2) through a pidfd whose process was reaped fails with ESRCH even though its pid number now names another process.
+	// Mirrors:  pidfd_test.c test_pidfd_send_signal_recycled_pid_fail (which does not check the errno)
+	// Since:    v5.1
+	It("fails pidfd_send_signal with ESRCH", helpers.SelftestPidfdTest, func() {
+		Expect(unix.PidfdSendSignal(old.Pidfd, unix.SIGUSR2, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
+	})
+
+	// Behavior: a signal sent through the stale pidfd never reaches the process that reuses the pid number.
+	// Mirrors:  pidfd_test.c test_pidfd_send_signal_recycled_pid_fail
+	// Since:    v5.1
+	It("does not deliver the signal to the process that reuses the number", helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		unix.PidfdSendSignal(old.Pidfd, unix.SIGUSR2, nil, 0)
+		Expect(helpers.CaughtSignals(ctx, reused)).To(BeEmpty())
+	})
+
+	// Behavior: fdinfo of the stale pidfd shows Pid -1 although the number is in use again.
+	// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
+	// Since:    v5.5
+	It("shows Pid -1 in fdinfo", helpers.SelftestPidfdFdinfo, helpers.FsFdinfo, func() {
+		info, err := helpers.Fdinfo(old.Pidfd)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info).To(HaveKeyWithValue("Pid", "-1"))
+	})
+
+	// Behavior: pidfd_open(2) of the reused number returns a pidfd to the new process, not to the old one.
+	// Mirrors:  none
+	// Since:    v5.3
+	It("opens the new process when pidfd_open is given the number", helpers.SyscallPidfdOpen, helpers.ManPidfdOpen, func(ctx SpecContext) {
+		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
+		Expect(err).NotTo(HaveOccurred())
+		info, err := helpers.Fdinfo(fd)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info).To(HaveKeyWithValue("Pid", strconv.Itoa(reused.Pid)))
+	})
+
+	// Behavior: on pidfs the pidfd for the reused number is a different inode from the stale pidfd's.
+	// Mirrors:  none
+	// Since:    v6.9
+	It("gives the new process's pidfd a different pidfs inode", helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
+		helpers.RequireFeature(helpers.Pidfs)
+		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(helpers.Inode(fd)).NotTo(Equal(helpers.Inode(old.Pidfd)))
+		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(reused.Pidfd)))
+	})
+})

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Entry is one spec in the catalogue.
+type Entry struct {
+	Suite    string   `json:"suite"`
+	Spec     string   `json:"spec"`
+	Behavior string   `json:"behavior"`
+	Mirrors  string   `json:"mirrors"`
+	Since    string   `json:"since"`
+	File     string   `json:"file"`
+	Labels   []string `json:"labels"`
+}
+
+func buildEntries(root string, reports []types.Report) ([]Entry, error) {
+	var entries []Entry
+	var missing []string
+	sources := map[string][]string{}
+	for _, r := range reports {
+		for _, s := range r.SpecReports {
+			if s.LeafNodeType != types.NodeTypeIt {
+				continue
+			}
+			loc := s.LeafNodeLocation
+			lines, ok := sources[loc.FileName]
+			if !ok {
+				var err error
+				if lines, err = readLines(loc.FileName); err != nil {
+					return nil, err
+				}
+				sources[loc.FileName] = lines
+			}
+			rel, _ := filepath.Rel(root, loc.FileName)
+			meta := metadataAbove(lines, loc.LineNumber)
+			if meta["Behavior"] == "" || meta["Mirrors"] == "" || meta["Since"] == "" {
+				missing = append(missing, fmt.Sprintf("%s:%d %s", rel, loc.LineNumber, s.FullText()))
+				continue
+			}
+			entries = append(entries, Entry{
+				Suite: r.SuiteDescription, Spec: s.FullText(), File: rel, Labels: s.Labels(),
+				Behavior: meta["Behavior"], Mirrors: meta["Mirrors"], Since: meta["Since"],
+			})
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("specs without a Behavior/Mirrors/Since comment block:\n  %s", strings.Join(missing, "\n  "))
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].Suite != entries[j].Suite {
+			return entries[i].Suite < entries[j].Suite
+		}
+		return entries[i].Spec < entries[j].Spec
+	})
+	return entries, nil
+}
+
+func readLines(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	return lines, sc.Err()
+}
+
+var (
+	metaLine = regexp.MustCompile(`^\s*//\s*(Behavior|Mirrors|Since):\s*(.*)$`)
+	// A spec's block may sit above its table rather than its entry, but
+	// never above another It: that block belongs to the other spec.
+	otherLeaf = regexp.MustCompile(`^\s*It\(`)
+)
+
+// metadataAbove finds the nearest comment block with Behavior/Mirrors/Since
+// at or above the spec's line (1-based).
+func metadataAbove(lines []string, line int) map[string]string {
+	for i := line - 2; i >= 0; i-- {
+		if m := metaLine.FindStringSubmatch(lines[i]); m != nil {
+			return blockAround(lines, i)
+		}
+		if i < line-1 && otherLeaf.MatchString(lines[i]) {
+			break
+		}
+	}
+	return map[string]string{}
+}
+
+// blockAround reads the contiguous comment block containing line i.
+func blockAround(lines []string, i int) map[string]string {
+	start, end := i, i
+	for start > 0 && strings.HasPrefix(strings.TrimSpace(lines[start-1]), "//") {
+		start--
+	}
+	for end+1 < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[end+1]), "//") {
+		end++
+	}
+	meta := map[string]string{}
+	for _, l := range lines[start : end+1] {
+		if m := metaLine.FindStringSubmatch(l); m != nil {
+			meta[m[1]] = strings.TrimSpace(m[2])
+		}
+	}
+	return meta
+}

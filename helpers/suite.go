@@ -1,6 +1,7 @@
 package helpers
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -11,7 +12,10 @@ import (
 	. "github.com/onsi/gomega"
 )
 
-// RunSuite is every suite's Test function: it rejects a spec tree that
+// RunSuite is every suite's Test function. Specs must sit inside a
+// Describe: PreviewSpecs drops top-level Its from the real run.
+//
+// RunSuite: it rejects a spec tree that
 // breaks the metadata rules, guards each spec against fd and child leaks,
 // and runs the specs labelled area:<area>.
 func RunSuite(t *testing.T, area string) {
@@ -32,7 +36,16 @@ func RunSuite(t *testing.T, area string) {
 	ReportBeforeSuite(func(r Report) {
 		AddReportEntry("kernel", KernelRelease())
 	})
-	RunSpecs(t, "pidfd "+area, Label(areaLabel))
+	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline))
+}
+
+// withSpecDeadline bounds every node's context by SpecTimeoutDefault, so
+// each wait in helpers (which all poll in slices and check ctx) ends even
+// for a spec that declares no SpecTimeout of its own.
+func withSpecDeadline(ctx context.Context, body func(context.Context)) {
+	ctx, cancel := context.WithTimeout(ctx, SpecTimeoutDefault())
+	defer cancel()
+	body(ctx)
 }
 
 // specTreeProblems checks every It: literal unique text, only labels from

@@ -71,10 +71,22 @@ func (m *errnoMatcher) NegatedFailureMessage(actual any) string {
 	return fmt.Sprintf("Expected anything but %s, got %s", errnoNames(m.accepted), ErrnoName(err))
 }
 
-// HavePollEvents matches poll revents (int16) exactly, naming the bits.
+// HavePollEvents matches poll revents (int16) exactly; failures name the
+// bits on both sides. poll(2) reports only requested bits plus
+// POLLHUP/POLLERR/POLLNVAL, so asking for POLLIN never yields POLLRDNORM.
 func HavePollEvents(want int16) types.GomegaMatcher {
 	return gcustom.MakeMatcher(func(got int16) (bool, error) { return got == want, nil }).
-		WithMessage("be exactly " + PollBits(want))
+		WithTemplate("Expected poll events {{.Data.Want}}, got {{.Data.Got .Actual}}").
+		WithTemplateData(pollNames{Want: PollBits(want)})
+}
+
+type pollNames struct{ Want string }
+
+func (pollNames) Got(actual any) string {
+	if v, ok := actual.(int16); ok {
+		return PollBits(v)
+	}
+	return fmt.Sprint(actual)
 }
 
 // HaveFDFlags matches an fd whose F_GETFD flags include all of want.

@@ -28,7 +28,13 @@ var (
 	PidfdInfoExit   = newFeature("PIDFD_INFO_EXIT", "6.15", "", probeInfoExit)
 	PidNamespaces   = newFeature("pid namespaces", "3.8", "CONFIG_PID_NS", probePidNamespaces)
 	Procfs          = newFeature("procfs", "2.6", "CONFIG_PROC_FS", probeProcfs)
+	TimeNamespaces  = newFeature("time namespaces", "5.6", "CONFIG_TIME_NS", probeTimeNamespaces)
 )
+
+func probeTimeNamespaces() error {
+	_, err := os.Stat("/proc/self/ns/time")
+	return err
+}
 
 func withSelfPidfd(flags int, use func(fd int) error) error {
 	fd, err := unix.PidfdOpen(os.Getpid(), flags)

@@ -1,0 +1,100 @@
+package open_test
+
+import (
+	"errors"
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.ClonePidfd) })
+
+	// Behavior: the pidfd returned by clone(CLONE_PIDFD) refers to the new child.
+	// Mirrors:  pidfd_test.c (every case creates its child with clone(CLONE_PIDFD)); man clone(2)
+	// Since:    v5.2
+	It("returns a pidfd for the child from clone", helpers.SyscallClone, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		helpers.RequireFeature(helpers.Procfs)
+		child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+		Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
+	})
+
+	// Behavior: the pidfd returned by clone3(CLONE_PIDFD) refers to the new child.
+	// Mirrors:  pidfd_wait.c TEST(wait_simple) (clone3 child); man clone(2)
+	// Since:    v5.3
+	It("returns a pidfd for the child from clone3", helpers.SyscallClone3, helpers.SelftestPidfdWait, helpers.NeedsRoot, func(ctx SpecContext) {
+		helpers.RequireFeature(helpers.Clone3, helpers.Procfs)
+		// Go issues clone3 (not clone) when it must create a time namespace.
+		helpers.RequireRoot("clone3 with CLONE_NEWTIME, the way Go reaches clone3")
+		if !helpers.TimeNamespaces.Present() {
+			Skip("Go reaches clone3 only through CLONE_NEWTIME, and this kernel has no time namespaces (CONFIG_TIME_NS)")
+		}
+		child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWTIME))
+		Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
+	})
+
+	// Behavior: on pidfs, the CLONE_PIDFD pidfd and pidfd_open of the child are the same inode.
+	// Mirrors:  none
+	// Since:    v6.9
+	It("returns the same pidfs inode as pidfd_open of the child", helpers.SyscallClone, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
+		helpers.RequireFeature(helpers.Pidfs)
+		child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+		Expect(helpers.Inode(openPidfd(child.Pid, 0))).To(Equal(helpers.Inode(child.Pidfd)))
+	})
+
+	Context("with CLONE_THREAD", helpers.SyscallClone, helpers.FlagPidfdThread, func() {
+		var pidfd int
+		var err error
+		BeforeEach(func() {
+			pidfd, err = helpers.CloneThreadWithPidfd()
+			if errors.Is(err, helpers.ErrNoRawClone) {
+				Skip(err.Error())
+			}
+			if err == nil {
+				DeferCleanup(unix.Close, pidfd)
+			}
+		})
+
+		// Behavior: clone(CLONE_PIDFD|CLONE_THREAD) fails with EINVAL before v6.9 and creates the thread since.
+		// Mirrors:  man clone(2)
+		// Since:    v5.2 (accepted since v6.9)
+		It("is refused with EINVAL before v6.9 and accepted since", helpers.ManClone, func() {
+			if helpers.Kernel().AtLeast("6.9") {
+				Expect(err).NotTo(HaveOccurred())
+				return
+			}
+			// Before 6.9 the refusal is the rule, acceptance a backport.
+			if err != nil {
+				Expect(err).To(helpers.BeErrno(unix.EINVAL))
+			}
+		})
+
+		// Behavior: the pidfd from clone(CLONE_PIDFD|CLONE_THREAD) is a thread pidfd: PIDFD_THREAD (O_EXCL) is in its status flags.
+		// Mirrors:  man clone(2)
+		// Since:    v6.9
+		It("returns a pidfd with PIDFD_THREAD set", helpers.ManClone, func() {
+			if err != nil && !helpers.Kernel().AtLeast("6.9") {
+				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + helpers.Kernel().String())
+			}
+			Expect(err).NotTo(HaveOccurred())
+			Expect(pidfd).To(helpers.HaveStatusFlags(unix.PIDFD_THREAD))
+		})
+
+		// Behavior: the thread pidfd reports POLLIN|POLLHUP once its thread has exited, while the process lives on.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (non-leader thread exit, ML)
+		// Since:    v6.9
+		It("reports POLLIN|POLLHUP once the thread has exited", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			if err != nil && !helpers.Kernel().AtLeast("6.9") {
+				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + helpers.Kernel().String())
+			}
+			Expect(err).NotTo(HaveOccurred())
+			revents, werr := helpers.WaitReadable(ctx, pidfd, helpers.EventTimeout())
+			Expect(werr).NotTo(HaveOccurred())
+			Expect(revents).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+		})
+	})
+})

@@ -1,0 +1,91 @@
+package open_test
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+func pidFields(pid int) map[string]string {
+	return map[string]string{"Pid": strconv.Itoa(pid), "NSpid": strconv.Itoa(pid)}
+}
+
+func fdinfo(fd int) map[string]string {
+	GinkgoHelper()
+	info, err := helpers.Fdinfo(fd)
+	Expect(err).NotTo(HaveOccurred())
+	return info
+}
+
+var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen, helpers.Procfs) })
+
+	Context("for a running child", func() {
+		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and NSpid.
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (parent side); man proc_pid_fdinfo(5)
+		// Since:    v5.5
+		It("shows its pid in Pid and NSpid", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+			Expect(fdinfo(child.Pidfd)).To(SatisfyAll(
+				HaveKeyWithValue("Pid", pidFields(child.Pid)["Pid"]),
+				HaveKeyWithValue("NSpid", pidFields(child.Pid)["NSpid"])))
+		})
+	})
+
+	Context("for a zombie", func() {
+		// Behavior: a pidfd's fdinfo still shows the pid of a child that exited but is not reaped.
+		// Mirrors:  man proc_pid_fdinfo(5)
+		// Since:    v5.5
+		It("still shows its pid", helpers.ManProc, func(ctx SpecContext) {
+			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+			child.Peer.Send("exit 0")
+			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
+		})
+	})
+
+	Context("for a reaped child", func() {
+		// Behavior: a pidfd's fdinfo shows -1 in Pid and NSpid once the process is reaped.
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process"
+		// Since:    v5.5
+		It("shows -1 in Pid and NSpid", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+			child.Kill()
+			child.Reap(ctx)
+			Expect(fdinfo(child.Pidfd)).To(SatisfyAll(HaveKeyWithValue("Pid", "-1"), HaveKeyWithValue("NSpid", "-1")))
+		})
+	})
+
+	Context("across pid namespaces", helpers.NeedsRoot, helpers.NeedsPidNS, func() {
+		var ns *helpers.PidNS
+		BeforeEach(func(ctx SpecContext) { ns = helpers.NewPidNS(ctx) })
+
+		// Behavior: NSpid lists the pid at every level from the reader's namespace down to the process's own.
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (NSpid: <pid>\t1 for the namespace's init)
+		// Since:    v5.5
+		It("lists the pid at every namespace level in NSpid", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+			init := ns.Init()
+			Expect(fdinfo(init.Pidfd)).To(HaveKeyWithValue("NSpid", fmt.Sprintf("%d\t1", init.Pid)))
+			member := ns.Spawn(ctx, 0, helpers.RoleProcess)
+			Expect(fdinfo(member.Pidfd)).To(SatisfyAll(
+				HaveKeyWithValue("Pid", strconv.Itoa(member.Pid)),
+				HaveKeyWithValue("NSpid", fmt.Sprintf("%d\t%d", member.Pid, member.NsPid))))
+		})
+
+		// Behavior: read through a /proc of a pid namespace the process is not in, Pid and NSpid are 0.
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (sibling namespace side: NSpid 0)
+		// Since:    v5.5
+		It("shows 0 to a reader whose pid namespace does not contain the process", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+			self, err := unix.PidfdOpen(os.Getpid(), 0)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(unix.Close, self)
+			Expect(ns.Fdinfo(ctx, self)).To(SatisfyAll(HaveKeyWithValue("Pid", "0"), HaveKeyWithValue("NSpid", "0")))
+		})
+	})
+})

@@ -46,10 +46,23 @@ func WithFiles(files ...*os.File) ChildOption {
 // registers a cleanup that kills and reaps it and closes its fds.
 func StartChild(ctx context.Context, role string, args []string, opts ...ChildOption) *Child {
 	GinkgoHelper()
+	c, err := tryStartChild(ctx, role, args, opts...)
+	Expect(err).NotTo(HaveOccurred(), "start helper role %s", role)
+	return c
+}
+
+// tryStartChild is StartChild for callers that turn a failed start (say,
+// EPERM creating a namespace) into a Skip.
+func tryStartChild(ctx context.Context, role string, args []string, opts ...ChildOption) (*Child, error) {
+	GinkgoHelper()
 	exe, err := SelfExecutable()
-	Expect(err).NotTo(HaveOccurred())
+	if err != nil {
+		return nil, err
+	}
 	peer, theirs, err := NewPeerPair()
-	Expect(err).NotTo(HaveOccurred())
+	if err != nil {
+		return nil, err
+	}
 	c := &Child{Pidfd: -1, Peer: peer}
 	c.cmd = exec.Command(exe, args...)
 	c.cmd.Env = roleEnviron(role)
@@ -64,13 +77,12 @@ func StartChild(ctx context.Context, role string, args []string, opts ...ChildOp
 	theirs.Close()
 	if err != nil {
 		peer.Close()
+		return nil, err
 	}
-	Expect(err).NotTo(HaveOccurred(), "start helper role %s", role)
 	c.Pid = c.cmd.Process.Pid
 	DeferCleanup(c.cleanup)
-
 	c.awaitReady(ctx)
-	return c
+	return c, nil
 }
 
 func (c *Child) awaitReady(ctx context.Context) {

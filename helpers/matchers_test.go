@@ -42,4 +42,3 @@ func TestHavePollEventsNamesBits(t *testing.T) {
 		t.Errorf("FailureMessage = %q", msg)
 	}
 }
-

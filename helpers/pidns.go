@@ -2,8 +2,10 @@ package helpers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,12 +30,31 @@ type PidNS struct{ init *Child }
 var RolePidNSInit = RegisterRole("pidns-init", runPidNSInit)
 
 // NewPidNS starts a pid namespace; its cleanup kills pid 1, which kills
-// every process inside.
+// every process inside. Without root it nests the namespaces in a new user
+// namespace where the caller is root, and skips only if that is refused.
 func NewPidNS(ctx context.Context) *PidNS {
 	GinkgoHelper()
-	RequireRoot("creating a pid namespace")
 	RequireFeature(PidNamespaces, Procfs)
-	return &PidNS{init: StartChild(ctx, RolePidNSInit, nil, WithCloneflags(unix.CLONE_NEWPID|unix.CLONE_NEWNS))}
+	opts := []ChildOption{WithCloneflags(unix.CLONE_NEWPID | unix.CLONE_NEWNS)}
+	if os.Geteuid() != 0 {
+		opts = append(opts, asRootInNewUserNS())
+	}
+	init, err := tryStartChild(ctx, RolePidNSInit, nil, opts...)
+	if err != nil && os.Geteuid() != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSPC)) {
+		Skip(fmt.Sprintf("a pid namespace needs root or unprivileged user namespaces, and creating one failed: %v", err))
+	}
+	Expect(err).NotTo(HaveOccurred(), "start pid namespace")
+	return &PidNS{init: init}
+}
+
+func asRootInNewUserNS() ChildOption {
+	return func(c *exec.Cmd) {
+		c.SysProcAttr.Cloneflags |= unix.CLONE_NEWUSER
+		c.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
+		c.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+		// Pdeathsig does not survive the uid change into the namespace.
+		c.SysProcAttr.Pdeathsig = 0
+	}
 }
 
 // Init is pid 1 of the namespace, as seen from the test.

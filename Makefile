@@ -10,7 +10,7 @@ OUT         ?= out
 CACHE_DIR   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pidfdconf
 export CACHE_DIR
 
-.PHONY: test vet unit suites conformance conformance-check catalogue
+.PHONY: test vet unit suites conformance conformance-check catalogue bench
 .DEFAULT_GOAL := test
 
 ## test: the project's own checks (README's test command, called by .ci/run)
@@ -40,6 +40,10 @@ catalogue:
 ## conformance-check: fail when conformance/ is stale
 conformance-check:
 	$(GO) run ./tools/catalogue -check conformance
+
+## bench: the suites timed against the kernel's own pidfd selftests (Debian linux-source), with budgets
+bench:
+	$(GO) run ./tools/bench -out $(OUT)/bench
 
 # vm/ owns matrix, kernels, vm-smoke and bench.
 include vm/vm.mk

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Result is one program's run.
+type Result struct {
+	Kind     string        `json:"kind"` // "selftest" or "suite"
+	Name     string        `json:"name"`
+	Wall     time.Duration `json:"wall_ns"`
+	MaxRSSKB int64         `json:"max_rss_kb"`
+	Pass     int           `json:"pass"`
+	Fail     int           `json:"fail"`
+	Skip     int           `json:"skip"`
+	Error    string        `json:"error,omitempty"`
+}
+
+const runTimeout = 5 * time.Minute
+
+// timed runs cmd with its output in logPath and measures it.
+func timed(cmd *exec.Cmd, logPath string) (time.Duration, int64, error) {
+	log, err := os.Create(logPath)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer log.Close()
+	cmd.Stdout, cmd.Stderr = log, log
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	var rss int64
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss
+		}
+	}
+	return wall, rss, err
+}
+
+var tapTotals = regexp.MustCompile(`# Totals: pass:(\d+) fail:(\d+) xfail:\d+ xpass:\d+ skip:(\d+) error:(\d+)`)
+
+func runSelftest(path, out string) Result {
+	name := filepath.Base(path)
+	r := Result{Kind: "selftest", Name: name}
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, path)
+	cmd.Dir = filepath.Dir(path)
+	logPath := filepath.Join(out, name+".tap")
+	wall, rss, err := timed(cmd, logPath)
+	r.Wall, r.MaxRSSKB = wall, rss
+	data, _ := os.ReadFile(logPath)
+	if m := tapTotals.FindSubmatch(data); m != nil {
+		r.Pass, _ = strconv.Atoi(string(m[1]))
+		r.Fail, _ = strconv.Atoi(string(m[2]))
+		r.Skip, _ = strconv.Atoi(string(m[3]))
+		errs, _ := strconv.Atoi(string(m[4]))
+		r.Fail += errs
+	}
+	if err != nil && r.Fail == 0 {
+		r.Error = fmt.Sprintf("%v (see %s)", err, logPath)
+	}
+	return r
+}
+
+// buildSuites compiles every suite once so that runs time the specs, not
+// the compiler.
+func buildSuites(out string) ([]string, error) {
+	dirs, _ := filepath.Glob("suites/*/*_suite_test.go")
+	var bins []string
+	for _, f := range dirs {
+		area := filepath.Base(filepath.Dir(f))
+		bin, _ := filepath.Abs(filepath.Join(out, area+".test"))
+		cmd := exec.Command("go", "test", "-c", "-o", bin, "./suites/"+area)
+		if o, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("building suite %s: %v\n%s", area, err, o)
+		}
+		bins = append(bins, bin)
+	}
+	if len(bins) == 0 {
+		return nil, fmt.Errorf("no suites found: run bench from the repository root")
+	}
+	return bins, nil
+}
+
+func runSuite(bin, out string) Result {
+	area := filepath.Base(bin[:len(bin)-len(".test")])
+	r := Result{Kind: "suite", Name: area}
+	report, _ := filepath.Abs(filepath.Join(out, area+".json"))
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "-ginkgo.json-report="+report, "-ginkgo.no-color")
+	cmd.Dir = filepath.Join("suites", area)
+	wall, rss, err := timed(cmd, filepath.Join(out, area+".log"))
+	r.Wall, r.MaxRSSKB = wall, rss
+	var reports []types.Report
+	if data, rerr := os.ReadFile(report); rerr == nil && json.Unmarshal(data, &reports) == nil {
+		for _, rep := range reports {
+			for _, s := range rep.SpecReports {
+				switch {
+				case s.LeafNodeType != types.NodeTypeIt:
+				case s.State.Is(types.SpecStatePassed):
+					r.Pass++
+				case s.State.Is(types.SpecStateSkipped):
+					r.Skip++
+				default:
+					r.Fail++
+				}
+			}
+		}
+	}
+	if err != nil && r.Fail == 0 {
+		r.Error = fmt.Sprintf("%v (see %s)", err, filepath.Join(out, area+".log"))
+	}
+	return r
+}

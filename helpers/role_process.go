@@ -136,6 +136,9 @@ func startLockedThread() *thread {
 	ready := make(chan int)
 	go func() {
 		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			panic("a helper thread landed on the thread-group leader; helpers' init must keep main locked there")
+		}
 		ready <- unix.Gettid()
 		for cmd := range t.cmds {
 			cmd()

@@ -31,11 +31,11 @@ func RegisterRole(name string, r Role) string {
 }
 
 func init() {
-	// A role that makes its leader exit needs main to stay on the main
-	// thread; LockOSThread in init is the documented way.
-	if os.Getenv(RoleEnv) != "" {
-		runtime.LockOSThread()
-	}
+	// Keep the main goroutine on the main thread (LockOSThread in init is
+	// the documented way): a role that makes its leader exit needs that, and
+	// in the test process it keeps the leader out of reach of the goroutines
+	// StartThread locks, which must land on non-leader threads.
+	runtime.LockOSThread()
 }
 
 // Main is every suite's TestMain: in a helper it runs the role and exits

@@ -161,8 +161,11 @@ func (c *Child) cleanup(ctx SpecContext) {
 		}
 	} else {
 		c.cmd.Process.Kill()
-		// Wait fails with ECHILD when the spec reaped the helper itself.
+		// Wait fails with ECHILD when the spec reaped the helper itself;
+		// Release then closes the pidfd os.Process keeps, which only a
+		// successful Wait would have closed.
 		c.cmd.Wait()
+		c.cmd.Process.Release()
 	}
 	c.Peer.Close()
 	if c.Pidfd >= 0 {

@@ -1,0 +1,96 @@
+package helpers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"syscall"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+)
+
+// blockChildEnv makes any binary that links helpers block in init until it
+// is killed: the cheapest process the suites can start (no role, no peer,
+// no Ginkgo), for specs that need hundreds of them.
+const blockChildEnv = "PIDFDCONF_BLOCK_CHILD"
+
+func init() {
+	if os.Getenv(blockChildEnv) != "" {
+		for {
+			unix.Pause()
+		}
+	}
+}
+
+// StartBlockedChild forks and execs this binary as a process that only
+// waits to be killed (it dies with its parent, too). The caller reaps it.
+// It returns as soon as the exec has succeeded, usually before the child's
+// Go runtime has even started.
+func StartBlockedChild() (pid int, err error) {
+	exe, err := SelfExecutable()
+	if err != nil {
+		return 0, err
+	}
+	pid, err = syscall.ForkExec(exe, []string{exe}, &syscall.ProcAttr{
+		Env: []string{blockChildEnv + "=1"},
+		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+	})
+	if err != nil {
+		return 0, fmt.Errorf("start blocked child: %w", err)
+	}
+	return pid, nil
+}
+
+// A Blocked is a StartBlockedChild process with a pidfd: the cheapest
+// target for specs that need a live process, a zombie or a reaped one but
+// no cooperation (about 1–2 ms against tens of ms for a StartChild helper).
+// It dies from any signal whose default action is to terminate it only
+// until its Go runtime has started; do not use it to observe delivery.
+type Blocked struct {
+	Pid   int
+	Pidfd int // from pidfd_open(2); the Blocked owns it
+}
+
+// StartBlocked starts a blocked child and registers a cleanup that kills
+// and reaps it (unless the spec did) and closes its pidfd.
+func StartBlocked() *Blocked {
+	GinkgoHelper()
+	pid, err := StartBlockedChild()
+	Expect(err).NotTo(HaveOccurred())
+	b := &Blocked{Pid: pid, Pidfd: -1}
+	DeferCleanup(b.cleanup)
+	b.Pidfd, err = unix.PidfdOpen(pid, 0)
+	Expect(err).NotTo(HaveOccurred(), "pidfd_open of blocked child %d", pid)
+	return b
+}
+
+// Kill sends SIGKILL through the pidfd.
+func (b *Blocked) Kill() {
+	GinkgoHelper()
+	Expect(unix.PidfdSendSignal(b.Pidfd, unix.SIGKILL, nil, 0)).To(Succeed())
+}
+
+// Reap kills the child and reaps it with waitid(P_PIDFD), requiring that
+// SIGKILL is what ended it.
+func (b *Blocked) Reap(ctx context.Context) {
+	GinkgoHelper()
+	b.Kill()
+	info, err := WaitidTimeout(ctx, b.Pidfd, unix.WEXITED, EventTimeout())
+	Expect(err).NotTo(HaveOccurred())
+	Expect(info.Code).To(BeEquivalentTo(CLD_KILLED), "blocked child %d: %+v", b.Pid, info)
+}
+
+func (b *Blocked) cleanup() {
+	if b.Pidfd < 0 {
+		// pidfd_open failed: fall back to the pid, which is still ours.
+		syscall.Kill(b.Pid, syscall.SIGKILL)
+		var ws syscall.WaitStatus
+		syscall.Wait4(b.Pid, &ws, 0, nil)
+		return
+	}
+	unix.PidfdSendSignal(b.Pidfd, unix.SIGKILL, nil, 0)
+	Waitid(b.Pidfd, unix.WEXITED) // ECHILD at once if the spec reaped it
+	unix.Close(b.Pidfd)
+}

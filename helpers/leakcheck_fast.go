@@ -1,0 +1,67 @@
+package helpers
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// The leak check runs twice per spec, so its cost is paid by every spec:
+// probing 4096 fds with fcntl and reading the stat file of every process on
+// the machine cost ~35 ms per spec on a loaded 2-core machine. These fast
+// paths read /proc/self instead (~1 ms) and report ok=false when they
+// cannot answer exactly, so the callers fall back to the slow, /proc-free
+// or /proc-wide scans.
+
+// openFdsFast lists this process's open fds from /proc/self/fd, leaving out
+// the fd of the directory listing itself.
+func openFdsFast() (fds []int, ok bool) {
+	dir, err := unix.Open("/proc/self/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, false
+	}
+	f := os.NewFile(uintptr(dir), "/proc/self/fd")
+	names, err := f.Readdirnames(-1)
+	f.Close()
+	if err != nil {
+		return nil, false
+	}
+	for _, name := range names {
+		fd, err := strconv.Atoi(name)
+		if err != nil {
+			return nil, false
+		}
+		if fd != dir {
+			fds = append(fds, fd)
+		}
+	}
+	return fds, true
+}
+
+// childrenFast lists this process's children (zombies included) from
+// /proc/self/task/*/children (CONFIG_PROC_CHILDREN). A thread that exits
+// while they are read hands its children to another thread, maybe one
+// already read; then it gives up rather than miss one.
+func childrenFast() (kids []int, ok bool) {
+	files, err := filepath.Glob("/proc/self/task/*/children")
+	if err != nil || len(files) == 0 {
+		return nil, false
+	}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, false
+		}
+		for _, f := range strings.Fields(string(data)) {
+			pid, err := strconv.Atoi(f)
+			if err != nil {
+				return nil, false
+			}
+			kids = append(kids, pid)
+		}
+	}
+	return kids, true
+}

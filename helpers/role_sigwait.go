@@ -1,0 +1,246 @@
+package helpers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+)
+
+// RoleSigwait is a helper in which HeldSignals are blocked in every thread,
+// so a signal sent to it stays queued until a thread takes it with
+// rt_sigtimedwait(2). Which thread can take a signal shows where the kernel
+// queued it: on one thread's private queue (tgkill-like) or on the shared
+// queue of the thread group (kill-like), and the siginfo comes back whole.
+//
+// Why the mask must come from outside: a process-directed signal goes to
+// any thread that does not block it, and the Go runtime starts threads of
+// its own (sysmon, GC workers) whose masks a role cannot change; a Go
+// handler on such a thread would swallow the signal. But the Go runtime
+// gives every thread it ever creates the mask the process started with
+// (minus signals it needs, which HeldSignals are not), and the mask
+// survives fork and execve(2). So StartSigwait forks the helper from a
+// thread that blocks HeldSignals; a helper started any other way (StartChild,
+// PidNS.Spawn) blocks them on its main thread and re-executes itself once,
+// which costs a second start of the binary. The role never calls
+// signal.Notify for them, which would unblock them on one thread.
+//
+// Args: [threads] — extra locked threads; it answers "ready <pid> <tid>…".
+//
+// Commands:
+//
+//	take <tid> <sig> <ms>          thread tid (the pid: the leader) waits up to
+//	                               ms for sig → ok <signo> <code> <pid> <uid> <value>,
+//	                               or err EAGAIN when none was queued for it
+//	pending <tid>                  → ok <sig>…: HeldSignals that thread could take
+//	                               now (rt_sigpending(2): its own and the shared queue)
+//	send-self <sig> <code> <flags> the leader sends sig with a siginfo of that
+//	                               si_code (and its own pid and uid) through a
+//	                               pidfd of its own process → ok | err
+var RoleSigwait = RegisterRole(roleSigwaitName, runSigwait)
+
+const roleSigwaitName = "sigwait"
+
+// HeldSignals are the signals RoleSigwait blocks everywhere: SIGUSR2 and
+// 35..41 (glibc's SIGRTMIN+1..7). Not 32–34: the Go runtime unblocks those
+// on every thread (glibc's and musl's internal signals).
+var HeldSignals = []unix.Signal{unix.SIGUSR2, 35, 36, 37, 38, 39, 40, 41}
+
+const sigwaitMaskedEnv = "PIDFDCONF_SIGWAIT_MASKED"
+
+func runSigwait(p *Peer, args []string) int {
+	held := SigsetOf(HeldSignals...)
+	if heldEverywhere(held) != nil && os.Getenv(sigwaitMaskedEnv) == "" {
+		// Stage 1: block on the main thread (locked since init) and exec.
+		if err := unix.PthreadSigmask(unix.SIG_BLOCK, held, nil); err != nil {
+			p.Send(replyErr(err))
+			return 1
+		}
+		exe, err := SelfExecutable()
+		if err == nil {
+			env := append(roleEnviron(roleSigwaitName), sigwaitMaskedEnv+"=1")
+			err = syscall.Exec(exe, append([]string{exe}, args...), env)
+		}
+		p.Send(replyErr(fmt.Errorf("re-exec with signals blocked: %w", err)))
+		return 1
+	}
+
+	n := 0
+	if len(args) > 0 {
+		n, _ = strconv.Atoi(args[0])
+	}
+	leader := &thread{tid: os.Getpid(), cmds: make(chan func())}
+	threads := map[int]*thread{leader.tid: leader}
+	tids := []string{}
+	for range n {
+		t := startLockedThread()
+		threads[t.tid] = t
+		tids = append(tids, strconv.Itoa(t.tid))
+	}
+	go serveSigwait(p, threads, held)
+	// The main goroutine is locked to the leader thread; it runs the
+	// leader's share of the commands.
+	for cmd := range leader.cmds {
+		cmd()
+	}
+	return 0
+}
+
+// heldEverywhere checks the calling thread's mask.
+func heldEverywhere(held *unix.Sigset_t) error {
+	var cur unix.Sigset_t
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, nil, &cur); err != nil {
+		return err
+	}
+	for _, s := range HeldSignals {
+		if !SigsetHas(&cur, s) {
+			return fmt.Errorf("thread %d does not block signal %d: %w", unix.Gettid(), s, unix.EIO)
+		}
+	}
+	return nil
+}
+
+func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
+	// Every thread, the leader included, must block HeldSignals.
+	for _, t := range threads {
+		if err := onThread(t, func() error { return heldEverywhere(held) }); err != nil {
+			p.Send(replyErr(err))
+			os.Exit(1)
+		}
+	}
+	var tids []string
+	for tid := range threads {
+		if tid != os.Getpid() {
+			tids = append(tids, strconv.Itoa(tid))
+		}
+	}
+	p.Sendf("ready %d %s", os.Getpid(), strings.Join(tids, " "))
+	for {
+		msg, fds, err := p.RecvBlocking()
+		if err != nil {
+			os.Exit(0)
+		}
+		f := strings.Fields(msg)
+		num := func(i int) int {
+			if len(f) > i {
+				v, _ := strconv.Atoi(f[i])
+				return v
+			}
+			return 0
+		}
+		switch {
+		case len(f) == 4 && f[0] == "take" && threads[num(1)] != nil:
+			var info SigInfo
+			err := onThread(threads[num(1)], func() (err error) {
+				info, err = Sigtimedwait(SigsetOf(unix.Signal(num(2))), time.Duration(num(3))*time.Millisecond)
+				return err
+			})
+			if err != nil {
+				p.Send(replyErr(err))
+				break
+			}
+			p.Sendf("ok %d %d %d %d %d", info.Signo, info.Code, info.Pid, info.Uid, info.Value)
+		case len(f) == 2 && f[0] == "pending" && threads[num(1)] != nil:
+			var pending []string
+			err := onThread(threads[num(1)], func() error {
+				var set unix.Sigset_t
+				if _, _, errno := unix.RawSyscall(unix.SYS_RT_SIGPENDING, uintptr(unsafe.Pointer(&set)), kernelSigsetSize, 0); errno != 0 {
+					return errno
+				}
+				for _, s := range HeldSignals {
+					if SigsetHas(&set, s) {
+						pending = append(pending, strconv.Itoa(int(s)))
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				p.Send(replyErr(err))
+				break
+			}
+			p.Send(strings.TrimSpace("ok " + strings.Join(pending, " ")))
+		case len(f) == 4 && f[0] == "send-self":
+			err := onThread(threads[os.Getpid()], func() error {
+				fd, err := unix.PidfdOpen(os.Getpid(), 0)
+				if err != nil {
+					return err
+				}
+				defer unix.Close(fd)
+				sig := unix.Signal(num(1))
+				info := SigInfo{Signo: sig, Code: int32(num(2)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+				return unix.PidfdSendSignal(fd, sig, info.Raw(), num(3))
+			})
+			p.Send(okOrErr(err))
+		default:
+			p.Sendf("err EINVAL bad command %q", msg)
+		}
+		closeAll(fds)
+	}
+}
+
+func okOrErr(err error) string {
+	if err != nil {
+		return replyErr(err)
+	}
+	return "ok"
+}
+
+// onThread runs f on t's locked thread and waits for it.
+func onThread(t *thread, f func() error) error {
+	done := make(chan error, 1)
+	t.cmds <- func() { done <- f() }
+	return <-done
+}
+
+// StartSigwait starts a RoleSigwait helper with HeldSignals blocked from
+// birth: it forks it from the spec's own thread, locked and with those
+// signals blocked for the duration (the Go runtime restores the forking
+// thread's mask in the child), so the helper needs no re-exec.
+func StartSigwait(ctx context.Context, args []string, opts ...ChildOption) *Child {
+	GinkgoHelper()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var old unix.Sigset_t
+	Expect(unix.PthreadSigmask(unix.SIG_BLOCK, SigsetOf(HeldSignals...), &old)).To(Succeed())
+	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	return StartChild(ctx, RoleSigwait, args, opts...)
+}
+
+// TakeSignal asks a RoleSigwait helper's thread tid to dequeue sig within
+// wait; a nil error means that thread could take it.
+func TakeSignal(ctx context.Context, c *Child, tid int, sig unix.Signal, wait time.Duration) (SigInfo, error) {
+	GinkgoHelper()
+	r, err := c.Call(ctx, fmt.Sprintf("take %d %d %d", tid, sig, wait.Milliseconds()))
+	if err != nil {
+		return SigInfo{}, err
+	}
+	Expect(r.Fields).To(HaveLen(5), "take reply %q", r.Text)
+	v := make([]int64, 5)
+	for i, s := range r.Fields {
+		v[i], _ = strconv.ParseInt(s, 10, 64)
+	}
+	return SigInfo{Signo: unix.Signal(v[0]), Code: int32(v[1]), Pid: int32(v[2]), Uid: uint32(v[3]), Value: int32(v[4])}, nil
+}
+
+// PendingSignals asks a RoleSigwait helper which HeldSignals thread tid
+// could take now: those queued for it and those queued for the process.
+// Since they are blocked everywhere, this is every one sent and not taken.
+func PendingSignals(ctx context.Context, c *Child, tid int) []unix.Signal {
+	GinkgoHelper()
+	r := c.MustCall(ctx, fmt.Sprintf("pending %d", tid))
+	var got []unix.Signal
+	for _, f := range r.Fields {
+		n, _ := strconv.Atoi(f)
+		got = append(got, unix.Signal(n))
+	}
+	return got
+}

@@ -1,0 +1,331 @@
+package poll_test
+
+import (
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/types"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// allEpollEvents asks epoll for every bit a pidfd can report, so the exact
+// set the kernel returns is visible.
+const allEpollEvents = unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLPRI | unix.EPOLLOUT | unix.EPOLLRDHUP
+
+// pidfdOpen is pidfd_open(pid, flags), closed at cleanup.
+func pidfdOpen(pid, flags int) int {
+	GinkgoHelper()
+	fd, err := unix.PidfdOpen(pid, flags)
+	Expect(err).NotTo(HaveOccurred(), "pidfd_open(%d, %#x)", pid, flags)
+	DeferCleanup(unix.Close, fd)
+	return fd
+}
+
+// pollEvents waits up to EventTimeout for fd to report anything.
+func pollEvents(ctx SpecContext, fd int) int16 {
+	GinkgoHelper()
+	revents, err := helpers.WaitReadable(ctx, fd, helpers.EventTimeout())
+	Expect(err).NotTo(HaveOccurred())
+	return revents
+}
+
+// reapedEvents is what poll(2) with POLLIN reports for a reaped process:
+//
+//	v5.3–v6.8  POLLIN          (no task: thread_group_exited() is true, never HUP)
+//	v6.9+      POLLIN|POLLHUP  ("pidfd_poll: report POLLHUP when pid_task() == NULL")
+//
+// An older kernel may carry the v6.9 behaviour as a backport.
+func reapedEvents() types.GomegaMatcher {
+	if helpers.Kernel().AtLeast("6.9") {
+		return helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP)
+	}
+	return Or(helpers.HavePollEvents(unix.POLLIN), helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP))
+}
+
+// earlyLeaderThreadPidfd is what a PIDFD_THREAD pidfd on a thread-group
+// leader reports while the leader has exited (or been replaced by an exec)
+// and other threads live, within the quiet window:
+//
+//	v6.9–v6.14  POLLIN at once: the leader itself is a zombie
+//	v6.15+      nothing until the whole group has exited (0fb482728ba1,
+//	            "!delay_group_leader"), also in 6.12.y since that backport
+func earlyLeaderThreadPidfd() types.GomegaMatcher {
+	if helpers.Kernel().AtLeast("6.15") {
+		return BeZero()
+	}
+	return Or(BeZero(), helpers.HavePollEvents(unix.POLLIN))
+}
+
+// leaderExits makes a RoleProcess helper's leader call exit(2) while its
+// other threads live, and returns the first events the watched fds reported
+// meanwhile (0: none). It watches from the order until procfs shows the
+// leader as a zombie: from then on nothing changes the pidfds' readiness
+// (a function of the tasks' state) until the spec acts again, so no fixed
+// window is needed. Without procfs it watches for the quiet window instead.
+func leaderExits(ctx SpecContext, c *helpers.Child, watch ...int) int16 {
+	GinkgoHelper()
+	c.MustCall(ctx, "exit-leader")
+	done := func() bool {
+		state, err := helpers.ThreadState(c.Pid, c.Pid)
+		return err == nil && state == "Z"
+	}
+	if !helpers.Procfs.Present() {
+		end := time.Now().Add(helpers.QuietWindow())
+		done = func() bool { return time.Now().After(end) }
+	}
+	revents, err := helpers.QuietWhile(ctx, watch, done, helpers.EventTimeout())
+	Expect(err).NotTo(HaveOccurred(), "leader %d did not become a zombie", c.Pid)
+	return revents
+}
+
+var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
+
+	Context("of a running process", func() {
+		// Behavior: a pidfd of a running process is not readable.
+		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c (implied)
+		// Since:    v5.3
+		It("reports no event", helpers.LTPPidfdOpen, func() {
+			Expect(helpers.PollOnce(helpers.StartBlocked().Pidfd, 0)).To(BeZero())
+		})
+	})
+
+	Context("of a process that has exited and is not reaped", func() {
+		var fd int
+		BeforeEach(func() {
+			c := helpers.StartBlocked()
+			fd = c.Pidfd
+			c.Kill()
+		})
+
+		// Behavior: once the whole process has exited (here: killed), poll(2) reports POLLIN, and no POLLHUP before the reap.
+		// Mirrors:  LTP pidfd_open03 (child exits there); pidfd_info_test.c TEST_F(pidfd_info, sigkill_exit) (zombie state)
+		// Since:    v5.3
+		It("reports exactly POLLIN with poll", helpers.LTPPidfdOpen, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
+		})
+
+		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM for a zombie's pidfd, without EPOLLHUP.
+		// Mirrors:  pidfd_test.c (epoll_wait for EPOLLIN); man pidfd_open(2)
+		// Since:    v5.3
+		It("reports exactly EPOLLIN|EPOLLRDNORM with epoll", helpers.SyscallEpoll, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			Expect(helpers.EpollOnce(ctx, fd, allEpollEvents, helpers.EventTimeout())).To(
+				helpers.HaveEpollEvents(unix.EPOLLIN | unix.EPOLLRDNORM))
+		})
+	})
+
+	Context("of a process that has been reaped", func() {
+		var c *helpers.Blocked
+		BeforeEach(func(ctx SpecContext) {
+			c = helpers.StartBlocked()
+			c.Reap(ctx)
+		})
+
+		// Behavior: once the process is reaped, poll(2) reports POLLIN|POLLHUP (v6.9+; before: POLLIN, never POLLHUP).
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll)
+		// Since:    v5.3 (POLLHUP since v6.9)
+		It("reports POLLIN|POLLHUP with poll", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			Expect(pollEvents(ctx, c.Pidfd)).To(reapedEvents())
+		})
+
+		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM|EPOLLHUP for a reaped process's pidfd.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll) (with poll there)
+		// Since:    v6.9
+		It("reports EPOLLIN|EPOLLRDNORM|EPOLLHUP with epoll", helpers.SyscallEpoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PollHupOnReap)
+			Expect(helpers.EpollOnce(ctx, c.Pidfd, allEpollEvents, helpers.EventTimeout())).To(
+				helpers.HaveEpollEvents(unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLHUP))
+		})
+	})
+
+	Context("when the leader exits while other threads live", func() {
+		var c *helpers.Child
+		BeforeEach(func(ctx SpecContext) { c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"}) })
+
+		// Behavior: the thread-group pidfd reports nothing while the leader is a zombie and other threads live, and POLLIN once they exit.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (use_waitpid=0)
+		// Since:    v5.3
+		It("keeps the thread-group pidfd quiet until the process exits", helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			Expect(leaderExits(ctx, c, c.Pidfd)).To(BeZero())
+			Expect(c.Peer.Send("exit 0")).To(Succeed())
+			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN))
+		})
+
+		// Behavior: waitid(P_PIDFD) reports no exit while the leader is a zombie and other threads live, then the group's exit status.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (use_waitpid=1)
+		// Since:    v5.4
+		It("lets waitid report no exit until the process exits", helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.WaitidPidfd)
+			leaderExits(ctx, c)
+			info, err := helpers.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Pid).To(BeZero(), "waitid reported %+v while a thread lives", info)
+			Expect(c.Peer.Send("exit 7")).To(Succeed())
+			info, err = helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(childState(info)).To(Equal(state{helpers.CLD_EXITED, c.Pid, 7}))
+		})
+
+		// Behavior: a PIDFD_THREAD pidfd on the leader reports nothing while the leader is a zombie and other threads live (v6.15+; v6.9–v6.14 reported POLLIN at once), and POLLIN once the process exits.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (the poller's 10 s poll returns 0)
+		// Since:    v6.9 (silent since v6.15 and 6.12.y)
+		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdThread)
+			fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+			Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
+			Expect(c.Peer.Send("exit 0")).To(Succeed())
+			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
+		})
+
+		// Behavior: once the group is killed and reaped with waitid(P_PIDFD), both the thread-group pidfd and the leader's PIDFD_THREAD pidfd report POLLIN|POLLHUP.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (SIGKILL, waitid, poll → POLLIN|POLLHUP)
+		// Since:    v6.9
+		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdThread, helpers.PollHupOnReap, helpers.WaitidPidfd)
+			fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+			leaderExits(ctx, c)
+			c.Kill()
+			info, err := helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(childState(info)).To(Equal(state{helpers.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
+			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP), "thread-group pidfd")
+			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP), "PIDFD_THREAD pidfd")
+		})
+	})
+
+	Context("when a non-leader thread exits while the process lives", helpers.FlagPidfdThread, func() {
+		var c *helpers.Child
+		var threadFd int
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdThread)
+			c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
+			threadFd = pidfdOpen(c.Tids[0], unix.PIDFD_THREAD)
+			c.MustCall(ctx, fmt.Sprintf("exit-thread %d", c.Tids[0]))
+		})
+
+		// Behavior: a PIDFD_THREAD pidfd on a non-leader thread reports POLLIN|POLLHUP when that thread exits: it is released at once.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (the thread pidfd; there the thread dies with its group)
+		// Since:    v6.9
+		It("reports POLLIN|POLLHUP on that thread's PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			Expect(pollEvents(ctx, threadFd)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+		})
+
+		// Behavior: a thread's exit does not make the thread-group pidfd readable.
+		// Mirrors:  man pidfd_open(2) (a pidfd without PIDFD_THREAD polls readable when the process exits)
+		// Since:    v6.9
+		It("reports nothing on the thread-group pidfd", helpers.ManPidfdOpen, func(ctx SpecContext) {
+			pollEvents(ctx, threadFd) // the thread is gone now
+			Expect(helpers.PollOnce(c.Pidfd, 0)).To(BeZero())
+		})
+	})
+
+	Context("when a non-leader thread execs", func() {
+		var c *helpers.Child
+		var execer int
+		BeforeEach(func(ctx SpecContext) {
+			c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
+			execer = c.Tids[0]
+		})
+
+		// execThread makes the extra thread exec the helper anew, watching
+		// fds while it happens (the transition, not only the state after it),
+		// and returns what they reported; the new image answers "ready" with
+		// the old pid, which the exec'ing thread took over. After "ready" the
+		// exec is complete and the pidfds' readiness (a function of the
+		// tasks' state) cannot change until the spec acts, so a final
+		// zero-timeout poll replaces a fixed quiet window.
+		execThread := func(ctx SpecContext, watch ...int) int16 {
+			GinkgoHelper()
+			Expect(c.Peer.Send(fmt.Sprintf("exec-thread %d %s", execer, helpers.RoleProcess))).To(Succeed())
+			revents, err := helpers.QuietUntilReadable(ctx, watch, c.Peer.Fd(), helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(c.Recv(ctx)).To(HavePrefix(fmt.Sprintf("ready %d", c.Pid)))
+			return revents
+		}
+
+		// Behavior: when a non-leader thread execs, the thread-group pidfd reports no exit (the old leader's end is not the process's), and POLLIN when the new image exits.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (use_waitpid=0)
+		// Since:    v5.3
+		It("keeps the thread-group pidfd quiet", helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			Expect(execThread(ctx, c.Pidfd)).To(BeZero())
+			Expect(helpers.PollOnce(c.Pidfd, 0)).To(BeZero())
+			c.Kill()
+			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN))
+		})
+
+		// Behavior: when a non-leader thread execs, waitid(P_PIDFD) reports no exit; it reports the new image's end.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (use_waitpid=1)
+		// Since:    v5.4
+		It("lets waitid report no exit", helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.WaitidPidfd)
+			execThread(ctx)
+			info, err := helpers.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Pid).To(BeZero(), "waitid reported %+v after the exec", info)
+			c.Kill()
+			info, err = helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(childState(info)).To(Equal(state{helpers.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
+		})
+
+		Context("with PIDFD_THREAD pidfds", helpers.FlagPidfdThread, func() {
+			BeforeEach(func() { helpers.RequireFeature(helpers.PidfdThread) })
+
+			// Behavior: a PIDFD_THREAD pidfd on the live leader reports nothing when a non-leader thread execs and takes over the leader's pid (v6.15+).
+			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec_thread) (the poller gets 0 events)
+			// Since:    v6.9 (silent since v6.15 and 6.12.y)
+			It("keeps a PIDFD_THREAD pidfd on the leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())
+				Expect(helpers.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
+			})
+
+			// Behavior: the PIDFD_THREAD pidfd of the exec'ing thread's old tid reports POLLIN|POLLHUP: that tid is gone.
+			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (poll for POLLHUP on the thread pidfd)
+			// Since:    v6.9
+			It("reports POLLIN|POLLHUP on the exec'ing thread's old PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+				fd := pidfdOpen(execer, unix.PIDFD_THREAD)
+				execThread(ctx)
+				Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+			})
+
+			// Behavior: after the exec, killing the new single-threaded image makes the leader's PIDFD_THREAD pidfd report POLLIN, without POLLHUP until the reap.
+			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (POLLIN, no POLLHUP after SIGKILL)
+			// Since:    v6.9
+			It("reports POLLIN without POLLHUP on the leader's PIDFD_THREAD pidfd once the new image is killed", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				execThread(ctx)
+				c.Kill()
+				Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
+			})
+
+			// Behavior: a PIDFD_THREAD pidfd on a leader that exited early stays quiet when a non-leader thread then execs and takes over the leader's pid (v6.15+).
+			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (the poller gets 0 events)
+			// Since:    v6.9 (silent since v6.15 and 6.12.y)
+			It("keeps a PIDFD_THREAD pidfd on an early-exited leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
+				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())
+				Expect(helpers.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
+			})
+		})
+	})
+})
+
+// state is the part of a SIGCHLD siginfo the waitid specs compare.
+type state struct {
+	Code   int32
+	Pid    int
+	Status int
+}
+
+// childState checks that info is a SIGCHLD siginfo and returns its state.
+func childState(info helpers.SigInfo) state {
+	GinkgoHelper()
+	Expect(info.Signo).To(Equal(unix.SIGCHLD), "si_signo")
+	return state{info.Code, int(info.Pid), int(info.Status)}
+}

@@ -1,0 +1,264 @@
+package signal_test
+
+import (
+	"fmt"
+	"os"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// sigRT1 is signal 35, glibc's SIGRTMIN+1: a real-time signal both helper
+// roles handle (RoleProcess records it, RoleSigwait holds it).
+const sigRT1 = unix.Signal(35)
+
+// scopeFlags are the PIDFD_SIGNAL_* scope flags (v6.9).
+const scopeFlags = unix.PIDFD_SIGNAL_THREAD | unix.PIDFD_SIGNAL_THREAD_GROUP | unix.PIDFD_SIGNAL_PROCESS_GROUP
+
+// ltpBadFlags is the invalid flag value of LTP pidfd_send_signal02.
+const ltpBadFlags = 99999
+
+// selfPidfd is a pidfd of the test process; the error specs only ever send
+// signal 0 through it, so even a wrongly accepted call delivers nothing.
+func selfPidfd() int {
+	GinkgoHelper()
+	helpers.RequireFeature(helpers.PidfdOpen)
+	fd, err := unix.PidfdOpen(os.Getpid(), 0)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(unix.Close, fd)
+	return fd
+}
+
+// openPath opens path with flags and closes it at cleanup.
+func openPath(path string, flags int) int {
+	GinkgoHelper()
+	fd, err := unix.Open(path, flags|unix.O_CLOEXEC, 0)
+	Expect(err).NotTo(HaveOccurred(), "open %s", path)
+	DeferCleanup(unix.Close, fd)
+	return fd
+}
+
+// procDir opens /proc/<pid> as a directory, the pre-pidfd "pidfd".
+func procDir(pid int) int {
+	GinkgoHelper()
+	helpers.RequireFeature(helpers.Procfs)
+	return openPath(fmt.Sprintf("/proc/%d", pid), unix.O_DIRECTORY|unix.O_RDONLY)
+}
+
+// undefinedFlagEntries is one Entry per flag bit no kernel defines.
+func undefinedFlagEntries() []TableEntry {
+	var entries []TableEntry
+	for bit := range 32 {
+		flag := 1 << bit
+		if flag&scopeFlags != 0 {
+			continue
+		}
+		// Behavior: pidfd_send_signal(2) fails with EINVAL for each flag bit outside the PIDFD_SIGNAL_* scopes.
+		// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
+		// Since:    v5.1
+		entries = append(entries, Entry(fmt.Sprintf("bit %d (%#x)", bit, uint32(flag)), helpers.ManPidfdSendSignal, int(uint32(flag))))
+	}
+	return entries
+}
+
+var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdSendSignal) })
+
+	Context("with invalid flags", func() {
+		DescribeTable("fails with EINVAL for an undefined flag bit",
+			func(flags int) {
+				Expect(unix.PidfdSendSignal(selfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
+			},
+			undefinedFlagEntries(),
+		)
+
+		// Behavior: pidfd_send_signal(2) fails with EINVAL when more than one PIDFD_SIGNAL_* scope flag is set (before v6.9 every non-zero flags value is EINVAL).
+		// Mirrors:  LTP pidfd_send_signal02 (flags 99999); man pidfd_send_signal(2)
+		// Since:    v5.1
+		DescribeTable("fails with EINVAL for more than one scope flag",
+			func(flags int) {
+				Expect(unix.PidfdSendSignal(selfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
+			},
+			Entry("THREAD|THREAD_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_THREAD_GROUP),
+			Entry("THREAD|PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_PROCESS_GROUP),
+			Entry("THREAD_GROUP|PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD_GROUP|unix.PIDFD_SIGNAL_PROCESS_GROUP),
+			Entry("all three scopes", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, scopeFlags),
+			Entry("LTP's 99999", helpers.LTPPidfdSendSignal, ltpBadFlags),
+		)
+	})
+
+	// Behavior: pidfd_send_signal(2) fails with EBADF for an fd that is neither a pidfd nor a /proc/<pid> directory.
+	// Mirrors:  LTP pidfd_send_signal02 (regular file); man pidfd_send_signal(2)
+	// Since:    v5.1
+	DescribeTable("fails with EBADF for an fd that is not a pidfd",
+		func(open func() int) {
+			Expect(unix.PidfdSendSignal(open(), 0, nil, 0)).To(helpers.BeErrno(unix.EBADF))
+		},
+		Entry("a regular file", helpers.LTPPidfdSendSignal, func() int {
+			exe, err := helpers.SelfExecutable()
+			Expect(err).NotTo(HaveOccurred())
+			return openPath(exe, unix.O_RDONLY)
+		}),
+		Entry("/dev/null", helpers.ManPidfdSendSignal, func() int { return openPath("/dev/null", unix.O_RDWR) }),
+		Entry("fd -1", helpers.ManPidfdSendSignal, func() int { return -1 }),
+		Entry("the root directory", helpers.ManPidfdSendSignal, func() int { return openPath("/", unix.O_DIRECTORY|unix.O_RDONLY) }),
+		Entry("a /proc/<pid>/task/<tid> directory", helpers.ManPidfdSendSignal, func() int {
+			helpers.RequireFeature(helpers.Procfs)
+			return openPath(fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), os.Getpid()), unix.O_DIRECTORY|unix.O_RDONLY)
+		}),
+	)
+
+	Context("with a siginfo", func() {
+		var target *helpers.Blocked
+		BeforeEach(func() { target = helpers.StartBlocked() })
+
+		// Behavior: pidfd_send_signal(2) fails with EINVAL when sig differs from info.si_signo.
+		// Mirrors:  LTP pidfd_send_signal02 (SIGUSR2 against an SI_QUEUE siginfo for SIGUSR1); man pidfd_send_signal(2)
+		// Since:    v5.1
+		It("fails with EINVAL when sig differs from si_signo", helpers.LTPPidfdSendSignal, func() {
+			info := helpers.SigInfo{Signo: sigRT1, Code: helpers.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+			Expect(unix.PidfdSendSignal(target.Pidfd, unix.SIGUSR2, info.Raw(), 0)).To(helpers.BeErrno(unix.EINVAL))
+		})
+
+		// Behavior: pidfd_send_signal(2) refuses with EPERM a siginfo whose si_code is SI_USER or above, or SI_TKILL, for a process other than the caller (the rt_sigqueueinfo(2) rule).
+		// Mirrors:  man pidfd_send_signal(2) ("same restrictions as rt_sigqueueinfo(2)"); no selftest
+		// Since:    v5.1
+		DescribeTable("fails with EPERM for a kernel-reserved si_code sent to another process",
+			func(code int32) {
+				info := helpers.SigInfo{Signo: sigRT1, Code: code, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+				Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, info.Raw(), 0)).To(helpers.BeErrno(unix.EPERM))
+			},
+			Entry("SI_USER (0)", helpers.ManPidfdSendSignal, int32(helpers.SI_USER)),
+			Entry("SI_KERNEL (0x80)", helpers.ManPidfdSendSignal, int32(0x80)),
+			Entry("SI_TKILL (-6)", helpers.ManPidfdSendSignal, int32(helpers.SI_TKILL)),
+		)
+	})
+
+	Context("with a siginfo to a process that takes it", func() {
+		var target *helpers.Child
+		BeforeEach(func(ctx SpecContext) { target = helpers.StartSigwait(ctx, nil) })
+
+		// Behavior: a signal sent with an SI_QUEUE siginfo arrives with its signo, code, pid, uid and sival_int unchanged.
+		// Mirrors:  LTP pidfd_send_signal01 (to itself through /proc/self; here to a helper through its pidfd)
+		// Since:    v5.1
+		It("delivers an SI_QUEUE siginfo and its value intact", helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
+			sent := helpers.SigInfo{Signo: sigRT1, Code: helpers.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: 777}
+			Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, sent.Raw(), 0)).To(Succeed())
+			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(got).To(Equal(sent))
+		})
+
+		// Behavior: a process may send itself a siginfo with any si_code, SI_USER included.
+		// Mirrors:  man pidfd_send_signal(2) / rt_sigqueueinfo(2); LTP pidfd_send_signal01 sends to itself
+		// Since:    v5.1
+		It("lets a process send itself a siginfo with si_code SI_USER", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+			target.MustCall(ctx, fmt.Sprintf("send-self %d %d 0", sigRT1, helpers.SI_USER))
+			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			Expect(got.Code).To(BeEquivalentTo(helpers.SI_USER))
+		})
+
+		// Behavior: with PIDFD_SIGNAL_PROCESS_GROUP a siginfo with si_code SI_USER is refused with EPERM even when the caller signals itself.
+		// Mirrors:  none (kernel/signal.c: "type > PIDTYPE_TGID" check)
+		// Since:    v6.9
+		It("refuses a self-sent SI_USER siginfo with EPERM under PIDFD_SIGNAL_PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.SignalScopes)
+			_, err := target.Call(ctx, fmt.Sprintf("send-self %d %d %d", sigRT1, helpers.SI_USER, unix.PIDFD_SIGNAL_PROCESS_GROUP))
+			Expect(err).To(helpers.BeErrno(unix.EPERM))
+		})
+	})
+
+	Context("from an unprivileged process to a process of another user", func() {
+		// Behavior: pidfd_send_signal(2) fails with EPERM when the caller may not signal the target (uid 65534 → root).
+		// Mirrors:  LTP pidfd_send_signal02 (nobody → init)
+		// Since:    v5.1
+		It("fails with EPERM", helpers.LTPPidfdSendSignal, helpers.NeedsRoot, func(ctx SpecContext) {
+			helpers.RequireRoot("starting a helper as uid 65534")
+			root := helpers.StartBlocked()
+			nobody := helpers.StartChild(ctx, roleSender, []string{"65534", "65534"})
+			_, err := nobody.Call(ctx, fmt.Sprintf("send %d 0", unix.SIGUSR2), root.Pidfd)
+			Expect(err).To(helpers.BeErrno(unix.EPERM))
+		})
+	})
+
+	Context("to a live process", func() {
+		// Behavior: signal 0 succeeds for a live process.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal check for support" (signal 0 through a /proc/self fd)
+		// Since:    v5.1
+		It("succeeds with signal 0", helpers.SelftestPidfdTest, func() {
+			Expect(unix.PidfdSendSignal(helpers.StartBlocked().Pidfd, 0, nil, 0)).To(Succeed())
+		})
+	})
+
+	Context("to a live process that takes its signals", func() {
+		var target *helpers.Child
+		BeforeEach(func(ctx SpecContext) { target = helpers.StartSigwait(ctx, nil) })
+
+		// Behavior: signal 0 only probes: nothing is queued for the process.
+		// Mirrors:  man pidfd_send_signal(2) / kill(2)
+		// Since:    v5.1
+		It("queues nothing for signal 0", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+			Expect(unix.PidfdSendSignal(target.Pidfd, 0, nil, 0)).To(Succeed())
+			Expect(helpers.PendingSignals(ctx, target, target.Pid)).To(BeEmpty())
+		})
+
+		// Behavior: a standard and a real-time signal sent through the pidfd reach the process with the siginfo of kill(2): SI_USER, the sender's pid and uid.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (to itself there); man pidfd_send_signal(2) (info NULL)
+		// Since:    v5.1
+		DescribeTable("delivers the signal with si_code SI_USER",
+			func(ctx SpecContext, sig unix.Signal) {
+				Expect(unix.PidfdSendSignal(target.Pidfd, sig, nil, 0)).To(Succeed())
+				Expect(helpers.TakeSignal(ctx, target, target.Pid, sig, helpers.EventTimeout())).To(Equal(
+					helpers.SigInfo{Signo: sig, Code: helpers.SI_USER, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}))
+			},
+			Entry("SIGUSR2", helpers.SelftestPidfdTest, unix.SIGUSR2),
+			Entry("SIGRTMIN+1", helpers.ManPidfdSendSignal, sigRT1),
+		)
+
+		// Behavior: an fd of the /proc/<pid> directory is accepted in place of a pidfd and the signal reaches the process (accepted on every version since v5.1, still in mainline).
+		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (/proc/self fd); LTP pidfd_send_signal01
+		// Since:    v5.1
+		It("accepts a /proc/<pid> directory fd and delivers the signal", helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, helpers.ManProc, func(ctx SpecContext) {
+			Expect(unix.PidfdSendSignal(procDir(target.Pid), unix.SIGUSR2, nil, 0)).To(Succeed())
+			Expect(helpers.TakeSignal(ctx, target, target.Pid, unix.SIGUSR2, helpers.EventTimeout())).To(
+				HaveField("Signo", unix.SIGUSR2))
+		})
+	})
+
+	Context("to a process that has exited and been reaped", func() {
+		// Behavior: pidfd_send_signal(2) fails with ESRCH once the process is reaped; signal 0 is enough to tell.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal signal exited process" (/proc/<pid> fd there)
+		// Since:    v5.1
+		DescribeTable("fails with ESRCH",
+			func(ctx SpecContext, useProcDir bool) {
+				target := helpers.StartBlocked()
+				fd := target.Pidfd
+				if useProcDir {
+					fd = procDir(target.Pid)
+				}
+				target.Reap(ctx)
+				Expect(unix.PidfdSendSignal(fd, 0, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
+			},
+			Entry("through its pidfd", helpers.ManPidfdSendSignal, false),
+			Entry("through its /proc/<pid> directory fd", helpers.SelftestPidfdTest, helpers.ManProc, true),
+		)
+	})
+
+	Context("to the members of a process group", helpers.FlagSignalScope, func() {
+		// Behavior: PIDFD_SIGNAL_PROCESS_GROUP sends the signal to every process of the group the pidfd's process leads.
+		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_PROCESS_GROUP)
+		// Since:    v6.9
+		It("delivers to every member with PIDFD_SIGNAL_PROCESS_GROUP", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.SignalScopes)
+			leader := helpers.StartSigwait(ctx, nil, withPgid(0))
+			member := helpers.StartSigwait(ctx, nil, withPgid(leader.Pid))
+			Expect(unix.PidfdSendSignal(leader.Pidfd, unix.SIGUSR2, nil, unix.PIDFD_SIGNAL_PROCESS_GROUP)).To(Succeed())
+			Expect(helpers.PendingSignals(ctx, leader, leader.Pid)).To(Equal([]unix.Signal{unix.SIGUSR2}), "group leader %d", leader.Pid)
+			Expect(helpers.PendingSignals(ctx, member, member.Pid)).To(Equal([]unix.Signal{unix.SIGUSR2}), "member %d", member.Pid)
+		})
+	})
+})

@@ -1,0 +1,55 @@
+package signal_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// reusedPid is the number the reaped and the new process share (above
+// RESERVED_PIDS, as in the selftest).
+const reusedPid = 1000
+
+var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsRoot, helpers.NeedsPidNS, func() {
+	var ns *helpers.PidNS
+	var stale *helpers.Child
+
+	BeforeEach(func(ctx SpecContext) {
+		helpers.RequireFeature(helpers.PidfdSendSignal)
+		ns = helpers.NewPidNS(ctx)
+		stale = helpers.RecycledPid(ctx, ns, reusedPid)
+	})
+
+	// successor starts role at the reused number.
+	successor := func(ctx SpecContext, role string) *helpers.Child {
+		GinkgoHelper()
+		c := ns.Spawn(ctx, reusedPid, role)
+		Expect(c.NsPid).To(Equal(reusedPid))
+		return c
+	}
+
+	Context("through the pidfd of the reaped process", func() {
+		// Behavior: pidfd_send_signal(2) through a pidfd of a reaped process fails with ESRCH (SIGUSR2, SIGCONT, signal 0) while another process holds its pid number.
+		// Mirrors:  LTP pidfd_send_signal03 (SIGUSR1); pidfd_test.c test_pidfd_send_signal_recycled_pid_fail (/proc/1000 fd, SIGCONT)
+		// Since:    v5.1
+		It("fails with ESRCH", helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			successor(ctx, helpers.RoleProcess)
+			for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {
+				Expect(unix.PidfdSendSignal(stale.Pidfd, sig, nil, 0)).To(helpers.BeErrno(unix.ESRCH), "signal %d", sig)
+			}
+		})
+
+		// Behavior: nothing sent through the stale pidfd reaches the process that now has the pid number.
+		// Mirrors:  LTP pidfd_send_signal03; pidfd_test.c test_pidfd_send_signal_recycled_pid_fail
+		// Since:    v5.1
+		It("leaves the process that took over the number unsignalled", helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			c := successor(ctx, helpers.RoleSigwait)
+			for _, sig := range helpers.HeldSignals {
+				unix.PidfdSendSignal(stale.Pidfd, sig, nil, 0)
+			}
+			Expect(helpers.PendingSignals(ctx, c, c.NsPid)).To(BeEmpty())
+		})
+	})
+})

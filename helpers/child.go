@@ -32,7 +32,9 @@ func WithCloneflags(flags uintptr) ChildOption {
 	return func(c *exec.Cmd) { c.SysProcAttr.Cloneflags |= flags }
 }
 
-// WithCredential starts the helper as another user.
+// WithCredential starts the helper as another user. That user must be able
+// to execute the test binary, which `go test` builds in a 0700 directory;
+// roles that only need other ids can drop privileges themselves instead.
 func WithCredential(uid, gid uint32) ChildOption {
 	return func(c *exec.Cmd) { c.SysProcAttr.Credential = &syscall.Credential{Uid: uid, Gid: gid} }
 }

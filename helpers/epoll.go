@@ -208,3 +208,30 @@ func QuietWhile(ctx context.Context, fds []int, done func() bool, timeout time.D
 		}
 	}
 }
+
+// WaitPollBits polls fd for POLLIN until its revents hold all of want, the
+// timeout passes or ctx ends, and returns the last revents. For states a
+// pidfd passes through on its way: a thread that exits is first a zombie
+// (POLLIN) and a moment later released (POLLIN|POLLHUP).
+func WaitPollBits(ctx context.Context, fd int, want int16, timeout time.Duration) (int16, error) {
+	deadline := time.Now().Add(timeout)
+	var revents int16
+	for {
+		if err := ctx.Err(); err != nil {
+			return revents, err
+		}
+		r, err := PollOnce(fd, max(min(time.Until(deadline), 10*time.Millisecond), 0))
+		if err != nil {
+			return r, err
+		}
+		if r != 0 {
+			revents = r
+		}
+		if revents&want == want {
+			return revents, nil
+		}
+		if time.Now().After(deadline) {
+			return revents, fmt.Errorf("fd %d: %s not reported within %v (last: %s)", fd, PollBits(want), timeout, PollBits(revents))
+		}
+	}
+}

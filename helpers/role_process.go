@@ -1,9 +1,7 @@
 package helpers
 
 import (
-	"fmt"
 	"os"
-	"os/signal"
 	"runtime"
 	"strconv"
 	"strings"
@@ -21,17 +19,8 @@ import (
 //	exit-thread <tid>      that thread returns while locked, so it really exits
 //	exit-leader            the main thread calls exit(2) while the others live
 //	exec-thread <tid> <role> [args]  that thread execs this binary in role
-//	signals                report the signals caught (SIGUSR2, SIGRTMIN+0..3)
-//	                       before the SIGWINCH marker the test sends next
 //	ping                   ok <pid>
 var RoleProcess = RegisterRole("process", runProcess)
-
-// MarkerSignal ends a "signals" report: whatever was caught before it
-// arrived had been sent before it.
-const MarkerSignal = unix.SIGWINCH
-
-// RecordedSignals are the signals RoleProcess records.
-var RecordedSignals = []unix.Signal{unix.SIGUSR2, unix.Signal(34), unix.Signal(35), unix.Signal(36), unix.Signal(37)}
 
 type thread struct {
 	tid  int
@@ -43,12 +32,6 @@ func runProcess(p *Peer, args []string) int {
 	if len(args) > 0 {
 		n, _ = strconv.Atoi(args[0])
 	}
-	caught := make(chan os.Signal, 64)
-	for _, s := range RecordedSignals {
-		signal.Notify(caught, s)
-	}
-	signal.Notify(caught, MarkerSignal)
-
 	threads := map[int]*thread{}
 	tids := []string{}
 	for range n {
@@ -60,14 +43,14 @@ func runProcess(p *Peer, args []string) int {
 	// order to exit; a goroutine on another thread serves the commands, so
 	// they are still served after the leader is gone.
 	leaderExit := make(chan struct{})
-	go serveProcess(p, threads, caught, leaderExit)
+	go serveProcess(p, threads, leaderExit)
 	p.Sendf("ready %d %s", os.Getpid(), strings.Join(tids, " "))
 	<-leaderExit
 	syscall.Syscall(unix.SYS_EXIT, 0, 0, 0)
 	panic("exit(2) returned")
 }
 
-func serveProcess(p *Peer, threads map[int]*thread, caught chan os.Signal, leaderExit chan struct{}) {
+func serveProcess(p *Peer, threads map[int]*thread, leaderExit chan struct{}) {
 	for {
 		msg, _, err := p.RecvBlocking()
 		if err != nil {
@@ -110,23 +93,10 @@ func serveProcess(p *Peer, threads map[int]*thread, caught chan os.Signal, leade
 				err := syscall.Exec(exe, append([]string{exe}, f[3:]...), roleEnviron(role))
 				p.Send(replyErr(err))
 			}
-		case "signals":
-			p.Send("ok " + signalsBeforeMarker(caught))
 		default:
 			p.Sendf("err EINVAL unknown command %q", msg)
 		}
 	}
-}
-
-func signalsBeforeMarker(caught chan os.Signal) string {
-	var got []string
-	for s := range caught {
-		if s == MarkerSignal {
-			break
-		}
-		got = append(got, fmt.Sprint(int(s.(syscall.Signal))))
-	}
-	return strings.Join(got, " ")
 }
 
 // startLockedThread starts a goroutine wired to its own OS thread; closing

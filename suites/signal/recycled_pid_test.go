@@ -18,7 +18,9 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(helpers.PidfdSendSignal)
-		ns = helpers.NewPidNS(ctx)
+		// Born with HeldSignals blocked, pid 1 spawns RoleSigwait helpers
+		// that need no re-exec.
+		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
 		stale = helpers.RecycledPid(ctx, ns, reusedPid)
 	})
 

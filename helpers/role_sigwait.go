@@ -202,17 +202,28 @@ func onThread(t *thread, f func() error) error {
 }
 
 // StartSigwait starts a RoleSigwait helper with HeldSignals blocked from
-// birth: it forks it from the spec's own thread, locked and with those
-// signals blocked for the duration (the Go runtime restores the forking
-// thread's mask in the child), so the helper needs no re-exec.
+// birth (see WithHeldSignalsBlocked), so the helper needs no re-exec.
 func StartSigwait(ctx context.Context, args []string, opts ...ChildOption) *Child {
+	GinkgoHelper()
+	var c *Child
+	WithHeldSignalsBlocked(func() { c = StartChild(ctx, RoleSigwait, args, opts...) })
+	return c
+}
+
+// WithHeldSignalsBlocked runs f on the spec's own thread, locked and with
+// HeldSignals blocked for the duration: the Go runtime restores the forking
+// thread's mask in a child before execve(2), so every helper f starts is
+// born with them blocked, and so are the processes that helper starts (a
+// PidNS's pid 1 passes the mask on to what it spawns). Such RoleSigwait
+// helpers need no re-exec.
+func WithHeldSignalsBlocked(f func()) {
 	GinkgoHelper()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var old unix.Sigset_t
 	Expect(unix.PthreadSigmask(unix.SIG_BLOCK, SigsetOf(HeldSignals...), &old)).To(Succeed())
 	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
-	return StartChild(ctx, RoleSigwait, args, opts...)
+	f()
 }
 
 // TakeSignal asks a RoleSigwait helper's thread tid to dequeue sig within

@@ -1,4 +1,38 @@
-# Placeholder until vm/ lands: owned by the vm/ pipeline work.
-.PHONY: vm-smoke matrix kernels bench
+# vm/: kernels → initramfs → QEMU → results → matrix (see vm/doc.go).
+# Included by the top Makefile, which sets GO, OUT and exports CACHE_DIR.
+#
+#   make matrix                          host + Debian's newest 6.1 and 6.12 cloud kernels
+#   make matrix KERNELS="file:bzImage"   any kernel specs: host file:PATH apt:PACKAGE build:VERSION:CONFIG
+#   make matrix CONFIGS=all              the default matrix + the config matrix built from linux-source-6.12
+#   make matrix KERNELS=none CONFIGS=minimal,no-proc   only some configs (names: vm/configs.go)
+#   make matrix KERNELS=file:bzImage APPEND=rdinit=/nonexistent   a broken boot: MISS + console tail, exit 2
+#   make kernels [KERNELS=…] [CONFIGS=…] fetch/build into $(CACHE_DIR) only
+#   make vm-smoke                        the Debian kernels only (part of make test)
+#
+# Exit codes: 0 all PASS/SKIP/XFAIL, 1 FAIL/TIMEOUT, 2 MISS, 3 usage/setup error.
+
+.PHONY: matrix kernels vm-smoke
+
+# Built (not `go run`) so the runner's exit code reaches the shell intact.
+VM_RUNNER  = $(OUT)/bin/pidfdconf-vm
+VM_BUILD   = $(GO) build -o $(VM_RUNNER) ./vm/cmd/pidfdconf-vm
+KERNELS   ?=
+CONFIGS   ?=
+APPEND    ?=
+VM_FLAGS  ?=
+VM_ARGS    = -kernels "$(KERNELS)" -configs "$(CONFIGS)"
+
+## matrix: the suites in VMs across kernels/configs; reports in $(OUT)/<run>/
+matrix:
+	@$(VM_BUILD)
+	$(VM_RUNNER) matrix $(VM_ARGS) -out $(OUT) -append "$(APPEND)" $(VM_FLAGS)
+
+## kernels: fetch/build the kernels of the matrix into the cache
+kernels:
+	@$(VM_BUILD)
+	$(VM_RUNNER) kernels $(VM_ARGS)
+
+## vm-smoke: the suites in VMs on the default Debian kernels (fails on FAIL or MISS)
 vm-smoke:
-	@echo "vm-smoke: vm/ runner not built yet"
+	@$(VM_BUILD)
+	$(VM_RUNNER) matrix -smoke -out $(OUT)/vm-smoke $(VM_FLAGS)

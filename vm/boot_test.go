@@ -1,0 +1,69 @@
+package vm
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+)
+
+// TestBootRealKernel boots Debian's 6.1 cloud kernel (from the cache after
+// the first run) with a fake suite and checks the whole path: image, QEMU,
+// guest, frames.
+func TestBootRealKernel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("boots a VM; skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := EnsureQEMU(ctx, t.Logf, "amd64"); err != nil {
+		t.Skipf("no QEMU: %v", err)
+	}
+	root, err := ModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Resolver{Cache: Cache{Dir: DefaultCacheDir()}}
+	spec, _ := ParseKernelSpec(SmokeKernels[0])
+	k, err := r.Resolve(ctx, spec)
+	if err != nil {
+		if !isRoot() {
+			t.Skipf("cannot fetch %s without root: %v", spec.Raw, err)
+		}
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	initBin, err := BuildGuest(ctx, root, dir, "amd64", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suite := buildFakeSuite(t, ctx, dir)
+	img, err := WriteImage(filepath.Join(dir, "initramfs.cpio"), "amd64", initBin, []string{suite})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := &VM{Arch: "amd64", Kernel: k.BzImage, Initrd: img.Path, MemoryMB: 512, CPUs: 2, Timeout: 2 * time.Minute,
+		ConsoleLog: filepath.Join(dir, "console.log"), ResultLog: filepath.Join(dir, "results.txt"), Append: "PIDFDCONF_TIME_SCALE=4"}
+	res := vm.Run(ctx)
+	t.Logf("%s booted and ran in %s", k.Describe, res.Wall)
+	con, _ := os.ReadFile(vm.ConsoleLog)
+	if res.Err != nil || res.TimedOut || res.Panic != "" {
+		t.Fatalf("VM: err=%v timeout=%v panic=%q\n%s", res.Err, res.TimedOut, res.Panic, tail(string(con), 30))
+	}
+	f, _ := os.Open(vm.ResultLog)
+	defer f.Close()
+	s := frame.Read(f)
+	if !s.Complete() {
+		t.Fatalf("incomplete stream: %v\n%s", s.Problems, tail(string(con), 30))
+	}
+	if _, ok := s.Get("fake/report.json"); !ok {
+		t.Fatalf("no fake/report.json frame; console:\n%s", tail(string(con), 30))
+	}
+	if !strings.Contains(string(con), "suite fake: exit 0") {
+		t.Errorf("console lacks the suite's exit line:\n%s", tail(string(con), 30))
+	}
+}

@@ -1,0 +1,20 @@
+// Package vm runs the pidfdconf suites inside QEMU across kernels and kernel
+// configs and reports one verdict matrix. Read it as a pipeline, one stage per
+// file:
+//
+//	kernel_spec.go   "host", "file:PATH", "apt:PACKAGE", "build:VERSION:CONFIG"
+//	kernel*.go       resolve a spec to a bzImage (+config), cached by content hash (cache.go)
+//	configs.go       the config matrix: fragments and boot arguments in configs/
+//	setup.go         system packages (apt-get when root, else the command to run)
+//	suites.go        build every suites/<area> into a static test binary
+//	image.go         the initramfs: /init (vm/guest) + the suite binaries
+//	qemu.go          boot one VM, console to a log, results from ttyS1
+//	native.go        the "host" column: the same binaries run directly
+//	frame/           the framed result protocol shared with the guest
+//	results.go       Ginkgo reports → PASS/FAIL/SKIP/TIMEOUT/MISS (+ expectations.go)
+//	matrix.go        spec × kernel aggregation, LSM independence, the exit code
+//	report_*.go      terminal, markdown, JSON, JUnit, HTML, KTAP
+//	run.go           the whole run: resolve, build, boot in parallel, report
+//
+// The command is vm/cmd/pidfdconf-vm; vm/vm.mk wires it into make.
+package vm

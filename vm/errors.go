@@ -1,0 +1,30 @@
+package vm
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Exit codes of the runner (see DESIGN.md, result vocabulary).
+const (
+	ExitOK    = 0 // every cell PASS, SKIP or XFAIL
+	ExitFail  = 1 // any FAIL or TIMEOUT (XPASS in strict mode)
+	ExitMiss  = 2 // any MISS and no FAIL
+	ExitSetup = 3 // usage or setup error: nothing was judged
+)
+
+// SetupError is a problem with the input or the machine, never a verdict on
+// a kernel. Its message is one line that names the fix.
+type SetupError struct{ Msg string }
+
+func (e *SetupError) Error() string { return e.Msg }
+
+func setupErrorf(format string, args ...any) error {
+	return &SetupError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// IsSetupError reports whether err (or what it wraps) is a SetupError.
+func IsSetupError(err error) bool {
+	var se *SetupError
+	return errors.As(err, &se)
+}

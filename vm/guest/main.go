@@ -1,0 +1,252 @@
+// Command guest is the /init of the pidfdconf initramfs. It prepares a minimal
+// system, runs every suite binary under /suites, streams their reports framed
+// on ttyS1 (see package frame) and powers the VM off. It must never exit: PID 1
+// exiting panics the kernel, which the host would report as MISS.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+)
+
+const (
+	suitesDir  = "/suites"
+	resultsDir = "/tmp/results"
+	resultTTY  = "/dev/ttyS1"
+)
+
+func main() {
+	// `init probe` (never as PID 1) prints the feature probes as JSON: the
+	// runner's native host column uses it.
+	if len(os.Args) == 2 && os.Args[1] == "probe" && os.Getpid() != 1 {
+		json.NewEncoder(os.Stdout).Encode(probeFeatures())
+		return
+	}
+	console := openConsole()
+	logf := func(format string, args ...any) { fmt.Fprintf(console, "pidfdconf-init: "+format+"\n", args...) }
+
+	info := frame.GuestInfo{UptimeAtInit: uptime()}
+	info.Mounts = mountAll()
+
+	out, err := openResults()
+	if err != nil {
+		// Without the result port nothing can be reported; the host sees MISS.
+		logf("cannot open %s: %v", resultTTY, err)
+		powerOff()
+	}
+
+	logf("started %.2fs after boot; probing features", info.UptimeAtInit)
+	t := time.Now()
+	describe(&info)
+	logf("probes took %.2fs", time.Since(t).Seconds())
+	suites := listSuites()
+	info.Suites = suites
+	logf("kernel %s, LSMs %v, suites %v", info.Release, info.LSMs, suites)
+	send(out, logf, frame.InfoName, mustJSON(info))
+
+	exit := 0
+	streaming := time.Duration(0)
+	for _, s := range suites {
+		run := runSuite(s, console)
+		logf("suite %s: exit %d in %.1fs %s", s, run.Exit, run.Seconds, run.Error)
+		dir := filepath.Join(resultsDir, s)
+		t := time.Now()
+		// The JUnit file is not sent: the host derives its own from the
+		// JSON report, and every byte costs time on the serial line.
+		if data, err := os.ReadFile(filepath.Join(dir, frame.ReportFile)); err == nil {
+			send(out, logf, s+"/"+frame.ReportFile, data)
+		}
+		send(out, logf, s+"/"+frame.RunFile, mustJSON(run))
+		streaming += time.Since(t)
+		if run.Exit != 0 {
+			exit = 1
+		}
+		reapOrphans()
+	}
+	logf("results streamed in %.2fs", streaming.Seconds())
+	if err := frame.WriteExit(out, exit); err != nil {
+		logf("writing EXIT: %v", err)
+	}
+	// tcdrain: wait until the UART has sent every byte; power-off would
+	// otherwise drop what is still queued in the tty layer, and a lost END
+	// or EXIT reads as MISS on the host.
+	_ = unix.IoctlSetInt(int(out.Fd()), unix.TCSBRK, 1)
+	powerOff()
+}
+
+func openConsole() io.Writer {
+	if f, err := os.OpenFile("/dev/console", os.O_WRONLY, 0); err == nil {
+		return f
+	}
+	return os.Stderr
+}
+
+// mountAll mounts what the suites expect. Failures are recorded, not fatal:
+// a no-proc kernel must still run the specs that do not need /proc.
+func mountAll() []string {
+	var rec []string
+	for _, m := range []struct{ fstype, target string }{
+		{"devtmpfs", "/dev"},
+		{"proc", "/proc"},
+		{"sysfs", "/sys"},
+		{"tmpfs", "/tmp"},
+		{"tmpfs", "/run"},
+		{"cgroup2", "/sys/fs/cgroup"},
+		{"securityfs", "/sys/kernel/security"},
+	} {
+		_ = os.MkdirAll(m.target, 0o755)
+		if err := unix.Mount(m.fstype, m.target, m.fstype, 0, ""); err != nil {
+			rec = append(rec, fmt.Sprintf("%s on %s: %v", m.fstype, m.target, err))
+			continue
+		}
+		rec = append(rec, fmt.Sprintf("%s on %s", m.fstype, m.target))
+	}
+	return rec
+}
+
+func openResults() (*os.File, error) {
+	f, err := os.OpenFile(resultTTY, os.O_WRONLY|unix.O_NOCTTY, 0)
+	if err != nil {
+		return nil, err
+	}
+	// Raw mode: no \n → \r\n rewriting, no flow control surprises.
+	if t, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS); err == nil {
+		t.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
+		t.Oflag &^= unix.OPOST
+		t.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+		_ = unix.IoctlSetTermios(int(f.Fd()), unix.TCSETS, t)
+	}
+	return f, nil
+}
+
+func describe(info *frame.GuestInfo) {
+	var u unix.Utsname
+	if unix.Uname(&u) == nil {
+		info.Release = unix.ByteSliceToString(u.Release[:])
+		info.Machine = unix.ByteSliceToString(u.Machine[:])
+	}
+	if b, err := os.ReadFile("/proc/cmdline"); err == nil {
+		info.Cmdline = strings.TrimSpace(string(b))
+	}
+	if b, err := os.ReadFile("/proc/config.gz"); err == nil {
+		if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+			if cfg, err := io.ReadAll(zr); err == nil {
+				sum := sha256.Sum256(cfg)
+				info.ConfigHash = hex.EncodeToString(sum[:])
+			}
+		}
+	}
+	if b, err := os.ReadFile("/sys/kernel/security/lsm"); err == nil {
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), ",") {
+			if l != "" {
+				info.LSMs = append(info.LSMs, l)
+			}
+		}
+	}
+	info.Probes = probeFeatures()
+}
+
+func listSuites() []string {
+	ents, _ := os.ReadDir(suitesDir)
+	var names []string
+	for _, e := range ents {
+		if n, ok := strings.CutSuffix(e.Name(), ".test"); ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+func runSuite(name string, console io.Writer) frame.SuiteRun {
+	dir := filepath.Join(resultsDir, name)
+	_ = os.MkdirAll(dir, 0o755)
+	timeout := os.Getenv("PIDFDCONF_SUITE_TIMEOUT")
+	if timeout == "" {
+		timeout = "10m"
+	}
+	cmd := exec.Command(filepath.Join(suitesDir, name+".test"),
+		"-ginkgo.json-report="+filepath.Join(dir, frame.ReportFile),
+		"-ginkgo.junit-report="+filepath.Join(dir, frame.JUnitFile),
+		"-ginkgo.timeout="+timeout,
+		"-ginkgo.fail-on-empty",
+		"-ginkgo.no-color",
+	)
+	cmd.Dir = dir
+	// PIDFDCONF_TIME_SCALE / PIDFDCONF_ALLOW_MISSING arrive as kernel
+	// command-line words, which the kernel hands to init as environment.
+	cmd.Env = append(os.Environ(), "HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp")
+	cmd.Stdout, cmd.Stderr = console, console
+	start := time.Now()
+	err := cmd.Run()
+	run := frame.SuiteRun{Suite: name, Seconds: time.Since(start).Seconds()}
+	if err != nil {
+		run.Exit = -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			run.Exit = ee.ExitCode()
+		}
+		if run.Exit < 0 || cmd.ProcessState == nil {
+			run.Error = err.Error()
+		}
+	}
+	return run
+}
+
+// reapOrphans collects helpers a suite leaked: as PID 1 they are ours now.
+func reapOrphans() {
+	for {
+		var ws unix.WaitStatus
+		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
+		if pid <= 0 || err != nil {
+			return
+		}
+	}
+}
+
+func send(out io.Writer, logf func(string, ...any), name string, data []byte) {
+	if err := frame.WriteGzip(out, name, data); err != nil {
+		logf("sending %s: %v", name, err)
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// uptime is CLOCK_BOOTTIME: the time since the kernel started, which at
+// /init's start is the boot cost (and needs no /proc).
+func uptime() float64 {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
+		return 0
+	}
+	return float64(ts.Sec) + float64(ts.Nsec)/1e9
+}
+
+// powerOff ends the VM. Kernels without ACPI (tinyconfig builds) cannot power
+// off and would halt forever, so they restart instead; QEMU runs with
+// -no-reboot and exits either way.
+func powerOff() {
+	unix.Sync()
+	if _, err := os.Stat("/sys/firmware/acpi"); err == nil {
+		_ = unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
+	}
+	_ = unix.Reboot(unix.LINUX_REBOOT_CMD_RESTART)
+	select {}
+}

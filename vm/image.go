@@ -1,0 +1,145 @@
+package vm
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/u-root/u-root/pkg/cpio"
+)
+
+// Image is one initramfs, shared by every VM of an architecture in a run.
+type Image struct {
+	Path   string
+	Arch   string
+	Size   int64
+	SHA256 string
+	Suites []string // suite names inside
+}
+
+// WriteImage writes an uncompressed newc initramfs holding /init and the
+// suite binaries. Uncompressed because decompression is slow under TCG and the
+// file never leaves the machine. Reproducible: fixed order, inode numbers and
+// zero mtimes, so the same inputs give the same bytes.
+func WriteImage(path, arch, initBin string, suiteBins []string) (*Image, error) {
+	var recs []cpio.Record
+	for _, d := range []string{"dev", "proc", "sys", "tmp", "run", "suites", "bin"} {
+		recs = append(recs, cpio.Directory(d, 0o755))
+	}
+	// Device nodes for the moment before devtmpfs is mounted (and for
+	// kernels without it): console, both serial ports, null.
+	recs = append(recs,
+		cpio.CharDev("dev/console", 0o600, 5, 1),
+		cpio.CharDev("dev/null", 0o666, 1, 3),
+		cpio.CharDev("dev/ttyS0", 0o600, 4, 64),
+		cpio.CharDev("dev/ttyS1", 0o600, 4, 65),
+	)
+	initData, err := os.ReadFile(initBin)
+	if err != nil {
+		return nil, err
+	}
+	recs = append(recs, cpio.StaticRecord(initData, cpio.Info{Name: "init", Mode: cpio.S_IFREG | 0o755}))
+
+	sorted := append([]string(nil), suiteBins...)
+	sort.Slice(sorted, func(i, j int) bool { return filepath.Base(sorted[i]) < filepath.Base(sorted[j]) })
+	img := &Image{Path: path, Arch: arch}
+	for _, b := range sorted {
+		data, err := os.ReadFile(b)
+		if err != nil {
+			return nil, err
+		}
+		name := filepath.Base(b)
+		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: "suites/" + name, Mode: cpio.S_IFREG | 0o755}))
+		img.Suites = append(img.Suites, name[:len(name)-len(".test")])
+	}
+	for i := range recs {
+		recs[i].Ino = uint64(i + 1)
+		recs[i].NLink = 1
+	}
+	cpio.MakeAllReproducible(recs)
+
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp)
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+	w := cpio.Newc.Writer(bw)
+	if err := cpio.WriteRecords(w, recs); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("writing initramfs: %w", err)
+	}
+	if err := cpio.WriteTrailer(w); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	st, _ := f.Stat()
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, err
+	}
+	img.Size = st.Size()
+	img.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return img, nil
+}
+
+// keepImages is how many initramfs per arch stay in the cache.
+const keepImages = 3
+
+// Image writes the initramfs into the cache under its content hash
+// (initramfs-<arch>-<sha256>.cpio), so runs with unchanged suites reuse the
+// same file and out/ does not collect 50 MB per run. Older images beyond
+// keepImages are removed.
+func (c Cache) Image(arch, initBin string, suiteBins []string) (*Image, error) {
+	dir := filepath.Join(c.Dir, "initramfs")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, setupErrorf("cannot create %s: %v (set CACHE_DIR to a writable directory)", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, ".tmp-*.cpio")
+	if err != nil {
+		return nil, err
+	}
+	tmp.Close()
+	img, err := WriteImage(tmp.Name(), arch, initBin, suiteBins)
+	if err != nil {
+		os.Remove(tmp.Name())
+		return nil, err
+	}
+	final := filepath.Join(dir, fmt.Sprintf("initramfs-%s-%s.cpio", arch, img.SHA256[:16]))
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return nil, err
+	}
+	img.Path = final
+	now := time.Now()
+	_ = os.Chtimes(final, now, now) // newest first when pruning
+	old, _ := filepath.Glob(filepath.Join(dir, "initramfs-"+arch+"-*.cpio"))
+	sort.Slice(old, func(i, j int) bool { return modTime(old[i]).After(modTime(old[j])) })
+	for i, o := range old {
+		if i >= keepImages {
+			os.Remove(o)
+		}
+	}
+	return img, nil
+}
+
+func modTime(path string) time.Time {
+	st, err := os.Stat(path)
+	if err != nil {
+		return time.Time{}
+	}
+	return st.ModTime()
+}

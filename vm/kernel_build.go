@@ -1,0 +1,189 @@
+package vm
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// buildTools are what `make bzImage` of a tinyconfig kernel needs on Debian
+// (libelf-dev: objtool; libssl-dev: scripts/sign-file and friends).
+var buildTools = []string{"build-essential", "flex", "bison", "bc", "libelf-dev", "libssl-dev", "xz-utils"}
+
+func kernelArch(goarch string) string {
+	if goarch == "386" {
+		return "i386"
+	}
+	return "x86_64"
+}
+
+func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, error) {
+	v, err := LookupConfig(s.Config)
+	if err != nil {
+		return nil, err
+	}
+	srcPkg := "linux-source-" + s.Version
+	if err := ensurePackages(ctx, r.logf, "building "+s.Raw, append([]string{srcPkg}, buildTools...)...); err != nil {
+		if !isRoot() {
+			return nil, err
+		}
+		// apt may not know the source package yet.
+		if uerr := r.aptUpdate(ctx); uerr != nil {
+			return nil, err
+		}
+		if err := ensurePackages(ctx, r.logf, "building "+s.Raw, append([]string{srcPkg}, buildTools...)...); err != nil {
+			return nil, setupErrorf("%v (is %s a version Debian packages? see `apt-cache search --names-only ^linux-source`)", err, srcPkg)
+		}
+	}
+	tarball := filepath.Join("/usr/src", srcPkg+".tar.xz")
+	if _, err := os.Stat(tarball); err != nil {
+		return nil, setupErrorf("%s is installed but %s is missing: run `apt-get install --reinstall %s`", srcPkg, tarball, srcPkg)
+	}
+	srcVer, err := exec.Command("dpkg-query", "-W", "-f=${Version}", srcPkg).Output()
+	if err != nil {
+		return nil, setupErrorf("cannot read the version of %s: %v", srcPkg, err)
+	}
+
+	var frags []string
+	keyParts := []string{srcPkg, string(srcVer), kernelArch(v.Arch)}
+	for _, f := range v.Fragments {
+		text, err := Fragment(f)
+		if err != nil {
+			return nil, err
+		}
+		frags = append(frags, text)
+		keyParts = append(keyParts, text)
+	}
+	key := hashStrings(keyParts...)
+
+	src, err := r.Cache.Fill("src", safeName(srcPkg+"_"+string(srcVer)), func(tmp string) error {
+		r.logf("extracting %s", tarball)
+		if out, err := runCmd(ctx, "", nil, "tar", "-xf", tarball, "-C", tmp); err != nil {
+			return setupErrorf("extracting %s failed: %s", tarball, lastLine(out))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	src = filepath.Join(src, srcPkg)
+
+	logDir := filepath.Join(r.Cache.Dir, "logs")
+	_ = os.MkdirAll(logDir, 0o755)
+	logPath := filepath.Join(logDir, "build-"+v.Name+"-"+key[:12]+".log")
+	dir, err := r.Cache.Fill("build", key, func(tmp string) error {
+		start := time.Now()
+		r.logf("building %s (tinyconfig + %s, %s) — several minutes; log: %s", s.Raw, strings.Join(v.Fragments, "+"), kernelArch(v.Arch), logPath)
+		if err := buildKernel(ctx, src, tmp, kernelArch(v.Arch), frags, logPath); err != nil {
+			return err
+		}
+		r.logf("built %s in %s", s.Raw, fmtDur(time.Since(start)))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	boot, err := BootArgs(v.BootArgs)
+	if err != nil {
+		return nil, err
+	}
+	k := &Kernel{
+		Spec:     s,
+		Name:     s.Version + "-" + v.Name,
+		Describe: fmt.Sprintf("%s %s, tinyconfig + %s (%s, build %s)", srcPkg, srcVer, strings.Join(v.Fragments, " + "), kernelArch(v.Arch), key[:12]),
+		BzImage:  filepath.Join(dir, "bzImage"),
+		Config:   filepath.Join(dir, "config"),
+		Arch:     v.Arch,
+		BootArgs: boot,
+	}
+	if boot != "" {
+		k.Describe += ", boot args: " + boot
+	}
+	for _, f := range v.Fragments {
+		if f == "lsm" {
+			k.LSMGroup = "build:" + s.Version + ":lsm"
+		}
+	}
+	return k, nil
+}
+
+// buildKernel configures and builds out of tree (O=) so one extracted source
+// tree serves every config; the bzImage and .config end up in out.
+func buildKernel(ctx context.Context, src, out, arch string, frags []string, logPath string) error {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	obj := filepath.Join(out, "obj")
+	step := func(name string, args ...string) error {
+		fmt.Fprintf(logf, "\n$ %s %s\n", name, strings.Join(args, " "))
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Dir = src
+		cmd.Stdout, cmd.Stderr = logf, logf
+		if err := cmd.Run(); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			tail, _ := os.ReadFile(logPath)
+			return setupErrorf("kernel build step `%s %s` failed: %s (full log: %s)", name, strings.Join(args, " "), lastLine(tail), logPath)
+		}
+		return nil
+	}
+	mk := func(target ...string) error {
+		return step("make", append([]string{"-C", src, "O=" + obj, "ARCH=" + arch}, target...)...)
+	}
+	if err := mk("tinyconfig"); err != nil {
+		return err
+	}
+	var fragPaths []string
+	want := map[string]string{}
+	for i, f := range frags {
+		p := filepath.Join(out, fmt.Sprintf("fragment-%d.config", i))
+		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
+			return err
+		}
+		fragPaths = append(fragPaths, p)
+		for k, v := range fragmentOptions(f) {
+			want[k] = v
+		}
+	}
+	if err := step("sh", append([]string{filepath.Join(src, "scripts/kconfig/merge_config.sh"), "-m", "-O", obj, filepath.Join(obj, ".config")}, fragPaths...)...); err != nil {
+		return err
+	}
+	if err := mk("olddefconfig"); err != nil {
+		return err
+	}
+	// Kconfig silently drops options whose dependencies are unmet; say so in
+	// the log (not fatal: e.g. no-proc turns off IKCONFIG_PROC by design).
+	got, _ := os.ReadFile(filepath.Join(obj, ".config"))
+	have := fragmentOptions(string(got))
+	for _, k := range sortedKeys(want) {
+		h := have[k]
+		if h == "" {
+			h = "n"
+		}
+		if h != want[k] {
+			fmt.Fprintf(logf, "pidfdconf: %s=%s requested, got %s\n", k, want[k], h)
+		}
+	}
+	if err := mk(fmt.Sprintf("-j%d", runtime.NumCPU()), "bzImage"); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(obj, "arch/x86/boot/bzImage"), filepath.Join(out, "bzImage")); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(obj, ".config"), filepath.Join(out, "config")); err != nil {
+		return err
+	}
+	for _, p := range fragPaths {
+		os.Remove(p)
+	}
+	os.RemoveAll(obj)
+	return checkBzImage(filepath.Join(out, "bzImage"))
+}

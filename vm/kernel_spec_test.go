@@ -1,0 +1,140 @@
+package vm
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseKernelSpec(t *testing.T) {
+	good := map[string]KernelSpec{
+		"host":                                {Kind: KindHost},
+		"file:/tmp/bzImage":                   {Kind: KindFile, Path: "/tmp/bzImage"},
+		"apt:linux-image-6.1.0-*-cloud-amd64": {Kind: KindApt, Package: "linux-image-6.1.0-*-cloud-amd64"},
+		"build:6.12:minimal":                  {Kind: KindBuild, Version: "6.12", Config: "minimal"},
+		"build:6.12:lsm-selinux":              {Kind: KindBuild, Version: "6.12", Config: "lsm-selinux"},
+	}
+	for in, want := range good {
+		got, err := ParseKernelSpec(in)
+		if err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		want.Raw = in
+		if got != want {
+			t.Errorf("%s: got %+v want %+v", in, got, want)
+		}
+	}
+	bad := map[string]string{
+		"vmlinuz":             "unknown kernel spec",
+		"host:x":              "host takes no argument",
+		"file:":               "missing path",
+		"apt:":                "apt:linux-image-NAME",
+		"apt:foo=1.0":         "apt:linux-image-NAME",
+		"build:6.12":          "build:VERSION:CONFIG",
+		"build:6.12:nonsense": "unknown config",
+	}
+	for in, msg := range bad {
+		_, err := ParseKernelSpec(in)
+		if err == nil || !IsSetupError(err) || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%s: got %v, want a setup error containing %q", in, err, msg)
+		}
+	}
+}
+
+func TestParseKernelListDefaultsAndConfigs(t *testing.T) {
+	specs, err := ParseKernelList("", DefaultKernels)
+	if err != nil || len(specs) != 3 || specs[0].Kind != KindHost {
+		t.Fatalf("default list: %v %v", specs, err)
+	}
+	specs, err = ParseKernelList("host, file:/x  apt:linux-image-x", nil)
+	if err != nil || len(specs) != 3 {
+		t.Fatalf("mixed separators: %v %v", specs, err)
+	}
+	all, err := ConfigKernels("all")
+	if err != nil || len(all) != len(configVariants) {
+		t.Fatalf("all configs: %v %v", all, err)
+	}
+	if _, err := ConfigKernels("minimal,bogus"); err == nil || !strings.Contains(err.Error(), "unknown config \"bogus\"") {
+		t.Fatalf("bogus config: %v", err)
+	}
+}
+
+func TestConfigVariantsHaveTheirFiles(t *testing.T) {
+	for _, v := range configVariants {
+		for _, f := range v.Fragments {
+			if _, err := Fragment(f); err != nil {
+				t.Error(err)
+			}
+		}
+		if _, err := BootArgs(v.BootArgs); err != nil {
+			t.Error(err)
+		}
+	}
+	if a, _ := BootArgs("lsm-selinux"); !strings.Contains(a, "lsm=selinux") || strings.Contains(a, "#") {
+		t.Errorf("lsm-selinux boot args: %q", a)
+	}
+	opts := fragmentOptions("CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=\"x,y\"\n")
+	if opts["CONFIG_A"] != "y" || opts["CONFIG_B"] != "n" || opts["CONFIG_C"] != "x,y" {
+		t.Errorf("fragmentOptions: %v", opts)
+	}
+}
+
+func TestFileKernelChecks(t *testing.T) {
+	dir := t.TempDir()
+	notKernel := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notKernel, []byte(strings.Repeat("x", 1024)), 0o644)
+	for path, msg := range map[string]string{
+		filepath.Join(dir, "missing"): "no such file",
+		notKernel:                     "not an x86 bzImage",
+	} {
+		s, _ := ParseKernelSpec("file:" + path)
+		_, err := (&Resolver{}).Resolve(t.Context(), s)
+		if err == nil || !IsSetupError(err) || !strings.Contains(err.Error(), msg) {
+			t.Errorf("%s: got %v, want setup error with %q", path, err, msg)
+		}
+	}
+	fake := filepath.Join(dir, "bzImage")
+	img := make([]byte, 1024)
+	copy(img[0x202:], "HdrS")
+	os.WriteFile(fake, img, 0o644)
+	s, _ := ParseKernelSpec("file:" + fake)
+	k, err := (&Resolver{}).Resolve(t.Context(), s)
+	if err != nil || k.BzImage != fake || k.Name != "bzImage" {
+		t.Fatalf("valid bzImage: %+v %v", k, err)
+	}
+}
+
+func TestCacheFillIsAtomic(t *testing.T) {
+	c := Cache{Dir: t.TempDir()}
+	_, err := c.Fill("build", "k1", func(tmp string) error {
+		os.WriteFile(filepath.Join(tmp, "bzImage"), []byte("half"), 0o644)
+		return setupErrorf("build failed")
+	})
+	if err == nil || c.Has("build", "k1") {
+		t.Fatal("failed fill left an entry")
+	}
+	if left, _ := filepath.Glob(filepath.Join(c.Dir, "build", "*")); len(left) != 0 {
+		t.Fatalf("leftovers: %v", left)
+	}
+	if hidden, _ := filepath.Glob(filepath.Join(c.Dir, "build", ".tmp*")); len(hidden) != 0 {
+		t.Fatalf("temp dirs left: %v", hidden)
+	}
+	calls := 0
+	for range 2 {
+		p, err := c.Fill("build", "k1", func(tmp string) error {
+			calls++
+			return os.WriteFile(filepath.Join(tmp, "bzImage"), []byte("ok"), 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(filepath.Join(p, "bzImage")); string(b) != "ok" {
+			t.Fatal("entry content")
+		}
+	}
+	if calls != 1 {
+		t.Fatalf("fill ran %d times, want 1", calls)
+	}
+}

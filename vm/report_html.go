@@ -1,0 +1,71 @@
+package vm
+
+import (
+	"fmt"
+	"html"
+	"strings"
+)
+
+const htmlStyle = `body{font:14px system-ui,sans-serif;margin:1em}
+table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+thead th{position:sticky;top:0;background:#eee}td.r{font-weight:600;text-align:center;cursor:help}
+.PASS{background:#c8efc8}.FAIL{background:#f4a6a6}.SKIP{background:#e8e8e8;color:#555}
+.XFAIL{background:#f7e0a8}.XPASS{background:#c7b2f0}.TIMEOUT{background:#f6b97c}.MISS{background:#9a9a9a;color:#fff}
+.NA{color:#aaa}pre{background:#f6f6f6;padding:.5em;overflow:auto;max-height:25em}
+td.s{max-width:60em}span.suite{color:#666}`
+
+// htmlReport is a page a person can scan: one colour per result, reasons on
+// hover (title), kernel headers linking to their console logs.
+func htmlReport(m *Matrix) string {
+	var b strings.Builder
+	e := html.EscapeString
+	fmt.Fprintf(&b, "<!doctype html><meta charset=utf-8><title>pidfdconf %s</title><style>%s</style>\n", e(m.RunID), htmlStyle)
+	fmt.Fprintf(&b, "<h1>pidfdconf matrix %s</h1><p>Exit %d (%s), wall time %s. Hover a cell for its reason.</p>\n",
+		e(m.RunID), m.ExitCode(), e(exitMeaning(m.ExitCode())), fmtDur(m.Wall))
+	b.WriteString(`<label><input type=checkbox onchange="for(const r of document.querySelectorAll('tr.allpass'))r.hidden=this.checked"> hide rows that pass everywhere</label>`)
+	b.WriteString("<table><thead><tr><th>spec</th>")
+	for _, kr := range m.Kernels {
+		fmt.Fprintf(&b, `<th title="%s"><a href="%s/console.log">%s</a></th>`, e(kr.Kernel.Describe+"\n"+timing(kr)), e(safeName(kr.Kernel.Name)), e(kr.Kernel.Name))
+	}
+	b.WriteString("</tr></thead><tbody>\n")
+	for _, r := range m.Rows {
+		allPass := true
+		var cells strings.Builder
+		for _, kr := range m.Kernels {
+			c := m.Cell(kr, r)
+			if c.Result != PASS && c.Result != NA {
+				allPass = false
+			}
+			class := string(c.Result)
+			if c.Result == NA {
+				class = "NA"
+			}
+			title := c.Reason
+			if c.Location != "" {
+				title += "\n" + c.Location
+			}
+			fmt.Fprintf(&cells, `<td class="r %s" title="%s">%s</td>`, class, e(title), e(c.label()))
+		}
+		cls := ""
+		if allPass {
+			cls = ` class=allpass`
+		}
+		suite := ""
+		if r.Suite != "" {
+			suite = `<span class=suite>` + e(r.Suite) + ":</span> "
+		}
+		fmt.Fprintf(&b, "<tr%s><td class=s>%s%s</td>%s</tr>\n", cls, suite, e(r.Text), cells.String())
+	}
+	b.WriteString("</tbody></table>\n<h2>Kernels</h2><ul>\n")
+	for _, kr := range m.Kernels {
+		fmt.Fprintf(&b, `<li><b>%s</b>: %s — %s; %s (<a href="%s/console.log">console</a>, <a href="%s/report.json">report.json</a>, <a href="%s/junit.xml">junit.xml</a>, <a href="%s/ktap.txt">ktap</a>)</li>`+"\n",
+			e(kr.Kernel.Name), e(kr.Kernel.Describe), e(timing(kr)), e(m.summary(kr)), e(safeName(kr.Kernel.Name)), e(safeName(kr.Kernel.Name)), e(safeName(kr.Kernel.Name)), e(safeName(kr.Kernel.Name)))
+	}
+	b.WriteString("</ul>\n")
+	for _, kr := range m.Kernels {
+		if m.Cell(kr, BootRow).Result == MISS || len(kr.SuiteMiss) > 0 {
+			fmt.Fprintf(&b, "<h3>Console tail of %s</h3><pre>%s</pre>\n", e(kr.Kernel.Name), e(kr.ConsoleTail))
+		}
+	}
+	return b.String()
+}

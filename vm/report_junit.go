@@ -1,0 +1,98 @@
+package vm
+
+import (
+	"encoding/xml"
+	"fmt"
+)
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       float64         `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      float64       `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// junitXML writes one testsuite per kernel. MISS is a JUnit <error> (the
+// harness got no verdict), never a <failure>.
+func junitXML(m *Matrix, runs []*KernelRun) []byte {
+	top := junitSuites{Name: "pidfdconf " + m.RunID}
+	for _, kr := range runs {
+		s := junitSuite{Name: kr.Kernel.Name, Time: kr.Wall.Seconds(), Properties: []junitProperty{
+			{"kernel", kr.Kernel.Describe}, {"spec", kr.Kernel.Spec.Raw},
+		}}
+		if kr.Info != nil {
+			s.Properties = append(s.Properties, junitProperty{"release", kr.Info.Release}, junitProperty{"cmdline", kr.Info.Cmdline})
+		}
+		for _, r := range m.Rows {
+			c := m.Cell(kr, r)
+			if c.Result == NA {
+				continue
+			}
+			tc := junitCase{Name: r.Text, Classname: orDefault(r.Suite, "pidfdconf"), Time: c.Seconds}
+			msg := &junitMessage{Type: c.label(), Message: truncate(oneLine(c.Reason), 500), Text: c.Reason}
+			switch c.Result {
+			case FAIL, TIMEOUT:
+				tc.Failure = msg
+				s.Failures++
+			case XPASS:
+				if m.Strict {
+					tc.Failure = msg
+					s.Failures++
+				}
+			case MISS:
+				msg.Text = c.Reason + "\n\nconsole tail:\n" + kr.ConsoleTail
+				tc.Error = msg
+				s.Errors++
+			case SKIP, XFAIL:
+				if c.Result == XFAIL {
+					msg.Message = fmt.Sprintf("XFAIL(%s): %s", c.ID, msg.Message)
+				}
+				tc.Skipped = msg
+				s.Skipped++
+			}
+			s.Cases = append(s.Cases, tc)
+			s.Tests++
+		}
+		top.Tests += s.Tests
+		top.Failures += s.Failures
+		top.Errors += s.Errors
+		top.Skipped += s.Skipped
+		top.Suites = append(top.Suites, s)
+	}
+	b, _ := xml.MarshalIndent(top, "", "  ")
+	return append([]byte(xml.Header), append(b, '\n')...)
+}

@@ -1,0 +1,157 @@
+package vm
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var digits = regexp.MustCompile(`[0-9]+`)
+
+const textSpecWidth = 72
+
+// TextReport is what the terminal shows: the grid, one line per kernel with
+// exactly what ran and how long it took, every non-PASS reason, and the
+// console tail of every MISS.
+func TextReport(m *Matrix) string {
+	var b strings.Builder
+	w := make([]int, len(m.Kernels))
+	for i, kr := range m.Kernels {
+		w[i] = max(len(kr.Kernel.Name), 7)
+	}
+	specW := 0
+	for _, r := range m.Rows {
+		specW = max(specW, min(len(r.Key()), textSpecWidth))
+	}
+	fmt.Fprintf(&b, "%-*s", specW, "spec")
+	for i, kr := range m.Kernels {
+		fmt.Fprintf(&b, "  %-*s", w[i], kr.Kernel.Name)
+	}
+	b.WriteString("\n")
+	for _, r := range m.Rows {
+		fmt.Fprintf(&b, "%-*s", specW, truncate(r.Key(), textSpecWidth))
+		for i, kr := range m.Kernels {
+			fmt.Fprintf(&b, "  %-*s", w[i], m.Cell(kr, r).label())
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("\nkernels:\n")
+	for _, kr := range m.Kernels {
+		fmt.Fprintf(&b, "  %s: %s\n      %s; %s\n", kr.Kernel.Name, kr.Kernel.Describe, timing(kr), m.summary(kr))
+		if kr.Info != nil && kr.Kernel.Spec.Kind != KindHost {
+			fmt.Fprintf(&b, "      release %s, LSMs %s\n", kr.Info.Release, orDefault(strings.Join(kr.Info.LSMs, ","), "none"))
+		}
+		if f := featureLine(kr); f != "" {
+			fmt.Fprintf(&b, "      features: %s\n", f)
+		}
+	}
+
+	// One note per row and verdict: the same failure on three kernels is
+	// one line naming the three (pids and numbers in reasons ignored).
+	// SKIPs are folded further, by kernels and reason: "requires procfs" on
+	// a no-proc kernel is one line with a count, not twenty.
+	var notes []string
+	type skipGroup struct {
+		kernels, reason, example string
+		n                        int
+	}
+	var skips []*skipGroup
+	skipBy := map[string]*skipGroup{}
+	for _, r := range m.Rows {
+		type group struct {
+			label, reason string
+			kernels       []string
+		}
+		var groups []*group
+		byKey := map[string]*group{}
+		for _, kr := range m.Kernels {
+			c := m.Cell(kr, r)
+			if c.Result == PASS || c.Result == NA {
+				continue
+			}
+			if c.Result == MISS && r.Key() != BootRow.Key() && (kr.Miss != "" || kr.SuiteMiss[r.Suite] != "") {
+				continue // said once per kernel or suite
+			}
+			key := c.label() + "\x00" + digits.ReplaceAllString(oneLine(c.Reason), "N")
+			g := byKey[key]
+			if g == nil {
+				g = &group{label: c.label(), reason: oneLine(c.Reason)}
+				byKey[key] = g
+				groups = append(groups, g)
+			}
+			g.kernels = append(g.kernels, kr.Kernel.Name)
+		}
+		for _, g := range groups {
+			on := strings.Join(g.kernels, ", ")
+			if g.label == string(SKIP) {
+				key := on + "\x00" + digits.ReplaceAllString(g.reason, "N")
+				sg := skipBy[key]
+				if sg == nil {
+					sg = &skipGroup{kernels: on, reason: g.reason, example: r.Key()}
+					skipBy[key] = sg
+					skips = append(skips, sg)
+				}
+				sg.n++
+				continue
+			}
+			notes = append(notes, fmt.Sprintf("  %-7s %s\n          on %s: %s", g.label, truncate(r.Key(), 110), on, truncate(g.reason, 300)))
+		}
+	}
+	for _, sg := range skips {
+		what := truncate(sg.example, 100)
+		if sg.n > 1 {
+			what = fmt.Sprintf("%d specs, e.g. %s", sg.n, truncate(sg.example, 80))
+		}
+		notes = append(notes, fmt.Sprintf("  SKIP    %s\n          on %s: %s", what, sg.kernels, truncate(sg.reason, 200)))
+	}
+	for _, kr := range m.Kernels {
+		for s, why := range kr.SuiteMiss {
+			notes = append(notes, fmt.Sprintf("  MISS    suite %s on %s: %s", s, kr.Kernel.Name, why))
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("\nnot PASS:\n" + strings.Join(notes, "\n") + "\n")
+	}
+	for _, kr := range m.Kernels {
+		if m.Cell(kr, BootRow).Result == MISS || len(kr.SuiteMiss) > 0 {
+			fmt.Fprintf(&b, "\nconsole tail of %s (%s/console.log):\n", kr.Kernel.Name, kr.Dir)
+			for _, l := range strings.Split(kr.ConsoleTail, "\n") {
+				b.WriteString("  | " + l + "\n")
+			}
+		}
+	}
+	for _, img := range m.Image {
+		fmt.Fprintf(&b, "\ninitramfs %s: %.1f MB (sha256 %s)", img.Arch, float64(img.Size)/1e6, img.SHA256[:12])
+	}
+	fmt.Fprintf(&b, "\nwall time %s; exit %d (%s)\n", fmtDur(m.Wall), m.ExitCode(), exitMeaning(m.ExitCode()))
+	return b.String()
+}
+
+func exitMeaning(code int) string {
+	switch code {
+	case ExitOK:
+		return "all PASS/SKIP/XFAIL"
+	case ExitFail:
+		return "FAIL or TIMEOUT present"
+	case ExitMiss:
+		return "MISS present: some kernel produced no result"
+	}
+	return "setup error"
+}
+
+// featureLine is "+pidfs -PIDFD_THREAD ...": the guest's probe results.
+func featureLine(kr *KernelRun) string {
+	if kr.Info == nil {
+		return ""
+	}
+	var f []string
+	for _, p := range kr.Info.Probes {
+		mark := "-"
+		if p.Present {
+			mark = "+"
+		}
+		f = append(f, mark+p.Name)
+	}
+	return strings.Join(f, " ")
+}

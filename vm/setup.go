@@ -1,0 +1,88 @@
+package vm
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+func isRoot() bool { return os.Geteuid() == 0 }
+
+// packageInstalled asks dpkg, the authority on what is installed.
+func packageInstalled(pkg string) bool {
+	out, err := exec.Command("dpkg-query", "-W", "-f=${Status}", pkg).Output()
+	return err == nil && strings.Contains(string(out), "install ok installed")
+}
+
+// ensurePackages installs missing Debian packages when root; otherwise it
+// stops with the exact command to run.
+func ensurePackages(ctx context.Context, log func(string, ...any), why string, pkgs ...string) error {
+	var missing []string
+	for _, p := range pkgs {
+		if !packageInstalled(p) {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	cmdline := "apt-get install -y --no-install-recommends " + strings.Join(missing, " ")
+	if !isRoot() {
+		return setupErrorf("%s needs %s: run `sudo %s`", why, strings.Join(missing, ", "), cmdline)
+	}
+	log("installing %s (%s)", strings.Join(missing, " "), why)
+	args := append([]string{"install", "-y", "--no-install-recommends"}, missing...)
+	if out, err := runCmd(ctx, "", []string{"DEBIAN_FRONTEND=noninteractive"}, "apt-get", args...); err != nil {
+		return setupErrorf("`%s` failed: %s", cmdline, lastLine(out))
+	}
+	return nil
+}
+
+// aptListsAge is the age of the newest package list; huge when there is none.
+func aptListsAge() time.Duration {
+	files, _ := filepath.Glob("/var/lib/apt/lists/*_Packages*")
+	var newest time.Time
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && st.ModTime().After(newest) {
+			newest = st.ModTime()
+		}
+	}
+	if newest.IsZero() {
+		return 1 << 62
+	}
+	return time.Since(newest)
+}
+
+// runCmd runs a command and returns its combined output.
+func runCmd(ctx context.Context, dir string, env []string, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err()
+	}
+	return buf.Bytes(), err
+}
+
+// lastLine is the last non-empty line of a tool's output: usually the error.
+func lastLine(out []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			return l
+		}
+	}
+	return "(no output)"
+}
+
+func fmtDur(d time.Duration) string { return fmt.Sprintf("%.1fs", d.Seconds()) }

@@ -27,15 +27,16 @@ func init() {
 // StartBlockedChild forks and execs this binary as a process that only
 // waits to be killed (it dies with its parent, too). The caller reaps it.
 // It returns as soon as the exec has succeeded, usually before the child's
-// Go runtime has even started.
-func StartBlockedChild() (pid int, err error) {
+// Go runtime has even started. files become the child's fds 0, 1, …
+func StartBlockedChild(files ...uintptr) (pid int, err error) {
 	exe, err := SelfExecutable()
 	if err != nil {
 		return 0, err
 	}
 	pid, err = syscall.ForkExec(exe, []string{exe}, &syscall.ProcAttr{
-		Env: []string{blockChildEnv + "=1"},
-		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+		Env:   []string{blockChildEnv + "=1"},
+		Files: files,
+		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 	})
 	if err != nil {
 		return 0, fmt.Errorf("start blocked child: %w", err)
@@ -53,11 +54,12 @@ type Blocked struct {
 	Pidfd int // from pidfd_open(2); the Blocked owns it
 }
 
-// StartBlocked starts a blocked child and registers a cleanup that kills
-// and reaps it (unless the spec did) and closes its pidfd.
-func StartBlocked() *Blocked {
+// StartBlocked starts a blocked child (files become its fds 0, 1, …) and
+// registers a cleanup that kills and reaps it (unless the spec did) and
+// closes its pidfd.
+func StartBlocked(files ...uintptr) *Blocked {
 	GinkgoHelper()
-	pid, err := StartBlockedChild()
+	pid, err := StartBlockedChild(files...)
 	Expect(err).NotTo(HaveOccurred())
 	b := &Blocked{Pid: pid, Pidfd: -1}
 	DeferCleanup(b.cleanup)

@@ -148,3 +148,12 @@ func errnoByName(name string) unix.Errno {
 	}
 	return 0
 }
+
+// Answer is a role's reply to a command: "ok <text>" or, for an error,
+// "err ERRNO text", which Child.Call turns back into a matching errno.
+func Answer(text string, err error) string {
+	if err != nil {
+		return replyErr(err)
+	}
+	return strings.TrimSpace("ok " + text)
+}

@@ -30,3 +30,7 @@ var (
 	// SpecTimeoutDefault is every spec's SpecTimeout.
 	SpecTimeoutDefault = func() time.Duration { return Scaled(30 * time.Second) }
 )
+
+// ScaledCount shrinks a repetition count by PIDFDCONF_TIME_SCALE (never
+// below floor), so a loop under emulation takes about as long as natively.
+func ScaledCount(n, floor int) int { return max(int(float64(n)/timeScale()), floor) }

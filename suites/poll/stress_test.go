@@ -36,8 +36,7 @@ func stressCount() int {
 	if n, err := strconv.Atoi(os.Getenv(StressEnv)); err == nil && n > 0 {
 		return n
 	}
-	scale := float64(helpers.Scaled(time.Second)) / float64(time.Second)
-	return max(int(stressDefault/scale), stressBatch)
+	return helpers.ScaledCount(stressDefault, stressBatch)
 }
 
 // A victim is a blocked child and its pidfd (-1 once reaped).

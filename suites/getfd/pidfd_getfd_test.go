@@ -1,0 +1,217 @@
+package getfd_test
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// kcmpFile is KCMP_FILE: do two fds refer to the same open file description?
+const kcmpFile = 0
+
+func kcmp(pid1, pid2, fd1, fd2 int) (int, error) {
+	r, _, errno := unix.Syscall6(unix.SYS_KCMP, uintptr(pid1), uintptr(pid2), kcmpFile, uintptr(fd1), uintptr(fd2), 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(r), nil
+}
+
+// holder starts a getfd-holder helper and returns it with its memfd number.
+func holder(ctx SpecContext) (*helpers.Child, int) {
+	GinkgoHelper()
+	c := helpers.StartChild(ctx, roleHolder, nil)
+	n, err := strconv.Atoi(c.MustCall(ctx, "fd").Text)
+	Expect(err).NotTo(HaveOccurred())
+	return c, n
+}
+
+func getfd(pidfd, targetfd int) int {
+	GinkgoHelper()
+	fd, err := unix.PidfdGetfd(pidfd, targetfd, 0)
+	Expect(err).NotTo(HaveOccurred(), "pidfd_getfd(%d, %d, 0)", pidfd, targetfd)
+	DeferCleanup(unix.Close, fd)
+	return fd
+}
+
+var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetfd) })
+
+	Context("when the target is alive", func() {
+		var target *helpers.Child
+		var memfd int
+		BeforeEach(func(ctx SpecContext) { target, memfd = holder(ctx) })
+
+		// Behavior: pidfd_getfd(2) returns an fd for the same open file description as the target's (kcmp KCMP_FILE is 0).
+		// Mirrors:  pidfd_getfd_test.c TEST_F(child, fetch_fd); LTP pidfd_getfd01
+		// Since:    v5.6
+		It("returns an fd for the same open file description", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
+			fd := getfd(target.Pidfd, memfd)
+			same, err := kcmp(os.Getpid(), target.Pid, fd, memfd)
+			if err == unix.ENOSYS {
+				Skip("kcmp(2) is not available (CONFIG_KCMP); the shared-offset spec covers the same property")
+			}
+			Expect(err).NotTo(HaveOccurred())
+			Expect(same).To(BeZero(), "kcmp(KCMP_FILE) orders the files instead of calling them equal")
+		})
+
+		// Behavior: a write through the fetched fd moves the target's file offset: the two fds share one file description.
+		// Mirrors:  LTP pidfd_getfd01
+		// Since:    v5.6
+		It("shares the file offset with the target's fd", helpers.LTPPidfdGetfd, func(ctx SpecContext) {
+			fd := getfd(target.Pidfd, memfd)
+			Expect(unix.Write(fd, []byte("pidfd"))).To(Equal(5))
+			Expect(target.MustCall(ctx, "offset").Text).To(Equal("5"))
+		})
+
+		// Behavior: the fetched fd has FD_CLOEXEC set.
+		// Mirrors:  pidfd_getfd_test.c TEST_F(child, fetch_fd) (checks only that F_GETFD works); man pidfd_getfd(2)
+		// Since:    v5.6
+		It("returns an fd with FD_CLOEXEC set", helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
+			Expect(getfd(target.Pidfd, memfd)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
+		})
+
+		// Behavior: the fetched fd keeps the file's status flags (O_RDWR|O_APPEND set by the target).
+		// Mirrors:  man pidfd_getfd(2)
+		// Since:    v5.6
+		It("keeps the file's status flags", helpers.ManPidfdGetfd, func() {
+			Expect(getfd(target.Pidfd, memfd)).To(helpers.HaveStatusFlags(unix.O_RDWR | unix.O_APPEND))
+		})
+
+		// Behavior: pidfd_getfd(2) fails with EBADF for an fd the target does not have open.
+		// Mirrors:  pidfd_getfd_test.c TEST_F(child, test_unknown_fd); LTP pidfd_getfd02
+		// Since:    v5.6
+		It("fails with EBADF for an fd the target does not have", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
+			_, err := unix.PidfdGetfd(target.Pidfd, 1000, 0)
+			Expect(err).To(helpers.BeErrno(unix.EBADF))
+		})
+
+		Context("and has made itself non-dumpable", helpers.NeedsRoot, func() {
+			BeforeEach(func(ctx SpecContext) {
+				helpers.RequireRoot("a caller with and one without CAP_SYS_PTRACE")
+				target.MustCall(ctx, "nondumpable")
+			})
+
+			// Behavior: pidfd_getfd(2) fails with EPERM for a caller without ptrace rights over the target.
+			// Mirrors:  pidfd_getfd_test.c TEST_F(child, disable_ptrace); LTP pidfd_getfd02
+			// Since:    v5.6
+			It("fails with EPERM for a caller without ptrace rights", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
+				caller := helpers.StartChild(ctx, roleUnprivilegedCaller, []string{"65534"})
+				_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", target.Pid, memfd))
+				Expect(err).To(helpers.BeErrno(unix.EPERM))
+			})
+
+			// Behavior: a caller with CAP_SYS_PTRACE still fetches from a non-dumpable target.
+			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
+			// Since:    v5.6
+			It("succeeds for a caller with CAP_SYS_PTRACE", helpers.ManPidfdGetfd, func() {
+				getfd(target.Pidfd, memfd)
+			})
+		})
+	})
+
+	// Behavior: pidfd_getfd(2) checks its flags first: nonzero flags fail with EINVAL even with an invalid pidfd and fd.
+	// Mirrors:  pidfd_getfd_test.c TEST(flags_set); LTP pidfd_getfd02
+	// Since:    v5.6
+	DescribeTable("fails with EINVAL for nonzero flags, before looking at the fds",
+		func(flags int) {
+			_, err := unix.PidfdGetfd(0, 0, flags)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		},
+		Entry("flags 1", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, 1),
+		Entry("flags ^0", helpers.ManPidfdGetfd, -1),
+	)
+
+	// Behavior: pidfd_getfd(2) fails with EBADF when the pidfd argument is not a pidfd.
+	// Mirrors:  LTP pidfd_getfd02; man pidfd_getfd(2)
+	// Since:    v5.6
+	DescribeTable("fails with EBADF when the pidfd is not a pidfd",
+		func(open func() int) {
+			_, err := unix.PidfdGetfd(open(), 0, 0)
+			Expect(err).To(helpers.BeErrno(unix.EBADF))
+		},
+		Entry("fd -1", helpers.LTPPidfdGetfd, func() int { return -1 }),
+		Entry("/dev/null", helpers.ManPidfdGetfd, func() int {
+			fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(unix.Close, fd)
+			return fd
+		}),
+	)
+
+	Context("when the target has exited", func() {
+		var target *helpers.Blocked
+		BeforeEach(func() { target = helpers.StartBlocked(devNull()) })
+
+		// Behavior: pidfd_getfd(2) on a target that exited but is not reaped fails with ESRCH, never EBADF (EBADF before v6.9 unless backported).
+		// Mirrors:  pidfd_getfd_test.c TEST_F(child, no_strange_EBADF)
+		// Since:    v6.9 (and stable backports)
+		It("fails with ESRCH while it is a zombie", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+			target.Kill()
+			Expect(helpers.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
+			Expect(err).To(exitingTargetErrno.Matcher())
+		})
+
+		// Behavior: pidfd_getfd(2) on a target that exited and was reaped fails with ESRCH.
+		// Mirrors:  LTP pidfd_getfd02; man pidfd_getfd(2)
+		// Since:    v5.6
+		It("fails with ESRCH once it is reaped", helpers.LTPPidfdGetfd, func(ctx SpecContext) {
+			target.Reap(ctx)
+			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
+			Expect(err).To(helpers.BeErrno(unix.ESRCH))
+		})
+	})
+
+	// Behavior: racing pidfd_getfd(2) against the target's exit only ever yields the fd (before it exits) or ESRCH (after), never EBADF and never an fd after the first ESRCH.
+	// Mirrors:  pidfd_getfd_test.c TEST_F(child, no_strange_EBADF) (one attempt there)
+	// Since:    v6.9 (and stable backports)
+	It("never fails with EBADF or succeeds again once an exiting target gave ESRCH", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+		rounds := helpers.ScaledCount(200, 20)
+		AddReportEntry("rounds", rounds)
+		for range rounds {
+			raceExit(ctx)
+		}
+	})
+})
+
+// exitingTargetErrno: a task past exit_files() made fget_task fail, which
+// read as EBADF until v6.9 mapped PF_EXITING to ESRCH.
+var exitingTargetErrno = helpers.ErrnoHistory{{Since: "5.6", Errno: unix.EBADF}, {Since: "6.9", Errno: unix.ESRCH}}
+
+// raceExit kills a target and calls pidfd_getfd until it reports ESRCH.
+func raceExit(ctx SpecContext) {
+	GinkgoHelper()
+	target := helpers.StartBlocked(devNull())
+	target.Kill()
+	for {
+		fd, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
+		if err == nil {
+			unix.Close(fd)
+			Expect(ctx.Err()).NotTo(HaveOccurred())
+			continue
+		}
+		Expect(err).To(exitingTargetErrno.Matcher())
+		break
+	}
+	for range 3 {
+		_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
+		Expect(err).To(exitingTargetErrno.Matcher(), "a later call after the first refusal")
+	}
+	target.Reap(ctx)
+}
+
+// devNull is an fd for a blocked child's fd 0, closed at cleanup.
+func devNull() uintptr {
+	GinkgoHelper()
+	fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(unix.Close, fd)
+	return uintptr(fd)
+}

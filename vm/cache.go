@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Cache holds downloaded and built kernels, one directory per content hash.
@@ -28,6 +29,9 @@ func DefaultCacheDir() string {
 	return filepath.Join(home, ".cache", "pidfdconf")
 }
 
+// staleTemp is older than the longest fill (a kernel build, ~20 min here).
+const staleTemp = 6 * time.Hour
+
 // Path is where the entry kind/key lives once complete.
 func (c Cache) Path(kind, key string) string { return filepath.Join(c.Dir, kind, key) }
 
@@ -48,6 +52,15 @@ func (c Cache) Fill(kind, key string, fill func(tmp string) error) (string, erro
 	parent := filepath.Dir(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return "", setupErrorf("cannot create cache dir %s: %v (set CACHE_DIR to a writable directory)", parent, err)
+	}
+	// A runner killed with SIGKILL cannot clean up; its temporary dirs are
+	// swept once they are older than any fill could take.
+	if stale, _ := filepath.Glob(filepath.Join(parent, ".tmp-"+key+"-*")); len(stale) > 0 {
+		for _, d := range stale {
+			if st, err := os.Stat(d); err == nil && time.Since(st.ModTime()) > staleTemp {
+				os.RemoveAll(d)
+			}
+		}
 	}
 	tmp, err := os.MkdirTemp(parent, ".tmp-"+key+"-")
 	if err != nil {

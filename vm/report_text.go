@@ -8,6 +8,9 @@ import (
 
 var digits = regexp.MustCompile(`[0-9]+`)
 
+// varies marks a grouped reason whose numbers (pids, versions) differ by kernel.
+const varies = " (numbers vary by kernel)"
+
 const textSpecWidth = 72
 
 // TextReport is what the terminal shows: the grid, one line per kernel with
@@ -79,6 +82,8 @@ func TextReport(m *Matrix) string {
 				g = &group{label: c.label(), reason: oneLine(c.Reason)}
 				byKey[key] = g
 				groups = append(groups, g)
+			} else if g.reason != oneLine(c.Reason) && !strings.HasSuffix(g.reason, varies) {
+				g.reason += varies
 			}
 			g.kernels = append(g.kernels, kr.Kernel.Name)
 		}

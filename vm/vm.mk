@@ -8,6 +8,8 @@
 #   make matrix KERNELS=file:bzImage APPEND=rdinit=/nonexistent   a broken boot: MISS + console tail, exit 2
 #   make kernels [KERNELS=…] [CONFIGS=…] fetch/build into $(CACHE_DIR) only
 #   make vm-smoke                        the Debian kernels only (part of make test)
+#   make matrix VM_FLAGS="-strict -timeout=20m -jobs=1"   more runner flags (out/bin/pidfdconf-vm matrix -h)
+#   PIDFDCONF_ALLOW_MISSING=… / PIDFDCONF_TIME_SCALE=…   passed through to the guests
 #
 # Exit codes: 0 all PASS/SKIP/XFAIL, 1 FAIL/TIMEOUT, 2 MISS, 3 usage/setup error.
 

@@ -52,6 +52,9 @@ func run(args []string) int {
 	cpus := fs.Int("cpus", 2, "vCPUs per VM")
 	cache := fs.String("cache", vm.DefaultCacheDir(), "kernel cache directory ($CACHE_DIR)")
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return vm.ExitOK
+		}
 		return vm.ExitSetup
 	}
 	if fs.NArg() > 0 {

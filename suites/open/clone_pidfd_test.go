@@ -3,6 +3,7 @@ package open_test
 import (
 	"errors"
 	"strconv"
+	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -11,6 +12,18 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 )
 
+// expectPidfdOf proves that child's pidfd names the child: by fdinfo where
+// there is procfs, and in any case by killing through it, which the child's
+// wait status must show.
+func expectPidfdOf(ctx SpecContext, child *helpers.Child) {
+	GinkgoHelper()
+	if helpers.Procfs.Present() {
+		Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
+	}
+	child.Kill()
+	Expect(child.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
+}
+
 var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	BeforeEach(func() { helpers.RequireFeature(helpers.ClonePidfd) })
 
@@ -18,23 +31,20 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	// Mirrors:  pidfd_test.c (every case creates its child with clone(CLONE_PIDFD)); man clone(2)
 	// Since:    v5.2
 	It("returns a pidfd for the child from clone", helpers.SyscallClone, helpers.SelftestPidfdTest, func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.Procfs)
-		child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-		Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
+		expectPidfdOf(ctx, helpers.StartChild(ctx, helpers.RoleProcess, nil))
 	})
 
 	// Behavior: the pidfd returned by clone3(CLONE_PIDFD) refers to the new child.
 	// Mirrors:  pidfd_wait.c TEST(wait_simple) (clone3 child); man clone(2)
 	// Since:    v5.3
 	It("returns a pidfd for the child from clone3", helpers.SyscallClone3, helpers.SelftestPidfdWait, helpers.NeedsRoot, func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.Clone3, helpers.Procfs)
+		helpers.RequireFeature(helpers.Clone3)
 		// Go issues clone3 (not clone) when it must create a time namespace.
 		helpers.RequireRoot("clone3 with CLONE_NEWTIME, the way Go reaches clone3")
 		if !helpers.TimeNamespaces.Present() {
 			Skip("Go reaches clone3 only through CLONE_NEWTIME, and this kernel has no time namespaces (CONFIG_TIME_NS)")
 		}
-		child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWTIME))
-		Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
+		expectPidfdOf(ctx, helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWTIME)))
 	})
 
 	// Behavior: on pidfs, the CLONE_PIDFD pidfd and pidfd_open of the child are the same inode.
@@ -92,7 +102,9 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + helpers.Kernel().String())
 			}
 			Expect(err).NotTo(HaveOccurred())
-			revents, werr := helpers.WaitReadable(ctx, pidfd, helpers.EventTimeout())
+			// The exited thread is briefly a zombie (POLLIN) before it is
+			// released (POLLIN|POLLHUP).
+			revents, werr := helpers.WaitPollBits(ctx, pidfd, unix.POLLHUP, helpers.EventTimeout())
 			Expect(werr).NotTo(HaveOccurred())
 			Expect(revents).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
 		})

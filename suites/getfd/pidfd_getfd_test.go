@@ -173,7 +173,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 	// Mirrors:  pidfd_getfd_test.c TEST_F(child, no_strange_EBADF) (one attempt there)
 	// Since:    v6.9 (and stable backports)
 	It("never fails with EBADF or succeeds again once an exiting target gave ESRCH", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
-		rounds := helpers.ScaledCount(200, 20)
+		rounds := helpers.ScaledCount(100, 20)
 		AddReportEntry("rounds", rounds)
 		for range rounds {
 			raceExit(ctx)

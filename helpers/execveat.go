@@ -1,0 +1,21 @@
+package helpers
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// ExecveatEmptyPath is execveat(fd, "", {NULL}, {NULL}, AT_EMPTY_PATH); it
+// only returns on failure (or replaces the process).
+func ExecveatEmptyPath(fd int) error {
+	empty := []byte{0}
+	none := []*byte{nil}
+	_, _, errno := unix.Syscall6(unix.SYS_EXECVEAT, uintptr(fd), uintptr(unsafe.Pointer(&empty[0])),
+		uintptr(unsafe.Pointer(&none[0])), uintptr(unsafe.Pointer(&none[0])), unix.AT_EMPTY_PATH, 0)
+	return errno
+}
+
+// KernelIs32Bit reports whether the kernel is a 32-bit one (this binary's
+// word size: the matrix runs 386 binaries only on i386 kernels).
+func KernelIs32Bit() bool { return unsafe.Sizeof(uintptr(0)) == 4 }

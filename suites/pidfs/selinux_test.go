@@ -1,0 +1,180 @@
+package pidfs_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// LSM independence: pidfs inodes are S_PRIVATE (as anon inodes are), so
+// SELinux never mediates pidfds as files. Each confined daemon domain of
+// Debian's reference policy (written before pidfs existed; pidfs inodes
+// would be unlabeled_t) runs one battery of pidfd operations in
+// BeforeAll; each spec asserts one of its outcomes. See issue 6 and
+// reference §C.5 (the 2024 linux-next regression, fixed in 6.9-rc1).
+var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
+	for _, d := range helpers.SELinuxConfinedDomains {
+		Context("in "+d.Domain, Ordered, ContinueOnFailure, func() {
+			var run *helpers.ConfinedRun
+
+			BeforeAll(func(ctx SpecContext) {
+				if ok, _ := helpers.SELinuxEnforcing(); !ok {
+					return // every spec skips in BeforeEach, with the reason
+				}
+				var err error
+				run, err = helpers.RunConfined(ctx, d)
+				Expect(err).NotTo(HaveOccurred())
+			})
+
+			BeforeEach(helpers.RequireSELinuxEnforcing)
+
+			// report attaches the domain and any AVC lines to the spec.
+			report := func() {
+				AddReportEntry("selinux-domain", run.Context())
+				if len(run.AVCs) > 0 {
+					AddReportEntry("avc", strings.Join(run.AVCs, "\n"))
+				}
+			}
+
+			succeeds := func(op string) helpers.ConfinedOp {
+				GinkgoHelper()
+				report()
+				// Without the control below a pass would be meaningless.
+				Expect(run.Context()).To(ContainSubstring(":"+d.Domain+":"),
+					"the battery did not run confined in %s; output:\n%s", d.Domain, run.Output)
+				r := run.Op(op)
+				Expect(r.Err).NotTo(HaveOccurred(), "%s in %s", op, run.Context())
+				return r
+			}
+
+			// Behavior: (control) the battery process runs in the confined daemon domain, entered from kernel_t via init_t by executing files labelled init_exec_t and <domain>_exec_t; a spec of this group can only pass if this holds.
+			// Mirrors:  none (issue 6 setup; refpolicy init_daemon_domain transitions)
+			// Since:    v5.3
+			It("runs the battery in the confined domain", helpers.FsPidfs, helpers.ManPidfs, func() {
+				report()
+				AddReportEntry("battery", run.Output)
+				Expect(run.Op("hop-context").Detail).To(ContainSubstring(":init_t:"), "the init_exec_t hop did not run in init_t; output:\n%s", run.Output)
+				Expect(run.Context()).To(ContainSubstring(":"+d.Domain+":"), "output:\n%s", run.Output)
+			})
+
+			// Behavior: (control) the policy is enforced on the domain: reading a file labelled shadow_t fails with EACCES, while a file labelled etc_t in the same directory is readable.
+			// Mirrors:  none (issue 6 control)
+			// Since:    v5.3
+			It("denies the domain reading a shadow_t file with EACCES", helpers.FsPidfs, helpers.ManPidfs, func() {
+				report()
+				Expect(run.Context()).To(ContainSubstring(":"+d.Domain+":"), "output:\n%s", run.Output)
+				Expect(run.Op("read-etc").Err).NotTo(HaveOccurred(), "control file labelled etc_t")
+				Expect(run.Op("read-shadow").Err).To(helpers.BeErrno(unix.EACCES))
+			})
+
+			// Behavior: pidfd_open(2) of the calling process succeeds in a confined domain: pidfds are not mediated as files by SELinux (pidfs inodes are S_PRIVATE like anon inodes).
+			// Mirrors:  none (2024 linux-next pidfs regression report; fix b28ddcc32d8f, 6.9-rc1)
+			// Since:    v5.3
+			It("opens a pidfd for itself", helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfdOpen, func() {
+				succeeds("open-self")
+			})
+
+			// Behavior: pidfd_open(2) of a child process succeeds in a confined domain.
+			// Mirrors:  none (2024 linux-next pidfs regression report)
+			// Since:    v5.3
+			It("opens a pidfd for a child", helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfdOpen, func() {
+				succeeds("spawn-child")
+				succeeds("open-child")
+			})
+
+			// Behavior: pidfd_send_signal(2) through a pidfd succeeds in a confined domain, to itself (signal 0) and to a child (SIGKILL).
+			// Mirrors:  none (2024 linux-next pidfs regression report)
+			// Since:    v5.1
+			It("sends signals through pidfds", helpers.SyscallPidfdSendSignal, helpers.FsPidfs, helpers.ManPidfdSendSignal, func() {
+				succeeds("signal-self")
+				succeeds("signal-child")
+			})
+
+			// Behavior: poll(2) on a child's pidfd reports nothing while it runs and exactly POLLIN once it was killed, in a confined domain.
+			// Mirrors:  pidfd_poll_test.c (in a confined domain)
+			// Since:    v5.3
+			It("polls a child's pidfd", helpers.SyscallPoll, helpers.FsPidfs, helpers.ManPidfdOpen, func() {
+				Expect(confinedRevents(succeeds("poll-alive"))).To(helpers.HavePollEvents(0))
+				Expect(confinedRevents(succeeds("poll-dead"))).To(helpers.HavePollEvents(unix.POLLIN))
+			})
+
+			// Behavior: waitid(P_PIDFD) reaps the killed child through its pidfd in a confined domain (CLD_KILLED, SIGKILL).
+			// Mirrors:  pidfd_wait.c (in a confined domain)
+			// Since:    v5.4
+			It("reaps a child with waitid(P_PIDFD)", helpers.SyscallWaitid, helpers.FsPidfs, helpers.ManWaitid, func() {
+				Expect(succeeds("waitid").Detail).To(Equal(fmt.Sprintf("code=%d status=%d", 2 /* CLD_KILLED */, unix.SIGKILL)))
+			})
+
+			// Behavior: fstat(2) of a pidfd succeeds in a confined domain (the inode check is skipped: S_PRIVATE).
+			// Mirrors:  none (reference §C.5)
+			// Since:    v5.3
+			It("stats the pidfd", helpers.SyscallFstat, helpers.FsPidfs, helpers.ManPidfs, func() {
+				succeeds("fstat")
+			})
+
+			// Behavior: fstatfs(2) of a pidfd is checked against the label of the pidfd's superblock (filesystem getattr), which S_PRIVATE does not exempt: on pidfs kernels, under a policy without a pidfs label (Debian refpolicy 2.20221101: pidfs is unlabeled_t) it fails with EACCES and logs an AVC for tclass=filesystem; on anon-inode kernels (anon_inodefs is labelled) it succeeds with ANON_INODE_FS_MAGIC.
+			// Mirrors:  none (refpolicy PR #762 / fedora-selinux PR #2050 added pidfs labels for this)
+			// Since:    v6.9
+			It("checks fstatfs against the pidfd's superblock label", helpers.SyscallFstat, helpers.FsPidfs, helpers.ManPidfs, func() {
+				if !helpers.Pidfs.Present() {
+					Expect(succeeds("fstatfs").Detail).To(Equal(fmt.Sprintf("f_type=%#x", unix.ANON_INODE_FS_MAGIC)))
+					return
+				}
+				report()
+				Expect(run.Context()).To(ContainSubstring(":"+d.Domain+":"), "output:\n%s", run.Output)
+				Expect(run.Op("fstatfs").Err).To(helpers.BeErrno(unix.EACCES), "fstatfs of a pidfs pidfd under a policy without a pidfs label")
+				Expect(run.FilesystemAVCs()).To(ContainElement(SatisfyAll(
+					ContainSubstring("{ getattr }"), ContainSubstring(`dev="pidfs"`), ContainSubstring("unlabeled_t"))))
+			})
+
+			// Behavior: pidfd_getfd(2) through the caller's own pidfd duplicates its file in a confined domain.
+			// Mirrors:  pidfd_getfd_test.c (in a confined domain)
+			// Since:    v5.6
+			It("duplicates a file with pidfd_getfd", helpers.SyscallPidfdGetfd, helpers.FsPidfs, helpers.ManPidfdGetfd, func() {
+				Expect(succeeds("getfd").Detail).To(Equal("same=true"))
+			})
+
+			// Behavior: a pidfd passed over a unix socket with SCM_RIGHTS arrives (security_file_receive allows it) as the same file and stays usable, in a confined domain.
+			// Mirrors:  none (2024 linux-next pidfs regression report)
+			// Since:    v5.3
+			It("passes a pidfd over SCM_RIGHTS", helpers.FsPidfs, helpers.ManPidfdOpen, func() {
+				Expect(succeeds("scm-rights").Detail).To(Equal("same=true"))
+				succeeds("scm-rights-use")
+			})
+
+			// Behavior: getsockopt(SO_PEERPIDFD) on a unix socket returns a pidfd of the peer in a confined domain.
+			// Mirrors:  none (SO_PEERPIDFD, 7b26952a91cf, 6.5)
+			// Since:    v6.5
+			It("gets the peer's pidfd with SO_PEERPIDFD", helpers.FsPidfs, helpers.ManPidfs, func() {
+				if r := run.Op("so-peerpidfd"); r.Err != nil && !helpers.Kernel().AtLeast("6.5") {
+					Expect(r.Err).To(helpers.BeErrno(unix.ENOPROTOOPT))
+					Skip("SO_PEERPIDFD arrived in 6.5; this kernel answers ENOPROTOOPT")
+				}
+				Expect(succeeds("so-peerpidfd").Detail).To(Equal("same=true"))
+			})
+
+			// Behavior: no SELinux AVC denial about a pidfd as a file (naming pidfs or a pidfd, other than the superblock check of fstatfs) reaches the kernel log while the battery runs in a confined domain.
+			// Mirrors:  none (the 2024 report: avc: denied { read write open } … path="pidfd:[709]" dev="pidfs")
+			// Since:    v5.3
+			It("logs no AVC denial about a pidfd file", helpers.FsPidfs, helpers.ManPidfs, func() {
+				report()
+				Expect(run.Context()).To(ContainSubstring(":"+d.Domain+":"), "output:\n%s", run.Output)
+				Expect(run.AVCs).NotTo(ContainElement(ContainSubstring("(kernel log unreadable")))
+				Expect(run.PidfdFileAVCs()).To(BeEmpty())
+			})
+		})
+	}
+})
+
+func confinedRevents(op helpers.ConfinedOp) int16 {
+	GinkgoHelper()
+	v, err := strconv.ParseInt(strings.TrimPrefix(op.Detail, "revents="), 0, 32)
+	Expect(err).NotTo(HaveOccurred(), "revents in %q", op.Detail)
+	return int16(v)
+}

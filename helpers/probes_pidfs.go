@@ -57,11 +57,11 @@ func probeFileHandles() error {
 
 func probeXattrs() error {
 	return withSelfPidfd(0, func(fd int) error {
-		// Reading an absent trusted.* attribute is ENODATA where pidfs has
-		// xattr handlers, EOPNOTSUPP where not (and for non-root: no
-		// trusted.* at all, which Fgetxattr reports as ENODATA too).
+		// Without pidfs xattr handlers any read is EOPNOTSUPP. With them an
+		// absent name is ENODATA — or, while the pid has no attributes at
+		// all, an empty value (6.17–6.18 return 0 there).
 		_, err := unix.Fgetxattr(fd, "trusted.pidfdconf-probe", nil)
-		if errors.Is(err, unix.ENODATA) {
+		if err == nil || errors.Is(err, unix.ENODATA) {
 			return nil
 		}
 		return fmt.Errorf("fgetxattr(pidfd, trusted.*): %v", err)

@@ -1,0 +1,45 @@
+package pidfs_test
+
+import (
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem access", helpers.FsPidfs, helpers.NeedsLandlock, func() {
+	var results map[string]string
+
+	BeforeEach(func(ctx SpecContext) {
+		helpers.RequireFeature(helpers.PidfdOpen, helpers.PidfdGetfd, helpers.Landlock)
+		AddReportEntry("active LSMs", helpers.ActiveLSMs())
+		confined := helpers.StartChild(ctx, roleLandlocked, nil)
+		answer := confined.Recv(ctx)
+		Expect(answer).To(HavePrefix("ok "), "the confined helper")
+		results = map[string]string{}
+		for _, kv := range strings.Split(strings.TrimPrefix(answer, "ok "), ";") {
+			op, result, _ := strings.Cut(kv, "=")
+			results[op] = result
+		}
+	})
+
+	// Behavior: the ruleset really confines the helper: opening a file fails with EACCES (the control that makes the other specs meaningful).
+	// Mirrors:  none
+	// Since:    v5.13
+	It("denies opening a file with EACCES", helpers.ManPidfs, func() {
+		Expect(results).To(HaveKeyWithValue("open file", "EACCES"))
+	})
+
+	// Behavior: pidfd creation and use are not subject to Landlock's file-open mediation: pidfd_open, poll, pidfd_send_signal and pidfd_getfd of a pipe succeed in the confined helper.
+	// Mirrors:  none (pidfs inodes are S_PRIVATE, outside LSM file mediation, like anon inodes)
+	// Since:    v5.13
+	DescribeTable("leaves the pidfd operation allowed",
+		func(op string) { Expect(results).To(HaveKeyWithValue(op, "success")) },
+		Entry("pidfd_open", helpers.ManPidfdOpen, "pidfd_open"),
+		Entry("poll", helpers.ManPidfs, "poll"),
+		Entry("pidfd_send_signal", helpers.ManPidfdSendSignal, "pidfd_send_signal"),
+		Entry("pidfd_getfd", helpers.ManPidfdGetfd, "pidfd_getfd"),
+	)
+})

@@ -179,19 +179,12 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 				info := SigInfo{Signo: sig, Code: int32(num(2)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
 				return unix.PidfdSendSignal(fd, sig, info.Raw(), num(3))
 			})
-			p.Send(okOrErr(err))
+			p.Send(Answer("", err))
 		default:
 			p.Sendf("err EINVAL bad command %q", msg)
 		}
 		closeAll(fds)
 	}
-}
-
-func okOrErr(err error) string {
-	if err != nil {
-		return replyErr(err)
-	}
-	return "ok"
 }
 
 // onThread runs f on t's locked thread and waits for it.

@@ -3,6 +3,7 @@ package helpers
 import (
 	"fmt"
 	"os"
+	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 )
@@ -13,4 +14,22 @@ func RequireRoot(what string) {
 	if os.Geteuid() != 0 {
 		Skip(fmt.Sprintf("needs root for %s; running as uid %d", what, os.Geteuid()))
 	}
+}
+
+// DropPrivileges makes a helper process uid/gid with no supplementary
+// groups, in every thread (Go applies these to all threads). Only roles call
+// it: the test process keeps its credentials. Roles start as root and drop
+// themselves because `go test` builds the binary in a 0700 directory that
+// another user could not execute.
+func DropPrivileges(uid, gid int) error {
+	if err := syscall.Setgroups(nil); err != nil {
+		return fmt.Errorf("setgroups: %w", err)
+	}
+	if err := syscall.Setresgid(gid, gid, gid); err != nil {
+		return fmt.Errorf("setresgid(%d): %w", gid, err)
+	}
+	if err := syscall.Setresuid(uid, uid, uid); err != nil {
+		return fmt.Errorf("setresuid(%d): %w", uid, err)
+	}
+	return nil
 }

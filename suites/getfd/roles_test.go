@@ -5,7 +5,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -48,14 +47,7 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, _ []
 // pidfd_open + pidfd_getfd as that user.
 var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *helpers.Peer, args []string) int {
 	id, _ := strconv.Atoi(args[0])
-	err := syscall.Setgroups(nil)
-	if err == nil {
-		err = syscall.Setresgid(id, id, id)
-	}
-	if err == nil {
-		err = syscall.Setresuid(id, id, id)
-	}
-	if err != nil {
+	if err := helpers.DropPrivileges(id, id); err != nil {
 		fmt.Fprintln(os.Stderr, "drop privileges:", err)
 		return 1
 	}

@@ -27,7 +27,9 @@ type Image struct {
 // suite binaries. Uncompressed because decompression is slow under TCG and the
 // file never leaves the machine. Reproducible: fixed order, inode numbers and
 // zero mtimes, so the same inputs give the same bytes.
-func WriteImage(path, arch, initBin string, suiteBins []string) (*Image, error) {
+//
+// extra files (the SELinux policy for lsm-selinux) go in after the suites.
+func WriteImage(path, arch, initBin string, suiteBins []string, extra ...ImageFile) (*Image, error) {
 	var recs []cpio.Record
 	for _, d := range []string{"dev", "proc", "sys", "tmp", "run", "suites", "bin"} {
 		recs = append(recs, cpio.Directory(d, 0o755))
@@ -57,6 +59,18 @@ func WriteImage(path, arch, initBin string, suiteBins []string) (*Image, error) 
 		name := filepath.Base(b)
 		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: "suites/" + name, Mode: cpio.S_IFREG | 0o755}))
 		img.Suites = append(img.Suites, name[:len(name)-len(".test")])
+	}
+	dirs := map[string]bool{}
+	for _, e := range extra {
+		data, err := os.ReadFile(e.Src)
+		if err != nil {
+			return nil, err
+		}
+		if d := filepath.Dir(e.Name); d != "." && !dirs[d] {
+			dirs[d] = true
+			recs = append(recs, cpio.Directory(d, 0o755))
+		}
+		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: e.Name, Mode: cpio.S_IFREG | 0o644}))
 	}
 	for i := range recs {
 		recs[i].Ino = uint64(i + 1)
@@ -104,7 +118,7 @@ const keepImages = 3
 // (initramfs-<arch>-<sha256>.cpio), so runs with unchanged suites reuse the
 // same file and out/ does not collect 50 MB per run. Older images beyond
 // keepImages are removed.
-func (c Cache) Image(arch, initBin string, suiteBins []string) (*Image, error) {
+func (c Cache) Image(arch, initBin string, suiteBins []string, extra ...ImageFile) (*Image, error) {
 	dir := filepath.Join(c.Dir, "initramfs")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, setupErrorf("cannot create %s: %v (set CACHE_DIR to a writable directory)", dir, err)
@@ -114,7 +128,7 @@ func (c Cache) Image(arch, initBin string, suiteBins []string) (*Image, error) {
 		return nil, err
 	}
 	tmp.Close()
-	img, err := WriteImage(tmp.Name(), arch, initBin, suiteBins)
+	img, err := WriteImage(tmp.Name(), arch, initBin, suiteBins, extra...)
 	if err != nil {
 		os.Remove(tmp.Name())
 		return nil, err

@@ -90,6 +90,11 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 	suiteBins := map[string][]string{}
 	guestBins := map[string]string{}
 	brokenSuites := map[string]map[string]string{} // arch → area → why
+	// lsm-selinux: the guest loads Debian's reference policy (issue 6).
+	extraFiles, err := SELinuxImageFiles(ctx, cfg.Cache.Dir, kernels, cfg.Append)
+	if err != nil {
+		return nil, err
+	}
 	for _, arch := range sortedArches(arches, hasHost(kernels)) {
 		t := time.Now()
 		bins, broken, err := BuildSuites(ctx, cfg.Root, filepath.Join(build, arch), arch, areas)
@@ -109,7 +114,7 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 		if !arches[arch] {
 			continue // only the native run needs this arch
 		}
-		img, err := cfg.Cache.Image(arch, initBin, bins)
+		img, err := cfg.Cache.Image(arch, initBin, bins, extraFiles...)
 		if err != nil {
 			return nil, err
 		}

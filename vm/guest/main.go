@@ -42,6 +42,14 @@ func main() {
 
 	info := frame.GuestInfo{UptimeAtInit: uptime()}
 	info.Mounts = mountAll()
+	// lsm-selinux: load the policy before anything else runs (issue 6).
+	if line, err := setupSELinux(); err != nil {
+		logf("%v", err)
+		info.Mounts = append(info.Mounts, err.Error())
+	} else if line != "" {
+		logf("%s", line)
+		info.Mounts = append(info.Mounts, line)
+	}
 
 	out, err := openResults()
 	if err != nil {

@@ -5,7 +5,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	
+	"golang.org/x/sys/unix"
+
 	"github.com/pidfdconf/pidfdconf/helpers"
 )
 
@@ -13,14 +14,33 @@ import (
 // RESERVED_PIDS (300), as in the selftest.
 const recycledPid = 1000
 
-var _ = Describe("a pidfd to a reaped process whose pid number was reused", helpers.SyscallPidfdSendSignal, helpers.NeedsRoot, helpers.NeedsPidNS, func() {
+// suites/signal checks the same property for every signal kind and scope
+// ("pidfd_send_signal(2) after pid reuse"); here it is the pidfd_test.c case.
+var _ = Describe("a pidfd to a reaped process whose pid number was reused", helpers.NeedsPidNS, func() {
 	var ns *helpers.PidNS
 	var old, reused *helpers.Child
 
 	BeforeEach(func(ctx SpecContext) {
-		ns = helpers.NewPidNS(ctx)
+		// pid 1 passes the blocked HeldSignals on, so the RoleSigwait
+		// successor keeps every signal sent to it queued and countable.
+		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
 		old = helpers.RecycledPid(ctx, ns, recycledPid)
-		reused = ns.Spawn(ctx, recycledPid, helpers.RoleProcess)
+		reused = ns.Spawn(ctx, recycledPid, helpers.RoleSigwait)
+	})
+
+	// Behavior: pidfd_send_signal(2) through the pidfd of a reaped process fails with ESRCH although its pid number now names another process.
+	// Mirrors:  pidfd_test.c test_pidfd_send_signal_recycled_pid_fail (which does not check the errno)
+	// Since:    v5.1
+	It("fails pidfd_send_signal with ESRCH", helpers.SyscallPidfdSendSignal, helpers.SelftestPidfdTest, func() {
+		Expect(unix.PidfdSendSignal(old.Pidfd, unix.SIGUSR2, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
+	})
+
+	// Behavior: a signal sent through the stale pidfd never reaches the process that reuses the pid number.
+	// Mirrors:  pidfd_test.c test_pidfd_send_signal_recycled_pid_fail
+	// Since:    v5.1
+	It("does not deliver the signal to the process that reuses the number", helpers.SyscallPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		unix.PidfdSendSignal(old.Pidfd, unix.SIGUSR2, nil, 0)
+		Expect(helpers.PendingSignals(ctx, reused, reused.NsPid)).To(BeEmpty())
 	})
 
 	// Behavior: fdinfo of the stale pidfd shows Pid -1 although the number is in use again.

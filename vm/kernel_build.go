@@ -32,13 +32,7 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 		if !isRoot() {
 			return nil, err
 		}
-		// apt may not know the source package yet.
-		if uerr := r.aptUpdate(ctx); uerr != nil {
-			return nil, err
-		}
-		if err := ensurePackages(ctx, r.logf, "building "+s.Raw, append([]string{srcPkg}, buildTools...)...); err != nil {
-			return nil, setupErrorf("%v (is %s a version Debian packages? see `apt-cache search --names-only ^linux-source`)", err, srcPkg)
-		}
+		return nil, setupErrorf("%v (is %s a version Debian packages? see `apt-cache search --names-only ^linux-source`)", err, srcPkg)
 	}
 	tarball := filepath.Join("/usr/src", srcPkg+".tar.xz")
 	if _, err := os.Stat(tarball); err != nil {

@@ -37,7 +37,15 @@ func ensurePackages(ctx context.Context, log func(string, ...any), why string, p
 	}
 	log("installing %s (%s)", strings.Join(missing, " "), why)
 	args := append([]string{"install", "-y", "--no-install-recommends"}, missing...)
-	if out, err := runCmd(ctx, "", []string{"DEBIAN_FRONTEND=noninteractive"}, "apt-get", args...); err != nil {
+	env := []string{"DEBIAN_FRONTEND=noninteractive"}
+	if _, err := runCmd(ctx, "", env, "apt-get", args...); err == nil {
+		return nil
+	}
+	// Stale or missing package lists are the usual cause: refresh once.
+	if out, err := runCmd(ctx, "", env, "apt-get", "update"); err != nil {
+		return setupErrorf("`apt-get update` failed: %s", lastLine(out))
+	}
+	if out, err := runCmd(ctx, "", env, "apt-get", args...); err != nil {
 		return setupErrorf("`%s` failed: %s", cmdline, lastLine(out))
 	}
 	return nil

@@ -81,6 +81,7 @@ var (
 	NeedsSELinuxEnforcing = define("needs:selinux-enforcing")
 	NeedsLandlock         = define("needs:landlock")
 	Slow                  = define("slow")
+	GinkgoSerial          = define("Serial") // Ginkgo labels Serial specs so; they change system-wide state
 )
 
 var (

@@ -2,6 +2,7 @@ package helpers
 
 import (
 	"runtime"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,7 +14,17 @@ import (
 // whole batch, so a few thousand tasks cost milliseconds, not a second:
 // the cheapest way to make the kernel allocate many struct pids.
 func ThreadPidfdInodes(n int) ([]uint64, error) {
-	inos := make([]uint64, 0, n)
+	return ThreadPidfdStamps(n, func(fd int) (uint64, error) {
+		var st unix.Stat_t
+		err := unix.Fstat(fd, &st)
+		return st.Ino, err
+	})
+}
+
+// ThreadPidfdStamps is ThreadPidfdInodes with the value taken from each
+// thread's pidfd (before it is closed) chosen by stamp.
+func ThreadPidfdStamps(n int, stamp func(pidfd int) (uint64, error)) ([]uint64, error) {
+	out := make([]uint64, 0, n)
 	var err error
 	done := make(chan struct{})
 	go func() {
@@ -33,15 +44,48 @@ func ThreadPidfdInodes(n int) ([]uint64, error) {
 			if fd, err = rawCloneExitingThread(threadCloneFlags | unix.CLONE_PIDFD); err != nil {
 				return
 			}
-			var st unix.Stat_t
-			err = unix.Fstat(fd, &st)
+			var v uint64
+			v, err = stamp(fd)
 			unix.Close(fd)
 			if err != nil {
 				return
 			}
-			inos = append(inos, st.Ino)
+			out = append(out, v)
 		}
 	}()
 	<-done
-	return inos, err
+	return out, err
+}
+
+// fsIocGetversion is FS_IOC_GETVERSION, _IOR('v', 1, long): its size is
+// the C long of this binary's ABI.
+const fsIocGetversion = 2<<30 | uintptr(unsafe.Sizeof(uintptr(0)))<<16 | 'v'<<8 | 1
+
+// PidfsGeneration is FS_IOC_GETVERSION on a pidfd: pidfs's inode
+// generation, the upper 32 bits of the 64-bit inode counter on 32-bit
+// kernels (where st_ino holds only the lower 32).
+func PidfsGeneration(pidfd int) (uint64, error) {
+	var gen uintptr // a C long
+	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pidfd), fsIocGetversion, uintptr(unsafe.Pointer(&gen)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return uint64(gen), nil
+}
+
+// PidfsID is the full 64-bit pidfs inode number behind a pidfd: st_ino on
+// 64-bit kernels, generation<<32 | st_ino on 32-bit ones (v6.14+).
+func PidfsID(pidfd int) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(pidfd, &st); err != nil {
+		return 0, err
+	}
+	if !KernelIs32Bit() {
+		return uint64(st.Ino), nil
+	}
+	gen, err := PidfsGeneration(pidfd)
+	if err != nil {
+		return 0, err
+	}
+	return gen<<32 | uint64(uint32(st.Ino)), nil
 }

@@ -1,0 +1,171 @@
+package getfd_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// nobody is the unprivileged uid and gid the ptrace-access specs use.
+const nobody = 65534
+
+const yamaScope = "/proc/sys/kernel/yama/ptrace_scope"
+
+// roleUnprivilegedHolder drops to the uid/gid in its args, then holds a
+// memfd like getfd-holder, staying dumpable. Commands: fd → ok <n>;
+// nondumpable → ok.
+var roleUnprivilegedHolder = helpers.RegisterRole("getfd-unprivileged-holder", func(p *helpers.Peer, args []string) int {
+	id, _ := strconv.Atoi(args[0])
+	if err := helpers.DropPrivileges(id, id); err != nil {
+		fmt.Fprintln(os.Stderr, "drop privileges:", err)
+		return 1
+	}
+	// Changing credentials reset dumpable to fs.suid_dumpable (0 by
+	// default); this target must be dumpable to isolate the uid check.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 1, 0, 0, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "dumpable:", err)
+		return 1
+	}
+	fd, err := unix.MemfdCreate("pidfdconf-getfd", 0)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "memfd:", err)
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	for {
+		msg, _, err := p.RecvBlocking()
+		if err != nil {
+			return 0
+		}
+		switch msg {
+		case "fd":
+			p.Sendf("ok %d", fd)
+		case "nondumpable":
+			p.Send(helpers.Answer("", unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)))
+		default:
+			p.Sendf("err EINVAL unknown command %q", msg)
+		}
+	}
+})
+
+// yama reports Yama's ptrace_scope, or ok=false when Yama is not active.
+func yama() (scope int, ok bool) {
+	GinkgoHelper()
+	data, err := os.ReadFile(yamaScope)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, false
+	}
+	Expect(err).NotTo(HaveOccurred())
+	scope, err = strconv.Atoi(strings.TrimSpace(string(data)))
+	Expect(err).NotTo(HaveOccurred())
+	return scope, true
+}
+
+// requireYama skips when Yama is not active and otherwise sets ptrace_scope
+// for the spec, restoring the old value at cleanup (scope 3 cannot be undone,
+// so the specs never set it).
+func requireYama(scope int) {
+	GinkgoHelper()
+	old, ok := yama()
+	if !ok {
+		Skip("Yama is not active on this kernel (no " + yamaScope + ")")
+	}
+	if old == 3 {
+		Skip("Yama ptrace_scope is 3 (no attach at all) and cannot be lowered until reboot")
+	}
+	Expect(os.WriteFile(yamaScope, []byte(strconv.Itoa(scope)), 0)).To(Succeed())
+	DeferCleanup(os.WriteFile, yamaScope, []byte(strconv.Itoa(old)), os.FileMode(0))
+}
+
+// unprivilegedGetfd has a caller running as uid/gid id fetch fd n of pid.
+func unprivilegedGetfd(ctx SpecContext, id, pid, n int) error {
+	GinkgoHelper()
+	caller := helpers.StartChild(ctx, roleUnprivilegedCaller, []string{strconv.Itoa(id)})
+	_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", pid, n))
+	return err
+}
+
+var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot, func() {
+	BeforeEach(func() {
+		helpers.RequireFeature(helpers.PidfdGetfd)
+		helpers.RequireRoot("helpers that drop to an unprivileged uid")
+	})
+
+	Context("when an unprivileged caller targets a process of its own uid", func() {
+		var target *helpers.Child
+		var memfd int
+		BeforeEach(func(ctx SpecContext) {
+			target = helpers.StartChild(ctx, roleUnprivilegedHolder, []string{strconv.Itoa(nobody)})
+			var err error
+			memfd, err = strconv.Atoi(target.MustCall(ctx, "fd").Text)
+			Expect(err).NotTo(HaveOccurred())
+		})
+
+		// Behavior: without Yama restrictions (not active, or ptrace_scope 0) a caller without capabilities fetches an fd of a dumpable process with its own uid: ptrace access by matching credentials.
+		// Mirrors:  pidfd_getfd_test.c TEST_F(child, fetch_fd) (run unprivileged); man pidfd_getfd(2)
+		// Since:    v5.6
+		It("succeeds with classic ptrace permissions", helpers.ManPidfdGetfd, helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+			if scope, ok := yama(); ok && scope != 0 {
+				Skip(fmt.Sprintf("Yama ptrace_scope is %d; the Yama specs cover it", scope))
+			}
+			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(Succeed())
+		})
+
+		// Behavior: once the target made itself non-dumpable, an unprivileged caller with the target's uid fails with EPERM: only CAP_SYS_PTRACE passes a non-dumpable target.
+		// Mirrors:  pidfd_getfd_test.c TEST_F(child, disable_ptrace); LTP pidfd_getfd02 (EPERM)
+		// Since:    v5.6
+		It("fails with EPERM once the target is not dumpable", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
+			if scope, ok := yama(); ok && scope != 0 {
+				Skip(fmt.Sprintf("Yama ptrace_scope is %d and would refuse anyway; the spec needs the dumpable check alone", scope))
+			}
+			target.MustCall(ctx, "nondumpable")
+			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+		})
+
+		Context("under Yama", Serial, func() {
+			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an ancestor of the target fails with EPERM, though it has the target's uid.
+			// Mirrors:  pidfd_getfd_test.c (Yama ptrace_scope ≤ 1 noted for non-root); man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
+			// Since:    v5.6
+			It("fails with EPERM at ptrace_scope 1 for a caller that is not an ancestor", helpers.ManPidfdGetfd, func(ctx SpecContext) {
+				requireYama(1)
+				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+			})
+
+			// Behavior: with Yama ptrace_scope 2 (admin-only attach) an unprivileged caller fails with EPERM, though it has the target's uid.
+			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
+			// Since:    v5.6
+			It("fails with EPERM at ptrace_scope 2 for a caller without CAP_SYS_PTRACE", helpers.ManPidfdGetfd, func(ctx SpecContext) {
+				requireYama(2)
+				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+			})
+
+			// Behavior: with Yama ptrace_scope 2 (admin-only attach) a caller with CAP_SYS_PTRACE still fetches the fd.
+			// Mirrors:  man pidfd_getfd(2)
+			// Since:    v5.6
+			It("succeeds at ptrace_scope 2 for a caller with CAP_SYS_PTRACE", helpers.ManPidfdGetfd, func() {
+				requireYama(2)
+				fd, err := unix.PidfdGetfd(target.Pidfd, memfd, 0)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(unix.Close(fd)).To(Succeed())
+			})
+		})
+	})
+
+	Context("when an unprivileged caller targets a dumpable process of another uid", func() {
+		// Behavior: a caller without capabilities fails with EPERM for a dumpable target that runs as another user (root).
+		// Mirrors:  LTP pidfd_getfd02 (EPERM); man pidfd_getfd(2)
+		// Since:    v5.6
+		It("fails with EPERM", helpers.LTPPidfdGetfd, helpers.ManPidfdGetfd, func(ctx SpecContext) {
+			target, memfd := holder(ctx)
+			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+		})
+	})
+})

@@ -1,0 +1,164 @@
+package pidfs_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// atHandleFID and atHandleConnectable are the uapi name_to_handle_at flags
+// AT_HANDLE_FID (v6.5) and AT_HANDLE_CONNECTABLE (v6.13).
+const (
+	atHandleFID         = 0x200
+	atHandleConnectable = 0x002
+)
+
+// reopenByHandle is open_by_handle_at(mountFd, h, flags), closed at cleanup.
+func reopenByHandle(mountFd int, h unix.FileHandle, flags int) (int, error) {
+	GinkgoHelper()
+	fd, err := unix.OpenByHandleAt(mountFd, h, flags)
+	if err == nil {
+		DeferCleanup(unix.Close, fd)
+	}
+	return fd, err
+}
+
+var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.FileHandles) })
+
+	// Behavior: open_by_handle_at(2) of a pidfs handle succeeds for every combination of the allowed open flags and yields the same inode.
+	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, file_handle_same_pidns) (0, O_CLOEXEC, O_NONBLOCK), TEST_F(file_handle, open_by_handle_at_valid_flags) (ML)
+	// Since:    v6.14
+	DescribeTable("reopens the same inode with valid open flags",
+		func(flags int) {
+			child := helpers.StartBlocked()
+			fd, err := reopenByHandle(selfPidfd(), handleOf(child.Pidfd), flags)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
+		},
+		Entry("0", helpers.SelftestPidfdFileHandle, 0),
+		Entry("O_CLOEXEC", helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+		Entry("O_NONBLOCK", helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
+		Entry("O_RDONLY|O_WRONLY|O_RDWR|O_NONBLOCK|O_NDELAY|O_CLOEXEC|O_EXCL", helpers.SelftestPidfdFileHandle,
+			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL),
+	)
+
+	// Behavior: open_by_handle_at(2) of a pidfs handle fails with EINVAL for each open flag outside O_RDONLY/O_WRONLY/O_RDWR/O_NONBLOCK/O_CLOEXEC/O_EXCL (pidfs_export_permission).
+	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, open_by_handle_at_invalid_flags) (asserts failure only, ML)
+	// Since:    v6.14
+	DescribeTable("fails with EINVAL for the invalid open flag",
+		func(flag int) {
+			_, err := reopenByHandle(selfPidfd(), handleOf(selfPidfd()), flag)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		},
+		Entry("FASYNC", helpers.SelftestPidfdFileHandle, unix.O_ASYNC),
+		Entry("O_NOCTTY", helpers.SelftestPidfdFileHandle, unix.O_NOCTTY),
+		Entry("O_TRUNC", helpers.SelftestPidfdFileHandle, unix.O_TRUNC),
+		Entry("O_APPEND", helpers.SelftestPidfdFileHandle, unix.O_APPEND),
+		Entry("O_SYNC", helpers.SelftestPidfdFileHandle, unix.O_SYNC),
+		Entry("O_DSYNC", helpers.SelftestPidfdFileHandle, unix.O_DSYNC),
+		Entry("O_DIRECT", helpers.SelftestPidfdFileHandle, unix.O_DIRECT),
+		Entry("O_DIRECTORY", helpers.SelftestPidfdFileHandle, unix.O_DIRECTORY),
+		Entry("O_NOFOLLOW", helpers.SelftestPidfdFileHandle, unix.O_NOFOLLOW),
+		Entry("O_NOATIME", helpers.SelftestPidfdFileHandle, unix.O_NOATIME),
+		Entry("O_PATH", helpers.SelftestPidfdFileHandle, unix.O_PATH),
+		Entry("O_TMPFILE", helpers.SelftestPidfdFileHandle, unix.O_TMPFILE),
+	)
+
+	// Behavior: the handle of a process that exited but is not reaped still decodes, to the same inode.
+	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, pid_has_exited) (ML)
+	// Since:    v6.14
+	It("decodes the handle of a zombie", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+		child := helpers.StartBlocked()
+		h := handleOf(child.Pidfd)
+		child.Kill()
+		Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+		fd, err := reopenByHandle(selfPidfd(), h, unix.O_CLOEXEC)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
+	})
+
+	// Behavior: the handle of a process in a child pid namespace decodes from the parent namespace to the same inode.
+	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, file_handle_child_pidns) (ML)
+	// Since:    v6.14
+	It("decodes the handle of a process in a child pid namespace", helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+		helpers.RequireRoot("a pid namespace")
+		helpers.RequireFeature(helpers.PidNamespaces)
+		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
+		fd, err := reopenByHandle(selfPidfd(), handleOf(c.Pidfd), unix.O_CLOEXEC)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(c.Pidfd)))
+	})
+
+	// Behavior: name_to_handle_at(2) on a pidfd with a non-empty path fails with ENOTDIR, with or without AT_EMPTY_PATH: pidfs has no lookup.
+	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, lookup_must_fail) (ML)
+	// Since:    v6.14
+	DescribeTable("fails with ENOTDIR for a path below a pidfd",
+		func(flags int) {
+			_, _, err := unix.NameToHandleAt(selfPidfd(), "lookup-is-not-possible-with-pidfs", flags)
+			Expect(err).To(helpers.BeErrno(unix.ENOTDIR))
+		},
+		Entry("AT_EMPTY_PATH", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.AT_EMPTY_PATH),
+		Entry("no flags", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, 0),
+	)
+
+	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_CONNECTABLE fails with EINVAL (a pidfd has no parent to connect).
+	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, invalid_name_to_handle_at_flags) (asserts failure only, ML)
+	// Since:    v6.14
+	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
+		_, _, err := unix.NameToHandleAt(selfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
+		Expect(err).To(helpers.BeErrno(unix.EINVAL))
+	})
+
+	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_FID succeeds and the handle decodes to the same inode.
+	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, valid_name_to_handle_at_flags) (ML)
+	// Since:    v6.14
+	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
+		self := selfPidfd()
+		h, _, err := unix.NameToHandleAt(self, "", unix.AT_EMPTY_PATH|atHandleFID)
+		Expect(err).NotTo(HaveOccurred())
+		fd, err := reopenByHandle(self, h, unix.O_CLOEXEC)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(self)))
+	})
+
+	Context("when the mount fd is FD_PIDFS_ROOT or not a pidfd", func() {
+		BeforeEach(func() { helpers.RequireFeature(helpers.PidfsRootHandles) })
+
+		// Behavior: open_by_handle_at(2) decodes a pidfs handle with FD_PIDFS_ROOT (-10002) as the mount fd, to the same inode, with flags 0, O_CLOEXEC and O_NONBLOCK.
+		// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, decode_purely_based_on_file_handle) (ML)
+		// Since:    v6.17
+		DescribeTable("decodes the handle with FD_PIDFS_ROOT",
+			func(flags int) {
+				child := helpers.StartBlocked()
+				fd, err := reopenByHandle(helpers.FdPidfsRoot, handleOf(child.Pidfd), flags)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
+			},
+			Entry("flags 0", helpers.SelftestPidfdFileHandle, 0),
+			Entry("flags O_CLOEXEC", helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+			Entry("flags O_NONBLOCK", helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
+		)
+
+		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE, -EBADF → EBADF.
+		// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, decode_purely_based_on_file_handle) (asserts failure only, ML)
+		// Since:    v6.17
+		DescribeTable("fails to decode the handle with the mount fd",
+			func(mountFd int, want unix.Errno) {
+				_, err := reopenByHandle(mountFd, handleOf(selfPidfd()), unix.O_CLOEXEC)
+				if mountFd == unix.AT_FDCWD {
+					// The cwd's filesystem decides: ESTALE where it can decode
+					// handles (tmpfs, ext4; measured on 6.18); EOPNOTSUPP is
+					// the exportfs answer of one without export operations.
+					Expect(err).To(helpers.BeErrno(want, unix.EOPNOTSUPP))
+					return
+				}
+				Expect(err).To(helpers.BeErrno(want))
+			},
+			Entry("AT_FDCWD", helpers.SelftestPidfdFileHandle, unix.AT_FDCWD, unix.ESTALE),
+			Entry("-EBADF", helpers.SelftestPidfdFileHandle, -int(unix.EBADF), unix.EBADF),
+		)
+	})
+})

@@ -1,0 +1,218 @@
+package pidfs_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"unsafe"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// pidfdInfoRaw issues PIDFD_GET_INFO with an argument of size bytes (encoded
+// in the request number, as the uapi macro does) and returns the buffer.
+func pidfdInfoRaw(pidfd int, mask uint64, size uintptr, buf []byte) error {
+	*(*uint64)(unsafe.Pointer(&buf[0])) = mask
+	req := uintptr(unix.PIDFD_GET_INFO)&^(uintptr(0x3fff)<<16) | size<<16
+	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pidfd), req, uintptr(unsafe.Pointer(&buf[0])))
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// statusIDs is the four ids (real, effective, saved, filesystem) of a
+// "Uid:" or "Gid:" line of /proc/self/status.
+func statusIDs(field string) []uint32 {
+	GinkgoHelper()
+	data, err := os.ReadFile("/proc/self/status")
+	Expect(err).NotTo(HaveOccurred())
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			var ids [4]uint32
+			_, err := fmt.Sscan(rest, &ids[0], &ids[1], &ids[2], &ids[3])
+			Expect(err).NotTo(HaveOccurred(), "%q", line)
+			return ids[:]
+		}
+	}
+	Fail("no " + field + " line in /proc/self/status")
+	return nil
+}
+
+// exitStatus is a PIDFD_INFO_EXIT exit_code decoded as a wait status.
+type exitStatus struct {
+	Exited   bool
+	Code     int
+	Signaled bool
+	Signal   syscall.Signal
+}
+
+func decodeExit(code int32) exitStatus {
+	ws := syscall.WaitStatus(code)
+	s := exitStatus{Exited: ws.Exited(), Signaled: ws.Signaled()}
+	if s.Exited {
+		s.Code = ws.ExitStatus()
+	}
+	if s.Signaled {
+		s.Signal = ws.Signal()
+	}
+	return s
+}
+
+var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetInfo) })
+
+	// Behavior: PIDFD_GET_INFO on the caller's own pidfd reports the ids getpid(2), getppid(2) and /proc/self/status report: pid, tgid, ppid, and real, effective, saved and filesystem uids and gids.
+	// Mirrors:  LTP ioctl_pidfd (fields); none for the /proc comparison
+	// Since:    v6.13
+	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.LTPIoctlPidfd, func() {
+		helpers.RequireFeature(helpers.Procfs)
+		info, err := helpers.GetPidfdInfo(selfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
+		Expect(err).NotTo(HaveOccurred())
+		Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(os.Getpid()), uint32(os.Getpid()), uint32(os.Getppid())}))
+		Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid}).To(Equal(statusIDs("Uid")))
+		Expect([]uint32{info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(Equal(statusIDs("Gid")))
+	})
+
+	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and the bytes beyond the kernel's struct (here from 88, PIDFD_INFO_SIZE_VER3, on) come back zeroed.
+	// Mirrors:  none (copy_struct_to_user in fs/pidfs.c pidfd_info)
+	// Since:    v6.13
+	It("zeroes the tail of an argument larger than the kernel's struct", helpers.ManPidfs, func() {
+		buf := make([]byte, 128)
+		for i := range buf {
+			buf[i] = 0xff
+		}
+		Expect(pidfdInfoRaw(selfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
+		Expect(*(*uint64)(unsafe.Pointer(&buf[0])) & unix.PIDFD_INFO_PID).NotTo(BeZero())
+		Expect(buf[88:]).To(HaveEach(BeZero()))
+	})
+
+	// Behavior: PIDFD_GET_INFO with an argument size below PIDFD_INFO_SIZE_VER0 (64) fails: EINVAL on v6.13–v6.17, ENOTTY since v6.18 (the size is now part of the request match).
+	// Mirrors:  LTP ioctl_pidfd05
+	// Since:    v6.13 (ENOTTY since v6.18)
+	DescribeTable("fails for an argument smaller than PIDFD_INFO_SIZE_VER0",
+		func(size int) {
+			buf := make([]byte, 64)
+			err := pidfdInfoRaw(selfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
+			Expect(err).To(helpers.ErrnoHistory{{Since: "6.13", Errno: unix.EINVAL}, {Since: "6.18", Errno: unix.ENOTTY}}.Matcher())
+		},
+		Entry("size 4", helpers.LTPIoctlPidfd, 4),
+		Entry("size 56", helpers.LTPIoctlPidfd, 56),
+	)
+
+	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails: EBADF for fd -1, ENOTTY for a pipe.
+	// Mirrors:  LTP ioctl_pidfd01
+	// Since:    v6.13
+	DescribeTable("fails on an fd that is not a pidfd",
+		func(fd func() int, want unix.Errno) {
+			buf := make([]byte, 64)
+			Expect(pidfdInfoRaw(fd(), unix.PIDFD_INFO_PID, 64, buf)).To(helpers.BeErrno(want))
+		},
+		Entry("fd -1", helpers.LTPIoctlPidfd, func() int { return -1 }, unix.EBADF),
+		Entry("a pipe", helpers.LTPIoctlPidfd, func() int {
+			var p [2]int
+			Expect(unix.Pipe2(p[:], unix.O_CLOEXEC)).To(Succeed())
+			DeferCleanup(unix.Close, p[0])
+			DeferCleanup(unix.Close, p[1])
+			return p[0]
+		}, unix.ENOTTY),
+	)
+
+	Context("when the process is a zombie", func() {
+		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_exit) (ML)
+		// Since:    v6.15
+		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdInfoExit)
+			child := helpers.StartBlocked()
+			child.Kill()
+			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			for _, mask := range []uint64{unix.PIDFD_INFO_CGROUPID, unix.PIDFD_INFO_CGROUPID | unix.PIDFD_INFO_EXIT} {
+				info, err := helpers.GetPidfdInfo(child.Pidfd, mask)
+				Expect(err).NotTo(HaveOccurred(), "mask %#x", mask)
+				Expect(info.Mask&unix.PIDFD_INFO_CREDS).NotTo(BeZero(), "mask %#x", mask)
+				Expect(info.Mask&unix.PIDFD_INFO_EXIT).To(BeZero(), "mask %#x", mask)
+			}
+		})
+	})
+
+	Context("when the process has been reaped", func() {
+		BeforeEach(func() { helpers.RequireFeature(helpers.PidfdInfoExit) })
+
+		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only the exit information: EXIT is set, PID and CREDS are not.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_reaped) (ML)
+		// Since:    v6.15
+		It("reports exit information but no ids", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			child := helpers.StartBlocked()
+			child.Reap(ctx)
+			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS|unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_EXIT)).To(BeEquivalentTo(unix.PIDFD_INFO_EXIT))
+		})
+
+		// Behavior: a process that exited with code 7 and was reaped reports WIFEXITED with status 7 through PIDFD_INFO_EXIT.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (status 0, ML); LTP ioctl_pidfd04
+		// Since:    v6.15
+		It("reports the exit code of a process that exited", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+			Expect(c.Peer.Send("exit 7")).To(Succeed())
+			_, err := helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
+			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 7}))
+		})
+
+		// Behavior: after the reap, poll(2) on the pidfd reports POLLIN|POLLHUP and PIDFD_INFO_EXIT then reports the SIGKILL that ended it.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll) (ML)
+		// Since:    v6.15
+		It("reports POLLIN|POLLHUP and then the exit status", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PollHupOnReap)
+			child := helpers.StartBlocked()
+			child.Reap(ctx)
+			Expect(helpers.PollOnce(child.Pidfd, 0)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Signaled: true, Signal: syscall.SIGKILL}))
+		})
+	})
+
+	Context("when the process is in a child pid namespace", helpers.NeedsPidNS, func() {
+		var ns *helpers.PidNS
+		var c *helpers.Child
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireRoot("a pid namespace")
+			helpers.RequireFeature(helpers.PidNamespaces)
+			ns = helpers.NewPidNS(ctx)
+			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
+		})
+
+		// Behavior: PIDFD_GET_INFO reports a process in a child pid namespace by its pid in the caller's namespace, not its pid inside.
+		// Mirrors:  pidfd_info_test.c fixture child3 (CLONE_NEWPID, ML); LTP ioctl_pidfd04 (isolated)
+		// Since:    v6.13
+		It("reports the pid in the caller's namespace", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
+			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(c.Pid)))
+			Expect(c.Pid).NotTo(Equal(1000), "the outer pid happens to equal the inner one; the spec proves nothing")
+		})
+
+		// Behavior: a process in a child pid namespace that exited with code 5 and was reaped by its namespace's init reports WIFEXITED 5 through PIDFD_INFO_EXIT to the caller outside.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (child4, ML); LTP ioctl_pidfd04 (isolated)
+		// Since:    v6.15
+		It("reports the exit code once the namespace's init reaped it", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdInfoExit)
+			Expect(c.Peer.Send("exit 5")).To(Succeed())
+			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
+			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 5}))
+		})
+	})
+})

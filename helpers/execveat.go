@@ -15,7 +15,3 @@ func ExecveatEmptyPath(fd int) error {
 		uintptr(unsafe.Pointer(&none[0])), uintptr(unsafe.Pointer(&none[0])), unix.AT_EMPTY_PATH, 0)
 	return errno
 }
-
-// KernelIs32Bit reports whether the kernel is a 32-bit one (this binary's
-// word size: the matrix runs 386 binaries only on i386 kernels).
-func KernelIs32Bit() bool { return unsafe.Sizeof(uintptr(0)) == 4 }

@@ -80,7 +80,7 @@ func PidfsID(pidfd int) (uint64, error) {
 	if err := unix.Fstat(pidfd, &st); err != nil {
 		return 0, err
 	}
-	if !KernelIs32Bit() {
+	if !Is32BitBuild() {
 		return uint64(st.Ino), nil
 	}
 	gen, err := PidfsGeneration(pidfd)

@@ -20,7 +20,9 @@ func RequireRoot(what string) {
 // groups, in every thread (Go applies these to all threads). Only roles call
 // it: the test process keeps its credentials. Roles start as root and drop
 // themselves because `go test` builds the binary in a 0700 directory that
-// another user could not execute.
+// another user could not execute. Changing credentials makes the process
+// non-dumpable (fs.suid_dumpable, usually 0): a role that must stay
+// ptrace-able sets PR_SET_DUMPABLE back to 1.
 func DropPrivileges(uid, gid int) error {
 	if err := syscall.Setgroups(nil); err != nil {
 		return fmt.Errorf("setgroups: %w", err)

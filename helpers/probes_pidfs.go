@@ -20,6 +20,10 @@ var (
 )
 
 func probeLsofCompat() error {
+	if err := Pidfs.Probe(); err != nil {
+		// Anon inodes have no file-type bits either; that is not this feature.
+		return err
+	}
 	return withSelfPidfd(0, func(fd int) error {
 		var st unix.Stat_t
 		if err := unix.Fstat(fd, &st); err != nil {

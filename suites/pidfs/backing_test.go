@@ -68,7 +68,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none (fs/pidfs.c: 64-bit inode counter, unique for the system's lifetime)
 		// Since:    v6.9
 		It("never gives a new task an inode number seen before", helpers.ManPidfs, func() {
-			if helpers.KernelIs32Bit() {
+			if helpers.Is32BitBuild() {
 				Skip("32-bit kernels reuse inode numbers by design (upper bits are the generation); the uniqueness rule is 64-bit only")
 			}
 			// Threads come in one batch (about 60 µs each); processes are

@@ -2,8 +2,6 @@ package pidfs_test
 
 import (
 	"os"
-	"syscall"
-	"unsafe"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -37,35 +35,12 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 	})
 
-	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails with ENOTTY.
-	// Mirrors:  LTP ioctl_pidfd01
-	// Since:    v6.13
-	It("fails with ENOTTY on an fd that is not a pidfd", helpers.LTPIoctlPidfd, func() {
-		null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(unix.Close, null)
-		info := unix.PidfdInfo{Mask: unix.PIDFD_INFO_PID}
-		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(null), unix.PIDFD_GET_INFO, uintptr(unsafe.Pointer(&info)))
-		Expect(errno).To(helpers.BeErrno(unix.ENOTTY))
-	})
-
 	Context("when the process has exited", func() {
 		var child *helpers.Blocked
 		BeforeEach(func(ctx SpecContext) {
 			child = helpers.StartBlocked()
 			child.Kill()
 			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
-		})
-
-		// Behavior: a zombie still reports its pid and credentials but no exit information (that is published at reap).
-		// Mirrors:  pidfd_info_test.c (exit info only after reaping, ML)
-		// Since:    v6.15
-		It("reports a zombie's ids without exit information", helpers.SelftestPidfdInfo, func() {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
-			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_EXIT)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(info.Pid).To(BeEquivalentTo(child.Pid))
-			Expect(info.Mask & unix.PIDFD_INFO_EXIT).To(BeZero())
 		})
 
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
@@ -75,20 +50,6 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			child.Reap(ctx)
 			_, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
-		})
-
-		// Behavior: once reaped, PIDFD_GET_INFO with PIDFD_INFO_EXIT reports the wait status (killed by SIGKILL).
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_reaped) (ML); LTP ioctl_pidfd03
-		// Since:    v6.15
-		It("reports the exit status after the reap", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
-			child.Reap(ctx)
-			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
-			status := syscall.WaitStatus(info.Exit_code)
-			Expect(status.Signaled()).To(BeTrue(), "exit_code %#x", info.Exit_code)
-			Expect(status.Signal()).To(Equal(syscall.SIGKILL))
 		})
 	})
 })

@@ -14,7 +14,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		BeforeEach(func() {
 			helpers.RequireFeature(helpers.PidfdOpen)
 			requireBacking(helpers.PidfsBacking)
-			if !helpers.KernelIs32Bit() {
+			if !helpers.Is32BitBuild() {
 				Skip("64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
 			}
 			helpers.RequireFeature(helpers.PidfsGetversion)

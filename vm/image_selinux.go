@@ -2,7 +2,6 @@ package vm
 
 import (
 	"context"
-	"strings"
 
 	selinuxpolicy "github.com/pidfdconf/pidfdconf/vm/selinux"
 )
@@ -19,28 +18,6 @@ type ImageFile struct {
 	Src  string
 }
 
-// bootArgsWantSELinux reports whether a command line enables SELinux
-// (selinux=1, or lsm= naming selinux, and no selinux=0); the guest applies
-// the same rule.
-func bootArgsWantSELinux(cmdline string) bool {
-	on := false
-	for _, w := range strings.Fields(cmdline) {
-		switch {
-		case w == "selinux=1":
-			on = true
-		case w == "selinux=0":
-			return false
-		case strings.HasPrefix(w, "lsm="):
-			for _, l := range strings.Split(strings.TrimPrefix(w, "lsm="), ",") {
-				if l == "selinux" {
-					on = true
-				}
-			}
-		}
-	}
-	return on
-}
-
 // SELinuxImageFiles returns the policy file for the initramfs when any of
 // the kernels boots with SELinux (config lsm-selinux, or -append), else
 // nothing. The policy is Debian's selinux-policy-default, linked once into
@@ -48,7 +25,7 @@ func bootArgsWantSELinux(cmdline string) bool {
 func SELinuxImageFiles(ctx context.Context, cacheDir string, kernels []*Kernel, appendArgs string) ([]ImageFile, error) {
 	want := false
 	for _, k := range kernels {
-		if k.BzImage != "" && bootArgsWantSELinux(k.BootArgs+" "+appendArgs) {
+		if k.BzImage != "" && selinuxpolicy.Requested(k.BootArgs+" "+appendArgs) {
 			want = true
 		}
 	}

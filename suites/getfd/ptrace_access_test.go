@@ -19,43 +19,6 @@ const nobody = 65534
 
 const yamaScope = "/proc/sys/kernel/yama/ptrace_scope"
 
-// roleUnprivilegedHolder drops to the uid/gid in its args, then holds a
-// memfd like getfd-holder, staying dumpable. Commands: fd → ok <n>;
-// nondumpable → ok.
-var roleUnprivilegedHolder = helpers.RegisterRole("getfd-unprivileged-holder", func(p *helpers.Peer, args []string) int {
-	id, _ := strconv.Atoi(args[0])
-	if err := helpers.DropPrivileges(id, id); err != nil {
-		fmt.Fprintln(os.Stderr, "drop privileges:", err)
-		return 1
-	}
-	// Changing credentials reset dumpable to fs.suid_dumpable (0 by
-	// default); this target must be dumpable to isolate the uid check.
-	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 1, 0, 0, 0); err != nil {
-		fmt.Fprintln(os.Stderr, "dumpable:", err)
-		return 1
-	}
-	fd, err := unix.MemfdCreate("pidfdconf-getfd", 0)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "memfd:", err)
-		return 1
-	}
-	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, _, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		switch msg {
-		case "fd":
-			p.Sendf("ok %d", fd)
-		case "nondumpable":
-			p.Send(helpers.Answer("", unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)))
-		default:
-			p.Sendf("err EINVAL unknown command %q", msg)
-		}
-	}
-})
-
 // yama reports Yama's ptrace_scope, or ok=false when Yama is not active.
 func yama() (scope int, ok bool) {
 	GinkgoHelper()
@@ -103,7 +66,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		var target *helpers.Child
 		var memfd int
 		BeforeEach(func(ctx SpecContext) {
-			target = helpers.StartChild(ctx, roleUnprivilegedHolder, []string{strconv.Itoa(nobody)})
+			target = helpers.StartChild(ctx, roleHolder, []string{strconv.Itoa(nobody)})
 			var err error
 			memfd, err = strconv.Atoi(target.MustCall(ctx, "fd").Text)
 			Expect(err).NotTo(HaveOccurred())

@@ -12,8 +12,22 @@ import (
 )
 
 // roleHolder keeps a memfd open (O_RDWR|O_APPEND) for pidfd_getfd to fetch.
+// With a uid argument it first becomes that user (uid and gid), staying
+// dumpable so that only the uid decides ptrace access.
 // Commands: fd → ok <n>; offset → ok <file offset>; nondumpable → ok.
-var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, _ []string) int {
+var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args []string) int {
+	if len(args) == 1 {
+		id, _ := strconv.Atoi(args[0])
+		err := helpers.DropPrivileges(id, id)
+		if err == nil {
+			// Changing credentials reset dumpable to fs.suid_dumpable.
+			err = unix.Prctl(unix.PR_SET_DUMPABLE, 1, 0, 0, 0)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "become uid", id, ":", err)
+			return 1
+		}
+	}
 	fd, err := unix.MemfdCreate("pidfdconf-getfd", 0)
 	if err == nil {
 		_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, unix.O_APPEND)

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	selinuxpolicy "github.com/pidfdconf/pidfdconf/vm/selinux"
 )
 
 // SELinux for the lsm-selinux config (issue 6). The image builder puts
@@ -21,33 +23,12 @@ const (
 	requireSELinuxEnv = "PIDFDCONF_REQUIRE_SELINUX"
 )
 
-// selinuxRequested reports whether the command line enables SELinux:
-// selinux=1, or an lsm= list naming selinux (and no selinux=0).
-func selinuxRequested(cmdline string) bool {
-	on := false
-	for _, w := range strings.Fields(cmdline) {
-		switch {
-		case w == "selinux=1":
-			on = true
-		case w == "selinux=0":
-			return false
-		case strings.HasPrefix(w, "lsm="):
-			for _, l := range strings.Split(strings.TrimPrefix(w, "lsm="), ",") {
-				if l == "selinux" {
-					on = true
-				}
-			}
-		}
-	}
-	return on
-}
-
 // setupSELinux loads the policy when the command line asks for SELinux and
 // returns a line for the guest info ("" when SELinux was not requested).
 // Requires sysfs mounted on /sys.
 func setupSELinux() (string, error) {
 	cmdline, _ := os.ReadFile("/proc/cmdline")
-	if !selinuxRequested(string(cmdline)) {
+	if !selinuxpolicy.Requested(string(cmdline)) {
 		return "", nil
 	}
 	// The suites' SELinux specs fail instead of skipping when SELinux

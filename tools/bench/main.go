@@ -2,7 +2,7 @@
 // selftests (built from Debian's linux-source package) on the running kernel,
 // in one run, and checks the suites' time budgets.
 //
-//	go run ./tools/bench [-source 6.12] [-out out/bench] [-strict]
+//	go run ./tools/bench [-source 6.12] [-out out/bench] [-strict] [-selftests=false]
 //
 // Exit codes: 0 measured (and, with -strict, within budget), 1 over budget
 // with -strict or a run failed, 3 setup error (no source package, no gcc).
@@ -30,6 +30,7 @@ func main() {
 	source := flag.String("source", "6.12", "Debian linux-source version whose selftests to build")
 	out := flag.String("out", "out/bench", "directory for bench.json and the runs' output")
 	strict := flag.Bool("strict", false, "exit 1 when a suite group is over its time budget")
+	withSelftests := flag.Bool("selftests", true, "also build and time the kernel's selftests")
 	flag.Parse()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(3, err)
@@ -40,9 +41,12 @@ func main() {
 		cache = filepath.Join(home, ".cache", "pidfdconf")
 	}
 
-	selftests, err := buildSelftests(cache, *source)
-	if err != nil {
-		fail(3, err)
+	var selftests []string
+	if *withSelftests {
+		var err error
+		if selftests, err = buildSelftests(cache, *source); err != nil {
+			fail(3, err)
+		}
 	}
 	suites, err := buildSuites(*out)
 	if err != nil {

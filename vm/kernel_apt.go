@@ -78,6 +78,18 @@ func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error
 	if _, err := os.Stat(filepath.Join(dir, "config")); err == nil {
 		k.Config = filepath.Join(dir, "config")
 	}
+	// One Debian kernel booted with different LSM stacks must give the
+	// same verdicts: its runs form one LSM group.
+	k.LSMGroup = "apt:" + c.Package
+	if s.BootArgsSet != "" {
+		boot, err := BootArgs(s.BootArgsSet)
+		if err != nil {
+			return nil, err
+		}
+		k.Name += "+" + s.BootArgsSet
+		k.BootArgs = boot
+		k.Describe += ", boot args: " + boot
+	}
 	return k, nil
 }
 

@@ -23,6 +23,9 @@ type KernelSpec struct {
 	// linux-image-6.1.0-*-cloud-amd64, newest match wins) of an apt: kernel;
 	// Version and Config of a build: kernel.
 	Path, Package, Version, Config string
+	// BootArgsSet names a vm/configs/<name>.cmdline to boot an apt: kernel
+	// with (apt:PACKAGE+lsm-selinux): Debian's kernels under another LSM stack.
+	BootArgsSet string
 }
 
 // DefaultKernels is the matrix of `make matrix`: the running kernel, Debian's
@@ -58,10 +61,16 @@ func ParseKernelSpec(s string) (KernelSpec, error) {
 		}
 		k.Kind, k.Path = KindFile, arg
 	case KindApt:
-		if arg == "" || strings.ContainsAny(arg, " =/") {
-			return k, setupErrorf("kernel spec %q: write apt:linux-image-NAME (a package name or glob, no version)", s)
+		pkg, set, _ := strings.Cut(arg, "+")
+		if pkg == "" || strings.ContainsAny(pkg, " =/") {
+			return k, setupErrorf("kernel spec %q: write apt:linux-image-NAME[+BOOTARGS] (a package name or glob, no version)", s)
 		}
-		k.Kind, k.Package = KindApt, arg
+		if set != "" {
+			if _, err := BootArgs(set); err != nil {
+				return k, err
+			}
+		}
+		k.Kind, k.Package, k.BootArgsSet = KindApt, pkg, set
 	case KindBuild:
 		ver, cfg, ok := strings.Cut(arg, ":")
 		if !ok || ver == "" || cfg == "" {
@@ -109,6 +118,17 @@ func ConfigKernels(configs string) ([]KernelSpec, error) {
 			return nil, err
 		}
 		specs = append(specs, k)
+		// The SELinux setup also runs on Debian's kernels (issue 6), so
+		// their pidfds are compared under an enforcing policy too.
+		if n == "lsm-selinux" {
+			for _, d := range DefaultKernels[1:] {
+				k, err := ParseKernelSpec(d + "+" + n)
+				if err != nil {
+					return nil, err
+				}
+				specs = append(specs, k)
+			}
+		}
 	}
 	return specs, nil
 }

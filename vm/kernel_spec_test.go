@@ -53,8 +53,15 @@ func TestParseKernelListDefaultsAndConfigs(t *testing.T) {
 		t.Fatalf("mixed separators: %v %v", specs, err)
 	}
 	all, err := ConfigKernels("all")
-	if err != nil || len(all) != len(configVariants) {
+	// lsm-selinux also boots the two Debian kernels under SELinux.
+	if err != nil || len(all) != len(configVariants)+2 {
 		t.Fatalf("all configs: %v %v", all, err)
+	}
+	if k := all[len(configVariants)-1]; k.Kind != KindApt || k.BootArgsSet != "lsm-selinux" {
+		t.Fatalf("Debian kernel under lsm-selinux: %+v", k)
+	}
+	if _, err := ParseKernelSpec("apt:linux-image-x+bogus"); err == nil || !strings.Contains(err.Error(), "bogus.cmdline") {
+		t.Fatalf("unknown boot args set: %v", err)
 	}
 	if _, err := ConfigKernels("minimal,bogus"); err == nil || !strings.Contains(err.Error(), "unknown config \"bogus\"") {
 		t.Fatalf("bogus config: %v", err)

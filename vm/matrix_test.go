@@ -191,6 +191,11 @@ func TestLSMIndependenceRow(t *testing.T) {
 	if c.Result != FAIL || !strings.Contains(c.Reason, "open: pidfd_open(2) opens") {
 		t.Errorf("differing verdicts: %+v", c)
 	}
+	skipped := spec("opens", 1, types.SpecStateSkipped, "SELinux not enforcing")
+	onlyThere := NewMatrix("t", []*KernelRun{kernelRun(t, "lsm-none", "g", skipped), kernelRun(t, "lsm-selinux", "g", p)})
+	if c := onlyThere.Cell(onlyThere.Kernels[1], LSMRow); c.Result != PASS {
+		t.Errorf("a spec that applies under one stack only is no difference: %+v", c)
+	}
 	single := NewMatrix("t", []*KernelRun{kernelRun(t, "lsm-none", "g", p)})
 	for _, r := range single.Rows {
 		if r.Key() == LSMRow.Key() {

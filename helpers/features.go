@@ -65,7 +65,7 @@ func (f *Feature) Decide(kernel KernelVersion, probeErr error, allowMissing []st
 	case kernel.Less(MustParseVersion(f.Since)):
 		return SkipSpec, fmt.Sprintf("requires %s (since v%s); running %s", f.Name, f.Since, kernel)
 	case f.Config != "":
-		return SkipSpec, fmt.Sprintf("requires %s (%s is not enabled in this kernel: %v)", f.Name, f.Config, probeErr)
+		return SkipSpec, fmt.Sprintf("requires %s (%s is not enabled, or not active, in this kernel: %v)", f.Name, f.Config, probeErr)
 	case contains(allowMissing, f.Name):
 		return SkipSpec, fmt.Sprintf("known gap (allowlisted in %s): %s missing: %v", AllowMissingEnv, f.Name, probeErr)
 	}

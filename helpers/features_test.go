@@ -25,7 +25,7 @@ func TestDecide(t *testing.T) {
 		{"missing on a new kernel fails", thread, "6.18.44-fc-v769", missing, nil, FailSpec, "PIDFD_THREAD is missing on 6.18.44"},
 		{"missing on a release candidate fails", thread, "7.1.0-rc2", missing, nil, FailSpec, "missing on 7.1.0"},
 		{"allowlisted gap skips", thread, "6.18.44", missing, []string{"other", "PIDFD_THREAD"}, SkipSpec, "known gap (allowlisted"},
-		{"config option skips", pidns, "6.18.44", missing, nil, SkipSpec, "CONFIG_PID_NS is not enabled"},
+		{"config option skips", pidns, "6.18.44", missing, nil, SkipSpec, "CONFIG_PID_NS is not enabled, or not active"},
 	}
 	for _, c := range cases {
 		got, msg := c.f.Decide(MustParseVersion(c.kernel), c.err, c.allow)

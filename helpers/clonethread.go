@@ -21,21 +21,30 @@ const threadCloneFlags = unix.CLONE_VM | unix.CLONE_FS | unix.CLONE_FILES | unix
 // leaves the assembly stub: it calls exit(0) as its first instruction, with
 // every signal blocked (the mask is inherited) so no Go handler can run on it.
 func CloneThreadWithPidfd() (pidfd int, err error) {
-	done := make(chan struct{})
+	err = onSignalFreeThread(func() error {
+		pidfd, err = rawCloneExitingThread(threadCloneFlags | unix.CLONE_PIDFD)
+		return err
+	})
+	return pidfd, err
+}
+
+// onSignalFreeThread runs f on a locked OS thread with every signal blocked,
+// the mask a raw clone(CLONE_THREAD) must hand its Go-less thread.
+func onSignalFreeThread(f func() error) error {
+	done := make(chan error, 1)
 	go func() {
-		defer close(done)
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 		var all, old unix.Sigset_t
 		for i := range all.Val {
 			all.Val[i] = ^all.Val[i]
 		}
-		if err = unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+		if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+			done <- err
 			return
 		}
 		defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
-		pidfd, err = rawCloneExitingThread(threadCloneFlags | unix.CLONE_PIDFD)
+		done <- f()
 	}()
-	<-done
-	return pidfd, err
+	return <-done
 }

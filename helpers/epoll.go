@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -66,10 +65,7 @@ func (e *Epoll) Wait(ctx context.Context, maxEvents int, timeout time.Duration) 
 	}
 }
 
-var epollBitNames = []struct {
-	bit  uint32
-	name string
-}{
+var epollBitNames = []bitName{
 	{unix.EPOLLIN, "EPOLLIN"}, {unix.EPOLLPRI, "EPOLLPRI"}, {unix.EPOLLOUT, "EPOLLOUT"},
 	{unix.EPOLLERR, "EPOLLERR"}, {unix.EPOLLHUP, "EPOLLHUP"}, {unix.EPOLLRDNORM, "EPOLLRDNORM"},
 	{unix.EPOLLRDBAND, "EPOLLRDBAND"}, {unix.EPOLLWRNORM, "EPOLLWRNORM"},
@@ -77,23 +73,7 @@ var epollBitNames = []struct {
 }
 
 // EpollBits names epoll event bits: "EPOLLIN|EPOLLHUP", or "0".
-func EpollBits(events uint32) string {
-	var names []string
-	rest := events
-	for _, b := range epollBitNames {
-		if events&b.bit != 0 {
-			names = append(names, b.name)
-			rest &^= b.bit
-		}
-	}
-	if rest != 0 {
-		names = append(names, fmt.Sprintf("%#x", rest))
-	}
-	if len(names) == 0 {
-		return "0"
-	}
-	return strings.Join(names, "|")
-}
+func EpollBits(events uint32) string { return bitNames(events, epollBitNames) }
 
 // HaveEpollEvents matches epoll event bits (uint32) exactly, naming the bits.
 func HaveEpollEvents(want uint32) types.GomegaMatcher { return epollMatcher(want) }

@@ -1,7 +1,6 @@
 package helpers
 
 import (
-	"runtime"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -25,35 +24,21 @@ func ThreadPidfdInodes(n int) ([]uint64, error) {
 // thread's pidfd (before it is closed) chosen by stamp.
 func ThreadPidfdStamps(n int, stamp func(pidfd int) (uint64, error)) ([]uint64, error) {
 	out := make([]uint64, 0, n)
-	var err error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		var all, old unix.Sigset_t
-		for i := range all.Val {
-			all.Val[i] = ^all.Val[i]
-		}
-		if err = unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
-			return
-		}
-		defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	err := onSignalFreeThread(func() error {
 		for range n {
-			var fd int
-			if fd, err = rawCloneExitingThread(threadCloneFlags | unix.CLONE_PIDFD); err != nil {
-				return
+			fd, err := rawCloneExitingThread(threadCloneFlags | unix.CLONE_PIDFD)
+			if err != nil {
+				return err
 			}
-			var v uint64
-			v, err = stamp(fd)
+			v, err := stamp(fd)
 			unix.Close(fd)
 			if err != nil {
-				return
+				return err
 			}
 			out = append(out, v)
 		}
-	}()
-	<-done
+		return nil
+	})
 	return out, err
 }
 

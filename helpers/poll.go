@@ -69,10 +69,13 @@ func StaysQuiet(ctx context.Context, fd int) (int16, error) {
 	return 0, nil
 }
 
-var pollBitNames = []struct {
-	bit  int16
+// bitName names one flag bit of an event mask.
+type bitName struct {
+	bit  uint32
 	name string
-}{
+}
+
+var pollBitNames = []bitName{
 	{unix.POLLIN, "POLLIN"}, {unix.POLLPRI, "POLLPRI"}, {unix.POLLOUT, "POLLOUT"},
 	{unix.POLLERR, "POLLERR"}, {unix.POLLHUP, "POLLHUP"}, {unix.POLLNVAL, "POLLNVAL"},
 	{POLLRDNORM, "POLLRDNORM"}, {POLLRDBAND, "POLLRDBAND"},
@@ -80,20 +83,23 @@ var pollBitNames = []struct {
 }
 
 // PollBits names poll event bits: "POLLIN|POLLHUP", or "0".
-func PollBits(revents int16) string {
-	var names []string
-	rest := revents
-	for _, b := range pollBitNames {
-		if revents&b.bit != 0 {
-			names = append(names, b.name)
+func PollBits(revents int16) string { return bitNames(uint32(uint16(revents)), pollBitNames) }
+
+// bitNames joins the names of the bits set in v, unknown bits in hex.
+func bitNames(v uint32, names []bitName) string {
+	var out []string
+	rest := v
+	for _, b := range names {
+		if v&b.bit != 0 {
+			out = append(out, b.name)
 			rest &^= b.bit
 		}
 	}
 	if rest != 0 {
-		names = append(names, fmt.Sprintf("%#x", uint16(rest)))
+		out = append(out, fmt.Sprintf("%#x", rest))
 	}
-	if len(names) == 0 {
+	if len(out) == 0 {
 		return "0"
 	}
-	return strings.Join(names, "|")
+	return strings.Join(out, "|")
 }

@@ -3,7 +3,6 @@ package vm
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,20 +10,14 @@ import (
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/frame"
+	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
 
 // runNative runs the suite binaries directly on the host: the "host" column,
 // with the same flags and reports as inside a VM.
 func runNative(ctx context.Context, kr *KernelRun, bins []string, guestBin string) {
 	start := time.Now()
-	kr.Info = &frame.GuestInfo{Release: hostRelease(), Machine: hostArch()}
-	if b, err := os.ReadFile("/proc/cmdline"); err == nil {
-		kr.Info.Cmdline = strings.TrimSpace(string(b))
-	}
-	if b, err := os.ReadFile("/sys/kernel/security/lsm"); err == nil {
-		kr.Info.LSMs = strings.Split(strings.TrimSpace(string(b)), ",")
-	}
-	kr.Info.Probes = hostProbes(ctx, guestBin)
+	kr.Info = hostInfo(ctx, guestBin)
 	con, err := os.Create(filepath.Join(kr.Dir, "console.log"))
 	if err != nil {
 		kr.Miss = err.Error()
@@ -34,41 +27,32 @@ func runNative(ctx context.Context, kr *KernelRun, bins []string, guestBin strin
 	for _, bin := range bins {
 		suite := strings.TrimSuffix(filepath.Base(bin), ".test")
 		kr.Info.Suites = append(kr.Info.Suites, suite)
-		dir := filepath.Join(kr.Dir, "suites", suite)
-		_ = os.MkdirAll(dir, 0o755)
-		report := filepath.Join(dir, frame.ReportFile)
-		cmd := exec.CommandContext(ctx, bin,
-			"-ginkgo.json-report="+report,
-			"-ginkgo.junit-report="+filepath.Join(dir, frame.JUnitFile),
-			"-ginkgo.timeout=10m", "-ginkgo.fail-on-empty", "-ginkgo.no-color")
-		cmd.Dir = dir
-		cmd.Stdout, cmd.Stderr = con, con
-		fmt.Fprintf(con, "# %s\n", strings.Join(cmd.Args, " "))
-		t := time.Now()
-		err := cmd.Run()
-		run := frame.SuiteRun{Suite: suite, Seconds: time.Since(t).Seconds()}
-		if err != nil {
-			run.Exit = -1
-			if ee, ok := err.(*exec.ExitError); ok {
-				run.Exit = ee.ExitCode()
-			} else {
-				run.Error = err.Error()
-			}
-		}
-		kr.Runs = append(kr.Runs, run)
-		kr.Suite += time.Since(t)
-		data, err := os.ReadFile(report)
-		if err != nil {
-			kr.SuiteMiss[suite] = strings.TrimSpace(fmt.Sprintf("no report (suite exited %d) %s", run.Exit, run.Error))
+		res := suiterun.Run(ctx, suiterun.Suite{
+			Name: suite, Bin: bin, Dir: filepath.Join(kr.Dir, "suites", suite), Output: con,
+		})
+		kr.addRun(res.Run)
+		if res.Report == nil {
+			kr.SuiteMiss[suite] = noReport(res.Run)
 			continue
 		}
-		if err := kr.AddReport(suite, data); err != nil {
-			kr.SuiteMiss[suite] = err.Error()
-		}
+		kr.addReport(suite, res.Report)
 	}
 	kr.Wall = time.Since(start)
 	c, _ := os.ReadFile(con.Name())
 	kr.ConsoleTail = tail(printable(string(c)), 25)
+}
+
+// hostInfo is what the guest would record about the running kernel.
+func hostInfo(ctx context.Context, guestBin string) *frame.GuestInfo {
+	info := &frame.GuestInfo{Release: hostRelease(), Machine: hostArch()}
+	if b, err := os.ReadFile("/proc/cmdline"); err == nil {
+		info.Cmdline = strings.TrimSpace(string(b))
+	}
+	if b, err := os.ReadFile("/sys/kernel/security/lsm"); err == nil {
+		info.LSMs = strings.Split(strings.TrimSpace(string(b)), ",")
+	}
+	info.Probes = hostProbes(ctx, guestBin)
+	return info
 }
 
 // hostProbes runs the guest binary in probe mode: the same feature probes

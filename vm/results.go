@@ -167,26 +167,45 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 	for _, suite := range kr.Info.Suites {
 		var run frame.SuiteRun
 		if data, ok := s.Get(suite + "/" + frame.RunFile); ok && json.Unmarshal(data, &run) == nil {
-			kr.Runs = append(kr.Runs, run)
-			kr.Suite += time.Duration(run.Seconds * float64(time.Second))
+			kr.addRun(run)
 		}
 		data, ok := s.Get(suite + "/" + frame.ReportFile)
 		if !ok {
 			why := "no report"
 			if run.Suite != "" {
-				why = fmt.Sprintf("no report (suite exited %d %s)", run.Exit, run.Error)
+				why = noReport(run)
 			} else if len(s.Problems) > 0 {
 				why = "no report: " + strings.Join(s.Problems, "; ")
 			}
-			kr.SuiteMiss[suite] = strings.TrimSpace(why)
+			kr.SuiteMiss[suite] = why
 			continue
 		}
-		if err := kr.AddReport(suite, data); err != nil {
-			kr.SuiteMiss[suite] = err.Error()
-		}
+		kr.addReport(suite, data)
 	}
 	if !s.Complete() && kr.Miss == "" {
 		// Reports that did arrive are kept; the boot row says what broke.
 		kr.set(BootRow, Cell{Result: MISS, Reason: strings.Join(s.Problems, "; ")})
 	}
+}
+
+// addRun records how one suite binary ended.
+func (kr *KernelRun) addRun(run frame.SuiteRun) {
+	kr.Runs = append(kr.Runs, run)
+	kr.Suite += time.Duration(run.Seconds * float64(time.Second))
+}
+
+// addReport maps a suite's report; an unreadable one makes the suite MISS.
+func (kr *KernelRun) addReport(suite string, data []byte) {
+	if err := kr.AddReport(suite, data); err != nil {
+		kr.SuiteMiss[suite] = err.Error()
+	}
+}
+
+// noReport is the cause of a MISS for a suite that ended without a report,
+// natively or in a guest.
+func noReport(run frame.SuiteRun) string {
+	if run.Error != "" {
+		return fmt.Sprintf("no report (suite exited %d: %s)", run.Exit, run.Error)
+	}
+	return fmt.Sprintf("no report (suite exited %d)", run.Exit)
 }

@@ -7,13 +7,13 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/vm/frame"
+	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
 
 const (
@@ -70,14 +71,14 @@ func main() {
 	exit := 0
 	streaming := time.Duration(0)
 	for _, s := range suites {
-		run := runSuite(s, console)
+		res := runSuite(s, console)
+		run := res.Run
 		logf("suite %s: exit %d in %.1fs %s", s, run.Exit, run.Seconds, run.Error)
-		dir := filepath.Join(resultsDir, s)
 		t := time.Now()
 		// The JUnit file is not sent: the host derives its own from the
 		// JSON report, and every byte costs time on the serial line.
-		if data, err := os.ReadFile(filepath.Join(dir, frame.ReportFile)); err == nil {
-			send(out, logf, s+"/"+frame.ReportFile, data)
+		if res.Report != nil {
+			send(out, logf, s+"/"+frame.ReportFile, res.Report)
 		}
 		send(out, logf, s+"/"+frame.RunFile, mustJSON(run))
 		streaming += time.Since(t)
@@ -181,38 +182,21 @@ func listSuites() []string {
 	return names
 }
 
-func runSuite(name string, console io.Writer) frame.SuiteRun {
-	dir := filepath.Join(resultsDir, name)
-	_ = os.MkdirAll(dir, 0o755)
-	timeout := os.Getenv("PIDFDCONF_SUITE_TIMEOUT")
-	if timeout == "" {
-		timeout = "10m"
-	}
-	cmd := exec.Command(filepath.Join(suitesDir, name+".test"),
-		"-ginkgo.json-report="+filepath.Join(dir, frame.ReportFile),
-		"-ginkgo.junit-report="+filepath.Join(dir, frame.JUnitFile),
-		"-ginkgo.timeout="+timeout,
-		"-ginkgo.fail-on-empty",
-		"-ginkgo.no-color",
-	)
-	cmd.Dir = dir
-	// PIDFDCONF_TIME_SCALE / PIDFDCONF_ALLOW_MISSING arrive as kernel
-	// command-line words, which the kernel hands to init as environment.
-	cmd.Env = append(os.Environ(), "HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp")
-	cmd.Stdout, cmd.Stderr = console, console
-	start := time.Now()
-	err := cmd.Run()
-	run := frame.SuiteRun{Suite: name, Seconds: time.Since(start).Seconds()}
-	if err != nil {
-		run.Exit = -1
-		if ee, ok := err.(*exec.ExitError); ok {
-			run.Exit = ee.ExitCode()
-		}
-		if run.Exit < 0 || cmd.ProcessState == nil {
-			run.Error = err.Error()
-		}
-	}
-	return run
+// runSuite runs one suite binary from /suites, its reports in /tmp/results.
+func runSuite(name string, console io.Writer) suiterun.Result {
+	// The runner splits the VM deadline between the suites; an empty or
+	// unreadable value leaves suiterun's default.
+	timeout, _ := time.ParseDuration(os.Getenv("PIDFDCONF_SUITE_TIMEOUT"))
+	return suiterun.Run(context.Background(), suiterun.Suite{
+		Name:    name,
+		Bin:     filepath.Join(suitesDir, name+".test"),
+		Dir:     filepath.Join(resultsDir, name),
+		Timeout: timeout,
+		// PIDFDCONF_TIME_SCALE / PIDFDCONF_ALLOW_MISSING arrive as kernel
+		// command-line words, which the kernel hands to init as environment.
+		Env:    []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp"},
+		Output: console,
+	})
 }
 
 // reapOrphans collects helpers a suite leaked: as PID 1 they are ours now.

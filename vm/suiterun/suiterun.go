@@ -1,0 +1,102 @@
+// Package suiterun runs one precompiled suite binary and collects how it
+// ended and its Ginkgo JSON report. The VM's /init and the runner's native
+// "host" column both use it, so a suite gets the same flags, the same
+// timeout rule and the same exit bookkeeping wherever it runs. It links no
+// Ginkgo: the guest is a static /init that should carry only what it runs.
+package suiterun
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+)
+
+// DefaultTimeout is -ginkgo.timeout for a suite whose caller has no outer
+// deadline to share (the native column). It only stops a hung suite from
+// blocking the run forever; no suite comes near it on a working kernel.
+const DefaultTimeout = 10 * time.Minute
+
+// Suite is one suite binary to run.
+type Suite struct {
+	Name string // the suite's area ("open"), recorded in the result
+	Bin  string // path of the test binary
+	Dir  string // working directory; the JSON and JUnit reports go here
+	// Timeout is -ginkgo.timeout; zero means DefaultTimeout. One rule for
+	// both callers: the suite gets the budget its caller can give it. In a
+	// VM that is the VM deadline split between the suites (the runner passes
+	// it in PIDFDCONF_SUITE_TIMEOUT), so a hanging suite ends as TIMEOUT
+	// with its report before QEMU is killed and everything reads MISS;
+	// natively no outer deadline exists, so DefaultTimeout applies.
+	Timeout time.Duration
+	Env     []string  // added to the inherited environment
+	Output  io.Writer // the suite's stdout and stderr, after a "# command" line
+}
+
+// Result is how the suite ended and the report it left.
+type Result struct {
+	Run    frame.SuiteRun
+	Report []byte // the Ginkgo JSON report; nil when the suite wrote none
+}
+
+// Run runs the suite to its end and reads its report.
+func Run(ctx context.Context, s Suite) Result {
+	_ = os.MkdirAll(s.Dir, 0o755)
+	cmd := exec.CommandContext(ctx, s.Bin, Args(s.Dir, s.timeout())...)
+	cmd.Dir = s.Dir
+	if s.Env != nil {
+		cmd.Env = append(os.Environ(), s.Env...)
+	}
+	cmd.Stdout, cmd.Stderr = s.Output, s.Output
+	fmt.Fprintf(s.Output, "# %s\n", strings.Join(cmd.Args, " "))
+	start := time.Now()
+	err := cmd.Run()
+	res := Result{Run: frame.SuiteRun{Suite: s.Name, Seconds: time.Since(start).Seconds()}}
+	res.Run.Exit, res.Run.Error = exitOf(cmd, err)
+	if data, err := os.ReadFile(filepath.Join(s.Dir, frame.ReportFile)); err == nil {
+		res.Report = data
+	}
+	return res
+}
+
+func (s Suite) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
+}
+
+// Args are the flags of every suite run: both reports into dir, the suite
+// timeout, and a suite that selects no spec counts as broken.
+func Args(dir string, timeout time.Duration) []string {
+	return []string{
+		"-ginkgo.json-report=" + filepath.Join(dir, frame.ReportFile),
+		"-ginkgo.junit-report=" + filepath.Join(dir, frame.JUnitFile),
+		"-ginkgo.timeout=" + timeout.String(),
+		"-ginkgo.fail-on-empty",
+		"-ginkgo.no-color",
+	}
+}
+
+// exitOf is the exit code (-1 when the suite did not exit by itself) and,
+// when there is no code to explain it, why: it could not start or a signal
+// killed it.
+func exitOf(cmd *exec.Cmd, err error) (int, string) {
+	if err == nil {
+		return 0, ""
+	}
+	code := -1
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	if code < 0 || cmd.ProcessState == nil {
+		return code, err.Error()
+	}
+	return code, ""
+}

@@ -30,6 +30,21 @@ type Image struct {
 //
 // extra files (the SELinux policy for lsm-selinux) go in after the suites.
 func WriteImage(path, arch, initBin string, suiteBins []string, extra ...ImageFile) (*Image, error) {
+	recs, suites, err := imageRecords(initBin, suiteBins, extra)
+	if err != nil {
+		return nil, err
+	}
+	size, sum, err := writeCPIO(path, recs)
+	if err != nil {
+		return nil, err
+	}
+	return &Image{Path: path, Arch: arch, Size: size, SHA256: sum, Suites: suites}, nil
+}
+
+// imageRecords lists the initramfs in its fixed order: directories, device
+// nodes, /init, the suites sorted by name, the extra files. It also returns
+// the suite names.
+func imageRecords(initBin string, suiteBins []string, extra []ImageFile) ([]cpio.Record, []string, error) {
 	var recs []cpio.Record
 	for _, d := range []string{"dev", "proc", "sys", "tmp", "run", "suites", "bin"} {
 		recs = append(recs, cpio.Directory(d, 0o755))
@@ -44,27 +59,27 @@ func WriteImage(path, arch, initBin string, suiteBins []string, extra ...ImageFi
 	)
 	initData, err := os.ReadFile(initBin)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	recs = append(recs, cpio.StaticRecord(initData, cpio.Info{Name: "init", Mode: cpio.S_IFREG | 0o755}))
 
 	sorted := append([]string(nil), suiteBins...)
 	sort.Slice(sorted, func(i, j int) bool { return filepath.Base(sorted[i]) < filepath.Base(sorted[j]) })
-	img := &Image{Path: path, Arch: arch}
+	var suites []string
 	for _, b := range sorted {
 		data, err := os.ReadFile(b)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		name := filepath.Base(b)
 		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: "suites/" + name, Mode: cpio.S_IFREG | 0o755}))
-		img.Suites = append(img.Suites, name[:len(name)-len(".test")])
+		suites = append(suites, name[:len(name)-len(".test")])
 	}
 	dirs := map[string]bool{}
 	for _, e := range extra {
 		data, err := os.ReadFile(e.Src)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if d := filepath.Dir(e.Name); d != "." && !dirs[d] {
 			dirs[d] = true
@@ -77,11 +92,16 @@ func WriteImage(path, arch, initBin string, suiteBins []string, extra ...ImageFi
 		recs[i].NLink = 1
 	}
 	cpio.MakeAllReproducible(recs)
+	return recs, suites, nil
+}
 
+// writeCPIO writes recs as a newc archive to path (via a temporary file, so
+// path is never half written) and returns its size and sha256.
+func writeCPIO(path string, recs []cpio.Record) (int64, string, error) {
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	defer os.Remove(tmp)
 	h := sha256.New()
@@ -89,26 +109,24 @@ func WriteImage(path, arch, initBin string, suiteBins []string, extra ...ImageFi
 	w := cpio.Newc.Writer(bw)
 	if err := cpio.WriteRecords(w, recs); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("writing initramfs: %w", err)
+		return 0, "", fmt.Errorf("writing initramfs: %w", err)
 	}
 	if err := cpio.WriteTrailer(w); err != nil {
 		f.Close()
-		return nil, err
+		return 0, "", err
 	}
 	if err := bw.Flush(); err != nil {
 		f.Close()
-		return nil, err
+		return 0, "", err
 	}
 	st, _ := f.Stat()
 	if err := f.Close(); err != nil {
-		return nil, err
+		return 0, "", err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return nil, err
+		return 0, "", err
 	}
-	img.Size = st.Size()
-	img.SHA256 = hex.EncodeToString(h.Sum(nil))
-	return img, nil
+	return st.Size(), hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // keepImages is how many initramfs per arch stay in the cache.

@@ -116,51 +116,17 @@ func (v *VM) Run(ctx context.Context) VMResult {
 	}
 	defer con.Close()
 
-	cmd := exec.Command(qemuBinary(v.Arch), v.args()...)
-	cmd.Stdin = nil
-	cmd.Stderr = con // QEMU's own complaints belong next to the console
-	stdout, err := cmd.StdoutPipe()
+	cmd, stdout, err := v.start(con)
 	if err != nil {
 		return VMResult{Err: err}
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	fmt.Fprintf(con, "# %s %s\n", qemuBinary(v.Arch), strings.Join(v.args(), " "))
-	if err := cmd.Start(); err != nil {
-		return VMResult{Err: fmt.Errorf("starting %s: %w", qemuBinary(v.Arch), err)}
-	}
 	killGroup := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-
-	var (
-		mu    sync.Mutex
-		fatal string
-	)
+	watch := &consoleWatch{kill: killGroup}
 	scanDone := make(chan struct{})
 	go func() {
 		defer close(scanDone)
-		r := bufio.NewReader(stdout)
-		for {
-			line, err := r.ReadBytes('\n')
-			con.Write(line)
-			for _, pat := range consoleFatal {
-				if bytes.Contains(line, []byte(pat)) {
-					mu.Lock()
-					if fatal == "" {
-						fatal = strings.TrimSpace(string(line))
-						time.AfterFunc(panicGrace, killGroup)
-					}
-					mu.Unlock()
-					break
-				}
-			}
-			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					fmt.Fprintf(con, "\n# console read: %v\n", err)
-				}
-				return
-			}
-		}
+		watch.copy(stdout, con)
 	}()
-
 	waitDone := make(chan error, 1)
 	go func() {
 		<-scanDone // the pipe closes when QEMU exits (or is killed)
@@ -180,11 +146,70 @@ func (v *VM) Run(ctx context.Context) VMResult {
 	}
 	killGroup() // anything QEMU might have forked
 	res.Wall = time.Since(start)
-	mu.Lock()
-	res.Panic = fatal
-	mu.Unlock()
+	res.Panic = watch.fatalLine()
 	if err != nil && res.Panic == "" && !res.TimedOut && res.Err == nil {
 		res.Err = fmt.Errorf("%s: %v", qemuBinary(v.Arch), err)
 	}
 	return res
+}
+
+// start starts QEMU in its own process group, its stderr and the command
+// line in con, and returns the pipe of its stdout (the console, ttyS0).
+func (v *VM) start(con io.Writer) (*exec.Cmd, io.Reader, error) {
+	cmd := exec.Command(qemuBinary(v.Arch), v.args()...)
+	cmd.Stdin = nil
+	cmd.Stderr = con // QEMU's own complaints belong next to the console
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	fmt.Fprintf(con, "# %s %s\n", qemuBinary(v.Arch), strings.Join(v.args(), " "))
+	if err := cmd.Start(); err != nil {
+		return nil, nil, fmt.Errorf("starting %s: %w", qemuBinary(v.Arch), err)
+	}
+	return cmd, stdout, nil
+}
+
+// consoleWatch copies the live console to its log and remembers the first
+// fatal line; the VM is killed panicGrace after it.
+type consoleWatch struct {
+	kill  func()
+	mu    sync.Mutex
+	fatal string
+}
+
+func (w *consoleWatch) copy(stdout io.Reader, con io.Writer) {
+	r := bufio.NewReader(stdout)
+	for {
+		line, err := r.ReadBytes('\n')
+		con.Write(line)
+		w.check(line)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				fmt.Fprintf(con, "\n# console read: %v\n", err)
+			}
+			return
+		}
+	}
+}
+
+func (w *consoleWatch) check(line []byte) {
+	for _, pat := range consoleFatal {
+		if bytes.Contains(line, []byte(pat)) {
+			w.mu.Lock()
+			if w.fatal == "" {
+				w.fatal = strings.TrimSpace(string(line))
+				time.AfterFunc(panicGrace, w.kill)
+			}
+			w.mu.Unlock()
+			return
+		}
+	}
+}
+
+func (w *consoleWatch) fatalLine() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.fatal
 }

@@ -18,6 +18,21 @@ const textSpecWidth = 72
 // console tail of every MISS.
 func TextReport(m *Matrix) string {
 	var b strings.Builder
+	textGrid(&b, m)
+	textKernels(&b, m)
+	if notes := textNotes(m); len(notes) > 0 {
+		b.WriteString("\nnot PASS:\n" + strings.Join(notes, "\n") + "\n")
+	}
+	textConsoleTails(&b, m)
+	for _, img := range m.Image {
+		fmt.Fprintf(&b, "\ninitramfs %s: %.1f MB (sha256 %s)", img.Arch, float64(img.Size)/1e6, img.SHA256[:12])
+	}
+	fmt.Fprintf(&b, "\nwall time %s; exit %d (%s)\n", fmtDur(m.Wall), m.ExitCode(), exitMeaning(m.ExitCode()))
+	return b.String()
+}
+
+// textGrid is the spec × kernel grid of labels.
+func textGrid(b *strings.Builder, m *Matrix) {
 	w := make([]int, len(m.Kernels))
 	for i, kr := range m.Kernels {
 		w[i] = max(len(kr.Kernel.Name), 7)
@@ -26,68 +41,57 @@ func TextReport(m *Matrix) string {
 	for _, r := range m.Rows {
 		specW = max(specW, min(len(r.Key()), textSpecWidth))
 	}
-	fmt.Fprintf(&b, "%-*s", specW, "spec")
+	fmt.Fprintf(b, "%-*s", specW, "spec")
 	for i, kr := range m.Kernels {
-		fmt.Fprintf(&b, "  %-*s", w[i], kr.Kernel.Name)
+		fmt.Fprintf(b, "  %-*s", w[i], kr.Kernel.Name)
 	}
 	b.WriteString("\n")
 	for _, r := range m.Rows {
-		fmt.Fprintf(&b, "%-*s", specW, truncate(r.Key(), textSpecWidth))
+		fmt.Fprintf(b, "%-*s", specW, truncate(r.Key(), textSpecWidth))
 		for i, kr := range m.Kernels {
-			fmt.Fprintf(&b, "  %-*s", w[i], m.Cell(kr, r).label())
+			fmt.Fprintf(b, "  %-*s", w[i], m.Cell(kr, r).label())
 		}
 		b.WriteString("\n")
 	}
+}
 
+// textKernels says what each kernel was, how long it took and what it had.
+func textKernels(b *strings.Builder, m *Matrix) {
 	b.WriteString("\nkernels:\n")
 	for _, kr := range m.Kernels {
-		fmt.Fprintf(&b, "  %s: %s\n      %s; %s\n", kr.Kernel.Name, kr.Kernel.Describe, timing(kr), m.summary(kr))
+		fmt.Fprintf(b, "  %s: %s\n      %s; %s\n", kr.Kernel.Name, kr.Kernel.Describe, timing(kr), m.summary(kr))
 		if kr.Info != nil && kr.Kernel.Spec.Kind != KindHost {
-			fmt.Fprintf(&b, "      release %s, LSMs %s\n", kr.Info.Release, orDefault(strings.Join(kr.Info.LSMs, ","), "none"))
+			fmt.Fprintf(b, "      release %s, LSMs %s\n", kr.Info.Release, orDefault(strings.Join(kr.Info.LSMs, ","), "none"))
 		}
 		if f := featureLine(kr); f != "" {
-			fmt.Fprintf(&b, "      features: %s\n", f)
+			fmt.Fprintf(b, "      features: %s\n", f)
 		}
 	}
+}
 
-	// One note per row and verdict: the same failure on three kernels is
-	// one line naming the three (pids and numbers in reasons ignored).
-	// SKIPs are folded further, by kernels and reason: "requires procfs" on
-	// a no-proc kernel is one line with a count, not twenty.
+// verdictGroup is one row's verdict with one reason on several kernels.
+type verdictGroup struct {
+	label, reason string
+	kernels       []string
+}
+
+// skipGroup is SKIPs folded by kernels and reason across rows.
+type skipGroup struct {
+	kernels, reason, example string
+	n                        int
+}
+
+// textNotes explains every cell that is not PASS. One note per row and
+// verdict: the same failure on three kernels is one line naming the three
+// (pids and numbers in reasons ignored). SKIPs are folded further, by
+// kernels and reason: "requires procfs" on a no-proc kernel is one line
+// with a count, not twenty.
+func textNotes(m *Matrix) []string {
 	var notes []string
-	type skipGroup struct {
-		kernels, reason, example string
-		n                        int
-	}
 	var skips []*skipGroup
 	skipBy := map[string]*skipGroup{}
 	for _, r := range m.Rows {
-		type group struct {
-			label, reason string
-			kernels       []string
-		}
-		var groups []*group
-		byKey := map[string]*group{}
-		for _, kr := range m.Kernels {
-			c := m.Cell(kr, r)
-			if c.Result == PASS || c.Result == NA {
-				continue
-			}
-			if c.Result == MISS && r.Key() != BootRow.Key() && (kr.Miss != "" || kr.SuiteMiss[r.Suite] != "") {
-				continue // said once per kernel or suite
-			}
-			key := c.label() + "\x00" + digits.ReplaceAllString(oneLine(c.Reason), "N")
-			g := byKey[key]
-			if g == nil {
-				g = &group{label: c.label(), reason: oneLine(c.Reason)}
-				byKey[key] = g
-				groups = append(groups, g)
-			} else if g.reason != oneLine(c.Reason) && !strings.HasSuffix(g.reason, varies) {
-				g.reason += varies
-			}
-			g.kernels = append(g.kernels, kr.Kernel.Name)
-		}
-		for _, g := range groups {
+		for _, g := range rowGroups(m, r) {
 			on := strings.Join(g.kernels, ", ")
 			if g.label == string(SKIP) {
 				key := on + "\x00" + digits.ReplaceAllString(g.reason, "N")
@@ -115,22 +119,46 @@ func TextReport(m *Matrix) string {
 			notes = append(notes, fmt.Sprintf("  MISS    suite %s on %s: %s", s, kr.Kernel.Name, why))
 		}
 	}
-	if len(notes) > 0 {
-		b.WriteString("\nnot PASS:\n" + strings.Join(notes, "\n") + "\n")
+	return notes
+}
+
+// rowGroups groups row r's non-PASS cells by verdict and reason, in kernel
+// order. A MISS of a whole kernel or suite is left to its own note.
+func rowGroups(m *Matrix, r Row) []*verdictGroup {
+	var groups []*verdictGroup
+	byKey := map[string]*verdictGroup{}
+	for _, kr := range m.Kernels {
+		c := m.Cell(kr, r)
+		if c.Result == PASS || c.Result == NA {
+			continue
+		}
+		if c.Result == MISS && r.Key() != BootRow.Key() && (kr.Miss != "" || kr.SuiteMiss[r.Suite] != "") {
+			continue // said once per kernel or suite
+		}
+		key := c.label() + "\x00" + digits.ReplaceAllString(oneLine(c.Reason), "N")
+		g := byKey[key]
+		if g == nil {
+			g = &verdictGroup{label: c.label(), reason: oneLine(c.Reason)}
+			byKey[key] = g
+			groups = append(groups, g)
+		} else if g.reason != oneLine(c.Reason) && !strings.HasSuffix(g.reason, varies) {
+			g.reason += varies
+		}
+		g.kernels = append(g.kernels, kr.Kernel.Name)
 	}
+	return groups
+}
+
+// textConsoleTails shows the console tail of every kernel with a MISS.
+func textConsoleTails(b *strings.Builder, m *Matrix) {
 	for _, kr := range m.Kernels {
 		if m.Cell(kr, BootRow).Result == MISS || len(kr.SuiteMiss) > 0 {
-			fmt.Fprintf(&b, "\nconsole tail of %s (%s/console.log):\n", kr.Kernel.Name, kr.Dir)
+			fmt.Fprintf(b, "\nconsole tail of %s (%s/console.log):\n", kr.Kernel.Name, kr.Dir)
 			for _, l := range strings.Split(kr.ConsoleTail, "\n") {
 				b.WriteString("  | " + l + "\n")
 			}
 		}
 	}
-	for _, img := range m.Image {
-		fmt.Fprintf(&b, "\ninitramfs %s: %.1f MB (sha256 %s)", img.Arch, float64(img.Size)/1e6, img.SHA256[:12])
-	}
-	fmt.Fprintf(&b, "\nwall time %s; exit %d (%s)\n", fmtDur(m.Wall), m.ExitCode(), exitMeaning(m.ExitCode()))
-	return b.String()
 }
 
 func exitMeaning(code int) string {

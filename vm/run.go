@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,11 +32,38 @@ type RunConfig struct {
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
-// boots), builds one initramfs per architecture, runs the kernels in
-// parallel and writes all reports. The returned matrix decides the exit code.
+// boots), prepares the run directory, builds one initramfs per architecture,
+// runs the kernels in parallel and writes all reports. The returned matrix
+// decides the exit code.
 func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 	start := time.Now()
-	logf := func(format string, args ...any) { fmt.Fprintf(cfg.Log, format+"\n", args...) }
+	cfg = cfg.withDefaults()
+	kernels, err := resolveKernels(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	runID, dir, err := prepareRunDir(cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+	b, err := buildImages(ctx, cfg, kernels)
+	if err != nil {
+		return nil, err
+	}
+	runs := runKernels(ctx, cfg, kernels, b, dir)
+	if err := ctx.Err(); err != nil {
+		return nil, setupErrorf("interrupted (%v): partial results in %s", err, dir)
+	}
+	m := NewMatrix(runID, runs)
+	m.Strict = cfg.Strict
+	m.Wall = time.Since(start)
+	for _, a := range sortedArches(vmArches(kernels), false) {
+		m.Image = append(m.Image, b.images[a])
+	}
+	return m, writeReports(m, dir)
+}
+
+func (cfg RunConfig) withDefaults() RunConfig {
 	if cfg.Jobs <= 0 {
 		cfg.Jobs = runtime.NumCPU()
 	}
@@ -43,97 +71,122 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 	if abs, err := filepath.Abs(cfg.Out); err == nil {
 		cfg.Out = abs
 	}
+	return cfg
+}
 
+func (cfg RunConfig) logf(format string, args ...any) {
+	fmt.Fprintf(cfg.Log, format+"\n", args...)
+}
+
+// resolveKernels turns every spec into a kernel and makes sure QEMU is
+// there for the ones that boot.
+func resolveKernels(ctx context.Context, cfg RunConfig) ([]*Kernel, error) {
 	resolver := &Resolver{Cache: cfg.Cache, Log: cfg.Log}
 	var kernels []*Kernel
-	arches := map[string]bool{}
 	for _, s := range cfg.Specs {
 		k, err := resolver.Resolve(ctx, s)
 		if err != nil {
 			return nil, err
 		}
-		logf("kernel %-28s %s", k.Name, k.Describe)
+		cfg.logf("kernel %-28s %s", k.Name, k.Describe)
 		kernels = append(kernels, k)
 		if s.Kind != KindHost {
-			arches[k.Arch] = true
-			if err := EnsureQEMU(ctx, logf, k.Arch); err != nil {
+			if err := EnsureQEMU(ctx, cfg.logf, k.Arch); err != nil {
 				return nil, err
 			}
 		}
 	}
 	uniqueNames(kernels)
+	return kernels, nil
+}
 
-	runID := time.Now().UTC().Format("20060102-150405")
-	dir := filepath.Join(cfg.Out, runID)
+// prepareRunDir creates out/<run id> and points out/latest at it.
+func prepareRunDir(out string) (runID, dir string, err error) {
+	runID = time.Now().UTC().Format("20060102-150405")
+	dir = filepath.Join(out, runID)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, setupErrorf("cannot create %s: %v (set OUT to a writable directory)", dir, err)
+		return "", "", setupErrorf("cannot create %s: %v (set OUT to a writable directory)", dir, err)
 	}
-	latest := filepath.Join(cfg.Out, "latest")
+	latest := filepath.Join(out, "latest")
 	os.Remove(latest)
 	_ = os.Symlink(runID, latest)
+	return runID, dir, nil
+}
 
+// builds is what the build stage hands to the kernels, by architecture.
+type builds struct {
+	areas  []string
+	suites map[string][]string          // the suite binaries
+	guests map[string]string            // /init, also the native run's probe tool
+	broken map[string]map[string]string // area → why it did not compile
+	images map[string]*Image            // only for arches that boot VMs
+}
+
+// buildImages builds the suites and /init for every arch the run needs and,
+// for the arches that boot, the initramfs.
+func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel) (*builds, error) {
 	areas, err := DiscoverSuites(cfg.Root)
 	if err != nil {
 		return nil, err
 	}
 	if len(areas) == 0 {
-		logf("no suites found (suites/*/*_suite_test.go): kernels are booted and only the boot row is judged")
+		cfg.logf("no suites found (suites/*/*_suite_test.go): kernels are booted and only the boot row is judged")
 	} else {
-		logf("suites: %v", areas)
+		cfg.logf("suites: %v", areas)
 	}
-
-	// Host-arch suite binaries serve both the native run and amd64 VMs.
-	// Binaries live in the cache, not the run directory: go skips the link
-	// when the existing binary is already up to date (seconds per suite).
-	build := filepath.Join(cfg.Cache.Dir, "bin")
-	images := map[string]*Image{}
-	suiteBins := map[string][]string{}
-	guestBins := map[string]string{}
-	brokenSuites := map[string]map[string]string{} // arch → area → why
-	// lsm-selinux: the guest loads Debian's reference policy (issue 6).
+	b := &builds{areas: areas, suites: map[string][]string{}, guests: map[string]string{},
+		broken: map[string]map[string]string{}, images: map[string]*Image{}}
+	// lsm-selinux: the guest loads Debian's reference policy.
 	extraFiles, err := SELinuxImageFiles(ctx, cfg.Cache.Dir, kernels, cfg.Append)
 	if err != nil {
 		return nil, err
 	}
+	arches := vmArches(kernels)
 	for _, arch := range sortedArches(arches, hasHost(kernels)) {
-		t := time.Now()
-		bins, broken, err := BuildSuites(ctx, cfg.Root, filepath.Join(build, arch), arch, areas)
-		if err != nil {
+		if err := b.buildArch(ctx, cfg, arch, arches[arch], extraFiles); err != nil {
 			return nil, err
 		}
-		for _, why := range broken {
-			logf("WARNING: %s", truncate(why, 400))
-		}
-		brokenSuites[arch] = broken
-		suiteBins[arch] = bins
-		initBin, err := BuildGuest(ctx, cfg.Root, build, arch, logf)
-		if err != nil {
-			return nil, err
-		}
-		guestBins[arch] = initBin
-		if !arches[arch] {
-			continue // only the native run needs this arch
-		}
-		img, err := cfg.Cache.Image(arch, initBin, bins, extraFiles...)
-		if err != nil {
-			return nil, err
-		}
-		images[arch] = img
-		logf("initramfs %s: %.1f MB, sha256 %s, suites %v (built in %s)", arch, float64(img.Size)/1e6, img.SHA256[:12], img.Suites, fmtDur(time.Since(t)))
 	}
+	return b, nil
+}
 
-	scale := os.Getenv("PIDFDCONF_TIME_SCALE")
-	accel := "KVM"
-	if !KVMUsable() {
-		accel = "TCG (no usable /dev/kvm)"
-		if scale == "" {
-			scale = "4"
-		}
+// buildArch builds one arch's binaries, and its initramfs when withImage.
+// Host-arch suite binaries serve both the native run and amd64 VMs.
+// Binaries live in the cache, not the run directory: go skips the link when
+// the existing binary is already up to date (seconds per suite).
+func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, withImage bool, extraFiles []ImageFile) error {
+	t := time.Now()
+	binDir := filepath.Join(cfg.Cache.Dir, "bin")
+	bins, broken, err := BuildSuites(ctx, cfg.Root, filepath.Join(binDir, arch), arch, b.areas)
+	if err != nil {
+		return err
 	}
-	if len(arches) > 0 {
-		logf("accelerator: %s; PIDFDCONF_TIME_SCALE=%s in the guests", accel, orDefault(scale, "1"))
+	for _, why := range broken {
+		cfg.logf("WARNING: %s", truncate(why, 400))
 	}
+	b.broken[arch] = broken
+	b.suites[arch] = bins
+	initBin, err := BuildGuest(ctx, cfg.Root, binDir, arch, cfg.logf)
+	if err != nil {
+		return err
+	}
+	b.guests[arch] = initBin
+	if !withImage {
+		return nil // only the native run needs this arch
+	}
+	img, err := cfg.Cache.Image(arch, initBin, bins, extraFiles...)
+	if err != nil {
+		return err
+	}
+	b.images[arch] = img
+	cfg.logf("initramfs %s: %.1f MB, sha256 %s, suites %v (built in %s)", arch, float64(img.Size)/1e6, img.SHA256[:12], img.Suites, fmtDur(time.Since(t)))
+	return nil
+}
 
+// runKernels runs every kernel, at most cfg.Jobs at once, and applies the
+// expectations to each result.
+func runKernels(ctx context.Context, cfg RunConfig, kernels []*Kernel, b *builds, dir string) []*KernelRun {
+	scale := guestTimeScale(cfg, len(vmArches(kernels)) > 0)
 	runs := make([]*KernelRun, len(kernels))
 	sem := make(chan struct{}, cfg.Jobs)
 	var wg sync.WaitGroup
@@ -143,78 +196,67 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			kr := newKernelRun(k)
-			kr.Dir = filepath.Join(dir, safeName(k.Name))
-			_ = os.MkdirAll(kr.Dir, 0o755)
-			// A suite that did not compile is a harness problem: MISS, never FAIL.
-			for a, why := range brokenSuites[k.Arch] {
-				kr.SuiteMiss[a] = why
-				kr.set(Row{Suite: a, Text: "(suite binary builds)"}, Cell{Result: MISS, Reason: why})
-			}
-			if k.Spec.Kind == KindHost {
-				runNative(ctx, kr, suiteBins[hostArch()], guestBins[hostArch()])
-			} else {
-				runVM(ctx, cfg, kr, images[k.Arch], scale, len(areas))
-			}
-			ApplyExpectations(kr, cfg.Expectations)
-			runs[i] = kr
-			logf("done %-28s %s", k.Name, timing(kr))
+			runs[i] = runKernel(ctx, cfg, k, b, filepath.Join(dir, safeName(k.Name)), scale)
+			cfg.logf("done %-28s %s", k.Name, timing(runs[i]))
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, setupErrorf("interrupted (%v): partial results in %s", err, dir)
-	}
-
-	m := NewMatrix(runID, runs)
-	m.Strict = cfg.Strict
-	m.Wall = time.Since(start)
-	for _, a := range sortedArches(arches, false) {
-		m.Image = append(m.Image, images[a])
-	}
-	for _, kr := range runs {
-		if err := writeKernelReports(m, kr); err != nil {
-			return nil, err
-		}
-	}
-	if err := writeMatrixReports(m, dir); err != nil {
-		return nil, err
-	}
-	return m, nil
+	return runs
 }
 
-func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale string, nSuites int) {
-	k := kr.Kernel
-	appendArgs := k.BootArgs
-	add := func(s string) {
-		if s != "" {
-			if appendArgs != "" {
-				appendArgs += " "
-			}
-			appendArgs += s
+// guestTimeScale is PIDFDCONF_TIME_SCALE for the guests: the user's, or 4
+// when QEMU has to emulate the CPU (TCG).
+func guestTimeScale(cfg RunConfig, vms bool) string {
+	scale := os.Getenv("PIDFDCONF_TIME_SCALE")
+	accel := "KVM"
+	if !KVMUsable() {
+		accel = "TCG (no usable /dev/kvm)"
+		if scale == "" {
+			scale = "4"
 		}
 	}
-	// Words with '=' that the kernel does not know become /init's environment.
-	if scale != "" {
-		add("PIDFDCONF_TIME_SCALE=" + scale)
+	if vms {
+		cfg.logf("accelerator: %s; PIDFDCONF_TIME_SCALE=%s in the guests", accel, orDefault(scale, "1"))
 	}
-	if am := os.Getenv("PIDFDCONF_ALLOW_MISSING"); am != "" {
-		add("PIDFDCONF_ALLOW_MISSING=" + am)
-	}
-	add(fmt.Sprintf("PIDFDCONF_SUITE_TIMEOUT=%s", suiteTimeout(cfg.VMTimeout, nSuites)))
-	add(cfg.Append)
+	return scale
+}
 
-	mem := cfg.MemoryMB
-	if mem == 0 {
-		// The initramfs is unpacked into RAM next to its own copy.
-		mem = max(512, int(img.Size/(1<<20))*3+384)
+// runKernel runs the suites on one kernel, natively or in a VM, into dir.
+func runKernel(ctx context.Context, cfg RunConfig, k *Kernel, b *builds, dir, scale string) *KernelRun {
+	kr := newKernelRun(k)
+	kr.Dir = dir
+	_ = os.MkdirAll(kr.Dir, 0o755)
+	// A suite that did not compile is a harness problem: MISS, never FAIL.
+	for a, why := range b.broken[k.Arch] {
+		kr.SuiteMiss[a] = why
+		kr.set(Row{Suite: a, Text: "(suite binary builds)"}, Cell{Result: MISS, Reason: why})
 	}
-	if k.Arch == "386" {
-		mem = min(mem, 768) // stay in lowmem: tinyconfig has no HIGHMEM
+	if k.Spec.Kind == KindHost {
+		runNative(ctx, kr, b.suites[hostArch()], b.guests[hostArch()])
+	} else {
+		runVM(ctx, cfg, kr, b.images[k.Arch], scale, len(b.areas))
 	}
+	ApplyExpectations(kr, cfg.Expectations)
+	return kr
+}
+
+// writeReports writes every kernel's reports and the matrix reports.
+func writeReports(m *Matrix, dir string) error {
+	for _, kr := range m.Kernels {
+		if err := writeKernelReports(m, kr); err != nil {
+			return err
+		}
+	}
+	return writeMatrixReports(m, dir)
+}
+
+// runVM boots kr's kernel with the run's initramfs and decodes what it
+// streamed; how the VM ended explains a MISS.
+func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale string, nSuites int) {
+	k := kr.Kernel
 	vm := &VM{
-		Arch: k.Arch, Kernel: k.BzImage, Initrd: img.Path, Append: appendArgs,
-		MemoryMB: mem, CPUs: max(1, cfg.CPUs), Timeout: cfg.VMTimeout,
+		Arch: k.Arch, Kernel: k.BzImage, Initrd: img.Path, Append: guestAppend(cfg, k, scale, nSuites),
+		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: cfg.VMTimeout,
 		ConsoleLog: filepath.Join(kr.Dir, "console.log"),
 		ResultLog:  filepath.Join(kr.Dir, "results.stream"),
 	}
@@ -234,15 +276,7 @@ func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale 
 	kr.ConsoleTail = tail(printable(string(con)), 25)
 
 	// How the VM ended explains a MISS better than the stream defects do.
-	why := ""
-	switch {
-	case res.Panic != "":
-		why = "kernel died: " + res.Panic
-	case res.TimedOut:
-		why = fmt.Sprintf("VM deadline %s passed (hang?)", cfg.VMTimeout)
-	case res.Err != nil:
-		why = res.Err.Error()
-	}
+	why := vmEnd(cfg, res)
 	if why != "" && !s.Complete() {
 		if kr.Miss != "" {
 			kr.Miss = why
@@ -250,6 +284,54 @@ func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale 
 			kr.set(BootRow, Cell{Result: MISS, Reason: why + "; " + kr.Cells[BootRow.Key()].Reason})
 		}
 	}
+}
+
+// guestAppend is the kernel command line beyond the base: the config
+// variant's boot arguments, then words with '=' that the kernel does not
+// know, which become /init's environment, then the user's -append.
+func guestAppend(cfg RunConfig, k *Kernel, scale string, nSuites int) string {
+	var words []string
+	add := func(s string) {
+		if s != "" {
+			words = append(words, s)
+		}
+	}
+	add(k.BootArgs)
+	if scale != "" {
+		add("PIDFDCONF_TIME_SCALE=" + scale)
+	}
+	if am := os.Getenv("PIDFDCONF_ALLOW_MISSING"); am != "" {
+		add("PIDFDCONF_ALLOW_MISSING=" + am)
+	}
+	add(fmt.Sprintf("PIDFDCONF_SUITE_TIMEOUT=%s", suiteTimeout(cfg.VMTimeout, nSuites)))
+	add(cfg.Append)
+	return strings.Join(words, " ")
+}
+
+// vmMemory is -memory, or enough for the initramfs unpacked into RAM next
+// to its own copy.
+func vmMemory(cfg RunConfig, k *Kernel, img *Image) int {
+	mem := cfg.MemoryMB
+	if mem == 0 {
+		mem = max(512, int(img.Size/(1<<20))*3+384)
+	}
+	if k.Arch == "386" {
+		mem = min(mem, 768) // stay in lowmem: tinyconfig has no HIGHMEM
+	}
+	return mem
+}
+
+// vmEnd says why a VM ended early, "" when it powered off by itself.
+func vmEnd(cfg RunConfig, res VMResult) string {
+	switch {
+	case res.Panic != "":
+		return "kernel died: " + res.Panic
+	case res.TimedOut:
+		return fmt.Sprintf("VM deadline %s passed (hang?)", cfg.VMTimeout)
+	case res.Err != nil:
+		return res.Err.Error()
+	}
+	return ""
 }
 
 // suiteTimeout splits the VM deadline between suites, leaving a minute for
@@ -266,6 +348,17 @@ func timing(kr *KernelRun) string {
 	}
 	return fmt.Sprintf("boot %s, suites %s, VM wall %s (overhead beyond suites %s)",
 		fmtDur(kr.Boot), fmtDur(kr.Suite), fmtDur(kr.Wall), fmtDur(kr.Wall-kr.Suite))
+}
+
+// vmArches are the architectures of the kernels that boot in QEMU.
+func vmArches(ks []*Kernel) map[string]bool {
+	arches := map[string]bool{}
+	for _, k := range ks {
+		if k.Spec.Kind != KindHost {
+			arches[k.Arch] = true
+		}
+	}
+	return arches
 }
 
 func hasHost(ks []*Kernel) bool {

@@ -33,71 +33,105 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
+// options are the parsed flags of one invocation.
+type options struct {
+	cmd                               string // matrix or kernels
+	kernels, configs, out, appendArgs string
+	smoke, strict                     bool
+	timeout                           time.Duration
+	jobs, memory, cpus                int
+	cache                             string
+}
+
 func run(args []string) int {
 	if len(args) == 0 || (args[0] != "matrix" && args[0] != "kernels") {
 		fmt.Fprint(os.Stderr, usage)
 		return vm.ExitSetup
 	}
-	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(os.Stderr, usage, "\nflags:\n"); fs.PrintDefaults() }
-	kernels := fs.String("kernels", "", "kernel specs (default: host + Debian's newest 6.1 and 6.12 cloud kernels; none: no default)")
-	configs := fs.String("configs", "", "config variants built from linux-source-"+vm.ConfigSourceVersion+": all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
-	smoke := fs.Bool("smoke", false, "default to the two Debian kernels only (make vm-smoke)")
-	out := fs.String("out", "out", "reports go to OUT/<run id>/ (OUT/latest links to it)")
-	appendArgs := fs.String("append", "", "extra kernel command line for every VM, e.g. rdinit=/nonexistent to see a MISS")
-	strict := fs.Bool("strict", false, "XPASS (a stale expectation) fails the run")
-	timeout := fs.Duration("timeout", 10*time.Minute, "deadline per VM")
-	jobs := fs.Int("jobs", 0, "VMs at once (default: number of cores)")
-	memory := fs.Int("memory", 0, "VM memory in MB (default: sized to the initramfs)")
-	cpus := fs.Int("cpus", 2, "vCPUs per VM")
-	cache := fs.String("cache", vm.DefaultCacheDir(), "kernel cache directory ($CACHE_DIR)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return vm.ExitOK
-		}
-		return vm.ExitSetup
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "pidfdconf-vm: unexpected argument %q: kernels go in -kernels \"...\"\n", fs.Arg(0))
-		return vm.ExitSetup
+	o, code, ok := parseFlags(args[0], args[1:])
+	if !ok {
+		return code
 	}
 	// Ctrl-C / SIGTERM cancel the context: every QEMU is killed with its
 	// process group before we exit.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	def := vm.DefaultKernels
-	if *smoke {
-		def = vm.SmokeKernels
-	}
-	// CONFIGS adds columns to KERNELS (the default matrix when empty);
-	// -kernels none leaves only the config columns.
-	if *kernels == "none" {
-		*kernels, def = "", nil
-	}
-	specs, err := vm.ParseKernelList(*kernels, def)
-	if err == nil && *configs != "" {
-		var more []vm.KernelSpec
-		more, err = vm.ConfigKernels(*configs)
-		specs = append(specs, more...)
-	}
+	specs, err := kernelSpecs(o)
 	if err != nil {
 		return fail(err)
 	}
-	c := vm.Cache{Dir: *cache}
-
-	if args[0] == "kernels" {
-		r := &vm.Resolver{Cache: c, Log: os.Stderr}
-		for _, s := range specs {
-			k, err := r.Resolve(ctx, s)
-			if err != nil {
-				return fail(err)
-			}
-			fmt.Printf("%-28s %s\n", k.Name, k.Describe)
-		}
-		return vm.ExitOK
+	c := vm.Cache{Dir: o.cache}
+	if o.cmd == "kernels" {
+		return listKernels(ctx, c, specs)
 	}
+	return runMatrix(ctx, o, c, specs)
+}
 
+// parseFlags parses the flags of cmd; when ok is false the run ends with code.
+func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
+	o.cmd = cmd
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(os.Stderr, usage, "\nflags:\n"); fs.PrintDefaults() }
+	fs.StringVar(&o.kernels, "kernels", "", "kernel specs (default: host + Debian's newest 6.1 and 6.12 cloud kernels; none: no default)")
+	fs.StringVar(&o.configs, "configs", "", "config variants built from linux-source-"+vm.ConfigSourceVersion+": all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
+	fs.BoolVar(&o.smoke, "smoke", false, "default to the two Debian kernels only (make vm-smoke)")
+	fs.StringVar(&o.out, "out", "out", "reports go to OUT/<run id>/ (OUT/latest links to it)")
+	fs.StringVar(&o.appendArgs, "append", "", "extra kernel command line for every VM, e.g. rdinit=/nonexistent to see a MISS")
+	fs.BoolVar(&o.strict, "strict", false, "XPASS (a stale expectation) fails the run")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "deadline per VM")
+	fs.IntVar(&o.jobs, "jobs", 0, "VMs at once (default: number of cores)")
+	fs.IntVar(&o.memory, "memory", 0, "VM memory in MB (default: sized to the initramfs)")
+	fs.IntVar(&o.cpus, "cpus", 2, "vCPUs per VM")
+	fs.StringVar(&o.cache, "cache", vm.DefaultCacheDir(), "kernel cache directory ($CACHE_DIR)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, vm.ExitOK, false
+		}
+		return o, vm.ExitSetup, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "pidfdconf-vm: unexpected argument %q: kernels go in -kernels \"...\"\n", fs.Arg(0))
+		return o, vm.ExitSetup, false
+	}
+	return o, 0, true
+}
+
+// kernelSpecs are the columns: -kernels (or the default matrix when empty)
+// plus the -configs variants; -kernels none leaves only the config columns.
+func kernelSpecs(o options) ([]vm.KernelSpec, error) {
+	def := vm.DefaultKernels
+	if o.smoke {
+		def = vm.SmokeKernels
+	}
+	kernels := o.kernels
+	if kernels == "none" {
+		kernels, def = "", nil
+	}
+	specs, err := vm.ParseKernelList(kernels, def)
+	if err == nil && o.configs != "" {
+		var more []vm.KernelSpec
+		more, err = vm.ConfigKernels(o.configs)
+		specs = append(specs, more...)
+	}
+	return specs, err
+}
+
+// listKernels is `pidfdconf-vm kernels`: resolve and describe, boot nothing.
+func listKernels(ctx context.Context, c vm.Cache, specs []vm.KernelSpec) int {
+	r := &vm.Resolver{Cache: c, Log: os.Stderr}
+	for _, s := range specs {
+		k, err := r.Resolve(ctx, s)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Printf("%-28s %s\n", k.Name, k.Describe)
+	}
+	return vm.ExitOK
+}
+
+// runMatrix is `pidfdconf-vm matrix`: the whole run, then the terminal report.
+func runMatrix(ctx context.Context, o options, c vm.Cache, specs []vm.KernelSpec) int {
 	root, err := vm.ModuleRoot(".")
 	if err != nil {
 		return fail(err)
@@ -107,15 +141,15 @@ func run(args []string) int {
 		return fail(err)
 	}
 	m, err := vm.Run(ctx, vm.RunConfig{
-		Root: root, Out: *out, Specs: specs, Append: *appendArgs, Strict: *strict,
-		VMTimeout: *timeout, Jobs: *jobs, MemoryMB: *memory, CPUs: *cpus, Cache: c,
+		Root: root, Out: o.out, Specs: specs, Append: o.appendArgs, Strict: o.strict,
+		VMTimeout: o.timeout, Jobs: o.jobs, MemoryMB: o.memory, CPUs: o.cpus, Cache: c,
 		Log: os.Stderr, Expectations: exps,
 	})
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Print("\n" + vm.TextReport(m))
-	fmt.Printf("reports: %s/%s/{matrix.txt,matrix.md,matrix.json,matrix.html,junit.xml}\n", *out, m.RunID)
+	fmt.Printf("reports: %s/%s/{matrix.txt,matrix.md,matrix.json,matrix.html,junit.xml}\n", o.out, m.RunID)
 	return m.ExitCode()
 }
 

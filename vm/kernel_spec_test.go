@@ -1,8 +1,6 @@
 package vm
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -65,83 +63,5 @@ func TestParseKernelListDefaultsAndConfigs(t *testing.T) {
 	}
 	if _, err := ConfigKernels("minimal,bogus"); err == nil || !strings.Contains(err.Error(), "unknown config \"bogus\"") {
 		t.Fatalf("bogus config: %v", err)
-	}
-}
-
-func TestConfigVariantsHaveTheirFiles(t *testing.T) {
-	for _, v := range configVariants {
-		for _, f := range v.Fragments {
-			if _, err := Fragment(f); err != nil {
-				t.Error(err)
-			}
-		}
-		if _, err := BootArgs(v.BootArgs); err != nil {
-			t.Error(err)
-		}
-	}
-	if a, _ := BootArgs("lsm-selinux"); !strings.Contains(a, "lsm=selinux") || strings.Contains(a, "#") {
-		t.Errorf("lsm-selinux boot args: %q", a)
-	}
-	opts := fragmentOptions("CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=\"x,y\"\n")
-	if opts["CONFIG_A"] != "y" || opts["CONFIG_B"] != "n" || opts["CONFIG_C"] != "x,y" {
-		t.Errorf("fragmentOptions: %v", opts)
-	}
-}
-
-func TestFileKernelChecks(t *testing.T) {
-	dir := t.TempDir()
-	notKernel := filepath.Join(dir, "notes.txt")
-	os.WriteFile(notKernel, []byte(strings.Repeat("x", 1024)), 0o644)
-	for path, msg := range map[string]string{
-		filepath.Join(dir, "missing"): "no such file",
-		notKernel:                     "not an x86 bzImage",
-	} {
-		s, _ := ParseKernelSpec("file:" + path)
-		_, err := (&Resolver{}).Resolve(t.Context(), s)
-		if err == nil || !IsSetupError(err) || !strings.Contains(err.Error(), msg) {
-			t.Errorf("%s: got %v, want setup error with %q", path, err, msg)
-		}
-	}
-	fake := filepath.Join(dir, "bzImage")
-	img := make([]byte, 1024)
-	copy(img[0x202:], "HdrS")
-	os.WriteFile(fake, img, 0o644)
-	s, _ := ParseKernelSpec("file:" + fake)
-	k, err := (&Resolver{}).Resolve(t.Context(), s)
-	if err != nil || k.BzImage != fake || k.Name != "bzImage" {
-		t.Fatalf("valid bzImage: %+v %v", k, err)
-	}
-}
-
-func TestCacheFillIsAtomic(t *testing.T) {
-	c := Cache{Dir: t.TempDir()}
-	_, err := c.Fill("build", "k1", func(tmp string) error {
-		os.WriteFile(filepath.Join(tmp, "bzImage"), []byte("half"), 0o644)
-		return setupErrorf("build failed")
-	})
-	if err == nil || c.Has("build", "k1") {
-		t.Fatal("failed fill left an entry")
-	}
-	if left, _ := filepath.Glob(filepath.Join(c.Dir, "build", "*")); len(left) != 0 {
-		t.Fatalf("leftovers: %v", left)
-	}
-	if hidden, _ := filepath.Glob(filepath.Join(c.Dir, "build", ".tmp*")); len(hidden) != 0 {
-		t.Fatalf("temp dirs left: %v", hidden)
-	}
-	calls := 0
-	for range 2 {
-		p, err := c.Fill("build", "k1", func(tmp string) error {
-			calls++
-			return os.WriteFile(filepath.Join(tmp, "bzImage"), []byte("ok"), 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b, _ := os.ReadFile(filepath.Join(p, "bzImage")); string(b) != "ok" {
-			t.Fatal("entry content")
-		}
-	}
-	if calls != 1 {
-		t.Fatalf("fill ran %d times, want 1", calls)
 	}
 }

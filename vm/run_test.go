@@ -1,0 +1,29 @@
+package vm
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSuiteTimeoutLeavesRoomForBoot(t *testing.T) {
+	if got := suiteTimeout(10*time.Minute, 3); got != 3*time.Minute {
+		t.Errorf("10m/3 suites: %s", got)
+	}
+	if got := suiteTimeout(30*time.Second, 0); got != time.Minute {
+		t.Errorf("floor: %s", got)
+	}
+}
+
+func TestGuestAppendOrdersBootArgsEnvironmentThenUserWords(t *testing.T) {
+	t.Setenv("PIDFDCONF_ALLOW_MISSING", "")
+	cfg := RunConfig{VMTimeout: 10 * time.Minute, Append: "rdinit=/nonexistent"}
+	k := &Kernel{BootArgs: "lsm=selinux selinux=1"}
+	got := guestAppend(cfg, k, "4", 3)
+	want := "lsm=selinux selinux=1 PIDFDCONF_TIME_SCALE=4 PIDFDCONF_SUITE_TIMEOUT=3m0s rdinit=/nonexistent"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := guestAppend(RunConfig{VMTimeout: time.Minute}, &Kernel{}, "", 1); got != "PIDFDCONF_SUITE_TIMEOUT=1m0s" {
+		t.Errorf("no boot args, no scale: %q", got)
+	}
+}

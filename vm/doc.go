@@ -1,20 +1,26 @@
 // Package vm runs the pidfdconf suites inside QEMU across kernels and kernel
 // configs and reports one verdict matrix. Read it as a pipeline, one stage per
-// file:
+// file; run.go's Run calls the stages in this order:
 //
+//	run.go           Run: resolve kernels → prepare out/<run> → build images → run kernels → write reports
 //	kernel_spec.go   "host", "file:PATH", "apt:PACKAGE", "build:VERSION:CONFIG"
 //	kernel*.go       resolve a spec to a bzImage (+config), cached by content hash (cache.go)
 //	configs.go       the config matrix: fragments and boot arguments in configs/
 //	setup.go         system packages (apt-get when root, else the command to run)
-//	suites.go        build every suites/<area> into a static test binary
-//	image.go         the initramfs: /init (vm/guest) + the suite binaries
+//	suites.go        build every suites/<area> into a static test binary, and /init
+//	image.go         the initramfs: /init (vm/guest) + the suite binaries (+ image_selinux.go)
+//	boot.go          a VM column: its command line and memory, boot, decode the stream
 //	qemu.go          boot one VM, console to a log, results from ttyS1
 //	native.go        the "host" column: the same binaries run directly
+//	suiterun/        run one suite binary and collect its result (guest and native)
 //	frame/           the framed result protocol shared with the guest
 //	results.go       Ginkgo reports → PASS/FAIL/SKIP/TIMEOUT/MISS (+ expectations.go)
 //	matrix.go        spec × kernel aggregation, LSM independence, the exit code
 //	report_*.go      terminal, markdown, JSON, JUnit, HTML, KTAP
-//	run.go           the whole run: resolve, build, boot in parallel, report
+//
+// Verdicts and reports stay in this package: they are keyed on Kernel
+// (column name, spec kind, LSM group), so a subpackage would need Kernel
+// moved out or mirrored and would add import edges instead of removing them.
 //
 // The command is vm/cmd/pidfdconf-vm; vm/vm.mk wires it into make.
 package vm

@@ -1,6 +1,8 @@
 package vm
 
 import (
+	"encoding/json"
+	"os"
 	"regexp"
 	"strings"
 )
@@ -26,4 +28,19 @@ func printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

@@ -1,0 +1,104 @@
+package vm
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+)
+
+// runVM boots kr's kernel with the run's initramfs and decodes what it
+// streamed; how the VM ended explains a MISS.
+func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale string, nSuites int) {
+	k := kr.Kernel
+	vm := &VM{
+		Arch: k.Arch, Kernel: k.BzImage, Initrd: img.Path, Append: guestAppend(cfg, k, scale, nSuites),
+		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: cfg.VMTimeout,
+		ConsoleLog: filepath.Join(kr.Dir, "console.log"),
+		ResultLog:  filepath.Join(kr.Dir, "results.stream"),
+	}
+	res := vm.Run(ctx)
+	kr.Wall = res.Wall
+
+	f, err := os.Open(vm.ResultLog)
+	var s *frame.Stream
+	if err == nil {
+		s = frame.Read(f)
+		f.Close()
+	} else {
+		s = &frame.Stream{Problems: []string{"no result stream: " + err.Error()}}
+	}
+	kr.DecodeStream(s)
+	con, _ := os.ReadFile(vm.ConsoleLog)
+	kr.ConsoleTail = tail(printable(string(con)), 25)
+
+	// How the VM ended explains a MISS better than the stream defects do.
+	why := vmEnd(cfg, res)
+	if why != "" && !s.Complete() {
+		if kr.Miss != "" {
+			kr.Miss = why
+		} else {
+			kr.set(BootRow, Cell{Result: MISS, Reason: why + "; " + kr.Cells[BootRow.Key()].Reason})
+		}
+	}
+}
+
+// guestAppend is the kernel command line beyond the base: the config
+// variant's boot arguments, then words with '=' that the kernel does not
+// know, which become /init's environment, then the user's -append.
+func guestAppend(cfg RunConfig, k *Kernel, scale string, nSuites int) string {
+	var words []string
+	add := func(s string) {
+		if s != "" {
+			words = append(words, s)
+		}
+	}
+	add(k.BootArgs)
+	if scale != "" {
+		add("PIDFDCONF_TIME_SCALE=" + scale)
+	}
+	if am := os.Getenv("PIDFDCONF_ALLOW_MISSING"); am != "" {
+		add("PIDFDCONF_ALLOW_MISSING=" + am)
+	}
+	add(fmt.Sprintf("PIDFDCONF_SUITE_TIMEOUT=%s", suiteTimeout(cfg.VMTimeout, nSuites)))
+	add(cfg.Append)
+	return strings.Join(words, " ")
+}
+
+// vmMemory is -memory, or enough for the initramfs unpacked into RAM next
+// to its own copy.
+func vmMemory(cfg RunConfig, k *Kernel, img *Image) int {
+	mem := cfg.MemoryMB
+	if mem == 0 {
+		mem = max(512, int(img.Size/(1<<20))*3+384)
+	}
+	if k.Arch == "386" {
+		mem = min(mem, 768) // stay in lowmem: tinyconfig has no HIGHMEM
+	}
+	return mem
+}
+
+// vmEnd says why a VM ended early, "" when it powered off by itself.
+func vmEnd(cfg RunConfig, res VMResult) string {
+	switch {
+	case res.Panic != "":
+		return "kernel died: " + res.Panic
+	case res.TimedOut:
+		return fmt.Sprintf("VM deadline %s passed (hang?)", cfg.VMTimeout)
+	case res.Err != nil:
+		return res.Err.Error()
+	}
+	return ""
+}
+
+// suiteTimeout splits the VM deadline between suites, leaving a minute for
+// boot and streaming, so a hanging suite reports TIMEOUT instead of the VM
+// dying as MISS.
+func suiteTimeout(vm time.Duration, n int) time.Duration {
+	t := (vm - time.Minute) / time.Duration(max(1, n))
+	return max(t, time.Minute).Round(time.Second)
+}

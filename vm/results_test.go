@@ -146,3 +146,17 @@ func TestDecodeEmptyStreamIsKernelMiss(t *testing.T) {
 		t.Fatal("no frames at all must mark the kernel MISS")
 	}
 }
+
+func TestDecodeSuiteWithoutReportNamesHowItEnded(t *testing.T) {
+	var b bytes.Buffer
+	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.192", Suites: []string{"open"}})
+	frame.WriteGzip(&b, frame.InfoName, info)
+	run, _ := json.Marshal(frame.SuiteRun{Suite: "open", Exit: -1, Error: "signal: killed"})
+	frame.Write(&b, "open/run.json", run)
+	frame.WriteExit(&b, 1)
+	kr := newKernelRun(&Kernel{Name: "6.1"})
+	kr.DecodeStream(frame.Read(&b))
+	if why := kr.SuiteMiss["open"]; why != "no report (suite exited -1: signal: killed)" {
+		t.Errorf("%q", why)
+	}
+}

@@ -1,9 +1,7 @@
 package pidfs_test
 
 import (
-	"os"
 	"strconv"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -12,41 +10,48 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 )
 
-// roleInfoAsker answers "info <mask>" with PIDFD_GET_INFO on the pidfd sent
-// along: "ok <pid>" or the errno. Run inside a pid namespace, it asks about
-// processes outside its namespace hierarchy.
-var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Peer, _ []string) int {
-	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, fds, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		f := strings.Fields(msg)
-		if len(f) != 2 || f[0] != "info" || len(fds) != 1 {
-			p.Sendf("err EINVAL unknown command %q", msg)
-		} else {
-			mask, _ := strconv.ParseUint(f[1], 0, 64)
-			info, err := helpers.GetPidfdInfo(fds[0], mask)
-			if err == nil {
-				p.Sendf("ok %d", info.Pid)
-			} else {
-				p.Send(helpers.Answer("", err))
-			}
-		}
-		for _, fd := range fds {
-			unix.Close(fd)
-		}
-	}
-})
-
 // outsideNamespaceErrno: pidfd_info() refuses a process with no pid in the
 // caller's pid namespace. ESRCH per the reference (pid 0 → ESRCH, v6.13);
 // 6.18.44 answers EREMOTE (measured). Which release switched is UNVERIFIED:
 // 6.18 is the newest bound we can vouch for, so older kernels accept both.
 var outsideNamespaceErrno = helpers.ErrnoHistory{{Since: "6.13", Errno: unix.ESRCH}, {Since: "6.18", Errno: unix.EREMOTE}}
 
-var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
+// infoAcrossPidNamespaces is the part of the PIDFD_GET_INFO Describe about
+// pid namespaces: which pid the caller sees, and what it may not see.
+func infoAcrossPidNamespaces() {
+	Context("when the process is in a child pid namespace", helpers.NeedsPidNS, func() {
+		var ns *helpers.PidNS
+		var c *helpers.Child
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireRoot("a pid namespace")
+			helpers.RequireFeature(helpers.PidNamespaces)
+			ns = helpers.NewPidNS(ctx)
+			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
+		})
+
+		// Behavior: PIDFD_GET_INFO reports a process in a child pid namespace by its pid in the caller's namespace, not its pid inside.
+		// Mirrors:  pidfd_info_test.c fixture child3 (CLONE_NEWPID, ML); LTP ioctl_pidfd04 (isolated)
+		// Since:    v6.13
+		It("reports the pid in the caller's namespace", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
+			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(c.Pid)))
+			Expect(c.Pid).NotTo(Equal(1000), "the outer pid happens to equal the inner one; the spec proves nothing")
+		})
+
+		// Behavior: a process in a child pid namespace that exited with code 5 and was reaped by its namespace's init reports WIFEXITED 5 through PIDFD_INFO_EXIT to the caller outside.
+		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (child4, ML); LTP ioctl_pidfd04 (isolated)
+		// Since:    v6.15
+		It("reports the exit code once the namespace's init reaped it", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdInfoExit)
+			Expect(c.Peer.Send("exit 5")).To(Succeed())
+			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
+			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 5}))
+		})
+	})
+
 	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, func() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
@@ -85,4 +90,4 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			Expect(r.Text).To(Equal(strconv.Itoa(asker.NsPid)))
 		})
 	})
-})
+}

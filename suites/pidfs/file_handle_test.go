@@ -63,18 +63,18 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
 		Entry("invalid open flags", helpers.SelftestPidfdFileHandle, unix.O_CREAT),
-		invalidFlag("FASYNC", unix.O_ASYNC),
-		invalidFlag("O_NOCTTY", unix.O_NOCTTY),
-		invalidFlag("O_TRUNC", unix.O_TRUNC),
-		invalidFlag("O_APPEND", unix.O_APPEND),
-		invalidFlag("O_SYNC", unix.O_SYNC),
-		invalidFlag("O_DSYNC", unix.O_DSYNC),
-		invalidFlag("O_DIRECT", unix.O_DIRECT),
-		invalidFlag("O_DIRECTORY", unix.O_DIRECTORY),
-		invalidFlag("O_NOFOLLOW", unix.O_NOFOLLOW),
-		invalidFlag("O_NOATIME", unix.O_NOATIME),
-		invalidFlag("O_PATH", unix.O_PATH),
-		invalidFlag("O_TMPFILE", unix.O_TMPFILE),
+		Entry("the invalid open flag FASYNC", helpers.SelftestPidfdFileHandle, unix.O_ASYNC),
+		Entry("the invalid open flag O_NOCTTY", helpers.SelftestPidfdFileHandle, unix.O_NOCTTY),
+		Entry("the invalid open flag O_TRUNC", helpers.SelftestPidfdFileHandle, unix.O_TRUNC),
+		Entry("the invalid open flag O_APPEND", helpers.SelftestPidfdFileHandle, unix.O_APPEND),
+		Entry("the invalid open flag O_SYNC", helpers.SelftestPidfdFileHandle, unix.O_SYNC),
+		Entry("the invalid open flag O_DSYNC", helpers.SelftestPidfdFileHandle, unix.O_DSYNC),
+		Entry("the invalid open flag O_DIRECT", helpers.SelftestPidfdFileHandle, unix.O_DIRECT),
+		Entry("the invalid open flag O_DIRECTORY", helpers.SelftestPidfdFileHandle, unix.O_DIRECTORY),
+		Entry("the invalid open flag O_NOFOLLOW", helpers.SelftestPidfdFileHandle, unix.O_NOFOLLOW),
+		Entry("the invalid open flag O_NOATIME", helpers.SelftestPidfdFileHandle, unix.O_NOATIME),
+		Entry("the invalid open flag O_PATH", helpers.SelftestPidfdFileHandle, unix.O_PATH),
+		Entry("the invalid open flag O_TMPFILE", helpers.SelftestPidfdFileHandle, unix.O_TMPFILE),
 	)
 
 	// Behavior: a handle of a process that has been reaped no longer opens, even while a pidfd to it is open: open_by_handle_at(2) fails with ESTALE.
@@ -114,7 +114,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	)
 
 	// Behavior: name_to_handle_at(2) on a pidfd with a non-empty path fails with ENOTDIR, with or without AT_EMPTY_PATH: pidfs has no lookup.
-	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, lookup_must_fail) (ML)
+	// Mirrors:  pidfd_file_handle_test.c file_handle.lookup_must_fail (v6.14 selftest)
 	// Since:    v6.14
 	DescribeTable("fails with ENOTDIR for a path below a pidfd",
 		func(flags int) {
@@ -126,7 +126,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	)
 
 	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_CONNECTABLE fails with EINVAL (a pidfd has no parent to connect).
-	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, invalid_name_to_handle_at_flags) (asserts failure only, ML)
+	// Mirrors:  pidfd_file_handle_test.c file_handle.invalid_name_to_handle_at_flags (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
 	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
 		_, _, err := unix.NameToHandleAt(selfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
@@ -134,7 +134,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	})
 
 	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_FID succeeds and the handle decodes to the same inode.
-	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, valid_name_to_handle_at_flags) (ML)
+	// Mirrors:  pidfd_file_handle_test.c file_handle.valid_name_to_handle_at_flags (v6.14 selftest)
 	// Since:    v6.14
 	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
 		self := selfPidfd()
@@ -149,7 +149,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		BeforeEach(func() { helpers.RequireFeature(helpers.PidfsRootHandles) })
 
 		// Behavior: open_by_handle_at(2) decodes a pidfs handle with FD_PIDFS_ROOT (-10002) as the mount fd, to the same inode, with flags 0, O_CLOEXEC and O_NONBLOCK.
-		// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, decode_purely_based_on_file_handle) (ML)
+		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (v6.14 selftest)
 		// Since:    v6.17
 		DescribeTable("decodes the handle with FD_PIDFS_ROOT",
 			func(flags int) {
@@ -164,7 +164,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		)
 
 		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE, -EBADF → EBADF.
-		// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, decode_purely_based_on_file_handle) (asserts failure only, ML)
+		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (asserts failure only; v6.14 selftest)
 		// Since:    v6.17
 		DescribeTable("fails to decode the handle with the mount fd",
 			func(mountFd int, want unix.Errno) {
@@ -183,8 +183,3 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		)
 	})
 })
-
-// invalidFlag is an entry of the invalid-open-flag table.
-func invalidFlag(name string, flag int) TableEntry {
-	return Entry("the invalid open flag "+name, helpers.SelftestPidfdFileHandle, flag)
-}

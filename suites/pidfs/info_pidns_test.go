@@ -30,7 +30,7 @@ func infoAcrossPidNamespaces() {
 		})
 
 		// Behavior: PIDFD_GET_INFO reports a process in a child pid namespace by its pid in the caller's namespace, not its pid inside.
-		// Mirrors:  pidfd_info_test.c fixture child3 (CLONE_NEWPID, ML); LTP ioctl_pidfd04 (isolated)
+		// Mirrors:  none (pidfd_info_test.c pidfd_info.success_exit runs its child in new user and pid namespaces but checks only the mask)
 		// Since:    v6.13
 		It("reports the pid in the caller's namespace", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
 			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
@@ -40,7 +40,7 @@ func infoAcrossPidNamespaces() {
 		})
 
 		// Behavior: a process in a child pid namespace that exited with code 5 and was reaped by its namespace's init reports WIFEXITED 5 through PIDFD_INFO_EXIT to the caller outside.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (child4, ML); LTP ioctl_pidfd04 (isolated)
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (its child in new user and pid namespaces; v6.15 selftest); LTP ioctl_pidfd02 (its isolated case: the namespace's init exits 100 and the caller reaps it)
 		// Since:    v6.15
 		It("reports the exit code once the namespace's init reaped it", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PidfdInfoExit)
@@ -71,7 +71,7 @@ func infoAcrossPidNamespaces() {
 		})
 
 		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_EXIT by a caller inside a child pid namespace on the pidfd of a reaped process outside it fails (ESRCH; EREMOTE on 6.18): its exit status is not visible there.
-		// Mirrors:  LTP ioctl_pidfd03
+		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit ab89060fbc92e, backported to v6.18.14)
 		// Since:    v6.15 (EREMOTE by v6.18)
 		It("refuses the exit status of a process outside the caller's namespace", helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PidfdInfoExit)

@@ -68,7 +68,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetInfo) })
 
 	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent and credentials, and marks PID and CREDS in the mask.
-	// Mirrors:  pidfd_open_test.c "get info from pidfd test"; LTP ioctl_pidfd01
+	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own pidfd there)
 	// Since:    v6.13
 	It("reports a live child's ids", helpers.SelftestPidfdOpen, helpers.LTPIoctlPidfd, func() {
 		child := helpers.StartBlocked()
@@ -98,7 +98,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_reaped) (ML); LTP ioctl_pidfd02
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest); LTP ioctl_pidfd03 (a child in new user and pid namespaces there)
 		// Since:    v6.13
 		It("fails with ESRCH after the reap unless exit information is requested", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			child.Reap(ctx)
@@ -108,7 +108,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	})
 
 	// Behavior: PIDFD_GET_INFO on the caller's own pidfd reports the ids getpid(2), getppid(2) and /proc/self/status report: pid, tgid, ppid, and real, effective, saved and filesystem uids and gids.
-	// Mirrors:  LTP ioctl_pidfd (fields); none for the /proc comparison
+	// Mirrors:  pidfd_open_test.c "get info from pidfd" (compares with fdinfo, getppid(2), getuid(2) and getgid(2); here with /proc/self/status)
 	// Since:    v6.13
 	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.LTPIoctlPidfd, func() {
 		helpers.RequireFeature(helpers.Procfs)
@@ -146,7 +146,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	)
 
 	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails: EBADF for fd -1, ENOTTY for a pipe.
-	// Mirrors:  LTP ioctl_pidfd01
+	// Mirrors:  LTP ioctl_pidfd01 (every kind of fd tst_fd knows there; here fd -1 and a pipe)
 	// Since:    v6.13
 	DescribeTable("fails on an fd that is not a pidfd",
 		func(fd func() int, want unix.Errno) {
@@ -165,7 +165,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 
 	Context("when the process is a zombie", func() {
 		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_exit) (ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest)
 		// Since:    v6.15
 		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PidfdInfoExit)
@@ -185,7 +185,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		BeforeEach(func() { helpers.RequireFeature(helpers.PidfdInfoExit) })
 
 		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only the exit information: EXIT is set, PID and CREDS are not.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_reaped) (ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest)
 		// Since:    v6.15
 		It("reports exit information but no ids", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			child := helpers.StartBlocked()
@@ -196,7 +196,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 
 		// Behavior: a process that exited with code 7 and was reaped reports WIFEXITED with status 7 through PIDFD_INFO_EXIT.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (status 0, ML); LTP ioctl_pidfd04
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (status 0 there; v6.15 selftest); LTP ioctl_pidfd02 (exit code 100 there)
 		// Since:    v6.15
 		It("reports the exit code of a process that exited", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
@@ -210,7 +210,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 
 		// Behavior: after the reap, poll(2) on the pidfd reports POLLIN|POLLHUP and PIDFD_INFO_EXIT then reports the SIGKILL that ended it.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll) (ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (v6.15 selftest); LTP ioctl_pidfd04 (the SIGKILL status of a child in new user and pid namespaces, without poll)
 		// Since:    v6.15
 		It("reports POLLIN|POLLHUP and then the exit status", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PollHupOnReap)

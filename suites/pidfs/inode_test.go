@@ -28,7 +28,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		BeforeEach(func() { requireBacking(helpers.PidfsBacking) })
 
 		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino.
-		// Mirrors:  pidfd_file_handle_test.c (same inode through handles, ML); none for the other routes
+		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode through handles; v6.14 selftest; no selftest checks the other routes)
 		// Since:    v6.9
 		It("gives one process one inode however its pidfd was obtained", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
@@ -134,7 +134,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	})
 
 	// Behavior: /proc/self/fd/N of a pidfd reads anon_inode:[pidfd] (pidfs since v6.10; v6.9 showed pidfd:[ino]).
-	// Mirrors:  none (commit db3d841ac9ed)
+	// Mirrors:  none (commit db3d841ac9ed "fs/pidfs: make 'lsof' happy")
 	// Since:    v5.3 (pidfs since v6.10)
 	It("names a pidfd anon_inode:[pidfd] in /proc/self/fd", helpers.ManProc, func() {
 		helpers.RequireFeature(helpers.Procfs)

@@ -33,7 +33,7 @@ func namespaceEntries() []TableEntry {
 	var entries []TableEntry
 	for _, ns := range namespaceIoctls {
 		// Behavior: each PIDFD_GET_*_NAMESPACE ioctl returns an fd for the same namespace as /proc/<pid>/ns/<name>.
-		// Mirrors:  pidfd_setns_test.c (PIDFD_GET_*_NAMESPACE checks, 6.12)
+		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns (its fixture takes every namespace fd with PIDFD_GET_*_NAMESPACE)
 		// Since:    v6.11
 		entries = append(entries, Entry(ns.name, helpers.SelftestPidfdSetns, ns.name, ns.ioctl))
 	}

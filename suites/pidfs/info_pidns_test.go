@@ -11,9 +11,11 @@ import (
 )
 
 // outsideNamespaceErrno: pidfd_info() refuses a process with no pid in the
-// caller's pid namespace. ESRCH per the reference (pid 0 → ESRCH, v6.13);
-// 6.18.44 answers EREMOTE (measured). Which release switched is UNVERIFIED:
-// 6.18 is the newest bound we can vouch for, so older kernels accept both.
+// caller's pid namespace: ESRCH from v6.13 (the pid it finds there is 0),
+// EREMOTE since commit ab89060fbc92e "pidfs: return -EREMOTE when
+// PIDFD_GET_INFO is called on another ns" (v7.0, backported to v6.18.14 and
+// v6.19.10, as LTP ioctl_pidfd06 records; 6.18.44 answers EREMOTE, measured).
+// The era starts at 6.18, so older kernels accept both.
 var outsideNamespaceErrno = helpers.ErrnoHistory{{Since: "6.13", Errno: unix.ESRCH}, {Since: "6.18", Errno: unix.EREMOTE}}
 
 // infoAcrossPidNamespaces is the part of the PIDFD_GET_INFO Describe about

@@ -90,7 +90,7 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 	suiteBins := map[string][]string{}
 	guestBins := map[string]string{}
 	brokenSuites := map[string]map[string]string{} // arch → area → why
-	// lsm-selinux: the guest loads Debian's reference policy (issue 6).
+	// lsm-selinux: the guest loads Debian's reference policy, or SELinux permits everything.
 	extraFiles, err := SELinuxImageFiles(ctx, cfg.Cache.Dir, kernels, cfg.Append)
 	if err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ const (
 	FailSpec
 )
 
-// Decide applies DESIGN.md §3: a present feature runs (backports welcome);
+// Decide applies the feature-gating rule: a present feature runs (backports welcome);
 // an absent one skips on kernels older than Since or when it is a config
 // option or allowlisted, and fails otherwise, because a feature missing on a
 // kernel that should have it is a regression.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Exit codes of the runner (see DESIGN.md, result vocabulary).
+// Exit codes of the runner, from the worst verdict of its matrix.
 const (
 	ExitOK    = 0 // every cell PASS, SKIP or XFAIL
 	ExitFail  = 1 // any FAIL or TIMEOUT (XPASS in strict mode)

@@ -8,7 +8,7 @@ import (
 
 // SELinuxPolicyImagePath is where the initramfs carries the binary SELinux
 // policy; vm/guest/selinux.go loads it from /selinux/policy when the kernel
-// command line asks for SELinux (issue 6).
+// command line asks for SELinux.
 const SELinuxPolicyImagePath = "selinux/policy"
 
 // ImageFile is an extra file for the initramfs: Name inside it (relative,

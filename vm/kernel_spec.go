@@ -118,8 +118,8 @@ func ConfigKernels(configs string) ([]KernelSpec, error) {
 			return nil, err
 		}
 		specs = append(specs, k)
-		// The SELinux setup also runs on Debian's kernels (issue 6), so
-		// their pidfds are compared under an enforcing policy too.
+		// The SELinux setup also runs on Debian's kernels, so their pidfds
+		// are compared under an enforcing policy too.
 		if n == "lsm-selinux" {
 			for _, d := range DefaultKernels[1:] {
 				k, err := ParseKernelSpec(d + "+" + n)

@@ -12,7 +12,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
-// Result is one verdict of the result vocabulary (DESIGN.md).
+// Result is one verdict of a matrix cell: PASS, FAIL, SKIP, TIMEOUT, MISS, XFAIL or XPASS.
 type Result string
 
 const (

@@ -49,7 +49,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		BeforeEach(func(ctx SpecContext) { target, memfd = holder(ctx) })
 
 		// Behavior: pidfd_getfd(2) returns an fd for the same open file description as the target's (kcmp KCMP_FILE is 0).
-		// Mirrors:  pidfd_getfd_test.c TEST_F(child, fetch_fd); LTP pidfd_getfd01
+		// Mirrors:  pidfd_getfd_test.c child.fetch_fd; LTP pidfd_getfd01
 		// Since:    v5.6
 		It("returns an fd for the same open file description", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
 			fd := getfd(target.Pidfd, memfd)
@@ -62,7 +62,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		})
 
 		// Behavior: a write through the fetched fd moves the target's file offset: the two fds share one file description.
-		// Mirrors:  LTP pidfd_getfd01
+		// Mirrors:  none (LTP pidfd_getfd01 compares the files with kcmp, not their offset)
 		// Since:    v5.6
 		It("shares the file offset with the target's fd", helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 			fd := getfd(target.Pidfd, memfd)
@@ -71,7 +71,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		})
 
 		// Behavior: the fetched fd has FD_CLOEXEC set.
-		// Mirrors:  pidfd_getfd_test.c TEST_F(child, fetch_fd) (checks only that F_GETFD works); man pidfd_getfd(2)
+		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (checks only that F_GETFD works); man pidfd_getfd(2)
 		// Since:    v5.6
 		It("returns an fd with FD_CLOEXEC set", helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
 			Expect(getfd(target.Pidfd, memfd)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
@@ -85,7 +85,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		})
 
 		// Behavior: pidfd_getfd(2) fails with EBADF for an fd the target does not have open.
-		// Mirrors:  pidfd_getfd_test.c TEST_F(child, test_unknown_fd); LTP pidfd_getfd02
+		// Mirrors:  pidfd_getfd_test.c child.test_unknown_fd; LTP pidfd_getfd02
 		// Since:    v5.6
 		It("fails with EBADF for an fd the target does not have", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
 			_, err := unix.PidfdGetfd(target.Pidfd, 1000, 0)
@@ -99,7 +99,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			})
 
 			// Behavior: pidfd_getfd(2) fails with EPERM for a caller without ptrace rights over the target.
-			// Mirrors:  pidfd_getfd_test.c TEST_F(child, disable_ptrace); LTP pidfd_getfd02
+			// Mirrors:  pidfd_getfd_test.c child.disable_ptrace; LTP pidfd_getfd02
 			// Since:    v5.6
 			It("fails with EPERM for a caller without ptrace rights", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 				caller := helpers.StartChild(ctx, roleUnprivilegedCaller, []string{"65534"})
@@ -117,7 +117,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 	})
 
 	// Behavior: pidfd_getfd(2) checks its flags first: nonzero flags fail with EINVAL even with an invalid pidfd and fd.
-	// Mirrors:  pidfd_getfd_test.c TEST(flags_set); LTP pidfd_getfd02
+	// Mirrors:  pidfd_getfd_test.c global.flags_set; LTP pidfd_getfd02
 	// Since:    v5.6
 	DescribeTable("fails with EINVAL for nonzero flags, before looking at the fds",
 		func(flags int) {
@@ -150,7 +150,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		BeforeEach(func() { target = helpers.StartBlocked(devNull()) })
 
 		// Behavior: pidfd_getfd(2) on a target that exited but is not reaped fails with ESRCH, never EBADF (EBADF before v6.9 unless backported).
-		// Mirrors:  pidfd_getfd_test.c TEST_F(child, no_strange_EBADF)
+		// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF
 		// Since:    v6.9 (and stable backports)
 		It("fails with ESRCH while it is a zombie", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			target.Kill()
@@ -170,7 +170,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 	})
 
 	// Behavior: racing pidfd_getfd(2) against the target's exit only ever yields the fd (before it exits) or ESRCH (after), never EBADF and never an fd after the first ESRCH.
-	// Mirrors:  pidfd_getfd_test.c TEST_F(child, no_strange_EBADF) (one attempt there)
+	// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF (one attempt there)
 	// Since:    v6.9 (and stable backports)
 	It("never fails with EBADF or succeeds again once an exiting target gave ESRCH", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 		rounds := helpers.ScaledCount(100, 20)

@@ -73,7 +73,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		})
 
 		// Behavior: without Yama restrictions (not active, or ptrace_scope 0) a caller without capabilities fetches an fd of a dumpable process with its own uid: ptrace access by matching credentials.
-		// Mirrors:  pidfd_getfd_test.c TEST_F(child, fetch_fd) (run unprivileged); man pidfd_getfd(2)
+		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (run unprivileged); man pidfd_getfd(2)
 		// Since:    v5.6
 		It("succeeds with classic ptrace permissions", helpers.ManPidfdGetfd, helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			if scope, ok := yama(); ok && scope != 0 {
@@ -83,7 +83,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		})
 
 		// Behavior: once the target made itself non-dumpable, an unprivileged caller with the target's uid fails with EPERM: only CAP_SYS_PTRACE passes a non-dumpable target.
-		// Mirrors:  pidfd_getfd_test.c TEST_F(child, disable_ptrace); LTP pidfd_getfd02 (EPERM)
+		// Mirrors:  pidfd_getfd_test.c child.disable_ptrace; LTP pidfd_getfd02 (EPERM)
 		// Since:    v5.6
 		It("fails with EPERM once the target is not dumpable", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 			if scope, ok := yama(); ok && scope != 0 {
@@ -95,7 +95,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 
 		Context("under Yama", Serial, func() {
 			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an ancestor of the target fails with EPERM, though it has the target's uid.
-			// Mirrors:  pidfd_getfd_test.c (Yama ptrace_scope ≤ 1 noted for non-root); man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
+			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS; Yama ptrace_scope 1 limits attaching to descendants)
 			// Since:    v5.6
 			It("fails with EPERM at ptrace_scope 1 for a caller that is not an ancestor", helpers.ManPidfdGetfd, func(ctx SpecContext) {
 				requireYama(1)

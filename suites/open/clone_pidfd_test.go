@@ -28,14 +28,14 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	BeforeEach(func() { helpers.RequireFeature(helpers.ClonePidfd) })
 
 	// Behavior: the pidfd returned by clone(CLONE_PIDFD) refers to the new child.
-	// Mirrors:  pidfd_test.c (every case creates its child with clone(CLONE_PIDFD)); man clone(2)
+	// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (creates its child with clone(CLONE_PIDFD)); pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (likewise); man clone(2)
 	// Since:    v5.2
 	It("returns a pidfd for the child from clone", helpers.SyscallClone, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 		expectPidfdOf(ctx, helpers.StartChild(ctx, helpers.RoleProcess, nil))
 	})
 
 	// Behavior: the pidfd returned by clone3(CLONE_PIDFD) refers to the new child.
-	// Mirrors:  pidfd_wait.c TEST(wait_simple) (clone3 child); man clone(2)
+	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child); man clone(2)
 	// Since:    v5.3
 	It("returns a pidfd for the child from clone3", helpers.SyscallClone3, helpers.SelftestPidfdWait, helpers.NeedsRoot, func(ctx SpecContext) {
 		helpers.RequireFeature(helpers.Clone3)
@@ -95,7 +95,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		})
 
 		// Behavior: the thread pidfd reports POLLIN|POLLHUP once its thread has exited, while the process lives on.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (non-leader thread exit, ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (non-leader thread exit; v6.15 selftest)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP once the thread has exited", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			if err != nil && !helpers.Kernel().AtLeast("6.9") {

@@ -42,7 +42,7 @@ func undefinedFlagEntries() []TableEntry {
 			continue
 		}
 		// Behavior: pidfd_open(2) fails with EINVAL for each flag bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
-		// Mirrors:  pidfd_open_test.c "do not allow invalid flag test" (bit 0, errno unchecked there); LTP pidfd_open02
+		// Mirrors:  pidfd_open_test.c "do not allow invalid flag" (bit 0, errno unchecked there); LTP pidfd_open02
 		// Since:    v5.3
 		entries = append(entries, Entry(fmt.Sprintf("bit %d (%#x)", bit, uint32(flag)), helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, int(uint32(flag))))
 	}
@@ -53,7 +53,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
 
 	// Behavior: pidfd_open(2) fails with EINVAL for a pid that is not positive.
-	// Mirrors:  pidfd_open_test.c "do not allow invalid pid test" (errno unchecked there); LTP pidfd_open02
+	// Mirrors:  pidfd_open_test.c "do not allow invalid pid" (errno unchecked there); LTP pidfd_open02
 	// Since:    v5.3
 	DescribeTable("fails with EINVAL for a pid that is not positive",
 		func(pid int) {
@@ -92,7 +92,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	})
 
 	// Behavior: a pidfd of the caller names the caller in fdinfo's Pid field.
-	// Mirrors:  pidfd_open_test.c "open a new pidfd test" (Pid printed, not asserted there)
+	// Mirrors:  pidfd_open_test.c "open a new pidfd" (Pid printed, not asserted there)
 	// Since:    v5.3
 	It("returns a pidfd whose fdinfo names the process", helpers.SelftestPidfdOpen, helpers.FsFdinfo, func() {
 		helpers.RequireFeature(helpers.Procfs)
@@ -100,7 +100,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	})
 
 	// Behavior: PIDFD_GET_INFO on a pidfd of the caller reports the caller's pid, parent and credentials.
-	// Mirrors:  pidfd_open_test.c "get info from pidfd test"
+	// Mirrors:  pidfd_open_test.c "get info from pidfd"
 	// Since:    v6.13
 	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, func() {
 		helpers.RequireFeature(helpers.PidfdGetInfo, helpers.Procfs)
@@ -118,7 +118,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 
 	Context("with PIDFD_NONBLOCK", helpers.FlagPidfdNonblock, func() {
 		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns an fd with O_NONBLOCK set.
-		// Mirrors:  LTP pidfd_open04; pidfd_wait.c TEST(wait_nonblock)
+		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("returns an fd with O_NONBLOCK set", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
 			helpers.RequireFeature(helpers.PidfdNonblock)
@@ -131,7 +131,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		BeforeEach(func() { tid = helpers.StartThread().Tid })
 
 		// Behavior: pidfd_open(2) with PIDFD_THREAD opens a thread that is not the leader.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (ML); man pidfd_open(2)
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (v6.15 selftest); man pidfd_open(2)
 		// Since:    v6.9
 		It("opens it with PIDFD_THREAD", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
 			helpers.RequireFeature(helpers.PidfdThread, helpers.Procfs)
@@ -139,7 +139,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		})
 
 		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a non-leader thread: EINVAL before v6.16, ENOENT since.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (asserts ENOENT, ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (asserts ENOENT; v6.15 selftest)
 		// Since:    v5.3 (errno ENOENT since v6.16)
 		It("refuses it without PIDFD_THREAD with the errno of the kernel's version", helpers.SelftestPidfdInfo, func() {
 			history := helpers.ErrnoHistory{{Since: "5.3", Errno: unix.EINVAL}, {Since: "6.16", Errno: unix.ENOENT}}

@@ -29,14 +29,14 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	})
 
 	// Behavior: pidfd_send_signal(2) through the pidfd of a reaped process fails with ESRCH although its pid number now names another process.
-	// Mirrors:  pidfd_test.c test_pidfd_send_signal_recycled_pid_fail (which does not check the errno)
+	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (which does not check the errno)
 	// Since:    v5.1
 	It("fails pidfd_send_signal with ESRCH", helpers.SyscallPidfdSendSignal, helpers.SelftestPidfdTest, func() {
 		Expect(unix.PidfdSendSignal(old.Pidfd, unix.SIGUSR2, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
 	})
 
 	// Behavior: a signal sent through the stale pidfd never reaches the process that reuses the pid number.
-	// Mirrors:  pidfd_test.c test_pidfd_send_signal_recycled_pid_fail
+	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid"
 	// Since:    v5.1
 	It("does not deliver the signal to the process that reuses the number", helpers.SyscallPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 		unix.PidfdSendSignal(old.Pidfd, unix.SIGUSR2, nil, 0)

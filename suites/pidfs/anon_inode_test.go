@@ -44,5 +44,13 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_INFO, uintptr(unsafe.Pointer(&info)))
 			Expect(errno).To(helpers.BeErrno(unix.ENOTTY))
 		})
+
+		// Behavior: without pidfs every pidfd shares anon_inodefs's single inode.
+		// Mirrors:  none (kernel/fork.c anon_inode_getfile("[pidfd]") before v6.9)
+		// Since:    v5.3 (until v6.8)
+		It("gives pidfds of different processes the same inode", helpers.ManPidfs, func() {
+			a, b := helpers.StartBlocked(), helpers.StartBlocked()
+			Expect(helpers.Inode(a.Pidfd)).To(Equal(helpers.Inode(b.Pidfd)))
+		})
 	})
 })

@@ -8,6 +8,13 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 )
 
+// atHandleFID and atHandleConnectable are the uapi name_to_handle_at flags
+// AT_HANDLE_FID (v6.5) and AT_HANDLE_CONNECTABLE (v6.13).
+const (
+	atHandleFID         = 0x200
+	atHandleConnectable = 0x002
+)
+
 // handleOf is name_to_handle_at(pidfd, "", AT_EMPTY_PATH).
 func handleOf(pidfd int) unix.FileHandle {
 	GinkgoHelper()
@@ -16,78 +23,163 @@ func handleOf(pidfd int) unix.FileHandle {
 	return h
 }
 
-var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
-	var child *helpers.Blocked
-	BeforeEach(func() {
-		helpers.RequireFeature(helpers.FileHandles)
-		child = helpers.StartBlocked()
-	})
-
-	// Behavior: open_by_handle_at(2) of a pidfd's handle (any pidfd as the mount fd) returns a pidfd for the same process: the same inode.
-	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, file_handle_child_pidns) (round trip, ML)
-	// Since:    v6.14
-	It("reopens the same pidfs inode from a handle", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
-		fd, err := unix.OpenByHandleAt(selfPidfd(), handleOf(child.Pidfd), unix.O_CLOEXEC)
-		Expect(err).NotTo(HaveOccurred())
+// reopenByHandle is open_by_handle_at(mountFd, h, flags), closed at cleanup.
+func reopenByHandle(mountFd int, h unix.FileHandle, flags int) (int, error) {
+	GinkgoHelper()
+	fd, err := unix.OpenByHandleAt(mountFd, h, flags)
+	if err == nil {
 		DeferCleanup(unix.Close, fd)
-		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
-	})
+	}
+	return fd, err
+}
 
-	// Behavior: open_by_handle_at(2) of a pidfs handle fails with EINVAL for open flags outside O_RDONLY/O_WRONLY/O_RDWR/O_NONBLOCK/O_CLOEXEC/O_EXCL.
-	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, open_by_handle_at_invalid_flags) (asserts failure only, ML)
+var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
+	BeforeEach(func() { helpers.RequireFeature(helpers.FileHandles) })
+
+	// Behavior: open_by_handle_at(2) of a pidfd's handle (any pidfd as the mount fd) returns a pidfd for the same process, the same inode, for every combination of the allowed open flags.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (flags 0, O_CLOEXEC, O_NONBLOCK; v6.14 selftest); pidfd_file_handle_test.c file_handle.open_by_handle_at_valid_flags (v6.14 selftest)
 	// Since:    v6.14
-	It("fails with EINVAL for invalid open flags", helpers.SelftestPidfdFileHandle, func() {
-		_, err := unix.OpenByHandleAt(selfPidfd(), handleOf(child.Pidfd), unix.O_CREAT)
-		Expect(err).To(helpers.BeErrno(unix.EINVAL))
-	})
+	DescribeTable("reopens the same",
+		func(flags int) {
+			child := helpers.StartBlocked()
+			fd, err := reopenByHandle(selfPidfd(), handleOf(child.Pidfd), flags)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
+		},
+		Entry("pidfs inode from a handle", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+		Entry("inode with valid open flags 0", helpers.SelftestPidfdFileHandle, 0),
+		Entry("inode with valid open flags O_CLOEXEC", helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+		Entry("inode with valid open flags O_NONBLOCK", helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
+		Entry("inode with valid open flags O_RDONLY|O_WRONLY|O_RDWR|O_NONBLOCK|O_NDELAY|O_CLOEXEC|O_EXCL", helpers.SelftestPidfdFileHandle,
+			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL),
+	)
+
+	// Behavior: open_by_handle_at(2) of a pidfs handle fails with EINVAL for each open flag outside O_RDONLY/O_WRONLY/O_RDWR/O_NONBLOCK/O_CLOEXEC/O_EXCL (pidfs_export_permission).
+	// Mirrors:  pidfd_file_handle_test.c file_handle.open_by_handle_at_invalid_flags (asserts failure only; v6.14 selftest)
+	// Since:    v6.14
+	DescribeTable("fails with EINVAL for",
+		func(flag int) {
+			_, err := reopenByHandle(selfPidfd(), handleOf(selfPidfd()), flag)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		},
+		Entry("invalid open flags", helpers.SelftestPidfdFileHandle, unix.O_CREAT),
+		Entry("the invalid open flag FASYNC", helpers.SelftestPidfdFileHandle, unix.O_ASYNC),
+		Entry("the invalid open flag O_NOCTTY", helpers.SelftestPidfdFileHandle, unix.O_NOCTTY),
+		Entry("the invalid open flag O_TRUNC", helpers.SelftestPidfdFileHandle, unix.O_TRUNC),
+		Entry("the invalid open flag O_APPEND", helpers.SelftestPidfdFileHandle, unix.O_APPEND),
+		Entry("the invalid open flag O_SYNC", helpers.SelftestPidfdFileHandle, unix.O_SYNC),
+		Entry("the invalid open flag O_DSYNC", helpers.SelftestPidfdFileHandle, unix.O_DSYNC),
+		Entry("the invalid open flag O_DIRECT", helpers.SelftestPidfdFileHandle, unix.O_DIRECT),
+		Entry("the invalid open flag O_DIRECTORY", helpers.SelftestPidfdFileHandle, unix.O_DIRECTORY),
+		Entry("the invalid open flag O_NOFOLLOW", helpers.SelftestPidfdFileHandle, unix.O_NOFOLLOW),
+		Entry("the invalid open flag O_NOATIME", helpers.SelftestPidfdFileHandle, unix.O_NOATIME),
+		Entry("the invalid open flag O_PATH", helpers.SelftestPidfdFileHandle, unix.O_PATH),
+		Entry("the invalid open flag O_TMPFILE", helpers.SelftestPidfdFileHandle, unix.O_TMPFILE),
+	)
 
 	// Behavior: a handle of a process that has been reaped no longer opens, even while a pidfd to it is open: open_by_handle_at(2) fails with ESTALE.
-	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, pid_has_been_reaped) (asserts failure only, ML)
+	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_been_reaped (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
 	It("fails with ESTALE once the process is reaped", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+		child := helpers.StartBlocked()
 		h := handleOf(child.Pidfd)
 		child.Reap(ctx)
 		_, err := unix.OpenByHandleAt(selfPidfd(), h, unix.O_CLOEXEC)
 		Expect(err).To(helpers.BeErrno(unix.ESTALE))
 	})
-})
 
-var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.NeedsRoot, func() {
-	const name = "trusted.pidfdconf"
-	var fd int
-	BeforeEach(func() {
-		helpers.RequireRoot("trusted.* extended attributes")
-		helpers.RequireFeature(helpers.PidfsXattrs)
-		fd = helpers.StartBlocked().Pidfd
-		Expect(unix.Fsetxattr(fd, name, []byte("value"), 0)).To(Succeed())
+	// Behavior: the handle of a process that exited but is not reaped, or of a process in a child pid namespace, decodes from the caller's namespace to the same inode.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_exited (v6.14 selftest); pidfd_file_handle_test.c file_handle.file_handle_child_pidns (v6.14 selftest)
+	// Since:    v6.14
+	DescribeTable("decodes the handle of",
+		func(ctx SpecContext, target func(SpecContext) (pidfd int, h unix.FileHandle)) {
+			pidfd, h := target(ctx)
+			fd, err := reopenByHandle(selfPidfd(), h, unix.O_CLOEXEC)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(pidfd)))
+		},
+		Entry("a zombie", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {
+			child := helpers.StartBlocked()
+			h := handleOf(child.Pidfd)
+			child.Kill()
+			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			return child.Pidfd, h
+		}),
+		Entry("a process in a child pid namespace", helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {
+			helpers.RequireRoot("a pid namespace")
+			helpers.RequireFeature(helpers.PidNamespaces)
+			c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
+			return c.Pidfd, handleOf(c.Pidfd)
+		}),
+	)
+
+	// Behavior: name_to_handle_at(2) on a pidfd with a non-empty path fails with ENOTDIR, with or without AT_EMPTY_PATH: pidfs has no lookup.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.lookup_must_fail (v6.14 selftest)
+	// Since:    v6.14
+	DescribeTable("fails with ENOTDIR for a path below a pidfd",
+		func(flags int) {
+			_, _, err := unix.NameToHandleAt(selfPidfd(), "lookup-is-not-possible-with-pidfs", flags)
+			Expect(err).To(helpers.BeErrno(unix.ENOTDIR))
+		},
+		Entry("AT_EMPTY_PATH", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.AT_EMPTY_PATH),
+		Entry("no flags", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, 0),
+	)
+
+	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_CONNECTABLE fails with EINVAL (a pidfd has no parent to connect).
+	// Mirrors:  pidfd_file_handle_test.c file_handle.invalid_name_to_handle_at_flags (asserts failure only; v6.14 selftest)
+	// Since:    v6.14
+	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
+		_, _, err := unix.NameToHandleAt(selfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
+		Expect(err).To(helpers.BeErrno(unix.EINVAL))
 	})
 
-	// Behavior: a trusted.* attribute set on a pidfd reads back and is listed.
-	// Mirrors:  pidfd_xattr_test.c TEST_F(pidfs_xattr, set_get_list_xattr_multiple) (ML)
-	// Since:    v6.17
-	It("stores, returns and lists a trusted.* attribute", helpers.SelftestPidfdXattr, func() {
-		buf := make([]byte, 64)
-		n, err := unix.Fgetxattr(fd, name, buf)
+	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_FID succeeds and the handle decodes to the same inode.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.valid_name_to_handle_at_flags (v6.14 selftest)
+	// Since:    v6.14
+	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
+		self := selfPidfd()
+		h, _, err := unix.NameToHandleAt(self, "", unix.AT_EMPTY_PATH|atHandleFID)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(buf[:n])).To(Equal("value"))
-		n, err = unix.Flistxattr(fd, buf)
+		fd, err := reopenByHandle(self, h, unix.O_CLOEXEC)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(buf[:n])).To(ContainSubstring(name))
+		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(self)))
 	})
 
-	// Behavior: a removed trusted.* attribute is gone: fgetxattr(2) fails with ENODATA.
-	// Mirrors:  pidfd_xattr_test.c TEST_F(pidfs_xattr, remove_xattr) (ML)
-	// Since:    v6.17
-	It("removes a trusted.* attribute", helpers.SelftestPidfdXattr, func() {
-		Expect(unix.Fremovexattr(fd, name)).To(Succeed())
-		_, err := unix.Fgetxattr(fd, name, make([]byte, 64))
-		Expect(err).To(helpers.BeErrno(unix.ENODATA))
-	})
+	Context("when the mount fd is FD_PIDFS_ROOT or not a pidfd", func() {
+		BeforeEach(func() { helpers.RequireFeature(helpers.PidfsRootHandles) })
 
-	// Behavior: pidfs accepts only trusted.* attributes: setting a user.* one fails with EOPNOTSUPP.
-	// Mirrors:  none
-	// Since:    v6.17
-	It("refuses user.* attributes with EOPNOTSUPP", helpers.ManPidfs, func() {
-		Expect(unix.Fsetxattr(fd, "user.pidfdconf", []byte("value"), 0)).To(helpers.BeErrno(unix.EOPNOTSUPP))
+		// Behavior: open_by_handle_at(2) decodes a pidfs handle with FD_PIDFS_ROOT (-10002) as the mount fd, to the same inode, with flags 0, O_CLOEXEC and O_NONBLOCK.
+		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (v6.14 selftest)
+		// Since:    v6.17
+		DescribeTable("decodes the handle with FD_PIDFS_ROOT",
+			func(flags int) {
+				child := helpers.StartBlocked()
+				fd, err := reopenByHandle(helpers.FdPidfsRoot, handleOf(child.Pidfd), flags)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
+			},
+			Entry("flags 0", helpers.SelftestPidfdFileHandle, 0),
+			Entry("flags O_CLOEXEC", helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+			Entry("flags O_NONBLOCK", helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
+		)
+
+		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE, -EBADF → EBADF.
+		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (asserts failure only; v6.14 selftest)
+		// Since:    v6.17
+		DescribeTable("fails to decode the handle with the mount fd",
+			func(mountFd int, want unix.Errno) {
+				_, err := reopenByHandle(mountFd, handleOf(selfPidfd()), unix.O_CLOEXEC)
+				if mountFd == unix.AT_FDCWD {
+					// The cwd's filesystem decides: ESTALE where it can decode
+					// handles (tmpfs, ext4; measured on 6.18); EOPNOTSUPP is
+					// the exportfs answer of one without export operations.
+					Expect(err).To(helpers.BeErrno(want, unix.EOPNOTSUPP))
+					return
+				}
+				Expect(err).To(helpers.BeErrno(want))
+			},
+			Entry("AT_FDCWD", helpers.SelftestPidfdFileHandle, unix.AT_FDCWD, unix.ESTALE),
+			Entry("-EBADF", helpers.SelftestPidfdFileHandle, -int(unix.EBADF), unix.EBADF),
+		)
 	})
 })

@@ -33,7 +33,7 @@ func namespaceEntries() []TableEntry {
 	var entries []TableEntry
 	for _, ns := range namespaceIoctls {
 		// Behavior: each PIDFD_GET_*_NAMESPACE ioctl returns an fd for the same namespace as /proc/<pid>/ns/<name>.
-		// Mirrors:  pidfd_setns_test.c (PIDFD_GET_*_NAMESPACE checks, 6.12)
+		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns (its fixture takes every namespace fd with PIDFD_GET_*_NAMESPACE)
 		// Since:    v6.11
 		entries = append(entries, Entry(ns.name, helpers.SelftestPidfdSetns, ns.name, ns.ioctl))
 	}
@@ -66,5 +66,34 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	It("fails with EINVAL for a nonzero argument", helpers.ManPidfs, func() {
 		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_PID_NAMESPACE, 1)
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
+	})
+
+	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a reaped process fails with ESRCH (no task).
+	// Mirrors:  none (fs/pidfs.c pidfd_ioctl: no task → ESRCH)
+	// Since:    v6.11
+	It("fails with ESRCH once the process is reaped", helpers.ManPidfs, func(ctx SpecContext) {
+		child := helpers.StartBlocked()
+		child.Reap(ctx)
+		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(child.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
+		Expect(errno).To(helpers.BeErrno(unix.ESRCH))
+	})
+
+	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a process in a child pid namespace returns that namespace: the inode of /proc/<pid>/ns/pid, not the caller's.
+	// Mirrors:  none
+	// Since:    v6.11
+	It("returns the child pid namespace of a process inside one", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
+		helpers.RequireRoot("a pid namespace")
+		helpers.RequireFeature(helpers.PidNamespaces, helpers.Procfs)
+		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
+		nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(c.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
+		Expect(errno).To(BeZero(), "ioctl: %v", errno)
+		DeferCleanup(unix.Close, int(nsfd))
+		inner, err := os.Stat(fmt.Sprintf("/proc/%d/ns/pid", c.Pid))
+		Expect(err).NotTo(HaveOccurred())
+		own, err := os.Stat("/proc/self/ns/pid")
+		Expect(err).NotTo(HaveOccurred())
+		got := helpers.Inode(int(nsfd)).Ino
+		Expect(got).To(Equal(inner.Sys().(*syscall.Stat_t).Ino))
+		Expect(got).NotTo(Equal(own.Sys().(*syscall.Stat_t).Ino))
 	})
 })

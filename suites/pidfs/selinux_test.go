@@ -16,8 +16,11 @@ import (
 // SELinux never mediates pidfds as files. Each confined daemon domain of
 // Debian's reference policy (written before pidfs existed; pidfs inodes
 // would be unlabeled_t) runs one battery of pidfd operations in
-// BeforeAll; each spec asserts one of its outcomes. See issue 6 and
-// reference §C.5 (the 2024 linux-next regression, fixed in 6.9-rc1).
+// BeforeAll; each spec asserts one of its outcomes. They guard against the
+// 2024 linux-next regression: pidfds opened through dentry_open() on pidfs
+// were mediated as files and SELinux denied them ("avc: denied { read write
+// open } ... dev="pidfs""); 6.9-rc1 fixed it by marking pidfs inodes
+// S_PRIVATE (commit b28ddcc32d8f).
 var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 	for _, d := range helpers.SELinuxConfinedDomains {
 		Context("in "+d.Domain, Ordered, ContinueOnFailure, func() {
@@ -54,7 +57,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			}
 
 			// Behavior: (control) the battery process runs in the confined daemon domain, entered from kernel_t via init_t by executing files labelled init_exec_t and <domain>_exec_t; a spec of this group can only pass if this holds.
-			// Mirrors:  none (issue 6 setup; refpolicy init_daemon_domain transitions)
+			// Mirrors:  none (setup control: the reference policy's init_daemon_domain transitions)
 			// Since:    v5.3
 			It("runs the battery in the confined domain", helpers.FsPidfs, helpers.ManPidfs, func() {
 				report()
@@ -64,7 +67,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			})
 
 			// Behavior: (control) the policy is enforced on the domain: reading a file labelled shadow_t fails with EACCES, while a file labelled etc_t in the same directory is readable.
-			// Mirrors:  none (issue 6 control)
+			// Mirrors:  none (control: the policy is enforced)
 			// Since:    v5.3
 			It("denies the domain reading a shadow_t file with EACCES", helpers.FsPidfs, helpers.ManPidfs, func() {
 				report()
@@ -97,7 +100,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			})
 
 			// Behavior: poll(2) on a child's pidfd reports nothing while it runs and exactly POLLIN once it was killed, in a confined domain.
-			// Mirrors:  pidfd_poll_test.c (in a confined domain)
+			// Mirrors:  pidfd_poll_test.c "pidfd poll" (here in a confined domain)
 			// Since:    v5.3
 			It("polls a child's pidfd", helpers.SyscallPoll, helpers.FsPidfs, helpers.ManPidfdOpen, func() {
 				Expect(confinedRevents(succeeds("poll-alive"))).To(helpers.HavePollEvents(0))
@@ -105,14 +108,14 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			})
 
 			// Behavior: waitid(P_PIDFD) reaps the killed child through its pidfd in a confined domain (CLD_KILLED, SIGKILL).
-			// Mirrors:  pidfd_wait.c (in a confined domain)
+			// Mirrors:  pidfd_wait.c global.wait_states (its SIGKILL step; here in a confined domain)
 			// Since:    v5.4
 			It("reaps a child with waitid(P_PIDFD)", helpers.SyscallWaitid, helpers.FsPidfs, helpers.ManWaitid, func() {
 				Expect(succeeds("waitid").Detail).To(Equal(fmt.Sprintf("code=%d status=%d", 2 /* CLD_KILLED */, unix.SIGKILL)))
 			})
 
 			// Behavior: fstat(2) of a pidfd succeeds in a confined domain (the inode check is skipped: S_PRIVATE).
-			// Mirrors:  none (reference §C.5)
+			// Mirrors:  none (pidfs inodes are S_PRIVATE, so SELinux skips the inode check: commit b28ddcc32d8f, v6.9-rc1)
 			// Since:    v5.3
 			It("stats the pidfd", helpers.SyscallFstat, helpers.FsPidfs, helpers.ManPidfs, func() {
 				succeeds("fstat")
@@ -134,7 +137,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			})
 
 			// Behavior: pidfd_getfd(2) through the caller's own pidfd duplicates its file in a confined domain.
-			// Mirrors:  pidfd_getfd_test.c (in a confined domain)
+			// Mirrors:  pidfd_getfd_test.c child.fetch_fd (here in a confined domain, through the caller's own pidfd)
 			// Since:    v5.6
 			It("duplicates a file with pidfd_getfd", helpers.SyscallPidfdGetfd, helpers.FsPidfs, helpers.ManPidfdGetfd, func() {
 				Expect(succeeds("getfd").Detail).To(Equal("same=true"))

@@ -96,7 +96,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 
 	Context("of a running process", func() {
 		// Behavior: a pidfd of a running process is not readable.
-		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c (implied)
+		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c "pidfd poll" (implied: it polls until the exit)
 		// Since:    v5.3
 		It("reports no event", helpers.LTPPidfdOpen, func() {
 			Expect(helpers.PollOnce(helpers.StartBlocked().Pidfd, 0)).To(BeZero())
@@ -112,14 +112,14 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		})
 
 		// Behavior: once the whole process has exited (here: killed), poll(2) reports POLLIN, and no POLLHUP before the reap.
-		// Mirrors:  LTP pidfd_open03 (child exits there); pidfd_info_test.c TEST_F(pidfd_info, sigkill_exit) (zombie state)
+		// Mirrors:  LTP pidfd_open03 (child exits there); pidfd_info_test.c pidfd_info.sigkill_exit (zombie state)
 		// Since:    v5.3
 		It("reports exactly POLLIN with poll", helpers.LTPPidfdOpen, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
 		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM for a zombie's pidfd, without EPOLLHUP.
-		// Mirrors:  pidfd_test.c (epoll_wait for EPOLLIN); man pidfd_open(2)
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (its poll_pidfd waits with epoll_wait for EPOLLIN); man pidfd_open(2)
 		// Since:    v5.3
 		It("reports exactly EPOLLIN|EPOLLRDNORM with epoll", helpers.SyscallEpoll, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(helpers.EpollOnce(ctx, fd, allEpollEvents, helpers.EventTimeout())).To(
@@ -135,14 +135,14 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		})
 
 		// Behavior: once the process is reaped, poll(2) reports POLLIN|POLLHUP (v6.9+; before: POLLIN, never POLLHUP).
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll)
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll
 		// Since:    v5.3 (POLLHUP since v6.9)
 		It("reports POLLIN|POLLHUP with poll", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			Expect(pollEvents(ctx, c.Pidfd)).To(reapedEvents())
 		})
 
 		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM|EPOLLHUP for a reaped process's pidfd.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll) (with poll there)
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (with poll there)
 		// Since:    v6.9
 		It("reports EPOLLIN|EPOLLRDNORM|EPOLLHUP with epoll", helpers.SyscallEpoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PollHupOnReap)
@@ -180,7 +180,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		})
 
 		// Behavior: a PIDFD_THREAD pidfd on the leader reports nothing while the leader is a zombie and other threads live (v6.15+; v6.9–v6.14 reported POLLIN at once), and POLLIN once the process exits.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (the poller's 10 s poll returns 0)
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the poller's 10 s poll returns 0)
 		// Since:    v6.9 (silent since v6.15 and 6.12.y)
 		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PidfdThread)
@@ -191,7 +191,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		})
 
 		// Behavior: once the group is killed and reaped with waitid(P_PIDFD), both the thread-group pidfd and the leader's PIDFD_THREAD pidfd report POLLIN|POLLHUP.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (SIGKILL, waitid, poll → POLLIN|POLLHUP)
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (SIGKILL, waitid, poll → POLLIN|POLLHUP)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PidfdThread, helpers.PollHupOnReap, helpers.WaitidPidfd)
@@ -217,7 +217,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		})
 
 		// Behavior: a PIDFD_THREAD pidfd on a non-leader thread reports POLLIN|POLLHUP when that thread exits: it is released at once (a poll between its exit and its release may see POLLIN alone).
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (the thread pidfd; there the thread dies with its group)
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the thread pidfd; there the thread dies with its group)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP on that thread's PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			first := pollEvents(ctx, threadFd)
@@ -287,7 +287,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			BeforeEach(func() { helpers.RequireFeature(helpers.PidfdThread) })
 
 			// Behavior: a PIDFD_THREAD pidfd on the live leader reports nothing when a non-leader thread execs and takes over the leader's pid (v6.15+).
-			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec_thread) (the poller gets 0 events)
+			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on the leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
@@ -296,7 +296,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			})
 
 			// Behavior: the PIDFD_THREAD pidfd of the exec'ing thread's old tid reports POLLIN|POLLHUP: that tid is gone.
-			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (poll for POLLHUP on the thread pidfd)
+			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (poll for POLLHUP on the thread pidfd)
 			// Since:    v6.9
 			It("reports POLLIN|POLLHUP on the exec'ing thread's old PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := pidfdOpen(execer, unix.PIDFD_THREAD)
@@ -305,7 +305,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			})
 
 			// Behavior: after the exec, killing the new single-threaded image makes the leader's PIDFD_THREAD pidfd report POLLIN, without POLLHUP until the reap.
-			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (POLLIN, no POLLHUP after SIGKILL)
+			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (POLLIN, no POLLHUP after SIGKILL)
 			// Since:    v6.9
 			It("reports POLLIN without POLLHUP on the leader's PIDFD_THREAD pidfd once the new image is killed", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
@@ -315,7 +315,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			})
 
 			// Behavior: a PIDFD_THREAD pidfd on a leader that exited early stays quiet when a non-leader thread then execs and takes over the leader's pid (v6.15+).
-			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (the poller gets 0 events)
+			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on an early-exited leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)

@@ -31,7 +31,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	BeforeEach(func() { helpers.RequireFeature(helpers.WaitidPidfd) })
 
 	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with its pid and exit status.
-	// Mirrors:  pidfd_wait.c TEST(wait_simple) (clone3 child, exit(0))
+	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0))
 	// Since:    v5.4
 	It("reports CLD_EXITED with the child's pid and exit status", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 		c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
@@ -50,14 +50,14 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		}
 
 		// Behavior: waitid(WSTOPPED) reports CLD_STOPPED with SIGSTOP and the child's pid.
-		// Mirrors:  pidfd_wait.c TEST(wait_states)
+		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
 		It("reports CLD_STOPPED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			Expect(childState(stop(ctx))).To(Equal(state{helpers.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
 		})
 
 		// Behavior: waitid(WCONTINUED) reports CLD_CONTINUED with SIGCONT after SIGCONT is sent through the pidfd.
-		// Mirrors:  pidfd_wait.c TEST(wait_states)
+		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
 		It("reports CLD_CONTINUED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
@@ -66,7 +66,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		})
 
 		// Behavior: waitid(WEXITED) reports CLD_KILLED with SIGKILL for a (stopped) child killed through its pidfd.
-		// Mirrors:  pidfd_wait.c TEST(wait_states)
+		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
 		It("reports CLD_KILLED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
@@ -76,7 +76,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	})
 
 	// Behavior: waitid(P_PIDFD) fails with EINVAL for a negative fd and with EBADF for an fd that is not a pidfd (a /proc/<pid> directory is not accepted here).
-	// Mirrors:  pidfd_wait.c TEST(wait_simple) (/proc/self and /dev/null; errno unchecked there); man waitid(2)
+	// Mirrors:  pidfd_wait.c global.wait_simple (/proc/self and /dev/null; errno unchecked there); man waitid(2)
 	// Since:    v5.4
 	DescribeTable("fails for an fd that is not a pidfd",
 		func(open func() int, want unix.Errno) {
@@ -92,7 +92,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	)
 
 	// Behavior: waitid(P_PIDFD) fails with ECHILD for a pidfd of a process that is not the caller's child (here the caller itself).
-	// Mirrors:  pidfd_wait.c TEST(wait_nonblock) (pidfd of self → ECHILD); man waitid(2)
+	// Mirrors:  pidfd_wait.c global.wait_nonblock (pidfd of self → ECHILD); man waitid(2)
 	// Since:    v5.4
 	It("fails with ECHILD for a process that is not a child", helpers.SelftestPidfdWait, func() {
 		_, err := helpers.Waitid(pidfdOpen(os.Getpid(), 0), unix.WEXITED|unix.WNOHANG)
@@ -109,7 +109,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		})
 
 		// Behavior: waitid(WEXITED) on a PIDFD_NONBLOCK pidfd fails with EAGAIN while the child runs.
-		// Mirrors:  LTP pidfd_open04; pidfd_wait.c TEST(wait_nonblock)
+		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("fails with EAGAIN while the child runs", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
 			_, err := helpers.Waitid(fd, unix.WEXITED)
@@ -117,7 +117,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		})
 
 		// Behavior: with WNOHANG as well, waitid succeeds and reports no child (si_pid 0) while the child runs.
-		// Mirrors:  pidfd_wait.c TEST(wait_nonblock)
+		// Mirrors:  pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("returns no state change with WNOHANG while the child runs", helpers.SelftestPidfdWait, func() {
 			info, err := helpers.Waitid(fd, unix.WEXITED|unix.WNOHANG)
@@ -126,7 +126,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		})
 
 		// Behavior: once the child has ended (the pidfd polls readable), waitid on the PIDFD_NONBLOCK pidfd reports it (here CLD_KILLED).
-		// Mirrors:  LTP pidfd_open04 (child exits there); pidfd_wait.c TEST(wait_nonblock) (CLD_EXITED after SIGCONT)
+		// Mirrors:  LTP pidfd_open04 (child exits there); pidfd_wait.c global.wait_nonblock (CLD_EXITED after SIGCONT)
 		// Since:    v5.10
 		It("reports the end once the child has ended", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			c.Kill()
@@ -137,7 +137,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		})
 
 		// Behavior: after O_NONBLOCK is cleared with fcntl(F_SETFL), waitid blocks until the state change and reports it.
-		// Mirrors:  pidfd_wait.c TEST(wait_nonblock) (clears O_NONBLOCK, then waitid(WSTOPPED))
+		// Mirrors:  pidfd_wait.c global.wait_nonblock (clears O_NONBLOCK, then waitid(WSTOPPED))
 		// Since:    v5.10
 		It("blocks again once O_NONBLOCK is cleared", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
@@ -149,7 +149,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		})
 
 		// Behavior: waitid on a PIDFD_NONBLOCK pidfd of the caller itself fails with ECHILD, not EAGAIN.
-		// Mirrors:  pidfd_wait.c TEST(wait_nonblock)
+		// Mirrors:  pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("fails with ECHILD for the caller's own pidfd", helpers.SelftestPidfdWait, func() {
 			_, err := helpers.Waitid(pidfdOpen(os.Getpid(), unix.PIDFD_NONBLOCK), unix.WEXITED)

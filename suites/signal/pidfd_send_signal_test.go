@@ -124,7 +124,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		})
 
 		// Behavior: pidfd_send_signal(2) refuses with EPERM a siginfo whose si_code is SI_USER or above, or SI_TKILL, for a process other than the caller (the rt_sigqueueinfo(2) rule).
-		// Mirrors:  man pidfd_send_signal(2) ("same restrictions as rt_sigqueueinfo(2)"); no selftest
+		// Mirrors:  man pidfd_send_signal(2) ("same restrictions as rt_sigqueueinfo(2)"; no selftest checks it)
 		// Since:    v5.1
 		DescribeTable("fails with EPERM for a kernel-reserved si_code sent to another process",
 			func(code int32) {
@@ -153,7 +153,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		})
 
 		// Behavior: a process may send itself a siginfo with any si_code, SI_USER included.
-		// Mirrors:  man pidfd_send_signal(2) / rt_sigqueueinfo(2); LTP pidfd_send_signal01 sends to itself
+		// Mirrors:  man pidfd_send_signal(2); man rt_sigqueueinfo(2); LTP pidfd_send_signal01 (sends to itself)
 		// Since:    v5.1
 		It("lets a process send itself a siginfo with si_code SI_USER", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			target.MustCall(ctx, fmt.Sprintf("send-self %d %d 0", sigRT1, helpers.SI_USER))
@@ -199,7 +199,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		BeforeEach(func(ctx SpecContext) { target = helpers.StartSigwait(ctx, nil) })
 
 		// Behavior: signal 0 only probes: nothing is queued for the process.
-		// Mirrors:  man pidfd_send_signal(2) / kill(2)
+		// Mirrors:  man pidfd_send_signal(2); man kill(2)
 		// Since:    v5.1
 		It("queues nothing for signal 0", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(target.Pidfd, 0, nil, 0)).To(Succeed())

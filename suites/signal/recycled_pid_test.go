@@ -34,7 +34,7 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 
 	Context("through the pidfd of the reaped process", func() {
 		// Behavior: pidfd_send_signal(2) through a pidfd of a reaped process fails with ESRCH (SIGUSR2, SIGCONT, signal 0) while another process holds its pid number.
-		// Mirrors:  LTP pidfd_send_signal03 (SIGUSR1); pidfd_test.c test_pidfd_send_signal_recycled_pid_fail (/proc/1000 fd, SIGCONT)
+		// Mirrors:  LTP pidfd_send_signal03 (SIGUSR1); pidfd_test.c "pidfd_send_signal signal recycled pid" (a /proc/1000 directory fd and SIGCONT there)
 		// Since:    v5.1
 		It("fails with ESRCH", helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			successor(ctx, helpers.RoleProcess)
@@ -44,7 +44,7 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 		})
 
 		// Behavior: nothing sent through the stale pidfd reaches the process that now has the pid number.
-		// Mirrors:  LTP pidfd_send_signal03; pidfd_test.c test_pidfd_send_signal_recycled_pid_fail
+		// Mirrors:  LTP pidfd_send_signal03; pidfd_test.c "pidfd_send_signal signal recycled pid"
 		// Since:    v5.1
 		It("leaves the process that took over the number unsignalled", helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			c := successor(ctx, helpers.RoleSigwait)

@@ -18,14 +18,16 @@ type Entry struct {
 	Spec     string   `json:"spec"`
 	Behavior string   `json:"behavior"`
 	Mirrors  string   `json:"mirrors"`
+	Refs     []Ref    `json:"mirrors_refs"`
 	Since    string   `json:"since"`
 	File     string   `json:"file"`
+	Line     int      `json:"line"`
 	Labels   []string `json:"labels"`
 }
 
 func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 	var entries []Entry
-	var missing []string
+	var missing, malformed []string
 	sources := map[string][]string{}
 	for _, r := range reports {
 		for _, s := range r.SpecReports {
@@ -47,14 +49,22 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 				missing = append(missing, fmt.Sprintf("%s:%d %s", rel, loc.LineNumber, s.FullText()))
 				continue
 			}
+			refs, err := checkBlock(meta)
+			if err != nil {
+				malformed = append(malformed, fmt.Sprintf("%s:%d %v", rel, loc.LineNumber, err))
+				continue
+			}
 			entries = append(entries, Entry{
-				Suite: r.SuiteDescription, Spec: s.FullText(), File: rel, Labels: s.Labels(),
-				Behavior: meta["Behavior"], Mirrors: meta["Mirrors"], Since: meta["Since"],
+				Suite: r.SuiteDescription, Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
+				Behavior: meta["Behavior"], Mirrors: meta["Mirrors"], Refs: refs, Since: meta["Since"],
 			})
 		}
 	}
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("specs without a Behavior/Mirrors/Since comment block:\n  %s", strings.Join(missing, "\n  "))
+	}
+	if len(malformed) > 0 {
+		return nil, fmt.Errorf("malformed Behavior/Mirrors/Since lines:\n  %s", strings.Join(malformed, "\n  "))
 	}
 	sort.Slice(entries, func(i, j int) bool {
 		if entries[i].Suite != entries[j].Suite {
@@ -63,6 +73,16 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 		return entries[i].Spec < entries[j].Spec
 	})
 	return entries, nil
+}
+
+// checkBlock lints a spec's comment block and parses its Mirrors line.
+func checkBlock(meta map[string]string) ([]Ref, error) {
+	for _, field := range []string{"Behavior", "Mirrors", "Since"} {
+		if err := lintLine(field, meta[field]); err != nil {
+			return nil, err
+		}
+	}
+	return parseMirrors(meta["Mirrors"])
 }
 
 func readLines(path string) ([]string, error) {

@@ -1,6 +1,9 @@
 // Command catalogue writes or checks conformance/: the list of every spec
 // with its behaviour, the test it mirrors, the kernel it needs and its
-// labels, built from a Ginkgo dry run plus the comment block above each spec.
+// labels and its source line, built from a Ginkgo dry run plus the comment
+// block above each spec. It fails on a block whose Mirrors line does not
+// follow the grammar in mirrors.go, or whose lines cite an issue number, a §
+// section, DESIGN.md or an unexplained abbreviation (lint.go).
 //
 //	go run ./tools/catalogue -write conformance
 //	go run ./tools/catalogue -check conformance   # exit 1 when stale

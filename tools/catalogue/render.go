@@ -19,11 +19,17 @@ func render(entries []Entry) (map[string][]byte, error) {
 	for _, e := range entries {
 		if e.Suite != suite {
 			suite = e.Suite
-			fmt.Fprintf(&md, "\n## %s\n\n| spec | behaviour | mirrors | since |\n|---|---|---|---|\n", suite)
+			fmt.Fprintf(&md, "\n## %s\n\n| spec | behaviour | mirrors | since | source |\n|---|---|---|---|---|\n", suite)
 		}
-		fmt.Fprintf(&md, "| %s | %s | %s | %s |\n", cell(e.Spec), cell(e.Behavior), cell(e.Mirrors), cell(e.Since))
+		fmt.Fprintf(&md, "| %s | %s | %s | %s | %s |\n", cell(e.Spec), cell(e.Behavior), cell(e.Mirrors), cell(e.Since), sourceLink(e))
 	}
 	return map[string][]byte{"catalogue.json": append(js, '\n'), "catalogue.md": []byte(md.String())}, nil
+}
+
+// sourceLink is the spec's file:line, linked relative to conformance/ (as the
+// Kubernetes conformance catalogue links each test to its source line).
+func sourceLink(e Entry) string {
+	return fmt.Sprintf("[%s:%d](../%s#L%d)", e.File, e.Line, e.File, e.Line)
 }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -11,7 +11,7 @@ import (
 	selinuxpolicy "github.com/pidfdconf/pidfdconf/vm/selinux"
 )
 
-// SELinux for the lsm-selinux config (issue 6). The image builder puts
+// SELinux for the lsm-selinux config. The image builder puts
 // Debian's compiled reference policy (vm/selinux.Policy) at selinuxPolicy;
 // when the kernel command line asks for SELinux, /init loads it before any
 // suite runs, so the suites run in kernel_t under an enforcing policy and

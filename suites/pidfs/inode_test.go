@@ -28,7 +28,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		BeforeEach(func() { requireBacking(helpers.PidfsBacking) })
 
 		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino.
-		// Mirrors:  pidfd_file_handle_test.c (same inode through handles, ML); none for the other routes
+		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode through handles; v6.14 selftest; no selftest checks the other routes)
 		// Since:    v6.9
 		It("gives one process one inode however its pidfd was obtained", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
@@ -131,26 +131,10 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			Expect(st.Mode & unix.S_IFMT).To(BeZero())
 		})
 
-		// Behavior: fchmod(2) and fchown(2) of a pidfd are refused: EPERM before v6.17 (seen on 6.12.117), EOPNOTSUPP since pidfs has its own setattr.
-		// Mirrors:  pidfd_setattr_test.c TEST_F(pidfs_setattr, no_chmod), TEST_F(pidfs_setattr, no_chown) (ML)
-		// Since:    v6.9 (EOPNOTSUPP since v6.17)
-		It("refuses fchmod and fchown with the errno of the kernel's version", helpers.SyscallSetattr, helpers.SelftestPidfdSetattr, func() {
-			refused := helpers.ErrnoHistory{{Since: "6.9", Errno: unix.EPERM}, {Since: "6.17", Errno: unix.EOPNOTSUPP}}
-			fd := selfPidfd()
-			Expect(unix.Fchmod(fd, 0o600)).To(refused.Matcher())
-			Expect(unix.Fchown(fd, os.Getuid(), os.Getgid())).To(refused.Matcher())
-		})
-
-		// Behavior: execveat(2) of a pidfd with AT_EMPTY_PATH fails with EACCES.
-		// Mirrors:  none
-		// Since:    v6.9
-		It("refuses execveat with EACCES", helpers.SyscallExecveat, helpers.ManPidfs, func() {
-			Expect(helpers.ExecveatEmptyPath(selfPidfd())).To(helpers.BeErrno(unix.EACCES))
-		})
 	})
 
 	// Behavior: /proc/self/fd/N of a pidfd reads anon_inode:[pidfd] (pidfs since v6.10; v6.9 showed pidfd:[ino]).
-	// Mirrors:  none (commit db3d841ac9ed)
+	// Mirrors:  none (commit db3d841ac9ed "fs/pidfs: make 'lsof' happy")
 	// Since:    v5.3 (pidfs since v6.10)
 	It("names a pidfd anon_inode:[pidfd] in /proc/self/fd", helpers.ManProc, func() {
 		helpers.RequireFeature(helpers.Procfs)
@@ -160,15 +144,41 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		Expect(os.Readlink("/proc/self/fd/" + strconv.Itoa(selfPidfd()))).To(Equal("anon_inode:[pidfd]"))
 	})
 
-	Context("on the anon-inode fallback", func() {
-		BeforeEach(func() { requireBacking(helpers.AnonInodeBacking) })
+	Context("on pidfs on a 32-bit kernel", func() {
+		BeforeEach(func() {
+			helpers.RequireFeature(helpers.PidfdOpen)
+			requireBacking(helpers.PidfsBacking)
+			if !helpers.Is32BitBuild() {
+				Skip("64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
+			}
+			helpers.RequireFeature(helpers.PidfsGetversion)
+		})
 
-		// Behavior: without pidfs every pidfd shares anon_inodefs's single inode.
-		// Mirrors:  none (kernel/fork.c anon_inode_getfile("[pidfd]") before v6.9)
-		// Since:    v5.3 (until v6.8)
-		It("gives pidfds of different processes the same inode", helpers.ManPidfs, func() {
-			a, b := helpers.StartBlocked(), helpers.StartBlocked()
-			Expect(helpers.Inode(a.Pidfd)).To(Equal(helpers.Inode(b.Pidfd)))
+		// Behavior: on 32-bit kernels st_ino holds the lower 32 bits of pidfs's 64-bit inode counter and FS_IOC_GETVERSION the upper 32 (the generation): generation<<32|st_ino only grows from task to task, so no pair repeats.
+		// Mirrors:  none (fs/pidfs.c pidfs_ino/pidfs_gen, v6.14; 32-bit kernels before v6.14 reused inode numbers from an IDA)
+		// Since:    v6.14
+		It("never gives a new task a generation and inode number pair seen before", helpers.ManPidfs, func() {
+			threads := helpers.ScaledCount(1000, 200)
+			processes := helpers.ScaledCount(10, 5)
+			AddReportEntry("tasks", fmt.Sprintf("%d threads, %d processes", threads, processes))
+			last, err := helpers.PidfsID(selfPidfd())
+			Expect(err).NotTo(HaveOccurred())
+			ids, err := helpers.ThreadPidfdStamps(threads, helpers.PidfsID)
+			if err == helpers.ErrNoRawClone {
+				Skip(err.Error())
+			}
+			Expect(err).NotTo(HaveOccurred())
+			for range processes {
+				b := helpers.StartBlocked()
+				id, err := helpers.PidfsID(b.Pidfd)
+				Expect(err).NotTo(HaveOccurred())
+				ids = append(ids, id)
+				b.Kill()
+			}
+			for i, id := range ids {
+				Expect(id).To(BeNumerically(">", last), "task %d of %d", i, len(ids))
+				last = id
+			}
 		})
 	})
 })

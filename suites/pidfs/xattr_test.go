@@ -2,7 +2,6 @@ package pidfs_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"syscall"
 
@@ -13,6 +12,18 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 )
 
+// testAttribute is the trusted.* attribute the single-attribute specs use.
+const testAttribute = "trusted.pidfdconf"
+
+// pidfdWithAttribute is the pidfd of a new blocked child with the attribute
+// name set to "value".
+func pidfdWithAttribute(name string) int {
+	GinkgoHelper()
+	fd := helpers.StartBlocked().Pidfd
+	Expect(unix.Fsetxattr(fd, name, []byte("value"), 0)).To(Succeed())
+	return fd
+}
+
 var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.NeedsRoot, func() {
 	BeforeEach(func() {
 		helpers.RequireRoot("trusted.* extended attributes")
@@ -20,7 +31,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	})
 
 	// Behavior: ten trusted.* attributes set on one pidfd each read back with their own value and length, all ten are listed, and each is gone (ENODATA) once removed.
-	// Mirrors:  pidfd_xattr_test.c TEST_F(pidfs_xattr, set_get_list_xattr_multiple) (ML)
+	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_multiple (v6.17 selftest)
 	// Since:    v6.17
 	It("keeps ten trusted.* attributes apart", helpers.SelftestPidfdXattr, func() {
 		fd := helpers.StartBlocked().Pidfd
@@ -48,7 +59,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	})
 
 	// Behavior: a trusted.* attribute lives on the process (struct pid), not the pidfd: after the only pidfd to a zombie is closed, a new pidfd_open(2) reads and lists it.
-	// Mirrors:  pidfd_xattr_test.c TEST_F(pidfs_xattr, set_get_list_xattr_persistent) (ML)
+	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_persistent (v6.17 selftest)
 	// Since:    v6.17
 	It("keeps a trusted.* attribute after the last pidfd to a zombie is closed", helpers.SelftestPidfdXattr, func(ctx SpecContext) {
 		pid, err := helpers.StartBlockedChild()
@@ -74,37 +85,21 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(buf[:n])).To(Equal("trusted.persistent\x00"))
 	})
-})
-
-var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.NamespaceIoctls) })
-
-	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a reaped process fails with ESRCH (no task).
-	// Mirrors:  none (fs/pidfs.c pidfd_ioctl: no task → ESRCH)
-	// Since:    v6.11
-	It("fails with ESRCH once the process is reaped", helpers.ManPidfs, func(ctx SpecContext) {
-		child := helpers.StartBlocked()
-		child.Reap(ctx)
-		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(child.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
-		Expect(errno).To(helpers.BeErrno(unix.ESRCH))
+	// Behavior: a removed trusted.* attribute is gone: fgetxattr(2) fails with ENODATA.
+	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_multiple (its removal step, for one attribute; v6.17 selftest)
+	// Since:    v6.17
+	It("removes a trusted.* attribute", helpers.SelftestPidfdXattr, func() {
+		fd := pidfdWithAttribute(testAttribute)
+		Expect(unix.Fremovexattr(fd, testAttribute)).To(Succeed())
+		_, err := unix.Fgetxattr(fd, testAttribute, make([]byte, 64))
+		Expect(err).To(helpers.BeErrno(unix.ENODATA))
 	})
 
-	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a process in a child pid namespace returns that namespace: the inode of /proc/<pid>/ns/pid, not the caller's.
+	// Behavior: pidfs accepts only trusted.* attributes: setting a user.* one fails with EOPNOTSUPP.
 	// Mirrors:  none
-	// Since:    v6.11
-	It("returns the child pid namespace of a process inside one", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
-		helpers.RequireRoot("a pid namespace")
-		helpers.RequireFeature(helpers.PidNamespaces, helpers.Procfs)
-		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
-		nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(c.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
-		Expect(errno).To(BeZero(), "ioctl: %v", errno)
-		DeferCleanup(unix.Close, int(nsfd))
-		inner, err := os.Stat(fmt.Sprintf("/proc/%d/ns/pid", c.Pid))
-		Expect(err).NotTo(HaveOccurred())
-		own, err := os.Stat("/proc/self/ns/pid")
-		Expect(err).NotTo(HaveOccurred())
-		got := helpers.Inode(int(nsfd)).Ino
-		Expect(got).To(Equal(inner.Sys().(*syscall.Stat_t).Ino))
-		Expect(got).NotTo(Equal(own.Sys().(*syscall.Stat_t).Ino))
+	// Since:    v6.17
+	It("refuses user.* attributes with EOPNOTSUPP", helpers.ManPidfs, func() {
+		fd := pidfdWithAttribute(testAttribute)
+		Expect(unix.Fsetxattr(fd, "user.pidfdconf", []byte("value"), 0)).To(helpers.BeErrno(unix.EOPNOTSUPP))
 	})
 })

@@ -3,6 +3,7 @@ package pidfs_test
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -86,6 +87,34 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 	for {
 		if _, _, err := p.RecvBlocking(); err != nil {
 			return 0
+		}
+	}
+})
+
+// roleInfoAsker answers "info <mask>" with PIDFD_GET_INFO on the pidfd sent
+// along: "ok <pid>" or the errno. Run inside a pid namespace, it asks about
+// processes outside its namespace hierarchy.
+var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Peer, _ []string) int {
+	p.Sendf("ready %d", os.Getpid())
+	for {
+		msg, fds, err := p.RecvBlocking()
+		if err != nil {
+			return 0
+		}
+		f := strings.Fields(msg)
+		if len(f) != 2 || f[0] != "info" || len(fds) != 1 {
+			p.Sendf("err EINVAL unknown command %q", msg)
+		} else {
+			mask, _ := strconv.ParseUint(f[1], 0, 64)
+			info, err := helpers.GetPidfdInfo(fds[0], mask)
+			if err == nil {
+				p.Sendf("ok %d", info.Pid)
+			} else {
+				p.Send(helpers.Answer("", err))
+			}
+		}
+		for _, fd := range fds {
+			unix.Close(fd)
 		}
 	}
 })

@@ -67,8 +67,48 @@ func decodeExit(code int32) exitStatus {
 var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetInfo) })
 
+	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent and credentials, and marks PID and CREDS in the mask.
+	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own pidfd there)
+	// Since:    v6.13
+	It("reports a live child's ids", helpers.SelftestPidfdOpen, helpers.LTPIoctlPidfd, func() {
+		child := helpers.StartBlocked()
+		info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS)).To(BeEquivalentTo(unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS))
+		Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(child.Pid)))
+		Expect(info.Ppid).To(BeEquivalentTo(os.Getpid()))
+		Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid}).To(HaveEach(BeEquivalentTo(os.Getuid())))
+		Expect([]uint32{info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(HaveEach(BeEquivalentTo(os.Getgid())))
+	})
+
+	// Behavior: PIDFD_GET_INFO with a NULL argument fails with EINVAL.
+	// Mirrors:  LTP ioctl_pidfd05
+	// Since:    v6.13
+	It("fails with EINVAL for a NULL argument", helpers.LTPIoctlPidfd, func() {
+		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_INFO, 0)
+		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
+	})
+
+	Context("when the process has exited", func() {
+		var child *helpers.Blocked
+		BeforeEach(func(ctx SpecContext) {
+			child = helpers.StartBlocked()
+			child.Kill()
+			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+		})
+
+		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest); LTP ioctl_pidfd03 (a child in new user and pid namespaces there)
+		// Since:    v6.13
+		It("fails with ESRCH after the reap unless exit information is requested", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+			child.Reap(ctx)
+			_, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID)
+			Expect(err).To(helpers.BeErrno(unix.ESRCH))
+		})
+	})
+
 	// Behavior: PIDFD_GET_INFO on the caller's own pidfd reports the ids getpid(2), getppid(2) and /proc/self/status report: pid, tgid, ppid, and real, effective, saved and filesystem uids and gids.
-	// Mirrors:  LTP ioctl_pidfd (fields); none for the /proc comparison
+	// Mirrors:  pidfd_open_test.c "get info from pidfd" (compares with fdinfo, getppid(2), getuid(2) and getgid(2); here with /proc/self/status)
 	// Since:    v6.13
 	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.LTPIoctlPidfd, func() {
 		helpers.RequireFeature(helpers.Procfs)
@@ -106,7 +146,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	)
 
 	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails: EBADF for fd -1, ENOTTY for a pipe.
-	// Mirrors:  LTP ioctl_pidfd01
+	// Mirrors:  LTP ioctl_pidfd01 (every kind of fd tst_fd knows there; here fd -1 and a pipe)
 	// Since:    v6.13
 	DescribeTable("fails on an fd that is not a pidfd",
 		func(fd func() int, want unix.Errno) {
@@ -125,7 +165,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 
 	Context("when the process is a zombie", func() {
 		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_exit) (ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest)
 		// Since:    v6.15
 		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PidfdInfoExit)
@@ -145,7 +185,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		BeforeEach(func() { helpers.RequireFeature(helpers.PidfdInfoExit) })
 
 		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only the exit information: EXIT is set, PID and CREDS are not.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_reaped) (ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest)
 		// Since:    v6.15
 		It("reports exit information but no ids", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			child := helpers.StartBlocked()
@@ -156,7 +196,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 
 		// Behavior: a process that exited with code 7 and was reaped reports WIFEXITED with status 7 through PIDFD_INFO_EXIT.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (status 0, ML); LTP ioctl_pidfd04
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (status 0 there; v6.15 selftest); LTP ioctl_pidfd02 (exit code 100 there)
 		// Since:    v6.15
 		It("reports the exit code of a process that exited", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
@@ -170,7 +210,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 
 		// Behavior: after the reap, poll(2) on the pidfd reports POLLIN|POLLHUP and PIDFD_INFO_EXIT then reports the SIGKILL that ended it.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll) (ML)
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (v6.15 selftest); LTP ioctl_pidfd04 (the SIGKILL status of a child in new user and pid namespaces, without poll)
 		// Since:    v6.15
 		It("reports POLLIN|POLLHUP and then the exit status", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(helpers.PollHupOnReap)
@@ -183,36 +223,5 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 	})
 
-	Context("when the process is in a child pid namespace", helpers.NeedsPidNS, func() {
-		var ns *helpers.PidNS
-		var c *helpers.Child
-		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireRoot("a pid namespace")
-			helpers.RequireFeature(helpers.PidNamespaces)
-			ns = helpers.NewPidNS(ctx)
-			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
-		})
-
-		// Behavior: PIDFD_GET_INFO reports a process in a child pid namespace by its pid in the caller's namespace, not its pid inside.
-		// Mirrors:  pidfd_info_test.c fixture child3 (CLONE_NEWPID, ML); LTP ioctl_pidfd04 (isolated)
-		// Since:    v6.13
-		It("reports the pid in the caller's namespace", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
-			Expect(err).NotTo(HaveOccurred())
-			Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(c.Pid)))
-			Expect(c.Pid).NotTo(Equal(1000), "the outer pid happens to equal the inner one; the spec proves nothing")
-		})
-
-		// Behavior: a process in a child pid namespace that exited with code 5 and was reaped by its namespace's init reports WIFEXITED 5 through PIDFD_INFO_EXIT to the caller outside.
-		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (child4, ML); LTP ioctl_pidfd04 (isolated)
-		// Since:    v6.15
-		It("reports the exit code once the namespace's init reaped it", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
-			Expect(c.Peer.Send("exit 5")).To(Succeed())
-			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
-			Expect(err).NotTo(HaveOccurred())
-			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 5}))
-		})
-	})
+	infoAcrossPidNamespaces()
 })

@@ -1,0 +1,95 @@
+package pidfs_test
+
+import (
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// outsideNamespaceErrno: pidfd_info() refuses a process with no pid in the
+// caller's pid namespace: ESRCH from v6.13 (the pid it finds there is 0),
+// EREMOTE since commit ab89060fbc92e "pidfs: return -EREMOTE when
+// PIDFD_GET_INFO is called on another ns" (v7.0, backported to v6.18.14 and
+// v6.19.10, as LTP ioctl_pidfd06 records; 6.18.44 answers EREMOTE, measured).
+// The era starts at 6.18, so older kernels accept both.
+var outsideNamespaceErrno = helpers.ErrnoHistory{{Since: "6.13", Errno: unix.ESRCH}, {Since: "6.18", Errno: unix.EREMOTE}}
+
+// infoAcrossPidNamespaces is the part of the PIDFD_GET_INFO Describe about
+// pid namespaces: which pid the caller sees, and what it may not see.
+func infoAcrossPidNamespaces() {
+	Context("when the process is in a child pid namespace", helpers.NeedsPidNS, func() {
+		var ns *helpers.PidNS
+		var c *helpers.Child
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireRoot("a pid namespace")
+			helpers.RequireFeature(helpers.PidNamespaces)
+			ns = helpers.NewPidNS(ctx)
+			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
+		})
+
+		// Behavior: PIDFD_GET_INFO reports a process in a child pid namespace by its pid in the caller's namespace, not its pid inside.
+		// Mirrors:  none (pidfd_info_test.c pidfd_info.success_exit runs its child in new user and pid namespaces but checks only the mask)
+		// Since:    v6.13
+		It("reports the pid in the caller's namespace", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
+			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(c.Pid)))
+			Expect(c.Pid).NotTo(Equal(1000), "the outer pid happens to equal the inner one; the spec proves nothing")
+		})
+
+		// Behavior: a process in a child pid namespace that exited with code 5 and was reaped by its namespace's init reports WIFEXITED 5 through PIDFD_INFO_EXIT to the caller outside.
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (its child in new user and pid namespaces; v6.15 selftest); LTP ioctl_pidfd02 (its isolated case: the namespace's init exits 100 and the caller reaps it)
+		// Since:    v6.15
+		It("reports the exit code once the namespace's init reaped it", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdInfoExit)
+			Expect(c.Peer.Send("exit 5")).To(Succeed())
+			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
+			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 5}))
+		})
+	})
+
+	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, func() {
+		var asker *helpers.Child
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdGetInfo)
+			helpers.RequireRoot("a pid namespace")
+			helpers.RequireFeature(helpers.PidNamespaces)
+			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
+		})
+
+		// Behavior: PIDFD_GET_INFO by a caller inside a child pid namespace on a pidfd (received over SCM_RIGHTS) of a live process outside that namespace fails: the process has no pid there (ESRCH; EREMOTE on 6.18).
+		// Mirrors:  none (fs/pidfs.c pidfd_info: no pid in the caller's namespace)
+		// Since:    v6.13 (EREMOTE by v6.18)
+		It("refuses a live process outside the caller's namespace", helpers.ManPidfs, func(ctx SpecContext) {
+			target := helpers.StartBlocked()
+			_, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_PID), target.Pidfd)
+			Expect(err).To(outsideNamespaceErrno.Matcher())
+		})
+
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_EXIT by a caller inside a child pid namespace on the pidfd of a reaped process outside it fails (ESRCH; EREMOTE on 6.18): its exit status is not visible there.
+		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit ab89060fbc92e, backported to v6.18.14)
+		// Since:    v6.15 (EREMOTE by v6.18)
+		It("refuses the exit status of a process outside the caller's namespace", helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+			helpers.RequireFeature(helpers.PidfdInfoExit)
+			target := helpers.StartBlocked()
+			target.Reap(ctx)
+			_, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_EXIT), target.Pidfd)
+			Expect(err).To(outsideNamespaceErrno.Matcher())
+		})
+
+		// Behavior: (control) the same caller inside the namespace gets PIDFD_GET_INFO for itself, with its pid inside the namespace.
+		// Mirrors:  none
+		// Since:    v6.13
+		It("reports the caller's own pid inside its namespace", helpers.ManPidfs, func(ctx SpecContext) {
+			r, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_PID), asker.Pidfd)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(r.Text).To(Equal(strconv.Itoa(asker.NsPid)))
+		})
+	})
+}

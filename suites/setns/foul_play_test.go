@@ -1,8 +1,6 @@
 package setns_test
 
 import (
-	"fmt"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
@@ -16,9 +14,9 @@ import (
 var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 	Context("after joining a process's user namespace, with a process in a sibling user namespace", func() {
 		var (
-			types  []nsType
-			child2 *target
-			j      *joiner
+			types          []nsType
+			child1, child2 *target
+			j              *joiner
 		)
 		// joinChild1 starts the joiner (after every fd the spec uses is
 		// open) and moves it into all of child1's namespaces.
@@ -38,11 +36,10 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 				Expect(j.setns(ctx, fd(t), t.flag)).To(helpers.BeErrno(unix.EPERM), "setns(2) to child2's %s namespace", t.name)
 			}
 		}
-		var child1 *target
 		BeforeEach(func(ctx SpecContext) {
 			types = configuredTypes()
 			if !hasType(types, "user") {
-				Skip(fmt.Sprintf("needs user namespaces, which this kernel lacks: without them nothing separates two processes' namespaces from a caller with CAP_SYS_ADMIN"))
+				Skip("needs user namespaces, which this kernel lacks: without them nothing keeps a caller with CAP_SYS_ADMIN out of any process's namespaces")
 			}
 			requireJoinable(types)
 			child1 = newTarget(ctx, types)
@@ -59,7 +56,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 
 		// Behavior: setns(2) through /proc/<pid>/ns fds of a process in a sibling user namespace fails with EPERM for every namespace type, even after the caller joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
-		// Since:    v3.8
+		// Since:    v5.6 (time namespaces; the other types earlier)
 		It("fails with EPERM for each type through /proc/<pid>/ns fds", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			joinChild1(ctx, child1)
 			expectRefused(ctx, func(t nsType) int { return child2.nsfds[t.name] })

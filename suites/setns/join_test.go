@@ -31,7 +31,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 
 		// Behavior: setns(2) through /proc/<pid>/ns fds joins the target's namespaces one type at a time, user first; the caller's own pid namespace stays, pid_for_children follows the target.
 		// Mirrors:  pidfd_setns_test.c current_nsset.nsfd_incremental_setns
-		// Since:    v3.8
+		// Since:    v5.6 (time namespaces; the other types earlier)
 		It("joins them one type at a time through /proc/<pid>/ns fds", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			j := startJoiner()
 			joinEach(ctx, j, types, func(t nsType) int { return child1.nsfds[t.name] }, child1.ids, self)

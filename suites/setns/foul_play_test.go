@@ -20,7 +20,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		)
 		// joinChild1 starts the joiner (after every fd the spec uses is
 		// open) and moves it into all of child1's namespaces.
-		joinChild1 := func(ctx SpecContext, child1 *target) {
+		joinChild1 := func(ctx SpecContext) {
 			GinkgoHelper()
 			j = startJoiner()
 			Expect(j.setns(ctx, child1.Pidfd, allFlags(types))).To(Succeed(), "join child1's namespaces")
@@ -50,7 +50,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v5.8
 		It("fails with EPERM for each type through its pidfd", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
-			joinChild1(ctx, child1)
+			joinChild1(ctx)
 			expectRefused(ctx, func(nsType) int { return child2.Pidfd })
 		})
 
@@ -58,7 +58,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v5.6 (time namespaces; the other types earlier)
 		It("fails with EPERM for each type through /proc/<pid>/ns fds", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
-			joinChild1(ctx, child1)
+			joinChild1(ctx)
 			expectRefused(ctx, func(t nsType) int { return child2.nsfds[t.name] })
 		})
 
@@ -67,7 +67,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v6.11
 		It("fails with EPERM for each type through PIDFD_GET_*_NAMESPACE fds", helpers.SelftestPidfdSetns, helpers.IoctlPidfdGetNamespace, func(ctx SpecContext) {
 			derived := derivedNsfds(child2.Pidfd, types)
-			joinChild1(ctx, child1)
+			joinChild1(ctx)
 			expectRefused(ctx, func(t nsType) int { return derived[t.name] })
 		})
 	})

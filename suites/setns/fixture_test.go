@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -112,22 +111,11 @@ type target struct {
 
 func newTarget(ctx context.Context, types []nsType) *target {
 	GinkgoHelper()
-	var cloneflags, unshareflags uintptr
-	for _, t := range types {
-		switch t.flag {
-		case 0:
-		case unix.CLONE_NEWTIME:
-			// clone(2)'s flags have no room for it (0x80 is in the exit
-			// signal byte): unshare(2) before the exec, which moves the
-			// helper into its time_for_children namespace.
-			unshareflags |= unix.CLONE_NEWTIME
-		default:
-			cloneflags |= uintptr(t.flag)
-		}
-	}
-	child := helpers.StartChild(ctx, helpers.RoleProcess, nil,
-		helpers.WithCloneflags(cloneflags),
-		func(c *exec.Cmd) { c.SysProcAttr.Unshareflags |= unshareflags })
+	// CLONE_NEWTIME makes Go use clone3(2), which puts the helper itself in
+	// the new time namespace. Unsharing it before the exec instead would
+	// leave the helper outside it on kernels whose exec does not switch
+	// (6.1), and such a process cannot create threads (EINVAL).
+	child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(uintptr(allFlags(types))))
 	tg := &target{Child: child, nsfds: map[string]int{}}
 	for _, t := range types {
 		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/%s", child.Pid, t.name), unix.O_RDONLY|unix.O_CLOEXEC, 0)

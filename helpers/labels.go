@@ -70,6 +70,7 @@ var (
 	ManPidfdGetfd           = define("man:pidfd_getfd.2")
 	ManClone                = define("man:clone.2")
 	ManWaitid               = define("man:waitid.2")
+	ManSetns                = define("man:setns.2")
 	ManProc                 = define("man:proc_pid_fdinfo.5")
 	ManPidfs                = define("man:pidfs")
 )

@@ -1,0 +1,136 @@
+package setns_test
+
+import (
+	"context"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+)
+
+// cloneNsAll is every flag setns(2) takes with a pidfd (the kernel's
+// CLONE_NS_ALL); any other bit is refused.
+const cloneNsAll = unix.CLONE_NEWCGROUP | unix.CLONE_NEWIPC | unix.CLONE_NEWNS | unix.CLONE_NEWNET |
+	unix.CLONE_NEWPID | unix.CLONE_NEWTIME | unix.CLONE_NEWUSER | unix.CLONE_NEWUTS
+
+// exitedTarget is the pidfd of a helper that entered a new user and network
+// namespace (those of the two the kernel has) and exited, not yet reaped.
+func exitedTarget(ctx context.Context, flags int) int {
+	GinkgoHelper()
+	child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(uintptr(flags)))
+	Expect(child.Peer.Send("exit 0")).To(Succeed())
+	_, err := helpers.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED|unix.WNOWAIT, helpers.EventTimeout())
+	Expect(err).NotTo(HaveOccurred(), "the helper did not exit")
+	return child.Pidfd
+}
+
+var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
+	Context("with a pidfd of a live process", func() {
+		// Behavior: setns(2) with a pidfd fails with EINVAL for flags 0, -1, CLONE_VM and CLONE_NEWUSER|CLONE_VM: a pidfd needs at least one namespace flag and nothing else.
+		// Mirrors:  pidfd_setns_test.c current_nsset.invalid_flags
+		// Since:    v5.8
+		DescribeTable("fails with EINVAL for flags that are not a set of namespace types",
+			func(ctx SpecContext, flags int) {
+				pidfd := selfPidfd()
+				j := startJoiner()
+				Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.EINVAL))
+			},
+			Entry("no flags", helpers.SelftestPidfdSetns, 0),
+			Entry("every bit (-1)", helpers.SelftestPidfdSetns, -1),
+			Entry("CLONE_VM", helpers.SelftestPidfdSetns, unix.CLONE_VM),
+			Entry("CLONE_NEWUSER|CLONE_VM", helpers.SelftestPidfdSetns, unix.CLONE_NEWUSER|unix.CLONE_VM),
+		)
+
+		// Behavior: setns(2) with a pidfd fails with EINVAL for each single flag bit outside CLONE_NS_ALL (the eight CLONE_NEW* types).
+		// Mirrors:  none (man setns(2): EINVAL when fd is a pidfd and nstype is invalid)
+		// Since:    v5.8
+		It("fails with EINVAL for each single bit outside CLONE_NS_ALL", helpers.ManSetns, func(ctx SpecContext) {
+			pidfd := selfPidfd()
+			j := startJoiner()
+			for bit := range 32 {
+				flag := int(int32(uint32(1) << bit))
+				if flag&cloneNsAll != 0 {
+					continue
+				}
+				Expect(j.setns(ctx, pidfd, flag)).To(helpers.BeErrno(unix.EINVAL), "flags %#x", uint32(flag))
+			}
+		})
+
+		// Behavior: setns(2) with a pidfd fails with EINVAL for the flag of a namespace type the kernel is built without.
+		// Mirrors:  none (kernel/nsproxy.c check_setns_flags)
+		// Since:    v5.8
+		It("fails with EINVAL for the flag of a namespace type the kernel lacks", helpers.ManSetns, func(ctx SpecContext) {
+			configured := configuredTypes()
+			var missing []nsType
+			for _, t := range nsTypes {
+				if t.flag != 0 && !hasType(configured, t.name) {
+					missing = append(missing, t)
+				}
+			}
+			if len(missing) == 0 {
+				Skip("this kernel has every namespace type setns(2) knows")
+			}
+			pidfd := selfPidfd()
+			j := startJoiner()
+			for _, t := range missing {
+				Expect(j.setns(ctx, pidfd, t.flag)).To(helpers.BeErrno(unix.EINVAL), "the %s namespace flag", t.name)
+			}
+		})
+	})
+
+	Context("with a pidfd of an exited process that is not reaped", func() {
+		var (
+			types []nsType
+			flags int
+		)
+		BeforeEach(func() {
+			types = configuredTypes()
+			for _, t := range types {
+				if t.flag == unix.CLONE_NEWUSER || t.flag == unix.CLONE_NEWNET {
+					flags |= t.flag
+				}
+			}
+			if flags == 0 {
+				Skip("this kernel has neither user nor network namespaces")
+			}
+			requireJoinable(types)
+		})
+
+		// Behavior: setns(2) through the pidfd of a process that has exited but is not reaped fails with ESRCH: the zombie has no namespaces left.
+		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
+		// Since:    v5.8
+		It("fails with ESRCH", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+			pidfd := exitedTarget(ctx, flags)
+			j := startJoiner()
+			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
+		})
+
+		// Behavior: a setns(2) refused with ESRCH for an exited process leaves every namespace of the caller as it was.
+		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
+		// Since:    v5.8
+		It("leaves the caller in all of its namespaces", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+			pidfd := exitedTarget(ctx, flags)
+			j := startJoiner()
+			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
+			self := selfNamespaces(types)
+			for _, t := range types {
+				Expect(j.ns(t.name)).To(Equal(self[t.name]), "the caller's %s namespace", t.name)
+			}
+		})
+	})
+
+	Context("with an fd that is neither a pidfd nor a namespace", func() {
+		// Behavior: setns(2) on a memfd fails with EINVAL.
+		// Mirrors:  pidfd_setns_test.c setns_einval
+		// Since:    v3.0
+		It("fails with EINVAL", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+			fd, err := unix.MemfdCreate("rostock", 0)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(unix.Close, fd)
+			j := startJoiner()
+			Expect(j.setns(ctx, fd, 0)).To(helpers.BeErrno(unix.EINVAL))
+		})
+	})
+})

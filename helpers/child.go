@@ -11,6 +11,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // A Child is a helper process: this test binary re-executed in a role.
@@ -57,7 +59,7 @@ func StartChild(ctx context.Context, role string, args []string, opts ...ChildOp
 // EPERM creating a namespace) into a Skip.
 func tryStartChild(ctx context.Context, role string, args []string, opts ...ChildOption) (*Child, error) {
 	GinkgoHelper()
-	exe, err := SelfExecutable()
+	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +69,7 @@ func tryStartChild(ctx context.Context, role string, args []string, opts ...Chil
 	}
 	c := &Child{Pidfd: -1, Peer: peer}
 	c.cmd = exec.Command(exe, args...)
-	c.cmd.Env = roleEnviron(role)
+	c.cmd.Env = RoleEnviron(role)
 	c.cmd.Stdout, c.cmd.Stderr = GinkgoWriter, GinkgoWriter
 	c.cmd.ExtraFiles = []*os.File{theirs}
 	c.cmd.WaitDelay = EventTimeout()
@@ -122,7 +124,7 @@ func (c *Child) exchange(ctx context.Context, cmd string, fds ...int) (Reply, er
 	Expect(c.Peer.Send(cmd, fds...)).To(Succeed())
 	msg, got, err := c.Peer.Recv(ctx, EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "helper %d did not answer %q", c.Pid, cmd)
-	r, err := parseReply(msg, got)
+	r, err := ParseReply(msg, got)
 	r.Fds = got
 	return r, err
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // A Peer is one end of a SOCK_SEQPACKET socketpair between the test and a
@@ -54,12 +56,12 @@ func (p *Peer) Sendf(format string, args ...any) error { return p.Send(fmt.Sprin
 // Recv reads one message and any fds it carries, waiting up to timeout and
 // giving up early when ctx ends, so no spec blocks in read(2).
 func (p *Peer) Recv(ctx context.Context, timeout time.Duration) (string, []int, error) {
-	revents, err := WaitReadable(ctx, p.fd, timeout)
+	revents, err := kernel.WaitReadable(ctx, p.fd, timeout)
 	if err != nil {
 		return "", nil, err
 	}
 	if revents&(unix.POLLIN|unix.POLLHUP) == 0 {
-		return "", nil, fmt.Errorf("helper socket polls %s", PollBits(revents))
+		return "", nil, fmt.Errorf("helper socket polls %s", kernel.PollBits(revents))
 	}
 	return p.RecvBlocking()
 }
@@ -80,28 +82,9 @@ func (p *Peer) RecvBlocking() (string, []int, error) {
 		if n == 0 && oobn == 0 {
 			return "", nil, ErrPeerClosed
 		}
-		fds, err := parseRights(oob[:oobn])
+		fds, err := kernel.ParseRights(oob[:oobn])
 		return string(buf[:n]), fds, err
 	}
-}
-
-func parseRights(oob []byte) ([]int, error) {
-	if len(oob) == 0 {
-		return nil, nil
-	}
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return nil, fmt.Errorf("control message: %w", err)
-	}
-	var fds []int
-	for _, m := range msgs {
-		got, err := unix.ParseUnixRights(&m)
-		if err != nil {
-			return nil, err
-		}
-		fds = append(fds, got...)
-	}
-	return fds, nil
 }
 
 // Close closes the socket; the helper sees ErrPeerClosed.
@@ -114,9 +97,9 @@ type Reply struct {
 	Fds    []int
 }
 
-// parseReply turns "err ERRNO text" back into a unix.Errno, so specs can
+// ParseReply turns "err ERRNO text" back into a unix.Errno, so specs can
 // match a helper's failure with BeErrno.
-func parseReply(msg string, fds []int) (Reply, error) {
+func ParseReply(msg string, fds []int) (Reply, error) {
 	fields := strings.Fields(msg)
 	if len(fields) > 0 && fields[0] == "ok" {
 		text := strings.TrimLeft(strings.TrimPrefix(msg, "ok"), " \n")

@@ -13,6 +13,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // A PidNS is a new pid and mount namespace with its own /proc, whose pid 1
@@ -34,7 +36,7 @@ var RolePidNSInit = RegisterRole("pidns-init", runPidNSInit)
 // namespace where the caller is root, and skips only if that is refused.
 func NewPidNS(ctx context.Context) *PidNS {
 	GinkgoHelper()
-	RequireFeature(PidNamespaces, Procfs)
+	RequireFeature(kernel.PidNamespaces, kernel.Procfs)
 	opts := []ChildOption{WithCloneflags(unix.CLONE_NEWPID | unix.CLONE_NEWNS)}
 	if os.Geteuid() != 0 {
 		opts = append(opts, asRootInNewUserNS())
@@ -81,7 +83,7 @@ func (ns *PidNS) Spawn(ctx context.Context, pid int, role string, args ...string
 	// Call closes reply fds at cleanup; the Child keeps its own copy.
 	c.Pidfd, err = unix.FcntlInt(uintptr(r.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
 	Expect(err).NotTo(HaveOccurred())
-	info, err := Fdinfo(c.Pidfd)
+	info, err := kernel.Fdinfo(c.Pidfd)
 	Expect(err).NotTo(HaveOccurred())
 	c.Pid, _ = strconv.Atoi(info["Pid"])
 	DeferCleanup(c.cleanup)
@@ -111,11 +113,11 @@ func (ns *PidNS) OpenPidfd(ctx context.Context, nsPid, flags int) (int, error) {
 	return fd, nil
 }
 
-// Fdinfo reads fd's fdinfo through the namespace's own /proc.
+// kernel.Fdinfo reads fd's fdinfo through the namespace's own /proc.
 func (ns *PidNS) Fdinfo(ctx context.Context, fd int) map[string]string {
 	GinkgoHelper()
 	r := ns.init.MustCall(ctx, "fdinfo", fd)
-	return ParseFdinfo(r.Text)
+	return kernel.ParseFdinfo(r.Text)
 }
 
 func runPidNSInit(p *Peer, _ []string) int {
@@ -188,7 +190,7 @@ func mountFreshProc() error {
 // spawnAt starts role at pid number want by setting ns_last_pid first; a
 // runtime thread may take the number in between, so it retries a few times.
 func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int, error) {
-	exe, err := SelfExecutable()
+	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return nil, -1, err
 	}
@@ -202,7 +204,7 @@ func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int
 		}
 		pidfd := -1
 		proc, err := os.StartProcess(exe, append([]string{exe}, args...), &os.ProcAttr{
-			Env:   roleEnviron(role),
+			Env:   RoleEnviron(role),
 			Files: []*os.File{nil, os.Stdout, os.Stderr, peer},
 			Sys:   &syscall.SysProcAttr{PidFD: &pidfd},
 		})

@@ -8,6 +8,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // RoleProcess is the general helper: a process with N extra threads that
@@ -89,8 +91,8 @@ func serveProcess(p *Peer, threads map[int]*thread, leaderExit chan struct{}) {
 			}
 			role := f[2]
 			t.cmds <- func() {
-				exe, _ := SelfExecutable()
-				err := syscall.Exec(exe, append([]string{exe}, f[3:]...), roleEnviron(role))
+				exe, _ := kernel.SelfExecutable()
+				err := syscall.Exec(exe, append([]string{exe}, f[3:]...), RoleEnviron(role))
 				p.Send(replyErr(err))
 			}
 		default:

@@ -9,11 +9,12 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unsafe"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // RoleSigwait is a helper in which HeldSignals are blocked in every thread,
@@ -55,19 +56,17 @@ const roleSigwaitName = "sigwait"
 // on every thread (glibc's and musl's internal signals).
 var HeldSignals = []unix.Signal{unix.SIGUSR2, 35, 36, 37, 38, 39, 40, 41}
 
-const sigwaitMaskedEnv = "PIDFDCONF_SIGWAIT_MASKED"
-
 func runSigwait(p *Peer, args []string) int {
-	held := SigsetOf(HeldSignals...)
-	if heldEverywhere(held) != nil && os.Getenv(sigwaitMaskedEnv) == "" {
+	held := kernel.SigsetOf(HeldSignals...)
+	if heldEverywhere(held) != nil && os.Getenv(kernel.SigwaitMaskedEnv) == "" {
 		// Stage 1: block on the main thread (locked since init) and exec.
 		if err := unix.PthreadSigmask(unix.SIG_BLOCK, held, nil); err != nil {
 			p.Send(replyErr(err))
 			return 1
 		}
-		exe, err := SelfExecutable()
+		exe, err := kernel.SelfExecutable()
 		if err == nil {
-			env := append(roleEnviron(roleSigwaitName), sigwaitMaskedEnv+"=1")
+			env := append(RoleEnviron(roleSigwaitName), kernel.SigwaitMaskedEnv+"=1")
 			err = syscall.Exec(exe, append([]string{exe}, args...), env)
 		}
 		p.Send(replyErr(fmt.Errorf("re-exec with signals blocked: %w", err)))
@@ -102,7 +101,7 @@ func heldEverywhere(held *unix.Sigset_t) error {
 		return err
 	}
 	for _, s := range HeldSignals {
-		if !SigsetHas(&cur, s) {
+		if !kernel.SigsetHas(&cur, s) {
 			return fmt.Errorf("thread %d does not block signal %d: %w", unix.Gettid(), s, unix.EIO)
 		}
 	}
@@ -139,9 +138,9 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 		}
 		switch {
 		case len(f) == 4 && f[0] == "take" && threads[num(1)] != nil:
-			var info SigInfo
+			var info kernel.SigInfo
 			err := onThread(threads[num(1)], func() (err error) {
-				info, err = Sigtimedwait(SigsetOf(unix.Signal(num(2))), time.Duration(num(3))*time.Millisecond)
+				info, err = kernel.Sigtimedwait(kernel.SigsetOf(unix.Signal(num(2))), time.Duration(num(3))*time.Millisecond)
 				return err
 			})
 			if err != nil {
@@ -152,12 +151,12 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 		case len(f) == 2 && f[0] == "pending" && threads[num(1)] != nil:
 			var pending []string
 			err := onThread(threads[num(1)], func() error {
-				var set unix.Sigset_t
-				if _, _, errno := unix.RawSyscall(unix.SYS_RT_SIGPENDING, uintptr(unsafe.Pointer(&set)), kernelSigsetSize, 0); errno != 0 {
-					return errno
+				set, err := kernel.Sigpending()
+				if err != nil {
+					return err
 				}
 				for _, s := range HeldSignals {
-					if SigsetHas(&set, s) {
+					if kernel.SigsetHas(set, s) {
 						pending = append(pending, strconv.Itoa(int(s)))
 					}
 				}
@@ -176,7 +175,7 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 				}
 				defer unix.Close(fd)
 				sig := unix.Signal(num(1))
-				info := SigInfo{Signo: sig, Code: int32(num(2)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+				info := kernel.SigInfo{Signo: sig, Code: int32(num(2)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
 				return unix.PidfdSendSignal(fd, sig, info.Raw(), num(3))
 			})
 			p.Send(Answer("", err))
@@ -214,25 +213,25 @@ func WithHeldSignalsBlocked(f func()) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var old unix.Sigset_t
-	Expect(unix.PthreadSigmask(unix.SIG_BLOCK, SigsetOf(HeldSignals...), &old)).To(Succeed())
+	Expect(unix.PthreadSigmask(unix.SIG_BLOCK, kernel.SigsetOf(HeldSignals...), &old)).To(Succeed())
 	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 	f()
 }
 
 // TakeSignal asks a RoleSigwait helper's thread tid to dequeue sig within
 // wait; a nil error means that thread could take it.
-func TakeSignal(ctx context.Context, c *Child, tid int, sig unix.Signal, wait time.Duration) (SigInfo, error) {
+func TakeSignal(ctx context.Context, c *Child, tid int, sig unix.Signal, wait time.Duration) (kernel.SigInfo, error) {
 	GinkgoHelper()
 	r, err := c.Call(ctx, fmt.Sprintf("take %d %d %d", tid, sig, wait.Milliseconds()))
 	if err != nil {
-		return SigInfo{}, err
+		return kernel.SigInfo{}, err
 	}
 	Expect(r.Fields).To(HaveLen(5), "take reply %q", r.Text)
 	v := make([]int64, 5)
 	for i, s := range r.Fields {
 		v[i], _ = strconv.ParseInt(s, 10, 64)
 	}
-	return SigInfo{Signo: unix.Signal(v[0]), Code: int32(v[1]), Pid: int32(v[2]), Uid: uint32(v[3]), Value: int32(v[4])}, nil
+	return kernel.SigInfo{Signo: unix.Signal(v[0]), Code: int32(v[1]), Pid: int32(v[2]), Uid: uint32(v[3]), Value: int32(v[4])}, nil
 }
 
 // PendingSignals asks a RoleSigwait helper which HeldSignals thread tid

@@ -10,6 +10,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // RunSuite is every suite's Test function. Specs must sit inside a
@@ -31,10 +33,10 @@ func RunSuite(t *testing.T, area string) {
 		r.Close()
 		w.Close()
 	}
-	PidfdOpen.Probe()
+	kernel.PidfdOpen.Probe()
 	BeforeEach(guardAgainstLeaks)
 	ReportBeforeSuite(func(r Report) {
-		AddReportEntry("kernel", KernelRelease())
+		AddReportEntry("kernel", kernel.KernelRelease())
 	})
 	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline))
 }

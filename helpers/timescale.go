@@ -5,14 +5,12 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// TimeScaleEnv multiplies every window and timeout; the VM runner raises it
-// under software emulation, where everything is several times slower.
-const TimeScaleEnv = "PIDFDCONF_TIME_SCALE"
-
 var timeScale = sync.OnceValue(func() float64 {
-	if f, err := strconv.ParseFloat(os.Getenv(TimeScaleEnv), 64); err == nil && f >= 1 {
+	if f, err := strconv.ParseFloat(os.Getenv(kernel.TimeScaleEnv), 64); err == nil && f >= 1 {
 		return f
 	}
 	return 1

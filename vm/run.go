@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -122,7 +123,7 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 		logf("initramfs %s: %.1f MB, sha256 %s, suites %v (built in %s)", arch, float64(img.Size)/1e6, img.SHA256[:12], img.Suites, fmtDur(time.Since(t)))
 	}
 
-	scale := os.Getenv("PIDFDCONF_TIME_SCALE")
+	scale := os.Getenv(kernel.TimeScaleEnv)
 	accel := "KVM"
 	if !KVMUsable() {
 		accel = "TCG (no usable /dev/kvm)"
@@ -131,7 +132,7 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 		}
 	}
 	if len(arches) > 0 {
-		logf("accelerator: %s; PIDFDCONF_TIME_SCALE=%s in the guests", accel, orDefault(scale, "1"))
+		logf("accelerator: %s; %s=%s in the guests", accel, kernel.TimeScaleEnv, orDefault(scale, "1"))
 	}
 
 	runs := make([]*KernelRun, len(kernels))
@@ -196,12 +197,12 @@ func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale 
 	}
 	// Words with '=' that the kernel does not know become /init's environment.
 	if scale != "" {
-		add("PIDFDCONF_TIME_SCALE=" + scale)
+		add(kernel.TimeScaleEnv + "=" + scale)
 	}
-	if am := os.Getenv("PIDFDCONF_ALLOW_MISSING"); am != "" {
-		add("PIDFDCONF_ALLOW_MISSING=" + am)
+	if am := os.Getenv(kernel.AllowMissingEnv); am != "" {
+		add(kernel.AllowMissingEnv + "=" + am)
 	}
-	add(fmt.Sprintf("PIDFDCONF_SUITE_TIMEOUT=%s", suiteTimeout(cfg.VMTimeout, nSuites)))
+	add(kernel.SuiteTimeoutEnv + "=" + suiteTimeout(cfg.VMTimeout, nSuites).String())
 	add(cfg.Append)
 
 	mem := cfg.MemoryMB

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // noSuchPid is above PID_MAX_LIMIT (4194304), so no process can have it.
@@ -28,7 +29,7 @@ func openPidfd(pid, flags int) int {
 
 func fdinfoPid(fd int) string {
 	GinkgoHelper()
-	info, err := helpers.Fdinfo(fd)
+	info, err := kernel.Fdinfo(fd)
 	Expect(err).NotTo(HaveOccurred())
 	return info["Pid"]
 }
@@ -50,7 +51,7 @@ func undefinedFlagEntries() []TableEntry {
 }
 
 var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	// Behavior: pidfd_open(2) fails with EINVAL for a pid that is not positive.
 	// Mirrors:  pidfd_open_test.c "do not allow invalid pid test" (errno unchecked there); LTP pidfd_open02
@@ -95,7 +96,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	// Mirrors:  pidfd_open_test.c "open a new pidfd test" (Pid printed, not asserted there)
 	// Since:    v5.3
 	It("returns a pidfd whose fdinfo names the process", helpers.SelftestPidfdOpen, helpers.FsFdinfo, func() {
-		helpers.RequireFeature(helpers.Procfs)
+		helpers.RequireFeature(kernel.Procfs)
 		Expect(fdinfoPid(openPidfd(os.Getpid(), 0))).To(Equal(strconv.Itoa(os.Getpid())))
 	})
 
@@ -103,9 +104,9 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	// Mirrors:  pidfd_open_test.c "get info from pidfd test"
 	// Since:    v6.13
 	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, func() {
-		helpers.RequireFeature(helpers.PidfdGetInfo, helpers.Procfs)
+		helpers.RequireFeature(kernel.PidfdGetInfo, kernel.Procfs)
 		fd := openPidfd(os.Getpid(), 0)
-		info, err := helpers.GetPidfdInfo(fd, unix.PIDFD_INFO_CGROUPID)
+		info, err := kernel.GetPidfdInfo(fd, unix.PIDFD_INFO_CGROUPID)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(strconv.Itoa(int(info.Pid))).To(Equal(fdinfoPid(fd)))
 		Expect(info.Ppid).To(BeEquivalentTo(os.Getppid()))
@@ -121,7 +122,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c TEST(wait_nonblock)
 		// Since:    v5.10
 		It("returns an fd with O_NONBLOCK set", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
-			helpers.RequireFeature(helpers.PidfdNonblock)
+			helpers.RequireFeature(kernel.PidfdNonblock)
 			Expect(openPidfd(os.Getpid(), unix.PIDFD_NONBLOCK)).To(helpers.HaveStatusFlags(unix.O_NONBLOCK))
 		})
 	})
@@ -134,7 +135,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group) (ML); man pidfd_open(2)
 		// Since:    v6.9
 		It("opens it with PIDFD_THREAD", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
-			helpers.RequireFeature(helpers.PidfdThread, helpers.Procfs)
+			helpers.RequireFeature(kernel.PidfdThread, kernel.Procfs)
 			Expect(fdinfoPid(openPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
 		})
 
@@ -155,9 +156,9 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		It("opens it", helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			fd := openPidfd(child.Pid, 0)
-			if helpers.Procfs.Present() {
+			if kernel.Procfs.Present() {
 				Expect(fdinfoPid(fd)).To(Equal(strconv.Itoa(child.Pid)))
 			}
 		})

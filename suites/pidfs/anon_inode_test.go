@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // The anon-inode contract (kernels up to v6.8, e.g. Debian's 6.1): these
@@ -15,8 +16,8 @@ import (
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on the anon-inode fallback", func() {
 		BeforeEach(func() {
-			helpers.RequireFeature(helpers.PidfdOpen)
-			requireBacking(helpers.AnonInodeBacking)
+			helpers.RequireFeature(kernel.PidfdOpen)
+			requireBacking(kernel.AnonInodeBacking)
 		})
 
 		// Behavior: without pidfs a pidfd's inode is anon_inodefs's shared inode, whose st_mode is 0600 with no file-type bits (alloc_anon_inode).

@@ -11,21 +11,22 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC) before; any other filesystem, or anon inodes on v6.9+, is a failure.
 	// Mirrors:  none (pidfs is unconditional since v6.9, commit 9d9539db8638)
 	// Since:    v5.3 (pidfs since v6.9)
 	It("backs pidfds with the filesystem the kernel's version owes", helpers.ManPidfs, func() {
 		AddReportEntry("pidfd backing", backing().String())
-		AddReportEntry("active LSMs", helpers.ActiveLSMs())
+		AddReportEntry("active LSMs", kernel.ActiveLSMs())
 	})
 
 	Context("on pidfs", func() {
-		BeforeEach(func() { requireBacking(helpers.PidfsBacking) })
+		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
 
 		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino.
 		// Mirrors:  pidfd_file_handle_test.c (same inode through handles, ML); none for the other routes
@@ -37,13 +38,13 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 				"pidfd_open":     openPidfd(child.Pid, 0),
 				"pidfd_open 2nd": openPidfd(child.Pid, 0),
 			}
-			if helpers.Procfs.Present() {
+			if kernel.Procfs.Present() {
 				fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", child.Pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 				Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
 				DeferCleanup(unix.Close, fd)
 				routes["/proc/self/fd reopen"] = fd
 			}
-			if helpers.PidfdGetfd.Present() {
+			if kernel.PidfdGetfd.Present() {
 				fd, err := unix.PidfdGetfd(selfPidfd(), child.Pidfd, 0)
 				Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of a pidfd")
 				DeferCleanup(unix.Close, fd)
@@ -68,7 +69,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none (fs/pidfs.c: 64-bit inode counter, unique for the system's lifetime)
 		// Since:    v6.9
 		It("never gives a new task an inode number seen before", helpers.ManPidfs, func() {
-			if helpers.Is32BitBuild() {
+			if kernel.Is32BitBuild() {
 				Skip("32-bit kernels reuse inode numbers by design (upper bits are the generation); the uniqueness rule is 64-bit only")
 			}
 			// Threads come in one batch (about 60 µs each); processes are
@@ -78,8 +79,8 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			processes := helpers.ScaledCount(50, 10)
 			AddReportEntry("tasks", fmt.Sprintf("%d threads, %d processes", threads, processes))
 			last := helpers.Inode(selfPidfd()).Ino
-			inos, err := helpers.ThreadPidfdInodes(threads)
-			if err == helpers.ErrNoRawClone {
+			inos, err := kernel.ThreadPidfdInodes(threads)
+			if err == kernel.ErrNoRawClone {
 				Skip(err.Error())
 			}
 			Expect(err).NotTo(HaveOccurred())
@@ -125,7 +126,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none (commit db3d841ac9ed "fs/pidfs: make 'lsof' happy")
 		// Since:    v6.10
 		It("reports an st_mode without file-type bits", helpers.SyscallFstat, helpers.ManPidfs, func() {
-			helpers.RequireFeature(helpers.PidfsLsofCompat)
+			helpers.RequireFeature(kernel.PidfsLsofCompat)
 			var st unix.Stat_t
 			Expect(unix.Fstat(selfPidfd(), &st)).To(Succeed())
 			Expect(st.Mode & unix.S_IFMT).To(BeZero())
@@ -145,7 +146,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none
 		// Since:    v6.9
 		It("refuses execveat with EACCES", helpers.SyscallExecveat, helpers.ManPidfs, func() {
-			Expect(helpers.ExecveatEmptyPath(selfPidfd())).To(helpers.BeErrno(unix.EACCES))
+			Expect(kernel.ExecveatEmptyPath(selfPidfd())).To(helpers.BeErrno(unix.EACCES))
 		})
 	})
 
@@ -153,15 +154,15 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	// Mirrors:  none (commit db3d841ac9ed)
 	// Since:    v5.3 (pidfs since v6.10)
 	It("names a pidfd anon_inode:[pidfd] in /proc/self/fd", helpers.ManProc, func() {
-		helpers.RequireFeature(helpers.Procfs)
-		if backing() == helpers.PidfsBacking {
-			helpers.RequireFeature(helpers.PidfsLsofCompat)
+		helpers.RequireFeature(kernel.Procfs)
+		if backing() == kernel.PidfsBacking {
+			helpers.RequireFeature(kernel.PidfsLsofCompat)
 		}
 		Expect(os.Readlink("/proc/self/fd/" + strconv.Itoa(selfPidfd()))).To(Equal("anon_inode:[pidfd]"))
 	})
 
 	Context("on the anon-inode fallback", func() {
-		BeforeEach(func() { requireBacking(helpers.AnonInodeBacking) })
+		BeforeEach(func() { requireBacking(kernel.AnonInodeBacking) })
 
 		// Behavior: without pidfs every pidfd shares anon_inodefs's single inode.
 		// Mirrors:  none (kernel/fork.c anon_inode_getfile("[pidfd]") before v6.9)

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // atHandleFID and atHandleConnectable are the uapi name_to_handle_at flags
@@ -26,7 +27,7 @@ func reopenByHandle(mountFd int, h unix.FileHandle, flags int) (int, error) {
 }
 
 var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.FileHandles) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.FileHandles) })
 
 	// Behavior: open_by_handle_at(2) of a pidfs handle succeeds for every combination of the allowed open flags and yields the same inode.
 	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, file_handle_same_pidns) (0, O_CLOEXEC, O_NONBLOCK), TEST_F(file_handle, open_by_handle_at_valid_flags) (ML)
@@ -74,7 +75,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		child := helpers.StartBlocked()
 		h := handleOf(child.Pidfd)
 		child.Kill()
-		Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+		Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 		fd, err := reopenByHandle(selfPidfd(), h, unix.O_CLOEXEC)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
@@ -85,7 +86,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Since:    v6.14
 	It("decodes the handle of a process in a child pid namespace", helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 		helpers.RequireRoot("a pid namespace")
-		helpers.RequireFeature(helpers.PidNamespaces)
+		helpers.RequireFeature(kernel.PidNamespaces)
 		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
 		fd, err := reopenByHandle(selfPidfd(), handleOf(c.Pidfd), unix.O_CLOEXEC)
 		Expect(err).NotTo(HaveOccurred())
@@ -125,7 +126,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	})
 
 	Context("when the mount fd is FD_PIDFS_ROOT or not a pidfd", func() {
-		BeforeEach(func() { helpers.RequireFeature(helpers.PidfsRootHandles) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfsRootHandles) })
 
 		// Behavior: open_by_handle_at(2) decodes a pidfs handle with FD_PIDFS_ROOT (-10002) as the mount fd, to the same inode, with flags 0, O_CLOEXEC and O_NONBLOCK.
 		// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, decode_purely_based_on_file_handle) (ML)
@@ -133,7 +134,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		DescribeTable("decodes the handle with FD_PIDFS_ROOT",
 			func(flags int) {
 				child := helpers.StartBlocked()
-				fd, err := reopenByHandle(helpers.FdPidfsRoot, handleOf(child.Pidfd), flags)
+				fd, err := reopenByHandle(kernel.FdPidfsRoot, handleOf(child.Pidfd), flags)
 				Expect(err).NotTo(HaveOccurred())
 				Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
 			},

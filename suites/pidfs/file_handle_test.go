@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // handleOf is name_to_handle_at(pidfd, "", AT_EMPTY_PATH).
@@ -19,7 +20,7 @@ func handleOf(pidfd int) unix.FileHandle {
 var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
 	var child *helpers.Blocked
 	BeforeEach(func() {
-		helpers.RequireFeature(helpers.FileHandles)
+		helpers.RequireFeature(kernel.FileHandles)
 		child = helpers.StartBlocked()
 	})
 
@@ -57,7 +58,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	var fd int
 	BeforeEach(func() {
 		helpers.RequireRoot("trusted.* extended attributes")
-		helpers.RequireFeature(helpers.PidfsXattrs)
+		helpers.RequireFeature(kernel.PidfsXattrs)
 		fd = helpers.StartBlocked().Pidfd
 		Expect(unix.Fsetxattr(fd, name, []byte("value"), 0)).To(Succeed())
 	})

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // pidfdInfoRaw issues PIDFD_GET_INFO with an argument of size bytes (encoded
@@ -65,14 +66,14 @@ func decodeExit(code int32) exitStatus {
 }
 
 var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetInfo) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetInfo) })
 
 	// Behavior: PIDFD_GET_INFO on the caller's own pidfd reports the ids getpid(2), getppid(2) and /proc/self/status report: pid, tgid, ppid, and real, effective, saved and filesystem uids and gids.
 	// Mirrors:  LTP ioctl_pidfd (fields); none for the /proc comparison
 	// Since:    v6.13
 	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.LTPIoctlPidfd, func() {
-		helpers.RequireFeature(helpers.Procfs)
-		info, err := helpers.GetPidfdInfo(selfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
+		helpers.RequireFeature(kernel.Procfs)
+		info, err := kernel.GetPidfdInfo(selfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(os.Getpid()), uint32(os.Getpid()), uint32(os.Getppid())}))
 		Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid}).To(Equal(statusIDs("Uid")))
@@ -128,12 +129,12 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_exit) (ML)
 		// Since:    v6.15
 		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
+			helpers.RequireFeature(kernel.PidfdInfoExit)
 			child := helpers.StartBlocked()
 			child.Kill()
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			for _, mask := range []uint64{unix.PIDFD_INFO_CGROUPID, unix.PIDFD_INFO_CGROUPID | unix.PIDFD_INFO_EXIT} {
-				info, err := helpers.GetPidfdInfo(child.Pidfd, mask)
+				info, err := kernel.GetPidfdInfo(child.Pidfd, mask)
 				Expect(err).NotTo(HaveOccurred(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_CREDS).NotTo(BeZero(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_EXIT).To(BeZero(), "mask %#x", mask)
@@ -142,7 +143,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	})
 
 	Context("when the process has been reaped", func() {
-		BeforeEach(func() { helpers.RequireFeature(helpers.PidfdInfoExit) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
 
 		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only the exit information: EXIT is set, PID and CREDS are not.
 		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, sigkill_reaped) (ML)
@@ -150,7 +151,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		It("reports exit information but no ids", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			child := helpers.StartBlocked()
 			child.Reap(ctx)
-			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS|unix.PIDFD_INFO_EXIT)
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS|unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_EXIT)).To(BeEquivalentTo(unix.PIDFD_INFO_EXIT))
 		})
@@ -161,9 +162,9 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		It("reports the exit code of a process that exited", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			Expect(c.Peer.Send("exit 7")).To(Succeed())
-			_, err := helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			_, err := kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 7}))
@@ -173,11 +174,11 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped_poll) (ML)
 		// Since:    v6.15
 		It("reports POLLIN|POLLHUP and then the exit status", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PollHupOnReap)
+			helpers.RequireFeature(kernel.PollHupOnReap)
 			child := helpers.StartBlocked()
 			child.Reap(ctx)
-			Expect(helpers.PollOnce(child.Pidfd, 0)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
-			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(kernel.PollOnce(child.Pidfd, 0)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Signaled: true, Signal: syscall.SIGKILL}))
 		})
@@ -188,7 +189,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		var c *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
 			helpers.RequireRoot("a pid namespace")
-			helpers.RequireFeature(helpers.PidNamespaces)
+			helpers.RequireFeature(kernel.PidNamespaces)
 			ns = helpers.NewPidNS(ctx)
 			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
 		})
@@ -197,7 +198,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  pidfd_info_test.c fixture child3 (CLONE_NEWPID, ML); LTP ioctl_pidfd04 (isolated)
 		// Since:    v6.13
 		It("reports the pid in the caller's namespace", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
 			Expect(err).NotTo(HaveOccurred())
 			Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(c.Pid)))
 			Expect(c.Pid).NotTo(Equal(1000), "the outer pid happens to equal the inner one; the spec proves nothing")
@@ -207,10 +208,10 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, success_reaped) (child4, ML); LTP ioctl_pidfd04 (isolated)
 		// Since:    v6.15
 		It("reports the exit code once the namespace's init reaped it", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
+			helpers.RequireFeature(kernel.PidfdInfoExit)
 			Expect(c.Peer.Send("exit 5")).To(Succeed())
 			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 5}))
 		})

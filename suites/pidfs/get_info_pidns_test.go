@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // roleInfoAsker answers "info <mask>" with PIDFD_GET_INFO on the pidfd sent
@@ -27,7 +28,7 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Pee
 			p.Sendf("err EINVAL unknown command %q", msg)
 		} else {
 			mask, _ := strconv.ParseUint(f[1], 0, 64)
-			info, err := helpers.GetPidfdInfo(fds[0], mask)
+			info, err := kernel.GetPidfdInfo(fds[0], mask)
 			if err == nil {
 				p.Sendf("ok %d", info.Pid)
 			} else {
@@ -50,9 +51,9 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, func() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdGetInfo)
+			helpers.RequireFeature(kernel.PidfdGetInfo)
 			helpers.RequireRoot("a pid namespace")
-			helpers.RequireFeature(helpers.PidNamespaces)
+			helpers.RequireFeature(kernel.PidNamespaces)
 			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
 		})
 
@@ -69,7 +70,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  LTP ioctl_pidfd03
 		// Since:    v6.15 (EREMOTE by v6.18)
 		It("refuses the exit status of a process outside the caller's namespace", helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
+			helpers.RequireFeature(kernel.PidfdInfoExit)
 			target := helpers.StartBlocked()
 			target.Reap(ctx)
 			_, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_EXIT), target.Pidfd)

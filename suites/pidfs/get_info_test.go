@@ -8,17 +8,18 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetInfo) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetInfo) })
 
 	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent and credentials, and marks PID and CREDS in the mask.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd test"; LTP ioctl_pidfd01
 	// Since:    v6.13
 	It("reports a live child's ids", helpers.SelftestPidfdOpen, helpers.LTPIoctlPidfd, func() {
 		child := helpers.StartBlocked()
-		info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
+		info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS)).To(BeEquivalentTo(unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS))
 		Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(child.Pid)))
@@ -40,7 +41,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		BeforeEach(func(ctx SpecContext) {
 			child = helpers.StartBlocked()
 			child.Kill()
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 		})
 
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
@@ -48,7 +49,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Since:    v6.13
 		It("fails with ESRCH after the reap unless exit information is requested", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			child.Reap(ctx)
-			_, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID)
+			_, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
 		})
 	})

@@ -7,17 +7,18 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on pidfs on a 32-bit kernel", func() {
 		BeforeEach(func() {
-			helpers.RequireFeature(helpers.PidfdOpen)
-			requireBacking(helpers.PidfsBacking)
-			if !helpers.Is32BitBuild() {
+			helpers.RequireFeature(kernel.PidfdOpen)
+			requireBacking(kernel.PidfsBacking)
+			if !kernel.Is32BitBuild() {
 				Skip("64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
 			}
-			helpers.RequireFeature(helpers.PidfsGetversion)
+			helpers.RequireFeature(kernel.PidfsGetversion)
 		})
 
 		// Behavior: on 32-bit kernels st_ino holds the lower 32 bits of pidfs's 64-bit inode counter and FS_IOC_GETVERSION the upper 32 (the generation): generation<<32|st_ino only grows from task to task, so no pair repeats.
@@ -27,16 +28,16 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			threads := helpers.ScaledCount(1000, 200)
 			processes := helpers.ScaledCount(10, 5)
 			AddReportEntry("tasks", fmt.Sprintf("%d threads, %d processes", threads, processes))
-			last, err := helpers.PidfsID(selfPidfd())
+			last, err := kernel.PidfsID(selfPidfd())
 			Expect(err).NotTo(HaveOccurred())
-			ids, err := helpers.ThreadPidfdStamps(threads, helpers.PidfsID)
-			if err == helpers.ErrNoRawClone {
+			ids, err := kernel.ThreadPidfdStamps(threads, kernel.PidfsID)
+			if err == kernel.ErrNoRawClone {
 				Skip(err.Error())
 			}
 			Expect(err).NotTo(HaveOccurred())
 			for range processes {
 				b := helpers.StartBlocked()
-				id, err := helpers.PidfsID(b.Pidfd)
+				id, err := kernel.PidfsID(b.Pidfd)
 				Expect(err).NotTo(HaveOccurred())
 				ids = append(ids, id)
 				b.Kill()

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // handledFS is every filesystem access right up to Landlock ABI 5, trimmed
@@ -62,7 +63,7 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 	results := []string{}
 	record := func(op string, err error) { results = append(results, op+"="+helpers.ErrnoName(err)) }
 
-	exe, _ := helpers.SelfExecutable()
+	exe, _ := kernel.SelfExecutable()
 	fd, err := unix.Open(exe, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err == nil {
 		unix.Close(fd)
@@ -71,7 +72,7 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 
 	pidfd, err := unix.PidfdOpen(os.Getpid(), 0)
 	record("pidfd_open", err)
-	_, err = helpers.PollOnce(pidfd, 0)
+	_, err = kernel.PollOnce(pidfd, 0)
 	record("poll", err)
 	record("pidfd_send_signal", unix.PidfdSendSignal(pidfd, 0, nil, 0))
 	var pipe [2]int

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // namespaceIoctls pairs each PIDFD_GET_*_NAMESPACE with its /proc/<pid>/ns name.
@@ -41,11 +42,11 @@ func namespaceEntries() []TableEntry {
 }
 
 var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.NamespaceIoctls) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.NamespaceIoctls) })
 
 	DescribeTable("returns the process's namespace",
 		func(name string, ioctl uintptr) {
-			helpers.RequireFeature(helpers.Procfs)
+			helpers.RequireFeature(kernel.Procfs)
 			want, err := os.Stat(fmt.Sprintf("/proc/self/ns/%s", name))
 			if os.IsNotExist(err) {
 				Skip(name + " namespaces are not configured in this kernel")

@@ -11,12 +11,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.NeedsRoot, func() {
 	BeforeEach(func() {
 		helpers.RequireRoot("trusted.* extended attributes")
-		helpers.RequireFeature(helpers.PidfsXattrs)
+		helpers.RequireFeature(kernel.PidfsXattrs)
 	})
 
 	// Behavior: ten trusted.* attributes set on one pidfd each read back with their own value and length, all ten are listed, and each is gone (ENODATA) once removed.
@@ -60,7 +61,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 		fd, err := unix.PidfdOpen(pid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)).To(Succeed())
-		_, err = helpers.WaitReadable(ctx, fd, helpers.EventTimeout())
+		_, err = kernel.WaitReadable(ctx, fd, helpers.EventTimeout())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(unix.Fsetxattr(fd, "trusted.persistent", []byte("persistent value"), 0)).To(Succeed())
 		Expect(unix.Close(fd)).To(Succeed())
@@ -77,7 +78,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 })
 
 var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.NamespaceIoctls) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.NamespaceIoctls) })
 
 	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a reaped process fails with ESRCH (no task).
 	// Mirrors:  none (fs/pidfs.c pidfd_ioctl: no task → ESRCH)
@@ -94,7 +95,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Since:    v6.11
 	It("returns the child pid namespace of a process inside one", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireRoot("a pid namespace")
-		helpers.RequireFeature(helpers.PidNamespaces, helpers.Procfs)
+		helpers.RequireFeature(kernel.PidNamespaces, kernel.Procfs)
 		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
 		nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(c.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
 		Expect(errno).To(BeZero(), "ioctl: %v", errno)

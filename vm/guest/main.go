@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -184,7 +185,7 @@ func listSuites() []string {
 func runSuite(name string, console io.Writer) frame.SuiteRun {
 	dir := filepath.Join(resultsDir, name)
 	_ = os.MkdirAll(dir, 0o755)
-	timeout := os.Getenv("PIDFDCONF_SUITE_TIMEOUT")
+	timeout := os.Getenv(kernel.SuiteTimeoutEnv)
 	if timeout == "" {
 		timeout = "10m"
 	}

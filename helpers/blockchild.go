@@ -44,6 +44,20 @@ func StartBlockedChild(files ...uintptr) (pid int, err error) {
 	return pid, nil
 }
 
+// StartBlockedPid starts a blocked child and registers a cleanup that kills
+// and reaps it (ECHILD if the spec reaped it already), for specs that need
+// only its pid.
+func StartBlockedPid() int {
+	GinkgoHelper()
+	pid, err := StartBlockedChild()
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() {
+		syscall.Kill(pid, syscall.SIGKILL)
+		syscall.Wait4(pid, nil, 0, nil)
+	})
+	return pid
+}
+
 // A Blocked is a StartBlockedChild process with a pidfd: the cheapest
 // target for specs that need a live process, a zombie or a reaped one but
 // no cooperation (about 1–2 ms against tens of ms for a StartChild helper).

@@ -63,12 +63,12 @@ func (p *Peer) Recv(ctx context.Context, timeout time.Duration) (string, []int, 
 	if revents&(unix.POLLIN|unix.POLLHUP) == 0 {
 		return "", nil, fmt.Errorf("helper socket polls %s", kernel.PollBits(revents))
 	}
-	return p.RecvBlocking()
+	return p.recvBlocking()
 }
 
-// RecvBlocking reads one message without a timeout; helpers use it, the
+// recvBlocking reads one message without a timeout; roles use it (Serve), the
 // test process does not.
-func (p *Peer) RecvBlocking() (string, []int, error) {
+func (p *Peer) recvBlocking() (string, []int, error) {
 	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(16*4))
 	for {

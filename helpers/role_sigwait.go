@@ -123,34 +123,36 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 		}
 	}
 	p.Sendf("ready %d %s", os.Getpid(), strings.Join(tids, " "))
-	for {
-		msg, fds, err := p.RecvBlocking()
-		if err != nil {
-			os.Exit(0)
+	// named is the thread a command names, by tid (the pid: the leader).
+	named := func(req *Request, args int) (*thread, error) {
+		if err := req.Want(args, 0); err != nil {
+			return nil, err
 		}
-		f := strings.Fields(msg)
-		num := func(i int) int {
-			if len(f) > i {
-				v, _ := strconv.Atoi(f[i])
-				return v
+		if t := threads[req.Int(0)]; t != nil {
+			return t, nil
+		}
+		return nil, fmt.Errorf("no helper thread %d: %w", req.Int(0), unix.EINVAL)
+	}
+	os.Exit(Serve(p, map[string]Command{
+		"take": func(req *Request) (string, error) {
+			t, err := named(req, 3)
+			if err != nil {
+				return "", err
 			}
-			return 0
-		}
-		switch {
-		case len(f) == 4 && f[0] == "take" && threads[num(1)] != nil:
 			var info kernel.SigInfo
-			err := onThread(threads[num(1)], func() (err error) {
-				info, err = kernel.Sigtimedwait(kernel.SigsetOf(unix.Signal(num(2))), time.Duration(num(3))*time.Millisecond)
+			err = onThread(t, func() (err error) {
+				info, err = kernel.Sigtimedwait(kernel.SigsetOf(unix.Signal(req.Int(1))), time.Duration(req.Int(2))*time.Millisecond)
 				return err
 			})
+			return fmt.Sprintf("%d %d %d %d %d", info.Signo, info.Code, info.Pid, info.Uid, info.Value), err
+		},
+		"pending": func(req *Request) (string, error) {
+			t, err := named(req, 1)
 			if err != nil {
-				p.Send(replyErr(err))
-				break
+				return "", err
 			}
-			p.Sendf("ok %d %d %d %d %d", info.Signo, info.Code, info.Pid, info.Uid, info.Value)
-		case len(f) == 2 && f[0] == "pending" && threads[num(1)] != nil:
 			var pending []string
-			err := onThread(threads[num(1)], func() error {
+			err = onThread(t, func() error {
 				set, err := kernel.Sigpending()
 				if err != nil {
 					return err
@@ -162,28 +164,24 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 				}
 				return nil
 			})
-			if err != nil {
-				p.Send(replyErr(err))
-				break
+			return strings.Join(pending, " "), err
+		},
+		"send-self": func(req *Request) (string, error) {
+			if err := req.Want(3, 0); err != nil {
+				return "", err
 			}
-			p.Send(strings.TrimSpace("ok " + strings.Join(pending, " ")))
-		case len(f) == 4 && f[0] == "send-self":
-			err := onThread(threads[os.Getpid()], func() error {
+			return "", onThread(threads[os.Getpid()], func() error {
 				fd, err := unix.PidfdOpen(os.Getpid(), 0)
 				if err != nil {
 					return err
 				}
 				defer unix.Close(fd)
-				sig := unix.Signal(num(1))
-				info := kernel.SigInfo{Signo: sig, Code: int32(num(2)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
-				return unix.PidfdSendSignal(fd, sig, info.Raw(), num(3))
+				sig := unix.Signal(req.Int(0))
+				info := kernel.SigInfo{Signo: sig, Code: int32(req.Int(1)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+				return unix.PidfdSendSignal(fd, sig, info.Raw(), req.Int(2))
 			})
-			p.Send(Answer("", err))
-		default:
-			p.Sendf("err EINVAL bad command %q", msg)
-		}
-		closeAll(fds)
-	}
+		},
+	}))
 }
 
 // onThread runs f on t's locked thread and waits for it.

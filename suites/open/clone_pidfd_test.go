@@ -54,7 +54,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	It("returns the same pidfs inode as pidfd_open of the child", helpers.SyscallClone, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.Pidfs)
 		child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-		Expect(helpers.Inode(openPidfd(child.Pid, 0))).To(Equal(helpers.Inode(child.Pidfd)))
+		Expect(helpers.Inode(helpers.OpenPidfd(child.Pid, 0))).To(Equal(helpers.Inode(child.Pidfd)))
 	})
 
 	Context("with CLONE_THREAD", helpers.SyscallClone, helpers.FlagPidfdThread, func() {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -35,8 +34,8 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			want := helpers.Inode(child.Pidfd)
 			routes := map[string]int{
-				"pidfd_open":     openPidfd(child.Pid, 0),
-				"pidfd_open 2nd": openPidfd(child.Pid, 0),
+				"pidfd_open":     helpers.OpenPidfd(child.Pid, 0),
+				"pidfd_open 2nd": helpers.OpenPidfd(child.Pid, 0),
 			}
 			if kernel.Procfs.Present() {
 				fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", child.Pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -45,7 +44,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 				routes["/proc/self/fd reopen"] = fd
 			}
 			if kernel.PidfdGetfd.Present() {
-				fd, err := unix.PidfdGetfd(selfPidfd(), child.Pidfd, 0)
+				fd, err := unix.PidfdGetfd(helpers.SelfPidfd(), child.Pidfd, 0)
 				Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of a pidfd")
 				DeferCleanup(unix.Close, fd)
 				routes["pidfd_getfd"] = fd
@@ -78,7 +77,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			threads := helpers.ScaledCount(3000, 300)
 			processes := helpers.ScaledCount(50, 10)
 			AddReportEntry("tasks", fmt.Sprintf("%d threads, %d processes", threads, processes))
-			last := helpers.Inode(selfPidfd()).Ino
+			last := helpers.Inode(helpers.SelfPidfd()).Ino
 			inos, err := kernel.ThreadPidfdInodes(threads)
 			if err == kernel.ErrNoRawClone {
 				Skip(err.Error())
@@ -109,17 +108,12 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none (struct pid keeps its inode number)
 		// Since:    v6.9
 		It("keeps a process's inode number after all its pidfds are closed", helpers.ManPidfs, func() {
-			pid, err := helpers.StartBlockedChild()
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(func() {
-				syscall.Kill(pid, syscall.SIGKILL)
-				syscall.Wait4(pid, nil, 0, nil)
-			})
+			pid := helpers.StartBlockedPid()
 			fd, err := unix.PidfdOpen(pid, 0)
 			Expect(err).NotTo(HaveOccurred())
 			want := helpers.Inode(fd)
 			Expect(unix.Close(fd)).To(Succeed())
-			Expect(helpers.Inode(openPidfd(pid, 0))).To(Equal(want))
+			Expect(helpers.Inode(helpers.OpenPidfd(pid, 0))).To(Equal(want))
 		})
 
 		// Behavior: st_mode of a pidfd carries no file-type bits (lsof compatibility).
@@ -128,7 +122,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		It("reports an st_mode without file-type bits", helpers.SyscallFstat, helpers.ManPidfs, func() {
 			helpers.RequireFeature(kernel.PidfsLsofCompat)
 			var st unix.Stat_t
-			Expect(unix.Fstat(selfPidfd(), &st)).To(Succeed())
+			Expect(unix.Fstat(helpers.SelfPidfd(), &st)).To(Succeed())
 			Expect(st.Mode & unix.S_IFMT).To(BeZero())
 		})
 
@@ -137,7 +131,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Since:    v6.9 (EOPNOTSUPP since v6.17)
 		It("refuses fchmod and fchown with the errno of the kernel's version", helpers.SyscallSetattr, helpers.SelftestPidfdSetattr, func() {
 			refused := helpers.ErrnoHistory{{Since: "6.9", Errno: unix.EPERM}, {Since: "6.17", Errno: unix.EOPNOTSUPP}}
-			fd := selfPidfd()
+			fd := helpers.SelfPidfd()
 			Expect(unix.Fchmod(fd, 0o600)).To(refused.Matcher())
 			Expect(unix.Fchown(fd, os.Getuid(), os.Getgid())).To(refused.Matcher())
 		})
@@ -146,7 +140,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none
 		// Since:    v6.9
 		It("refuses execveat with EACCES", helpers.SyscallExecveat, helpers.ManPidfs, func() {
-			Expect(kernel.ExecveatEmptyPath(selfPidfd())).To(helpers.BeErrno(unix.EACCES))
+			Expect(kernel.ExecveatEmptyPath(helpers.SelfPidfd())).To(helpers.BeErrno(unix.EACCES))
 		})
 	})
 
@@ -158,7 +152,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		if backing() == kernel.PidfsBacking {
 			helpers.RequireFeature(kernel.PidfsLsofCompat)
 		}
-		Expect(os.Readlink("/proc/self/fd/" + strconv.Itoa(selfPidfd()))).To(Equal("anon_inode:[pidfd]"))
+		Expect(os.Readlink("/proc/self/fd/" + strconv.Itoa(helpers.SelfPidfd()))).To(Equal("anon_inode:[pidfd]"))
 	})
 
 	Context("on the anon-inode fallback", func() {

@@ -35,7 +35,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	DescribeTable("reopens the same inode with valid open flags",
 		func(flags int) {
 			child := helpers.StartBlocked()
-			fd, err := reopenByHandle(selfPidfd(), handleOf(child.Pidfd), flags)
+			fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(child.Pidfd), flags)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
 		},
@@ -51,7 +51,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Since:    v6.14
 	DescribeTable("fails with EINVAL for the invalid open flag",
 		func(flag int) {
-			_, err := reopenByHandle(selfPidfd(), handleOf(selfPidfd()), flag)
+			_, err := reopenByHandle(helpers.SelfPidfd(), handleOf(helpers.SelfPidfd()), flag)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
 		Entry("FASYNC", helpers.SelftestPidfdFileHandle, unix.O_ASYNC),
@@ -76,7 +76,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		h := handleOf(child.Pidfd)
 		child.Kill()
 		Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
-		fd, err := reopenByHandle(selfPidfd(), h, unix.O_CLOEXEC)
+		fd, err := reopenByHandle(helpers.SelfPidfd(), h, unix.O_CLOEXEC)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
 	})
@@ -88,7 +88,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		helpers.RequireRoot("a pid namespace")
 		helpers.RequireFeature(kernel.PidNamespaces)
 		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
-		fd, err := reopenByHandle(selfPidfd(), handleOf(c.Pidfd), unix.O_CLOEXEC)
+		fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(c.Pidfd), unix.O_CLOEXEC)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(c.Pidfd)))
 	})
@@ -98,7 +98,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Since:    v6.14
 	DescribeTable("fails with ENOTDIR for a path below a pidfd",
 		func(flags int) {
-			_, _, err := unix.NameToHandleAt(selfPidfd(), "lookup-is-not-possible-with-pidfs", flags)
+			_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "lookup-is-not-possible-with-pidfs", flags)
 			Expect(err).To(helpers.BeErrno(unix.ENOTDIR))
 		},
 		Entry("AT_EMPTY_PATH", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.AT_EMPTY_PATH),
@@ -109,7 +109,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, invalid_name_to_handle_at_flags) (asserts failure only, ML)
 	// Since:    v6.14
 	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
-		_, _, err := unix.NameToHandleAt(selfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
+		_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
 		Expect(err).To(helpers.BeErrno(unix.EINVAL))
 	})
 
@@ -117,7 +117,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, valid_name_to_handle_at_flags) (ML)
 	// Since:    v6.14
 	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
-		self := selfPidfd()
+		self := helpers.SelfPidfd()
 		h, _, err := unix.NameToHandleAt(self, "", unix.AT_EMPTY_PATH|atHandleFID)
 		Expect(err).NotTo(HaveOccurred())
 		fd, err := reopenByHandle(self, h, unix.O_CLOEXEC)
@@ -148,7 +148,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		// Since:    v6.17
 		DescribeTable("fails to decode the handle with the mount fd",
 			func(mountFd int, want unix.Errno) {
-				_, err := reopenByHandle(mountFd, handleOf(selfPidfd()), unix.O_CLOEXEC)
+				_, err := reopenByHandle(mountFd, handleOf(helpers.SelfPidfd()), unix.O_CLOEXEC)
 				if mountFd == unix.AT_FDCWD {
 					// The cwd's filesystem decides: ESTALE where it can decode
 					// handles (tmpfs, ext4; measured on 6.18); EOPNOTSUPP is

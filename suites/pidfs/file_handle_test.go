@@ -28,7 +28,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, file_handle_child_pidns) (round trip, ML)
 	// Since:    v6.14
 	It("reopens the same pidfs inode from a handle", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
-		fd, err := unix.OpenByHandleAt(selfPidfd(), handleOf(child.Pidfd), unix.O_CLOEXEC)
+		fd, err := unix.OpenByHandleAt(helpers.SelfPidfd(), handleOf(child.Pidfd), unix.O_CLOEXEC)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(unix.Close, fd)
 		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
@@ -38,7 +38,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Mirrors:  pidfd_file_handle_test.c TEST_F(file_handle, open_by_handle_at_invalid_flags) (asserts failure only, ML)
 	// Since:    v6.14
 	It("fails with EINVAL for invalid open flags", helpers.SelftestPidfdFileHandle, func() {
-		_, err := unix.OpenByHandleAt(selfPidfd(), handleOf(child.Pidfd), unix.O_CREAT)
+		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), handleOf(child.Pidfd), unix.O_CREAT)
 		Expect(err).To(helpers.BeErrno(unix.EINVAL))
 	})
 
@@ -48,7 +48,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	It("fails with ESTALE once the process is reaped", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 		h := handleOf(child.Pidfd)
 		child.Reap(ctx)
-		_, err := unix.OpenByHandleAt(selfPidfd(), h, unix.O_CLOEXEC)
+		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), h, unix.O_CLOEXEC)
 		Expect(err).To(helpers.BeErrno(unix.ESTALE))
 	})
 })

@@ -73,7 +73,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Since:    v6.13
 	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.LTPIoctlPidfd, func() {
 		helpers.RequireFeature(kernel.Procfs)
-		info, err := kernel.GetPidfdInfo(selfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
+		info, err := kernel.GetPidfdInfo(helpers.SelfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(os.Getpid()), uint32(os.Getpid()), uint32(os.Getppid())}))
 		Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid}).To(Equal(statusIDs("Uid")))
@@ -88,7 +88,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		for i := range buf {
 			buf[i] = 0xff
 		}
-		Expect(pidfdInfoRaw(selfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
+		Expect(pidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
 		Expect(*(*uint64)(unsafe.Pointer(&buf[0])) & unix.PIDFD_INFO_PID).NotTo(BeZero())
 		Expect(buf[88:]).To(HaveEach(BeZero()))
 	})
@@ -99,7 +99,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	DescribeTable("fails for an argument smaller than PIDFD_INFO_SIZE_VER0",
 		func(size int) {
 			buf := make([]byte, 64)
-			err := pidfdInfoRaw(selfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
+			err := pidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
 			Expect(err).To(helpers.ErrnoHistory{{Since: "6.13", Errno: unix.EINVAL}, {Since: "6.18", Errno: unix.ENOTTY}}.Matcher())
 		},
 		Entry("size 4", helpers.LTPIoctlPidfd, 4),

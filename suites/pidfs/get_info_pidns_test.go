@@ -3,7 +3,6 @@ package pidfs_test
 import (
 	"os"
 	"strconv"
-	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -18,27 +17,19 @@ import (
 // processes outside its namespace hierarchy.
 var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Peer, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, fds, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		f := strings.Fields(msg)
-		if len(f) != 2 || f[0] != "info" || len(fds) != 1 {
-			p.Sendf("err EINVAL unknown command %q", msg)
-		} else {
-			mask, _ := strconv.ParseUint(f[1], 0, 64)
-			info, err := kernel.GetPidfdInfo(fds[0], mask)
-			if err == nil {
-				p.Sendf("ok %d", info.Pid)
-			} else {
-				p.Send(helpers.Answer("", err))
+	return helpers.Serve(p, map[string]helpers.Command{
+		"info": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 1); err != nil {
+				return "", err
 			}
-		}
-		for _, fd := range fds {
-			unix.Close(fd)
-		}
-	}
+			mask, _ := strconv.ParseUint(req.Args[0], 0, 64)
+			info, err := kernel.GetPidfdInfo(req.Fds[0], mask)
+			if err != nil {
+				return "", err
+			}
+			return strconv.Itoa(int(info.Pid)), nil
+		},
+	})
 })
 
 // outsideNamespaceErrno: pidfd_info() refuses a process with no pid in the

@@ -32,7 +32,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Mirrors:  LTP ioctl_pidfd05
 	// Since:    v6.13
 	It("fails with EINVAL for a NULL argument", helpers.LTPIoctlPidfd, func() {
-		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_INFO, 0)
+		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), unix.PIDFD_GET_INFO, 0)
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 	})
 

@@ -28,7 +28,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			threads := helpers.ScaledCount(1000, 200)
 			processes := helpers.ScaledCount(10, 5)
 			AddReportEntry("tasks", fmt.Sprintf("%d threads, %d processes", threads, processes))
-			last, err := kernel.PidfsID(selfPidfd())
+			last, err := kernel.PidfsID(helpers.SelfPidfd())
 			Expect(err).NotTo(HaveOccurred())
 			ids, err := kernel.ThreadPidfdStamps(threads, kernel.PidfsID)
 			if err == kernel.ErrNoRawClone {

@@ -84,9 +84,5 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 	}
 	record("pidfd_getfd", err)
 	p.Send("ok " + strings.Join(results, ";"))
-	for {
-		if _, _, err := p.RecvBlocking(); err != nil {
-			return 0
-		}
-	}
+	return helpers.Serve(p, nil) // until the test closes its end
 })

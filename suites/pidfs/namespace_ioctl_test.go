@@ -52,7 +52,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 				Skip(name + " namespaces are not configured in this kernel")
 			}
 			Expect(err).NotTo(HaveOccurred())
-			nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), ioctl, 0)
+			nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), ioctl, 0)
 			Expect(errno).To(BeZero(), "ioctl: %v", errno)
 			DeferCleanup(unix.Close, int(nsfd))
 			st := want.Sys().(*syscall.Stat_t)
@@ -65,7 +65,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Mirrors:  none
 	// Since:    v6.11
 	It("fails with EINVAL for a nonzero argument", helpers.ManPidfs, func() {
-		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_PID_NAMESPACE, 1)
+		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), unix.PIDFD_GET_PID_NAMESPACE, 1)
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 	})
 })

@@ -52,12 +52,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	// Mirrors:  pidfd_xattr_test.c TEST_F(pidfs_xattr, set_get_list_xattr_persistent) (ML)
 	// Since:    v6.17
 	It("keeps a trusted.* attribute after the last pidfd to a zombie is closed", helpers.SelftestPidfdXattr, func(ctx SpecContext) {
-		pid, err := helpers.StartBlockedChild()
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			syscall.Kill(pid, syscall.SIGKILL)
-			syscall.Wait4(pid, nil, 0, nil)
-		})
+		pid := helpers.StartBlockedPid()
 		fd, err := unix.PidfdOpen(pid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)).To(Succeed())
@@ -66,7 +61,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 		Expect(unix.Fsetxattr(fd, "trusted.persistent", []byte("persistent value"), 0)).To(Succeed())
 		Expect(unix.Close(fd)).To(Succeed())
 
-		fd = openPidfd(pid, 0)
+		fd = helpers.OpenPidfd(pid, 0)
 		buf := make([]byte, 128)
 		n, err := unix.Fgetxattr(fd, "trusted.persistent", buf)
 		Expect(err).NotTo(HaveOccurred())

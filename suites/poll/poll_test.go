@@ -17,15 +17,6 @@ import (
 // set the kernel returns is visible.
 const allEpollEvents = unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLPRI | unix.EPOLLOUT | unix.EPOLLRDHUP
 
-// pidfdOpen is pidfd_open(pid, flags), closed at cleanup.
-func pidfdOpen(pid, flags int) int {
-	GinkgoHelper()
-	fd, err := unix.PidfdOpen(pid, flags)
-	Expect(err).NotTo(HaveOccurred(), "pidfd_open(%d, %#x)", pid, flags)
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
 // pollEvents waits up to EventTimeout for fd to report anything.
 func pollEvents(ctx SpecContext, fd int) int16 {
 	GinkgoHelper()
@@ -185,7 +176,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Since:    v6.9 (silent since v6.15 and 6.12.y)
 		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdThread)
-			fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
 			Expect(c.Peer.Send("exit 0")).To(Succeed())
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
@@ -196,7 +187,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdThread, kernel.PollHupOnReap, kernel.WaitidPidfd)
-			fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			leaderExits(ctx, c)
 			c.Kill()
 			info, err := kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
@@ -213,7 +204,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		BeforeEach(func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdThread)
 			c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
-			threadFd = pidfdOpen(c.Tids[0], unix.PIDFD_THREAD)
+			threadFd = helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
 			c.MustCall(ctx, fmt.Sprintf("exit-thread %d", c.Tids[0]))
 		})
 
@@ -291,7 +282,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec_thread) (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on the leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())
 				Expect(kernel.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
 			})
@@ -300,7 +291,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (poll for POLLHUP on the thread pidfd)
 			// Since:    v6.9
 			It("reports POLLIN|POLLHUP on the exec'ing thread's old PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(execer, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(execer, unix.PIDFD_THREAD)
 				execThread(ctx)
 				Expect(pollUntil(ctx, fd, unix.POLLHUP)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
 			})
@@ -309,7 +300,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (POLLIN, no POLLHUP after SIGKILL)
 			// Since:    v6.9
 			It("reports POLLIN without POLLHUP on the leader's PIDFD_THREAD pidfd once the new image is killed", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				execThread(ctx)
 				c.Kill()
 				Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
@@ -319,7 +310,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Mirrors:  pidfd_info_test.c TEST_F(pidfd_info, thread_group_exec) (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on an early-exited leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
 				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())
 				Expect(kernel.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())

@@ -11,15 +11,6 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// openPath opens path with flags and closes it at cleanup.
-func openPath(path string, flags int) int {
-	GinkgoHelper()
-	fd, err := unix.Open(path, flags|unix.O_CLOEXEC, 0)
-	Expect(err).NotTo(HaveOccurred(), "open %s", path)
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
 // waitFor is a blocking waitid(P_PIDFD) bounded by EventTimeout.
 func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 	GinkgoHelper()
@@ -85,10 +76,10 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 			Expect(err).To(helpers.BeErrno(want))
 		},
 		Entry("fd -1: EINVAL", helpers.ManWaitid, func() int { return -1 }, unix.EINVAL),
-		Entry("/dev/null: EBADF", helpers.SelftestPidfdWait, func() int { return openPath("/dev/null", unix.O_RDWR) }, unix.EBADF),
+		Entry("/dev/null: EBADF", helpers.SelftestPidfdWait, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }, unix.EBADF),
 		Entry("a /proc/<pid> directory: EBADF", helpers.SelftestPidfdWait, helpers.ManProc, func() int {
 			helpers.RequireFeature(kernel.Procfs)
-			return openPath("/proc/self", unix.O_DIRECTORY|unix.O_RDONLY)
+			return helpers.OpenFile("/proc/self", unix.O_DIRECTORY|unix.O_RDONLY)
 		}, unix.EBADF),
 	)
 
@@ -96,7 +87,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	// Mirrors:  pidfd_wait.c TEST(wait_nonblock) (pidfd of self → ECHILD); man waitid(2)
 	// Since:    v5.4
 	It("fails with ECHILD for a process that is not a child", helpers.SelftestPidfdWait, func() {
-		_, err := kernel.Waitid(pidfdOpen(os.Getpid(), 0), unix.WEXITED|unix.WNOHANG)
+		_, err := kernel.Waitid(helpers.OpenPidfd(os.Getpid(), 0), unix.WEXITED|unix.WNOHANG)
 		Expect(err).To(helpers.BeErrno(unix.ECHILD))
 	})
 
@@ -106,7 +97,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		BeforeEach(func() {
 			helpers.RequireFeature(kernel.PidfdNonblock)
 			c = helpers.StartBlocked()
-			fd = pidfdOpen(c.Pid, unix.PIDFD_NONBLOCK)
+			fd = helpers.OpenPidfd(c.Pid, unix.PIDFD_NONBLOCK)
 		})
 
 		// Behavior: waitid(WEXITED) on a PIDFD_NONBLOCK pidfd fails with EAGAIN while the child runs.
@@ -153,7 +144,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Mirrors:  pidfd_wait.c TEST(wait_nonblock)
 		// Since:    v5.10
 		It("fails with ECHILD for the caller's own pidfd", helpers.SelftestPidfdWait, func() {
-			_, err := kernel.Waitid(pidfdOpen(os.Getpid(), unix.PIDFD_NONBLOCK), unix.WEXITED)
+			_, err := kernel.Waitid(helpers.OpenPidfd(os.Getpid(), unix.PIDFD_NONBLOCK), unix.WEXITED)
 			Expect(err).To(helpers.BeErrno(unix.ECHILD))
 		})
 	})

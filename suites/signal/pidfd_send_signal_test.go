@@ -22,47 +22,11 @@ const scopeFlags = unix.PIDFD_SIGNAL_THREAD | unix.PIDFD_SIGNAL_THREAD_GROUP | u
 // ltpBadFlags is the invalid flag value of LTP pidfd_send_signal02.
 const ltpBadFlags = 99999
 
-// selfPidfd is a pidfd of the test process; the error specs only ever send
-// signal 0 through it, so even a wrongly accepted call delivers nothing.
-func selfPidfd() int {
-	GinkgoHelper()
-	helpers.RequireFeature(kernel.PidfdOpen)
-	fd, err := unix.PidfdOpen(os.Getpid(), 0)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
-// openPath opens path with flags and closes it at cleanup.
-func openPath(path string, flags int) int {
-	GinkgoHelper()
-	fd, err := unix.Open(path, flags|unix.O_CLOEXEC, 0)
-	Expect(err).NotTo(HaveOccurred(), "open %s", path)
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
 // procDir opens /proc/<pid> as a directory, the pre-pidfd "pidfd".
 func procDir(pid int) int {
 	GinkgoHelper()
 	helpers.RequireFeature(kernel.Procfs)
-	return openPath(fmt.Sprintf("/proc/%d", pid), unix.O_DIRECTORY|unix.O_RDONLY)
-}
-
-// undefinedFlagEntries is one Entry per flag bit no kernel defines.
-func undefinedFlagEntries() []TableEntry {
-	var entries []TableEntry
-	for bit := range 32 {
-		flag := 1 << bit
-		if flag&scopeFlags != 0 {
-			continue
-		}
-		// Behavior: pidfd_send_signal(2) fails with EINVAL for each flag bit outside the PIDFD_SIGNAL_* scopes.
-		// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
-		// Since:    v5.1
-		entries = append(entries, Entry(fmt.Sprintf("bit %d (%#x)", bit, uint32(flag)), helpers.ManPidfdSendSignal, int(uint32(flag))))
-	}
-	return entries
+	return helpers.OpenFile(fmt.Sprintf("/proc/%d", pid), unix.O_DIRECTORY|unix.O_RDONLY)
 }
 
 var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {
@@ -71,9 +35,14 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 	Context("with invalid flags", func() {
 		DescribeTable("fails with EINVAL for an undefined flag bit",
 			func(flags int) {
-				Expect(unix.PidfdSendSignal(selfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
+				Expect(unix.PidfdSendSignal(helpers.SelfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
-			undefinedFlagEntries(),
+			helpers.UndefinedFlagEntries(scopeFlags, func(name string, flag int) TableEntry {
+				// Behavior: pidfd_send_signal(2) fails with EINVAL for each flag bit outside the PIDFD_SIGNAL_* scopes.
+				// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
+				// Since:    v5.1
+				return Entry(name, helpers.ManPidfdSendSignal, flag)
+			}),
 		)
 
 		// Behavior: pidfd_send_signal(2) fails with EINVAL when more than one PIDFD_SIGNAL_* scope flag is set (before v6.9 every non-zero flags value is EINVAL).
@@ -81,7 +50,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Since:    v5.1
 		DescribeTable("fails with EINVAL for more than one scope flag",
 			func(flags int) {
-				Expect(unix.PidfdSendSignal(selfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
+				Expect(unix.PidfdSendSignal(helpers.SelfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
 			Entry("THREAD|THREAD_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_THREAD_GROUP),
 			Entry("THREAD|PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_PROCESS_GROUP),
@@ -101,14 +70,14 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		Entry("a regular file", helpers.LTPPidfdSendSignal, func() int {
 			exe, err := kernel.SelfExecutable()
 			Expect(err).NotTo(HaveOccurred())
-			return openPath(exe, unix.O_RDONLY)
+			return helpers.OpenFile(exe, unix.O_RDONLY)
 		}),
-		Entry("/dev/null", helpers.ManPidfdSendSignal, func() int { return openPath("/dev/null", unix.O_RDWR) }),
+		Entry("/dev/null", helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }),
 		Entry("fd -1", helpers.ManPidfdSendSignal, func() int { return -1 }),
-		Entry("the root directory", helpers.ManPidfdSendSignal, func() int { return openPath("/", unix.O_DIRECTORY|unix.O_RDONLY) }),
+		Entry("the root directory", helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/", unix.O_DIRECTORY|unix.O_RDONLY) }),
 		Entry("a /proc/<pid>/task/<tid> directory", helpers.ManPidfdSendSignal, func() int {
 			helpers.RequireFeature(kernel.Procfs)
-			return openPath(fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), os.Getpid()), unix.O_DIRECTORY|unix.O_RDONLY)
+			return helpers.OpenFile(fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), os.Getpid()), unix.O_DIRECTORY|unix.O_RDONLY)
 		}),
 	)
 

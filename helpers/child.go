@@ -34,18 +34,6 @@ func WithCloneflags(flags uintptr) ChildOption {
 	return func(c *exec.Cmd) { c.SysProcAttr.Cloneflags |= flags }
 }
 
-// WithCredential starts the helper as another user. That user must be able
-// to execute the test binary, which `go test` builds in a 0700 directory;
-// roles that only need other ids can drop privileges themselves instead.
-func WithCredential(uid, gid uint32) ChildOption {
-	return func(c *exec.Cmd) { c.SysProcAttr.Credential = &syscall.Credential{Uid: uid, Gid: gid} }
-}
-
-// WithFiles hands the helper extra fds, numbered from 4 up.
-func WithFiles(files ...*os.File) ChildOption {
-	return func(c *exec.Cmd) { c.ExtraFiles = append(c.ExtraFiles, files...) }
-}
-
 // StartChild starts a helper in role, waits for its "ready" message and
 // registers a cleanup that kills and reaps it and closes its fds.
 func StartChild(ctx context.Context, role string, args []string, opts ...ChildOption) *Child {
@@ -63,7 +51,7 @@ func tryStartChild(ctx context.Context, role string, args []string, opts ...Chil
 	if err != nil {
 		return nil, err
 	}
-	peer, theirs, err := NewPeerPair()
+	peer, theirs, err := newPeerPair()
 	if err != nil {
 		return nil, err
 	}

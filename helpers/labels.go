@@ -7,7 +7,7 @@ import (
 )
 
 // Every label a spec may carry is defined here, so label filters have one
-// vocabulary. ValidateSpecTree rejects labels defined anywhere else.
+// vocabulary. RunSuite rejects labels defined anywhere else.
 //
 // Kinds (prefix → meaning):
 //   - area:     the suite (set by RunSuite)
@@ -37,7 +37,6 @@ var (
 	SyscallSetattr         = define("syscall:setattr")
 	SyscallFstat           = define("syscall:fstat")
 	SyscallExecveat        = define("syscall:execveat")
-	SyscallSetns           = define("syscall:setns")
 	IoctlPidfdGetInfo      = define("ioctl:pidfd_get_info")
 	IoctlPidfdGetNamespace = define("ioctl:pidfd_get_namespace")
 	FlagPidfdNonblock      = define("flag:pidfd_nonblock")
@@ -80,7 +79,6 @@ var (
 	NeedsPidNS            = define("needs:pidns")
 	NeedsSELinuxEnforcing = define("needs:selinux-enforcing")
 	NeedsLandlock         = define("needs:landlock")
-	Slow                  = define("slow")
 	GinkgoSerial          = define("Serial") // Ginkgo labels Serial specs so; they change system-wide state
 )
 

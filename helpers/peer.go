@@ -17,14 +17,14 @@ import (
 // helper process: messages keep their boundaries and may carry fds.
 type Peer struct{ fd int }
 
-// ErrPeerClosed means the other side closed the socket, usually by exiting.
-var ErrPeerClosed = errors.New("helper closed its end (exited?)")
+// errPeerClosed means the other side closed the socket, usually by exiting.
+var errPeerClosed = errors.New("helper closed its end (exited?)")
 
 const maxMessage = 64 << 10
 
-// NewPeerPair returns the test's end (close-on-exec) and the file to hand
+// newPeerPair returns the test's end (close-on-exec) and the file to hand
 // to the helper as an inherited fd.
-func NewPeerPair() (*Peer, *os.File, error) {
+func newPeerPair() (*Peer, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
@@ -32,8 +32,8 @@ func NewPeerPair() (*Peer, *os.File, error) {
 	return &Peer{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "helper-peer"), nil
 }
 
-// PeerFromFd wraps an inherited fd (the helper's side).
-func PeerFromFd(fd int) *Peer { return &Peer{fd: fd} }
+// peerFromFd wraps an inherited fd (the helper's side).
+func peerFromFd(fd int) *Peer { return &Peer{fd: fd} }
 
 // Fd is the socket itself, for passing it on to another process.
 func (p *Peer) Fd() int { return p.fd }
@@ -80,14 +80,14 @@ func (p *Peer) recvBlocking() (string, []int, error) {
 			return "", nil, fmt.Errorf("recvmsg: %w", err)
 		}
 		if n == 0 && oobn == 0 {
-			return "", nil, ErrPeerClosed
+			return "", nil, errPeerClosed
 		}
 		fds, err := kernel.ParseRights(oob[:oobn])
 		return string(buf[:n]), fds, err
 	}
 }
 
-// Close closes the socket; the helper sees ErrPeerClosed.
+// Close closes the socket; the helper sees errPeerClosed.
 func (p *Peer) Close() error { return unix.Close(p.fd) }
 
 // Reply is a helper's answer: "ok <fields…>" or "err <ERRNO> <text>".

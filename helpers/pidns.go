@@ -22,14 +22,14 @@ import (
 // number (ns_last_pid) makes pid reuse deterministic: no fork loops.
 type PidNS struct{ init *Child }
 
-// RolePidNSInit is pid 1 of a PidNS. Commands:
+// rolePidNSInit is pid 1 of a PidNS. Commands:
 //
 //	spawn <pid> <role> [args]   + the new process's peer socket; pid 0 = any
 //	                            → ok <pid> + its pidfd
 //	reap <pid>                  → ok <wait status>
 //	pidfd_open <pid> <flags>    → ok + pidfd
 //	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
-var RolePidNSInit = RegisterRole("pidns-init", runPidNSInit)
+var rolePidNSInit = RegisterRole("pidns-init", runPidNSInit)
 
 // NewPidNS starts a pid namespace; its cleanup kills pid 1, which kills
 // every process inside. Without root it nests the namespaces in a new user
@@ -41,7 +41,7 @@ func NewPidNS(ctx context.Context) *PidNS {
 	if os.Geteuid() != 0 {
 		opts = append(opts, asRootInNewUserNS())
 	}
-	init, err := tryStartChild(ctx, RolePidNSInit, nil, opts...)
+	init, err := tryStartChild(ctx, rolePidNSInit, nil, opts...)
 	if err != nil && os.Geteuid() != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSPC)) {
 		Skip(fmt.Sprintf("a pid namespace needs root or unprivileged user namespaces, and creating one failed: %v", err))
 	}
@@ -67,7 +67,7 @@ func (ns *PidNS) Init() *Child { return ns.init }
 // one inside.
 func (ns *PidNS) Spawn(ctx context.Context, pid int, role string, args ...string) *Child {
 	GinkgoHelper()
-	peer, theirs, err := NewPeerPair()
+	peer, theirs, err := newPeerPair()
 	Expect(err).NotTo(HaveOccurred())
 	cmd := strings.Join(append([]string{"spawn", strconv.Itoa(pid), role}, args...), " ")
 	r, err := ns.init.Call(ctx, cmd, int(theirs.Fd()))

@@ -46,7 +46,7 @@ func Main(m *testing.M) {
 			fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, roleNames())
 			os.Exit(125)
 		}
-		os.Exit(role(PeerFromFd(peerFd), os.Args[1:]))
+		os.Exit(role(peerFromFd(peerFd), os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }

@@ -14,12 +14,10 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// RunSuite is every suite's Test function. Specs must sit inside a
-// Describe: PreviewSpecs drops top-level Its from the real run.
-//
-// RunSuite: it rejects a spec tree that
+// RunSuite is every suite's Test function: it rejects a spec tree that
 // breaks the metadata rules, guards each spec against fd and child leaks,
-// and runs the specs labelled area:<area>.
+// and runs the specs labelled area:<area>. Specs must sit inside a
+// Describe: PreviewSpecs drops top-level Its from the real run.
 func RunSuite(t *testing.T, area string) {
 	RegisterFailHandler(Fail)
 	areaLabel := "area:" + area
@@ -41,11 +39,11 @@ func RunSuite(t *testing.T, area string) {
 	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline))
 }
 
-// withSpecDeadline bounds every node's context by SpecTimeoutDefault, so
+// withSpecDeadline bounds every node's context by specTimeout, so
 // each wait in helpers (which all poll in slices and check ctx) ends even
 // for a spec that declares no SpecTimeout of its own.
 func withSpecDeadline(ctx context.Context, body func(context.Context)) {
-	ctx, cancel := context.WithTimeout(ctx, SpecTimeoutDefault())
+	ctx, cancel := context.WithTimeout(ctx, specTimeout())
 	defer cancel()
 	body(ctx)
 }

@@ -227,9 +227,15 @@ func runSELinuxConfined(_ *helpers.Peer, args []string) int {
 		unix.Close(sp[1])
 	}
 
-	// A child, its pidfd, poll, signal and waitid. The child is a raw
-	// clone that only pauses: syslogd_t may execute no file at all, so a
-	// re-executed helper is not possible in every domain.
+	confinedChildOps(w)
+	return 0
+}
+
+// confinedChildOps are the battery's operations on a child: its pidfd,
+// poll, signal and waitid. The child is a raw clone that only pauses:
+// syslogd_t may execute no file at all, so a re-executed helper is not
+// possible in every domain.
+func confinedChildOps(w io.Writer) {
 	pid, clonefd, err := kernel.StartPausingChild()
 	emitOp(w, "spawn-child", err, fmt.Sprintf("pid=%d", pid))
 	if err != nil {
@@ -266,7 +272,6 @@ func runSELinuxConfined(_ *helpers.Peer, args []string) int {
 			emitOp(w, "waitid", err, fmt.Sprintf("code=%d status=%d", si.Code, si.Status))
 		}
 	}
-	return 0
 }
 
 // confinedSelfOps are the battery's operations on its own pidfd.

@@ -19,8 +19,8 @@ const (
 	SELinuxPolicyEnv = "PIDFDCONF_SELINUX_POLICY"
 	// RoleEnv selects a helper role when a test binary is re-executed.
 	RoleEnv = "PIDFDCONF_ROLE"
-	// ProbeChildEnv makes a binary that links this package exit at once.
-	ProbeChildEnv = "PIDFDCONF_PROBE_CHILD"
+	// probeChildEnv makes a binary that links this package exit at once.
+	probeChildEnv = "PIDFDCONF_PROBE_CHILD"
 	// BlockChildEnv makes a suite binary block until it is killed.
 	BlockChildEnv = "PIDFDCONF_BLOCK_CHILD"
 	// SigwaitMaskedEnv tells the sigwait role its signals are already blocked.

@@ -52,10 +52,10 @@ func PidfdFilesystem(fd int) (int64, error) {
 	return int64(st.Type), nil
 }
 
-// PidfsGeneration is FS_IOC_GETVERSION on a pidfd: pidfs's inode
+// pidfsGeneration is FS_IOC_GETVERSION on a pidfd: pidfs's inode
 // generation, the upper 32 bits of the 64-bit inode counter on 32-bit
 // kernels (where st_ino holds only the lower 32).
-func PidfsGeneration(pidfd int) (uint64, error) {
+func pidfsGeneration(pidfd int) (uint64, error) {
 	var gen uintptr // a C long
 	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pidfd), fsIocGetversion, uintptr(unsafe.Pointer(&gen)))
 	if errno != 0 {
@@ -74,7 +74,7 @@ func PidfsID(pidfd int) (uint64, error) {
 	if !Is32BitBuild() {
 		return uint64(st.Ino), nil
 	}
-	gen, err := PidfsGeneration(pidfd)
+	gen, err := pidfsGeneration(pidfd)
 	if err != nil {
 		return 0, err
 	}

@@ -9,10 +9,10 @@ import (
 )
 
 // A binary that links this package exits at once from init when
-// ProbeChildEnv is set, so feature probes can create a short-lived child
+// probeChildEnv is set, so feature probes can create a short-lived child
 // even inside the VM guest, where no role dispatcher runs.
 func init() {
-	if os.Getenv(ProbeChildEnv) != "" {
+	if os.Getenv(probeChildEnv) != "" {
 		os.Exit(0)
 	}
 }
@@ -33,7 +33,7 @@ func startProbeChild(attr *syscall.SysProcAttr) (*probeChild, error) {
 	c := &probeChild{pidfd: -1}
 	attr.PidFD = &c.pidfd
 	c.proc, err = os.StartProcess(exe, []string{exe}, &os.ProcAttr{
-		Env: []string{ProbeChildEnv + "=exit"},
+		Env: []string{probeChildEnv + "=exit"},
 		Sys: attr,
 	})
 	if err != nil {

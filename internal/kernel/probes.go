@@ -241,7 +241,7 @@ func probePidfsRoot() error {
 
 func probeGetversion() error {
 	return withSelfPidfd(0, func(fd int) error {
-		if _, err := PidfsGeneration(fd); err != nil {
+		if _, err := pidfsGeneration(fd); err != nil {
 			return fmt.Errorf("ioctl(pidfd, FS_IOC_GETVERSION): %w", err)
 		}
 		return nil

@@ -43,7 +43,8 @@ func main() {
 
 	info := frame.GuestInfo{UptimeAtInit: uptime()}
 	info.Mounts = mountAll()
-	// lsm-selinux: load the policy before anything else runs (issue 6).
+	// lsm-selinux: load the policy before anything else runs, so every suite
+	// runs under it.
 	if line, err := setupSELinux(); err != nil {
 		logf("%v", err)
 		info.Mounts = append(info.Mounts, err.Error())

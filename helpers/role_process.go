@@ -3,7 +3,6 @@ package helpers
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -24,11 +23,6 @@ import (
 //	exec-thread <tid> <role> [args]  that thread execs this binary in role
 //	ping                   ok <pid>
 var RoleProcess = RegisterRole("process", runProcess)
-
-type thread struct {
-	tid  int
-	cmds chan func()
-}
 
 func runProcess(p *Peer, args []string) int {
 	n := 0
@@ -98,23 +92,4 @@ func serveProcess(p *Peer, threads map[int]*thread, leaderExit chan struct{}) {
 			return "", ErrNoReply
 		},
 	}))
-}
-
-// startLockedThread starts a goroutine wired to its own OS thread; closing
-// cmds makes it return while still locked, which ends the thread.
-func startLockedThread() *thread {
-	t := &thread{cmds: make(chan func())}
-	ready := make(chan int)
-	go func() {
-		runtime.LockOSThread()
-		if unix.Gettid() == unix.Getpid() {
-			panic("a helper thread landed on the thread-group leader; helpers' init must keep main locked there")
-		}
-		ready <- unix.Gettid()
-		for cmd := range t.cmds {
-			cmd()
-		}
-	}()
-	t.tid = <-ready
-	return t
 }

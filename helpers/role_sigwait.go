@@ -184,13 +184,6 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 	}))
 }
 
-// onThread runs f on t's locked thread and waits for it.
-func onThread(t *thread, f func() error) error {
-	done := make(chan error, 1)
-	t.cmds <- func() { done <- f() }
-	return <-done
-}
-
 // StartSigwait starts a RoleSigwait helper with HeldSignals blocked from
 // birth (see WithHeldSignalsBlocked), so the helper needs no re-exec.
 func StartSigwait(ctx context.Context, args []string, opts ...ChildOption) *Child {

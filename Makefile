@@ -19,7 +19,7 @@ test: vet unit suites conformance-check vm-smoke
 vet:
 	$(GO) vet ./...
 
-## unit: unit tests of helpers/, tools/ and vm/ (no suites)
+## unit: unit tests of helpers/, internal/, tools/ and vm/ (no suites)
 unit:
 	$(GO) test $(shell $(GO) list ./... | grep -v /suites/)
 

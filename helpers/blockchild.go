@@ -9,15 +9,15 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// blockChildEnv makes any binary that links helpers block in init until it
-// is killed: the cheapest process the suites can start (no role, no peer,
-// no Ginkgo), for specs that need hundreds of them.
-const blockChildEnv = "PIDFDCONF_BLOCK_CHILD"
-
+// A binary that links helpers blocks in init until it is killed when
+// kernel.BlockChildEnv is set: the cheapest process the suites can start (no
+// role, no peer, no Ginkgo), for specs that need hundreds of them.
 func init() {
-	if os.Getenv(blockChildEnv) != "" {
+	if os.Getenv(kernel.BlockChildEnv) != "" {
 		for {
 			unix.Pause()
 		}
@@ -29,12 +29,12 @@ func init() {
 // It returns as soon as the exec has succeeded, usually before the child's
 // Go runtime has even started. files become the child's fds 0, 1, …
 func StartBlockedChild(files ...uintptr) (pid int, err error) {
-	exe, err := SelfExecutable()
+	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return 0, err
 	}
 	pid, err = syscall.ForkExec(exe, []string{exe}, &syscall.ProcAttr{
-		Env:   []string{blockChildEnv + "=1"},
+		Env:   []string{kernel.BlockChildEnv + "=1"},
 		Files: files,
 		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 	})
@@ -42,6 +42,20 @@ func StartBlockedChild(files ...uintptr) (pid int, err error) {
 		return 0, fmt.Errorf("start blocked child: %w", err)
 	}
 	return pid, nil
+}
+
+// StartBlockedPid starts a blocked child and registers a cleanup that kills
+// and reaps it (ECHILD if the spec reaped it already), for specs that need
+// only its pid.
+func StartBlockedPid() int {
+	GinkgoHelper()
+	pid, err := StartBlockedChild()
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(func() {
+		syscall.Kill(pid, syscall.SIGKILL)
+		syscall.Wait4(pid, nil, 0, nil)
+	})
+	return pid
 }
 
 // A Blocked is a StartBlockedChild process with a pidfd: the cheapest
@@ -79,9 +93,9 @@ func (b *Blocked) Kill() {
 func (b *Blocked) Reap(ctx context.Context) {
 	GinkgoHelper()
 	b.Kill()
-	info, err := WaitidTimeout(ctx, b.Pidfd, unix.WEXITED, EventTimeout())
+	info, err := kernel.WaitidTimeout(ctx, b.Pidfd, unix.WEXITED, EventTimeout())
 	Expect(err).NotTo(HaveOccurred())
-	Expect(info.Code).To(BeEquivalentTo(CLD_KILLED), "blocked child %d: %+v", b.Pid, info)
+	Expect(info.Code).To(BeEquivalentTo(kernel.CLD_KILLED), "blocked child %d: %+v", b.Pid, info)
 }
 
 func (b *Blocked) cleanup() {
@@ -93,6 +107,6 @@ func (b *Blocked) cleanup() {
 		return
 	}
 	unix.PidfdSendSignal(b.Pidfd, unix.SIGKILL, nil, 0)
-	Waitid(b.Pidfd, unix.WEXITED) // ECHILD at once if the spec reaped it
+	kernel.Waitid(b.Pidfd, unix.WEXITED) // ECHILD at once if the spec reaped it
 	unix.Close(b.Pidfd)
 }

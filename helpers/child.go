@@ -11,6 +11,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // A Child is a helper process: this test binary re-executed in a role.
@@ -32,18 +34,6 @@ func WithCloneflags(flags uintptr) ChildOption {
 	return func(c *exec.Cmd) { c.SysProcAttr.Cloneflags |= flags }
 }
 
-// WithCredential starts the helper as another user. That user must be able
-// to execute the test binary, which `go test` builds in a 0700 directory;
-// roles that only need other ids can drop privileges themselves instead.
-func WithCredential(uid, gid uint32) ChildOption {
-	return func(c *exec.Cmd) { c.SysProcAttr.Credential = &syscall.Credential{Uid: uid, Gid: gid} }
-}
-
-// WithFiles hands the helper extra fds, numbered from 4 up.
-func WithFiles(files ...*os.File) ChildOption {
-	return func(c *exec.Cmd) { c.ExtraFiles = append(c.ExtraFiles, files...) }
-}
-
 // StartChild starts a helper in role, waits for its "ready" message and
 // registers a cleanup that kills and reaps it and closes its fds.
 func StartChild(ctx context.Context, role string, args []string, opts ...ChildOption) *Child {
@@ -57,7 +47,7 @@ func StartChild(ctx context.Context, role string, args []string, opts ...ChildOp
 // EPERM creating a namespace) into a Skip.
 func tryStartChild(ctx context.Context, role string, args []string, opts ...ChildOption) (*Child, error) {
 	GinkgoHelper()
-	exe, err := SelfExecutable()
+	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +57,7 @@ func tryStartChild(ctx context.Context, role string, args []string, opts ...Chil
 	}
 	c := &Child{Pidfd: -1, Peer: peer}
 	c.cmd = exec.Command(exe, args...)
-	c.cmd.Env = roleEnviron(role)
+	c.cmd.Env = RoleEnviron(role)
 	c.cmd.Stdout, c.cmd.Stderr = GinkgoWriter, GinkgoWriter
 	c.cmd.ExtraFiles = []*os.File{theirs}
 	c.cmd.WaitDelay = EventTimeout()
@@ -122,7 +112,7 @@ func (c *Child) exchange(ctx context.Context, cmd string, fds ...int) (Reply, er
 	Expect(c.Peer.Send(cmd, fds...)).To(Succeed())
 	msg, got, err := c.Peer.Recv(ctx, EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "helper %d did not answer %q", c.Pid, cmd)
-	r, err := parseReply(msg, got)
+	r, err := ParseReply(msg, got)
 	r.Fds = got
 	return r, err
 }

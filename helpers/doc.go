@@ -1,6 +1,9 @@
-// Package helpers holds everything the pidfd suites share: the feature
-// registry and its skip-or-fail rule, the label vocabulary, helper processes
-// (re-exec roles), threads, pid namespaces, matchers and leak checks.
+// Package helpers holds what the pidfd suites share that needs Ginkgo or
+// Gomega: RunSuite, the label vocabulary, the Require* rules (require.go),
+// matchers, leak checks, and helper processes (re-exec roles served by
+// Serve, threads, pid namespaces). The kernel facts these build on, usable
+// without Ginkgo, are in internal/kernel; the SELinux confinement machinery
+// is in helpers/selinux.
 //
 // It defines no Ginkgo containers; helpers may call Expect, Skip and
 // DeferCleanup and start with GinkgoHelper().

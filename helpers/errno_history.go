@@ -3,6 +3,8 @@ package helpers
 import (
 	"github.com/onsi/gomega/types"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // ErrnoEra says which errno the kernel returns from Since on.
@@ -17,10 +19,10 @@ type ErrnoHistory []ErrnoEra
 // Accepted is the errno of the running kernel's era plus every newer one:
 // an older kernel may carry a backport of the newer errno, but never an
 // errno from before its own era.
-func (h ErrnoHistory) Accepted(kernel KernelVersion) []unix.Errno {
+func (h ErrnoHistory) Accepted(running kernel.KernelVersion) []unix.Errno {
 	first := 0
 	for i, era := range h {
-		if kernel.AtLeast(era.Since) {
+		if running.AtLeast(era.Since) {
 			first = i
 		}
 	}
@@ -33,6 +35,6 @@ func (h ErrnoHistory) Accepted(kernel KernelVersion) []unix.Errno {
 
 // Matcher is BeErrno over the errnos the running kernel may return.
 func (h ErrnoHistory) Matcher() types.GomegaMatcher {
-	accepted := h.Accepted(Kernel())
+	accepted := h.Accepted(kernel.Kernel())
 	return BeErrno(accepted[0], accepted[1:]...)
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 func TestErrnoHistoryAccepted(t *testing.T) {
@@ -16,7 +18,7 @@ func TestErrnoHistoryAccepted(t *testing.T) {
 		"6.18.44-fc-v769":      {unix.ENOENT},
 	}
 	for release, want := range cases {
-		if got := nonLeader.Accepted(MustParseVersion(release)); !slices.Equal(got, want) {
+		if got := nonLeader.Accepted(kernel.MustParseVersion(release)); !slices.Equal(got, want) {
 			t.Errorf("%s: Accepted = %v, want %v", release, got, want)
 		}
 	}

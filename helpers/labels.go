@@ -7,7 +7,7 @@ import (
 )
 
 // Every label a spec may carry is defined here, so label filters have one
-// vocabulary. ValidateSpecTree rejects labels defined anywhere else.
+// vocabulary. RunSuite rejects labels defined anywhere else.
 //
 // Kinds (prefix → meaning):
 //   - area:     the suite (set by RunSuite)
@@ -81,7 +81,6 @@ var (
 	NeedsPidNS            = define("needs:pidns")
 	NeedsSELinuxEnforcing = define("needs:selinux-enforcing")
 	NeedsLandlock         = define("needs:landlock")
-	Slow                  = define("slow")
 	GinkgoSerial          = define("Serial") // Ginkgo labels Serial specs so; they change system-wide state
 )
 

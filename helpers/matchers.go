@@ -8,6 +8,8 @@ import (
 	"github.com/onsi/gomega/gcustom"
 	"github.com/onsi/gomega/types"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // ErrnoName is "EINVAL", or "success" for a nil error.
@@ -77,16 +79,38 @@ func (m *errnoMatcher) NegatedFailureMessage(actual any) string {
 func HavePollEvents(want int16) types.GomegaMatcher {
 	return gcustom.MakeMatcher(func(got int16) (bool, error) { return got == want, nil }).
 		WithTemplate("Expected poll events {{.Data.Want}}, got {{.Data.Got .Actual}}").
-		WithTemplateData(pollNames{Want: PollBits(want)})
+		WithTemplateData(pollNames{Want: kernel.PollBits(want)})
 }
 
 type pollNames struct{ Want string }
 
 func (pollNames) Got(actual any) string {
 	if v, ok := actual.(int16); ok {
-		return PollBits(v)
+		return kernel.PollBits(v)
 	}
 	return fmt.Sprint(actual)
+}
+
+// HaveEpollEvents matches epoll event bits (uint32) exactly, naming the bits.
+func HaveEpollEvents(want uint32) types.GomegaMatcher { return epollMatcher(want) }
+
+type epollMatcher uint32
+
+func (m epollMatcher) Match(actual any) (bool, error) {
+	got, ok := actual.(uint32)
+	if !ok {
+		return false, fmt.Errorf("HaveEpollEvents expects uint32 events, got %T", actual)
+	}
+	return got == uint32(m), nil
+}
+
+func (m epollMatcher) FailureMessage(actual any) string {
+	got, _ := actual.(uint32)
+	return fmt.Sprintf("Expected epoll events %s, got %s", kernel.EpollBits(uint32(m)), kernel.EpollBits(got))
+}
+
+func (m epollMatcher) NegatedFailureMessage(actual any) string {
+	return fmt.Sprintf("Expected epoll events other than %s", kernel.EpollBits(uint32(m)))
 }
 
 // HaveFDFlags matches an fd whose F_GETFD flags include all of want.

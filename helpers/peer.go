@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // A Peer is one end of a SOCK_SEQPACKET socketpair between the test and a
 // helper process: messages keep their boundaries and may carry fds.
 type Peer struct{ fd int }
 
-// ErrPeerClosed means the other side closed the socket, usually by exiting.
-var ErrPeerClosed = errors.New("helper closed its end (exited?)")
+// errPeerClosed means the other side closed the socket, usually by exiting.
+var errPeerClosed = errors.New("helper closed its end (exited?)")
 
 const maxMessage = 64 << 10
 
@@ -30,8 +32,8 @@ func NewPeerPair() (*Peer, *os.File, error) {
 	return &Peer{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "helper-peer"), nil
 }
 
-// PeerFromFd wraps an inherited fd (the helper's side).
-func PeerFromFd(fd int) *Peer { return &Peer{fd: fd} }
+// peerFromFd wraps an inherited fd (the helper's side).
+func peerFromFd(fd int) *Peer { return &Peer{fd: fd} }
 
 // Fd is the socket itself, for passing it on to another process.
 func (p *Peer) Fd() int { return p.fd }
@@ -54,19 +56,19 @@ func (p *Peer) Sendf(format string, args ...any) error { return p.Send(fmt.Sprin
 // Recv reads one message and any fds it carries, waiting up to timeout and
 // giving up early when ctx ends, so no spec blocks in read(2).
 func (p *Peer) Recv(ctx context.Context, timeout time.Duration) (string, []int, error) {
-	revents, err := WaitReadable(ctx, p.fd, timeout)
+	revents, err := kernel.WaitReadable(ctx, p.fd, timeout)
 	if err != nil {
 		return "", nil, err
 	}
 	if revents&(unix.POLLIN|unix.POLLHUP) == 0 {
-		return "", nil, fmt.Errorf("helper socket polls %s", PollBits(revents))
+		return "", nil, fmt.Errorf("helper socket polls %s", kernel.PollBits(revents))
 	}
-	return p.RecvBlocking()
+	return p.recvBlocking()
 }
 
-// RecvBlocking reads one message without a timeout; helpers use it, the
+// recvBlocking reads one message without a timeout; roles use it (Serve), the
 // test process does not.
-func (p *Peer) RecvBlocking() (string, []int, error) {
+func (p *Peer) recvBlocking() (string, []int, error) {
 	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(16*4))
 	for {
@@ -78,33 +80,14 @@ func (p *Peer) RecvBlocking() (string, []int, error) {
 			return "", nil, fmt.Errorf("recvmsg: %w", err)
 		}
 		if n == 0 && oobn == 0 {
-			return "", nil, ErrPeerClosed
+			return "", nil, errPeerClosed
 		}
-		fds, err := parseRights(oob[:oobn])
+		fds, err := kernel.ParseRights(oob[:oobn])
 		return string(buf[:n]), fds, err
 	}
 }
 
-func parseRights(oob []byte) ([]int, error) {
-	if len(oob) == 0 {
-		return nil, nil
-	}
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return nil, fmt.Errorf("control message: %w", err)
-	}
-	var fds []int
-	for _, m := range msgs {
-		got, err := unix.ParseUnixRights(&m)
-		if err != nil {
-			return nil, err
-		}
-		fds = append(fds, got...)
-	}
-	return fds, nil
-}
-
-// Close closes the socket; the helper sees ErrPeerClosed.
+// Close closes the socket; the helper sees errPeerClosed.
 func (p *Peer) Close() error { return unix.Close(p.fd) }
 
 // Reply is a helper's answer: "ok <fields…>" or "err <ERRNO> <text>".
@@ -114,9 +97,9 @@ type Reply struct {
 	Fds    []int
 }
 
-// parseReply turns "err ERRNO text" back into a unix.Errno, so specs can
+// ParseReply turns "err ERRNO text" back into a unix.Errno, so specs can
 // match a helper's failure with BeErrno.
-func parseReply(msg string, fds []int) (Reply, error) {
+func ParseReply(msg string, fds []int) (Reply, error) {
 	fields := strings.Fields(msg)
 	if len(fields) > 0 && fields[0] == "ok" {
 		text := strings.TrimLeft(strings.TrimPrefix(msg, "ok"), " \n")

@@ -13,6 +13,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // A PidNS is a new pid and mount namespace with its own /proc, whose pid 1
@@ -20,26 +22,26 @@ import (
 // number (ns_last_pid) makes pid reuse deterministic: no fork loops.
 type PidNS struct{ init *Child }
 
-// RolePidNSInit is pid 1 of a PidNS. Commands:
+// rolePidNSInit is pid 1 of a PidNS. Commands:
 //
 //	spawn <pid> <role> [args]   + the new process's peer socket; pid 0 = any
 //	                            → ok <pid> + its pidfd
 //	reap <pid>                  → ok <wait status>
 //	pidfd_open <pid> <flags>    → ok + pidfd
 //	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
-var RolePidNSInit = RegisterRole("pidns-init", runPidNSInit)
+var rolePidNSInit = RegisterRole("pidns-init", runPidNSInit)
 
 // NewPidNS starts a pid namespace; its cleanup kills pid 1, which kills
 // every process inside. Without root it nests the namespaces in a new user
 // namespace where the caller is root, and skips only if that is refused.
 func NewPidNS(ctx context.Context) *PidNS {
 	GinkgoHelper()
-	RequireFeature(PidNamespaces, Procfs)
+	RequireFeature(kernel.PidNamespaces, kernel.Procfs)
 	opts := []ChildOption{WithCloneflags(unix.CLONE_NEWPID | unix.CLONE_NEWNS)}
 	if os.Geteuid() != 0 {
 		opts = append(opts, asRootInNewUserNS())
 	}
-	init, err := tryStartChild(ctx, RolePidNSInit, nil, opts...)
+	init, err := tryStartChild(ctx, rolePidNSInit, nil, opts...)
 	if err != nil && os.Geteuid() != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSPC)) {
 		Skip(fmt.Sprintf("a pid namespace needs root or unprivileged user namespaces, and creating one failed: %v", err))
 	}
@@ -81,7 +83,7 @@ func (ns *PidNS) Spawn(ctx context.Context, pid int, role string, args ...string
 	// Call closes reply fds at cleanup; the Child keeps its own copy.
 	c.Pidfd, err = unix.FcntlInt(uintptr(r.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
 	Expect(err).NotTo(HaveOccurred())
-	info, err := Fdinfo(c.Pidfd)
+	info, err := kernel.Fdinfo(c.Pidfd)
 	Expect(err).NotTo(HaveOccurred())
 	c.Pid, _ = strconv.Atoi(info["Pid"])
 	DeferCleanup(c.cleanup)
@@ -111,11 +113,11 @@ func (ns *PidNS) OpenPidfd(ctx context.Context, nsPid, flags int) (int, error) {
 	return fd, nil
 }
 
-// Fdinfo reads fd's fdinfo through the namespace's own /proc.
+// kernel.Fdinfo reads fd's fdinfo through the namespace's own /proc.
 func (ns *PidNS) Fdinfo(ctx context.Context, fd int) map[string]string {
 	GinkgoHelper()
 	r := ns.init.MustCall(ctx, "fdinfo", fd)
-	return ParseFdinfo(r.Text)
+	return kernel.ParseFdinfo(r.Text)
 }
 
 func runPidNSInit(p *Peer, _ []string) int {
@@ -125,52 +127,49 @@ func runPidNSInit(p *Peer, _ []string) int {
 	}
 	procs := map[int]*os.Process{}
 	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, fds, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		f := strings.Fields(msg)
-		num := func(i int) int { v, _ := strconv.Atoi(f[i]); return v }
-		switch {
-		case len(f) >= 3 && f[0] == "spawn" && len(fds) == 1:
-			proc, pidfd, err := spawnAt(num(1), f[2], f[3:], fds[0])
+	return Serve(p, map[string]Command{
+		"spawn": func(req *Request) (string, error) {
+			if len(req.Args) < 2 || len(req.Fds) != 1 {
+				return "", fmt.Errorf("usage: spawn <pid> <role> [args] + peer fd: %w", unix.EINVAL)
+			}
+			proc, pidfd, err := spawnAt(req.Int(0), req.Args[1], req.Args[2:], req.Fds[0])
 			if err != nil {
-				p.Send(replyErr(err))
-				break
+				return "", err
 			}
 			procs[proc.Pid] = proc
-			p.Send(fmt.Sprintf("ok %d", proc.Pid), pidfd)
-			unix.Close(pidfd)
-			continue // spawnAt owns and closes the peer fd
-		case len(f) == 2 && f[0] == "reap" && procs[num(1)] != nil:
-			state, err := procs[num(1)].Wait()
-			delete(procs, num(1))
-			if err != nil {
-				p.Send(replyErr(err))
-				break
+			req.Attach(pidfd)
+			return strconv.Itoa(proc.Pid), nil
+		},
+		"reap": func(req *Request) (string, error) {
+			proc := procs[req.Int(0)]
+			if err := req.Want(1, 0); err != nil || proc == nil {
+				return "", fmt.Errorf("reap %v: not a child of this pid 1: %w", req.Args, unix.ECHILD)
 			}
-			p.Sendf("ok %d", state.Sys().(syscall.WaitStatus))
-		case len(f) == 3 && f[0] == "pidfd_open":
-			fd, err := unix.PidfdOpen(num(1), num(2))
+			delete(procs, proc.Pid)
+			state, err := proc.Wait()
 			if err != nil {
-				p.Send(replyErr(err))
-				break
+				return "", err
 			}
-			p.Send("ok", fd)
-			unix.Close(fd)
-		case len(f) == 1 && f[0] == "fdinfo" && len(fds) == 1:
-			data, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", fds[0]))
-			if err != nil {
-				p.Send(replyErr(err))
-				break
+			return strconv.Itoa(int(state.Sys().(syscall.WaitStatus))), nil
+		},
+		"pidfd_open": func(req *Request) (string, error) {
+			if err := req.Want(2, 0); err != nil {
+				return "", err
 			}
-			p.Send("ok\n" + string(data))
-		default:
-			p.Sendf("err EINVAL bad command %q", msg)
-		}
-		closeAll(fds)
-	}
+			fd, err := unix.PidfdOpen(req.Int(0), req.Int(1))
+			if err == nil {
+				req.Attach(fd)
+			}
+			return "", err
+		},
+		"fdinfo": func(req *Request) (string, error) {
+			if err := req.Want(0, 1); err != nil {
+				return "", err
+			}
+			data, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", req.Fds[0]))
+			return string(data), err
+		},
+	})
 }
 
 // mountFreshProc gives the namespace a /proc that shows its own pids,
@@ -187,12 +186,17 @@ func mountFreshProc() error {
 
 // spawnAt starts role at pid number want by setting ns_last_pid first; a
 // runtime thread may take the number in between, so it retries a few times.
+// The new process gets a copy of peerFd; the caller keeps and closes its own.
 func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int, error) {
-	exe, err := SelfExecutable()
+	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return nil, -1, err
 	}
-	peer := os.NewFile(uintptr(peerFd), "peer")
+	dup, err := unix.FcntlInt(uintptr(peerFd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, -1, err
+	}
+	peer := os.NewFile(uintptr(dup), "peer")
 	defer peer.Close()
 	for range 20 {
 		if want > 0 {
@@ -202,7 +206,7 @@ func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int
 		}
 		pidfd := -1
 		proc, err := os.StartProcess(exe, append([]string{exe}, args...), &os.ProcAttr{
-			Env:   roleEnviron(role),
+			Env:   RoleEnviron(role),
 			Files: []*os.File{nil, os.Stdout, os.Stderr, peer},
 			Sys:   &syscall.SysProcAttr{PidFD: &pidfd},
 		})

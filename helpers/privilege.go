@@ -2,19 +2,8 @@ package helpers
 
 import (
 	"fmt"
-	"os"
 	"syscall"
-
-	. "github.com/onsi/ginkgo/v2"
 )
-
-// RequireRoot skips a spec that needs real root, saying what for.
-func RequireRoot(what string) {
-	GinkgoHelper()
-	if os.Geteuid() != 0 {
-		Skip(fmt.Sprintf("needs root for %s; running as uid %d", what, os.Geteuid()))
-	}
-}
 
 // DropPrivileges makes a helper process uid/gid with no supplementary
 // groups, in every thread (Go applies these to all threads). Only roles call

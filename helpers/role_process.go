@@ -1,13 +1,15 @@
 package helpers
 
 import (
+	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // RoleProcess is the general helper: a process with N extra threads that
@@ -21,11 +23,6 @@ import (
 //	exec-thread <tid> <role> [args]  that thread execs this binary in role
 //	ping                   ok <pid>
 var RoleProcess = RegisterRole("process", runProcess)
-
-type thread struct {
-	tid  int
-	cmds chan func()
-}
 
 func runProcess(p *Peer, args []string) int {
 	n := 0
@@ -51,69 +48,48 @@ func runProcess(p *Peer, args []string) int {
 }
 
 func serveProcess(p *Peer, threads map[int]*thread, leaderExit chan struct{}) {
-	for {
-		msg, _, err := p.RecvBlocking()
-		if err != nil {
-			os.Exit(0)
+	// takeThread removes the thread a command names from the served set.
+	takeThread := func(req *Request) (*thread, error) {
+		t, ok := threads[req.Int(0)]
+		if !ok {
+			return nil, fmt.Errorf("no helper thread %d: %w", req.Int(0), unix.ESRCH)
 		}
-		f := strings.Fields(msg)
-		if len(f) == 0 {
-			continue
-		}
-		arg := func(i int) int {
-			if len(f) > i {
-				v, _ := strconv.Atoi(f[i])
-				return v
-			}
-			return 0
-		}
-		switch f[0] {
-		case "ping":
-			p.Sendf("ok %d", os.Getpid())
-		case "exit":
-			os.Exit(arg(1))
-		case "exit-leader":
-			p.Send("ok")
-			close(leaderExit)
-		case "exit-thread", "exec-thread":
-			t, ok := threads[arg(1)]
-			if !ok {
-				p.Sendf("err ESRCH no helper thread %d", arg(1))
-				continue
-			}
-			delete(threads, t.tid)
-			if f[0] == "exit-thread" {
-				close(t.cmds)
-				p.Send("ok")
-				continue
-			}
-			role := f[2]
-			t.cmds <- func() {
-				exe, _ := SelfExecutable()
-				err := syscall.Exec(exe, append([]string{exe}, f[3:]...), roleEnviron(role))
-				p.Send(replyErr(err))
-			}
-		default:
-			p.Sendf("err EINVAL unknown command %q", msg)
-		}
+		delete(threads, t.tid)
+		return t, nil
 	}
-}
-
-// startLockedThread starts a goroutine wired to its own OS thread; closing
-// cmds makes it return while still locked, which ends the thread.
-func startLockedThread() *thread {
-	t := &thread{cmds: make(chan func())}
-	ready := make(chan int)
-	go func() {
-		runtime.LockOSThread()
-		if unix.Gettid() == unix.Getpid() {
-			panic("a helper thread landed on the thread-group leader; helpers' init must keep main locked there")
-		}
-		ready <- unix.Gettid()
-		for cmd := range t.cmds {
-			cmd()
-		}
-	}()
-	t.tid = <-ready
-	return t
+	os.Exit(Serve(p, map[string]Command{
+		"ping": func(*Request) (string, error) { return strconv.Itoa(os.Getpid()), nil },
+		"exit": func(req *Request) (string, error) {
+			os.Exit(req.Int(0))
+			return "", ErrNoReply
+		},
+		"exit-leader": func(req *Request) (string, error) {
+			req.Then(func() { close(leaderExit) })
+			return "", nil
+		},
+		"exit-thread": func(req *Request) (string, error) {
+			t, err := takeThread(req)
+			if err == nil {
+				close(t.cmds)
+			}
+			return "", err
+		},
+		"exec-thread": func(req *Request) (string, error) {
+			if len(req.Args) < 2 {
+				return "", fmt.Errorf("usage: exec-thread <tid> <role> [args]: %w", unix.EINVAL)
+			}
+			t, err := takeThread(req)
+			if err != nil {
+				return "", err
+			}
+			role, args := req.Args[1], req.Args[2:]
+			// Exec replaces the process on success; only a failure answers.
+			t.cmds <- func() {
+				exe, _ := kernel.SelfExecutable()
+				err := syscall.Exec(exe, append([]string{exe}, args...), RoleEnviron(role))
+				p.Send(Answer("", err))
+			}
+			return "", ErrNoReply
+		},
+	}))
 }

@@ -9,11 +9,12 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"unsafe"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // RoleSigwait is a helper in which HeldSignals are blocked in every thread,
@@ -55,19 +56,17 @@ const roleSigwaitName = "sigwait"
 // on every thread (glibc's and musl's internal signals).
 var HeldSignals = []unix.Signal{unix.SIGUSR2, 35, 36, 37, 38, 39, 40, 41}
 
-const sigwaitMaskedEnv = "PIDFDCONF_SIGWAIT_MASKED"
-
 func runSigwait(p *Peer, args []string) int {
-	held := SigsetOf(HeldSignals...)
-	if heldEverywhere(held) != nil && os.Getenv(sigwaitMaskedEnv) == "" {
+	held := kernel.SigsetOf(HeldSignals...)
+	if heldEverywhere(held) != nil && os.Getenv(kernel.SigwaitMaskedEnv) == "" {
 		// Stage 1: block on the main thread (locked since init) and exec.
 		if err := unix.PthreadSigmask(unix.SIG_BLOCK, held, nil); err != nil {
 			p.Send(replyErr(err))
 			return 1
 		}
-		exe, err := SelfExecutable()
+		exe, err := kernel.SelfExecutable()
 		if err == nil {
-			env := append(roleEnviron(roleSigwaitName), sigwaitMaskedEnv+"=1")
+			env := append(RoleEnviron(roleSigwaitName), kernel.SigwaitMaskedEnv+"=1")
 			err = syscall.Exec(exe, append([]string{exe}, args...), env)
 		}
 		p.Send(replyErr(fmt.Errorf("re-exec with signals blocked: %w", err)))
@@ -102,7 +101,7 @@ func heldEverywhere(held *unix.Sigset_t) error {
 		return err
 	}
 	for _, s := range HeldSignals {
-		if !SigsetHas(&cur, s) {
+		if !kernel.SigsetHas(&cur, s) {
 			return fmt.Errorf("thread %d does not block signal %d: %w", unix.Gettid(), s, unix.EIO)
 		}
 	}
@@ -124,74 +123,65 @@ func serveSigwait(p *Peer, threads map[int]*thread, held *unix.Sigset_t) {
 		}
 	}
 	p.Sendf("ready %d %s", os.Getpid(), strings.Join(tids, " "))
-	for {
-		msg, fds, err := p.RecvBlocking()
-		if err != nil {
-			os.Exit(0)
+	// named is the thread a command names, by tid (the pid: the leader).
+	named := func(req *Request, args int) (*thread, error) {
+		if err := req.Want(args, 0); err != nil {
+			return nil, err
 		}
-		f := strings.Fields(msg)
-		num := func(i int) int {
-			if len(f) > i {
-				v, _ := strconv.Atoi(f[i])
-				return v
+		if t := threads[req.Int(0)]; t != nil {
+			return t, nil
+		}
+		return nil, fmt.Errorf("no helper thread %d: %w", req.Int(0), unix.EINVAL)
+	}
+	os.Exit(Serve(p, map[string]Command{
+		"take": func(req *Request) (string, error) {
+			t, err := named(req, 3)
+			if err != nil {
+				return "", err
 			}
-			return 0
-		}
-		switch {
-		case len(f) == 4 && f[0] == "take" && threads[num(1)] != nil:
-			var info SigInfo
-			err := onThread(threads[num(1)], func() (err error) {
-				info, err = Sigtimedwait(SigsetOf(unix.Signal(num(2))), time.Duration(num(3))*time.Millisecond)
+			var info kernel.SigInfo
+			err = onThread(t, func() (err error) {
+				info, err = kernel.Sigtimedwait(kernel.SigsetOf(unix.Signal(req.Int(1))), time.Duration(req.Int(2))*time.Millisecond)
 				return err
 			})
+			return fmt.Sprintf("%d %d %d %d %d", info.Signo, info.Code, info.Pid, info.Uid, info.Value), err
+		},
+		"pending": func(req *Request) (string, error) {
+			t, err := named(req, 1)
 			if err != nil {
-				p.Send(replyErr(err))
-				break
+				return "", err
 			}
-			p.Sendf("ok %d %d %d %d %d", info.Signo, info.Code, info.Pid, info.Uid, info.Value)
-		case len(f) == 2 && f[0] == "pending" && threads[num(1)] != nil:
 			var pending []string
-			err := onThread(threads[num(1)], func() error {
-				var set unix.Sigset_t
-				if _, _, errno := unix.RawSyscall(unix.SYS_RT_SIGPENDING, uintptr(unsafe.Pointer(&set)), kernelSigsetSize, 0); errno != 0 {
-					return errno
+			err = onThread(t, func() error {
+				set, err := kernel.Sigpending()
+				if err != nil {
+					return err
 				}
 				for _, s := range HeldSignals {
-					if SigsetHas(&set, s) {
+					if kernel.SigsetHas(set, s) {
 						pending = append(pending, strconv.Itoa(int(s)))
 					}
 				}
 				return nil
 			})
-			if err != nil {
-				p.Send(replyErr(err))
-				break
+			return strings.Join(pending, " "), err
+		},
+		"send-self": func(req *Request) (string, error) {
+			if err := req.Want(3, 0); err != nil {
+				return "", err
 			}
-			p.Send(strings.TrimSpace("ok " + strings.Join(pending, " ")))
-		case len(f) == 4 && f[0] == "send-self":
-			err := onThread(threads[os.Getpid()], func() error {
+			return "", onThread(threads[os.Getpid()], func() error {
 				fd, err := unix.PidfdOpen(os.Getpid(), 0)
 				if err != nil {
 					return err
 				}
 				defer unix.Close(fd)
-				sig := unix.Signal(num(1))
-				info := SigInfo{Signo: sig, Code: int32(num(2)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
-				return unix.PidfdSendSignal(fd, sig, info.Raw(), num(3))
+				sig := unix.Signal(req.Int(0))
+				info := kernel.SigInfo{Signo: sig, Code: int32(req.Int(1)), Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+				return unix.PidfdSendSignal(fd, sig, info.Raw(), req.Int(2))
 			})
-			p.Send(Answer("", err))
-		default:
-			p.Sendf("err EINVAL bad command %q", msg)
-		}
-		closeAll(fds)
-	}
-}
-
-// onThread runs f on t's locked thread and waits for it.
-func onThread(t *thread, f func() error) error {
-	done := make(chan error, 1)
-	t.cmds <- func() { done <- f() }
-	return <-done
+		},
+	}))
 }
 
 // StartSigwait starts a RoleSigwait helper with HeldSignals blocked from
@@ -214,25 +204,25 @@ func WithHeldSignalsBlocked(f func()) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var old unix.Sigset_t
-	Expect(unix.PthreadSigmask(unix.SIG_BLOCK, SigsetOf(HeldSignals...), &old)).To(Succeed())
+	Expect(unix.PthreadSigmask(unix.SIG_BLOCK, kernel.SigsetOf(HeldSignals...), &old)).To(Succeed())
 	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 	f()
 }
 
 // TakeSignal asks a RoleSigwait helper's thread tid to dequeue sig within
 // wait; a nil error means that thread could take it.
-func TakeSignal(ctx context.Context, c *Child, tid int, sig unix.Signal, wait time.Duration) (SigInfo, error) {
+func TakeSignal(ctx context.Context, c *Child, tid int, sig unix.Signal, wait time.Duration) (kernel.SigInfo, error) {
 	GinkgoHelper()
 	r, err := c.Call(ctx, fmt.Sprintf("take %d %d %d", tid, sig, wait.Milliseconds()))
 	if err != nil {
-		return SigInfo{}, err
+		return kernel.SigInfo{}, err
 	}
 	Expect(r.Fields).To(HaveLen(5), "take reply %q", r.Text)
 	v := make([]int64, 5)
 	for i, s := range r.Fields {
 		v[i], _ = strconv.ParseInt(s, 10, 64)
 	}
-	return SigInfo{Signo: unix.Signal(v[0]), Code: int32(v[1]), Pid: int32(v[2]), Uid: uint32(v[3]), Value: int32(v[4])}, nil
+	return kernel.SigInfo{Signo: unix.Signal(v[0]), Code: int32(v[1]), Pid: int32(v[2]), Uid: uint32(v[3]), Value: int32(v[4])}, nil
 }
 
 // PendingSignals asks a RoleSigwait helper which HeldSignals thread tid

@@ -7,10 +7,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-)
 
-// RoleEnv selects a helper role when the test binary is re-executed.
-const RoleEnv = "PIDFDCONF_ROLE"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
 
 // peerFd is where every helper finds its Peer (the first ExtraFiles entry).
 const peerFd = 3
@@ -41,13 +40,13 @@ func init() {
 // Main is every suite's TestMain: in a helper it runs the role and exits
 // before Ginkgo parses a flag; otherwise it runs the tests.
 func Main(m *testing.M) {
-	if name := os.Getenv(RoleEnv); name != "" {
+	if name := os.Getenv(kernel.RoleEnv); name != "" {
 		role, ok := roles[name]
 		if !ok {
 			fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, roleNames())
 			os.Exit(125)
 		}
-		os.Exit(role(PeerFromFd(peerFd), os.Args[1:]))
+		os.Exit(role(peerFromFd(peerFd), os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }
@@ -61,12 +60,12 @@ func roleNames() []string {
 	return names
 }
 
-// roleEnviron is this process's environment with the role set to role
+// RoleEnviron is this process's environment with the role set to role
 // (replaced, not appended: raw StartProcess does not deduplicate).
-func roleEnviron(role string) []string {
-	env := []string{RoleEnv + "=" + role}
+func RoleEnviron(role string) []string {
+	env := []string{kernel.RoleEnv + "=" + role}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, RoleEnv+"=") {
+		if !strings.HasPrefix(kv, kernel.RoleEnv+"=") {
 			env = append(env, kv)
 		}
 	}

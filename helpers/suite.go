@@ -10,14 +10,14 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 	. "github.com/onsi/gomega"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// RunSuite is every suite's Test function. Specs must sit inside a
-// Describe: PreviewSpecs drops top-level Its from the real run.
-//
-// RunSuite: it rejects a spec tree that
+// RunSuite is every suite's Test function: it rejects a spec tree that
 // breaks the metadata rules, guards each spec against fd and child leaks,
-// and runs the specs labelled area:<area>.
+// and runs the specs labelled area:<area>. Specs must sit inside a
+// Describe: PreviewSpecs drops top-level Its from the real run.
 func RunSuite(t *testing.T, area string) {
 	RegisterFailHandler(Fail)
 	areaLabel := "area:" + area
@@ -31,19 +31,19 @@ func RunSuite(t *testing.T, area string) {
 		r.Close()
 		w.Close()
 	}
-	PidfdOpen.Probe()
+	kernel.PidfdOpen.Probe()
 	BeforeEach(guardAgainstLeaks)
 	ReportBeforeSuite(func(r Report) {
-		AddReportEntry("kernel", KernelRelease())
+		AddReportEntry("kernel", kernel.KernelRelease())
 	})
 	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline))
 }
 
-// withSpecDeadline bounds every node's context by SpecTimeoutDefault, so
+// withSpecDeadline bounds every node's context by specTimeout, so
 // each wait in helpers (which all poll in slices and check ctx) ends even
 // for a spec that declares no SpecTimeout of its own.
 func withSpecDeadline(ctx context.Context, body func(context.Context)) {
-	ctx, cancel := context.WithTimeout(ctx, SpecTimeoutDefault())
+	ctx, cancel := context.WithTimeout(ctx, specTimeout())
 	defer cancel()
 	body(ctx)
 }

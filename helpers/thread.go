@@ -1,7 +1,10 @@
 package helpers
 
 import (
+	"runtime"
+
 	. "github.com/onsi/ginkgo/v2"
+	"golang.org/x/sys/unix"
 )
 
 // A Thread is an OS thread of the test process, parked until it is told to
@@ -39,4 +42,37 @@ func (th *Thread) Exit() {
 		close(th.t.cmds)
 		th.t.cmds = nil
 	}
+}
+
+// thread is a goroutine locked to its own OS thread, running the funcs
+// sent on cmds; closing cmds ends the thread.
+type thread struct {
+	tid  int
+	cmds chan func()
+}
+
+// startLockedThread starts a goroutine wired to its own OS thread; closing
+// cmds makes it return while still locked, which ends the thread.
+func startLockedThread() *thread {
+	t := &thread{cmds: make(chan func())}
+	ready := make(chan int)
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() == unix.Getpid() {
+			panic("a helper thread landed on the thread-group leader; helpers' init must keep main locked there")
+		}
+		ready <- unix.Gettid()
+		for cmd := range t.cmds {
+			cmd()
+		}
+	}()
+	t.tid = <-ready
+	return t
+}
+
+// onThread runs f on t's locked thread and waits for it.
+func onThread(t *thread, f func() error) error {
+	done := make(chan error, 1)
+	t.cmds <- func() { done <- f() }
+	return <-done
 }

@@ -5,30 +5,28 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// TimeScaleEnv multiplies every window and timeout; the VM runner raises it
-// under software emulation, where everything is several times slower.
-const TimeScaleEnv = "PIDFDCONF_TIME_SCALE"
-
 var timeScale = sync.OnceValue(func() float64 {
-	if f, err := strconv.ParseFloat(os.Getenv(TimeScaleEnv), 64); err == nil && f >= 1 {
+	if f, err := strconv.ParseFloat(os.Getenv(kernel.TimeScaleEnv), 64); err == nil && f >= 1 {
 		return f
 	}
 	return 1
 })
 
-// Scaled stretches d by PIDFDCONF_TIME_SCALE.
-func Scaled(d time.Duration) time.Duration { return time.Duration(float64(d) * timeScale()) }
+// scaled stretches d by PIDFDCONF_TIME_SCALE.
+func scaled(d time.Duration) time.Duration { return time.Duration(float64(d) * timeScale()) }
 
 // Windows and timeouts used across suites.
 var (
 	// QuietWindow is how long a spec watches for an event that must not happen.
-	QuietWindow = func() time.Duration { return Scaled(200 * time.Millisecond) }
+	QuietWindow = func() time.Duration { return scaled(200 * time.Millisecond) }
 	// EventTimeout bounds how long an event that must happen may take.
-	EventTimeout = func() time.Duration { return Scaled(5 * time.Second) }
-	// SpecTimeoutDefault is every spec's SpecTimeout.
-	SpecTimeoutDefault = func() time.Duration { return Scaled(30 * time.Second) }
+	EventTimeout = func() time.Duration { return scaled(5 * time.Second) }
+	// specTimeout is every spec's SpecTimeout.
+	specTimeout = func() time.Duration { return scaled(30 * time.Second) }
 )
 
 // ScaledCount shrinks a repetition count by PIDFDCONF_TIME_SCALE (never

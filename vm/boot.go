@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,12 +60,12 @@ func guestAppend(cfg RunConfig, k *Kernel, scale string, nSuites int) string {
 	}
 	add(k.BootArgs)
 	if scale != "" {
-		add("PIDFDCONF_TIME_SCALE=" + scale)
+		add(kernel.TimeScaleEnv + "=" + scale)
 	}
-	if am := os.Getenv("PIDFDCONF_ALLOW_MISSING"); am != "" {
-		add("PIDFDCONF_ALLOW_MISSING=" + am)
+	if am := os.Getenv(kernel.AllowMissingEnv); am != "" {
+		add(kernel.AllowMissingEnv + "=" + am)
 	}
-	add(fmt.Sprintf("PIDFDCONF_SUITE_TIMEOUT=%s", suiteTimeout(cfg.VMTimeout, nSuites)))
+	add(kernel.SuiteTimeoutEnv + "=" + suiteTimeout(cfg.VMTimeout, nSuites).String())
 	add(cfg.Append)
 	return strings.Join(words, " ")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
@@ -56,18 +57,18 @@ func hostInfo(ctx context.Context, guestBin string) *frame.GuestInfo {
 }
 
 // hostProbes runs the guest binary in probe mode: the same feature probes
-// as inside a VM, without linking helpers (and Ginkgo) into the runner.
-func hostProbes(ctx context.Context, guestBin string) []frame.Probe {
+// as inside a VM, from the same binary.
+func hostProbes(ctx context.Context, guestBin string) []kernel.ProbeResult {
 	if guestBin == "" {
 		return nil
 	}
 	out, err := exec.CommandContext(ctx, guestBin, "probe").Output()
 	if err != nil {
-		return []frame.Probe{{Name: "probes", Detail: "probe run failed: " + err.Error()}}
+		return []kernel.ProbeResult{{Name: "probes", Detail: "probe run failed: " + err.Error()}}
 	}
-	var ps []frame.Probe
+	var ps []kernel.ProbeResult
 	if err := json.Unmarshal(out, &ps); err != nil {
-		return []frame.Probe{{Name: "probes", Detail: "unreadable probe output: " + err.Error()}}
+		return []kernel.ProbeResult{{Name: "probes", Detail: "unreadable probe output: " + err.Error()}}
 	}
 	return ps
 }

@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"io"
 	"os"
 	"path/filepath"
@@ -203,7 +204,7 @@ func runKernels(ctx context.Context, cfg RunConfig, kernels []*Kernel, b *builds
 // guestTimeScale is PIDFDCONF_TIME_SCALE for the guests: the user's, or 4
 // when QEMU has to emulate the CPU (TCG).
 func guestTimeScale(cfg RunConfig, vms bool) string {
-	scale := os.Getenv("PIDFDCONF_TIME_SCALE")
+	scale := os.Getenv(kernel.TimeScaleEnv)
 	accel := "KVM"
 	if !KVMUsable() {
 		accel = "TCG (no usable /dev/kvm)"

@@ -87,24 +87,13 @@ func BuildSuites(ctx context.Context, root, out, goarch string, areas []string) 
 	return bins, broken, nil
 }
 
-// BuildGuest compiles vm/guest, the VM's /init. When helpers (the feature
-// probes) does not compile, the guest is built without probes so kernels
-// still boot and report; warn is told why.
+// BuildGuest compiles vm/guest, the VM's /init.
 func BuildGuest(ctx context.Context, root, out, goarch string, warn func(string, ...any)) (string, error) {
 	bin := filepath.Join(out, "init-"+goarch)
-	build := func(tags string) ([]byte, error) {
-		return runCmd(ctx, root, []string{"CGO_ENABLED=0", "GOARCH=" + goarch, "GOFLAGS=-buildvcs=false"},
-			goCommand(), "build", "-tags="+tags, "-ldflags=-s -w", "-trimpath", "-o", bin, "./vm/guest")
-	}
-	o, err := build("")
+	o, err := runCmd(ctx, root, []string{"CGO_ENABLED=0", "GOARCH=" + goarch, "GOFLAGS=-buildvcs=false"},
+		goCommand(), "build", "-ldflags=-s -w", "-trimpath", "-o", bin, "./vm/guest")
 	if err == nil {
 		return bin, nil
-	}
-	if o2, err2 := build("pidfdconf_noprobes"); err2 == nil {
-		warn("WARNING: guest built without feature probes: %s", truncate(oneLine(string(o)), 300))
-		return bin, nil
-	} else if ctx.Err() == nil {
-		o = o2
 	}
 	return "", fmt.Errorf("building vm/guest for %s failed: %s", goarch, strings.TrimSpace(string(o)))
 }

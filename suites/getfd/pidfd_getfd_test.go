@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // kcmpFile is KCMP_FILE: do two fds refer to the same open file description?
@@ -41,7 +42,7 @@ func getfd(pidfd, targetfd int) int {
 }
 
 var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetfd) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetfd) })
 
 	Context("when the target is alive", func() {
 		var target *helpers.Child
@@ -154,7 +155,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Since:    v6.9 (and stable backports)
 		It("fails with ESRCH while it is a zombie", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			target.Kill()
-			Expect(helpers.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
 			Expect(err).To(exitingTargetErrno.Matcher())
 		})

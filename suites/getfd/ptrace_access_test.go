@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // nobody is the unprivileged uid and gid the ptrace-access specs use.
@@ -58,7 +59,7 @@ func unprivilegedGetfd(ctx SpecContext, id, pid, n int) error {
 
 var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot, func() {
 	BeforeEach(func() {
-		helpers.RequireFeature(helpers.PidfdGetfd)
+		helpers.RequireFeature(kernel.PidfdGetfd)
 		helpers.RequireRoot("helpers that drop to an unprivileged uid")
 	})
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -37,23 +36,16 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, _, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		switch msg {
-		case "fd":
-			p.Sendf("ok %d", fd)
-		case "offset":
+	return helpers.Serve(p, map[string]helpers.Command{
+		"fd": func(*helpers.Request) (string, error) { return strconv.Itoa(fd), nil },
+		"offset": func(*helpers.Request) (string, error) {
 			off, err := unix.Seek(fd, 0, 1)
-			p.Send(helpers.Answer(strconv.FormatInt(off, 10), err))
-		case "nondumpable":
-			p.Send(helpers.Answer("", unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)))
-		default:
-			p.Sendf("err EINVAL unknown command %q", msg)
-		}
-	}
+			return strconv.FormatInt(off, 10), err
+		},
+		"nondumpable": func(*helpers.Request) (string, error) {
+			return "", unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
+		},
+	})
 })
 
 // roleUnprivilegedCaller drops to the uid/gid in its args (all threads, as
@@ -66,28 +58,21 @@ var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, _, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		f := strings.Fields(msg)
-		if len(f) != 3 || f[0] != "getfd" {
-			p.Sendf("err EINVAL unknown command %q", msg)
-			continue
-		}
-		pid, _ := strconv.Atoi(f[1])
-		target, _ := strconv.Atoi(f[2])
-		pidfd, err := unix.PidfdOpen(pid, 0)
-		if err != nil {
-			p.Send(helpers.Answer("", fmt.Errorf("pidfd_open: %w", err)))
-			continue
-		}
-		got, err := unix.PidfdGetfd(pidfd, target, 0)
-		unix.Close(pidfd)
-		if err == nil {
-			unix.Close(got)
-		}
-		p.Send(helpers.Answer("", err))
-	}
+	return helpers.Serve(p, map[string]helpers.Command{
+		"getfd": func(req *helpers.Request) (string, error) {
+			if err := req.Want(2, 0); err != nil {
+				return "", err
+			}
+			pidfd, err := unix.PidfdOpen(req.Int(0), 0)
+			if err != nil {
+				return "", fmt.Errorf("pidfd_open: %w", err)
+			}
+			got, err := unix.PidfdGetfd(pidfd, req.Int(1), 0)
+			unix.Close(pidfd)
+			if err == nil {
+				unix.Close(got)
+			}
+			return "", err
+		},
+	})
 })

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // expectPidfdOf proves that child's pidfd names the child: by fdinfo where
@@ -17,7 +18,7 @@ import (
 // wait status must show.
 func expectPidfdOf(ctx SpecContext, child *helpers.Child) {
 	GinkgoHelper()
-	if helpers.Procfs.Present() {
+	if kernel.Procfs.Present() {
 		Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
 	}
 	child.Kill()
@@ -25,7 +26,7 @@ func expectPidfdOf(ctx SpecContext, child *helpers.Child) {
 }
 
 var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.ClonePidfd) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfd) })
 
 	// Behavior: the pidfd returned by clone(CLONE_PIDFD) refers to the new child.
 	// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (creates its child with clone(CLONE_PIDFD)); pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (likewise); man clone(2)
@@ -38,10 +39,10 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child); man clone(2)
 	// Since:    v5.3
 	It("returns a pidfd for the child from clone3", helpers.SyscallClone3, helpers.SelftestPidfdWait, helpers.NeedsRoot, func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.Clone3)
+		helpers.RequireFeature(kernel.Clone3)
 		// Go issues clone3 (not clone) when it must create a time namespace.
 		helpers.RequireRoot("clone3 with CLONE_NEWTIME, the way Go reaches clone3")
-		if !helpers.TimeNamespaces.Present() {
+		if !kernel.TimeNamespaces.Present() {
 			Skip("Go reaches clone3 only through CLONE_NEWTIME, and this kernel has no time namespaces (CONFIG_TIME_NS)")
 		}
 		expectPidfdOf(ctx, helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWTIME)))
@@ -51,17 +52,17 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	// Mirrors:  none
 	// Since:    v6.9
 	It("returns the same pidfs inode as pidfd_open of the child", helpers.SyscallClone, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.Pidfs)
+		helpers.RequireFeature(kernel.Pidfs)
 		child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-		Expect(helpers.Inode(openPidfd(child.Pid, 0))).To(Equal(helpers.Inode(child.Pidfd)))
+		Expect(helpers.Inode(helpers.OpenPidfd(child.Pid, 0))).To(Equal(helpers.Inode(child.Pidfd)))
 	})
 
 	Context("with CLONE_THREAD", helpers.SyscallClone, helpers.FlagPidfdThread, func() {
 		var pidfd int
 		var err error
 		BeforeEach(func() {
-			pidfd, err = helpers.CloneThreadWithPidfd()
-			if errors.Is(err, helpers.ErrNoRawClone) {
+			pidfd, err = kernel.CloneThreadWithPidfd()
+			if errors.Is(err, kernel.ErrNoRawClone) {
 				Skip(err.Error())
 			}
 			if err == nil {
@@ -73,7 +74,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Mirrors:  man clone(2)
 		// Since:    v5.2 (accepted since v6.9)
 		It("is refused with EINVAL before v6.9 and accepted since", helpers.ManClone, func() {
-			if helpers.Kernel().AtLeast("6.9") {
+			if kernel.Kernel().AtLeast("6.9") {
 				Expect(err).NotTo(HaveOccurred())
 				return
 			}
@@ -87,8 +88,8 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Mirrors:  man clone(2)
 		// Since:    v6.9
 		It("returns a pidfd with PIDFD_THREAD set", helpers.ManClone, func() {
-			if err != nil && !helpers.Kernel().AtLeast("6.9") {
-				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + helpers.Kernel().String())
+			if err != nil && !kernel.Kernel().AtLeast("6.9") {
+				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + kernel.Kernel().String())
 			}
 			Expect(err).NotTo(HaveOccurred())
 			Expect(pidfd).To(helpers.HaveStatusFlags(unix.PIDFD_THREAD))
@@ -98,13 +99,13 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (non-leader thread exit; v6.15 selftest)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP once the thread has exited", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			if err != nil && !helpers.Kernel().AtLeast("6.9") {
-				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + helpers.Kernel().String())
+			if err != nil && !kernel.Kernel().AtLeast("6.9") {
+				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + kernel.Kernel().String())
 			}
 			Expect(err).NotTo(HaveOccurred())
 			// The exited thread is briefly a zombie (POLLIN) before it is
 			// released (POLLIN|POLLHUP).
-			revents, werr := helpers.WaitPollBits(ctx, pidfd, unix.POLLHUP, helpers.EventTimeout())
+			revents, werr := kernel.WaitPollBits(ctx, pidfd, unix.POLLHUP, helpers.EventTimeout())
 			Expect(werr).NotTo(HaveOccurred())
 			Expect(revents).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
 		})

@@ -10,13 +10,14 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // haveFdinfoPid matches fdinfo whose Pid is pid and whose NSpid is nspid —
 // or that has no NSpid line, on kernels without CONFIG_PID_NS.
 func haveFdinfoPid(pid, nspid string) OmegaMatcher {
 	nsLine := HaveKeyWithValue("NSpid", nspid)
-	if !helpers.PidNamespaces.Present() {
+	if !kernel.PidNamespaces.Present() {
 		nsLine = Not(HaveKey("NSpid"))
 	}
 	return SatisfyAll(HaveKeyWithValue("Pid", pid), nsLine)
@@ -24,13 +25,13 @@ func haveFdinfoPid(pid, nspid string) OmegaMatcher {
 
 func fdinfo(fd int) map[string]string {
 	GinkgoHelper()
-	info, err := helpers.Fdinfo(fd)
+	info, err := kernel.Fdinfo(fd)
 	Expect(err).NotTo(HaveOccurred())
 	return info
 }
 
 var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen, helpers.Procfs) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
 
 	Context("for a running child", func() {
 		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and NSpid (NSpid exists only with CONFIG_PID_NS).
@@ -49,7 +50,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		It("still shows its pid", helpers.ManProc, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
 		})
 	})

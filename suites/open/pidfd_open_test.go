@@ -1,7 +1,6 @@
 package open_test
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 
@@ -10,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // noSuchPid is above PID_MAX_LIMIT (4194304), so no process can have it.
@@ -18,39 +18,15 @@ const noSuchPid = 1<<22 + 1
 // definedOpenFlags are the pidfd_open flags any kernel may accept.
 const definedOpenFlags = unix.PIDFD_NONBLOCK | unix.PIDFD_THREAD
 
-func openPidfd(pid, flags int) int {
-	GinkgoHelper()
-	fd, err := unix.PidfdOpen(pid, flags)
-	Expect(err).NotTo(HaveOccurred(), "pidfd_open(%d, %#x)", pid, flags)
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
 func fdinfoPid(fd int) string {
 	GinkgoHelper()
-	info, err := helpers.Fdinfo(fd)
+	info, err := kernel.Fdinfo(fd)
 	Expect(err).NotTo(HaveOccurred())
 	return info["Pid"]
 }
 
-// undefinedFlagEntries is one Entry per flag bit no kernel defines.
-func undefinedFlagEntries() []TableEntry {
-	var entries []TableEntry
-	for bit := range 32 {
-		flag := 1 << bit
-		if flag&definedOpenFlags != 0 {
-			continue
-		}
-		// Behavior: pidfd_open(2) fails with EINVAL for each flag bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
-		// Mirrors:  pidfd_open_test.c "do not allow invalid flag" (bit 0, errno unchecked there); LTP pidfd_open02
-		// Since:    v5.3
-		entries = append(entries, Entry(fmt.Sprintf("bit %d (%#x)", bit, uint32(flag)), helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, int(uint32(flag))))
-	}
-	return entries
-}
-
 var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	// Behavior: pidfd_open(2) fails with EINVAL for a pid that is not positive.
 	// Mirrors:  pidfd_open_test.c "do not allow invalid pid" (errno unchecked there); LTP pidfd_open02
@@ -69,7 +45,12 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 			_, err := unix.PidfdOpen(os.Getpid(), flags)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
-		undefinedFlagEntries(),
+		helpers.UndefinedFlagEntries(definedOpenFlags, func(name string, flag int) TableEntry {
+			// Behavior: pidfd_open(2) fails with EINVAL for each flag bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
+			// Mirrors:  pidfd_open_test.c "do not allow invalid flag" (bit 0, errno unchecked there); LTP pidfd_open02
+			// Since:    v5.3
+			return Entry(name, helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, flag)
+		}),
 		// Behavior: pidfd_open(2) fails with EINVAL when every flag bit is set.
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
@@ -88,24 +69,24 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	// Mirrors:  LTP pidfd_open01
 	// Since:    v5.3
 	It("returns an fd with FD_CLOEXEC set", helpers.LTPPidfdOpen, func() {
-		Expect(openPidfd(os.Getpid(), 0)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
+		Expect(helpers.OpenPidfd(os.Getpid(), 0)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
 	})
 
 	// Behavior: a pidfd of the caller names the caller in fdinfo's Pid field.
 	// Mirrors:  pidfd_open_test.c "open a new pidfd" (Pid printed, not asserted there)
 	// Since:    v5.3
 	It("returns a pidfd whose fdinfo names the process", helpers.SelftestPidfdOpen, helpers.FsFdinfo, func() {
-		helpers.RequireFeature(helpers.Procfs)
-		Expect(fdinfoPid(openPidfd(os.Getpid(), 0))).To(Equal(strconv.Itoa(os.Getpid())))
+		helpers.RequireFeature(kernel.Procfs)
+		Expect(fdinfoPid(helpers.OpenPidfd(os.Getpid(), 0))).To(Equal(strconv.Itoa(os.Getpid())))
 	})
 
 	// Behavior: PIDFD_GET_INFO on a pidfd of the caller reports the caller's pid, parent and credentials.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd"
 	// Since:    v6.13
 	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, func() {
-		helpers.RequireFeature(helpers.PidfdGetInfo, helpers.Procfs)
-		fd := openPidfd(os.Getpid(), 0)
-		info, err := helpers.GetPidfdInfo(fd, unix.PIDFD_INFO_CGROUPID)
+		helpers.RequireFeature(kernel.PidfdGetInfo, kernel.Procfs)
+		fd := helpers.OpenPidfd(os.Getpid(), 0)
+		info, err := kernel.GetPidfdInfo(fd, unix.PIDFD_INFO_CGROUPID)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(strconv.Itoa(int(info.Pid))).To(Equal(fdinfoPid(fd)))
 		Expect(info.Ppid).To(BeEquivalentTo(os.Getppid()))
@@ -121,8 +102,8 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("returns an fd with O_NONBLOCK set", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
-			helpers.RequireFeature(helpers.PidfdNonblock)
-			Expect(openPidfd(os.Getpid(), unix.PIDFD_NONBLOCK)).To(helpers.HaveStatusFlags(unix.O_NONBLOCK))
+			helpers.RequireFeature(kernel.PidfdNonblock)
+			Expect(helpers.OpenPidfd(os.Getpid(), unix.PIDFD_NONBLOCK)).To(helpers.HaveStatusFlags(unix.O_NONBLOCK))
 		})
 	})
 
@@ -134,8 +115,8 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (v6.15 selftest); man pidfd_open(2)
 		// Since:    v6.9
 		It("opens it with PIDFD_THREAD", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
-			helpers.RequireFeature(helpers.PidfdThread, helpers.Procfs)
-			Expect(fdinfoPid(openPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
+			helpers.RequireFeature(kernel.PidfdThread, kernel.Procfs)
+			Expect(fdinfoPid(helpers.OpenPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
 		})
 
 		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a non-leader thread: EINVAL before v6.16, ENOENT since.
@@ -155,9 +136,9 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		It("opens it", helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
-			fd := openPidfd(child.Pid, 0)
-			if helpers.Procfs.Present() {
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			fd := helpers.OpenPidfd(child.Pid, 0)
+			if kernel.Procfs.Present() {
 				Expect(fdinfoPid(fd)).To(Equal(strconv.Itoa(child.Pid)))
 			}
 		})

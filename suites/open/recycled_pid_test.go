@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // recycledPid is the number the old and the new process share; above
@@ -47,7 +48,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
 	// Since:    v5.5
 	It("shows Pid -1 in fdinfo", helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func() {
-		info, err := helpers.Fdinfo(old.Pidfd)
+		info, err := kernel.Fdinfo(old.Pidfd)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info).To(HaveKeyWithValue("Pid", "-1"))
 	})
@@ -58,7 +59,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	It("opens the new process when pidfd_open is given the number", helpers.SyscallPidfdOpen, helpers.ManPidfdOpen, func(ctx SpecContext) {
 		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
 		Expect(err).NotTo(HaveOccurred())
-		info, err := helpers.Fdinfo(fd)
+		info, err := kernel.Fdinfo(fd)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info).To(HaveKeyWithValue("Pid", strconv.Itoa(reused.Pid)))
 	})
@@ -67,7 +68,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Mirrors:  none
 	// Since:    v6.9
 	It("gives the new process's pidfd a different pidfs inode", helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.Pidfs)
+		helpers.RequireFeature(kernel.Pidfs)
 		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(helpers.Inode(fd)).NotTo(Equal(helpers.Inode(old.Pidfd)))

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // The anon-inode contract (kernels up to v6.8, e.g. Debian's 6.1): these
@@ -15,8 +16,8 @@ import (
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on the anon-inode fallback", func() {
 		BeforeEach(func() {
-			helpers.RequireFeature(helpers.PidfdOpen)
-			requireBacking(helpers.AnonInodeBacking)
+			helpers.RequireFeature(kernel.PidfdOpen)
+			requireBacking(kernel.AnonInodeBacking)
 		})
 
 		// Behavior: without pidfs a pidfd's inode is anon_inodefs's shared inode, whose st_mode is 0600 with no file-type bits (alloc_anon_inode).
@@ -24,7 +25,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Since:    v5.3 (until v6.8)
 		It("reports st_mode 0600 without file-type bits", helpers.SyscallFstat, helpers.ManPidfs, func() {
 			var st unix.Stat_t
-			Expect(unix.Fstat(selfPidfd(), &st)).To(Succeed())
+			Expect(unix.Fstat(helpers.SelfPidfd(), &st)).To(Succeed())
 			Expect(st.Mode).To(BeEquivalentTo(0o600))
 		})
 
@@ -32,7 +33,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none (fs/fhandle.c: no s_export_op → EOPNOTSUPP)
 		// Since:    v5.3 (until v6.8)
 		It("refuses name_to_handle_at with EOPNOTSUPP", helpers.SyscallNameToHandleAt, helpers.ManPidfs, func() {
-			_, _, err := unix.NameToHandleAt(selfPidfd(), "", unix.AT_EMPTY_PATH)
+			_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "", unix.AT_EMPTY_PATH)
 			Expect(err).To(helpers.BeErrno(unix.EOPNOTSUPP))
 		})
 
@@ -41,7 +42,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Since:    v5.3 (until v6.8)
 		It("answers PIDFD_GET_INFO with ENOTTY", helpers.IoctlPidfdGetInfo, helpers.ManPidfs, func() {
 			info := unix.PidfdInfo{Mask: unix.PIDFD_INFO_PID}
-			_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_INFO, uintptr(unsafe.Pointer(&info)))
+			_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), unix.PIDFD_GET_INFO, uintptr(unsafe.Pointer(&info)))
 			Expect(errno).To(helpers.BeErrno(unix.ENOTTY))
 		})
 

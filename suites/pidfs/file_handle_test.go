@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // atHandleFID and atHandleConnectable are the uapi name_to_handle_at flags
@@ -34,7 +35,7 @@ func reopenByHandle(mountFd int, h unix.FileHandle, flags int) (int, error) {
 }
 
 var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.FileHandles) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.FileHandles) })
 
 	// Behavior: open_by_handle_at(2) of a pidfd's handle (any pidfd as the mount fd) returns a pidfd for the same process, the same inode, for every combination of the allowed open flags.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (flags 0, O_CLOEXEC, O_NONBLOCK; v6.14 selftest); pidfd_file_handle_test.c file_handle.open_by_handle_at_valid_flags (v6.14 selftest)
@@ -42,7 +43,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	DescribeTable("reopens the same",
 		func(flags int) {
 			child := helpers.StartBlocked()
-			fd, err := reopenByHandle(selfPidfd(), handleOf(child.Pidfd), flags)
+			fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(child.Pidfd), flags)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
 		},
@@ -59,7 +60,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Since:    v6.14
 	DescribeTable("fails with EINVAL for",
 		func(flag int) {
-			_, err := reopenByHandle(selfPidfd(), handleOf(selfPidfd()), flag)
+			_, err := reopenByHandle(helpers.SelfPidfd(), handleOf(helpers.SelfPidfd()), flag)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
 		Entry("invalid open flags", helpers.SelftestPidfdFileHandle, unix.O_CREAT),
@@ -84,7 +85,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		child := helpers.StartBlocked()
 		h := handleOf(child.Pidfd)
 		child.Reap(ctx)
-		_, err := unix.OpenByHandleAt(selfPidfd(), h, unix.O_CLOEXEC)
+		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), h, unix.O_CLOEXEC)
 		Expect(err).To(helpers.BeErrno(unix.ESTALE))
 	})
 
@@ -94,7 +95,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	DescribeTable("decodes the handle of",
 		func(ctx SpecContext, target func(SpecContext) (pidfd int, h unix.FileHandle)) {
 			pidfd, h := target(ctx)
-			fd, err := reopenByHandle(selfPidfd(), h, unix.O_CLOEXEC)
+			fd, err := reopenByHandle(helpers.SelfPidfd(), h, unix.O_CLOEXEC)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(pidfd)))
 		},
@@ -102,12 +103,12 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			child := helpers.StartBlocked()
 			h := handleOf(child.Pidfd)
 			child.Kill()
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			return child.Pidfd, h
 		}),
 		Entry("a process in a child pid namespace", helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {
 			helpers.RequireRoot("a pid namespace")
-			helpers.RequireFeature(helpers.PidNamespaces)
+			helpers.RequireFeature(kernel.PidNamespaces)
 			c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
 			return c.Pidfd, handleOf(c.Pidfd)
 		}),
@@ -118,7 +119,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Since:    v6.14
 	DescribeTable("fails with ENOTDIR for a path below a pidfd",
 		func(flags int) {
-			_, _, err := unix.NameToHandleAt(selfPidfd(), "lookup-is-not-possible-with-pidfs", flags)
+			_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "lookup-is-not-possible-with-pidfs", flags)
 			Expect(err).To(helpers.BeErrno(unix.ENOTDIR))
 		},
 		Entry("AT_EMPTY_PATH", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.AT_EMPTY_PATH),
@@ -129,7 +130,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Mirrors:  pidfd_file_handle_test.c file_handle.invalid_name_to_handle_at_flags (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
 	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
-		_, _, err := unix.NameToHandleAt(selfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
+		_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
 		Expect(err).To(helpers.BeErrno(unix.EINVAL))
 	})
 
@@ -137,7 +138,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Mirrors:  pidfd_file_handle_test.c file_handle.valid_name_to_handle_at_flags (v6.14 selftest)
 	// Since:    v6.14
 	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
-		self := selfPidfd()
+		self := helpers.SelfPidfd()
 		h, _, err := unix.NameToHandleAt(self, "", unix.AT_EMPTY_PATH|atHandleFID)
 		Expect(err).NotTo(HaveOccurred())
 		fd, err := reopenByHandle(self, h, unix.O_CLOEXEC)
@@ -146,7 +147,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	})
 
 	Context("when the mount fd is FD_PIDFS_ROOT or not a pidfd", func() {
-		BeforeEach(func() { helpers.RequireFeature(helpers.PidfsRootHandles) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfsRootHandles) })
 
 		// Behavior: open_by_handle_at(2) decodes a pidfs handle with FD_PIDFS_ROOT (-10002) as the mount fd, to the same inode, with flags 0, O_CLOEXEC and O_NONBLOCK.
 		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (v6.14 selftest)
@@ -154,7 +155,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		DescribeTable("decodes the handle with FD_PIDFS_ROOT",
 			func(flags int) {
 				child := helpers.StartBlocked()
-				fd, err := reopenByHandle(helpers.FdPidfsRoot, handleOf(child.Pidfd), flags)
+				fd, err := reopenByHandle(kernel.FdPidfsRoot, handleOf(child.Pidfd), flags)
 				Expect(err).NotTo(HaveOccurred())
 				Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
 			},
@@ -168,7 +169,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		// Since:    v6.17
 		DescribeTable("fails to decode the handle with the mount fd",
 			func(mountFd int, want unix.Errno) {
-				_, err := reopenByHandle(mountFd, handleOf(selfPidfd()), unix.O_CLOEXEC)
+				_, err := reopenByHandle(mountFd, handleOf(helpers.SelfPidfd()), unix.O_CLOEXEC)
 				if mountFd == unix.AT_FDCWD {
 					// The cwd's filesystem decides: ESTALE where it can decode
 					// handles (tmpfs, ext4; measured on 6.18); EOPNOTSUPP is

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // outsideNamespaceErrno: pidfd_info() refuses a process with no pid in the
@@ -26,7 +27,7 @@ func infoAcrossPidNamespaces() {
 		var c *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
 			helpers.RequireRoot("a pid namespace")
-			helpers.RequireFeature(helpers.PidNamespaces)
+			helpers.RequireFeature(kernel.PidNamespaces)
 			ns = helpers.NewPidNS(ctx)
 			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
 		})
@@ -35,7 +36,7 @@ func infoAcrossPidNamespaces() {
 		// Mirrors:  none (pidfd_info_test.c pidfd_info.success_exit runs its child in new user and pid namespaces but checks only the mask)
 		// Since:    v6.13
 		It("reports the pid in the caller's namespace", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
 			Expect(err).NotTo(HaveOccurred())
 			Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(c.Pid)))
 			Expect(c.Pid).NotTo(Equal(1000), "the outer pid happens to equal the inner one; the spec proves nothing")
@@ -45,10 +46,10 @@ func infoAcrossPidNamespaces() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (its child in new user and pid namespaces; v6.15 selftest); LTP ioctl_pidfd02 (its isolated case: the namespace's init exits 100 and the caller reaps it)
 		// Since:    v6.15
 		It("reports the exit code once the namespace's init reaped it", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
+			helpers.RequireFeature(kernel.PidfdInfoExit)
 			Expect(c.Peer.Send("exit 5")).To(Succeed())
 			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 5}))
 		})
@@ -57,9 +58,9 @@ func infoAcrossPidNamespaces() {
 	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, func() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdGetInfo)
+			helpers.RequireFeature(kernel.PidfdGetInfo)
 			helpers.RequireRoot("a pid namespace")
-			helpers.RequireFeature(helpers.PidNamespaces)
+			helpers.RequireFeature(kernel.PidNamespaces)
 			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
 		})
 
@@ -76,7 +77,7 @@ func infoAcrossPidNamespaces() {
 		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit ab89060fbc92e, backported to v6.18.14)
 		// Since:    v6.15 (EREMOTE by v6.18)
 		It("refuses the exit status of a process outside the caller's namespace", helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
+			helpers.RequireFeature(kernel.PidfdInfoExit)
 			target := helpers.StartBlocked()
 			target.Reap(ctx)
 			_, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_EXIT), target.Pidfd)

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // pidfdInfoRaw issues PIDFD_GET_INFO with an argument of size bytes (encoded
@@ -65,14 +66,14 @@ func decodeExit(code int32) exitStatus {
 }
 
 var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdGetInfo) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetInfo) })
 
 	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent and credentials, and marks PID and CREDS in the mask.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own pidfd there)
 	// Since:    v6.13
 	It("reports a live child's ids", helpers.SelftestPidfdOpen, helpers.LTPIoctlPidfd, func() {
 		child := helpers.StartBlocked()
-		info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
+		info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS)).To(BeEquivalentTo(unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS))
 		Expect([]uint32{info.Pid, info.Tgid}).To(HaveEach(BeEquivalentTo(child.Pid)))
@@ -85,7 +86,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Mirrors:  LTP ioctl_pidfd05
 	// Since:    v6.13
 	It("fails with EINVAL for a NULL argument", helpers.LTPIoctlPidfd, func() {
-		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_INFO, 0)
+		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), unix.PIDFD_GET_INFO, 0)
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 	})
 
@@ -94,7 +95,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		BeforeEach(func(ctx SpecContext) {
 			child = helpers.StartBlocked()
 			child.Kill()
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 		})
 
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
@@ -102,7 +103,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Since:    v6.13
 		It("fails with ESRCH after the reap unless exit information is requested", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			child.Reap(ctx)
-			_, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID)
+			_, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
 		})
 	})
@@ -111,8 +112,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Mirrors:  pidfd_open_test.c "get info from pidfd" (compares with fdinfo, getppid(2), getuid(2) and getgid(2); here with /proc/self/status)
 	// Since:    v6.13
 	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.LTPIoctlPidfd, func() {
-		helpers.RequireFeature(helpers.Procfs)
-		info, err := helpers.GetPidfdInfo(selfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
+		helpers.RequireFeature(kernel.Procfs)
+		info, err := kernel.GetPidfdInfo(helpers.SelfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(os.Getpid()), uint32(os.Getpid()), uint32(os.Getppid())}))
 		Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid}).To(Equal(statusIDs("Uid")))
@@ -127,7 +128,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		for i := range buf {
 			buf[i] = 0xff
 		}
-		Expect(pidfdInfoRaw(selfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
+		Expect(pidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
 		Expect(*(*uint64)(unsafe.Pointer(&buf[0])) & unix.PIDFD_INFO_PID).NotTo(BeZero())
 		Expect(buf[88:]).To(HaveEach(BeZero()))
 	})
@@ -138,7 +139,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	DescribeTable("fails for an argument smaller than PIDFD_INFO_SIZE_VER0",
 		func(size int) {
 			buf := make([]byte, 64)
-			err := pidfdInfoRaw(selfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
+			err := pidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
 			Expect(err).To(helpers.ErrnoHistory{{Since: "6.13", Errno: unix.EINVAL}, {Since: "6.18", Errno: unix.ENOTTY}}.Matcher())
 		},
 		Entry("size 4", helpers.LTPIoctlPidfd, 4),
@@ -168,12 +169,12 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest)
 		// Since:    v6.15
 		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdInfoExit)
+			helpers.RequireFeature(kernel.PidfdInfoExit)
 			child := helpers.StartBlocked()
 			child.Kill()
-			Expect(helpers.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			for _, mask := range []uint64{unix.PIDFD_INFO_CGROUPID, unix.PIDFD_INFO_CGROUPID | unix.PIDFD_INFO_EXIT} {
-				info, err := helpers.GetPidfdInfo(child.Pidfd, mask)
+				info, err := kernel.GetPidfdInfo(child.Pidfd, mask)
 				Expect(err).NotTo(HaveOccurred(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_CREDS).NotTo(BeZero(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_EXIT).To(BeZero(), "mask %#x", mask)
@@ -182,7 +183,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	})
 
 	Context("when the process has been reaped", func() {
-		BeforeEach(func() { helpers.RequireFeature(helpers.PidfdInfoExit) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
 
 		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only the exit information: EXIT is set, PID and CREDS are not.
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest)
@@ -190,7 +191,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		It("reports exit information but no ids", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			child := helpers.StartBlocked()
 			child.Reap(ctx)
-			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS|unix.PIDFD_INFO_EXIT)
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS|unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_EXIT)).To(BeEquivalentTo(unix.PIDFD_INFO_EXIT))
 		})
@@ -201,9 +202,9 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		It("reports the exit code of a process that exited", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			Expect(c.Peer.Send("exit 7")).To(Succeed())
-			_, err := helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			_, err := kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
-			info, err := helpers.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 7}))
@@ -213,11 +214,11 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (v6.15 selftest); LTP ioctl_pidfd04 (the SIGKILL status of a child in new user and pid namespaces, without poll)
 		// Since:    v6.15
 		It("reports POLLIN|POLLHUP and then the exit status", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PollHupOnReap)
+			helpers.RequireFeature(kernel.PollHupOnReap)
 			child := helpers.StartBlocked()
 			child.Reap(ctx)
-			Expect(helpers.PollOnce(child.Pidfd, 0)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
-			info, err := helpers.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(kernel.PollOnce(child.Pidfd, 0)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Signaled: true, Signal: syscall.SIGKILL}))
 		})

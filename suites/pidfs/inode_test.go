@@ -4,28 +4,28 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC) before; any other filesystem, or anon inodes on v6.9+, is a failure.
 	// Mirrors:  none (pidfs is unconditional since v6.9, commit 9d9539db8638)
 	// Since:    v5.3 (pidfs since v6.9)
 	It("backs pidfds with the filesystem the kernel's version owes", helpers.ManPidfs, func() {
 		AddReportEntry("pidfd backing", backing().String())
-		AddReportEntry("active LSMs", helpers.ActiveLSMs())
+		AddReportEntry("active LSMs", kernel.ActiveLSMs())
 	})
 
 	Context("on pidfs", func() {
-		BeforeEach(func() { requireBacking(helpers.PidfsBacking) })
+		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
 
 		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino.
 		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode through handles; v6.14 selftest; no selftest checks the other routes)
@@ -34,17 +34,17 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			want := helpers.Inode(child.Pidfd)
 			routes := map[string]int{
-				"pidfd_open":     openPidfd(child.Pid, 0),
-				"pidfd_open 2nd": openPidfd(child.Pid, 0),
+				"pidfd_open":     helpers.OpenPidfd(child.Pid, 0),
+				"pidfd_open 2nd": helpers.OpenPidfd(child.Pid, 0),
 			}
-			if helpers.Procfs.Present() {
+			if kernel.Procfs.Present() {
 				fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", child.Pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 				Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
 				DeferCleanup(unix.Close, fd)
 				routes["/proc/self/fd reopen"] = fd
 			}
-			if helpers.PidfdGetfd.Present() {
-				fd, err := unix.PidfdGetfd(selfPidfd(), child.Pidfd, 0)
+			if kernel.PidfdGetfd.Present() {
+				fd, err := unix.PidfdGetfd(helpers.SelfPidfd(), child.Pidfd, 0)
 				Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of a pidfd")
 				DeferCleanup(unix.Close, fd)
 				routes["pidfd_getfd"] = fd
@@ -68,7 +68,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none (fs/pidfs.c pidfs_alloc_ino: unique for the system's lifetime)
 		// Since:    v6.9
 		It("never gives a new task an inode number seen before", helpers.ManPidfs, func() {
-			if helpers.Is32BitBuild() {
+			if kernel.Is32BitBuild() {
 				Skip("32-bit kernels reuse inode numbers by design (upper bits are the generation); the uniqueness rule is 64-bit only")
 			}
 			// Threads come in one batch (about 60 µs each); processes are
@@ -77,9 +77,9 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			threads := helpers.ScaledCount(3000, 300)
 			processes := helpers.ScaledCount(50, 10)
 			AddReportEntry("tasks", fmt.Sprintf("%d threads, %d processes", threads, processes))
-			self := helpers.Inode(selfPidfd()).Ino
-			inos, err := helpers.ThreadPidfdInodes(threads)
-			if err == helpers.ErrNoRawClone {
+			self := helpers.Inode(helpers.SelfPidfd()).Ino
+			inos, err := kernel.ThreadPidfdInodes(threads)
+			if err == kernel.ErrNoRawClone {
 				Skip(err.Error())
 			}
 			Expect(err).NotTo(HaveOccurred())
@@ -105,26 +105,21 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  none (struct pid keeps its inode number)
 		// Since:    v6.9
 		It("keeps a process's inode number after all its pidfds are closed", helpers.ManPidfs, func() {
-			pid, err := helpers.StartBlockedChild()
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(func() {
-				syscall.Kill(pid, syscall.SIGKILL)
-				syscall.Wait4(pid, nil, 0, nil)
-			})
+			pid := helpers.StartBlockedPid()
 			fd, err := unix.PidfdOpen(pid, 0)
 			Expect(err).NotTo(HaveOccurred())
 			want := helpers.Inode(fd)
 			Expect(unix.Close(fd)).To(Succeed())
-			Expect(helpers.Inode(openPidfd(pid, 0))).To(Equal(want))
+			Expect(helpers.Inode(helpers.OpenPidfd(pid, 0))).To(Equal(want))
 		})
 
 		// Behavior: st_mode of a pidfd carries no file-type bits (lsof compatibility).
 		// Mirrors:  none (commit db3d841ac9ed "fs/pidfs: make 'lsof' happy")
 		// Since:    v6.10
 		It("reports an st_mode without file-type bits", helpers.SyscallFstat, helpers.ManPidfs, func() {
-			helpers.RequireFeature(helpers.PidfsLsofCompat)
+			helpers.RequireFeature(kernel.PidfsLsofCompat)
 			var st unix.Stat_t
-			Expect(unix.Fstat(selfPidfd(), &st)).To(Succeed())
+			Expect(unix.Fstat(helpers.SelfPidfd(), &st)).To(Succeed())
 			Expect(st.Mode & unix.S_IFMT).To(BeZero())
 		})
 
@@ -134,21 +129,21 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	// Mirrors:  none (commit db3d841ac9ed "fs/pidfs: make 'lsof' happy")
 	// Since:    v5.3 (pidfs since v6.10)
 	It("names a pidfd anon_inode:[pidfd] in /proc/self/fd", helpers.ManProc, func() {
-		helpers.RequireFeature(helpers.Procfs)
-		if backing() == helpers.PidfsBacking {
-			helpers.RequireFeature(helpers.PidfsLsofCompat)
+		helpers.RequireFeature(kernel.Procfs)
+		if backing() == kernel.PidfsBacking {
+			helpers.RequireFeature(kernel.PidfsLsofCompat)
 		}
-		Expect(os.Readlink("/proc/self/fd/" + strconv.Itoa(selfPidfd()))).To(Equal("anon_inode:[pidfd]"))
+		Expect(os.Readlink("/proc/self/fd/" + strconv.Itoa(helpers.SelfPidfd()))).To(Equal("anon_inode:[pidfd]"))
 	})
 
 	Context("on pidfs on a 32-bit kernel", func() {
 		BeforeEach(func() {
-			helpers.RequireFeature(helpers.PidfdOpen)
-			requireBacking(helpers.PidfsBacking)
-			if !helpers.Is32BitBuild() {
+			helpers.RequireFeature(kernel.PidfdOpen)
+			requireBacking(kernel.PidfsBacking)
+			if !kernel.Is32BitBuild() {
 				Skip("64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
 			}
-			helpers.RequireFeature(helpers.PidfsGetversion)
+			helpers.RequireFeature(kernel.PidfsGetversion)
 		})
 
 		// Behavior: on 32-bit kernels st_ino holds the lower 32 bits of pidfs's 64-bit inode number and FS_IOC_GETVERSION the upper 32 (the generation): no two tasks ever get the same generation<<32|st_ino, even after the earlier ones were freed.
@@ -158,16 +153,16 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			threads := helpers.ScaledCount(1000, 200)
 			processes := helpers.ScaledCount(10, 5)
 			AddReportEntry("tasks", fmt.Sprintf("%d threads, %d processes", threads, processes))
-			self, err := helpers.PidfsID(selfPidfd())
+			self, err := kernel.PidfsID(helpers.SelfPidfd())
 			Expect(err).NotTo(HaveOccurred())
-			ids, err := helpers.ThreadPidfdStamps(threads, helpers.PidfsID)
-			if err == helpers.ErrNoRawClone {
+			ids, err := kernel.ThreadPidfdStamps(threads, kernel.PidfsID)
+			if err == kernel.ErrNoRawClone {
 				Skip(err.Error())
 			}
 			Expect(err).NotTo(HaveOccurred())
 			for range processes {
 				b := helpers.StartBlocked()
-				id, err := helpers.PidfsID(b.Pidfd)
+				id, err := kernel.PidfsID(b.Pidfd)
 				Expect(err).NotTo(HaveOccurred())
 				ids = append(ids, id)
 				b.Kill()

@@ -7,14 +7,15 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem access", helpers.FsPidfs, helpers.NeedsLandlock, func() {
 	var results map[string]string
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.PidfdOpen, helpers.PidfdGetfd, helpers.Landlock)
-		AddReportEntry("active LSMs", helpers.ActiveLSMs())
+		helpers.RequireFeature(kernel.PidfdOpen, kernel.PidfdGetfd, kernel.Landlock)
+		AddReportEntry("active LSMs", kernel.ActiveLSMs())
 		confined := helpers.StartChild(ctx, roleLandlocked, nil)
 		answer := confined.Recv(ctx)
 		Expect(answer).To(HavePrefix("ok "), "the confined helper")

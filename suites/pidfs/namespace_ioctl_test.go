@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // namespaceIoctls pairs each PIDFD_GET_*_NAMESPACE with its /proc/<pid>/ns name.
@@ -41,17 +42,17 @@ func namespaceEntries() []TableEntry {
 }
 
 var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.NamespaceIoctls) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.NamespaceIoctls) })
 
 	DescribeTable("returns the process's namespace",
 		func(name string, ioctl uintptr) {
-			helpers.RequireFeature(helpers.Procfs)
+			helpers.RequireFeature(kernel.Procfs)
 			want, err := os.Stat(fmt.Sprintf("/proc/self/ns/%s", name))
 			if os.IsNotExist(err) {
 				Skip(name + " namespaces are not configured in this kernel")
 			}
 			Expect(err).NotTo(HaveOccurred())
-			nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), ioctl, 0)
+			nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), ioctl, 0)
 			Expect(errno).To(BeZero(), "ioctl: %v", errno)
 			DeferCleanup(unix.Close, int(nsfd))
 			st := want.Sys().(*syscall.Stat_t)
@@ -64,7 +65,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Mirrors:  none
 	// Since:    v6.11
 	It("fails with EINVAL for a nonzero argument", helpers.ManPidfs, func() {
-		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(selfPidfd()), unix.PIDFD_GET_PID_NAMESPACE, 1)
+		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), unix.PIDFD_GET_PID_NAMESPACE, 1)
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 	})
 
@@ -83,7 +84,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Since:    v6.11
 	It("returns the child pid namespace of a process inside one", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireRoot("a pid namespace")
-		helpers.RequireFeature(helpers.PidNamespaces, helpers.Procfs)
+		helpers.RequireFeature(kernel.PidNamespaces, kernel.Procfs)
 		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
 		nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(c.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
 		Expect(errno).To(BeZero(), "ioctl: %v", errno)

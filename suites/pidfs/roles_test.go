@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // handledFS is every filesystem access right up to Landlock ABI 5, trimmed
@@ -63,7 +64,7 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 	results := []string{}
 	record := func(op string, err error) { results = append(results, op+"="+helpers.ErrnoName(err)) }
 
-	exe, _ := helpers.SelfExecutable()
+	exe, _ := kernel.SelfExecutable()
 	fd, err := unix.Open(exe, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err == nil {
 		unix.Close(fd)
@@ -72,7 +73,7 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 
 	pidfd, err := unix.PidfdOpen(os.Getpid(), 0)
 	record("pidfd_open", err)
-	_, err = helpers.PollOnce(pidfd, 0)
+	_, err = kernel.PollOnce(pidfd, 0)
 	record("poll", err)
 	record("pidfd_send_signal", unix.PidfdSendSignal(pidfd, 0, nil, 0))
 	var pipe [2]int
@@ -84,11 +85,7 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 	}
 	record("pidfd_getfd", err)
 	p.Send("ok " + strings.Join(results, ";"))
-	for {
-		if _, _, err := p.RecvBlocking(); err != nil {
-			return 0
-		}
-	}
+	return helpers.Serve(p, nil) // until the test closes its end
 })
 
 // roleInfoAsker answers "info <mask>" with PIDFD_GET_INFO on the pidfd sent
@@ -96,25 +93,17 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 // processes outside its namespace hierarchy.
 var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Peer, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, fds, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		f := strings.Fields(msg)
-		if len(f) != 2 || f[0] != "info" || len(fds) != 1 {
-			p.Sendf("err EINVAL unknown command %q", msg)
-		} else {
-			mask, _ := strconv.ParseUint(f[1], 0, 64)
-			info, err := helpers.GetPidfdInfo(fds[0], mask)
-			if err == nil {
-				p.Sendf("ok %d", info.Pid)
-			} else {
-				p.Send(helpers.Answer("", err))
+	return helpers.Serve(p, map[string]helpers.Command{
+		"info": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 1); err != nil {
+				return "", err
 			}
-		}
-		for _, fd := range fds {
-			unix.Close(fd)
-		}
-	}
+			mask, _ := strconv.ParseUint(req.Args[0], 0, 64)
+			info, err := kernel.GetPidfdInfo(req.Fds[0], mask)
+			if err != nil {
+				return "", err
+			}
+			return strconv.Itoa(int(info.Pid)), nil
+		},
+	})
 })

@@ -10,6 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/selinux"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // LSM independence: pidfs inodes are S_PRIVATE (as anon inodes are), so
@@ -22,16 +24,16 @@ import (
 // open } ... dev="pidfs""); 6.9-rc1 fixed it by marking pidfs inodes
 // S_PRIVATE (commit b28ddcc32d8f).
 var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
-	for _, d := range helpers.SELinuxConfinedDomains {
+	for _, d := range selinux.SELinuxConfinedDomains {
 		Context("in "+d.Domain, Ordered, ContinueOnFailure, func() {
-			var run *helpers.ConfinedRun
+			var run *selinux.ConfinedRun
 
 			BeforeAll(func(ctx SpecContext) {
-				if ok, _ := helpers.SELinuxEnforcing(); !ok {
+				if ok, _ := kernel.SELinuxEnforcing(); !ok {
 					return // every spec skips in BeforeEach, with the reason
 				}
 				var err error
-				run, err = helpers.RunConfined(ctx, d)
+				run, err = selinux.RunConfined(ctx, d)
 				Expect(err).NotTo(HaveOccurred())
 			})
 
@@ -45,7 +47,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				}
 			}
 
-			succeeds := func(op string) helpers.ConfinedOp {
+			succeeds := func(op string) selinux.ConfinedOp {
 				GinkgoHelper()
 				report()
 				// Without the control below a pass would be meaningless.
@@ -125,7 +127,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			// Mirrors:  none (refpolicy PR #762 / fedora-selinux PR #2050 added pidfs labels for this)
 			// Since:    v6.9
 			It("checks fstatfs against the pidfd's superblock label", helpers.SyscallFstat, helpers.FsPidfs, helpers.ManPidfs, func() {
-				if !helpers.Pidfs.Present() {
+				if !kernel.Pidfs.Present() {
 					Expect(succeeds("fstatfs").Detail).To(Equal(fmt.Sprintf("f_type=%#x", unix.ANON_INODE_FS_MAGIC)))
 					return
 				}
@@ -155,7 +157,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			// Mirrors:  none (SO_PEERPIDFD, 7b26952a91cf, 6.5)
 			// Since:    v6.5
 			It("gets the peer's pidfd with SO_PEERPIDFD", helpers.FsPidfs, helpers.ManPidfs, func() {
-				if r := run.Op("so-peerpidfd"); r.Err != nil && !helpers.Kernel().AtLeast("6.5") {
+				if r := run.Op("so-peerpidfd"); r.Err != nil && !kernel.Kernel().AtLeast("6.5") {
 					Expect(r.Err).To(helpers.BeErrno(unix.ENOPROTOOPT))
 					Skip("SO_PEERPIDFD arrived in 6.5; this kernel answers ENOPROTOOPT")
 				}
@@ -175,7 +177,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 	}
 })
 
-func confinedRevents(op helpers.ConfinedOp) int16 {
+func confinedRevents(op selinux.ConfinedOp) int16 {
 	GinkgoHelper()
 	v, err := strconv.ParseInt(strings.TrimPrefix(op.Detail, "revents="), 0, 32)
 	Expect(err).NotTo(HaveOccurred(), "revents in %q", op.Detail)

@@ -3,13 +3,13 @@ package pidfs_test
 import (
 	"fmt"
 	"strings"
-	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // testAttribute is the trusted.* attribute the single-attribute specs use.
@@ -27,7 +27,7 @@ func pidfdWithAttribute(name string) int {
 var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.NeedsRoot, func() {
 	BeforeEach(func() {
 		helpers.RequireRoot("trusted.* extended attributes")
-		helpers.RequireFeature(helpers.PidfsXattrs)
+		helpers.RequireFeature(kernel.PidfsXattrs)
 	})
 
 	// Behavior: ten trusted.* attributes set on one pidfd each read back with their own value and length, all ten are listed, and each is gone (ENODATA) once removed.
@@ -62,21 +62,16 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_persistent (v6.17 selftest)
 	// Since:    v6.17
 	It("keeps a trusted.* attribute after the last pidfd to a zombie is closed", helpers.SelftestPidfdXattr, func(ctx SpecContext) {
-		pid, err := helpers.StartBlockedChild()
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() {
-			syscall.Kill(pid, syscall.SIGKILL)
-			syscall.Wait4(pid, nil, 0, nil)
-		})
+		pid := helpers.StartBlockedPid()
 		fd, err := unix.PidfdOpen(pid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)).To(Succeed())
-		_, err = helpers.WaitReadable(ctx, fd, helpers.EventTimeout())
+		_, err = kernel.WaitReadable(ctx, fd, helpers.EventTimeout())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(unix.Fsetxattr(fd, "trusted.persistent", []byte("persistent value"), 0)).To(Succeed())
 		Expect(unix.Close(fd)).To(Succeed())
 
-		fd = openPidfd(pid, 0)
+		fd = helpers.OpenPidfd(pid, 0)
 		buf := make([]byte, 128)
 		n, err := unix.Fgetxattr(fd, "trusted.persistent", buf)
 		Expect(err).NotTo(HaveOccurred())

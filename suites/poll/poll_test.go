@@ -10,25 +10,17 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // allEpollEvents asks epoll for every bit a pidfd can report, so the exact
 // set the kernel returns is visible.
 const allEpollEvents = unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLPRI | unix.EPOLLOUT | unix.EPOLLRDHUP
 
-// pidfdOpen is pidfd_open(pid, flags), closed at cleanup.
-func pidfdOpen(pid, flags int) int {
-	GinkgoHelper()
-	fd, err := unix.PidfdOpen(pid, flags)
-	Expect(err).NotTo(HaveOccurred(), "pidfd_open(%d, %#x)", pid, flags)
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
 // pollEvents waits up to EventTimeout for fd to report anything.
 func pollEvents(ctx SpecContext, fd int) int16 {
 	GinkgoHelper()
-	revents, err := helpers.WaitReadable(ctx, fd, helpers.EventTimeout())
+	revents, err := kernel.WaitReadable(ctx, fd, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred())
 	return revents
 }
@@ -37,7 +29,7 @@ func pollEvents(ctx SpecContext, fd int) int16 {
 // returns everything it reported then.
 func pollUntil(ctx SpecContext, fd int, want int16) int16 {
 	GinkgoHelper()
-	revents, err := helpers.WaitPollBits(ctx, fd, want, helpers.EventTimeout())
+	revents, err := kernel.WaitPollBits(ctx, fd, want, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred())
 	return revents
 }
@@ -49,7 +41,7 @@ func pollUntil(ctx SpecContext, fd int, want int16) int16 {
 //
 // An older kernel may carry the v6.9 behaviour as a backport.
 func reapedEvents() types.GomegaMatcher {
-	if helpers.Kernel().AtLeast("6.9") {
+	if kernel.Kernel().AtLeast("6.9") {
 		return helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP)
 	}
 	return Or(helpers.HavePollEvents(unix.POLLIN), helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP))
@@ -63,7 +55,7 @@ func reapedEvents() types.GomegaMatcher {
 //	v6.15+      nothing until the whole group has exited (0fb482728ba1,
 //	            "!delay_group_leader"), also in 6.12.y since that backport
 func earlyLeaderThreadPidfd() types.GomegaMatcher {
-	if helpers.Kernel().AtLeast("6.15") {
+	if kernel.Kernel().AtLeast("6.15") {
 		return BeZero()
 	}
 	return Or(BeZero(), helpers.HavePollEvents(unix.POLLIN))
@@ -79,27 +71,27 @@ func leaderExits(ctx SpecContext, c *helpers.Child, watch ...int) int16 {
 	GinkgoHelper()
 	c.MustCall(ctx, "exit-leader")
 	done := func() bool {
-		state, err := helpers.ThreadState(c.Pid, c.Pid)
+		state, err := kernel.ThreadState(c.Pid, c.Pid)
 		return err == nil && state == "Z"
 	}
-	if !helpers.Procfs.Present() {
+	if !kernel.Procfs.Present() {
 		end := time.Now().Add(helpers.QuietWindow())
 		done = func() bool { return time.Now().After(end) }
 	}
-	revents, err := helpers.QuietWhile(ctx, watch, done, helpers.EventTimeout())
+	revents, err := kernel.QuietWhile(ctx, watch, done, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "leader %d did not become a zombie", c.Pid)
 	return revents
 }
 
 var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdOpen) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	Context("of a running process", func() {
 		// Behavior: a pidfd of a running process is not readable.
 		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c "pidfd poll" (implied: it polls until the exit)
 		// Since:    v5.3
 		It("reports no event", helpers.LTPPidfdOpen, func() {
-			Expect(helpers.PollOnce(helpers.StartBlocked().Pidfd, 0)).To(BeZero())
+			Expect(kernel.PollOnce(helpers.StartBlocked().Pidfd, 0)).To(BeZero())
 		})
 	})
 
@@ -145,7 +137,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (with poll there)
 		// Since:    v6.9
 		It("reports EPOLLIN|EPOLLRDNORM|EPOLLHUP with epoll", helpers.SyscallEpoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PollHupOnReap)
+			helpers.RequireFeature(kernel.PollHupOnReap)
 			Expect(helpers.EpollOnce(ctx, c.Pidfd, allEpollEvents, helpers.EventTimeout())).To(
 				helpers.HaveEpollEvents(unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLHUP))
 		})
@@ -168,23 +160,23 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (use_waitpid=1)
 		// Since:    v5.4
 		It("lets waitid report no exit until the process exits", helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.WaitidPidfd)
+			helpers.RequireFeature(kernel.WaitidPidfd)
 			leaderExits(ctx, c)
-			info, err := helpers.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
+			info, err := kernel.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Pid).To(BeZero(), "waitid reported %+v while a thread lives", info)
 			Expect(c.Peer.Send("exit 7")).To(Succeed())
-			info, err = helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			info, err = kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
-			Expect(childState(info)).To(Equal(state{helpers.CLD_EXITED, c.Pid, 7}))
+			Expect(childState(info)).To(Equal(state{kernel.CLD_EXITED, c.Pid, 7}))
 		})
 
 		// Behavior: a PIDFD_THREAD pidfd on the leader reports nothing while the leader is a zombie and other threads live (v6.15+; v6.9–v6.14 reported POLLIN at once), and POLLIN once the process exits.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the poller's 10 s poll returns 0)
 		// Since:    v6.9 (silent since v6.15 and 6.12.y)
 		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdThread)
-			fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+			helpers.RequireFeature(kernel.PidfdThread)
+			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
 			Expect(c.Peer.Send("exit 0")).To(Succeed())
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
@@ -194,13 +186,13 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (SIGKILL, waitid, poll → POLLIN|POLLHUP)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdThread, helpers.PollHupOnReap, helpers.WaitidPidfd)
-			fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+			helpers.RequireFeature(kernel.PidfdThread, kernel.PollHupOnReap, kernel.WaitidPidfd)
+			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			leaderExits(ctx, c)
 			c.Kill()
-			info, err := helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			info, err := kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
-			Expect(childState(info)).To(Equal(state{helpers.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
+			Expect(childState(info)).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
 			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP), "thread-group pidfd")
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP), "PIDFD_THREAD pidfd")
 		})
@@ -210,9 +202,9 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		var c *helpers.Child
 		var threadFd int
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.PidfdThread)
+			helpers.RequireFeature(kernel.PidfdThread)
 			c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
-			threadFd = pidfdOpen(c.Tids[0], unix.PIDFD_THREAD)
+			threadFd = helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
 			c.MustCall(ctx, fmt.Sprintf("exit-thread %d", c.Tids[0]))
 		})
 
@@ -230,7 +222,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Since:    v6.9
 		It("reports nothing on the thread-group pidfd", helpers.ManPidfdOpen, func(ctx SpecContext) {
 			pollEvents(ctx, threadFd) // the thread is gone now
-			Expect(helpers.PollOnce(c.Pidfd, 0)).To(BeZero())
+			Expect(kernel.PollOnce(c.Pidfd, 0)).To(BeZero())
 		})
 	})
 
@@ -252,7 +244,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		execThread := func(ctx SpecContext, watch ...int) int16 {
 			GinkgoHelper()
 			Expect(c.Peer.Send(fmt.Sprintf("exec-thread %d %s", execer, helpers.RoleProcess))).To(Succeed())
-			revents, err := helpers.QuietUntilReadable(ctx, watch, c.Peer.Fd(), helpers.EventTimeout())
+			revents, err := kernel.QuietUntilReadable(ctx, watch, c.Peer.Fd(), helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Recv(ctx)).To(HavePrefix(fmt.Sprintf("ready %d", c.Pid)))
 			return revents
@@ -263,7 +255,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Since:    v5.3
 		It("keeps the thread-group pidfd quiet", helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(execThread(ctx, c.Pidfd)).To(BeZero())
-			Expect(helpers.PollOnce(c.Pidfd, 0)).To(BeZero())
+			Expect(kernel.PollOnce(c.Pidfd, 0)).To(BeZero())
 			c.Kill()
 			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
@@ -272,34 +264,34 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (use_waitpid=1)
 		// Since:    v5.4
 		It("lets waitid report no exit", helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.WaitidPidfd)
+			helpers.RequireFeature(kernel.WaitidPidfd)
 			execThread(ctx)
-			info, err := helpers.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
+			info, err := kernel.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Pid).To(BeZero(), "waitid reported %+v after the exec", info)
 			c.Kill()
-			info, err = helpers.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			info, err = kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
-			Expect(childState(info)).To(Equal(state{helpers.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
+			Expect(childState(info)).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
 		})
 
 		Context("with PIDFD_THREAD pidfds", helpers.FlagPidfdThread, func() {
-			BeforeEach(func() { helpers.RequireFeature(helpers.PidfdThread) })
+			BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
 
 			// Behavior: a PIDFD_THREAD pidfd on the live leader reports nothing when a non-leader thread execs and takes over the leader's pid (v6.15+).
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on the leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())
-				Expect(helpers.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
+				Expect(kernel.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
 			})
 
 			// Behavior: the PIDFD_THREAD pidfd of the exec'ing thread's old tid reports POLLIN|POLLHUP: that tid is gone.
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (poll for POLLHUP on the thread pidfd)
 			// Since:    v6.9
 			It("reports POLLIN|POLLHUP on the exec'ing thread's old PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(execer, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(execer, unix.PIDFD_THREAD)
 				execThread(ctx)
 				Expect(pollUntil(ctx, fd, unix.POLLHUP)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
 			})
@@ -308,7 +300,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (POLLIN, no POLLHUP after SIGKILL)
 			// Since:    v6.9
 			It("reports POLLIN without POLLHUP on the leader's PIDFD_THREAD pidfd once the new image is killed", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				execThread(ctx)
 				c.Kill()
 				Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
@@ -318,10 +310,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on an early-exited leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-				fd := pidfdOpen(c.Pid, unix.PIDFD_THREAD)
+				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
 				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())
-				Expect(helpers.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
+				Expect(kernel.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
 			})
 		})
 	})
@@ -335,7 +327,7 @@ type state struct {
 }
 
 // childState checks that info is a SIGCHLD siginfo and returns its state.
-func childState(info helpers.SigInfo) state {
+func childState(info kernel.SigInfo) state {
 	GinkgoHelper()
 	Expect(info.Signo).To(Equal(unix.SIGCHLD), "si_signo")
 	return state{info.Code, int(info.Pid), int(info.Status)}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // StressEnv sets how many processes the many-process spec kills.
@@ -47,13 +48,13 @@ var _ = Describe("epoll(7) on many pidfds", helpers.SyscallEpoll, func() {
 	// Mirrors:  pidfd_poll_test.c "pidfd poll" (10000 iterations of fork, pidfd_open, SIGKILL, poll POLLIN, waitpid; here PIDFDCONF_POLL_STRESS_N processes, default 1000, 100 per epoll set)
 	// Since:    v5.3
 	It("reports EPOLLIN for every killed process", helpers.SyscallPidfdOpen, helpers.SelftestPidfdPoll, func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.PidfdOpen, helpers.PidfdSendSignal, helpers.WaitidPidfd)
+		helpers.RequireFeature(kernel.PidfdOpen, kernel.PidfdSendSignal, kernel.WaitidPidfd)
 		n := stressCount()
 		victims := map[int]*victim{} // by pidfd
 		DeferCleanup(func() {
 			for _, v := range victims {
 				unix.PidfdSendSignal(v.pidfd, unix.SIGKILL, nil, 0)
-				helpers.Waitid(v.pidfd, unix.WEXITED)
+				kernel.Waitid(v.pidfd, unix.WEXITED)
 				unix.Close(v.pidfd)
 			}
 		})
@@ -87,9 +88,9 @@ var _ = Describe("epoll(7) on many pidfds", helpers.SyscallEpoll, func() {
 					Expect(v).NotTo(BeNil(), "event for unknown fd %d", ev.Fd)
 					Expect(ev.Events).To(helpers.HaveEpollEvents(unix.EPOLLIN), "pidfd of killed process %d", v.pid)
 					Expect(ep.Del(v.pidfd)).To(Succeed())
-					info, err := helpers.Waitid(v.pidfd, unix.WEXITED)
+					info, err := kernel.Waitid(v.pidfd, unix.WEXITED)
 					Expect(err).NotTo(HaveOccurred())
-					Expect(childState(info)).To(Equal(state{helpers.CLD_KILLED, v.pid, int(unix.SIGKILL)}))
+					Expect(childState(info)).To(Equal(state{kernel.CLD_KILLED, v.pid, int(unix.SIGKILL)}))
 					unix.Close(v.pidfd)
 					delete(victims, v.pidfd)
 					left--

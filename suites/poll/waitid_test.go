@@ -8,27 +8,19 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// openPath opens path with flags and closes it at cleanup.
-func openPath(path string, flags int) int {
-	GinkgoHelper()
-	fd, err := unix.Open(path, flags|unix.O_CLOEXEC, 0)
-	Expect(err).NotTo(HaveOccurred(), "open %s", path)
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
 // waitFor is a blocking waitid(P_PIDFD) bounded by EventTimeout.
-func waitFor(ctx SpecContext, pidfd, options int) helpers.SigInfo {
+func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 	GinkgoHelper()
-	info, err := helpers.WaitidTimeout(ctx, pidfd, options, helpers.EventTimeout())
+	info, err := kernel.WaitidTimeout(ctx, pidfd, options, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "waitid(P_PIDFD, %#x)", options)
 	return info
 }
 
 var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.WaitidPidfd) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.WaitidPidfd) })
 
 	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with its pid and exit status.
 	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0))
@@ -36,14 +28,14 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	It("reports CLD_EXITED with the child's pid and exit status", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 		c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 		Expect(c.Peer.Send("exit 3")).To(Succeed())
-		Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{helpers.CLD_EXITED, c.Pid, 3}))
+		Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
 	})
 
 	Context("when the child is stopped, continued and killed through its pidfd", func() {
 		var c *helpers.Blocked
 		BeforeEach(func() { c = helpers.StartBlocked() })
 
-		stop := func(ctx SpecContext) helpers.SigInfo {
+		stop := func(ctx SpecContext) kernel.SigInfo {
 			GinkgoHelper()
 			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGSTOP, nil, 0)).To(Succeed())
 			return waitFor(ctx, c.Pidfd, unix.WSTOPPED)
@@ -53,7 +45,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
 		It("reports CLD_STOPPED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
-			Expect(childState(stop(ctx))).To(Equal(state{helpers.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
+			Expect(childState(stop(ctx))).To(Equal(state{kernel.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
 		})
 
 		// Behavior: waitid(WCONTINUED) reports CLD_CONTINUED with SIGCONT after SIGCONT is sent through the pidfd.
@@ -62,7 +54,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		It("reports CLD_CONTINUED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGCONT, nil, 0)).To(Succeed())
-			Expect(childState(waitFor(ctx, c.Pidfd, unix.WCONTINUED))).To(Equal(state{helpers.CLD_CONTINUED, c.Pid, int(unix.SIGCONT)}))
+			Expect(childState(waitFor(ctx, c.Pidfd, unix.WCONTINUED))).To(Equal(state{kernel.CLD_CONTINUED, c.Pid, int(unix.SIGCONT)}))
 		})
 
 		// Behavior: waitid(WEXITED) reports CLD_KILLED with SIGKILL for a (stopped) child killed through its pidfd.
@@ -71,7 +63,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		It("reports CLD_KILLED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			c.Kill()
-			Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{helpers.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
+			Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
 		})
 	})
 
@@ -80,14 +72,14 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	// Since:    v5.4
 	DescribeTable("fails for an fd that is not a pidfd",
 		func(open func() int, want unix.Errno) {
-			_, err := helpers.Waitid(open(), unix.WEXITED|unix.WNOHANG)
+			_, err := kernel.Waitid(open(), unix.WEXITED|unix.WNOHANG)
 			Expect(err).To(helpers.BeErrno(want))
 		},
 		Entry("fd -1: EINVAL", helpers.ManWaitid, func() int { return -1 }, unix.EINVAL),
-		Entry("/dev/null: EBADF", helpers.SelftestPidfdWait, func() int { return openPath("/dev/null", unix.O_RDWR) }, unix.EBADF),
+		Entry("/dev/null: EBADF", helpers.SelftestPidfdWait, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }, unix.EBADF),
 		Entry("a /proc/<pid> directory: EBADF", helpers.SelftestPidfdWait, helpers.ManProc, func() int {
-			helpers.RequireFeature(helpers.Procfs)
-			return openPath("/proc/self", unix.O_DIRECTORY|unix.O_RDONLY)
+			helpers.RequireFeature(kernel.Procfs)
+			return helpers.OpenFile("/proc/self", unix.O_DIRECTORY|unix.O_RDONLY)
 		}, unix.EBADF),
 	)
 
@@ -95,7 +87,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	// Mirrors:  pidfd_wait.c global.wait_nonblock (pidfd of self → ECHILD); man waitid(2)
 	// Since:    v5.4
 	It("fails with ECHILD for a process that is not a child", helpers.SelftestPidfdWait, func() {
-		_, err := helpers.Waitid(pidfdOpen(os.Getpid(), 0), unix.WEXITED|unix.WNOHANG)
+		_, err := kernel.Waitid(helpers.OpenPidfd(os.Getpid(), 0), unix.WEXITED|unix.WNOHANG)
 		Expect(err).To(helpers.BeErrno(unix.ECHILD))
 	})
 
@@ -103,16 +95,16 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		var c *helpers.Blocked
 		var fd int
 		BeforeEach(func() {
-			helpers.RequireFeature(helpers.PidfdNonblock)
+			helpers.RequireFeature(kernel.PidfdNonblock)
 			c = helpers.StartBlocked()
-			fd = pidfdOpen(c.Pid, unix.PIDFD_NONBLOCK)
+			fd = helpers.OpenPidfd(c.Pid, unix.PIDFD_NONBLOCK)
 		})
 
 		// Behavior: waitid(WEXITED) on a PIDFD_NONBLOCK pidfd fails with EAGAIN while the child runs.
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("fails with EAGAIN while the child runs", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
-			_, err := helpers.Waitid(fd, unix.WEXITED)
+			_, err := kernel.Waitid(fd, unix.WEXITED)
 			Expect(err).To(helpers.BeErrno(unix.EAGAIN))
 		})
 
@@ -120,7 +112,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Mirrors:  pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("returns no state change with WNOHANG while the child runs", helpers.SelftestPidfdWait, func() {
-			info, err := helpers.Waitid(fd, unix.WEXITED|unix.WNOHANG)
+			info, err := kernel.Waitid(fd, unix.WEXITED|unix.WNOHANG)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Pid).To(BeZero())
 		})
@@ -131,9 +123,9 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		It("reports the end once the child has ended", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			c.Kill()
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
-			info, err := helpers.Waitid(fd, unix.WEXITED)
+			info, err := kernel.Waitid(fd, unix.WEXITED)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(childState(info)).To(Equal(state{helpers.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
+			Expect(childState(info)).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
 		})
 
 		// Behavior: after O_NONBLOCK is cleared with fcntl(F_SETFL), waitid blocks until the state change and reports it.
@@ -145,14 +137,14 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 			_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, flags&^unix.O_NONBLOCK)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGSTOP, nil, 0)).To(Succeed())
-			Expect(childState(waitFor(ctx, fd, unix.WSTOPPED))).To(Equal(state{helpers.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
+			Expect(childState(waitFor(ctx, fd, unix.WSTOPPED))).To(Equal(state{kernel.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
 		})
 
 		// Behavior: waitid on a PIDFD_NONBLOCK pidfd of the caller itself fails with ECHILD, not EAGAIN.
 		// Mirrors:  pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("fails with ECHILD for the caller's own pidfd", helpers.SelftestPidfdWait, func() {
-			_, err := helpers.Waitid(pidfdOpen(os.Getpid(), unix.PIDFD_NONBLOCK), unix.WEXITED)
+			_, err := kernel.Waitid(helpers.OpenPidfd(os.Getpid(), unix.PIDFD_NONBLOCK), unix.WEXITED)
 			Expect(err).To(helpers.BeErrno(unix.ECHILD))
 		})
 	})

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespace, func() {
@@ -16,8 +17,8 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespac
 		It("joins them one type at a time", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			types := configuredTypes()
 			requireJoinable(types)
-			helpers.RequireFeature(helpers.NamespaceIoctls)
-			self := ids(derivedNsfds(selfPidfd(), types))
+			helpers.RequireFeature(kernel.NamespaceIoctls)
+			self := ids(derivedNsfds(helpers.SelfPidfd(), types))
 			child1 := newTarget(ctx, types)
 			derived := derivedNsfds(child1.Pidfd, types)
 			Expect(ids(derived)).To(Equal(child1.ids), "PIDFD_GET_*_NAMESPACE and /proc/<pid>/ns name the same namespaces")
@@ -29,12 +30,12 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespac
 
 var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
 	// Behavior: a PIDFD_GET_*_NAMESPACE ioctl returns a namespace fd for every namespace type the kernel has and fails with EOPNOTSUPP for every type it is built without.
-	// Mirrors:  pidfd_setns_test.c current_nsset (fixture: a failed derivation must be EOPNOTSUPP)
+	// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns (its fixture setup requires EOPNOTSUPP for a type the kernel lacks)
 	// Since:    v6.11
 	It("fail with EOPNOTSUPP for exactly the namespace types the kernel lacks", helpers.SelftestPidfdSetns, func() {
 		configured := configuredTypes()
-		helpers.RequireFeature(helpers.NamespaceIoctls)
-		pidfd := selfPidfd()
+		helpers.RequireFeature(kernel.NamespaceIoctls)
+		pidfd := helpers.SelfPidfd()
 		for _, t := range nsTypes {
 			fd, err := deriveNsfd(pidfd, t)
 			if !hasType(configured, t.name) {

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // cloneNsAll is every flag setns(2) takes with a pidfd (the kernel's
@@ -21,7 +22,7 @@ func exitedTarget(ctx context.Context, flags int) int {
 	GinkgoHelper()
 	child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(uintptr(flags)))
 	Expect(child.Peer.Send("exit 0")).To(Succeed())
-	_, err := helpers.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED|unix.WNOWAIT, helpers.EventTimeout())
+	_, err := kernel.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED|unix.WNOWAIT, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "the helper did not exit")
 	return child.Pidfd
 }
@@ -33,7 +34,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		DescribeTable("fails with EINVAL for flags that are not a set of namespace types",
 			func(ctx SpecContext, flags int) {
-				pidfd := selfPidfd()
+				pidfd := helpers.SelfPidfd()
 				j := startJoiner()
 				Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
@@ -47,7 +48,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Mirrors:  none (man setns(2): EINVAL when fd is a pidfd and nstype is invalid)
 		// Since:    v5.8
 		It("fails with EINVAL for each single bit outside CLONE_NS_ALL", helpers.ManSetns, func(ctx SpecContext) {
-			pidfd := selfPidfd()
+			pidfd := helpers.SelfPidfd()
 			j := startJoiner()
 			for bit := range 32 {
 				flag := int(int32(uint32(1) << bit))
@@ -72,7 +73,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			if len(missing) == 0 {
 				Skip("this kernel has every namespace type setns(2) knows")
 			}
-			pidfd := selfPidfd()
+			pidfd := helpers.SelfPidfd()
 			j := startJoiner()
 			for _, t := range missing {
 				Expect(j.setns(ctx, pidfd, t.flag)).To(helpers.BeErrno(unix.EINVAL), "the %s namespace flag", t.name)
@@ -123,7 +124,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 
 	Context("with an fd that is neither a pidfd nor a namespace", func() {
 		// Behavior: setns(2) on a memfd fails with EINVAL.
-		// Mirrors:  pidfd_setns_test.c setns_einval
+		// Mirrors:  pidfd_setns_test.c global.setns_einval
 		// Since:    v3.0
 		It("fails with EINVAL", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			fd, err := unix.MemfdCreate("rostock", 0)

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // An nsType is one /proc/<pid>/ns entry: its setns(2) flag (0 for the
@@ -43,7 +44,7 @@ var nsTypes = []nsType{
 // /proc/self/ns entry. A missing entry must be missing (ENOENT), nothing else.
 func configuredTypes() []nsType {
 	GinkgoHelper()
-	helpers.RequireFeature(helpers.Procfs)
+	helpers.RequireFeature(kernel.Procfs)
 	var out []nsType
 	for _, t := range nsTypes {
 		_, err := os.Stat("/proc/self/ns/" + t.name)
@@ -130,7 +131,7 @@ func newTarget(ctx context.Context, types []nsType) *target {
 // derivedNsfds are the target's namespaces through PIDFD_GET_*_NAMESPACE.
 func derivedNsfds(pidfd int, types []nsType) map[string]int {
 	GinkgoHelper()
-	helpers.RequireFeature(helpers.NamespaceIoctls)
+	helpers.RequireFeature(kernel.NamespaceIoctls)
 	fds := map[string]int{}
 	for _, t := range types {
 		fd, err := deriveNsfd(pidfd, t)
@@ -147,15 +148,6 @@ func deriveNsfd(pidfd int, t nsType) (int, error) {
 		return -1, errno
 	}
 	return int(fd), nil
-}
-
-// selfPidfd is a pidfd of the test process.
-func selfPidfd() int {
-	GinkgoHelper()
-	fd, err := unix.PidfdOpen(os.Getpid(), 0)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(unix.Close, fd)
-	return fd
 }
 
 // ids are the namespaces that fds refer to, by type name.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/setns"
 )
 
@@ -74,7 +75,7 @@ func nsOf(pid int, name string) helpers.FileID {
 
 func (j *joiner) stop() {
 	unix.PidfdSendSignal(j.pidfd, unix.SIGKILL, nil, 0)
-	helpers.Waitid(j.pidfd, unix.WEXITED)
+	kernel.Waitid(j.pidfd, unix.WEXITED)
 	unix.Close(j.pidfd)
 	j.peer.Close()
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // sigRT1 is signal 35, glibc's SIGRTMIN+1: a real-time signal both helper
@@ -21,58 +22,27 @@ const scopeFlags = unix.PIDFD_SIGNAL_THREAD | unix.PIDFD_SIGNAL_THREAD_GROUP | u
 // ltpBadFlags is the invalid flag value of LTP pidfd_send_signal02.
 const ltpBadFlags = 99999
 
-// selfPidfd is a pidfd of the test process; the error specs only ever send
-// signal 0 through it, so even a wrongly accepted call delivers nothing.
-func selfPidfd() int {
-	GinkgoHelper()
-	helpers.RequireFeature(helpers.PidfdOpen)
-	fd, err := unix.PidfdOpen(os.Getpid(), 0)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
-// openPath opens path with flags and closes it at cleanup.
-func openPath(path string, flags int) int {
-	GinkgoHelper()
-	fd, err := unix.Open(path, flags|unix.O_CLOEXEC, 0)
-	Expect(err).NotTo(HaveOccurred(), "open %s", path)
-	DeferCleanup(unix.Close, fd)
-	return fd
-}
-
 // procDir opens /proc/<pid> as a directory, the pre-pidfd "pidfd".
 func procDir(pid int) int {
 	GinkgoHelper()
-	helpers.RequireFeature(helpers.Procfs)
-	return openPath(fmt.Sprintf("/proc/%d", pid), unix.O_DIRECTORY|unix.O_RDONLY)
-}
-
-// undefinedFlagEntries is one Entry per flag bit no kernel defines.
-func undefinedFlagEntries() []TableEntry {
-	var entries []TableEntry
-	for bit := range 32 {
-		flag := 1 << bit
-		if flag&scopeFlags != 0 {
-			continue
-		}
-		// Behavior: pidfd_send_signal(2) fails with EINVAL for each flag bit outside the PIDFD_SIGNAL_* scopes.
-		// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
-		// Since:    v5.1
-		entries = append(entries, Entry(fmt.Sprintf("bit %d (%#x)", bit, uint32(flag)), helpers.ManPidfdSendSignal, int(uint32(flag))))
-	}
-	return entries
+	helpers.RequireFeature(kernel.Procfs)
+	return helpers.OpenFile(fmt.Sprintf("/proc/%d", pid), unix.O_DIRECTORY|unix.O_RDONLY)
 }
 
 var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {
-	BeforeEach(func() { helpers.RequireFeature(helpers.PidfdSendSignal) })
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal) })
 
 	Context("with invalid flags", func() {
 		DescribeTable("fails with EINVAL for an undefined flag bit",
 			func(flags int) {
-				Expect(unix.PidfdSendSignal(selfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
+				Expect(unix.PidfdSendSignal(helpers.SelfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
-			undefinedFlagEntries(),
+			helpers.UndefinedFlagEntries(scopeFlags, func(name string, flag int) TableEntry {
+				// Behavior: pidfd_send_signal(2) fails with EINVAL for each flag bit outside the PIDFD_SIGNAL_* scopes.
+				// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
+				// Since:    v5.1
+				return Entry(name, helpers.ManPidfdSendSignal, flag)
+			}),
 		)
 
 		// Behavior: pidfd_send_signal(2) fails with EINVAL when more than one PIDFD_SIGNAL_* scope flag is set (before v6.9 every non-zero flags value is EINVAL).
@@ -80,7 +50,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Since:    v5.1
 		DescribeTable("fails with EINVAL for more than one scope flag",
 			func(flags int) {
-				Expect(unix.PidfdSendSignal(selfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
+				Expect(unix.PidfdSendSignal(helpers.SelfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
 			Entry("THREAD|THREAD_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_THREAD_GROUP),
 			Entry("THREAD|PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_PROCESS_GROUP),
@@ -98,16 +68,16 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 			Expect(unix.PidfdSendSignal(open(), 0, nil, 0)).To(helpers.BeErrno(unix.EBADF))
 		},
 		Entry("a regular file", helpers.LTPPidfdSendSignal, func() int {
-			exe, err := helpers.SelfExecutable()
+			exe, err := kernel.SelfExecutable()
 			Expect(err).NotTo(HaveOccurred())
-			return openPath(exe, unix.O_RDONLY)
+			return helpers.OpenFile(exe, unix.O_RDONLY)
 		}),
-		Entry("/dev/null", helpers.ManPidfdSendSignal, func() int { return openPath("/dev/null", unix.O_RDWR) }),
+		Entry("/dev/null", helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }),
 		Entry("fd -1", helpers.ManPidfdSendSignal, func() int { return -1 }),
-		Entry("the root directory", helpers.ManPidfdSendSignal, func() int { return openPath("/", unix.O_DIRECTORY|unix.O_RDONLY) }),
+		Entry("the root directory", helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/", unix.O_DIRECTORY|unix.O_RDONLY) }),
 		Entry("a /proc/<pid>/task/<tid> directory", helpers.ManPidfdSendSignal, func() int {
-			helpers.RequireFeature(helpers.Procfs)
-			return openPath(fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), os.Getpid()), unix.O_DIRECTORY|unix.O_RDONLY)
+			helpers.RequireFeature(kernel.Procfs)
+			return helpers.OpenFile(fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), os.Getpid()), unix.O_DIRECTORY|unix.O_RDONLY)
 		}),
 	)
 
@@ -119,7 +89,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Mirrors:  LTP pidfd_send_signal02 (SIGUSR2 against an SI_QUEUE siginfo for SIGUSR1); man pidfd_send_signal(2)
 		// Since:    v5.1
 		It("fails with EINVAL when sig differs from si_signo", helpers.LTPPidfdSendSignal, func() {
-			info := helpers.SigInfo{Signo: sigRT1, Code: helpers.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+			info := kernel.SigInfo{Signo: sigRT1, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
 			Expect(unix.PidfdSendSignal(target.Pidfd, unix.SIGUSR2, info.Raw(), 0)).To(helpers.BeErrno(unix.EINVAL))
 		})
 
@@ -128,12 +98,12 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Since:    v5.1
 		DescribeTable("fails with EPERM for a kernel-reserved si_code sent to another process",
 			func(code int32) {
-				info := helpers.SigInfo{Signo: sigRT1, Code: code, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
+				info := kernel.SigInfo{Signo: sigRT1, Code: code, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
 				Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, info.Raw(), 0)).To(helpers.BeErrno(unix.EPERM))
 			},
-			Entry("SI_USER (0)", helpers.ManPidfdSendSignal, int32(helpers.SI_USER)),
+			Entry("SI_USER (0)", helpers.ManPidfdSendSignal, int32(kernel.SI_USER)),
 			Entry("SI_KERNEL (0x80)", helpers.ManPidfdSendSignal, int32(0x80)),
-			Entry("SI_TKILL (-6)", helpers.ManPidfdSendSignal, int32(helpers.SI_TKILL)),
+			Entry("SI_TKILL (-6)", helpers.ManPidfdSendSignal, int32(kernel.SI_TKILL)),
 		)
 	})
 
@@ -145,7 +115,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Mirrors:  LTP pidfd_send_signal01 (to itself through /proc/self; here to a helper through its pidfd)
 		// Since:    v5.1
 		It("delivers an SI_QUEUE siginfo and its value intact", helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
-			sent := helpers.SigInfo{Signo: sigRT1, Code: helpers.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: 777}
+			sent := kernel.SigInfo{Signo: sigRT1, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: 777}
 			Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, sent.Raw(), 0)).To(Succeed())
 			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
@@ -156,18 +126,18 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Mirrors:  man pidfd_send_signal(2); man rt_sigqueueinfo(2); LTP pidfd_send_signal01 (sends to itself)
 		// Since:    v5.1
 		It("lets a process send itself a siginfo with si_code SI_USER", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
-			target.MustCall(ctx, fmt.Sprintf("send-self %d %d 0", sigRT1, helpers.SI_USER))
+			target.MustCall(ctx, fmt.Sprintf("send-self %d %d 0", sigRT1, kernel.SI_USER))
 			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
-			Expect(got.Code).To(BeEquivalentTo(helpers.SI_USER))
+			Expect(got.Code).To(BeEquivalentTo(kernel.SI_USER))
 		})
 
 		// Behavior: with PIDFD_SIGNAL_PROCESS_GROUP a siginfo with si_code SI_USER is refused with EPERM even when the caller signals itself.
 		// Mirrors:  none (kernel/signal.c: "type > PIDTYPE_TGID" check)
 		// Since:    v6.9
 		It("refuses a self-sent SI_USER siginfo with EPERM under PIDFD_SIGNAL_PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.SignalScopes)
-			_, err := target.Call(ctx, fmt.Sprintf("send-self %d %d %d", sigRT1, helpers.SI_USER, unix.PIDFD_SIGNAL_PROCESS_GROUP))
+			helpers.RequireFeature(kernel.SignalScopes)
+			_, err := target.Call(ctx, fmt.Sprintf("send-self %d %d %d", sigRT1, kernel.SI_USER, unix.PIDFD_SIGNAL_PROCESS_GROUP))
 			Expect(err).To(helpers.BeErrno(unix.EPERM))
 		})
 	})
@@ -213,7 +183,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 			func(ctx SpecContext, sig unix.Signal) {
 				Expect(unix.PidfdSendSignal(target.Pidfd, sig, nil, 0)).To(Succeed())
 				Expect(helpers.TakeSignal(ctx, target, target.Pid, sig, helpers.EventTimeout())).To(Equal(
-					helpers.SigInfo{Signo: sig, Code: helpers.SI_USER, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}))
+					kernel.SigInfo{Signo: sig, Code: kernel.SI_USER, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}))
 			},
 			Entry("SIGUSR2", helpers.SelftestPidfdTest, unix.SIGUSR2),
 			Entry("SIGRTMIN+1", helpers.ManPidfdSendSignal, sigRT1),
@@ -253,7 +223,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_PROCESS_GROUP)
 		// Since:    v6.9
 		It("delivers to every member with PIDFD_SIGNAL_PROCESS_GROUP", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
-			helpers.RequireFeature(helpers.SignalScopes)
+			helpers.RequireFeature(kernel.SignalScopes)
 			leader := helpers.StartSigwait(ctx, nil, withPgid(0))
 			member := helpers.StartSigwait(ctx, nil, withPgid(leader.Pid))
 			Expect(unix.PidfdSendSignal(leader.Pidfd, unix.SIGUSR2, nil, unix.PIDFD_SIGNAL_PROCESS_GROUP)).To(Succeed())

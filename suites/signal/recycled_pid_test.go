@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // reusedPid is the number the reaped and the new process share (above
@@ -17,7 +18,7 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 	var stale *helpers.Child
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.PidfdSendSignal)
+		helpers.RequireFeature(kernel.PidfdSendSignal)
 		// Born with HeldSignals blocked, pid 1 spawns RoleSigwait helpers
 		// that need no re-exec.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })

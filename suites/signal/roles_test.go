@@ -3,7 +3,6 @@ package signal_test
 import (
 	"os"
 	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 
@@ -27,21 +26,12 @@ func runSender(p *helpers.Peer, args []string) int {
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	for {
-		msg, fds, err := p.RecvBlocking()
-		if err != nil {
-			return 0
-		}
-		f := strings.Fields(msg)
-		if len(f) != 3 || f[0] != "send" || len(fds) != 1 {
-			p.Sendf("err EINVAL bad command %q", msg)
-		} else {
-			sig, _ := strconv.Atoi(f[1])
-			flags, _ := strconv.Atoi(f[2])
-			p.Send(helpers.Answer("", unix.PidfdSendSignal(fds[0], unix.Signal(sig), nil, flags)))
-		}
-		for _, fd := range fds {
-			unix.Close(fd)
-		}
-	}
+	return helpers.Serve(p, map[string]helpers.Command{
+		"send": func(req *helpers.Request) (string, error) {
+			if err := req.Want(2, 1); err != nil {
+				return "", err
+			}
+			return "", unix.PidfdSendSignal(req.Fds[0], unix.Signal(req.Int(0)), nil, req.Int(1))
+		},
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // withPgid starts a helper in process group pgid (0: a new group it leads).
@@ -41,7 +42,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 	var leader, t1, t2 int
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(helpers.PidfdSendSignal)
+		helpers.RequireFeature(kernel.PidfdSendSignal)
 		target = helpers.StartSigwait(ctx, []string{"2"})
 		leader, t1, t2 = target.Pid, target.Tids[0], target.Tids[1]
 	})
@@ -49,7 +50,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 	// takenBy requires that thread `by` can take sig and each of `notBy`
 	// cannot (asked first, without waiting: the send already queued it), and
 	// returns the siginfo.
-	takenBy := func(ctx SpecContext, sig unix.Signal, by int, notBy ...int) helpers.SigInfo {
+	takenBy := func(ctx SpecContext, sig unix.Signal, by int, notBy ...int) kernel.SigInfo {
 		GinkgoHelper()
 		for _, tid := range notBy {
 			_, err := helpers.TakeSignal(ctx, target, tid, sig, 0)
@@ -68,19 +69,19 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 		// Since:    v5.1
 		It("queues the signal for the process with si_code SI_USER", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, nil, 0)).To(Succeed())
-			Expect(takenBy(ctx, sigRT1, t2).Code).To(BeEquivalentTo(helpers.SI_USER))
+			Expect(takenBy(ctx, sigRT1, t2).Code).To(BeEquivalentTo(kernel.SI_USER))
 		})
 	})
 
 	Context("through a PIDFD_THREAD pidfd without flags", helpers.FlagPidfdThread, func() {
-		BeforeEach(func() { helpers.RequireFeature(helpers.PidfdThread) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
 
 		// Behavior: a PIDFD_THREAD pidfd of a non-leader thread signals only that thread, like tgkill(2), with si_code SI_TKILL.
 		// Mirrors:  man pidfd_send_signal(2) (scope inferred from a PIDFD_THREAD pidfd)
 		// Since:    v6.9
 		It("queues the signal for that thread only with si_code SI_TKILL", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(t1), sigRT1, nil, 0)).To(Succeed())
-			Expect(takenBy(ctx, sigRT1, t1, leader, t2).Code).To(BeEquivalentTo(helpers.SI_TKILL))
+			Expect(takenBy(ctx, sigRT1, t1, leader, t2).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
 
 		// Behavior: a PIDFD_THREAD pidfd of the thread-group leader signals only the leader thread, not the process.
@@ -88,19 +89,19 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 		// Since:    v6.9
 		It("queues the signal for the leader thread only when it names the leader", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(leader), sigRT1, nil, 0)).To(Succeed())
-			Expect(takenBy(ctx, sigRT1, leader, t1, t2).Code).To(BeEquivalentTo(helpers.SI_TKILL))
+			Expect(takenBy(ctx, sigRT1, leader, t1, t2).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
 	})
 
 	Context("with a scope flag that overrides the pidfd's", helpers.FlagSignalScope, func() {
-		BeforeEach(func() { helpers.RequireFeature(helpers.SignalScopes, helpers.PidfdThread) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.SignalScopes, kernel.PidfdThread) })
 
 		// Behavior: PIDFD_SIGNAL_THREAD on a thread-group pidfd signals only the thread the pidfd names (the leader).
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_THREAD)
 		// Since:    v6.9
 		It("signals only the leader thread with PIDFD_SIGNAL_THREAD on a thread-group pidfd", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, nil, unix.PIDFD_SIGNAL_THREAD)).To(Succeed())
-			Expect(takenBy(ctx, sigRT1, leader, t1, t2).Code).To(BeEquivalentTo(helpers.SI_TKILL))
+			Expect(takenBy(ctx, sigRT1, leader, t1, t2).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
 
 		// Behavior: PIDFD_SIGNAL_THREAD_GROUP on a PIDFD_THREAD pidfd of the leader signals the whole process.
@@ -108,7 +109,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 		// Since:    v6.9
 		It("signals the process with PIDFD_SIGNAL_THREAD_GROUP on the leader's PIDFD_THREAD pidfd", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(leader), sigRT1, nil, unix.PIDFD_SIGNAL_THREAD_GROUP)).To(Succeed())
-			Expect(takenBy(ctx, sigRT1, t1).Code).To(BeEquivalentTo(helpers.SI_USER))
+			Expect(takenBy(ctx, sigRT1, t1).Code).To(BeEquivalentTo(kernel.SI_USER))
 		})
 
 		// Behavior: PIDFD_SIGNAL_THREAD on the PIDFD_THREAD pidfd of a non-leader signals that thread (the flag agrees with the pidfd).
@@ -116,7 +117,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 		// Since:    v6.9
 		It("signals only that thread with PIDFD_SIGNAL_THREAD on a non-leader's PIDFD_THREAD pidfd", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(t2), sigRT1, nil, unix.PIDFD_SIGNAL_THREAD)).To(Succeed())
-			Expect(takenBy(ctx, sigRT1, t2, leader, t1).Code).To(BeEquivalentTo(helpers.SI_TKILL))
+			Expect(takenBy(ctx, sigRT1, t2, leader, t1).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
 
 		// Behavior: PIDFD_SIGNAL_THREAD_GROUP on the PIDFD_THREAD pidfd of a non-leader signals the thread group that thread belongs to.
@@ -124,7 +125,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 		// Since:    v6.9
 		It("signals the process with PIDFD_SIGNAL_THREAD_GROUP on a non-leader's PIDFD_THREAD pidfd", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(t1), sigRT1, nil, unix.PIDFD_SIGNAL_THREAD_GROUP)).To(Succeed())
-			Expect(takenBy(ctx, sigRT1, t2).Code).To(BeEquivalentTo(helpers.SI_USER))
+			Expect(takenBy(ctx, sigRT1, t2).Code).To(BeEquivalentTo(kernel.SI_USER))
 		})
 
 		// Behavior: PIDFD_SIGNAL_PROCESS_GROUP is refused with ESRCH and queues nothing when the pidfd's pid is no process-group id: a non-leader thread's pid, or a process that leads no group.

@@ -1,5 +1,7 @@
 package frame
 
+import "github.com/pidfdconf/pidfdconf/internal/kernel"
+
 // Frame names shared by guest and host.
 const (
 	InfoName = "info.json" // GuestInfo, sent first
@@ -11,25 +13,16 @@ const (
 
 // GuestInfo is what the guest recorded about the kernel it ran on.
 type GuestInfo struct {
-	Release    string   `json:"release"`
-	Machine    string   `json:"machine"`
-	Cmdline    string   `json:"cmdline"`
-	ConfigHash string   `json:"config_hash,omitempty"` // sha256 of /proc/config.gz when the kernel exposes it
-	LSMs       []string `json:"lsms"`
-	Mounts     []string `json:"mounts"` // what mounted and what did not ("proc: ENOENT" etc.)
-	Probes     []Probe  `json:"probes,omitempty"`
-	Suites     []string `json:"suites"`
+	Release    string               `json:"release"`
+	Machine    string               `json:"machine"`
+	Cmdline    string               `json:"cmdline"`
+	ConfigHash string               `json:"config_hash,omitempty"` // sha256 of /proc/config.gz when the kernel exposes it
+	LSMs       []string             `json:"lsms"`
+	Mounts     []string             `json:"mounts"` // what mounted and what did not ("proc: ENOENT" etc.)
+	Probes     []kernel.ProbeResult `json:"probes,omitempty"`
+	Suites     []string             `json:"suites"`
 	// UptimeAtInit is the kernel's uptime when /init started: the boot cost.
 	UptimeAtInit float64 `json:"uptime_at_init"`
-}
-
-// Probe mirrors helpers.ProbeResult so the host needs no helpers import.
-type Probe struct {
-	Name    string `json:"name"`
-	Since   string `json:"since"`
-	Config  string `json:"config,omitempty"`
-	Present bool   `json:"present"`
-	Detail  string `json:"detail"`
 }
 
 // SuiteRun is how one suite binary ended inside the guest.

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
@@ -186,7 +187,7 @@ func listSuites() []string {
 func runSuite(name string, console io.Writer) suiterun.Result {
 	// The runner splits the VM deadline between the suites; an empty or
 	// unreadable value leaves suiterun's default.
-	timeout, _ := time.ParseDuration(os.Getenv("PIDFDCONF_SUITE_TIMEOUT"))
+	timeout, _ := time.ParseDuration(os.Getenv(kernel.SuiteTimeoutEnv))
 	return suiterun.Run(context.Background(), suiterun.Suite{
 		Name:    name,
 		Bin:     filepath.Join(suitesDir, name+".test"),

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	selinuxpolicy "github.com/pidfdconf/pidfdconf/vm/selinux"
 )
 
@@ -15,12 +16,10 @@ import (
 // Debian's compiled reference policy (vm/selinux.Policy) at selinuxPolicy;
 // when the kernel command line asks for SELinux, /init loads it before any
 // suite runs, so the suites run in kernel_t under an enforcing policy and
-// helpers.RunConfined can reach the confined daemon domains.
+// helpers/selinux.RunConfined can reach the confined daemon domains.
 const (
 	selinuxPolicy = "/selinux/policy"
-	selinuxFS     = "/sys/fs/selinux"
-	// requireSELinuxEnv is helpers.RequireSELinuxEnv.
-	requireSELinuxEnv = "PIDFDCONF_REQUIRE_SELINUX"
+	selinuxFS     = kernel.SELinuxFS
 )
 
 // setupSELinux loads the policy when the command line asks for SELinux and
@@ -33,7 +32,7 @@ func setupSELinux() (string, error) {
 	}
 	// The suites' SELinux specs fail instead of skipping when SELinux
 	// does not enforce although this config asked for it.
-	os.Setenv(requireSELinuxEnv, "1")
+	os.Setenv(kernel.RequireSELinuxEnv, "1")
 	if err := loadSELinuxPolicy(selinuxPolicy); err != nil {
 		return "", err
 	}

@@ -22,6 +22,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // Package is the Debian package that carries the policy modules.
@@ -57,9 +59,9 @@ func Policy(ctx context.Context, cacheDir string) (string, error) {
 	if cacheDir == "" {
 		cacheDir = DefaultCacheDir()
 	}
-	if p := os.Getenv("PIDFDCONF_SELINUX_POLICY"); p != "" {
+	if p := os.Getenv(kernel.SELinuxPolicyEnv); p != "" {
 		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("PIDFDCONF_SELINUX_POLICY=%s: %v (point it at a binary policy such as /etc/selinux/default/policy/policy.33, or unset it)", p, err)
+			return "", fmt.Errorf("%s=%s: %v (point it at a binary policy such as /etc/selinux/default/policy/policy.33, or unset it)", kernel.SELinuxPolicyEnv, p, err)
 		}
 		return p, nil
 	}

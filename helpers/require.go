@@ -1,0 +1,45 @@
+package helpers
+
+import (
+	"fmt"
+	"os"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
+
+// RequireFeature runs, skips or fails the current spec by kernel.Feature's
+// Decide: a feature missing on a kernel older than its Since skips, one
+// missing on a newer kernel fails (unless allowlisted or a config option).
+func RequireFeature(features ...*kernel.Feature) {
+	GinkgoHelper()
+	for _, f := range features {
+		switch verdict, reason := f.Decide(kernel.Kernel(), f.Probe(), kernel.AllowedMissing()); verdict {
+		case kernel.SkipSpec:
+			Skip(reason)
+		case kernel.FailSpec:
+			Fail(reason)
+		}
+	}
+}
+
+// RequireRoot skips a spec that needs real root, saying what for.
+func RequireRoot(what string) {
+	GinkgoHelper()
+	if os.Geteuid() != 0 {
+		Skip(fmt.Sprintf("needs root for %s; running as uid %d", what, os.Geteuid()))
+	}
+}
+
+// RequireSELinuxEnforcing skips the spec unless SELinux enforces a policy;
+// where SELinux was asked for (kernel.RequireSELinuxEnv) it fails instead.
+func RequireSELinuxEnforcing() {
+	GinkgoHelper()
+	if ok, reason := kernel.SELinuxEnforcing(); !ok {
+		if os.Getenv(kernel.RequireSELinuxEnv) == "1" {
+			Fail(reason + "; but " + kernel.RequireSELinuxEnv + "=1: this VM config asked for an enforcing policy (see the guest's selinux line on the console)")
+		}
+		Skip(reason)
+	}
+}

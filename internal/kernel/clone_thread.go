@@ -1,0 +1,50 @@
+package kernel
+
+import (
+	"errors"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrNoRawClone means this architecture has no assembly clone stub; specs
+// that need CLONE_THREAD from a raw clone skip on it.
+var ErrNoRawClone = errors.New("raw clone(CLONE_THREAD) is implemented for amd64 and 386 only")
+
+// threadCloneFlags make a real thread of this process, as pthread_create does.
+const threadCloneFlags = unix.CLONE_VM | unix.CLONE_FS | unix.CLONE_FILES | unix.CLONE_SIGHAND |
+	unix.CLONE_THREAD | unix.CLONE_SYSVSEM
+
+// CloneThreadWithPidfd calls clone(CLONE_THREAD|CLONE_PIDFD|…) for a thread
+// that exits at once, returning the pidfd the kernel wrote to parent_tid.
+// Go cannot run code on a thread it did not create, so the new thread never
+// leaves the assembly stub: it calls exit(0) as its first instruction, with
+// every signal blocked (the mask is inherited) so no Go handler can run on it.
+func CloneThreadWithPidfd() (pidfd int, err error) {
+	err = onSignalFreeThread(func() error {
+		pidfd, err = rawCloneExitingThread(threadCloneFlags | unix.CLONE_PIDFD)
+		return err
+	})
+	return pidfd, err
+}
+
+// onSignalFreeThread runs f on a locked OS thread with every signal blocked,
+// the mask a raw clone(CLONE_THREAD) must hand its Go-less thread.
+func onSignalFreeThread(f func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		var all, old unix.Sigset_t
+		for i := range all.Val {
+			all.Val[i] = ^all.Val[i]
+		}
+		if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+			done <- err
+			return
+		}
+		defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+		done <- f()
+	}()
+	return <-done
+}

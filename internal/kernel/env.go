@@ -1,0 +1,28 @@
+package kernel
+
+// The PIDFDCONF_* environment variables. The VM runner passes the first
+// three to its guests on the kernel command line; the rest are set by one
+// process for another it starts.
+const (
+	// AllowMissingEnv lists features (comma separated) whose absence on a
+	// kernel that should have them is a known gap: those specs skip.
+	AllowMissingEnv = "PIDFDCONF_ALLOW_MISSING"
+	// TimeScaleEnv multiplies every window and timeout; the VM runner
+	// raises it under software emulation, where everything is slower.
+	TimeScaleEnv = "PIDFDCONF_TIME_SCALE"
+	// SuiteTimeoutEnv is the guest's -ginkgo.timeout for each suite binary.
+	SuiteTimeoutEnv = "PIDFDCONF_SUITE_TIMEOUT"
+	// RequireSELinuxEnv, set to 1 by the VM guest when the kernel command
+	// line asks for SELinux, turns the SELinux specs' skip into a failure.
+	RequireSELinuxEnv = "PIDFDCONF_REQUIRE_SELINUX"
+	// SELinuxPolicyEnv points the VM image builder at a binary policy.
+	SELinuxPolicyEnv = "PIDFDCONF_SELINUX_POLICY"
+	// RoleEnv selects a helper role when a test binary is re-executed.
+	RoleEnv = "PIDFDCONF_ROLE"
+	// probeChildEnv makes a binary that links this package exit at once.
+	probeChildEnv = "PIDFDCONF_PROBE_CHILD"
+	// BlockChildEnv makes a suite binary block until it is killed.
+	BlockChildEnv = "PIDFDCONF_BLOCK_CHILD"
+	// SigwaitMaskedEnv tells the sigwait role its signals are already blocked.
+	SigwaitMaskedEnv = "PIDFDCONF_SIGWAIT_MASKED"
+)

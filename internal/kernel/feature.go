@@ -1,0 +1,95 @@
+package kernel
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// A Feature is one kernel capability a spec may depend on. Since is the
+// mainline release that introduced it; Config names the kernel option when
+// the feature can be configured out, in which case its absence is never a
+// regression, only a reason to skip.
+type Feature struct {
+	Name   string
+	Since  string
+	Config string
+	probe  func() error
+	once   sync.Once
+	err    error
+}
+
+var registry []*Feature
+
+func newFeature(name, since, config string, probe func() error) *Feature {
+	f := &Feature{Name: name, Since: since, Config: config, probe: probe}
+	registry = append(registry, f)
+	return f
+}
+
+// Probe runs the feature's probe once per process; nil means present.
+func (f *Feature) Probe() error {
+	f.once.Do(func() { f.err = f.probe() })
+	return f.err
+}
+
+// Present reports whether the running kernel has the feature.
+func (f *Feature) Present() bool { return f.Probe() == nil }
+
+// Verdict is what a spec that requires a feature does on a kernel.
+type Verdict int
+
+const (
+	Run Verdict = iota
+	SkipSpec
+	FailSpec
+)
+
+// Decide applies the feature-gating rule: a present feature runs (backports welcome);
+// an absent one skips on kernels older than Since or when it is a config
+// option or allowlisted, and fails otherwise, because a feature missing on a
+// kernel that should have it is a regression.
+func (f *Feature) Decide(kernel KernelVersion, probeErr error, allowMissing []string) (Verdict, string) {
+	if probeErr == nil {
+		return Run, ""
+	}
+	switch {
+	case kernel.Less(MustParseVersion(f.Since)):
+		return SkipSpec, fmt.Sprintf("requires %s (since v%s); running %s", f.Name, f.Since, kernel)
+	case f.Config != "":
+		return SkipSpec, fmt.Sprintf("requires %s (%s is not enabled, or not active, in this kernel: %v)", f.Name, f.Config, probeErr)
+	case slices.Contains(allowMissing, f.Name):
+		return SkipSpec, fmt.Sprintf("known gap (allowlisted in %s): %s missing: %v", AllowMissingEnv, f.Name, probeErr)
+	}
+	return FailSpec, fmt.Sprintf("%s is missing on %s although it exists since v%s: %v (allowlist it with %s=%s if this is expected)",
+		f.Name, kernel, f.Since, probeErr, AllowMissingEnv, f.Name)
+}
+
+// AllowedMissing is the list in PIDFDCONF_ALLOW_MISSING.
+func AllowedMissing() []string {
+	return strings.FieldsFunc(os.Getenv(AllowMissingEnv), func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+// ProbeResult is one feature's probe outcome, for reports and the VM guest.
+type ProbeResult struct {
+	Name    string `json:"name"`
+	Since   string `json:"since"`
+	Config  string `json:"config,omitempty"`
+	Present bool   `json:"present"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// ProbeAll probes every registered feature.
+func ProbeAll() []ProbeResult {
+	out := make([]ProbeResult, 0, len(registry))
+	for _, f := range registry {
+		r := ProbeResult{Name: f.Name, Since: f.Since, Config: f.Config, Present: f.Present()}
+		if err := f.Probe(); err != nil {
+			r.Detail = err.Error()
+		}
+		out = append(out, r)
+	}
+	return out
+}

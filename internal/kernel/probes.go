@@ -1,0 +1,249 @@
+package kernel
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// The probes of the features in registry.go: nil means present.
+
+func withSelfPidfd(flags int, use func(fd int) error) error {
+	fd, err := unix.PidfdOpen(os.Getpid(), flags)
+	if err != nil {
+		return fmt.Errorf("pidfd_open(self, %#x): %w", flags, err)
+	}
+	defer unix.Close(fd)
+	return use(fd)
+}
+
+func probePidfdOpen() error { return withSelfPidfd(0, func(int) error { return nil }) }
+
+func probeOpenFlags(flags int) error { return withSelfPidfd(flags, func(int) error { return nil }) }
+
+func probeSendSignal() error {
+	return withSelfPidfd(0, func(fd int) error { return unix.PidfdSendSignal(fd, 0, nil, 0) })
+}
+
+func probeSignalScopes() error {
+	return withSelfPidfd(0, func(fd int) error {
+		return unix.PidfdSendSignal(fd, 0, nil, unix.PIDFD_SIGNAL_THREAD_GROUP)
+	})
+}
+
+func probeGetfd() error {
+	return withSelfPidfd(0, func(fd int) error {
+		// Fetching fd -1 reaches the fd lookup only where the syscall exists.
+		_, err := unix.PidfdGetfd(fd, -1, 0)
+		if errors.Is(err, unix.EBADF) {
+			return nil
+		}
+		return fmt.Errorf("pidfd_getfd(self, -1, 0): %v", err)
+	})
+}
+
+func probeWaitidPidfd() error {
+	return withSelfPidfd(0, func(fd int) error {
+		// Waiting for ourselves is ECHILD where P_PIDFD is known, EINVAL where not.
+		var info unix.Siginfo
+		err := unix.Waitid(unix.P_PIDFD, fd, &info, unix.WEXITED|unix.WNOHANG, nil)
+		if errors.Is(err, unix.ECHILD) {
+			return nil
+		}
+		return fmt.Errorf("waitid(P_PIDFD, self): %v", err)
+	})
+}
+
+func probeClone3() error {
+	// A NULL clone_args is EINVAL where clone3 exists, ENOSYS where not.
+	_, _, errno := unix.Syscall(unix.SYS_CLONE3, 0, 0, 0)
+	if errno == unix.EINVAL {
+		return nil
+	}
+	return fmt.Errorf("clone3(NULL, 0): %v", errno)
+}
+
+func probePidfs() error {
+	return withSelfPidfd(0, func(fd int) error {
+		fs, err := PidfdFilesystem(fd)
+		if err == nil && fs != unix.PID_FS_MAGIC {
+			err = fmt.Errorf("pidfds live on filesystem %#x, not pidfs", fs)
+		}
+		return err
+	})
+}
+
+func probeProcfs() error {
+	var st unix.Statfs_t
+	if err := unix.Statfs("/proc/self", &st); err != nil {
+		return fmt.Errorf("statfs(/proc/self): %w", err)
+	}
+	if st.Type != unix.PROC_SUPER_MAGIC {
+		return fmt.Errorf("/proc is not procfs (f_type %#x)", st.Type)
+	}
+	return nil
+}
+
+func probePidNamespaces() error {
+	if _, err := os.Stat("/proc/self/ns/pid"); err == nil {
+		return nil
+	}
+	// Without procfs, ask clone: EINVAL means CONFIG_PID_NS=n.
+	p, err := startProbeChild(&syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWPID})
+	if err != nil {
+		return fmt.Errorf("clone(CLONE_NEWPID): %w", err)
+	}
+	p.close()
+	return nil
+}
+
+func probeTimeNamespaces() error {
+	_, err := os.Stat("/proc/self/ns/time")
+	return err
+}
+
+func probeClonePidfd() error {
+	p, err := startProbeChild(nil)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if p.pidfd < 0 {
+		return errors.New("clone(CLONE_PIDFD) returned no pidfd")
+	}
+	return nil
+}
+
+func probeHupOnReap() error {
+	p, err := startProbeChild(nil)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	p.reap()
+	if p.pidfd < 0 {
+		return errors.New("no pidfd for the probe child")
+	}
+	revents, err := PollOnce(p.pidfd, 0)
+	if err != nil {
+		return err
+	}
+	if revents&unix.POLLHUP == 0 {
+		return fmt.Errorf("a reaped child's pidfd polls %s, without POLLHUP", PollBits(revents))
+	}
+	return nil
+}
+
+func probeGetInfo() error {
+	return withSelfPidfd(0, func(fd int) error {
+		_, err := GetPidfdInfo(fd, unix.PIDFD_INFO_PID)
+		return err
+	})
+}
+
+func probeInfoExit() error {
+	p, err := startProbeChild(nil)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	p.reap()
+	info, err := GetPidfdInfo(p.pidfd, unix.PIDFD_INFO_EXIT)
+	if err != nil {
+		return err
+	}
+	if info.Mask&unix.PIDFD_INFO_EXIT == 0 {
+		return errors.New("PIDFD_GET_INFO on a reaped child does not report PIDFD_INFO_EXIT")
+	}
+	return nil
+}
+
+func probeLsofCompat() error {
+	if err := Pidfs.Probe(); err != nil {
+		// Anon inodes have no file-type bits either; that is not this feature.
+		return err
+	}
+	return withSelfPidfd(0, func(fd int) error {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return err
+		}
+		if st.Mode&unix.S_IFMT != 0 {
+			return fmt.Errorf("pidfd st_mode %#o has file type bits", st.Mode)
+		}
+		return nil
+	})
+}
+
+func probeNamespaceIoctls() error {
+	return withSelfPidfd(0, func(fd int) error {
+		ns, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.PIDFD_GET_PID_NAMESPACE, 0)
+		if errno == unix.EOPNOTSUPP {
+			return nil // the ioctl exists; pid namespaces are configured out
+		}
+		if errno != 0 {
+			return fmt.Errorf("ioctl(PIDFD_GET_PID_NAMESPACE): %w", errno)
+		}
+		return unix.Close(int(ns))
+	})
+}
+
+func probeFileHandles() error {
+	return withSelfPidfd(0, func(fd int) error {
+		_, _, err := unix.NameToHandleAt(fd, "", unix.AT_EMPTY_PATH)
+		if err != nil {
+			return fmt.Errorf("name_to_handle_at(pidfd): %w", err)
+		}
+		return nil
+	})
+}
+
+func probeXattrs() error {
+	return withSelfPidfd(0, func(fd int) error {
+		// Without pidfs xattr handlers any read is EOPNOTSUPP. With them an
+		// absent name is ENODATA — or, while the pid has no attributes at
+		// all, an empty value (6.17–6.18 return 0 there).
+		_, err := unix.Fgetxattr(fd, "trusted.pidfdconf-probe", nil)
+		if err == nil || errors.Is(err, unix.ENODATA) {
+			return nil
+		}
+		return fmt.Errorf("fgetxattr(pidfd, trusted.*): %v", err)
+	})
+}
+
+func probeLandlock() error {
+	abi, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, landlockCreateRulesetVersion)
+	if errno != 0 {
+		return fmt.Errorf("landlock_create_ruleset(VERSION): %w", errno)
+	}
+	if abi < 1 {
+		return fmt.Errorf("Landlock ABI %d", abi)
+	}
+	return nil
+}
+
+func probePidfsRoot() error {
+	return withSelfPidfd(0, func(fd int) error {
+		h, _, err := unix.NameToHandleAt(fd, "", unix.AT_EMPTY_PATH)
+		if err != nil {
+			return fmt.Errorf("name_to_handle_at(pidfd): %w", err)
+		}
+		got, err := unix.OpenByHandleAt(FdPidfsRoot, h, unix.O_CLOEXEC)
+		if err != nil {
+			return fmt.Errorf("open_by_handle_at(FD_PIDFS_ROOT): %w", err)
+		}
+		return unix.Close(got)
+	})
+}
+
+func probeGetversion() error {
+	return withSelfPidfd(0, func(fd int) error {
+		if _, err := pidfsGeneration(fd); err != nil {
+			return fmt.Errorf("ioctl(pidfd, FS_IOC_GETVERSION): %w", err)
+		}
+		return nil
+	})
+}

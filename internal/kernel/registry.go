@@ -1,0 +1,36 @@
+package kernel
+
+import "golang.org/x/sys/unix"
+
+// Every feature a spec may require, with the mainline release that brought
+// it. Each probe (probes.go) asks the kernel directly and never infers from
+// the version; none changes process-wide state.
+var (
+	PidfdOpen       = newFeature("pidfd_open", "5.3", "", probePidfdOpen)
+	PidfdSendSignal = newFeature("pidfd_send_signal", "5.1", "", probeSendSignal)
+	ClonePidfd      = newFeature("CLONE_PIDFD", "5.2", "", probeClonePidfd)
+	Clone3          = newFeature("clone3", "5.3", "", probeClone3)
+	WaitidPidfd     = newFeature("waitid(P_PIDFD)", "5.4", "", probeWaitidPidfd)
+	PidfdGetfd      = newFeature("pidfd_getfd", "5.6", "", probeGetfd)
+	PidfdNonblock   = newFeature("PIDFD_NONBLOCK", "5.10", "", func() error { return probeOpenFlags(unix.PIDFD_NONBLOCK) })
+	PidfdThread     = newFeature("PIDFD_THREAD", "6.9", "", func() error { return probeOpenFlags(unix.PIDFD_THREAD) })
+	Pidfs           = newFeature("pidfs", "6.9", "", probePidfs)
+	PollHupOnReap   = newFeature("EPOLLHUP on reap", "6.9", "", probeHupOnReap)
+	SignalScopes    = newFeature("PIDFD_SIGNAL_* scopes", "6.9", "", probeSignalScopes)
+	PidfdGetInfo    = newFeature("PIDFD_GET_INFO", "6.13", "", probeGetInfo)
+	PidfdInfoExit   = newFeature("PIDFD_INFO_EXIT", "6.15", "", probeInfoExit)
+	PidNamespaces   = newFeature("pid namespaces", "3.8", "CONFIG_PID_NS", probePidNamespaces)
+	Procfs          = newFeature("procfs", "2.6", "CONFIG_PROC_FS", probeProcfs)
+	TimeNamespaces  = newFeature("time namespaces", "5.6", "CONFIG_TIME_NS", probeTimeNamespaces)
+)
+
+// Features of pidfs beyond the pidfd itself.
+var (
+	PidfsLsofCompat  = newFeature("pidfs lsof compatibility (no file type, anon_inode:[pidfd])", "6.10", "", probeLsofCompat)
+	NamespaceIoctls  = newFeature("PIDFD_GET_*_NAMESPACE", "6.11", "", probeNamespaceIoctls)
+	FileHandles      = newFeature("pidfs file handles", "6.14", "", probeFileHandles)
+	PidfsXattrs      = newFeature("pidfs trusted.* xattrs", "6.17", "", probeXattrs)
+	Landlock         = newFeature("Landlock", "5.13", "CONFIG_SECURITY_LANDLOCK", probeLandlock)
+	PidfsRootHandles = newFeature("open_by_handle_at(FD_PIDFS_ROOT)", "6.17", "", probePidfsRoot)
+	PidfsGetversion  = newFeature("FS_IOC_GETVERSION on pidfds", "6.14", "", probeGetversion)
+)

@@ -1,0 +1,49 @@
+package kernel
+
+import "unsafe"
+
+// Constants the kernel uapi has and golang.org/x/sys/unix lacks. Values are
+// the generic ones (x86, arm, arm64, riscv); alpha/mips/sparc differ and are
+// not in the matrix.
+
+// poll(2) bits (asm-generic/poll.h).
+const (
+	POLLRDNORM = 0x040
+	POLLRDBAND = 0x080
+	POLLWRNORM = 0x100
+	POLLWRBAND = 0x200
+)
+
+// si_code values (asm-generic/siginfo.h).
+const (
+	SI_USER  = 0  // kill(2), or pidfd_send_signal(2) without info to a process
+	SI_QUEUE = -1 // sigqueue(3)
+	SI_TKILL = -6 // tkill(2)/tgkill(2), or pidfd_send_signal(2) without info to a thread
+)
+
+// SIGCHLD si_code values (asm-generic/siginfo.h).
+const (
+	CLD_EXITED    = 1
+	CLD_KILLED    = 2
+	CLD_DUMPED    = 3
+	CLD_TRAPPED   = 4
+	CLD_STOPPED   = 5
+	CLD_CONTINUED = 6
+)
+
+// FdPidfsRoot is FD_PIDFS_ROOT (linux/fcntl.h, v6.17): open_by_handle_at(2)
+// decodes a pidfs handle without any pidfd as the mount fd.
+const FdPidfsRoot = -10002
+
+// SO_PEERPIDFD (asm-generic/socket.h, v6.5): a pidfd of a socket's peer.
+const SO_PEERPIDFD = 77
+
+// fsIocGetversion is FS_IOC_GETVERSION, _IOR('v', 1, long): its size is
+// the C long of this binary's ABI.
+const fsIocGetversion = 2<<30 | uintptr(unsafe.Sizeof(uintptr(0)))<<16 | 'v'<<8 | 1
+
+// kernelSigsetSize is _NSIG/8, the only sigsetsize the rt_sig* calls accept.
+const kernelSigsetSize = 8
+
+// landlockCreateRulesetVersion is LANDLOCK_CREATE_RULESET_VERSION.
+const landlockCreateRulesetVersion = 1

@@ -1,0 +1,94 @@
+package helpers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	"golang.org/x/sys/unix"
+)
+
+// The clone3 flags of v7.1 and the PIDFD_SELF sentinels. Each clone probe
+// makes a child that exits at once and waits until the kernel has released
+// it, so no probe leaves a process behind; unknown clone3 flags are EINVAL.
+var (
+	CloneAutoreap      = newFeature("CLONE_AUTOREAP", "7.1", "", probeCloneAutoreap)
+	CloneNNP           = newFeature("CLONE_NNP", "7.1", "", probeCloneNNP)
+	ClonePidfdAutokill = newFeature("CLONE_PIDFD_AUTOKILL", "7.1", "", probeClonePidfdAutokill)
+	PidfdSelf          = newFeature("PIDFD_SELF_*", "6.15", "", probePidfdSelf)
+)
+
+// RequireRawClone3 skips a spec on architectures without the clone3 stub.
+func RequireRawClone3() {
+	GinkgoHelper()
+	if !haveRawClone3 {
+		Skip(ErrNoRawClone3.Error())
+	}
+}
+
+func probeCloneAutoreap() error {
+	return probeClone3Flags(CLONE_AUTOREAP | unix.CLONE_PIDFD)
+}
+
+func probeCloneNNP() error {
+	return probeClone3Flags(CLONE_NNP | CLONE_AUTOREAP | unix.CLONE_PIDFD)
+}
+
+func probeClonePidfdAutokill() error {
+	return probeClone3Flags(CLONE_PIDFD_AUTOKILL | CLONE_NNP | CLONE_AUTOREAP | unix.CLONE_PIDFD)
+}
+
+// probeClone3Flags creates an autoreaped child with flags that exits at
+// once, and waits for POLLHUP on its pidfd: the kernel has released it.
+func probeClone3Flags(flags uint64) error {
+	c, err := Clone3Exit(flags, 0, 0)
+	if err != nil {
+		return fmt.Errorf("clone3(%s): %w", clone3FlagNames(flags), err)
+	}
+	defer unix.Close(c.Pidfd)
+	if _, err := WaitPollBits(context.Background(), c.Pidfd, unix.POLLHUP, EventTimeout()); err != nil {
+		return fmt.Errorf("clone3(%s) child was not released: %w", clone3FlagNames(flags), err)
+	}
+	return nil
+}
+
+func clone3FlagNames(flags uint64) string {
+	var names []string
+	for _, n := range []struct {
+		bit  uint64
+		name string
+	}{
+		{unix.CLONE_PIDFD, "CLONE_PIDFD"}, {CLONE_AUTOREAP, "CLONE_AUTOREAP"},
+		{CLONE_NNP, "CLONE_NNP"}, {CLONE_PIDFD_AUTOKILL, "CLONE_PIDFD_AUTOKILL"},
+	} {
+		if flags&n.bit != 0 {
+			names = append(names, n.name)
+		}
+	}
+	return strings.Join(names, "|")
+}
+
+// probePidfdSelf sends signal 0 to PIDFD_SELF_THREAD, which has the same
+// value in both numberings; a kernel without sentinels says EBADF.
+func probePidfdSelf() error {
+	if err := unix.PidfdSendSignal(PIDFD_SELF_THREAD, 0, nil, 0); err != nil {
+		return fmt.Errorf("pidfd_send_signal(PIDFD_SELF_THREAD, 0): %w", err)
+	}
+	return nil
+}
+
+// PidfdSelfThreadGroup is the PIDFD_SELF_THREAD_GROUP value the running
+// kernel takes: -10001 since v6.17, -20000 in v6.15 and v6.16.
+func PidfdSelfThreadGroup() (int, error) {
+	var errs []error
+	for _, v := range []int{PIDFD_SELF_THREAD_GROUP, PIDFD_SELF_THREAD_GROUP_OLD} {
+		err := unix.PidfdSendSignal(v, 0, nil, 0)
+		if err == nil {
+			return v, nil
+		}
+		errs = append(errs, fmt.Errorf("pidfd_send_signal(%d, 0): %w", v, err))
+	}
+	return 0, errors.Join(errs...)
+}

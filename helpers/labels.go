@@ -79,6 +79,8 @@ var (
 	ManWaitid               = define("man:waitid.2")
 	ManProc                 = define("man:proc_pid_fdinfo.5")
 	ManPidfs                = define("man:pidfs")
+	ManProcessMadvise       = define("man:process_madvise.2")
+	ManProcessMrelease      = define("man:process_mrelease.2")
 )
 
 // Environment labels.

@@ -53,7 +53,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 			expectExited(c.Pidfd, 0)
 		})
 
-		// Behavior: without CLONE_NNP, a caller lacking CAP_SYS_ADMIN gets EPERM for CLONE_PIDFD_AUTOKILL (the child could gain privileges the killer lacks).
+		// Behavior: without CLONE_NNP, a caller lacking CAP_SYS_ADMIN gets EPERM for CLONE_PIDFD_AUTOKILL (the child could gain privileges after it starts).
 		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_requires_cap_sys_admin)
 		// Since:    v7.1
 		It("fails with EPERM without CLONE_NNP for a caller without CAP_SYS_ADMIN", func(ctx SpecContext) {
@@ -73,7 +73,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
 
-		// Behavior: clone3(CLONE_PIDFD|CLONE_PIDFD_AUTOKILL) without CLONE_AUTOREAP fails with EINVAL: a killed child would be left a zombie.
+		// Behavior: clone3(CLONE_PIDFD|CLONE_PIDFD_AUTOKILL) without CLONE_AUTOREAP fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_requires_autoreap)
 		// Since:    v7.1
 		It("fails with EINVAL without CLONE_AUTOREAP", func() {

@@ -15,7 +15,7 @@ import (
 // zombie, and its exit status stays readable through a pidfd.
 var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.SelftestPidfdAutoreap, func() {
 	Context("when combined with what it cannot work with", func() {
-		// Behavior: clone3(CLONE_AUTOREAP) with a non-zero exit_signal fails with EINVAL: an autoreap child signals nobody.
+		// Behavior: clone3(CLONE_AUTOREAP) with a non-zero exit_signal fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_exit_signal)
 		// Since:    v7.1
 		It("fails with EINVAL when exit_signal is set", func() {
@@ -23,7 +23,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
 
-		// Behavior: clone3(CLONE_AUTOREAP|CLONE_PARENT) fails with EINVAL: the child would belong to a parent that did not ask for autoreaping.
+		// Behavior: clone3(CLONE_AUTOREAP|CLONE_PARENT) fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_parent)
 		// Since:    v7.1
 		It("fails with EINVAL with CLONE_PARENT", func() {
@@ -31,7 +31,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
 
-		// Behavior: clone3(CLONE_AUTOREAP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL: threads are never reaped on their own.
+		// Behavior: clone3(CLONE_AUTOREAP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_thread)
 		// Since:    v7.1
 		It("fails with EINVAL with CLONE_THREAD", func() {
@@ -114,6 +114,22 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 			sub.MustCall(ctx, "kill")
 			_, err := sub.Call(ctx, "wait")
 			Expect(err).To(helpers.BeErrno(unix.ECHILD))
+		})
+	})
+})
+
+// Kept apart from the selftest's cases: no selftest checks this refusal.
+var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.ManClone, func() {
+	Context("when the child clones", func() {
+		BeforeEach(func() { helpers.RequireFeature(helpers.CloneAutoreap) })
+
+		// Behavior: an autoreap child's clone3(CLONE_PARENT) fails with EINVAL (the flag is refused in an autoreap process, not only with CLONE_AUTOREAP).
+		// Mirrors:  none (kernel/fork.c copy_process refuses CLONE_PARENT from an autoreap process)
+		// Since:    v7.1
+		It("refuses CLONE_PARENT to the child with EINVAL", func(ctx SpecContext) {
+			c, _ := cloneRole(ctx, autoreapFlags, roleTryCloneParent)
+			expectAutoreaped(ctx, c.Pid, c.Pidfd)
+			expectExited(c.Pidfd, int(unix.EINVAL))
 		})
 	})
 })

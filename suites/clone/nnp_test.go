@@ -34,7 +34,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 		expectExited(c.Pidfd, 0)
 	})
 
-	// Behavior: clone3(CLONE_NNP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL: no_new_privs belongs to the whole process.
+	// Behavior: clone3(CLONE_NNP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
 	// Mirrors:  pidfd_autoreap_test.c TEST(nnp_rejects_thread)
 	// Since:    v7.1
 	It("fails with EINVAL with CLONE_THREAD", func() {

@@ -2,6 +2,7 @@ package clone_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -47,6 +48,21 @@ var roleForkAndWait = helpers.RegisterRole("clone-fork-and-wait", func(p *helper
 		return 254
 	}
 	return cmd.ProcessState.ExitCode()
+})
+
+// roleTryCloneParent answers "ready", calls clone3(CLONE_PARENT) for a
+// child that exits at once, and exits with the errno (0: accepted).
+var roleTryCloneParent = helpers.RegisterRole("clone-try-parent", func(p *helpers.Peer, _ []string) int {
+	p.Sendf("ready %d", os.Getpid())
+	_, err := helpers.Clone3Exit(unix.CLONE_PARENT, 0, 0)
+	var errno unix.Errno
+	if errors.As(err, &errno) {
+		return int(errno)
+	}
+	if err != nil {
+		return 255
+	}
+	return 0
 })
 
 // roleUnprivilegedAutokill gives up root (and with it every capability),

@@ -8,8 +8,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Clone3Args is struct clone_args up to CLONE_ARGS_SIZE_VER2.
-type Clone3Args struct {
+// clone3Args is struct clone_args up to CLONE_ARGS_SIZE_VER2.
+type clone3Args struct {
 	Flags, Pidfd, ChildTid, ParentTid, ExitSignal uint64
 	Stack, StackSize, TLS, SetTid, SetTidSize     uint64
 	Cgroup                                        uint64
@@ -38,7 +38,7 @@ type clone3Child struct {
 // clone3Call lives on the heap (its address goes to assembly), so the
 // pidfd the kernel writes and everything the child reads stay put.
 type clone3Call struct {
-	args  Clone3Args
+	args  clone3Args
 	child clone3Child
 	pidfd int32
 	mask  uint64
@@ -107,7 +107,7 @@ func (call *clone3Call) run(flags uint64, exitSignal unix.Signal) (Clone3Child, 
 		return c, ErrNoRawClone3
 	}
 	call.pidfd = -1
-	call.args = Clone3Args{Flags: flags, ExitSignal: uint64(exitSignal)}
+	call.args = clone3Args{Flags: flags, ExitSignal: uint64(exitSignal)}
 	if flags&unix.CLONE_PIDFD != 0 {
 		call.args.Pidfd = uint64(uintptr(unsafe.Pointer(&call.pidfd)))
 	}

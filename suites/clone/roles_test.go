@@ -26,6 +26,9 @@ var roleReportNNP = helpers.RegisterRole("clone-report-nnp", func(p *helpers.Pee
 
 // roleExitCode exits with the code of its first argument.
 var roleExitCode = helpers.RegisterRole("clone-exit-code", func(_ *helpers.Peer, args []string) int {
+	if len(args) != 1 {
+		return 2
+	}
 	code, _ := strconv.Atoi(args[0])
 	return code
 })

@@ -43,3 +43,11 @@ func RequireSELinuxEnforcing() {
 		Skip(reason)
 	}
 }
+
+// RequireRawClone3 skips a spec on architectures without the clone3 stub.
+func RequireRawClone3() {
+	GinkgoHelper()
+	if !kernel.HaveRawClone3 {
+		Skip(kernel.ErrNoRawClone3.Error())
+	}
+}

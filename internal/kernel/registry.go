@@ -34,3 +34,13 @@ var (
 	PidfsRootHandles = newFeature("open_by_handle_at(FD_PIDFS_ROOT)", "6.17", "", probePidfsRoot)
 	PidfsGetversion  = newFeature("FS_IOC_GETVERSION on pidfds", "6.14", "", probeGetversion)
 )
+
+// The clone3 flags of v7.1 and the PIDFD_SELF sentinels. Each clone probe
+// makes a child that exits at once and waits until the kernel has released
+// it, so no probe leaves a process behind; unknown clone3 flags are EINVAL.
+var (
+	CloneAutoreap      = newFeature("CLONE_AUTOREAP", "7.1", "", probeCloneAutoreap)
+	CloneNNP           = newFeature("CLONE_NNP", "7.1", "", probeCloneNNP)
+	ClonePidfdAutokill = newFeature("CLONE_PIDFD_AUTOKILL", "7.1", "", probeClonePidfdAutokill)
+	PidfdSelf          = newFeature("PIDFD_SELF_*", "6.15", "", probePidfdSelf)
+)

@@ -1,0 +1,136 @@
+package clone_test
+
+import (
+	"strconv"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
+
+// An autoreap child is released by the kernel when it exits, as if its
+// parent ignored SIGCHLD, but only for that one child: no exit signal, no
+// zombie, and its exit status stays readable through a pidfd.
+var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.SelftestPidfdAutoreap, func() {
+	Context("when combined with what it cannot work with", func() {
+		// Behavior: clone3(CLONE_AUTOREAP) with a non-zero exit_signal fails with EINVAL.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_exit_signal)
+		// Since:    v7.1
+		It("fails with EINVAL when exit_signal is set", func() {
+			_, err := cloneExiting(kernel.CLONE_AUTOREAP, unix.SIGCHLD, 0)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		})
+
+		// Behavior: clone3(CLONE_AUTOREAP|CLONE_PARENT) fails with EINVAL.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_parent)
+		// Since:    v7.1
+		It("fails with EINVAL with CLONE_PARENT", func() {
+			_, err := cloneExiting(kernel.CLONE_AUTOREAP|unix.CLONE_PARENT, 0, 0)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		})
+
+		// Behavior: clone3(CLONE_AUTOREAP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_thread)
+		// Since:    v7.1
+		It("fails with EINVAL with CLONE_THREAD", func() {
+			_, err := cloneExiting(kernel.CLONE_AUTOREAP|threadFlags, 0, 0)
+			Expect(err).To(helpers.BeErrno(unix.EINVAL))
+		})
+	})
+
+	Context("when the child exits", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
+
+		// Behavior: an autoreap child that calls exit(42) is released without a wait: its pidfd reports POLLIN|POLLHUP, PIDFD_GET_INFO reports exit status 42, and waitid(2) finds no child.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_basic)
+		// Since:    v7.1
+		It("is released without a wait and reports its exit status through the pidfd", func(ctx SpecContext) {
+			c, err := cloneExiting(autoreapFlags, 0, 42)
+			Expect(err).NotTo(HaveOccurred())
+			expectAutoreaped(ctx, c.Pid, c.Pidfd)
+			expectExited(c.Pidfd, 42)
+		})
+
+		// Behavior: an autoreap child killed by SIGKILL is released without a wait and PIDFD_GET_INFO reports death by SIGKILL.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_signaled)
+		// Since:    v7.1
+		It("is released without a wait and reports death by signal when killed", func(ctx SpecContext) {
+			c, _ := cloneRole(ctx, autoreapFlags, helpers.RoleProcess)
+			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGKILL, nil, 0)).To(Succeed())
+			expectAutoreaped(ctx, c.Pid, c.Pidfd)
+			expectKilled(c.Pidfd, unix.SIGKILL)
+		})
+
+		// Behavior: CLONE_AUTOREAP works without CLONE_PIDFD: the child is released without a wait, seen through a pidfd_open(2) pidfd.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_without_pidfd) (observed through pidfd_open, not a sleep)
+		// Since:    v7.1
+		It("is released without a wait when no pidfd was asked for", func(ctx SpecContext) {
+			c, child := cloneRole(ctx, kernel.CLONE_AUTOREAP, helpers.RoleProcess)
+			Expect(c.Pidfd).To(Equal(-1))
+			pidfd := helpers.OpenPidfd(c.Pid, 0)
+			child.Peer.Send("exit 0")
+			expectAutoreaped(ctx, c.Pid, pidfd)
+			expectExited(pidfd, 0)
+		})
+
+		// Behavior: an autoreap process whose leader exits first stays unreleased while another thread lives (its pidfd stays quiet), and is released with the group's exit status once that thread calls exit_group(99).
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_multithreaded) (here the leader exits alone first)
+		// Since:    v7.1
+		It("is released only after its last thread exits, with the group exit status", func(ctx SpecContext) {
+			c, child := cloneRole(ctx, autoreapFlags, helpers.RoleProcess, "1")
+			child.MustCall(ctx, "exit-leader")
+			Expect(helpers.StaysQuiet(ctx, c.Pidfd)).To(BeZero(), "the pidfd fired while a thread lives")
+			Expect(unix.PidfdSendSignal(c.Pidfd, 0, nil, 0)).To(Succeed(), "the process is gone while a thread lives")
+			Expect(child.Peer.Send("exit 99")).To(Succeed())
+			expectAutoreaped(ctx, c.Pid, c.Pidfd)
+			expectExited(c.Pidfd, 99)
+		})
+
+		// Behavior: CLONE_AUTOREAP is not inherited: a plain child of an autoreap child becomes a zombie its parent reaps with exit status 77, while the autoreap child itself is released without a wait.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_no_inherit)
+		// Since:    v7.1
+		It("is not inherited by the child's own children", func(ctx SpecContext) {
+			c, _ := cloneRole(ctx, autoreapFlags, roleForkAndWait)
+			expectAutoreaped(ctx, c.Pid, c.Pidfd)
+			// 77: the grandchild's status, which only a wait on a zombie yields.
+			expectExited(c.Pidfd, 77)
+		})
+	})
+
+	Context("when the parent exits first", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
+
+		// Behavior: an autoreap child keeps being autoreaped after its parent exits: reparented to a child subreaper, it is released on SIGKILL without a wait and the subreaper's waitid(2) finds no child.
+		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_reparent)
+		// Since:    v7.1
+		It("is still released without a wait after reparenting to a subreaper", helpers.SyscallWaitid, func(ctx SpecContext) {
+			helpers.RequireRawClone3()
+			sub := helpers.StartChild(ctx, roleSubreaper, nil)
+			r := sub.MustCall(ctx, "adopt")
+			Expect(r.Fields).To(HaveLen(2))
+			Expect(r.Fields[1]).To(Equal(strconv.Itoa(sub.Pid)), "grandchild %s was not reparented to the subreaper", r.Fields[0])
+			sub.MustCall(ctx, "kill")
+			_, err := sub.Call(ctx, "wait")
+			Expect(err).To(helpers.BeErrno(unix.ECHILD))
+		})
+	})
+})
+
+// Kept apart from the selftest's cases: no selftest checks this refusal.
+var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.ManClone, func() {
+	Context("when the child clones", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
+
+		// Behavior: an autoreap child's clone3(CLONE_PARENT) fails with EINVAL (the flag is refused in an autoreap process, not only with CLONE_AUTOREAP).
+		// Mirrors:  none (kernel/fork.c copy_process refuses CLONE_PARENT from an autoreap process)
+		// Since:    v7.1
+		It("refuses CLONE_PARENT to the child with EINVAL", func(ctx SpecContext) {
+			c, _ := cloneRole(ctx, autoreapFlags, roleTryCloneParent)
+			expectAutoreaped(ctx, c.Pid, c.Pidfd)
+			expectExited(c.Pidfd, int(unix.EINVAL))
+		})
+	})
+})

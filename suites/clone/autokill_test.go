@@ -18,7 +18,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfdAutokill) })
 
 		// Behavior: closing the clone3 pidfd of a CLONE_PIDFD_AUTOKILL child kills it with SIGKILL, and it is released without a wait.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_basic)
+		// Mirrors:  pidfd_autoreap_test.c global.autokill_basic
 		// Since:    v7.1
 		It("kills the child when the clone3 pidfd is closed", func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autokillFlags, helpers.RoleProcess)
@@ -29,7 +29,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		})
 
 		// Behavior: closing a pidfd_open(2) pidfd of a CLONE_PIDFD_AUTOKILL child does not kill it; only closing the clone3 pidfd does.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_pidfd_open_no_effect)
+		// Mirrors:  pidfd_autoreap_test.c global.autokill_pidfd_open_no_effect
 		// Since:    v7.1
 		It("does not kill the child when a pidfd_open pidfd is closed", helpers.SyscallPidfdOpen, func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autokillFlags, helpers.RoleProcess)
@@ -44,7 +44,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		})
 
 		// Behavior: a caller with CAP_SYS_ADMIN may use CLONE_PIDFD_AUTOKILL without CLONE_NNP; the child runs and exits normally.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_without_nnp_with_cap)
+		// Mirrors:  pidfd_autoreap_test.c global.autokill_without_nnp_with_cap
 		// Since:    v7.1
 		It("is allowed without CLONE_NNP to a caller with CAP_SYS_ADMIN", helpers.NeedsRoot, func(ctx SpecContext) {
 			helpers.RequireRoot("CAP_SYS_ADMIN, which CLONE_PIDFD_AUTOKILL without CLONE_NNP needs")
@@ -55,7 +55,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		})
 
 		// Behavior: without CLONE_NNP, a caller lacking CAP_SYS_ADMIN gets EPERM for CLONE_PIDFD_AUTOKILL (the child could gain privileges after it starts).
-		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_requires_cap_sys_admin)
+		// Mirrors:  pidfd_autoreap_test.c global.autokill_requires_cap_sys_admin
 		// Since:    v7.1
 		It("fails with EPERM without CLONE_NNP for a caller without CAP_SYS_ADMIN", func(ctx SpecContext) {
 			helpers.RequireRawClone3()
@@ -67,7 +67,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 
 	Context("when combined with what it cannot work with", func() {
 		// Behavior: clone3(CLONE_PIDFD_AUTOKILL|CLONE_AUTOREAP) without CLONE_PIDFD fails with EINVAL: there is no pidfd to tie the child to.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_requires_pidfd)
+		// Mirrors:  pidfd_autoreap_test.c global.autokill_requires_pidfd
 		// Since:    v7.1
 		It("fails with EINVAL without CLONE_PIDFD", func() {
 			_, err := cloneExiting(kernel.CLONE_PIDFD_AUTOKILL|kernel.CLONE_AUTOREAP, 0, 0)
@@ -75,7 +75,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		})
 
 		// Behavior: clone3(CLONE_PIDFD|CLONE_PIDFD_AUTOKILL) without CLONE_AUTOREAP fails with EINVAL.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_requires_autoreap)
+		// Mirrors:  pidfd_autoreap_test.c global.autokill_requires_autoreap
 		// Since:    v7.1
 		It("fails with EINVAL without CLONE_AUTOREAP", func() {
 			_, err := cloneExiting(unix.CLONE_PIDFD|kernel.CLONE_PIDFD_AUTOKILL, 0, 0)
@@ -83,7 +83,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		})
 
 		// Behavior: clone3(CLONE_PIDFD|CLONE_PIDFD_AUTOKILL|CLONE_AUTOREAP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autokill_rejects_thread)
+		// Mirrors:  pidfd_autoreap_test.c global.autokill_rejects_thread
 		// Since:    v7.1
 		It("fails with EINVAL with CLONE_THREAD", func() {
 			_, err := cloneExiting(unix.CLONE_PIDFD|kernel.CLONE_PIDFD_AUTOKILL|kernel.CLONE_AUTOREAP|threadFlags, 0, 0)

@@ -17,7 +17,7 @@ import (
 var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.SelftestPidfdAutoreap, func() {
 	Context("when combined with what it cannot work with", func() {
 		// Behavior: clone3(CLONE_AUTOREAP) with a non-zero exit_signal fails with EINVAL.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_exit_signal)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_rejects_exit_signal
 		// Since:    v7.1
 		It("fails with EINVAL when exit_signal is set", func() {
 			_, err := cloneExiting(kernel.CLONE_AUTOREAP, unix.SIGCHLD, 0)
@@ -25,7 +25,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		})
 
 		// Behavior: clone3(CLONE_AUTOREAP|CLONE_PARENT) fails with EINVAL.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_parent)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_rejects_parent
 		// Since:    v7.1
 		It("fails with EINVAL with CLONE_PARENT", func() {
 			_, err := cloneExiting(kernel.CLONE_AUTOREAP|unix.CLONE_PARENT, 0, 0)
@@ -33,7 +33,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		})
 
 		// Behavior: clone3(CLONE_AUTOREAP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_rejects_thread)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_rejects_thread
 		// Since:    v7.1
 		It("fails with EINVAL with CLONE_THREAD", func() {
 			_, err := cloneExiting(kernel.CLONE_AUTOREAP|threadFlags, 0, 0)
@@ -45,7 +45,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
 
 		// Behavior: an autoreap child that calls exit(42) is released without a wait: its pidfd reports POLLIN|POLLHUP, PIDFD_GET_INFO reports exit status 42, and waitid(2) finds no child.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_basic)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_basic
 		// Since:    v7.1
 		It("is released without a wait and reports its exit status through the pidfd", func(ctx SpecContext) {
 			c, err := cloneExiting(autoreapFlags, 0, 42)
@@ -55,7 +55,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		})
 
 		// Behavior: an autoreap child killed by SIGKILL is released without a wait and PIDFD_GET_INFO reports death by SIGKILL.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_signaled)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_signaled
 		// Since:    v7.1
 		It("is released without a wait and reports death by signal when killed", func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autoreapFlags, helpers.RoleProcess)
@@ -65,7 +65,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		})
 
 		// Behavior: CLONE_AUTOREAP works without CLONE_PIDFD: the child is released without a wait, seen through a pidfd_open(2) pidfd.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_without_pidfd) (observed through pidfd_open, not a sleep)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_without_pidfd (observed through pidfd_open, not a sleep)
 		// Since:    v7.1
 		It("is released without a wait when no pidfd was asked for", func(ctx SpecContext) {
 			c, child := cloneRole(ctx, kernel.CLONE_AUTOREAP, helpers.RoleProcess)
@@ -77,7 +77,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		})
 
 		// Behavior: an autoreap process whose leader exits first stays unreleased while another thread lives (its pidfd stays quiet), and is released with the group's exit status once that thread calls exit_group(99).
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_multithreaded) (here the leader exits alone first)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_multithreaded (here the leader exits alone first)
 		// Since:    v7.1
 		It("is released only after its last thread exits, with the group exit status", func(ctx SpecContext) {
 			c, child := cloneRole(ctx, autoreapFlags, helpers.RoleProcess, "1")
@@ -90,7 +90,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		})
 
 		// Behavior: CLONE_AUTOREAP is not inherited: a plain child of an autoreap child becomes a zombie its parent reaps with exit status 77, while the autoreap child itself is released without a wait.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_no_inherit)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_inherit
 		// Since:    v7.1
 		It("is not inherited by the child's own children", func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autoreapFlags, roleForkAndWait)
@@ -104,7 +104,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
 
 		// Behavior: an autoreap child keeps being autoreaped after its parent exits: reparented to a child subreaper, it is released on SIGKILL without a wait and the subreaper's waitid(2) finds no child.
-		// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_reparent)
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_reparent
 		// Since:    v7.1
 		It("is still released without a wait after reparenting to a subreaper", helpers.SyscallWaitid, func(ctx SpecContext) {
 			helpers.RequireRawClone3()

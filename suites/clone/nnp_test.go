@@ -13,7 +13,7 @@ import (
 // prctl(PR_SET_NO_NEW_PRIVS) first, without touching the parent.
 var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagCloneNNP, helpers.SelftestPidfdAutoreap, func() {
 	// Behavior: a CLONE_NNP child runs with no_new_privs set (prctl(PR_GET_NO_NEW_PRIVS) is 1 in it), and the parent's stays 0.
-	// Mirrors:  pidfd_autoreap_test.c TEST(nnp_sets_no_new_privs)
+	// Mirrors:  pidfd_autoreap_test.c global.nnp_sets_no_new_privs
 	// Since:    v7.1
 	It("sets no_new_privs in the child only", func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneNNP)
@@ -25,7 +25,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	})
 
 	// Behavior: without CLONE_NNP, an autoreap child's no_new_privs stays unset (prctl(PR_GET_NO_NEW_PRIVS) is 0).
-	// Mirrors:  pidfd_autoreap_test.c TEST(autoreap_no_new_privs_unset)
+	// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_new_privs_unset
 	// Since:    v7.1
 	It("leaves no_new_privs unset in a child created without it", helpers.FlagCloneAutoreap, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneAutoreap)
@@ -36,7 +36,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	})
 
 	// Behavior: clone3(CLONE_NNP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
-	// Mirrors:  pidfd_autoreap_test.c TEST(nnp_rejects_thread)
+	// Mirrors:  pidfd_autoreap_test.c global.nnp_rejects_thread
 	// Since:    v7.1
 	It("fails with EINVAL with CLONE_THREAD", func() {
 		_, err := cloneExiting(kernel.CLONE_NNP|threadFlags, 0, 0)

@@ -46,7 +46,7 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		}
 
 		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD) from a non-leader thread queues the signal for that thread only (the leader cannot take it), with si_code SI_TKILL and the caller's pid.
-		// Mirrors:  pidfd_test.c test_pidfd_send_signal_simple_success (PIDFD_SELF_THREAD from a worker thread)
+		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (PIDFD_SELF_THREAD from a worker thread)
 		// Since:    v6.15
 		It("queues the signal for the sending thread only with PIDFD_SELF_THREAD", helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			send(ctx, other, kernel.PIDFD_SELF_THREAD)
@@ -60,7 +60,7 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		})
 
 		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD_GROUP) from a non-leader thread queues the signal for the process: another thread (the leader) takes it, with si_code SI_USER and the caller's pid.
-		// Mirrors:  pidfd_test.c test_pidfd_send_signal_simple_success (PIDFD_SELF_THREAD_GROUP)
+		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (PIDFD_SELF_THREAD_GROUP)
 		// Since:    v6.15
 		It("queues the signal for the process with PIDFD_SELF_THREAD_GROUP", helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			send(ctx, other, selfThreadGroupValue())

@@ -7,10 +7,29 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// ErrnoEra says which errno the kernel returns from Since on.
+// ErrnoEra says which errno the kernel returns from mainline release Since
+// on, and from which stable releases of older branches (Backports, such as
+// "6.18.14": every 6.18.y from .14 on).
 type ErrnoEra struct {
-	Since string
-	Errno unix.Errno
+	Since     string
+	Backports []string
+	Errno     unix.Errno
+}
+
+// reachedBy reports whether a kernel of this version has the era's errno
+// by its version alone: mainline since Since, or a stable branch at or past
+// its backport.
+func (e ErrnoEra) reachedBy(v kernel.KernelVersion) bool {
+	if v.AtLeast(e.Since) {
+		return true
+	}
+	for _, b := range e.Backports {
+		bv := kernel.MustParseVersion(b)
+		if v.Major == bv.Major && v.Minor == bv.Minor && !v.Less(bv) {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrnoHistory lists, oldest first, the errnos one failure has had over time.
@@ -22,7 +41,7 @@ type ErrnoHistory []ErrnoEra
 func (h ErrnoHistory) Accepted(running kernel.KernelVersion) []unix.Errno {
 	first := 0
 	for i, era := range h {
-		if running.AtLeast(era.Since) {
+		if era.reachedBy(running) {
 			first = i
 		}
 	}

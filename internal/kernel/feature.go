@@ -9,22 +9,22 @@ import (
 )
 
 // A Feature is one kernel capability a spec may depend on. Since is the
-// mainline release that introduced it; Config names the kernel option when
-// the feature can be configured out, in which case its absence is never a
-// regression, only a reason to skip.
+// mainline release that introduced it; Needs lists the config options it
+// cannot exist without, whose absence is never a regression, only a reason
+// to skip.
 type Feature struct {
-	Name   string
-	Since  string
-	Config string
-	probe  func() error
-	once   sync.Once
-	err    error
+	Name  string
+	Since string
+	Needs []*Option
+	probe func() error
+	once  sync.Once
+	err   error
 }
 
 var registry []*Feature
 
-func newFeature(name, since, config string, probe func() error) *Feature {
-	f := &Feature{Name: name, Since: since, Config: config, probe: probe}
+func newFeature(name, since string, probe func() error, needs ...*Option) *Feature {
+	f := &Feature{Name: name, Since: since, Needs: needs, probe: probe}
 	registry = append(registry, f)
 	return f
 }
@@ -47,19 +47,23 @@ const (
 	FailSpec
 )
 
-// Decide applies the feature-gating rule: a present feature runs (backports welcome);
-// an absent one skips on kernels older than Since or when it is a config
-// option or allowlisted, and fails otherwise, because a feature missing on a
-// kernel that should have it is a regression.
+// Decide applies the feature-gating rule: a present feature runs (backports
+// welcome); an absent one skips when the kernel is built without an option
+// it needs, on kernels older than Since, or when allowlisted, and fails
+// otherwise, because a feature missing on a kernel that should have it is a
+// regression.
 func (f *Feature) Decide(kernel KernelVersion, probeErr error, allowMissing []string) (Verdict, string) {
 	if probeErr == nil {
 		return Run, ""
 	}
+	for _, o := range f.Needs {
+		if why := o.Off(); why != "" {
+			return SkipSpec, fmt.Sprintf("requires %s, which this kernel is built without (%s); %s: %v", o.Name, why, f.Name, probeErr)
+		}
+	}
 	switch {
 	case kernel.Less(MustParseVersion(f.Since)):
 		return SkipSpec, fmt.Sprintf("requires %s (since v%s); running %s", f.Name, f.Since, kernel)
-	case f.Config != "":
-		return SkipSpec, fmt.Sprintf("requires %s (%s is not enabled, or not active, in this kernel: %v)", f.Name, f.Config, probeErr)
 	case slices.Contains(allowMissing, f.Name):
 		return SkipSpec, fmt.Sprintf("known gap (allowlisted in %s): %s missing: %v", AllowMissingEnv, f.Name, probeErr)
 	}
@@ -85,7 +89,12 @@ type ProbeResult struct {
 func ProbeAll() []ProbeResult {
 	out := make([]ProbeResult, 0, len(registry))
 	for _, f := range registry {
-		r := ProbeResult{Name: f.Name, Since: f.Since, Config: f.Config, Present: f.Present()}
+		r := ProbeResult{Name: f.Name, Since: f.Since, Present: f.Present()}
+		var needs []string
+		for _, o := range f.Needs {
+			needs = append(needs, o.Name)
+		}
+		r.Config = strings.Join(needs, ",")
 		if err := f.Probe(); err != nil {
 			r.Detail = err.Error()
 		}

@@ -9,7 +9,14 @@ import (
 func TestDecide(t *testing.T) {
 	missing := errors.New("EINVAL")
 	thread := &Feature{Name: "PIDFD_THREAD", Since: "6.9"}
-	pidns := &Feature{Name: "pid namespaces", Since: "2.6.24", Config: "CONFIG_PID_NS"}
+	builtWithout := &Option{Name: "CONFIG_FHANDLE", sign: func() (bool, string) { return true, "name_to_handle_at(2) is ENOSYS" }}
+	builtWith := &Option{Name: "CONFIG_FHANDLE", sign: func() (bool, string) { return false, "" }}
+	// Decide on the signs alone, whatever the host's own config says.
+	for _, o := range []*Option{builtWithout, builtWith} {
+		o.once.Do(func() { o.off = o.decide(map[string]string{}) })
+	}
+	handlesOff := &Feature{Name: "pidfs file handles", Since: "6.14", Needs: []*Option{builtWithout}}
+	handlesOn := &Feature{Name: "pidfs file handles", Since: "6.14", Needs: []*Option{builtWith}}
 	cases := []struct {
 		name    string
 		f       *Feature
@@ -25,7 +32,9 @@ func TestDecide(t *testing.T) {
 		{"missing on a new kernel fails", thread, "6.18.44-fc-v769", missing, nil, FailSpec, "PIDFD_THREAD is missing on 6.18.44"},
 		{"missing on a release candidate fails", thread, "7.1.0-rc2", missing, nil, FailSpec, "missing on 7.1.0"},
 		{"allowlisted gap skips", thread, "6.18.44", missing, []string{"other", "PIDFD_THREAD"}, SkipSpec, "known gap (allowlisted"},
-		{"config option skips", pidns, "6.18.44", missing, nil, SkipSpec, "CONFIG_PID_NS is not enabled, or not active"},
+		{"built without its option skips on any version", handlesOff, "7.3.4", missing, nil, SkipSpec, "requires CONFIG_FHANDLE, which this kernel is built without (name_to_handle_at(2) is ENOSYS)"},
+		{"built with its option and missing fails", handlesOn, "7.3.4", missing, nil, FailSpec, "pidfs file handles is missing on 7.3.4"},
+		{"built with its option and too old skips", handlesOn, "6.12.117", missing, nil, SkipSpec, "requires pidfs file handles (since v6.14)"},
 	}
 	for _, c := range cases {
 		got, msg := c.f.Decide(MustParseVersion(c.kernel), c.err, c.allow)
@@ -43,5 +52,36 @@ func TestRegistryNamesAreUnique(t *testing.T) {
 		}
 		seen[f.Name] = true
 		MustParseVersion(f.Since)
+	}
+}
+
+func TestOptionTrustsTheKernelConfigOverSigns(t *testing.T) {
+	off := func() (bool, string) { return true, "kcmp(2) is ENOSYS" }
+	cases := []struct {
+		config map[string]string
+		want   string
+	}{
+		{map[string]string{"CONFIG_KCMP": "y"}, ""},
+		{map[string]string{"CONFIG_KCMP": "n"}, "CONFIG_KCMP is not set in the kernel config"},
+		{map[string]string{}, "kcmp(2) is ENOSYS"},
+	}
+	for _, c := range cases {
+		o := &Option{Name: "CONFIG_KCMP", sign: off}
+		if got := o.decide(c.config); got != c.want {
+			t.Errorf("config %v: decide = %q, want %q", c.config, got, c.want)
+		}
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	got := ParseConfig(strings.NewReader("CONFIG_FHANDLE=y\n# CONFIG_PID_NS is not set\nCONFIG_LSM=\"landlock,yama\"\n# comment\n"))
+	want := map[string]string{"CONFIG_FHANDLE": "y", "CONFIG_PID_NS": "n", "CONFIG_LSM": "landlock,yama"}
+	if len(got) != len(want) {
+		t.Fatalf("ParseConfig = %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
 	}
 }

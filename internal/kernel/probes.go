@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -243,6 +244,23 @@ func probeGetversion() error {
 	return withSelfPidfd(0, func(fd int) error {
 		if _, err := pidfsGeneration(fd); err != nil {
 			return fmt.Errorf("ioctl(pidfd, FS_IOC_GETVERSION): %w", err)
+		}
+		return nil
+	})
+}
+
+// probeInfoZeroFill: a PIDFD_GET_INFO argument larger than every struct
+// pidfd_info so far comes back with its tail zeroed (copy_struct_to_user in
+// fs/pidfs.c pidfd_info, v6.15; v6.13 and v6.14 copied the kernel's struct
+// and left the rest of the caller's buffer as it was).
+func probeInfoZeroFill() error {
+	return withSelfPidfd(0, func(fd int) error {
+		buf := bytes.Repeat([]byte{0xff}, 512)
+		if err := PidfdInfoRaw(fd, unix.PIDFD_INFO_PID, uintptr(len(buf)), buf); err != nil {
+			return fmt.Errorf("ioctl(PIDFD_GET_INFO, %d bytes): %w", len(buf), err)
+		}
+		if buf[len(buf)-1] != 0 {
+			return fmt.Errorf("ioctl(PIDFD_GET_INFO, %d bytes) left the tail of the argument as it was", len(buf))
 		}
 		return nil
 	})

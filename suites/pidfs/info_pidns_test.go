@@ -14,10 +14,15 @@ import (
 // outsideNamespaceErrno: pidfd_info() refuses a process with no pid in the
 // caller's pid namespace: ESRCH from v6.13 (the pid it finds there is 0),
 // EREMOTE since commit ab89060fbc92e "pidfs: return -EREMOTE when
-// PIDFD_GET_INFO is called on another ns" (v7.0, backported to v6.18.14 and
-// v6.19.10, as LTP ioctl_pidfd06 records; 6.18.44 answers EREMOTE, measured).
-// The era starts at 6.18, so older kernels accept both.
-var outsideNamespaceErrno = helpers.ErrnoHistory{{Since: "6.13", Errno: unix.ESRCH}, {Since: "6.18", Errno: unix.EREMOTE}}
+// PIDFD_GET_INFO is called on another ns" (v7.0; fs/pidfs.c pidfd_info
+// checks pid_in_current_pidns first), backported to v6.18.14 and v6.19.10.
+// Measured on Debian's kernels: 6.18.12 answers ESRCH; 6.18.44, 6.19.10,
+// 7.0.13, 7.1.13 and 7.3.4 EREMOTE. Debian's 6.19.8 answers EREMOTE too,
+// before the stable backport: the history accepts the newer errno there.
+var outsideNamespaceErrno = helpers.ErrnoHistory{
+	{Since: "6.13", Errno: unix.ESRCH},
+	{Since: "7.0", Backports: []string{"6.18.14", "6.19.10"}, Errno: unix.EREMOTE},
+}
 
 // infoAcrossPidNamespaces is the part of the PIDFD_GET_INFO Describe about
 // pid namespaces: which pid the caller sees, and what it may not see.
@@ -64,18 +69,18 @@ func infoAcrossPidNamespaces() {
 			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
 		})
 
-		// Behavior: PIDFD_GET_INFO by a caller inside a child pid namespace on a pidfd (received over SCM_RIGHTS) of a live process outside that namespace fails: the process has no pid there (ESRCH; EREMOTE on 6.18).
+		// Behavior: PIDFD_GET_INFO by a caller inside a child pid namespace on a pidfd (received over SCM_RIGHTS) of a live process outside that namespace fails: the process has no pid there (ESRCH; EREMOTE since v7.0, v6.18.14 and v6.19.10).
 		// Mirrors:  none (fs/pidfs.c pidfd_info: no pid in the caller's namespace)
-		// Since:    v6.13 (EREMOTE by v6.18)
+		// Since:    v6.13 (EREMOTE since v7.0, v6.18.14, v6.19.10)
 		It("refuses a live process outside the caller's namespace", helpers.ManPidfs, func(ctx SpecContext) {
 			target := helpers.StartBlocked()
 			_, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_PID), target.Pidfd)
 			Expect(err).To(outsideNamespaceErrno.Matcher())
 		})
 
-		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_EXIT by a caller inside a child pid namespace on the pidfd of a reaped process outside it fails (ESRCH; EREMOTE on 6.18): its exit status is not visible there.
-		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit ab89060fbc92e, backported to v6.18.14)
-		// Since:    v6.15 (EREMOTE by v6.18)
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_EXIT by a caller inside a child pid namespace on the pidfd of a reaped process outside it fails (ESRCH; EREMOTE since v7.0, v6.18.14 and v6.19.10): its exit status is not visible there.
+		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit ab89060fbc92e, backported to v6.18.14 and v6.19.10)
+		// Since:    v6.15 (EREMOTE since v7.0, v6.18.14, v6.19.10)
 		It("refuses the exit status of a process outside the caller's namespace", helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
 			target := helpers.StartBlocked()

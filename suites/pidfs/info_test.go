@@ -15,18 +15,6 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// pidfdInfoRaw issues PIDFD_GET_INFO with an argument of size bytes (encoded
-// in the request number, as the uapi macro does) and returns the buffer.
-func pidfdInfoRaw(pidfd int, mask uint64, size uintptr, buf []byte) error {
-	*(*uint64)(unsafe.Pointer(&buf[0])) = mask
-	req := uintptr(unix.PIDFD_GET_INFO)&^(uintptr(0x3fff)<<16) | size<<16
-	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(pidfd), req, uintptr(unsafe.Pointer(&buf[0])))
-	if errno != 0 {
-		return errno
-	}
-	return nil
-}
-
 // statusIDs is the four ids (real, effective, saved, filesystem) of a
 // "Uid:" or "Gid:" line of /proc/self/status.
 func statusIDs(field string) []uint32 {
@@ -120,15 +108,16 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Expect([]uint32{info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(Equal(statusIDs("Gid")))
 	})
 
-	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and the bytes beyond the kernel's struct (here from 88, PIDFD_INFO_SIZE_VER3, on) come back zeroed.
-	// Mirrors:  none (copy_struct_to_user in fs/pidfs.c pidfd_info)
-	// Since:    v6.13
+	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and the bytes beyond the kernel's struct (here from 88, PIDFD_INFO_SIZE_VER3, on) come back zeroed. v6.13 and v6.14 accept the size but leave the caller's tail as it was.
+	// Mirrors:  none (copy_struct_to_user in fs/pidfs.c pidfd_info, v6.15)
+	// Since:    v6.15
 	It("zeroes the tail of an argument larger than the kernel's struct", helpers.ManPidfs, func() {
+		helpers.RequireFeature(kernel.PidfdInfoZeroFill)
 		buf := make([]byte, 128)
 		for i := range buf {
 			buf[i] = 0xff
 		}
-		Expect(pidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
+		Expect(kernel.PidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
 		Expect(*(*uint64)(unsafe.Pointer(&buf[0])) & unix.PIDFD_INFO_PID).NotTo(BeZero())
 		Expect(buf[88:]).To(HaveEach(BeZero()))
 	})
@@ -139,7 +128,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	DescribeTable("fails for an argument smaller than PIDFD_INFO_SIZE_VER0",
 		func(size int) {
 			buf := make([]byte, 64)
-			err := pidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
+			err := kernel.PidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
 			Expect(err).To(helpers.ErrnoHistory{{Since: "6.13", Errno: unix.EINVAL}, {Since: "6.18", Errno: unix.ENOTTY}}.Matcher())
 		},
 		Entry("size 4", helpers.LTPIoctlPidfd, 4),
@@ -152,7 +141,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	DescribeTable("fails on an fd that is not a pidfd",
 		func(fd func() int, want unix.Errno) {
 			buf := make([]byte, 64)
-			Expect(pidfdInfoRaw(fd(), unix.PIDFD_INFO_PID, 64, buf)).To(helpers.BeErrno(want))
+			Expect(kernel.PidfdInfoRaw(fd(), unix.PIDFD_INFO_PID, 64, buf)).To(helpers.BeErrno(want))
 		},
 		Entry("fd -1", helpers.LTPIoctlPidfd, func() int { return -1 }, unix.EBADF),
 		Entry("a pipe", helpers.LTPIoctlPidfd, func() int {

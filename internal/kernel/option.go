@@ -1,0 +1,192 @@
+package kernel
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// An Option is a kernel config option a feature needs and a kernel may be
+// built without. A kernel CI config without it is a configuration choice,
+// not a regression: a feature whose option is off skips, naming the option,
+// on every kernel version.
+//
+// Whether it is off comes from the kernel's config where the kernel shows
+// it (/proc/config.gz, or /boot/config-RELEASE), and otherwise from a sign
+// only a kernel built without the option gives (ENOSYS from a syscall that
+// the option compiles in, a namespace missing from /proc/self/ns).
+type Option struct {
+	Name string
+	sign func() (off bool, evidence string)
+	once sync.Once
+	off  string // the evidence, "" while the option is on or unknown
+}
+
+func newOption(name string, sign func() (bool, string)) *Option {
+	return &Option{Name: name, sign: sign}
+}
+
+// Off returns why the running kernel is built without the option, or "".
+func (o *Option) Off() string {
+	o.once.Do(func() { o.off = o.decide(runningConfig()) })
+	return o.off
+}
+
+func (o *Option) decide(config map[string]string) string {
+	if v, known := config[o.Name]; known {
+		if v == "y" || v == "m" {
+			return ""
+		}
+		return fmt.Sprintf("%s is not set in the kernel config", o.Name)
+	}
+	if off, evidence := o.sign(); off {
+		return evidence
+	}
+	return ""
+}
+
+// The options a pidfd feature or spec can depend on (init/Kconfig and the
+// #ifdefs of fs/pidfs.c, kernel/pid.c and kernel/nsproxy.c as of v7.3).
+var (
+	OptFhandle  = newOption("CONFIG_FHANDLE", syscallCompiledOut("name_to_handle_at", probeNameToHandleAt))
+	OptPidNS    = newOption("CONFIG_PID_NS", pidNamespacesOff)
+	OptTimeNS   = newOption("CONFIG_TIME_NS", namespaceMissing("time"))
+	OptProcFS   = newOption("CONFIG_PROC_FS", procfsMissing)
+	OptLandlock = newOption("CONFIG_SECURITY_LANDLOCK", landlockOff)
+	OptKcmp     = newOption("CONFIG_KCMP", syscallCompiledOut("kcmp", probeKcmp))
+	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
+	// ns_last_pid, the way the suites choose a pid number, exists only with
+	// checkpoint/restore (kernel/pid_namespace.c).
+	OptCheckpointRestore = newOption("CONFIG_CHECKPOINT_RESTORE", nsLastPidMissing)
+)
+
+// syscallCompiledOut: a COND_SYSCALL that the option leaves out answers
+// ENOSYS to every call (kernel/sys_ni.c).
+func syscallCompiledOut(name string, call func() error) func() (bool, string) {
+	return func() (bool, string) {
+		if err := call(); errors.Is(err, unix.ENOSYS) {
+			return true, name + "(2) is ENOSYS"
+		}
+		return false, ""
+	}
+}
+
+func probeNameToHandleAt() error {
+	_, _, err := unix.NameToHandleAt(unix.AT_FDCWD, "/", 0)
+	return err
+}
+
+func probeKcmp() error {
+	_, _, errno := unix.Syscall6(unix.SYS_KCMP, uintptr(os.Getpid()), uintptr(os.Getpid()), 0 /* KCMP_FILE */, 0, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+func probeProcessMadvise() error {
+	// No pidfd (-1): EBADF where the syscall exists.
+	_, _, errno := unix.Syscall6(unix.SYS_PROCESS_MADVISE, ^uintptr(0), 0, 0, 0, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+func namespaceMissing(kind string) func() (bool, string) {
+	return func() (bool, string) {
+		if procfsOff, _ := procfsMissing(); procfsOff {
+			return false, "" // no way to tell without /proc
+		}
+		if _, err := os.Stat("/proc/self/ns/" + kind); errors.Is(err, os.ErrNotExist) {
+			return true, "/proc/self/ns/" + kind + " does not exist"
+		}
+		return false, ""
+	}
+}
+
+// pidNamespacesOff: without CONFIG_PID_NS, clone(CLONE_NEWPID) is EINVAL
+// (kernel/nsproxy.c create_new_namespaces → copy_pid_ns), which tells even
+// without /proc.
+func pidNamespacesOff() (bool, string) {
+	if off, evidence := namespaceMissing("pid")(); off {
+		return true, evidence
+	}
+	if err := probePidNamespaces(); errors.Is(err, unix.EINVAL) {
+		return true, "clone(CLONE_NEWPID) is EINVAL"
+	}
+	return false, ""
+}
+
+func procfsMissing() (bool, string) {
+	if probeProcfs() != nil {
+		return true, "/proc is not procfs"
+	}
+	return false, ""
+}
+
+func nsLastPidMissing() (bool, string) {
+	if procfsOff, _ := procfsMissing(); procfsOff {
+		return false, ""
+	}
+	if _, err := os.Stat("/proc/sys/kernel/ns_last_pid"); errors.Is(err, os.ErrNotExist) {
+		return true, "/proc/sys/kernel/ns_last_pid does not exist"
+	}
+	return false, ""
+}
+
+// landlockOff: ENOSYS means built without it, EOPNOTSUPP built in but not
+// on the lsm= list; both are the configuration's choice.
+func landlockOff() (bool, string) {
+	_, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, 1 /* LANDLOCK_CREATE_RULESET_VERSION */)
+	switch errno {
+	case unix.ENOSYS:
+		return true, "landlock_create_ruleset(2) is ENOSYS"
+	case unix.EOPNOTSUPP:
+		return true, "Landlock is built in but not active (not on the lsm= list)"
+	}
+	return false, ""
+}
+
+// runningConfig is the running kernel's config as the kernel or the
+// distribution publishes it; empty when neither does.
+var runningConfig = sync.OnceValue(func() map[string]string {
+	if f, err := os.Open("/proc/config.gz"); err == nil {
+		defer f.Close()
+		if z, err := gzip.NewReader(f); err == nil {
+			return ParseConfig(z)
+		}
+	}
+	if f, err := os.Open("/boot/config-" + KernelRelease()); err == nil {
+		defer f.Close()
+		return ParseConfig(f)
+	}
+	return map[string]string{}
+})
+
+// ParseConfig reads a kernel .config: CONFIG_X=v lines, and "# CONFIG_X is
+// not set" as the value "n".
+func ParseConfig(r io.Reader) map[string]string {
+	out := map[string]string{}
+	s := bufio.NewScanner(r)
+	for s.Scan() {
+		line := strings.TrimSpace(s.Text())
+		if name, ok := strings.CutPrefix(line, "# "); ok {
+			if name, ok = strings.CutSuffix(name, " is not set"); ok {
+				out[name] = "n"
+			}
+			continue
+		}
+		if name, value, ok := strings.Cut(line, "="); ok && strings.HasPrefix(name, "CONFIG_") {
+			out[name] = strings.Trim(value, `"`)
+		}
+	}
+	return out
+}

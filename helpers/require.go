@@ -24,6 +24,15 @@ func RequireFeature(features ...*kernel.Feature) {
 	}
 }
 
+// RequireOption skips the current spec when the kernel is built without the
+// option, naming it and the evidence.
+func RequireOption(o *kernel.Option) {
+	GinkgoHelper()
+	if why := o.Off(); why != "" {
+		Skip(fmt.Sprintf("requires %s, which this kernel is built without (%s)", o.Name, why))
+	}
+}
+
 // RequireRoot skips a spec that needs real root, saying what for.
 func RequireRoot(what string) {
 	GinkgoHelper()

@@ -62,9 +62,6 @@ var (
 	OptLandlock = newOption("CONFIG_SECURITY_LANDLOCK", landlockOff)
 	OptKcmp     = newOption("CONFIG_KCMP", syscallCompiledOut("kcmp", probeKcmp))
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
-	// ns_last_pid, the way the suites choose a pid number, exists only with
-	// checkpoint/restore (kernel/pid_namespace.c).
-	OptCheckpointRestore = newOption("CONFIG_CHECKPOINT_RESTORE", nsLastPidMissing)
 )
 
 // syscallCompiledOut: a COND_SYSCALL that the option leaves out answers
@@ -128,16 +125,6 @@ func pidNamespacesOff() (bool, string) {
 func procfsMissing() (bool, string) {
 	if probeProcfs() != nil {
 		return true, "/proc is not procfs"
-	}
-	return false, ""
-}
-
-func nsLastPidMissing() (bool, string) {
-	if procfsOff, _ := procfsMissing(); procfsOff {
-		return false, ""
-	}
-	if _, err := os.Stat("/proc/sys/kernel/ns_last_pid"); errors.Is(err, os.ErrNotExist) {
-		return true, "/proc/sys/kernel/ns_last_pid does not exist"
 	}
 	return false, ""
 }

@@ -53,11 +53,9 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd; LTP pidfd_getfd01
 		// Since:    v5.6
 		It("returns an fd for the same open file description", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
+			helpers.RequireOption(kernel.OptKcmp)
 			fd := getfd(target.Pidfd, memfd)
 			same, err := kcmp(os.Getpid(), target.Pid, fd, memfd)
-			if err == unix.ENOSYS {
-				Skip("kcmp(2) is not available (CONFIG_KCMP); the shared-offset spec covers the same property")
-			}
 			Expect(err).NotTo(HaveOccurred())
 			Expect(same).To(BeZero(), "kcmp(KCMP_FILE) orders the files instead of calling them equal")
 		})

@@ -107,14 +107,12 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 	// Since:    v6.15
 	DescribeTable("applies process_madvise to the caller's own memory", helpers.SyscallProcessMadvise, helpers.ManProcessMadvise,
 		func(sentinel func() int) {
+			helpers.RequireOption(kernel.OptAdvise)
 			page := anonymousPage()
 			page[0] = 0xab
 			iov := unix.Iovec{Base: &page[0], Len: uint64(len(page))}
 			pidfd := sentinel()
 			n, _, errno := unix.Syscall6(unix.SYS_PROCESS_MADVISE, uintptr(pidfd), uintptr(unsafe.Pointer(&iov)), 1, unix.MADV_DONTNEED, 0, 0)
-			if errno == unix.ENOSYS {
-				Skip("process_madvise(2) is not built into this kernel (CONFIG_ADVISE_SYSCALLS)")
-			}
 			Expect(errno).To(BeZero(), "process_madvise(%d, MADV_DONTNEED): %v", pidfd, errno)
 			Expect(int(n)).To(Equal(len(page)))
 			Expect(page[0]).To(BeZero(), "MADV_DONTNEED did not drop the caller's page")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 
 // Build is the outcome of building one source tree's pidfd selftests.
 type Build struct {
-	Source   string        `json:"source"`     // the linux-source tarball
+	Source   string        `json:"source"`     // the linux-source tarball or tree
 	Release  string        `json:"release"`    // VERSION.PATCHLEVEL.SUBLEVEL of its top Makefile
 	Compiler string        `json:"compiler"`   // first line of `gcc --version`
 	Dir      string        `json:"-"`          // where the programs are (the cache entry)
@@ -38,16 +39,19 @@ func (b *Build) Path(program string) string { return filepath.Join(b.Dir, progra
 
 const buildRecord = "build.json"
 
-// BuildPidfd builds every pidfd selftest of a linux-source tarball (Debian's
-// /usr/src/linux-source-X.Y.tar.xz) statically, against that tree's own uapi
-// headers, into cacheDir/<key>, where key hashes the tarball's content and the
-// compiler version. A cached build is returned as is. Progress goes to log.
-func BuildPidfd(tarball, cacheDir string, log io.Writer) (*Build, error) {
+// BuildPidfd builds every pidfd selftest of a kernel source statically,
+// against that tree's own uapi headers, into cacheDir/<key>, where key hashes
+// the source's content and the compiler version. The source is a
+// linux-source tarball (Debian's /usr/src/linux-source-X.Y.tar.xz), of which
+// only the parts the build needs are extracted into a temporary directory,
+// or an unpacked tree, used in place (`make headers` writes its usr/include).
+// A cached build is returned as is. Progress goes to log.
+func BuildPidfd(source, cacheDir string, log io.Writer) (*Build, error) {
 	compiler, err := compilerVersion()
 	if err != nil {
 		return nil, err
 	}
-	key, err := cacheKey(tarball, compiler)
+	key, err := cacheKey(source, compiler)
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +59,7 @@ func BuildPidfd(tarball, cacheDir string, log io.Writer) (*Build, error) {
 	if b, err := loadBuild(dir); err == nil {
 		return b, nil
 	}
-	fmt.Fprintf(log, "building the pidfd selftests of %s into %s\n", tarball, dir)
+	fmt.Fprintf(log, "building the pidfd selftests of %s into %s\n", source, dir)
 	start := time.Now()
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return nil, err
@@ -67,32 +71,47 @@ func BuildPidfd(tarball, cacheDir string, log io.Writer) (*Build, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	tree, err := extract(tarball, filepath.Join(tmp, "src"))
+	tree := source
+	if !isDir(source) {
+		if tree, err = extract(source, filepath.Join(tmp, "src")); err != nil {
+			return nil, err
+		}
+	}
+	b, err := buildTree(tree, filepath.Join(tmp, "bin"))
 	if err != nil {
 		return nil, err
 	}
+	b.Source, b.Compiler, b.Took = source, compiler, time.Since(start)
+	if err := b.save(filepath.Join(tmp, "bin")); err != nil {
+		return nil, err
+	}
+	os.RemoveAll(dir)
+	if err := os.Rename(filepath.Join(tmp, "bin"), dir); err != nil {
+		return nil, err
+	}
+	b.Dir = dir
+	return b, nil
+}
+
+// buildTree installs the tree's headers and compiles its programs into bin.
+func buildTree(tree, bin string) (*Build, error) {
 	if err := installHeaders(tree); err != nil {
 		return nil, err
 	}
-	bin := filepath.Join(tmp, "bin")
 	b, err := compileAll(tree, bin)
 	if err != nil {
 		return nil, err
 	}
 	b.Timeout = settingsTimeout(tree)
-	b.Source, b.Compiler, b.Took = tarball, compiler, time.Since(start)
 	if b.Release, err = release(tree); err != nil {
 		return nil, err
 	}
-	if err := b.save(bin); err != nil {
-		return nil, err
-	}
-	os.RemoveAll(dir)
-	if err := os.Rename(bin, dir); err != nil {
-		return nil, err
-	}
-	b.Dir = dir
 	return b, nil
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 func compilerVersion() (string, error) {
@@ -103,20 +122,52 @@ func compilerVersion() (string, error) {
 	return firstLine(string(out)), nil
 }
 
-// cacheKey hashes the tarball's bytes (not its name: Debian reuses the name
-// for every upload of a version) and the compiler.
-func cacheKey(tarball, compiler string) (string, error) {
-	f, err := os.Open(tarball)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
+// cacheKey hashes the source's bytes (not its name: Debian reuses the name
+// for every upload of a version) and the compiler. Of a tree it hashes the
+// parts the programs are built from.
+func cacheKey(source, compiler string) (string, error) {
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	var err error
+	if isDir(source) {
+		err = hashTree(h, source)
+	} else {
+		err = hashFile(h, source)
+	}
+	if err != nil {
 		return "", err
 	}
 	fmt.Fprintf(h, "\x00%s\x00%s", compiler, buildFormat)
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// hashedParts are what a tree's selftests are built from.
+var hashedParts = []string{"Makefile", "include/uapi", "arch/x86/include/uapi",
+	"arch/x86/entry/syscalls", "tools/include", "tools/testing/selftests"}
+
+func hashTree(h io.Writer, tree string) error {
+	for _, part := range hashedParts {
+		err := filepath.WalkDir(filepath.Join(tree, part), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !d.Type().IsRegular() {
+				return err
+			}
+			fmt.Fprintf(h, "\x00%s\x00", strings.TrimPrefix(path, tree))
+			return hashFile(h, path)
+		})
+		if err != nil {
+			return fmt.Errorf("hashing %s: %w", tree, err)
+		}
+	}
+	return nil
+}
+
+func hashFile(h io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(h, f)
+	return err
 }
 
 // buildFormat changes whenever the way programs are built changes, so that

@@ -62,8 +62,9 @@ func listPrograms(tree, bin string) (progs, helpers []string, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing the pidfd selftests: %v", err)
 	}
-	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != 2 || len(strings.Fields(lines[0])) == 0 {
+	// Two lines: the tests, then the helpers (an empty line when none).
+	lines := strings.Split(string(out), "\n")
+	if len(lines) < 2 || len(strings.Fields(lines[0])) == 0 {
 		return nil, nil, fmt.Errorf("listing the pidfd selftests: unexpected output %q", out)
 	}
 	return strings.Fields(lines[0]), strings.Fields(lines[1]), nil

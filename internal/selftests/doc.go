@@ -4,8 +4,9 @@
 //
 // # Build (on the host)
 //
-// BuildPidfd(tarball, cacheDir, log) takes a linux-source tarball (Debian's
-// linux-source-X.Y package installs /usr/src/linux-source-X.Y.tar.xz) and
+// BuildPidfd(source, cacheDir, log) takes a linux-source tarball (Debian's
+// linux-source-X.Y package installs /usr/src/linux-source-X.Y.tar.xz) or an
+// unpacked tree (used in place) and
 //
 //   - extracts only what the build needs (treeParts: the top Makefile,
 //     scripts, include/uapi, arch/x86, usr, tools/include, tools/arch/x86,
@@ -22,8 +23,8 @@
 //
 // Needs gcc, make and libc6-dev (libc.a). The pidfd tests of 6.1 to 7.3 use
 // no other library (no libcap, no liburing). The result is cached in
-// cacheDir/<key>, key = sha256(tarball bytes, `gcc --version`, build
-// format); the entry holds the programs and build.json (the Build record).
+// cacheDir/<key>, key = sha256(tarball bytes, or a tree's hashedParts,
+// `gcc --version`, build format); the entry holds the programs and build.json (the Build record).
 // A cached entry is returned without work.
 //
 // # Run (in the guest, or natively)

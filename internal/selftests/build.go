@@ -17,15 +17,15 @@ import (
 
 // Build is the outcome of building one source tree's pidfd selftests.
 type Build struct {
-	Source   string        `json:"source"`     // the linux-source tarball or tree
-	Release  string        `json:"release"`    // VERSION.PATCHLEVEL.SUBLEVEL of its top Makefile
-	Compiler string        `json:"compiler"`   // first line of `gcc --version`
-	Dir      string        `json:"-"`          // where the programs are (the cache entry)
-	Programs []string      `json:"programs"`   // built TEST_GEN_PROGS, in Makefile order
-	Helpers  []string      `json:"helpers"`    // built TEST_GEN_PROGS_EXTENDED (run by the tests, not by us)
-	Failures []Failure     `json:"failures"`   // programs that did not compile
-	Timeout  time.Duration `json:"timeout_ns"` // the pidfd settings file's timeout; 0: DefaultTimeout
-	Took     time.Duration `json:"took_ns"`    // extraction, headers and compilation
+	Source          string        `json:"source"`              // the linux-source tarball or tree
+	Release         string        `json:"release"`             // VERSION.PATCHLEVEL.SUBLEVEL of its top Makefile
+	Compiler        string        `json:"compiler"`            // first line of `gcc --version`
+	Dir             string        `json:"-"`                   // where the programs are (the cache entry)
+	Programs        []string      `json:"programs"`            // built TEST_GEN_PROGS, in Makefile order
+	Helpers         []string      `json:"helpers"`             // built TEST_GEN_PROGS_EXTENDED (run by the tests, not by us)
+	Failures        []Failure     `json:"failures"`            // programs that did not compile
+	SettingsTimeout time.Duration `json:"settings_timeout_ns"` // the pidfd settings file's timeout; 0: none
+	Took            time.Duration `json:"took_ns"`             // extraction, headers and compilation
 }
 
 // Failure is a program that did not compile, with the compiler's first error.
@@ -102,7 +102,7 @@ func buildTree(tree, bin string) (*Build, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.Timeout = settingsTimeout(tree)
+	b.SettingsTimeout = settingsTimeout(tree)
 	if b.Release, err = release(tree); err != nil {
 		return nil, err
 	}

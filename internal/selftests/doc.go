@@ -36,9 +36,12 @@
 //	results := selftests.RunAll(ctx, b, timeScale)
 //
 // RunAll runs each program from its directory (pidfd_info_test executes
-// pidfd_exec_helper from there) with kselftest's per-program timeout
-// (DefaultTimeout, 45 s: the pidfd directory has no settings file) times
-// timeScale, killing the program's process group on timeout. Each Result
+// pidfd_exec_helper from there) with Build.Timeout(program) times
+// timeScale: kselftest's per-program 45 s (DefaultTimeout; the pidfd
+// directory has no settings file up to 7.3), but 300 s for pidfd_test,
+// whose recycled-pid case needs minutes on a loaded host. On timeout the
+// program's process group is killed; what it printed is kept (a killed
+// program's unflushed stdout is lost, as under kselftest's runner). Each Result
 // carries the raw output (Log) and its parse (Output). A guest can stream
 // Log per program as a frame and let the host call ParseKTAP, or send the
 // Results as JSON; both give the same Output.

@@ -76,7 +76,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	})
 
 	// Behavior: a removed trusted.* attribute is gone: fgetxattr(2) fails with ENODATA.
-	// Mirrors:  pidfd_xattr_test.c TEST_F(pidfs_xattr, remove_xattr) (ML)
+	// Mirrors:  pidfd_xattr_test.c TEST_F(pidfs_xattr, set_get_list_xattr_multiple) (its fremovexattr, then ENODATA, ML)
 	// Since:    v6.17
 	It("removes a trusted.* attribute", helpers.SelftestPidfdXattr, func() {
 		Expect(unix.Fremovexattr(fd, name)).To(Succeed())

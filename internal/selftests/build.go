@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -115,9 +114,13 @@ func isDir(path string) bool {
 }
 
 func compilerVersion() (string, error) {
+	if missing := MissingPackages(); len(missing) > 0 {
+		return "", fmt.Errorf("building the selftests needs %s: run `apt-get install -y %s`",
+			strings.Join(missing, ", "), strings.Join(missing, " "))
+	}
 	out, err := exec.Command("gcc", "--version").Output()
 	if err != nil {
-		return "", errors.New("gcc is needed to build the selftests: run `apt-get install -y gcc libc6-dev make`")
+		return "", fmt.Errorf("gcc --version: %v", err)
 	}
 	return firstLine(string(out)), nil
 }

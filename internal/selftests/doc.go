@@ -21,8 +21,11 @@
 //     does not compile is listed in Build.Failures with the compiler's first
 //     error line and the rest still build.
 //
-// Needs gcc, make and libc6-dev (libc.a). The pidfd tests of 6.1 to 7.3 use
-// no other library (no libcap, no liburing). The result is cached in
+// Needs gcc, make, xz-utils and libc6-dev (libc.a); MissingPackages names
+// the ones this host lacks, for the caller's setup path to install (apt-get
+// when root, else the command), and BuildPidfd refuses with that command.
+// The pidfd tests of 6.1 to 7.3 use no other library (no libcap, no
+// liburing). The result is cached in
 // cacheDir/<key>, key = sha256(tarball bytes, or a tree's hashedParts,
 // `gcc --version`, build format); the entry holds the programs and build.json (the Build record).
 // A cached entry is returned without work.

@@ -16,8 +16,13 @@ import (
 func buildSelftests(cache, version string) ([]string, error) {
 	pkg := "linux-source-" + version
 	tarball := filepath.Join("/usr/src", pkg+".tar.xz")
-	if err := ensureSourcePackage(pkg, tarball); err != nil {
+	if err := ensurePackages(selftests.MissingPackages()...); err != nil {
 		return nil, err
+	}
+	if _, err := os.Stat(tarball); err != nil {
+		if err := ensurePackages(pkg); err != nil {
+			return nil, err
+		}
 	}
 	b, err := selftests.BuildPidfd(tarball, filepath.Join(cache, "selftests"), os.Stdout)
 	if err != nil {
@@ -33,18 +38,19 @@ func buildSelftests(cache, version string) ([]string, error) {
 	return paths, nil
 }
 
-// ensureSourcePackage installs Debian's kernel source package when root; it
-// only drops a tarball into /usr/src.
-func ensureSourcePackage(pkg, tarball string) error {
-	if _, err := os.Stat(tarball); err == nil {
+// ensurePackages installs Debian packages when root (the kernel source
+// package only drops a tarball into /usr/src) and otherwise names the command.
+func ensurePackages(pkgs ...string) error {
+	if len(pkgs) == 0 {
 		return nil
 	}
+	list := strings.Join(pkgs, " ")
 	if os.Geteuid() != 0 {
-		return fmt.Errorf("%s is missing: run `sudo apt-get install -y %s`", tarball, pkg)
+		return fmt.Errorf("the selftests need %s: run `sudo apt-get install -y %s`", list, list)
 	}
-	fmt.Printf("installing %s (the selftests' source)\n", pkg)
+	fmt.Printf("installing %s (to build the selftests)\n", list)
 	install := func() ([]byte, error) {
-		cmd := exec.Command("apt-get", "install", "-y", "--no-install-recommends", pkg)
+		cmd := exec.Command("apt-get", append([]string{"install", "-y", "--no-install-recommends"}, pkgs...)...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
 		return cmd.CombinedOutput()
 	}
@@ -53,7 +59,7 @@ func ensureSourcePackage(pkg, tarball string) error {
 			return fmt.Errorf("apt-get update: %v: %s", err, lastLine(out))
 		}
 		if out, err := install(); err != nil {
-			return fmt.Errorf("apt-get install %s: %v: %s", pkg, err, lastLine(out))
+			return fmt.Errorf("apt-get install %s: %v: %s", list, err, lastLine(out))
 		}
 	}
 	return nil

@@ -2,6 +2,9 @@ package selftests
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -57,5 +60,36 @@ func TestCompareIgnoresSkippedSpecs(t *testing.T) {
 	}
 	if s := compare(Fail, []Spec{{Verdict: Skip}}); s != Skipped {
 		t.Errorf("FAIL vs SKIP: %s, want SKIPPED", s)
+	}
+}
+
+// TestCrossCheckCapturedOutput runs the cross-check on the 7.3 selftests'
+// real output on a 6.18 host against every citation in the suites, as if
+// each citing spec passed: the only disagreement is the cited case that
+// 7.3's selftest fails on 6.18 (open_by_handle_at_valid_flags).
+func TestCrossCheckCapturedOutput(t *testing.T) {
+	var outputs []Output
+	for _, p := range []string{"pidfd_file_handle_test", "pidfd_info_test", "pidfd_getfd_test", "pidfd_wait", "pidfd_test"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "7.3", p+".tap"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs = append(outputs, ParseKTAP(p, data))
+	}
+	var specs []Spec
+	for i, cited := range suiteCitations(t) {
+		specs = append(specs, Spec{Text: fmt.Sprintf("spec %d", i), Verdict: Pass, Mirrors: []string{cited}})
+	}
+	rows := CrossCheck(outputs, specs)
+	var got []string
+	for _, r := range Disagreements(rows) {
+		got = append(got, r.Case)
+	}
+	want := []string{"pidfd_file_handle_test.c file_handle.open_by_handle_at_valid_flags"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("disagreements %q, want %q", got, want)
+	}
+	if rows[0].Status != Disagree {
+		t.Errorf("first row %s, want the disagreement first", rows[0].Status)
 	}
 }

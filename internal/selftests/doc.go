@@ -64,7 +64,13 @@
 //	                                               free text: up to the first ':', no trailing " test"
 //
 // A "Bail out! <case> test: <why>" (ksft_exit_fail_msg in the middle of a
-// plain program's case) becomes a FAIL of that case.
+// plain program's case) becomes a FAIL of that case. A result number seen
+// before is skipped: with stdout a pipe, children forked with unflushed
+// stdio write the parent's buffer again (6.1's pidfd_test does so from each
+// of the ~32k children of its recycled-pid case, ~1 MB of log; a guest that
+// streams Log should allow for that or parse in the guest). Names need not
+// be unique: pidfd_test reports each premature-notification case twice
+// (waitpid and not); each is its own row.
 //
 // ParseMirrors turns a spec's Mirrors line into CaseIDs: it reads
 // "file.c TEST_F(fixture, test)", "file.c TEST(test)" and

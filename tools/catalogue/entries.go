@@ -10,19 +10,21 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/pidfdconf/pidfdconf/internal/mirrors"
 )
 
 // Entry is one spec in the catalogue.
 type Entry struct {
-	Suite    string   `json:"suite"`
-	Spec     string   `json:"spec"`
-	Behavior string   `json:"behavior"`
-	Mirrors  string   `json:"mirrors"`
-	Refs     []Ref    `json:"mirrors_refs"`
-	Since    string   `json:"since"`
-	File     string   `json:"file"`
-	Line     int      `json:"line"`
-	Labels   []string `json:"labels"`
+	Suite    string        `json:"suite"`
+	Spec     string        `json:"spec"`
+	Behavior string        `json:"behavior"`
+	Mirrors  string        `json:"mirrors"`
+	Refs     []mirrors.Ref `json:"mirrors_refs"`
+	Since    string        `json:"since"`
+	File     string        `json:"file"`
+	Line     int           `json:"line"`
+	Labels   []string      `json:"labels"`
 }
 
 func buildEntries(root string, reports []types.Report) ([]Entry, error) {
@@ -76,13 +78,13 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 }
 
 // checkBlock lints a spec's comment block and parses its Mirrors line.
-func checkBlock(meta map[string]string) ([]Ref, error) {
+func checkBlock(meta map[string]string) ([]mirrors.Ref, error) {
 	for _, field := range []string{"Behavior", "Mirrors", "Since"} {
 		if err := lintLine(field, meta[field]); err != nil {
 			return nil, err
 		}
 	}
-	return parseMirrors(meta["Mirrors"])
+	return mirrors.Parse(meta["Mirrors"])
 }
 
 func readLines(path string) ([]string, error) {

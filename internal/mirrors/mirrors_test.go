@@ -1,4 +1,4 @@
-package main
+package mirrors
 
 import "testing"
 
@@ -15,7 +15,7 @@ func TestParseMirrors(t *testing.T) {
 		"pidfd_wait.c global.wait_simple":                    {{Kind: "selftest", Program: "pidfd_wait.c", Case: "global.wait_simple"}},
 	}
 	for line, want := range good {
-		got, err := parseMirrors(line)
+		got, err := Parse(line)
 		if err != nil || len(got) != len(want) {
 			t.Errorf("%q: %v, %v", line, got, err)
 			continue
@@ -37,7 +37,7 @@ func TestParseMirrors(t *testing.T) {
 		"LTP pidfd_open01 (unbalanced",                    // open note
 		"pidfd_info_test.c pidfd_info.sigkill_exit (ML)x", // trailing text
 	} {
-		if refs, err := parseMirrors(line); err == nil {
+		if refs, err := Parse(line); err == nil {
 			t.Errorf("%q parsed as %+v, want an error", line, refs)
 		}
 	}

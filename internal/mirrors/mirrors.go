@@ -1,4 +1,6 @@
-package main
+// Package mirrors reads the "Mirrors:" line of a spec: which kernel
+// selftest cases, LTP tests and man pages check the same behaviour.
+package mirrors
 
 import (
 	"fmt"
@@ -39,8 +41,8 @@ var (
 	noneRef     = regexp.MustCompile(`^none\b`)
 )
 
-// parseMirrors parses a Mirrors line by the grammar above.
-func parseMirrors(line string) ([]Ref, error) {
+// Parse parses a Mirrors line (without the "Mirrors:" prefix) by the grammar above.
+func Parse(line string) ([]Ref, error) {
 	var refs []Ref
 	rest := line
 	for {

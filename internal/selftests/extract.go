@@ -1,0 +1,77 @@
+package selftests
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// treeParts are the parts of a kernel tree that `make headers` and the
+// selftests' own Makefiles need. Decompressing the tarball dominates the
+// cost, so taking whole directories costs little more than single files,
+// and it keeps the selftests' includes of their sibling directories working
+// (7.x pidfd tests include ../clone3 and ../filesystems headers).
+var treeParts = []string{
+	"Makefile",
+	"scripts",        // Kbuild, headers_install.sh, unifdef, syscall table scripts
+	"include/uapi",   // the uapi headers themselves
+	"arch/x86",       // its uapi headers, syscall tables and archscripts
+	"usr",            // usr/include/Makefile, where the headers are installed
+	"tools/include",  // the selftests' TOOLS_INCLUDES and archscripts' host tools
+	"tools/arch/x86", // included by tools/include
+	"tools/scripts",  // included by the selftests' lib.mk
+	"tools/testing/selftests",
+}
+
+// extract unpacks treeParts of a linux-source tarball into dest (which it
+// creates) and returns dest, the root of the partial tree.
+func extract(tarball, dest string) (string, error) {
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return "", err
+	}
+	args := []string{"-xf", tarball, "-C", dest, "--strip-components=1",
+		"--wildcards", "--no-wildcards-match-slash"}
+	for _, p := range treeParts {
+		// The tarball's single top directory (linux-source-X.Y) is the '*'.
+		args = append(args, "*/"+p)
+	}
+	if out, err := exec.Command("tar", args...).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("extracting %s: %v: %s", tarball, err, firstLine(string(out)))
+	}
+	if _, err := os.Stat(filepath.Join(dest, "tools/testing/selftests/pidfd/Makefile")); err != nil {
+		return "", fmt.Errorf("%s has no tools/testing/selftests/pidfd", tarball)
+	}
+	return dest, nil
+}
+
+// installHeaders runs the tree's own `make headers`, which leaves the
+// sanitised uapi headers in usr/include, where the selftests' lib.mk looks
+// (KHDR_INCLUDES). It is the kernel's own recipe, so generated headers such
+// as asm/unistd_64.h are exactly what that version exports.
+func installHeaders(tree string) error {
+	cmd := exec.Command("make", "-s", fmt.Sprintf("-j%d", jobs()), "ARCH=x86", "headers")
+	cmd.Dir = tree
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("make headers in %s: %v: %s", tree, err, lastLines(string(out), 5))
+	}
+	return nil
+}
+
+// release reads VERSION.PATCHLEVEL.SUBLEVEL from the tree's top Makefile.
+func release(tree string) (string, error) {
+	out, err := exec.Command("make", "-s", "-C", tree, "kernelversion").Output()
+	if err != nil {
+		return "", fmt.Errorf("make kernelversion in %s: %v", tree, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

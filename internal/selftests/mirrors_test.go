@@ -1,0 +1,58 @@
+package selftests
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSuitesCiteRealCases checks every selftest case the suites' Mirrors
+// lines cite against the cases the captured selftests (6.1, 6.12, 7.3)
+// really report, so that a citation that matches nothing is found here and
+// not as a silent NOT RUN in the cross-check.
+func TestSuitesCiteRealCases(t *testing.T) {
+	var reported []string
+	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.tap"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range ParseKTAP(strings.TrimSuffix(filepath.Base(f), ".tap"), data).Cases {
+			reported = append(reported, c.ID)
+		}
+	}
+	for _, cited := range suiteCitations(t) {
+		found := false
+		for _, r := range reported {
+			found = found || Cites(cited, r)
+		}
+		if !found {
+			t.Errorf("a Mirrors line cites %q, which no captured selftest reports", cited)
+		}
+	}
+}
+
+func suiteCitations(t *testing.T) []string {
+	var cited []string
+	files, _ := filepath.Glob(filepath.Join("..", "..", "suites", "*", "*_test.go"))
+	if len(files) == 0 {
+		t.Fatal("no suites found")
+	}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			if _, line, ok := strings.Cut(sc.Text(), "// Mirrors:"); ok {
+				cited = append(cited, ParseMirrors(line)...)
+			}
+		}
+		fh.Close()
+	}
+	return cited
+}

@@ -9,6 +9,12 @@ const (
 	ReportFile = "report.json"
 	JUnitFile  = "junit.xml"
 	RunFile    = "run.json"
+	// The kernel's own pidfd selftests, when shipped: every program's log
+	// as "selftests/<program>.log", then their parsed results (a JSON array
+	// of selftests.Result), or the reason they could not run.
+	SelftestsDir     = "selftests/"
+	SelftestsResults = SelftestsDir + "results.json"
+	SelftestsError   = SelftestsDir + "error.txt"
 )
 
 // GuestInfo is what the guest recorded about the kernel it ran on.

@@ -89,6 +89,7 @@ func main() {
 		reapOrphans()
 	}
 	logf("results streamed in %.2fs", streaming.Seconds())
+	runSelftests(out, logf)
 	if err := frame.WriteExit(out, exit); err != nil {
 		logf("writing EXIT: %v", err)
 	}

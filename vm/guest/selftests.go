@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/selftests"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+)
+
+// selftestsDir holds the kernel's own pidfd selftests of this kernel's
+// version, when the runner appended them to the initramfs.
+const selftestsDir = "/selftests"
+
+// selftestPidMax bounds pid numbers while the selftests run. pidfd_test's
+// recycled-pid case forks until the pid number it holds comes back, which
+// with the default pid_max (32768) takes tens of thousands of forks, minutes
+// under emulation; the case needs only pid_max > PID_RECYCLE (1000).
+const selftestPidMax = 2048
+
+// runSelftests runs the shipped selftests after the suites and streams
+// their parsed results (and each program's log, for a disagreement's
+// story). Nothing shipped, nothing sent: the host reports "not run".
+func runSelftests(out io.Writer, logf func(string, ...any)) {
+	b, err := selftests.Load(selftestsDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		logf("selftests: %v", err)
+		send(out, logf, frame.SelftestsError, []byte(err.Error()))
+		return
+	}
+	if err := os.WriteFile("/proc/sys/kernel/pid_max", []byte(strconv.Itoa(selftestPidMax)), 0); err != nil {
+		logf("selftests: pid_max stays as it is: %v", err)
+	}
+	scale, _ := strconv.ParseFloat(os.Getenv(kernel.TimeScaleEnv), 64)
+	logf("selftests: %d programs of %s", len(b.Programs), b.Release)
+	results := selftests.RunAll(context.Background(), b, scale)
+	for _, r := range results {
+		logf("selftest %s: exit %d in %.1fs, %d cases", r.Program, r.ExitCode, r.Took.Seconds(), len(r.Cases))
+		send(out, logf, frame.SelftestsDir+r.Program+".log", r.Log)
+	}
+	send(out, logf, frame.SelftestsResults, mustJSON(results))
+	reapOrphans()
+}

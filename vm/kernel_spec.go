@@ -105,7 +105,7 @@ func ParseKernelSpec(s string) (KernelSpec, error) {
 
 // parseAptSpec parses the argument of apt:[SUITE/]PACKAGE[+BOOTARGS].
 func parseAptSpec(k KernelSpec, arg string) (KernelSpec, error) {
-	arg, set, _ := strings.Cut(arg, "+")
+	arg, set := cutBootArgsSet(arg)
 	suite, pkg, qualified := strings.Cut(arg, "/")
 	if !qualified {
 		suite, pkg = "", arg
@@ -123,6 +123,21 @@ func parseAptSpec(k KernelSpec, arg string) (KernelSpec, error) {
 	}
 	k.Kind, k.Suite, k.Package, k.BootArgsSet = KindApt, suite, pkg, set
 	return k, nil
+}
+
+// debianRevisionTag is the "+debNN" inside newer Debian kernel package
+// names (linux-image-7.3.4+deb13-cloud-amd64), which shares its "+" with
+// the +BOOTARGS suffix.
+var debianRevisionTag = regexp.MustCompile(`^deb[0-9]+`)
+
+// cutBootArgsSet splits PACKAGE+BOOTARGS at the last "+" unless what follows
+// is the rest of a Debian package name.
+func cutBootArgsSet(arg string) (pkg, set string) {
+	i := strings.LastIndex(arg, "+")
+	if i < 0 || debianRevisionTag.MatchString(arg[i+1:]) {
+		return arg, ""
+	}
+	return arg[:i], arg[i+1:]
 }
 
 // ParseKernelList parses a space- or comma-separated KERNELS value; empty

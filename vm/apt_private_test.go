@@ -91,8 +91,8 @@ func TestHostDebianMirror(t *testing.T) {
 func TestUpdateErrorsNameTheFix(t *testing.T) {
 	for out, want := range map[string]string{
 		"E: The repository 'http://m/debian bogus Release' does not have a Release file.": `has no suite "bogus": use one of bookworm, trixie, trixie-backports, sid, experimental`,
-		"W: GPG error: http://m/debian bogus InRelease: NO_PUBKEY 762F67A0B2C39DE4":        "apt-get install debian-archive-keyring",
-		"E: Failed to fetch http://m/debian/dists/bogus/InRelease  Connection refused":     "check the network and the mirror http://m/debian",
+		"W: GPG error: http://m/debian bogus InRelease: NO_PUBKEY 762F67A0B2C39DE4":       "apt-get install debian-archive-keyring",
+		"E: Failed to fetch http://m/debian/dists/bogus/InRelease  Connection refused":    "check the network and the mirror http://m/debian",
 	} {
 		err := updateError("bogus", "http://m/debian", []byte(out))
 		if !IsSetupError(err) || !strings.Contains(err.Error(), want) {

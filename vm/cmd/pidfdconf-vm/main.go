@@ -26,7 +26,10 @@ kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
   file:PATH               a bzImage (a config next to it is optional)
   apt:PACKAGE             a Debian linux-image package or glob (newest wins), downloaded, never installed
-  build:VERSION:CONFIG    Debian linux-source-VERSION, tinyconfig + vm/configs/CONFIG
+  apt:SUITE/PACKAGE       the same from one Debian suite (bookworm, trixie, trixie-backports, sid,
+                          experimental), through a private apt configuration in the cache
+  build:X.Y:CONFIG        Debian linux-source-X.Y, tinyconfig + vm/configs/CONFIG
+  build:latest:CONFIG     the same from the newest linux-source Debian has released
 `
 
 func main() {
@@ -40,9 +43,9 @@ func run(args []string) int {
 	}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(os.Stderr, usage, "\nflags:\n"); fs.PrintDefaults() }
-	kernels := fs.String("kernels", "", "kernel specs (default: host + Debian's newest 6.1 and 6.12 cloud kernels; none: no default)")
-	configs := fs.String("configs", "", "config variants built from linux-source-"+vm.ConfigSourceVersion+": all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
-	smoke := fs.Bool("smoke", false, "default to the two Debian kernels only (make vm-smoke)")
+	kernels := fs.String("kernels", "", "kernel specs (default: host + Debian's newest 6.1, 6.12 and "+vm.NewestDebianKernel+"; none: no default)")
+	configs := fs.String("configs", "", "config variants built from the newest Debian linux-source (build:"+vm.ConfigSourceVersion+":CONFIG): all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
+	smoke := fs.Bool("smoke", false, "default to Debian's 6.1 and newest kernels only (make vm-smoke)")
 	out := fs.String("out", "out", "reports go to OUT/<run id>/ (OUT/latest links to it)")
 	appendArgs := fs.String("append", "", "extra kernel command line for every VM, e.g. rdinit=/nonexistent to see a MISS")
 	strict := fs.Bool("strict", false, "XPASS (a stale expectation) fails the run")

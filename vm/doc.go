@@ -3,8 +3,11 @@
 // file; run.go's Run calls the stages in this order:
 //
 //	run.go           Run: resolve kernels → prepare out/<run> → build images → run kernels → write reports
-//	kernel_spec.go   "host", "file:PATH", "apt:PACKAGE", "build:VERSION:CONFIG"
+//	kernel_spec.go   "host", "file:PATH", "apt:[SUITE/]PACKAGE", "build:X.Y|latest:CONFIG"
 //	kernel*.go       resolve a spec to a bzImage (+config), cached by content hash (cache.go)
+//	apt_private.go   one private apt configuration per Debian suite, under the cache
+//	debian_layout.go where a Debian kernel package keeps its image and config
+//	linux_source.go  which Debian linux-source a build: spec builds from
 //	configs.go       the config matrix: fragments and boot arguments in configs/
 //	setup.go         system packages (apt-get when root, else the command to run)
 //	suites.go        build every suites/<area> into a static test binary, and /init

@@ -31,7 +31,8 @@ type Resolver struct {
 	// Downloads and builds run one at a time: apt holds a lock and a kernel
 	// build already uses every core.
 	mu         sync.Mutex
-	aptUpdated bool
+	aptUpdated bool            // the host's lists, this run
+	updated    map[string]bool // the private lists of a suite, this run
 }
 
 // Resolve resolves one spec.

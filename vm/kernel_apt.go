@@ -17,12 +17,13 @@ import (
 // "newest" means newest today, not newest when the machine was set up.
 const aptListsMaxAge = 7 * 24 * time.Hour
 
-// aptCandidate is one installable version of a linux-image package.
+// aptCandidate is one downloadable version of a package.
 type aptCandidate struct {
 	Package, Version, SHA256 string
 }
 
-func (r *Resolver) aptUpdate(ctx context.Context) error {
+// hostUpdate refreshes the host's package lists (root only).
+func (r *Resolver) hostUpdate(ctx context.Context) error {
 	if r.aptUpdated {
 		return nil
 	}
@@ -37,33 +38,58 @@ func (r *Resolver) aptUpdate(ctx context.Context) error {
 	return nil
 }
 
-func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error) {
+// aptRootFor is the apt configuration of a suite ("" = the host's sources),
+// its package lists refreshed when stale or when refresh is set.
+func (r *Resolver) aptRootFor(ctx context.Context, suite string, refresh bool) (aptRoot, error) {
 	if _, err := exec.LookPath("apt-get"); err != nil {
-		return nil, setupErrorf("kernel spec %q needs apt-get and dpkg (a Debian-based host); use file:PATH instead", s.Raw)
+		return aptRoot{}, setupErrorf("apt: and build: kernels need apt-get and dpkg (a Debian-based host); use file:PATH instead")
 	}
-	if aptListsAge() > aptListsMaxAge {
-		if err := r.aptUpdate(ctx); err != nil {
-			return nil, err
+	if suite != "" {
+		return r.privateRoot(ctx, suite, refresh)
+	}
+	if refresh || listsAge(hostApt.Lists) > aptListsMaxAge {
+		if err := r.hostUpdate(ctx); err != nil {
+			return aptRoot{}, err
 		}
 	}
-	c, err := r.newestAptCandidate(ctx, s.Package)
-	if err == nil && c == nil && !r.aptUpdated && isRoot() {
-		// Unknown name: perhaps the lists predate the package.
-		if err := r.aptUpdate(ctx); err != nil {
-			return nil, err
-		}
-		c, err = r.newestAptCandidate(ctx, s.Package)
+	return hostApt, nil
+}
+
+// findNewest returns the newest version of the packages matching pattern in
+// the suite's lists; with retry, when nothing matches it refreshes the lists
+// once (perhaps they predate the package) and asks again. nil when still
+// nothing matches.
+func (r *Resolver) findNewest(ctx context.Context, suite, pattern string, retry bool) (aptRoot, *aptCandidate, error) {
+	root, err := r.aptRootFor(ctx, suite, false)
+	if err != nil {
+		return root, nil, err
 	}
+	c, err := r.newestAptCandidate(ctx, root, pattern)
+	fresh := r.aptUpdated
+	if suite != "" {
+		fresh = r.updated[suite]
+	}
+	if retry && err == nil && c == nil && !fresh && (suite != "" || isRoot()) {
+		if root, err = r.aptRootFor(ctx, suite, true); err != nil {
+			return root, nil, err
+		}
+		c, err = r.newestAptCandidate(ctx, root, pattern)
+	}
+	return root, c, err
+}
+
+func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error) {
+	root, c, err := r.findNewest(ctx, s.Suite, s.Package, true)
 	if err != nil {
 		return nil, err
 	}
 	if c == nil {
-		return nil, setupErrorf("apt:%s: no such package in apt-cache; list candidates with `apt-cache search --names-only '^linux-image-.*-cloud-amd64$'`", s.Package)
+		have, _ := aptNames(ctx, root, "linux-image-", "linux-image-*-amd64")
+		return nil, noPackageError(s, have)
 	}
-
+	r.logf("%s: %s %s (%s)", s.Raw, c.Package, c.Version, root.Label)
 	dir, err := r.Cache.Fill("apt", c.SHA256, func(tmp string) error {
-		r.logf("downloading %s %s", c.Package, c.Version)
-		return fetchAptKernel(ctx, c, tmp)
+		return r.fetchAptKernel(ctx, root, c, tmp)
 	})
 	if err != nil {
 		return nil, err
@@ -71,7 +97,7 @@ func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error
 	k := &Kernel{
 		Spec:     s,
 		Name:     strings.TrimPrefix(c.Package, "linux-image-"),
-		Describe: fmt.Sprintf("%s %s (apt, deb sha256 %s)", c.Package, c.Version, c.SHA256[:12]),
+		Describe: fmt.Sprintf("%s %s (%s, deb sha256 %s%s)", c.Package, c.Version, root.Label, c.SHA256[:12], partsNote(dir)),
 		BzImage:  filepath.Join(dir, "bzImage"),
 		Arch:     "amd64",
 	}
@@ -93,17 +119,43 @@ func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error
 	return k, nil
 }
 
+// noPackageError names what the suite does have, so a typo or an
+// outdated name is fixed from the message alone.
+func noPackageError(s KernelSpec, have []string) error {
+	where, fix := "the host's apt sources", fmt.Sprintf("or name a suite: apt:SUITE/%s (suites: %s)", s.Package, strings.Join(KnownSuites, ", "))
+	if s.Suite != "" {
+		where, fix = "Debian "+s.Suite, "or another suite: "+strings.Join(KnownSuites, ", ")
+	}
+	if len(have) > 6 {
+		have = append(have[:3:3], append([]string{"…"}, have[len(have)-3:]...)...)
+	}
+	list := "none"
+	if len(have) > 0 {
+		list = strings.Join(have, " ")
+	}
+	return setupErrorf("%s: no package matches %q in %s; its linux-image packages: %s; fix the name %s", s.Raw, s.Package, where, list, fix)
+}
+
+// partsNote says which packages carried a split kernel (see debian_layout.go).
+func partsNote(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, "parts"))
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	return "; image and config from " + strings.Join(strings.Fields(string(b)), ", ")
+}
+
 // newestAptCandidate finds the packages whose names match pattern (a name or
-// a glob) and returns the one with the highest version; nil when none match.
+// a glob) in root and returns the highest version; nil when none match.
 // apt-cache parses every package list on each call (~1 s here), so the
 // answer is memoised in the cache until the lists change.
-func (r *Resolver) newestAptCandidate(ctx context.Context, pattern string) (*aptCandidate, error) {
-	memo := filepath.Join(r.Cache.Dir, "apt-resolve", hashStrings(pattern, aptListsStamp())+".json")
+func (r *Resolver) newestAptCandidate(ctx context.Context, root aptRoot, pattern string) (*aptCandidate, error) {
+	memo := filepath.Join(r.Cache.Dir, "apt-resolve", hashStrings(root.Label, pattern, listsStamp(root.Lists))+".json")
 	var c aptCandidate
 	if b, err := os.ReadFile(memo); err == nil && json.Unmarshal(b, &c) == nil && c.Package != "" {
 		return &c, nil
 	}
-	best, err := queryNewestAptCandidate(ctx, pattern)
+	best, err := queryNewestAptCandidate(ctx, root, pattern)
 	if err == nil && best != nil {
 		if b, err := json.Marshal(best); err == nil {
 			_ = os.MkdirAll(filepath.Dir(memo), 0o755)
@@ -114,14 +166,23 @@ func (r *Resolver) newestAptCandidate(ctx context.Context, pattern string) (*apt
 	return best, err
 }
 
-func queryNewestAptCandidate(ctx context.Context, pattern string) (*aptCandidate, error) {
-	prefix := pattern
-	if i := strings.IndexAny(prefix, "*?["); i >= 0 {
-		prefix = prefix[:i]
+func queryNewestAptCandidate(ctx context.Context, root aptRoot, pattern string) (*aptCandidate, error) {
+	cs, err := aptCandidates(ctx, root, pattern)
+	var best *aptCandidate
+	for _, c := range cs {
+		if best == nil || debVersionLess(best.Version, c.Version) {
+			best = c
+		}
 	}
-	out, err := runCmd(ctx, "", nil, "apt-cache", "pkgnames", prefix)
+	return best, err
+}
+
+// aptNames lists the package names in root that start with prefix and
+// match pattern, sorted.
+func aptNames(ctx context.Context, root aptRoot, prefix, pattern string) ([]string, error) {
+	out, err := runCmd(ctx, "", nil, "apt-cache", append(append([]string{}, root.Opts...), "pkgnames", prefix)...)
 	if err != nil {
-		return nil, setupErrorf("`apt-cache pkgnames %s` failed: %s", prefix, lastLine(out))
+		return nil, setupErrorf("`apt-cache pkgnames %s` (%s) failed: %s", prefix, root.Label, lastLine(out))
 	}
 	var names []string
 	for _, n := range strings.Fields(string(out)) {
@@ -129,20 +190,36 @@ func queryNewestAptCandidate(ctx context.Context, pattern string) (*aptCandidate
 			names = append(names, n)
 		}
 	}
-	if len(names) == 0 {
-		return nil, nil
-	}
 	sort.Strings(names)
-	// One apt-cache call for all names; virtual names only add an error
-	// line, so the output is used even when the exit status is not 0.
-	out, _ = runCmd(ctx, "", []string{"LC_ALL=C"}, "apt-cache", append([]string{"show", "--no-all-versions"}, names...)...)
-	var best *aptCandidate
-	for _, c := range parseAptRecords(string(out)) {
-		if best == nil || debVersionLess(best.Version, c.Version) {
-			best = c
-		}
+	return names, nil
+}
+
+// aptCandidates lists every version of every package matching pattern.
+func aptCandidates(ctx context.Context, root aptRoot, pattern string) ([]*aptCandidate, error) {
+	prefix := pattern
+	if i := strings.IndexAny(prefix, "*?["); i >= 0 {
+		prefix = prefix[:i]
 	}
-	return best, nil
+	names, err := aptNames(ctx, root, prefix, pattern)
+	if err != nil || len(names) == 0 {
+		return nil, err
+	}
+	// One apt-cache call for all names and versions; virtual names only add
+	// an error line, so the output is used even when the exit status is not 0.
+	args := append(append([]string{}, root.Opts...), "show")
+	out, _ := runCmd(ctx, "", []string{"LC_ALL=C"}, "apt-cache", append(args, names...)...)
+	return parseAptRecords(string(out)), nil
+}
+
+// aptRecord is the exact package=version in root.
+func aptRecord(ctx context.Context, root aptRoot, p debPart) (*aptCandidate, error) {
+	args := append(append([]string{}, root.Opts...), "show", p.Package+"="+p.Version)
+	out, err := runCmd(ctx, "", []string{"LC_ALL=C"}, "apt-cache", args...)
+	recs := parseAptRecords(string(out))
+	if err != nil || len(recs) == 0 {
+		return nil, setupErrorf("%s=%s is not in %s: %s (run the kernels command again to refresh the lists)", p.Package, p.Version, root.Label, lastLine(out))
+	}
+	return recs[0], nil
 }
 
 // parseAptRecords reads Package/Version/SHA256 from apt-cache show output.
@@ -168,9 +245,9 @@ func parseAptRecords(out string) []*aptCandidate {
 	return cs
 }
 
-// aptListsStamp changes whenever apt's package lists change.
-func aptListsStamp() string {
-	files, _ := filepath.Glob("/var/lib/apt/lists/*_Packages*")
+// listsStamp changes whenever the package lists in dir change.
+func listsStamp(dir string) string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*_Packages*"))
 	var b strings.Builder
 	for _, f := range files {
 		if st, err := os.Stat(f); err == nil {
@@ -185,38 +262,59 @@ func debVersionLess(a, b string) bool {
 	return exec.Command("dpkg", "--compare-versions", a, "lt", b).Run() == nil
 }
 
-// fetchAptKernel downloads the .deb into tmp (never installing it), checks
-// it against apt's SHA256 and extracts vmlinuz and config.
-func fetchAptKernel(ctx context.Context, c *aptCandidate, tmp string) error {
+// downloadDeb fetches package=version into dir (never installing it) and
+// checks it against the SHA256 of root's signed lists.
+func downloadDeb(ctx context.Context, root aptRoot, c *aptCandidate, dir string) (string, error) {
 	// _apt must be able to write here or apt warns and falls back to root.
-	_ = os.Chmod(tmp, 0o755)
-	if out, err := runCmd(ctx, tmp, nil, "apt-get", "download", c.Package+"="+c.Version); err != nil {
-		return setupErrorf("`apt-get download %s=%s` failed: %s (check the network or run `apt-get update`)", c.Package, c.Version, lastLine(out))
+	_ = os.Chmod(dir, 0o755)
+	spec := c.Package + "=" + c.Version
+	if out, err := runCmd(ctx, dir, nil, "apt-get", append(append([]string{}, root.Opts...), "download", spec)...); err != nil {
+		return "", setupErrorf("`apt-get download %s` (%s) failed: %s (check the network; the lists refresh after %s)", spec, root.Label, lastLine(out), aptListsMaxAge)
 	}
-	debs, _ := filepath.Glob(filepath.Join(tmp, "*.deb"))
+	debs, _ := filepath.Glob(filepath.Join(dir, c.Package+"_*.deb"))
 	if len(debs) != 1 {
-		return setupErrorf("apt-get download %s left %d .deb files, want 1", c.Package, len(debs))
+		return "", setupErrorf("apt-get download %s left %d .deb files, want 1", spec, len(debs))
 	}
 	if sum, err := hashFile(debs[0]); err != nil || sum != c.SHA256 {
-		return setupErrorf("%s: downloaded .deb does not match apt's SHA256: run `apt-get update` and retry", c.Package)
+		return "", setupErrorf("%s: downloaded .deb does not match the SHA256 of %s: retry (the lists may have changed)", spec, root.Label)
 	}
-	x := filepath.Join(tmp, "x")
-	if out, err := runCmd(ctx, "", nil, "dpkg", "-x", debs[0], x); err != nil {
-		return setupErrorf("`dpkg -x %s` failed: %s", filepath.Base(debs[0]), lastLine(out))
-	}
-	vmlinuz, _ := filepath.Glob(filepath.Join(x, "boot", "vmlinuz-*"))
-	if len(vmlinuz) != 1 {
-		return setupErrorf("%s contains no boot/vmlinuz-*: is it a linux-image package?", c.Package)
-	}
-	if err := os.Rename(vmlinuz[0], filepath.Join(tmp, "bzImage")); err != nil {
+	return debs[0], nil
+}
+
+// fetchAptKernel downloads the linux-image .deb and, for a split package,
+// the packages holding the image and config, then extracts both into tmp.
+func (r *Resolver) fetchAptKernel(ctx context.Context, root aptRoot, c *aptCandidate, tmp string) error {
+	dl := filepath.Join(tmp, "debs")
+	if err := os.MkdirAll(dl, 0o755); err != nil {
 		return err
 	}
-	if cfg, _ := filepath.Glob(filepath.Join(x, "boot", "config-*")); len(cfg) == 1 {
-		if err := os.Rename(cfg[0], filepath.Join(tmp, "config")); err != nil {
+	defer os.RemoveAll(dl)
+	r.logf("downloading %s %s", c.Package, c.Version)
+	meta, err := downloadDeb(ctx, root, c, dl)
+	if err != nil {
+		return err
+	}
+	parts, err := splitKernelParts(ctx, meta)
+	if err != nil {
+		return err
+	}
+	debs := []string{meta}
+	var names []string
+	for _, p := range parts {
+		pc, err := aptRecord(ctx, root, p)
+		if err != nil {
 			return err
 		}
+		r.logf("downloading %s %s (split package: image or config)", pc.Package, pc.Version)
+		d, err := downloadDeb(ctx, root, pc, dl)
+		if err != nil {
+			return err
+		}
+		debs = append(debs, d)
+		names = append(names, pc.Package)
 	}
-	os.RemoveAll(x)
-	os.Remove(debs[0])
-	return checkBzImage(filepath.Join(tmp, "bzImage"))
+	if err := os.WriteFile(filepath.Join(tmp, "parts"), []byte(strings.Join(names, "\n")), 0o644); err != nil {
+		return err
+	}
+	return extractKernel(ctx, debs, tmp)
 }

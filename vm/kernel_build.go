@@ -27,24 +27,18 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 	if err != nil {
 		return nil, err
 	}
-	srcPkg := "linux-source-" + s.Version
-	if err := ensurePackages(ctx, r.logf, "building "+s.Raw, append([]string{srcPkg}, buildTools...)...); err != nil {
-		if !isRoot() {
-			return nil, err
-		}
-		return nil, setupErrorf("%v (is %s a version Debian packages? see `apt-cache search --names-only ^linux-source`)", err, srcPkg)
-	}
-	tarball := filepath.Join("/usr/src", srcPkg+".tar.xz")
-	if _, err := os.Stat(tarball); err != nil {
-		return nil, setupErrorf("%s is installed but %s is missing: run `apt-get install --reinstall %s`", srcPkg, tarball, srcPkg)
-	}
-	srcVer, err := exec.Command("dpkg-query", "-W", "-f=${Version}", srcPkg).Output()
+	src, err := r.findLinuxSource(ctx, s.Version)
 	if err != nil {
-		return nil, setupErrorf("cannot read the version of %s: %v", srcPkg, err)
+		return nil, err
+	}
+	srcPkg, srcVer := src.Package, src.Version
+	r.logf("%s: %s %s (%s)", s.Raw, srcPkg, srcVer, src.Root.Label)
+	if err := ensurePackages(ctx, r.logf, "building "+s.Raw, buildTools...); err != nil {
+		return nil, err
 	}
 
 	var frags []string
-	keyParts := []string{srcPkg, string(srcVer), kernelArch(v.Arch)}
+	keyParts := []string{srcPkg, srcVer, kernelArch(v.Arch)}
 	for _, f := range v.Fragments {
 		text, err := Fragment(f)
 		if err != nil {
@@ -55,17 +49,13 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 	}
 	key := hashStrings(keyParts...)
 
-	src, err := r.Cache.Fill("src", safeName(srcPkg+"_"+string(srcVer)), func(tmp string) error {
-		r.logf("extracting %s", tarball)
-		if out, err := runCmd(ctx, "", nil, "tar", "-xf", tarball, "-C", tmp); err != nil {
-			return setupErrorf("extracting %s failed: %s", tarball, lastLine(out))
-		}
-		return nil
+	srcDir, err := r.Cache.Fill("src", safeName(srcPkg+"_"+srcVer), func(tmp string) error {
+		return extractLinuxSource(ctx, src, tmp, r.logf)
 	})
 	if err != nil {
 		return nil, err
 	}
-	src = filepath.Join(src, srcPkg)
+	srcDir = filepath.Join(srcDir, srcPkg)
 
 	logDir := filepath.Join(r.Cache.Dir, "logs")
 	_ = os.MkdirAll(logDir, 0o755)
@@ -73,7 +63,7 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 	dir, err := r.Cache.Fill("build", key, func(tmp string) error {
 		start := time.Now()
 		r.logf("building %s (tinyconfig + %s, %s) — several minutes; log: %s", s.Raw, strings.Join(v.Fragments, "+"), kernelArch(v.Arch), logPath)
-		if err := buildKernel(ctx, src, tmp, kernelArch(v.Arch), frags, logPath); err != nil {
+		if err := buildKernel(ctx, srcDir, tmp, kernelArch(v.Arch), frags, logPath); err != nil {
 			return err
 		}
 		r.logf("built %s in %s", s.Raw, fmtDur(time.Since(start)))
@@ -88,8 +78,8 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 	}
 	k := &Kernel{
 		Spec:     s,
-		Name:     s.Version + "-" + v.Name,
-		Describe: fmt.Sprintf("%s %s, tinyconfig + %s (%s, build %s)", srcPkg, srcVer, strings.Join(v.Fragments, " + "), kernelArch(v.Arch), key[:12]),
+		Name:     src.XY() + "-" + v.Name,
+		Describe: fmt.Sprintf("%s %s (%s), tinyconfig + %s (%s, build %s)", srcPkg, srcVer, src.Root.Label, strings.Join(v.Fragments, " + "), kernelArch(v.Arch), key[:12]),
 		BzImage:  filepath.Join(dir, "bzImage"),
 		Config:   filepath.Join(dir, "config"),
 		Arch:     v.Arch,
@@ -100,7 +90,7 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 	}
 	for _, f := range v.Fragments {
 		if f == "lsm" {
-			k.LSMGroup = "build:" + s.Version + ":lsm"
+			k.LSMGroup = "build:" + src.XY() + ":lsm"
 		}
 	}
 	return k, nil

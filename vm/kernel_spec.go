@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -13,6 +14,10 @@ const (
 	KindFile  SpecKind = "file"  // a bzImage on disk
 	KindApt   SpecKind = "apt"   // a Debian linux-image package, downloaded, never installed
 	KindBuild SpecKind = "build" // built from Debian's linux-source-VERSION with a vm/configs variant
+
+	// LatestSource in build:latest:CONFIG is the newest linux-source-X.Y
+	// that Debian has released (see newestLinuxSource).
+	LatestSource = "latest"
 )
 
 // KernelSpec is one parsed entry of KERNELS.
@@ -21,28 +26,46 @@ type KernelSpec struct {
 	Kind SpecKind
 	// Path of a file: kernel; Package (a name or a glob such as
 	// linux-image-6.1.0-*-cloud-amd64, newest match wins) of an apt: kernel;
-	// Version and Config of a build: kernel.
+	// Version (X.Y or "latest") and Config of a build: kernel.
 	Path, Package, Version, Config string
+	// Suite of an apt:SUITE/PACKAGE kernel: searched with a private apt
+	// configuration (apt_private.go); "" searches the host's apt sources.
+	Suite string
 	// BootArgsSet names a vm/configs/<name>.cmdline to boot an apt: kernel
 	// with (apt:PACKAGE+lsm-selinux): Debian's kernels under another LSM stack.
 	BootArgsSet string
 }
 
+// NewestDebianKernel is Debian's newest released kernel: stable's backports
+// suite is where Debian ships each new kernel release to stable users once
+// it has settled in testing, so it carries the newest 7.x (7.3.4 when this
+// was written, while sid held 7.2.13 and experimental only release
+// candidates). When the next stable is released this becomes its
+// -backports suite.
+const NewestDebianKernel = "apt:trixie-backports/linux-image-*-cloud-amd64"
+
 // DefaultKernels is the matrix of `make matrix`: the running kernel, Debian's
-// newest 6.1 cloud kernel (anon-inode pidfds) and newest 6.12 (pidfs).
+// newest 6.1 cloud kernel (anon-inode pidfds), newest 6.12 (pidfs) and the
+// newest kernel Debian has released.
 var DefaultKernels = []string{
 	"host",
 	"apt:linux-image-6.1.0-*-cloud-amd64",
 	"apt:linux-image-6.12.*-cloud-amd64",
+	NewestDebianKernel,
 }
 
-// SmokeKernels are the two Debian kernels of `make vm-smoke`.
-var SmokeKernels = DefaultKernels[1:]
+// SmokeKernels are the two Debian kernels of `make vm-smoke`: the oldest and
+// the newest behaviour, on every commit.
+var SmokeKernels = []string{DefaultKernels[1], NewestDebianKernel}
 
-// ConfigSourceVersion is the linux-source the config matrix builds from.
-const ConfigSourceVersion = "6.12"
+// ConfigSourceVersion is the linux-source the config matrix builds from:
+// the newest; build:6.12:CONFIG still reaches the older one.
+const ConfigSourceVersion = LatestSource
 
-const specHelp = "use host, file:PATH, apt:PACKAGE or build:VERSION:CONFIG"
+const specHelp = "use host, file:PATH, apt:[SUITE/]PACKAGE or build:VERSION:CONFIG"
+
+// sourceVersion is what linux-source-VERSION packages are named with.
+var sourceVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
 
 // ParseKernelSpec parses one spec; errors are SetupErrors naming the fix.
 func ParseKernelSpec(s string) (KernelSpec, error) {
@@ -61,20 +84,14 @@ func ParseKernelSpec(s string) (KernelSpec, error) {
 		}
 		k.Kind, k.Path = KindFile, arg
 	case KindApt:
-		pkg, set, _ := strings.Cut(arg, "+")
-		if pkg == "" || strings.ContainsAny(pkg, " =/") {
-			return k, setupErrorf("kernel spec %q: write apt:linux-image-NAME[+BOOTARGS] (a package name or glob, no version)", s)
-		}
-		if set != "" {
-			if _, err := BootArgs(set); err != nil {
-				return k, err
-			}
-		}
-		k.Kind, k.Package, k.BootArgsSet = KindApt, pkg, set
+		return parseAptSpec(k, arg)
 	case KindBuild:
 		ver, cfg, ok := strings.Cut(arg, ":")
 		if !ok || ver == "" || cfg == "" {
-			return k, setupErrorf("kernel spec %q: write build:VERSION:CONFIG, e.g. build:6.12:minimal (configs: %s)", s, strings.Join(ConfigNames(), ", "))
+			return k, setupErrorf("kernel spec %q: write build:VERSION:CONFIG, e.g. build:6.12:minimal or build:latest:minimal (configs: %s)", s, strings.Join(ConfigNames(), ", "))
+		}
+		if ver != LatestSource && !sourceVersion.MatchString(ver) {
+			return k, setupErrorf("kernel spec %q: VERSION is X.Y as in linux-source-X.Y (e.g. 6.12, 7.3) or latest", s)
 		}
 		if _, err := LookupConfig(cfg); err != nil {
 			return k, err
@@ -84,6 +101,43 @@ func ParseKernelSpec(s string) (KernelSpec, error) {
 		return k, setupErrorf("unknown kernel spec %q: %s", s, specHelp)
 	}
 	return k, nil
+}
+
+// parseAptSpec parses the argument of apt:[SUITE/]PACKAGE[+BOOTARGS].
+func parseAptSpec(k KernelSpec, arg string) (KernelSpec, error) {
+	arg, set := cutBootArgsSet(arg)
+	suite, pkg, qualified := strings.Cut(arg, "/")
+	if !qualified {
+		suite, pkg = "", arg
+	}
+	if pkg == "" || strings.ContainsAny(pkg, " =/") {
+		return k, setupErrorf("kernel spec %q: write apt:[SUITE/]linux-image-NAME[+BOOTARGS] (a package name or glob, no version), e.g. %s", k.Raw, NewestDebianKernel)
+	}
+	if qualified && !suiteName.MatchString(suite) {
+		return k, setupErrorf("kernel spec %q: %q is not a Debian suite name: use one of %s", k.Raw, suite, strings.Join(KnownSuites, ", "))
+	}
+	if set != "" {
+		if _, err := BootArgs(set); err != nil {
+			return k, err
+		}
+	}
+	k.Kind, k.Suite, k.Package, k.BootArgsSet = KindApt, suite, pkg, set
+	return k, nil
+}
+
+// debianRevisionTag is the "+debNN" inside newer Debian kernel package
+// names (linux-image-7.3.4+deb13-cloud-amd64), which shares its "+" with
+// the +BOOTARGS suffix.
+var debianRevisionTag = regexp.MustCompile(`^deb[0-9]+`)
+
+// cutBootArgsSet splits PACKAGE+BOOTARGS at the last "+" unless what follows
+// is the rest of a Debian package name.
+func cutBootArgsSet(arg string) (pkg, set string) {
+	i := strings.LastIndex(arg, "+")
+	if i < 0 || debianRevisionTag.MatchString(arg[i+1:]) {
+		return arg, ""
+	}
+	return arg[:i], arg[i+1:]
 }
 
 // ParseKernelList parses a space- or comma-separated KERNELS value; empty

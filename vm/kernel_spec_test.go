@@ -12,6 +12,12 @@ func TestParseKernelSpec(t *testing.T) {
 		"apt:linux-image-6.1.0-*-cloud-amd64": {Kind: KindApt, Package: "linux-image-6.1.0-*-cloud-amd64"},
 		"build:6.12:minimal":                  {Kind: KindBuild, Version: "6.12", Config: "minimal"},
 		"build:6.12:lsm-selinux":              {Kind: KindBuild, Version: "6.12", Config: "lsm-selinux"},
+		"build:7.3:minimal":                   {Kind: KindBuild, Version: "7.3", Config: "minimal"},
+		"build:latest:minimal":                {Kind: KindBuild, Version: LatestSource, Config: "minimal"},
+		"apt:trixie-backports/linux-image-*-cloud-amd64":      {Kind: KindApt, Suite: "trixie-backports", Package: "linux-image-*-cloud-amd64"},
+		"apt:sid/linux-image-7.2.13+deb14-cloud-amd64":        {Kind: KindApt, Suite: "sid", Package: "linux-image-7.2.13+deb14-cloud-amd64"},
+		"apt:linux-image-7.3.4+deb13-cloud-amd64+lsm-selinux": {Kind: KindApt, Package: "linux-image-7.3.4+deb13-cloud-amd64", BootArgsSet: "lsm-selinux"},
+		"apt:sid/linux-image-*-cloud-amd64+lsm-selinux":       {Kind: KindApt, Suite: "sid", Package: "linux-image-*-cloud-amd64", BootArgsSet: "lsm-selinux"},
 	}
 	for in, want := range good {
 		got, err := ParseKernelSpec(in)
@@ -25,13 +31,20 @@ func TestParseKernelSpec(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"vmlinuz":             "unknown kernel spec",
-		"host:x":              "host takes no argument",
-		"file:":               "missing path",
-		"apt:":                "apt:linux-image-NAME",
-		"apt:foo=1.0":         "apt:linux-image-NAME",
-		"build:6.12":          "build:VERSION:CONFIG",
-		"build:6.12:nonsense": "unknown config",
+		"vmlinuz":                  "unknown kernel spec",
+		"host:x":                   "host takes no argument",
+		"file:":                    "missing path",
+		"apt:":                     "apt:[SUITE/]linux-image-NAME",
+		"apt:foo=1.0":              "apt:[SUITE/]linux-image-NAME",
+		"apt:sid/":                 "apt:[SUITE/]linux-image-NAME",
+		"apt:sid/a/b":              "apt:[SUITE/]linux-image-NAME",
+		"apt:/linux-image-x":       "not a Debian suite name: use one of bookworm, trixie",
+		"apt:Trixie/linux-image-x": "not a Debian suite name",
+		"apt:sid_x/linux-image-x":  "not a Debian suite name",
+		"build:6.12":               "build:VERSION:CONFIG",
+		"build:6.12:nonsense":      "unknown config",
+		"build:7:minimal":          "VERSION is X.Y",
+		"build:newest:minimal":     "VERSION is X.Y",
 	}
 	for in, msg := range bad {
 		_, err := ParseKernelSpec(in)
@@ -43,17 +56,23 @@ func TestParseKernelSpec(t *testing.T) {
 
 func TestParseKernelListDefaultsAndConfigs(t *testing.T) {
 	specs, err := ParseKernelList("", DefaultKernels)
-	if err != nil || len(specs) != 3 || specs[0].Kind != KindHost {
-		t.Fatalf("default list: %v %v", specs, err)
+	if err != nil || len(specs) != 4 || specs[0].Kind != KindHost || specs[3].Suite == "" {
+		t.Fatalf("default list: host, 6.1, 6.12 and the newest Debian kernel: %v %v", specs, err)
+	}
+	if len(SmokeKernels) != 2 || SmokeKernels[0] != DefaultKernels[1] || SmokeKernels[1] != NewestDebianKernel {
+		t.Fatalf("smoke kernels are 6.1 and the newest: %v", SmokeKernels)
 	}
 	specs, err = ParseKernelList("host, file:/x  apt:linux-image-x", nil)
 	if err != nil || len(specs) != 3 {
 		t.Fatalf("mixed separators: %v %v", specs, err)
 	}
 	all, err := ConfigKernels("all")
-	// lsm-selinux also boots the two Debian kernels under SELinux.
-	if err != nil || len(all) != len(configVariants)+2 {
+	// lsm-selinux also boots the three Debian kernels under SELinux.
+	if err != nil || len(all) != len(configVariants)+3 {
 		t.Fatalf("all configs: %v %v", all, err)
+	}
+	if all[0].Version != LatestSource {
+		t.Fatalf("the config matrix builds from the newest source: %+v", all[0])
 	}
 	if k := all[len(configVariants)-1]; k.Kind != KindApt || k.BootArgsSet != "lsm-selinux" {
 		t.Fatalf("Debian kernel under lsm-selinux: %+v", k)

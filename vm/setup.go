@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -49,21 +48,6 @@ func ensurePackages(ctx context.Context, log func(string, ...any), why string, p
 		return setupErrorf("`%s` failed: %s", cmdline, lastLine(out))
 	}
 	return nil
-}
-
-// aptListsAge is the age of the newest package list; huge when there is none.
-func aptListsAge() time.Duration {
-	files, _ := filepath.Glob("/var/lib/apt/lists/*_Packages*")
-	var newest time.Time
-	for _, f := range files {
-		if st, err := os.Stat(f); err == nil && st.ModTime().After(newest) {
-			newest = st.ModTime()
-		}
-	}
-	if newest.IsZero() {
-		return 1 << 62
-	}
-	return time.Since(newest)
 }
 
 // runCmd runs a command and returns its combined output.

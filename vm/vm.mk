@@ -1,13 +1,14 @@
 # vm/: kernels → initramfs → QEMU → results → matrix (see vm/doc.go).
 # Included by the top Makefile, which sets GO, OUT and exports CACHE_DIR.
 #
-#   make matrix                          host + Debian's newest 6.1 and 6.12 cloud kernels
-#   make matrix KERNELS="file:bzImage"   any kernel specs: host file:PATH apt:PACKAGE build:VERSION:CONFIG
-#   make matrix CONFIGS=all              the default matrix + the config matrix built from linux-source-6.12
+#   make matrix                          host + Debian's newest 6.1, 6.12 and 7.x (trixie-backports) cloud kernels
+#   make matrix KERNELS="file:bzImage"   any kernel specs: host file:PATH apt:[SUITE/]PACKAGE build:X.Y|latest:CONFIG
+#   make matrix KERNELS="apt:sid/linux-image-*-cloud-amd64 build:7.3:minimal"   other Debian suites
+#   make matrix CONFIGS=all              the default matrix + the config matrix built from the newest linux-source
 #   make matrix KERNELS=none CONFIGS=minimal,no-proc   only some configs (names: vm/configs.go)
 #   make matrix KERNELS=file:bzImage APPEND=rdinit=/nonexistent   a broken boot: MISS + console tail, exit 2
 #   make kernels [KERNELS=…] [CONFIGS=…] fetch/build into $(CACHE_DIR) only
-#   make vm-smoke                        the Debian kernels only (part of make test)
+#   make vm-smoke                        Debian's 6.1 and newest 7.x kernels only (part of make test)
 #   make matrix VM_FLAGS="-strict -timeout=20m -jobs=1"   more runner flags (out/bin/pidfdconf-vm matrix -h)
 #   PIDFDCONF_ALLOW_MISSING=… / PIDFDCONF_TIME_SCALE=…   passed through to the guests
 #
@@ -34,7 +35,7 @@ kernels:
 	@$(VM_BUILD)
 	$(VM_RUNNER) kernels $(VM_ARGS)
 
-## vm-smoke: the suites in VMs on the default Debian kernels (fails on FAIL or MISS)
+## vm-smoke: the suites in VMs on Debian's 6.1 and newest kernels (fails on FAIL or MISS)
 vm-smoke:
 	@$(VM_BUILD)
 	$(VM_RUNNER) matrix -smoke -out $(OUT)/vm-smoke $(VM_FLAGS)

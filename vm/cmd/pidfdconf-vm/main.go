@@ -26,7 +26,10 @@ kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
   file:PATH               a bzImage (a config next to it is optional)
   apt:PACKAGE             a Debian linux-image package or glob (newest wins), downloaded, never installed
-  build:VERSION:CONFIG    Debian linux-source-VERSION, tinyconfig + vm/configs/CONFIG
+  apt:SUITE/PACKAGE       the same from one Debian suite (bookworm, trixie, trixie-backports, sid,
+                          experimental), through a private apt configuration in the cache
+  build:X.Y:CONFIG        Debian linux-source-X.Y, tinyconfig + vm/configs/CONFIG
+  build:latest:CONFIG     the same from the newest linux-source Debian has released
 `
 
 func main() {
@@ -73,9 +76,9 @@ func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
 	o.cmd = cmd
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(os.Stderr, usage, "\nflags:\n"); fs.PrintDefaults() }
-	fs.StringVar(&o.kernels, "kernels", "", "kernel specs (default: host + Debian's newest 6.1 and 6.12 cloud kernels; none: no default)")
-	fs.StringVar(&o.configs, "configs", "", "config variants built from linux-source-"+vm.ConfigSourceVersion+": all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
-	fs.BoolVar(&o.smoke, "smoke", false, "default to the two Debian kernels only (make vm-smoke)")
+	fs.StringVar(&o.kernels, "kernels", "", "kernel specs (default: host + Debian's newest 6.1, 6.12 and "+vm.NewestDebianKernel+"; none: no default)")
+	fs.StringVar(&o.configs, "configs", "", "config variants built from the newest Debian linux-source (build:"+vm.ConfigSourceVersion+":CONFIG): all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
+	fs.BoolVar(&o.smoke, "smoke", false, "default to Debian's 6.1 and newest kernels only (make vm-smoke)")
 	fs.StringVar(&o.out, "out", "out", "reports go to OUT/<run id>/ (OUT/latest links to it)")
 	fs.StringVar(&o.appendArgs, "append", "", "extra kernel command line for every VM, e.g. rdinit=/nonexistent to see a MISS")
 	fs.BoolVar(&o.strict, "strict", false, "XPASS (a stale expectation) fails the run")

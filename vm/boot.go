@@ -14,11 +14,16 @@ import (
 
 // runVM boots kr's kernel with the run's initramfs and decodes what it
 // streamed; how the VM ended explains a MISS.
-func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale string, nSuites int) {
+func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale string, nSuites int, withSelftests bool) {
 	k := kr.Kernel
+	appendArgs, timeout := guestAppend(cfg, k, scale, nSuites), cfg.VMTimeout
+	if withSelftests {
+		appendArgs += " " + kernel.SelftestTimeoutEnv + "=" + SelftestBudget.String()
+		timeout += SelftestBudget
+	}
 	vm := &VM{
-		Arch: k.Arch, Kernel: k.BzImage, Initrd: img.Path, Append: guestAppend(cfg, k, scale, nSuites),
-		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: cfg.VMTimeout,
+		Arch: k.Arch, Kernel: k.BzImage, Initrd: img.Path, Append: appendArgs,
+		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: timeout,
 		ConsoleLog: filepath.Join(kr.Dir, "console.log"),
 		ResultLog:  filepath.Join(kr.Dir, "results.stream"),
 	}
@@ -47,6 +52,10 @@ func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale 
 		}
 	}
 }
+
+// SelftestBudget is how long the kernel's own selftests may take in a VM,
+// all programs together, on top of the suites' deadline.
+var SelftestBudget = 8 * time.Minute
 
 // guestAppend is the kernel command line beyond the base: the config
 // variant's boot arguments, then words with '=' that the kernel does not

@@ -26,6 +26,9 @@ func writeKernelReports(m *Matrix, kr *KernelRun) error {
 	if err := os.WriteFile(filepath.Join(kr.Dir, "junit.xml"), junitXML(m, []*KernelRun{kr}), 0o644); err != nil {
 		return err
 	}
+	if err := writeSelftestReports(kr); err != nil {
+		return err
+	}
 	return os.WriteFile(filepath.Join(kr.Dir, "ktap.txt"), []byte(ktap(m, kr)), 0o644)
 }
 

@@ -13,17 +13,20 @@ const varies = " (numbers vary by kernel)"
 
 const textSpecWidth = 72
 
-// TextReport is what the terminal shows: the grid, one line per kernel with
-// exactly what ran and how long it took, every non-PASS reason, and the
-// console tail of every MISS.
+// TextReport is what the terminal shows, what a reader needs first first:
+// one line per kernel with exactly what ran, how long it took and its
+// counts, every non-PASS reason, the selftest cross-check, the console
+// tail of every MISS, then the full grid.
 func TextReport(m *Matrix) string {
 	var b strings.Builder
-	textGrid(&b, m)
 	textKernels(&b, m)
 	if notes := textNotes(m); len(notes) > 0 {
 		b.WriteString("\nnot PASS:\n" + strings.Join(notes, "\n") + "\n")
 	}
+	textSelftests(&b, m)
 	textConsoleTails(&b, m)
+	b.WriteString("\n")
+	textGrid(&b, m)
 	for _, img := range m.Image {
 		fmt.Fprintf(&b, "\ninitramfs %s: %.1f MB (sha256 %s)", img.Arch, float64(img.Size)/1e6, img.SHA256[:12])
 	}
@@ -57,7 +60,7 @@ func textGrid(b *strings.Builder, m *Matrix) {
 
 // textKernels says what each kernel was, how long it took and what it had.
 func textKernels(b *strings.Builder, m *Matrix) {
-	b.WriteString("\nkernels:\n")
+	b.WriteString("kernels:\n")
 	for _, kr := range m.Kernels {
 		fmt.Fprintf(b, "  %s: %s\n      %s; %s\n", kr.Kernel.Name, kr.Kernel.Describe, timing(kr), m.summary(kr))
 		if kr.Info != nil && kr.Kernel.Spec.Kind != KindHost {

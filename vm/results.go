@@ -9,6 +9,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/pidfdconf/pidfdconf/internal/selftests"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -79,6 +80,12 @@ type KernelRun struct {
 	Boot, Suite time.Duration // time to /init, and in the suites
 	Wall        time.Duration // start of QEMU (or native run) to the end
 	Dir         string        // per-kernel output directory
+	// The kernel's own pidfd selftests that ran in the VM (or why none
+	// did), and how their cases compare with the specs that mirror them.
+	SelftestSource string // what shipped: "linux-source-7.3 7.3.4-1~bpo13+1"
+	SelftestNote   string // why there are no selftest results
+	Selftests      []selftests.Result
+	CrossCheck     []selftests.Row
 }
 
 func newKernelRun(k *Kernel) *KernelRun {
@@ -182,9 +189,30 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 		}
 		kr.addReport(suite, data)
 	}
+	kr.decodeSelftests(s)
 	if !s.Complete() && kr.Miss == "" {
 		// Reports that did arrive are kept; the boot row says what broke.
 		kr.set(BootRow, Cell{Result: MISS, Reason: strings.Join(s.Problems, "; ")})
+	}
+}
+
+// decodeSelftests reads the results of the kernel's own selftests, when
+// the runner shipped them.
+func (kr *KernelRun) decodeSelftests(s *frame.Stream) {
+	if kr.SelftestSource == "" {
+		return
+	}
+	if data, ok := s.Get(frame.SelftestsError); ok {
+		kr.SelftestNote = "the guest could not run them: " + string(data)
+		return
+	}
+	data, ok := s.Get(frame.SelftestsResults)
+	if !ok {
+		kr.SelftestNote = "shipped, but no results came back"
+		return
+	}
+	if err := json.Unmarshal(data, &kr.Selftests); err != nil {
+		kr.SelftestNote = "unreadable results: " + err.Error()
 	}
 }
 

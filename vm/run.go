@@ -26,6 +26,9 @@ type RunConfig struct {
 	Cache        Cache
 	Log          io.Writer
 	Expectations []Expectation
+	// Selftests: run the kernel's own pidfd selftests in every VM and
+	// cross-check them with the specs that mirror them.
+	Selftests bool
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
@@ -50,6 +53,9 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 	runs := runKernels(ctx, cfg, kernels, b, dir)
 	if err := ctx.Err(); err != nil {
 		return nil, setupErrorf("interrupted (%v): partial results in %s", err, dir)
+	}
+	if err := crossCheck(cfg.Root, runs); err != nil {
+		cfg.logf("selftests cross-check: %v", err)
 	}
 	m := NewMatrix(runID, runs)
 	m.Strict = cfg.Strict
@@ -117,6 +123,9 @@ type builds struct {
 	guests map[string]string            // /init, also the native run's probe tool
 	broken map[string]map[string]string // area → why it did not compile
 	images map[string]*Image            // only for arches that boot VMs
+	// The kernel's own selftests per kernel name, or why a kernel has none.
+	selftests     map[string]*selftestSet
+	selftestNotes map[string]string
 }
 
 // buildImages builds the suites and /init for every arch the run needs and,
@@ -144,6 +153,7 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel) (*builds
 			return nil, err
 		}
 	}
+	b.selftests, b.selftestNotes = prepareSelftests(ctx, cfg, kernels)
 	return b, nil
 }
 
@@ -178,6 +188,24 @@ func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, with
 	b.images[arch] = img
 	cfg.logf("initramfs %s: %.1f MB, sha256 %s, suites %v (built in %s)", arch, float64(img.Size)/1e6, img.SHA256[:12], img.Suites, fmtDur(time.Since(t)))
 	return nil
+}
+
+// initrd is the image k boots: the arch's initramfs, followed by k's
+// version of the kernel's selftests when there are any.
+func (b *builds) initrd(cfg RunConfig, k *Kernel) *Image {
+	img := b.images[k.Arch]
+	set := b.selftests[k.Name]
+	if set == nil {
+		return img
+	}
+	path, err := cfg.Cache.withSelftests(img, set)
+	if err != nil {
+		b.selftestNotes[k.Name] = "appending the selftests to the initramfs: " + err.Error()
+		return img
+	}
+	withSelftests := *img
+	withSelftests.Path = path
+	return &withSelftests
 }
 
 // runKernels runs every kernel, at most cfg.Jobs at once, and applies the
@@ -231,7 +259,15 @@ func runKernel(ctx context.Context, cfg RunConfig, k *Kernel, b *builds, dir, sc
 	if k.Spec.Kind == KindHost {
 		runNative(ctx, kr, b.suites[hostArch()], b.guests[hostArch()])
 	} else {
-		runVM(ctx, cfg, kr, b.images[k.Arch], scale, len(b.areas))
+		img := b.initrd(cfg, k)
+		shipped := img != b.images[k.Arch]
+		if shipped {
+			kr.SelftestSource = b.selftests[k.Name].Source
+		}
+		runVM(ctx, cfg, kr, img, scale, len(b.areas), shipped)
+	}
+	if kr.SelftestSource == "" {
+		kr.SelftestNote = b.selftestNotes[k.Name]
 	}
 	ApplyExpectations(kr, cfg.Expectations)
 	return kr

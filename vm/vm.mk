@@ -23,7 +23,9 @@ KERNELS   ?=
 CONFIGS   ?=
 APPEND    ?=
 VM_FLAGS  ?=
-VM_ARGS    = -kernels "$(KERNELS)" -configs "$(CONFIGS)"
+# SELFTESTS=0: no cross-check with the kernel's own pidfd selftests.
+SELFTESTS ?= 1
+VM_ARGS    = -kernels "$(KERNELS)" -configs "$(CONFIGS)" -selftests=$(if $(filter 0,$(SELFTESTS)),false,true)
 
 ## matrix: the suites in VMs across kernels/configs; reports in $(OUT)/<run>/
 matrix:

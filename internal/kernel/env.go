@@ -1,7 +1,7 @@
 package kernel
 
 // The PIDFDCONF_* environment variables. The VM runner passes the first
-// three to its guests on the kernel command line; the rest are set by one
+// four to its guests on the kernel command line; the rest are set by one
 // process for another it starts.
 const (
 	// AllowMissingEnv lists features (comma separated) whose absence on a
@@ -12,6 +12,10 @@ const (
 	TimeScaleEnv = "PIDFDCONF_TIME_SCALE"
 	// SuiteTimeoutEnv is the guest's -ginkgo.timeout for each suite binary.
 	SuiteTimeoutEnv = "PIDFDCONF_SUITE_TIMEOUT"
+	// SelftestTimeoutEnv bounds the guest's run of the kernel's own
+	// selftests, all programs together: the runner adds it to the VM's
+	// deadline, so a hanging selftest never costs the suites' results.
+	SelftestTimeoutEnv = "PIDFDCONF_SELFTEST_TIMEOUT"
 	// RequireSELinuxEnv, set to 1 by the VM guest when the kernel command
 	// line asks for SELinux, turns the SELinux specs' skip into a failure.
 	RequireSELinuxEnv = "PIDFDCONF_REQUIRE_SELINUX"

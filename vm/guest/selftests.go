@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
@@ -40,8 +41,14 @@ func runSelftests(out io.Writer, logf func(string, ...any)) {
 		logf("selftests: pid_max stays as it is: %v", err)
 	}
 	scale, _ := strconv.ParseFloat(os.Getenv(kernel.TimeScaleEnv), 64)
-	logf("selftests: %d programs of %s", len(b.Programs), b.Release)
-	results := selftests.RunAll(context.Background(), b, scale)
+	budget, err := time.ParseDuration(os.Getenv(kernel.SelftestTimeoutEnv))
+	if err != nil {
+		budget = 8 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	defer cancel()
+	logf("selftests: %d programs of %s, %s at most", len(b.Programs), b.Release, budget)
+	results := selftests.RunAll(ctx, b, scale)
 	for _, r := range results {
 		logf("selftest %s: exit %d in %.1fs, %d cases", r.Program, r.ExitCode, r.Took.Seconds(), len(r.Cases))
 		send(out, logf, frame.SelftestsDir+r.Program+".log", r.Log)

@@ -40,7 +40,7 @@ func main() {
 type options struct {
 	cmd                               string // matrix or kernels
 	kernels, configs, out, appendArgs string
-	smoke, strict                     bool
+	smoke, strict, selftests          bool
 	timeout                           time.Duration
 	jobs, memory, cpus                int
 	cache                             string
@@ -82,6 +82,7 @@ func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
 	fs.StringVar(&o.out, "out", "out", "reports go to OUT/<run id>/ (OUT/latest links to it)")
 	fs.StringVar(&o.appendArgs, "append", "", "extra kernel command line for every VM, e.g. rdinit=/nonexistent to see a MISS")
 	fs.BoolVar(&o.strict, "strict", false, "XPASS (a stale expectation) fails the run")
+	fs.BoolVar(&o.selftests, "selftests", true, "also run the kernel's own pidfd selftests (from Debian's linux-source of its version) in every VM and cross-check them with the specs that mirror them")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "deadline per VM")
 	fs.IntVar(&o.jobs, "jobs", 0, "VMs at once (default: number of cores)")
 	fs.IntVar(&o.memory, "memory", 0, "VM memory in MB (default: sized to the initramfs)")
@@ -144,7 +145,7 @@ func runMatrix(ctx context.Context, o options, c vm.Cache, specs []vm.KernelSpec
 		return fail(err)
 	}
 	m, err := vm.Run(ctx, vm.RunConfig{
-		Root: root, Out: o.out, Specs: specs, Append: o.appendArgs, Strict: o.strict,
+		Root: root, Out: o.out, Specs: specs, Append: o.appendArgs, Strict: o.strict, Selftests: o.selftests,
 		VMTimeout: o.timeout, Jobs: o.jobs, MemoryMB: o.memory, CPUs: o.cpus, Cache: c,
 		Log: os.Stderr, Expectations: exps,
 	})

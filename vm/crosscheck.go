@@ -1,0 +1,102 @@
+package vm
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pidfdconf/pidfdconf/internal/selftests"
+)
+
+// catalogueFile is the generated spec catalogue: its Mirrors lines say
+// which selftest case each spec mirrors.
+const catalogueFile = "conformance/catalogue.json"
+
+// loadMirrors maps each spec's row key ("<area>: <text>") to the selftest
+// cases its Mirrors line cites.
+func loadMirrors(root string) (map[string][]string, error) {
+	data, err := os.ReadFile(filepath.Join(root, catalogueFile))
+	if err != nil {
+		return nil, fmt.Errorf("no spec catalogue to cross-check with (run `make catalogue`): %w", err)
+	}
+	var entries []struct {
+		Suite, Spec, Mirrors string
+	}
+	if err := json.Unmarshal(data, &entries); err != nil {
+		return nil, fmt.Errorf("%s: %w", catalogueFile, err)
+	}
+	out := map[string][]string{}
+	for _, e := range entries {
+		area := strings.TrimPrefix(e.Suite, "pidfd ")
+		out[area+": "+e.Spec] = selftests.ParseMirrors(e.Mirrors)
+	}
+	return out, nil
+}
+
+// crossCheck compares each kernel's selftest results with our verdicts on
+// the specs that mirror them.
+func crossCheck(root string, runs []*KernelRun) error {
+	var mirrors map[string][]string
+	for _, kr := range runs {
+		if len(kr.Selftests) == 0 {
+			continue
+		}
+		if mirrors == nil {
+			var err error
+			if mirrors, err = loadMirrors(root); err != nil {
+				return err
+			}
+		}
+		var outputs []selftests.Output
+		for _, r := range kr.Selftests {
+			outputs = append(outputs, r.Output)
+		}
+		kr.CrossCheck = selftests.CrossCheck(outputs, mirroringSpecs(kr, mirrors))
+	}
+	return nil
+}
+
+// mirroringSpecs is every spec with a verdict on kr that cites a case.
+func mirroringSpecs(kr *KernelRun, mirrors map[string][]string) []selftests.Spec {
+	var specs []selftests.Spec
+	for _, r := range kr.Rows {
+		cited := mirrors[r.Key()]
+		if len(cited) == 0 {
+			continue
+		}
+		if v, ok := selftestVerdict(kr.Cells[r.Key()].Result); ok {
+			specs = append(specs, selftests.Spec{Text: r.Key(), Verdict: v, Mirrors: cited})
+		}
+	}
+	return specs
+}
+
+// selftestVerdict says our result in the selftests' words; a MISS says
+// nothing about the behaviour, and a known failure (XFAIL) compares
+// nothing, as the selftests' own XFAIL does not.
+func selftestVerdict(r Result) (selftests.Verdict, bool) {
+	switch r {
+	case PASS, XPASS:
+		return selftests.Pass, true
+	case FAIL, TIMEOUT:
+		return selftests.Fail, true
+	case SKIP:
+		return selftests.Skip, true
+	case XFAIL:
+		return selftests.XFail, true
+	}
+	return "", false
+}
+
+// selftestCounts sums a kernel's selftest cases by verdict.
+func selftestCounts(kr *KernelRun) map[selftests.Verdict]int {
+	counts := map[selftests.Verdict]int{}
+	for _, r := range kr.Selftests {
+		for _, c := range r.Cases {
+			counts[c.Verdict]++
+		}
+	}
+	return counts
+}

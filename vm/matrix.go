@@ -211,3 +211,44 @@ func (c Cell) label() string {
 	}
 	return string(c.Result)
 }
+
+// SuiteCounts tallies kr's column per suite (runner rows are left out).
+func (m *Matrix) SuiteCounts(kr *KernelRun) map[string]map[Result]int {
+	out := map[string]map[Result]int{}
+	for _, r := range m.Rows {
+		if r.Suite == "" {
+			continue
+		}
+		if out[r.Suite] == nil {
+			out[r.Suite] = map[Result]int{}
+		}
+		out[r.Suite][m.Cell(kr, r).Result]++
+	}
+	return out
+}
+
+// suiteNames are the suites of the matrix, sorted.
+func (m *Matrix) suiteNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, r := range m.Rows {
+		if r.Suite != "" && !seen[r.Suite] {
+			seen[r.Suite] = true
+			names = append(names, r.Suite)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// shortCounts is "120/1/30" (PASS/FAIL+TIMEOUT/SKIP) with other results
+// appended by name: the compact cell of the per-suite table.
+func shortCounts(c map[Result]int) string {
+	s := fmt.Sprintf("%d/%d/%d", c[PASS], c[FAIL]+c[TIMEOUT], c[SKIP])
+	for _, r := range []Result{XFAIL, XPASS, MISS} {
+		if c[r] > 0 {
+			s += fmt.Sprintf(" %d %s", c[r], r)
+		}
+	}
+	return s
+}

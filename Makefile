@@ -19,9 +19,9 @@ test: vet unit suites suites-unprivileged conformance-check vm-smoke
 vet:
 	$(GO) vet ./...
 
-## unit: unit tests of helpers/, internal/, tools/ and vm/ (no suites)
+## unit: unit tests of helpers/, internal/, tools/ and vm/ (no suites); vm/ boots a real kernel, so a long -timeout
 unit:
-	$(GO) test $(shell $(GO) list ./... | grep -v /suites/)
+	$(GO) test -timeout 30m $(shell $(GO) list ./... | grep -v /suites/)
 
 ## suites: every suite natively against the running kernel, one go test line each
 suites:

@@ -10,22 +10,26 @@ OUT         ?= out
 CACHE_DIR   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pidfdconf
 export CACHE_DIR
 
-.PHONY: test vet unit suites conformance conformance-check catalogue bench
+.PHONY: test vet unit suites suites-unprivileged conformance conformance-check catalogue bench
 .DEFAULT_GOAL := test
 
 ## test: the project's own checks (README's test command, called by .ci/run)
-test: vet unit suites conformance-check vm-smoke
+test: vet unit suites suites-unprivileged conformance-check vm-smoke
 
 vet:
 	$(GO) vet ./...
 
-## unit: unit tests of helpers/, internal/, tools/ and vm/ (no suites)
+## unit: unit tests of helpers/, internal/, tools/ and vm/ (no suites); vm/ boots a real kernel, so a long -timeout
 unit:
-	$(GO) test $(shell $(GO) list ./... | grep -v /suites/)
+	$(GO) test -timeout 30m $(shell $(GO) list ./... | grep -v /suites/)
 
 ## suites: every suite natively against the running kernel, one go test line each
 suites:
 	$(GO) test -count=1 $(addprefix ./,$(SUITES))
+
+## suites-unprivileged: every suite again as uid/gid 65534 without capabilities (setpriv); fails on any FAIL
+suites-unprivileged:
+	tools/suites-unprivileged.sh "$(GO)" $(SUITES)
 
 ## conformance: the suites natively with a human summary and reports in $(OUT)/native
 conformance:

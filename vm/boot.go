@@ -2,13 +2,12 @@ package vm
 
 import (
 	"context"
-	"fmt"
-	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -24,6 +23,7 @@ func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale 
 	vm := &VM{
 		Arch: k.Arch, Kernel: k.BzImage, Initrd: img.Path, Append: appendArgs,
 		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: timeout,
+		Silence:    vmSilence(cfg.VMTimeout, nSuites),
 		ConsoleLog: filepath.Join(kr.Dir, "console.log"),
 		ResultLog:  filepath.Join(kr.Dir, "results.stream"),
 	}
@@ -43,7 +43,7 @@ func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale 
 	kr.ConsoleTail = tail(printable(string(con)), 25)
 
 	// How the VM ended explains a MISS better than the stream defects do.
-	why := vmEnd(cfg, res)
+	why := vm.EndReason(res)
 	if why != "" && !s.Complete() {
 		if kr.Miss != "" {
 			kr.Miss = why
@@ -92,23 +92,19 @@ func vmMemory(cfg RunConfig, k *Kernel, img *Image) int {
 	return mem
 }
 
-// vmEnd says why a VM ended early, "" when it powered off by itself.
-func vmEnd(cfg RunConfig, res VMResult) string {
-	switch {
-	case res.Panic != "":
-		return "kernel died: " + res.Panic
-	case res.TimedOut:
-		return fmt.Sprintf("VM deadline %s passed (hang?)", cfg.VMTimeout)
-	case res.Err != nil:
-		return res.Err.Error()
-	}
-	return ""
-}
-
 // suiteTimeout splits the VM deadline between suites, leaving a minute for
 // boot and streaming, so a hanging suite reports TIMEOUT instead of the VM
 // dying as MISS.
 func suiteTimeout(vm time.Duration, n int) time.Duration {
 	t := (vm - time.Minute) / time.Duration(max(1, n))
 	return max(t, time.Minute).Round(time.Second)
+}
+
+// vmSilence is how long a guest may stay silent before it counts as stuck.
+// A hanging suite is silent until its own timeout (suiteTimeout) makes
+// Ginkgo report it, so the window is that plus a minute: the hang still ends
+// as the suite's TIMEOUT with its report, and a guest stuck anywhere else
+// (boot, /init, the kernel itself) ends well before the VM deadline.
+func vmSilence(vm time.Duration, nSuites int) time.Duration {
+	return suiteTimeout(vm, nSuites) + time.Minute
 }

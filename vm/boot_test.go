@@ -27,3 +27,13 @@ func TestGuestAppendOrdersBootArgsEnvironmentThenUserWords(t *testing.T) {
 		t.Errorf("no boot args, no scale: %q", got)
 	}
 }
+
+// A guest may stay silent longer than one suite's timeout, so a hanging
+// suite still ends as TIMEOUT with its report, not as a stuck VM.
+func TestVMSilenceOutlastsSuiteTimeout(t *testing.T) {
+	for _, n := range []int{0, 1, 7} {
+		if s, st := vmSilence(10*time.Minute, n), suiteTimeout(10*time.Minute, n); s <= st {
+			t.Errorf("%d suites: silence %s not beyond the suite timeout %s", n, s, st)
+		}
+	}
+}

@@ -9,11 +9,12 @@
 //	debian_layout.go where a Debian kernel package keeps its image and config
 //	linux_source.go  which Debian linux-source a build: spec builds from
 //	configs.go       the config matrix: fragments and boot arguments in configs/
-//	setup.go         system packages (apt-get when root, else the command to run)
+//	setup.go         system packages (apt-get when root, else the command to run; + setup_selinux.go)
 //	suites.go        build every suites/<area> into a static test binary, and /init
 //	image.go         the initramfs: /init (vm/guest) + the suite binaries (+ image_selinux.go)
 //	boot.go          a VM column: its command line and memory, boot, decode the stream
 //	qemu.go          boot one VM, console to a log, results from ttyS1
+//	silence.go       a silent guest is stuck: output on console or ttyS1 keeps a VM alive
 //	native.go        the "host" column: the same binaries run directly
 //	suiterun/        run one suite binary and collect its result (guest and native)
 //	frame/           the framed result protocol shared with the guest

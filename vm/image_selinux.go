@@ -2,6 +2,7 @@ package vm
 
 import (
 	"context"
+	"errors"
 
 	selinuxpolicy "github.com/pidfdconf/pidfdconf/vm/selinux"
 )
@@ -22,7 +23,7 @@ type ImageFile struct {
 // the kernels boots with SELinux (config lsm-selinux, or -append), else
 // nothing. The policy is Debian's selinux-policy-default, linked once into
 // the cache (vm/selinux), ~2.2 MB.
-func SELinuxImageFiles(ctx context.Context, cacheDir string, kernels []*Kernel, appendArgs string) ([]ImageFile, error) {
+func SELinuxImageFiles(ctx context.Context, log func(string, ...any), cacheDir string, kernels []*Kernel, appendArgs string) ([]ImageFile, error) {
 	want := false
 	for _, k := range kernels {
 		if k.BzImage != "" && selinuxpolicy.Requested(k.BootArgs+" "+appendArgs) {
@@ -33,6 +34,13 @@ func SELinuxImageFiles(ctx context.Context, cacheDir string, kernels []*Kernel, 
 		return nil, nil
 	}
 	p, err := selinuxpolicy.Policy(ctx, cacheDir)
+	if errors.Is(err, selinuxpolicy.ErrNoSemodule) || errors.Is(err, selinuxpolicy.ErrNoCandidate) {
+		// Only a policy that is not cached yet needs the tools.
+		if err := EnsureSELinuxTools(ctx, log); err != nil {
+			return nil, err
+		}
+		p, err = selinuxpolicy.Policy(ctx, cacheDir)
+	}
 	if err != nil {
 		return nil, setupErrorf("SELinux policy for the lsm-selinux config: %v", err)
 	}

@@ -25,17 +25,19 @@ type VM struct {
 	Append     string // appended to the base command line
 	MemoryMB   int
 	CPUs       int
-	Timeout    time.Duration
-	ConsoleLog string // ttyS0, the kernel and /init console
-	ResultLog  string // ttyS1, the framed result stream
+	Timeout    time.Duration // outer bound in wall time, however busy the guest
+	Silence    time.Duration // ends the VM after this long without console or result output; 0: off
+	ConsoleLog string        // ttyS0, the kernel and /init console
+	ResultLog  string        // ttyS1, the framed result stream
 }
 
 // VMResult says how the boot ended; verdicts come from the result stream.
 type VMResult struct {
 	Wall     time.Duration
 	Panic    string // the console line that ended the VM early
-	TimedOut bool
-	Err      error // QEMU failed to start or died abnormally
+	TimedOut bool   // Timeout passed while the guest still produced output
+	Stalled  bool   // Silence passed without output: the guest is stuck
+	Err      error  // QEMU failed to start or died abnormally
 }
 
 // consoleFatal are console lines after which the guest can produce nothing:
@@ -124,11 +126,16 @@ func (v *VM) Run(ctx context.Context) VMResult {
 	}
 	killGroup := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	watch := &consoleWatch{kill: killGroup}
+	prog := newProgress()
 	scanDone := make(chan struct{})
 	go func() {
 		defer close(scanDone)
-		watch.copy(stdout, con)
+		watch.copy(progressReader{stdout, prog}, con)
 	}()
+	stalled := make(chan struct{})
+	if v.Silence > 0 {
+		go watchSilence(ctx, prog, v.ResultLog, v.Silence, stalled)
+	}
 	waitDone := make(chan error, 1)
 	go func() {
 		<-scanDone // the pipe closes when QEMU exits (or is killed)
@@ -138,6 +145,10 @@ func (v *VM) Run(ctx context.Context) VMResult {
 	res := VMResult{}
 	select {
 	case err = <-waitDone:
+	case <-stalled:
+		killGroup()
+		err = <-waitDone
+		res.Stalled = true
 	case <-ctx.Done():
 		killGroup()
 		err = <-waitDone
@@ -149,10 +160,27 @@ func (v *VM) Run(ctx context.Context) VMResult {
 	killGroup() // anything QEMU might have forked
 	res.Wall = time.Since(start)
 	res.Panic = watch.fatalLine()
-	if err != nil && res.Panic == "" && !res.TimedOut && res.Err == nil {
+	if err != nil && res.Panic == "" && !res.TimedOut && !res.Stalled && res.Err == nil {
 		res.Err = fmt.Errorf("%s: %v", qemuBinary(v.Arch), err)
 	}
 	return res
+}
+
+// EndReason says why the VM ended early, "" when it powered off by itself:
+// a stuck guest (silence), a slow one (the outer deadline while output still
+// arrived), a dead kernel, or QEMU's own failure.
+func (v *VM) EndReason(res VMResult) string {
+	switch {
+	case res.Panic != "":
+		return "kernel died: " + res.Panic
+	case res.Stalled:
+		return fmt.Sprintf("guest stuck: no console or result output for %s (after %s)", v.Silence, res.Wall.Round(time.Second))
+	case res.TimedOut:
+		return fmt.Sprintf("guest slow: VM deadline %s passed while it was still producing output", v.Timeout)
+	case res.Err != nil:
+		return res.Err.Error()
+	}
+	return ""
 }
 
 // start starts QEMU in its own process group, its stderr and the command

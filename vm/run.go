@@ -143,7 +143,7 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel) (*builds
 	b := &builds{areas: areas, suites: map[string][]string{}, guests: map[string]string{},
 		broken: map[string]map[string]string{}, images: map[string]*Image{}}
 	// lsm-selinux: the guest loads Debian's reference policy, or SELinux permits everything.
-	extraFiles, err := SELinuxImageFiles(ctx, cfg.Cache.Dir, kernels, cfg.Append)
+	extraFiles, err := SELinuxImageFiles(ctx, cfg.logf, cfg.Cache.Dir, kernels, cfg.Append)
 	if err != nil {
 		return nil, err
 	}

@@ -67,7 +67,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		})
 	})
 
-	Context("across pid namespaces", helpers.NeedsRoot, helpers.NeedsPidNS, func() {
+	Context("across pid namespaces", helpers.NeedsPidNS, func() {
 		var ns *helpers.PidNS
 		BeforeEach(func(ctx SpecContext) { ns = helpers.NewPidNS(ctx) })
 

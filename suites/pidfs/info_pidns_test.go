@@ -31,7 +31,6 @@ func infoAcrossPidNamespaces() {
 		var ns *helpers.PidNS
 		var c *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireRoot("a pid namespace")
 			helpers.RequireFeature(kernel.PidNamespaces)
 			ns = helpers.NewPidNS(ctx)
 			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
@@ -64,7 +63,6 @@ func infoAcrossPidNamespaces() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdGetInfo)
-			helpers.RequireRoot("a pid namespace")
 			helpers.RequireFeature(kernel.PidNamespaces)
 			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
 		})

@@ -27,7 +27,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on pidfs", func() {
 		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
 
-		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino.
+		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino. Without CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE the reopen fails with EACCES instead: the pidfs inode is root's with mode 0700 (fs/pidfs.c pidfs_init_inode, fs/namei.c generic_permission).
 		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode through handles; v6.14 selftest; no selftest checks the other routes)
 		// Since:    v6.9
 		It("gives one process one inode however its pidfd was obtained", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
@@ -38,10 +38,9 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 				"pidfd_open 2nd": helpers.OpenPidfd(child.Pid, 0),
 			}
 			if kernel.Procfs.Present() {
-				fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", child.Pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-				Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
-				DeferCleanup(unix.Close, fd)
-				routes["/proc/self/fd reopen"] = fd
+				if fd, ok := reopenThroughProc(child.Pidfd); ok {
+					routes["/proc/self/fd reopen"] = fd
+				}
 			}
 			if kernel.PidfdGetfd.Present() {
 				fd, err := unix.PidfdGetfd(helpers.SelfPidfd(), child.Pidfd, 0)
@@ -184,4 +183,22 @@ func expectAllDifferent(ids []uint64) {
 		}
 		first[id] = i
 	}
+}
+
+// reopenThroughProc opens /proc/self/fd/<pidfd> again, closed at cleanup.
+// The open checks the pidfs inode's permissions like any file's: it belongs
+// to uid 0 (fs/inode.c inode_init_always: i_uid_write(inode, 0)) with mode
+// 0700 (fs/pidfs.c pidfs_init_inode: i_mode |= S_IRWXU), so a caller
+// without CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE over it gets EACCES
+// (fs/namei.c generic_permission) and there is no reopened fd to compare.
+func reopenThroughProc(pidfd int) (int, bool) {
+	GinkgoHelper()
+	fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if !kernel.HasCapability(unix.CAP_DAC_READ_SEARCH) && !kernel.HasCapability(unix.CAP_DAC_OVERRIDE) {
+		Expect(err).To(helpers.BeErrno(unix.EACCES), "reopen through /proc/self/fd without CAP_DAC_READ_SEARCH/CAP_DAC_OVERRIDE")
+		return -1, false
+	}
+	Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
+	DeferCleanup(unix.Close, fd)
+	return fd, true
 }

@@ -83,7 +83,6 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Mirrors:  none
 	// Since:    v6.11
 	It("returns the child pid namespace of a process inside one", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
-		helpers.RequireRoot("a pid namespace")
 		helpers.RequireFeature(kernel.PidNamespaces, kernel.Procfs)
 		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
 		nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(c.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)

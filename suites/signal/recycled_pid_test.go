@@ -13,7 +13,7 @@ import (
 // RESERVED_PIDS, as in the selftest).
 const reusedPid = 1000
 
-var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsRoot, helpers.NeedsPidNS, func() {
+var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
 	var ns *helpers.PidNS
 	var stale *helpers.Child
 

@@ -48,11 +48,34 @@ func runSelftests(out io.Writer, logf func(string, ...any)) {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	logf("selftests: %d programs of %s, %s at most", len(b.Programs), b.Release, budget)
+	stop := heartbeat(logf, "selftests running")
 	results := selftests.RunAll(ctx, b, scale)
+	stop()
 	for _, r := range results {
 		logf("selftest %s: exit %d in %.1fs, %d cases", r.Program, r.ExitCode, r.Took.Seconds(), len(r.Cases))
 		send(out, logf, frame.SelftestsDir+r.Program+".log", r.Log)
 	}
 	send(out, logf, frame.SelftestsResults, mustJSON(results))
 	reapOrphans()
+}
+
+// heartbeat logs a line every 30 s until stopped: the runner reads a silent
+// console as a stuck guest, and a selftest program may run for minutes
+// printing only into its own log.
+func heartbeat(logf func(string, ...any), what string) (stop func()) {
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				logf("%s (%.0fs)", what, time.Since(start).Seconds())
+			}
+		}
+	}()
+	return func() { close(done) }
 }

@@ -29,6 +29,16 @@ import (
 // Package is the Debian package that carries the policy modules.
 const Package = "selinux-policy-default"
 
+// ToolsPackage carries semodule, which links the modules.
+const ToolsPackage = "policycoreutils"
+
+// What the host lacks to build the policy; the runner installs it as root
+// and retries (vm.EnsureSELinuxTools).
+var (
+	ErrNoSemodule  = errors.New("semodule not found: apt-get install -y " + ToolsPackage + " (needed to link the SELinux policy; it does not enable SELinux on the host)")
+	ErrNoCandidate = errors.New("no candidate version of " + Package + ": run apt-get update (bookworm main has 2:2.20221101-9)")
+)
+
 // Flavour is the policy store name inside the package ("default").
 const Flavour = "default"
 
@@ -74,7 +84,7 @@ func Policy(ctx context.Context, cacheDir string) (string, error) {
 		return p, nil
 	}
 	if _, err := exec.LookPath("semodule"); err != nil {
-		return "", errors.New("semodule not found: apt-get install -y policycoreutils (needed to link the SELinux policy; it does not enable SELinux on the host)")
+		return "", ErrNoSemodule
 	}
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return "", fmt.Errorf("cannot create %s: %v (set CACHE_DIR to a writable directory)", filepath.Dir(dir), err)
@@ -129,7 +139,7 @@ func candidateVersion(ctx context.Context) (string, error) {
 	}
 	v := ParseCandidate(string(out))
 	if v == "" {
-		return "", fmt.Errorf("no candidate version of %s: run apt-get update (bookworm main has 2:2.20221101-9)", Package)
+		return "", ErrNoCandidate
 	}
 	return v, nil
 }

@@ -107,3 +107,43 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Pee
 		},
 	})
 })
+
+// roleNamespaceAsker answers "ns <ioctl>" with that PIDFD_GET_*_NAMESPACE
+// ioctl on the pidfd sent along: "ok" (the namespace fd is closed at once)
+// or the errno. With a uid argument it first becomes that user (uid and
+// gid), which leaves it no capability.
+var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *helpers.Peer, args []string) int {
+	if len(args) == 1 {
+		id, _ := strconv.Atoi(args[0])
+		if err := helpers.DropPrivileges(id, id); err != nil {
+			p.Send(helpers.Answer("", err))
+			return 1
+		}
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{
+		"ns": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 1); err != nil {
+				return "", err
+			}
+			ioctl, _ := strconv.ParseUint(req.Args[0], 0, 64)
+			nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(req.Fds[0]), uintptr(ioctl), 0)
+			if errno != 0 {
+				return "", errno
+			}
+			return "", unix.Close(int(nsfd))
+		},
+	})
+})
+
+// roleNondumpable makes itself non-dumpable, so that only CAP_SYS_PTRACE in
+// its user namespace grants ptrace access to it, then answers "ready <pid>"
+// and waits to be killed.
+var roleNondumpable = helpers.RegisterRole("pidfs-nondumpable", func(p *helpers.Peer, _ []string) int {
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, nil)
+})

@@ -136,11 +136,21 @@ var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *h
 	})
 })
 
-// roleNondumpable makes itself non-dumpable, so that only CAP_SYS_PTRACE in
-// its user namespace grants ptrace access to it, then answers "ready <pid>"
-// and waits to be killed.
-var roleNondumpable = helpers.RegisterRole("pidfs-nondumpable", func(p *helpers.Peer, _ []string) int {
-	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+// rolePtraceTarget is a process to check ptrace access against. Args:
+// <dumpable 0|1> [uid]: with a uid it first becomes that user (uid and gid);
+// then it sets PR_SET_DUMPABLE as asked (non-dumpable: only CAP_SYS_PTRACE
+// grants access), answers "ready <pid>" and waits to be killed.
+var rolePtraceTarget = helpers.RegisterRole("pidfs-ptrace-target", func(p *helpers.Peer, args []string) int {
+	var err error
+	if len(args) == 2 {
+		id, _ := strconv.Atoi(args[1])
+		err = helpers.DropPrivileges(id, id)
+	}
+	if err == nil {
+		dumpable, _ := strconv.Atoi(args[0])
+		err = unix.Prctl(unix.PR_SET_DUMPABLE, uintptr(dumpable), 0, 0, 0)
+	}
+	if err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1
 	}

@@ -70,6 +70,7 @@ var (
 	SelftestPidfdXattr      = define("selftest:pidfd_xattr_test")
 	SelftestPidfdSetattr    = define("selftest:pidfd_setattr_test")
 	SelftestPidfdAutoreap   = define("selftest:pidfd_autoreap_test")
+	SelftestScmPidfd        = define("selftest:scm_pidfd") // net/af_unix
 	LTPPidfdOpen            = define("ltp:pidfd_open")
 	LTPPidfdSendSignal      = define("ltp:pidfd_send_signal")
 	LTPPidfdGetfd           = define("ltp:pidfd_getfd")

@@ -79,9 +79,9 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 
 	Context("getsockopt(SO_PEERPIDFD)", helpers.SyscallGetsockopt, func() {
 		// Behavior: getsockopt(SO_PEERPIDFD) returns a pidfd of the process that created the socket's peer end.
-		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD)
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SO_PEERPIDFD of the server)
 		// Since:    v6.5
-		It("returns a pidfd of the peer", func() {
+		It("returns a pidfd of the peer", helpers.SelftestScmPidfd, func() {
 			helpers.RequireFeature(kernel.Procfs)
 			Expect(fdinfoPid(peerPidfd())).To(Equal(strconv.Itoa(peer.Pid)))
 		})
@@ -125,9 +125,9 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 
 	Context("SCM_PIDFD", helpers.SyscallRecvmsg, func() {
 		// Behavior: with SO_PASSPIDFD set on the receiving end, a message carries an SCM_PIDFD control message holding a pidfd of its sender.
-		// Mirrors:  none (net/core/scm.c scm_pidfd_recv)
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SCM_PIDFD of the live server)
 		// Since:    v6.5
-		It("carries a pidfd of the sender", func(ctx SpecContext) {
+		It("carries a pidfd of the sender", helpers.SelftestScmPidfd, func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() {})
 			Expect(fd).To(BeNumerically(">=", 0))
 			helpers.RequireFeature(kernel.Procfs)
@@ -135,9 +135,9 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		})
 
 		// Behavior: for a message whose sender has been reaped before it is received, SCM_PIDFD holds a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL; before v6.16 it holds a negative errno (-EINVAL or -ESRCH) instead of an fd.
-		// Mirrors:  none (net/core/scm.c scm_pidfd_recv: pidfd_prepare(scm->pid, PIDFD_STALE))
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest, cmsg_check_dead: SCM_PIDFD of the reaped client and its exit code through PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
 		// Since:    v6.16
-		It("carries a pidfd of a reaped sender that reports its exit", func(ctx SpecContext) {
+		It("carries a pidfd of a reaped sender that reports its exit", helpers.SelftestScmPidfd, func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
 			if fd < 0 && !reapedPeerHasPidfd {
 				Expect(unix.Errno(-fd)).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")

@@ -40,6 +40,8 @@ var (
 	SyscallSetns           = define("syscall:setns")
 	SyscallProcessMadvise  = define("syscall:process_madvise")
 	SyscallProcessMrelease = define("syscall:process_mrelease")
+	SyscallGetsockopt      = define("syscall:getsockopt")
+	SyscallRecvmsg         = define("syscall:recvmsg")
 	IoctlPidfdGetInfo      = define("ioctl:pidfd_get_info")
 	IoctlPidfdGetNamespace = define("ioctl:pidfd_get_namespace")
 	FlagPidfdNonblock      = define("flag:pidfd_nonblock")
@@ -68,6 +70,7 @@ var (
 	SelftestPidfdXattr      = define("selftest:pidfd_xattr_test")
 	SelftestPidfdSetattr    = define("selftest:pidfd_setattr_test")
 	SelftestPidfdAutoreap   = define("selftest:pidfd_autoreap_test")
+	SelftestScmPidfd        = define("selftest:scm_pidfd") // net/af_unix
 	LTPPidfdOpen            = define("ltp:pidfd_open")
 	LTPPidfdSendSignal      = define("ltp:pidfd_send_signal")
 	LTPPidfdGetfd           = define("ltp:pidfd_getfd")
@@ -82,6 +85,8 @@ var (
 	ManPidfs                = define("man:pidfs")
 	ManProcessMadvise       = define("man:process_madvise.2")
 	ManProcessMrelease      = define("man:process_mrelease.2")
+	ManUnix                 = define("man:unix.7")
+	ManLandlock             = define("man:landlock.7")
 )
 
 // Environment labels.
@@ -90,6 +95,7 @@ var (
 	NeedsPidNS            = define("needs:pidns")
 	NeedsSELinuxEnforcing = define("needs:selinux-enforcing")
 	NeedsLandlock         = define("needs:landlock")
+	NeedsUserNS           = define("needs:userns")
 	GinkgoSerial          = define("Serial") // Ginkgo labels Serial specs so; they change system-wide state
 )
 

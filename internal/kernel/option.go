@@ -62,6 +62,7 @@ var (
 	OptLandlock = newOption("CONFIG_SECURITY_LANDLOCK", landlockOff)
 	OptKcmp     = newOption("CONFIG_KCMP", syscallCompiledOut("kcmp", probeKcmp))
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
+	OptUnix     = newOption("CONFIG_UNIX", unixSocketsOff)
 )
 
 // syscallCompiledOut: a COND_SYSCALL that the option leaves out answers
@@ -95,6 +96,21 @@ func probeProcessMadvise() error {
 		return errno
 	}
 	return nil
+}
+
+// unixSocketsOff: without CONFIG_UNIX (or CONFIG_NET) there is no AF_UNIX
+// socket to ask for a peer's pidfd.
+func unixSocketsOff() (bool, string) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err == nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return false, ""
+	}
+	if errors.Is(err, unix.EAFNOSUPPORT) || errors.Is(err, unix.ENOSYS) {
+		return true, "socketpair(AF_UNIX): " + err.Error()
+	}
+	return false, ""
 }
 
 func namespaceMissing(kind string) func() (bool, string) {

@@ -36,6 +36,12 @@ var (
 	PidfsGetversion  = newFeature("FS_IOC_GETVERSION on pidfds", "6.14", probeGetversion)
 )
 
+// Other ways to get a pidfd, and other gates on using one.
+var (
+	PeerPidfd           = newFeature("SO_PEERPIDFD and SCM_PIDFD", "6.5", probePeerPidfd, OptUnix)
+	LandlockScopeSignal = newFeature("LANDLOCK_SCOPE_SIGNAL", "6.12", probeLandlockScopeSignal, OptLandlock)
+)
+
 // The clone3 flags of v7.1 and the PIDFD_SELF sentinels. Each clone probe
 // makes a child that exits at once and waits until the kernel has released
 // it, so no probe leaves a process behind; unknown clone3 flags are EINVAL.

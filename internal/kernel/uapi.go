@@ -64,3 +64,16 @@ const (
 	PIDFD_SELF_THREAD_GROUP     = -10001
 	PIDFD_SELF_THREAD_GROUP_OLD = -20000 // v6.15 and v6.16
 )
+
+// SO_PASSPIDFD (asm-generic/socket.h, v6.5): ask for an SCM_PIDFD of each
+// message's sender.
+const SO_PASSPIDFD = 76
+
+// landlockRulesetAttrV6 is struct landlock_ruleset_attr as of Landlock ABI 6
+// (v6.12, which added scoped): passing exactly this size lets every kernel
+// that knows scoped accept it, whatever later fields x/sys/unix carries.
+type landlockRulesetAttrV6 struct {
+	HandledAccessFS  uint64
+	HandledAccessNet uint64
+	Scoped           uint64
+}

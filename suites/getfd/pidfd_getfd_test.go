@@ -144,6 +144,44 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		}),
 	)
 
+	// pidfd_getfd(2) takes the task the pidfd's pid names; through a
+	// PIDFD_THREAD pidfd that is one thread, whose fd table is the process's.
+	Context("through a PIDFD_THREAD pidfd of a non-leader thread", helpers.FlagPidfdThread, func() {
+		var target *helpers.Child
+		var thread int
+		// peerFd is where every helper holds its end of the peer socket.
+		const peerFd = 3
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.PidfdThread)
+			target = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
+			thread = helpers.OpenPidfd(target.Tids[0], unix.PIDFD_THREAD)
+		})
+
+		// Behavior: pidfd_getfd(2) through a PIDFD_THREAD pidfd of a live non-leader thread returns an fd for the same open file description as the process's fd (kcmp KCMP_FILE is 0).
+		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task(pid, PIDTYPE_PID) is the thread, which shares the process's files)
+		// Since:    v6.9
+		It("returns the process's fd", helpers.ManPidfdGetfd, func() {
+			fd := getfd(thread, peerFd)
+			same, err := kcmp(os.Getpid(), target.Pid, fd, peerFd)
+			if err == unix.ENOSYS {
+				Skip("kcmp(2) is not available (CONFIG_KCMP)")
+			}
+			Expect(err).NotTo(HaveOccurred())
+			Expect(same).To(BeZero())
+		})
+
+		// Behavior: once that thread has exited, pidfd_getfd(2) through its PIDFD_THREAD pidfd fails with ESRCH, though the process lives on.
+		// Mirrors:  none (kernel/pid.c pidfd_getfd: the thread's pid has no task → -ESRCH)
+		// Since:    v6.9
+		It("fails with ESRCH once the thread has exited", helpers.ManPidfdGetfd, func(ctx SpecContext) {
+			target.MustCall(ctx, fmt.Sprintf("exit-thread %d", target.Tids[0]))
+			Expect(kernel.WaitReadable(ctx, thread, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			_, err := unix.PidfdGetfd(thread, peerFd, 0)
+			Expect(err).To(helpers.BeErrno(unix.ESRCH))
+			target.MustCall(ctx, "ping")
+		})
+	})
+
 	Context("when the target has exited", func() {
 		var target *helpers.Blocked
 		BeforeEach(func() { target = helpers.StartBlocked(devNull()) })

@@ -123,6 +123,34 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		})
 	})
 
+	Context("when an unprivileged caller targets a process of another uid that has exited", func() {
+		var target *helpers.Blocked
+		var caller *helpers.Child
+		BeforeEach(func(ctx SpecContext) {
+			target = helpers.StartBlocked(devNull())
+			caller = helpers.StartChild(ctx, roleUnprivilegedCaller, []string{strconv.Itoa(nobody)})
+			target.Kill()
+			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+		})
+
+		// Behavior: pidfd_getfd(2) by a caller without ptrace rights (uid nobody) on a zombie of another user (root) fails with EPERM, not ESRCH: the ptrace check comes before the check for an exiting task.
+		// Mirrors:  none (kernel/pid.c __pidfd_fget: ptrace_may_access → -EPERM before PF_EXITING → -ESRCH)
+		// Since:    v5.6
+		It("fails with EPERM while it is a zombie", helpers.ManPidfdGetfd, func(ctx SpecContext) {
+			_, err := caller.Call(ctx, "getfd-through 0", target.Pidfd)
+			Expect(err).To(helpers.BeErrno(unix.EPERM))
+		})
+
+		// Behavior: once the target is reaped the same caller fails with ESRCH: with no task left there is nothing to check ptrace access against.
+		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task → NULL → -ESRCH before __pidfd_fget)
+		// Since:    v5.6
+		It("fails with ESRCH once it is reaped", helpers.ManPidfdGetfd, func(ctx SpecContext) {
+			target.Reap(ctx)
+			_, err := caller.Call(ctx, "getfd-through 0", target.Pidfd)
+			Expect(err).To(helpers.BeErrno(unix.ESRCH))
+		})
+	})
+
 	Context("when an unprivileged caller targets a dumpable process of another uid", func() {
 		// Behavior: a caller without capabilities fails with EPERM for a dumpable target that runs as another user (root).
 		// Mirrors:  LTP pidfd_getfd02 (EPERM); man pidfd_getfd(2)

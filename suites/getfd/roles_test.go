@@ -49,8 +49,9 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args
 })
 
 // roleUnprivilegedCaller drops to the uid/gid in its args (all threads, as
-// Go's Setresuid does) and answers "getfd <pid> <fd>" with the result of
-// pidfd_open + pidfd_getfd as that user.
+// Go's Setresuid does) and answers, as that user, "getfd <pid> <fd>" with
+// the result of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with
+// that of pidfd_getfd on the pidfd sent along.
 var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *helpers.Peer, args []string) int {
 	id, _ := strconv.Atoi(args[0])
 	if err := helpers.DropPrivileges(id, id); err != nil {
@@ -67,12 +68,24 @@ var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *
 			if err != nil {
 				return "", fmt.Errorf("pidfd_open: %w", err)
 			}
-			got, err := unix.PidfdGetfd(pidfd, req.Int(1), 0)
+			err = getfdAndClose(pidfd, req.Int(1))
 			unix.Close(pidfd)
-			if err == nil {
-				unix.Close(got)
-			}
 			return "", err
+		},
+		"getfd-through": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 1); err != nil {
+				return "", err
+			}
+			return "", getfdAndClose(req.Fds[0], req.Int(0))
 		},
 	})
 })
+
+// getfdAndClose is pidfd_getfd(pidfd, fd, 0), closing what it returns.
+func getfdAndClose(pidfd, fd int) error {
+	got, err := unix.PidfdGetfd(pidfd, fd, 0)
+	if err == nil {
+		unix.Close(got)
+	}
+	return err
+}

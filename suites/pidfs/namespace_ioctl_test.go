@@ -96,4 +96,83 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		Expect(got).To(Equal(inner.Sys().(*syscall.Stat_t).Ino))
 		Expect(got).NotTo(Equal(own.Sys().(*syscall.Stat_t).Ino))
 	})
+
+	Context("when the caller has no ptrace read access to the process", func() {
+		// askEvery has asker try every PIDFD_GET_*_NAMESPACE on pidfd and
+		// returns each one's outcome by namespace name.
+		askEvery := func(ctx SpecContext, asker *helpers.Child, pidfd int) map[string]string {
+			GinkgoHelper()
+			got := map[string]string{}
+			for _, ns := range namespaceIoctls {
+				_, err := asker.Call(ctx, fmt.Sprintf("ns %d", ns.ioctl), pidfd)
+				got[ns.name] = helpers.ErrnoName(err)
+			}
+			return got
+		}
+		everyOne := func(outcome string) map[string]string {
+			want := map[string]string{}
+			for _, ns := range namespaceIoctls {
+				want[ns.name] = outcome
+			}
+			return want
+		}
+		// withoutCapabilities is the helper argument that makes a helper
+		// an unprivileged user: nobody when the test is root, otherwise
+		// none (it already is one).
+		withoutCapabilities := func() []string {
+			if os.Geteuid() == 0 {
+				return []string{"65534"}
+			}
+			return nil
+		}
+		// sameUserPair starts a target (dumpable or not) and an asker of
+		// the same uid, neither with a capability.
+		sameUserPair := func(ctx SpecContext, dumpable string) (target, asker *helpers.Child) {
+			GinkgoHelper()
+			target = helpers.StartChild(ctx, rolePtraceTarget, append([]string{dumpable}, withoutCapabilities()...))
+			asker = helpers.StartChild(ctx, roleNamespaceAsker, withoutCapabilities())
+			return target, asker
+		}
+
+		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller of the process's own uid without CAP_SYS_PTRACE when the process is not dumpable; the ptrace check comes before the namespace is looked at.
+		// Mirrors:  none (fs/pidfs.c pidfd_ioctl: !ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) → -EACCES)
+		// Since:    v6.11
+		It("fails with EACCES for a non-dumpable process", helpers.ManPidfs, func(ctx SpecContext) {
+			target, asker := sameUserPair(ctx, "0")
+			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
+		})
+
+		// Behavior: the same caller gets every namespace fd of a dumpable process of its uid (EOPNOTSUPP for a namespace type configured out): the control showing that the EACCES comes from the ptrace check.
+		// Mirrors:  none
+		// Since:    v6.11
+		It("succeeds for a dumpable process of the caller's uid", helpers.ManPidfs, func(ctx SpecContext) {
+			target, asker := sameUserPair(ctx, "1")
+			want := everyOne("success")
+			for _, ns := range namespaceIoctls {
+				if _, err := os.Stat("/proc/self/ns/" + ns.name); os.IsNotExist(err) {
+					want[ns.name] = "EOPNOTSUPP"
+				}
+			}
+			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(want))
+		})
+
+		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for an unprivileged caller (uid nobody) on a dumpable process of another user (root).
+		// Mirrors:  none (fs/pidfs.c pidfd_ioctl: ptrace_may_access fails on the uid check → -EACCES)
+		// Since:    v6.11
+		It("fails with EACCES for a process of another user", helpers.NeedsRoot, helpers.ManPidfs, func(ctx SpecContext) {
+			helpers.RequireRoot("a helper that drops to another uid")
+			target := helpers.StartBlocked()
+			asker := helpers.StartChild(ctx, roleNamespaceAsker, []string{"65534"})
+			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
+		})
+
+		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller that is root only in a child user namespace, even on a dumpable process of its own uid: ptrace access needs CAP_SYS_PTRACE in the process's user namespace.
+		// Mirrors:  none (security/commoncap.c cap_ptrace_access_check: another user namespace and no CAP_SYS_PTRACE over the target's → -EPERM, which pidfd_ioctl turns into -EACCES)
+		// Since:    v6.11
+		It("fails with EACCES for a caller in a child user namespace", helpers.NeedsUserNS, helpers.ManPidfs, func(ctx SpecContext) {
+			target := helpers.StartBlocked()
+			asker := helpers.StartChildInUserNS(ctx, roleNamespaceAsker, nil)
+			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
+		})
+	})
 })

@@ -107,3 +107,53 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Pee
 		},
 	})
 })
+
+// roleNamespaceAsker answers "ns <ioctl>" with that PIDFD_GET_*_NAMESPACE
+// ioctl on the pidfd sent along: "ok" (the namespace fd is closed at once)
+// or the errno. With a uid argument it first becomes that user (uid and
+// gid), which leaves it no capability.
+var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *helpers.Peer, args []string) int {
+	if len(args) == 1 {
+		id, _ := strconv.Atoi(args[0])
+		if err := helpers.DropPrivileges(id, id); err != nil {
+			p.Send(helpers.Answer("", err))
+			return 1
+		}
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{
+		"ns": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 1); err != nil {
+				return "", err
+			}
+			ioctl, _ := strconv.ParseUint(req.Args[0], 0, 64)
+			nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(req.Fds[0]), uintptr(ioctl), 0)
+			if errno != 0 {
+				return "", errno
+			}
+			return "", unix.Close(int(nsfd))
+		},
+	})
+})
+
+// rolePtraceTarget is a process to check ptrace access against. Args:
+// <dumpable 0|1> [uid]: with a uid it first becomes that user (uid and gid);
+// then it sets PR_SET_DUMPABLE as asked (non-dumpable: only CAP_SYS_PTRACE
+// grants access), answers "ready <pid>" and waits to be killed.
+var rolePtraceTarget = helpers.RegisterRole("pidfs-ptrace-target", func(p *helpers.Peer, args []string) int {
+	var err error
+	if len(args) == 2 {
+		id, _ := strconv.Atoi(args[1])
+		err = helpers.DropPrivileges(id, id)
+	}
+	if err == nil {
+		dumpable, _ := strconv.Atoi(args[0])
+		err = unix.Prctl(unix.PR_SET_DUMPABLE, uintptr(dumpable), 0, 0, 0)
+	}
+	if err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, nil)
+})

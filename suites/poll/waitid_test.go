@@ -148,4 +148,34 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 			Expect(err).To(helpers.BeErrno(unix.ECHILD))
 		})
 	})
+
+	// waitid(P_PIDFD) waits for the thread group the pidfd's pid leads:
+	// the kernel looks the pid up as a thread-group id, so a PIDFD_THREAD
+	// pidfd of the leader waits as a process pidfd does, and one of any
+	// other thread finds no child.
+	Context("with a PIDFD_THREAD pidfd", helpers.FlagPidfdThread, func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
+
+		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's thread-group leader reports the child's exit as CLD_EXITED with its pid and exit status.
+		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) finds the leader)
+		// Since:    v6.9
+		It("reports the child's exit through its leader's pidfd", helpers.ManWaitid, func(ctx SpecContext) {
+			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
+			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
+			Expect(c.Peer.Send("exit 3")).To(Succeed())
+			Expect(childState(waitFor(ctx, fd, unix.WEXITED))).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
+		})
+
+		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's other (non-leader) thread fails with ECHILD, with or without __WALL: that pid leads no thread group.
+		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) is NULL for a non-leader → no child)
+		// Since:    v6.9
+		It("fails with ECHILD for a non-leader thread of a child", helpers.ManWaitid, func(ctx SpecContext) {
+			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
+			fd := helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
+			for _, options := range []int{unix.WEXITED | unix.WNOHANG, unix.WEXITED | unix.WNOHANG | unix.WALL} {
+				_, err := kernel.Waitid(fd, options)
+				Expect(err).To(helpers.BeErrno(unix.ECHILD), "options %#x", options)
+			}
+		})
+	})
 })

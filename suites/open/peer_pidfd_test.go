@@ -1,0 +1,151 @@
+package open_test
+
+import (
+	"strconv"
+	"syscall"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
+
+// A unix socket hands out pidfds of its peer: getsockopt(SO_PEERPIDFD) for
+// the process that created or connected the other end, and SCM_PIDFD (with
+// SO_PASSPIDFD set) for the sender of each message. They are ways to open a
+// pidfd, so they live with pidfd_open and CLONE_PIDFD. Since v6.16 an
+// AF_UNIX socket registers its peer with pidfs, so a pidfd (with its exit
+// status) is handed out even for a peer that has been reaped; before, that
+// failed (EINVAL from pidfd_prepare, ESRCH once that was fixed).
+var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", helpers.ManUnix, func() {
+	var peer *helpers.Child
+	var sock int // our end of a socketpair the peer created
+
+	BeforeEach(func(ctx SpecContext) {
+		helpers.RequireFeature(kernel.PeerPidfd)
+		peer = helpers.StartChild(ctx, roleSocketPeer, nil)
+		sock = peer.MustCall(ctx, "socket").Fds[0]
+	})
+
+	// peerPidfd is getsockopt(SO_PEERPIDFD), which must succeed; the pidfd
+	// is closed at cleanup.
+	peerPidfd := func() int {
+		GinkgoHelper()
+		fd, err := kernel.GetPeerPidfd(sock)
+		Expect(err).NotTo(HaveOccurred(), "getsockopt(SO_PEERPIDFD)")
+		DeferCleanup(unix.Close, fd)
+		return fd
+	}
+	// scmPidfd enables SO_PASSPIDFD on our end, has the peer send one byte
+	// and then applies before (an exit, say) ahead of the receive. It
+	// returns the SCM_PIDFD value, closed at cleanup when it is an fd.
+	scmPidfd := func(ctx SpecContext, before func()) int32 {
+		GinkgoHelper()
+		Expect(unix.SetsockoptInt(sock, unix.SOL_SOCKET, kernel.SO_PASSPIDFD, 1)).To(Succeed())
+		peer.MustCall(ctx, "say")
+		before()
+		value, ok, err := kernel.RecvSCMPidfd(sock)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(ok).To(BeTrue(), "the message carries no SCM_PIDFD")
+		if value >= 0 {
+			DeferCleanup(unix.Close, int(value))
+		}
+		return value
+	}
+	// exitStatusOf checks, where PIDFD_INFO_EXIT exists, that pidfd reports
+	// the peer's death by SIGKILL.
+	exitStatusOf := func(pidfd int) {
+		GinkgoHelper()
+		if !kernel.PidfdInfoExit.Present() {
+			return
+		}
+		info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_EXIT)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
+		Expect(syscall.WaitStatus(info.Exit_code).Signal()).To(Equal(syscall.SIGKILL))
+	}
+	killAndReap := func(ctx SpecContext) {
+		GinkgoHelper()
+		peer.Kill()
+		Expect(peer.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
+	}
+	// reapedPeerHasPidfd is whether this kernel must hand out a pidfd of a
+	// reaped peer; an older one may too (backport) or fail with the errnos
+	// it used then.
+	reapedPeerHasPidfd := kernel.Kernel().AtLeast("6.16")
+	oldReapedPeerErrnos := []unix.Errno{unix.EINVAL, unix.ESRCH}
+
+	Context("getsockopt(SO_PEERPIDFD)", helpers.SyscallGetsockopt, func() {
+		// Behavior: getsockopt(SO_PEERPIDFD) returns a pidfd of the process that created the socket's peer end.
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SO_PEERPIDFD of the server)
+		// Since:    v6.5
+		It("returns a pidfd of the peer", helpers.SelftestScmPidfd, func() {
+			helpers.RequireFeature(kernel.Procfs)
+			Expect(fdinfoPid(peerPidfd())).To(Equal(strconv.Itoa(peer.Pid)))
+		})
+
+		// Behavior: getsockopt(SO_PEERPIDFD) on a unix socket that never had a peer fails with ENODATA.
+		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: no sk_peer_pid → -ENODATA)
+		// Since:    v6.5
+		It("fails with ENODATA on a socket without a peer", func() {
+			s, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(unix.Close, s)
+			_, err = kernel.GetPeerPidfd(s)
+			Expect(err).To(helpers.BeErrno(unix.ENODATA))
+		})
+
+		// Behavior: for a peer that has exited but is not yet reaped, getsockopt(SO_PEERPIDFD) returns a pidfd that polls readable (the exit is visible through it).
+		// Mirrors:  none
+		// Since:    v6.5
+		It("returns a pidfd reporting the exit of a peer not yet reaped", func(ctx SpecContext) {
+			peer.Kill()
+			Expect(kernel.WaitReadable(ctx, peer.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			Expect(kernel.PollOnce(peerPidfd(), 0)).To(BeNumerically(">", 0))
+		})
+
+		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on an AF_UNIX socket returns a pidfd that polls readable and reports, through PIDFD_INFO_EXIT, the peer's death by SIGKILL; before v6.16 it fails with EINVAL or ESRCH.
+		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE) for AF_UNIX, whose connect registers the peer with pidfs)
+		// Since:    v6.16
+		It("returns a pidfd of a reaped peer that reports its exit", func(ctx SpecContext) {
+			killAndReap(ctx)
+			fd, err := kernel.GetPeerPidfd(sock)
+			if err != nil && !reapedPeerHasPidfd {
+				Expect(err).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")
+				return
+			}
+			Expect(err).NotTo(HaveOccurred(), "getsockopt(SO_PEERPIDFD)")
+			DeferCleanup(unix.Close, fd)
+			Expect(kernel.PollOnce(fd, 0)).To(BeNumerically(">", 0))
+			exitStatusOf(fd)
+		})
+	})
+
+	Context("SCM_PIDFD", helpers.SyscallRecvmsg, func() {
+		// Behavior: with SO_PASSPIDFD set on the receiving end, a message carries an SCM_PIDFD control message holding a pidfd of its sender.
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SCM_PIDFD of the live server)
+		// Since:    v6.5
+		It("carries a pidfd of the sender", helpers.SelftestScmPidfd, func(ctx SpecContext) {
+			fd := scmPidfd(ctx, func() {})
+			Expect(fd).To(BeNumerically(">=", 0))
+			helpers.RequireFeature(kernel.Procfs)
+			Expect(fdinfoPid(int(fd))).To(Equal(strconv.Itoa(peer.Pid)))
+		})
+
+		// Behavior: for a message whose sender has been reaped before it is received, SCM_PIDFD holds a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL; before v6.16 it holds a negative errno (-EINVAL or -ESRCH) instead of an fd.
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest, cmsg_check_dead: SCM_PIDFD of the reaped client and its exit code through PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
+		// Since:    v6.16
+		It("carries a pidfd of a reaped sender that reports its exit", helpers.SelftestScmPidfd, func(ctx SpecContext) {
+			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
+			if fd < 0 && !reapedPeerHasPidfd {
+				Expect(unix.Errno(-fd)).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")
+				return
+			}
+			Expect(fd).To(BeNumerically(">=", 0), "SCM_PIDFD holds errno %v", unix.Errno(-fd))
+			Expect(kernel.PollOnce(int(fd), 0)).To(BeNumerically(">", 0))
+			exitStatusOf(int(fd))
+		})
+	})
+})

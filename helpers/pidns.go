@@ -229,7 +229,16 @@ func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int
 func RecycledPid(ctx context.Context, ns *PidNS, pid int) *Child {
 	GinkgoHelper()
 	old := ns.Spawn(ctx, pid, RoleProcess)
-	old.Kill()
-	Expect(old.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
+	recycle(ctx, old)
 	return old
+}
+
+// recycle kills and reaps c, freeing its pid number, and returns its wait
+// status.
+func recycle(ctx context.Context, c *Child) syscall.WaitStatus {
+	GinkgoHelper()
+	c.Kill()
+	status := c.Reap(ctx)
+	Expect(status.Signal()).To(Equal(syscall.SIGKILL))
+	return status
 }

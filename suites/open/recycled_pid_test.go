@@ -75,3 +75,30 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(reused.Pidfd)))
 	})
 })
+
+// The same stale pidfd, asked by a caller that sees the number in use again
+// in its own namespace: a kernel that looked the pidfd up through the
+// caller's view of its pid number would answer about the successor here,
+// while the specs above (asked from the parent, where the number is free)
+// would still pass.
+var _ = Describe("a pidfd to a reaped process whose pid number was reused", func() {
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
+
+	helpers.EachReuseShape(func(stage helpers.StageReuse) {
+		// Behavior: fdinfo of the stale pidfd, read by a caller in whose namespace the number names a live process again, shows -1 in Pid and NSpid.
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
+		// Since:    v5.5
+		It("shows -1 in Pid and NSpid", helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+			r := stage(ctx, helpers.RoleProcess)
+			Expect(r.Fdinfo(ctx)).To(haveFdinfoPid("-1", "-1"))
+		})
+
+		// Behavior: poll(2) on the stale pidfd, by a caller in whose namespace the number names a live process again, reports the reaped process (POLLIN|POLLHUP; POLLIN before v6.9), not the running successor (nothing).
+		// Mirrors:  man pidfd_open(2) (readable once the process has terminated; no peer reuses the number first)
+		// Since:    v5.3 (POLLHUP since v6.9)
+		It("reports the reaped process's poll events", helpers.SyscallPoll, helpers.ManPidfdOpen, func(ctx SpecContext) {
+			r := stage(ctx, helpers.RoleProcess)
+			Expect(r.Poll(ctx)).To(helpers.ReapedPollEvents())
+		})
+	})
+})

@@ -36,13 +36,11 @@ func ReuseInPidNS(ctx context.Context, role string) *PidReuse {
 	var ns *PidNS
 	WithHeldSignalsBlocked(func() { ns = NewPidNS(ctx) })
 	witness := ns.Spawn(ctx, 0, roleReuseWitness)
-	old := ns.Spawn(ctx, reusedNsPid, RoleProcess)
-	Expect(witness.MustCall(ctx, fmt.Sprintf("hold %d", reusedNsPid)).Text).To(Equal(strconv.Itoa(reusedNsPid)),
-		"the witness's pidfd must refer to its sibling at pid %d while it lives", reusedNsPid)
-	status := recycle(ctx, old)
-	successor := ns.Spawn(ctx, reusedNsPid, role)
-	Expect(successor.NsPid).To(Equal(reusedNsPid))
-	return &PidReuse{Number: reusedNsPid, OldStatus: status, Successor: successor, holder: witnessHolder{witness}}
+	_, status, successor := ReusePidNumber(ctx, ns, reusedNsPid, role, func(pid int) {
+		Expect(witness.MustCall(ctx, fmt.Sprintf("hold %d", pid)).Text).To(Equal(strconv.Itoa(pid)),
+			"the witness's pidfd must refer to its sibling at pid %d while it lives", pid)
+	})
+	return &PidReuse{Number: successor.NsPid, OldStatus: status, Successor: successor, holder: witnessHolder{witness}}
 }
 
 type witnessHolder struct{ w *Child }
@@ -108,6 +106,9 @@ func runReuseWitness(p *Peer, _ []string) int {
 			fd, err := unix.PidfdOpen(req.Int(0), 0)
 			if err != nil {
 				return "", err
+			}
+			if held >= 0 {
+				unix.Close(held)
 			}
 			held = fd
 			info, err := kernel.Fdinfo(fd)

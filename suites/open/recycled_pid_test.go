@@ -11,8 +11,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// recycledPid is the number the old and the new process share; above
-// RESERVED_PIDS (300), as in the selftest.
+// recycledPid is the first number tried for the old and the new process to
+// share; above RESERVED_PIDS (300), as in the selftest.
 const recycledPid = 1000
 
 // suites/signal checks the same property for every signal kind and scope
@@ -25,8 +25,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 		// pid 1 passes the blocked HeldSignals on, so the RoleSigwait
 		// successor keeps every signal sent to it queued and countable.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
-		old = helpers.RecycledPid(ctx, ns, recycledPid)
-		reused = ns.Spawn(ctx, recycledPid, helpers.RoleSigwait)
+		old, _, reused = helpers.ReusePidNumber(ctx, ns, recycledPid, helpers.RoleSigwait, nil)
 	})
 
 	// Behavior: pidfd_send_signal(2) through the pidfd of a reaped process fails with ESRCH although its pid number now names another process.
@@ -57,7 +56,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Mirrors:  none
 	// Since:    v5.3
 	It("opens the new process when pidfd_open is given the number", helpers.SyscallPidfdOpen, helpers.ManPidfdOpen, func(ctx SpecContext) {
-		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
+		fd, err := ns.OpenPidfd(ctx, reused.NsPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		info, err := kernel.Fdinfo(fd)
 		Expect(err).NotTo(HaveOccurred())
@@ -69,7 +68,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Since:    v6.9
 	It("gives the new process's pidfd a different pidfs inode", helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.Pidfs)
-		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
+		fd, err := ns.OpenPidfd(ctx, reused.NsPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(helpers.Inode(fd)).NotTo(Equal(helpers.Inode(old.Pidfd)))
 		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(reused.Pidfd)))

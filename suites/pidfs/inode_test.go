@@ -96,8 +96,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Since:    v6.9
 		It("gives a process that reuses a pid number a new inode", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
 			ns := helpers.NewPidNS(ctx)
-			old := helpers.RecycledPid(ctx, ns, 1000)
-			reused := ns.Spawn(ctx, 1000, helpers.RoleProcess)
+			old, _, reused := helpers.ReusePidNumber(ctx, ns, 1000, helpers.RoleProcess, nil)
 			Expect(helpers.Inode(reused.Pidfd).Ino).NotTo(Equal(helpers.Inode(old.Pidfd).Ino))
 		})
 

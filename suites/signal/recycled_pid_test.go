@@ -9,8 +9,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// reusedPid is the number the reaped and the new process share (above
-// RESERVED_PIDS, as in the selftest).
+// reusedPid is the first number tried for the reaped and the new process to
+// share (above RESERVED_PIDS, as in the selftest).
 const reusedPid = 1000
 
 var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsRoot, helpers.NeedsPidNS, func() {
@@ -22,14 +22,15 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 		// Born with HeldSignals blocked, pid 1 spawns RoleSigwait helpers
 		// that need no re-exec.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
-		stale = helpers.RecycledPid(ctx, ns, reusedPid)
 	})
 
-	// successor starts role at the reused number.
+	// successor reaps a helper, keeping its pidfd as stale, and starts role
+	// at its number.
 	successor := func(ctx SpecContext, role string) *helpers.Child {
 		GinkgoHelper()
-		c := ns.Spawn(ctx, reusedPid, role)
-		Expect(c.NsPid).To(Equal(reusedPid))
+		var c *helpers.Child
+		stale, _, c = helpers.ReusePidNumber(ctx, ns, reusedPid, role, nil)
+		Expect(c.NsPid).To(Equal(stale.NsPid))
 		return c
 	}
 

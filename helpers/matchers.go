@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/onsi/gomega"
 	"github.com/onsi/gomega/gcustom"
 	"github.com/onsi/gomega/types"
 	"golang.org/x/sys/unix"
@@ -131,4 +132,17 @@ func fcntlMatcher(cmd, want int, what string) types.GomegaMatcher {
 		}
 		return got&want == want, nil
 	}).WithMessage("have " + what + " set")
+}
+
+// ReapedPollEvents matches what poll(2) with POLLIN reports for a reaped process:
+//
+//	v5.3–v6.8  POLLIN          (no task: thread_group_exited() is true, never HUP)
+//	v6.9+      POLLIN|POLLHUP  ("pidfd_poll: report POLLHUP when pid_task() == NULL")
+//
+// An older kernel may carry the v6.9 behaviour as a backport.
+func ReapedPollEvents() types.GomegaMatcher {
+	if kernel.Kernel().AtLeast("6.9") {
+		return HavePollEvents(unix.POLLIN | unix.POLLHUP)
+	}
+	return gomega.Or(HavePollEvents(unix.POLLIN), HavePollEvents(unix.POLLIN|unix.POLLHUP))
 }

@@ -70,16 +70,28 @@ func (ns *PidNS) Init() *Child { return ns.init }
 // one inside.
 func (ns *PidNS) Spawn(ctx context.Context, pid int, role string, args ...string) *Child {
 	GinkgoHelper()
+	c, err := ns.trySpawn(ctx, pid, role, args...)
+	Expect(err).NotTo(HaveOccurred(), "spawn in pid namespace")
+	return c
+}
+
+// trySpawn is Spawn for callers that try another number when this one
+// stays taken (EBUSY).
+func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...string) (*Child, error) {
+	GinkgoHelper()
 	peer, theirs, err := NewPeerPair()
 	Expect(err).NotTo(HaveOccurred())
 	cmd := strings.Join(append([]string{"spawn", strconv.Itoa(pid), role}, args...), " ")
 	r, err := ns.init.Call(ctx, cmd, int(theirs.Fd()))
 	theirs.Close()
-	if err != nil && strings.Contains(err.Error(), "ns_last_pid") {
+	if err != nil && strings.Contains(err.Error(), "write ns_last_pid") {
 		peer.Close()
 		Skip("choosing a pid number needs /proc/sys/kernel/ns_last_pid (CONFIG_CHECKPOINT_RESTORE): " + err.Error())
 	}
-	Expect(err).NotTo(HaveOccurred(), "spawn in pid namespace")
+	if err != nil {
+		peer.Close()
+		return nil, err
+	}
 	Expect(r.Fds).To(HaveLen(1), "spawn must return the new process's pidfd")
 	c := &Child{Peer: peer, ns: ns}
 	c.NsPid, _ = strconv.Atoi(r.Fields[0])
@@ -91,7 +103,7 @@ func (ns *PidNS) Spawn(ctx context.Context, pid int, role string, args ...string
 	c.Pid, _ = strconv.Atoi(info["Pid"])
 	DeferCleanup(c.cleanup)
 	c.awaitReady(ctx)
-	return c
+	return c, nil
 }
 
 func (ns *PidNS) reap(ctx context.Context, nsPid int) (syscall.WaitStatus, error) {
@@ -222,6 +234,11 @@ func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int
 		proc.Kill()
 		proc.Wait()
 		unix.Close(pidfd)
+		if _, err := os.Stat(fmt.Sprintf("/proc/self/task/%d", want)); err == nil {
+			// The Go runtime started a thread between the write and the
+			// fork; the thread keeps the number as long as this pid 1.
+			return nil, -1, fmt.Errorf("pid %d went to a thread of pid 1: %w", want, unix.EBUSY)
+		}
 	}
 	return nil, -1, fmt.Errorf("pid %d stayed taken in the namespace: %w", want, unix.EBUSY)
 }
@@ -232,7 +249,49 @@ func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int
 func RecycledPid(ctx context.Context, ns *PidNS, pid int) *Child {
 	GinkgoHelper()
 	old := ns.Spawn(ctx, pid, RoleProcess)
-	old.Kill()
-	Expect(old.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
+	recycle(ctx, old)
 	return old
+}
+
+// ReusePidNumber starts a helper at pid number first in ns, calls
+// whileAlive (if not nil) with the number while the helper lives, kills and
+// reaps it, and starts role at the same number. It returns the reaped
+// helper, whose Pidfd is now stale, its wait status and its successor. A Go
+// runtime thread in the namespace (pid 1's or another helper's) can take the
+// number between the ns_last_pid write and the fork and keep it for good;
+// then it starts over at first+100, first+200, and so on.
+func ReusePidNumber(ctx context.Context, ns *PidNS, first int, role string, whileAlive func(nsPid int)) (*Child, syscall.WaitStatus, *Child) {
+	GinkgoHelper()
+	var errs []error
+	for pid := first; pid < first+reuseNumberTries*100; pid += 100 {
+		old, err := ns.trySpawn(ctx, pid, RoleProcess)
+		if err == nil {
+			if whileAlive != nil {
+				whileAlive(pid)
+			}
+			status := recycle(ctx, old)
+			var successor *Child
+			if successor, err = ns.trySpawn(ctx, pid, role); err == nil {
+				return old, status, successor
+			}
+		}
+		Expect(err).To(MatchError(unix.EBUSY), "spawn at pid %d in the namespace", pid)
+		errs = append(errs, err)
+	}
+	Fail(fmt.Sprintf("no pid number could be reused in the namespace: %v", errors.Join(errs...)))
+	return nil, 0, nil
+}
+
+// reuseNumberTries bounds ReusePidNumber: a thread takes the number rarely
+// (seen under TCG emulation), so several misses in a row are a failure.
+const reuseNumberTries = 5
+
+// recycle kills and reaps c, freeing its pid number, and returns its wait
+// status.
+func recycle(ctx context.Context, c *Child) syscall.WaitStatus {
+	GinkgoHelper()
+	c.Kill()
+	status := c.Reap(ctx)
+	Expect(status.Signal()).To(Equal(syscall.SIGKILL))
+	return status
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// recycledPid is the number the old and the new process share; above
-// RESERVED_PIDS (300), as in the selftest.
+// recycledPid is the first number tried for the old and the new process to
+// share; above RESERVED_PIDS (300), as in the selftest.
 const recycledPid = 1000
 
 // suites/signal checks the same property for every signal kind and scope
@@ -25,8 +25,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 		// pid 1 passes the blocked HeldSignals on, so the RoleSigwait
 		// successor keeps every signal sent to it queued and countable.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
-		old = helpers.RecycledPid(ctx, ns, recycledPid)
-		reused = ns.Spawn(ctx, recycledPid, helpers.RoleSigwait)
+		old, _, reused = helpers.ReusePidNumber(ctx, ns, recycledPid, helpers.RoleSigwait, nil)
 	})
 
 	// Behavior: pidfd_send_signal(2) through the pidfd of a reaped process fails with ESRCH although its pid number now names another process.
@@ -57,7 +56,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Mirrors:  none
 	// Since:    v5.3
 	It("opens the new process when pidfd_open is given the number", helpers.SyscallPidfdOpen, helpers.ManPidfdOpen, func(ctx SpecContext) {
-		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
+		fd, err := ns.OpenPidfd(ctx, reused.NsPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		info, err := kernel.Fdinfo(fd)
 		Expect(err).NotTo(HaveOccurred())
@@ -69,9 +68,36 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Since:    v6.9
 	It("gives the new process's pidfd a different pidfs inode", helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.Pidfs)
-		fd, err := ns.OpenPidfd(ctx, recycledPid, 0)
+		fd, err := ns.OpenPidfd(ctx, reused.NsPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(helpers.Inode(fd)).NotTo(Equal(helpers.Inode(old.Pidfd)))
 		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(reused.Pidfd)))
+	})
+})
+
+// The same stale pidfd, asked by a caller that sees the number in use again
+// in its own namespace: a kernel that looked the pidfd up through the
+// caller's view of its pid number would answer about the successor here,
+// while the specs above (asked from the parent, where the number is free)
+// would still pass.
+var _ = Describe("a pidfd to a reaped process whose pid number was reused", func() {
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
+
+	helpers.EachReuseShape(func(stage helpers.StageReuse) {
+		// Behavior: fdinfo of the stale pidfd, read by a caller in whose namespace the number names a live process again, shows -1 in Pid and NSpid.
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
+		// Since:    v5.5
+		It("shows -1 in Pid and NSpid", helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+			r := stage(ctx, helpers.RoleProcess)
+			Expect(r.Fdinfo(ctx)).To(haveFdinfoPid("-1", "-1"))
+		})
+
+		// Behavior: poll(2) on the stale pidfd, by a caller in whose namespace the number names a live process again, reports the reaped process (POLLIN|POLLHUP; POLLIN before v6.9), not the running successor (nothing).
+		// Mirrors:  man pidfd_open(2) (readable once the process has terminated; no peer reuses the number first)
+		// Since:    v5.3 (POLLHUP since v6.9)
+		It("reports the reaped process's poll events", helpers.SyscallPoll, helpers.ManPidfdOpen, func(ctx SpecContext) {
+			r := stage(ctx, helpers.RoleProcess)
+			Expect(r.Poll(ctx)).To(helpers.ReapedPollEvents())
+		})
 	})
 })

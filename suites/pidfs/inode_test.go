@@ -95,9 +95,23 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Since:    v6.9
 		It("gives a process that reuses a pid number a new inode", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
 			ns := helpers.NewPidNS(ctx)
-			old := helpers.RecycledPid(ctx, ns, 1000)
-			reused := ns.Spawn(ctx, 1000, helpers.RoleProcess)
+			old, _, reused := helpers.ReusePidNumber(ctx, ns, 1000, helpers.RoleProcess, nil)
 			Expect(helpers.Inode(reused.Pidfd).Ino).NotTo(Equal(helpers.Inode(old.Pidfd).Ino))
+		})
+
+		// The same, asked by a caller that sees the number come back: a
+		// kernel deriving inode numbers from the caller's view of a pid
+		// number, or from the global number, passes the spec above.
+		helpers.EachReuseShape(func(stage helpers.StageReuse) {
+			// Behavior: the stale pidfd and a pidfd the caller opens for the reused number (the successor's) have different pidfs inode numbers, both fstat by a caller that sees the number in use again.
+			// Mirrors:  none (fs/pidfs.c: inode numbers identify a struct pid, never a pid number)
+			// Since:    v6.9
+			It("gives a process that reuses a pid number a new inode", helpers.SyscallFstat, helpers.ManPidfs, func(ctx SpecContext) {
+				r := stage(ctx, helpers.RoleProcess)
+				stale, reopened := r.Inodes(ctx)
+				Expect(reopened).To(Equal(helpers.Inode(r.Successor.Pidfd)), "pidfd_open(%d) by the caller opens the successor", r.Number)
+				Expect(stale.Ino).NotTo(Equal(reopened.Ino))
+			})
 		})
 
 		// Behavior: a process's pidfs inode number survives closing every pidfd to it: a new pidfd_open while it lives gives the same number.

@@ -34,19 +34,6 @@ func pollUntil(ctx SpecContext, fd int, want int16) int16 {
 	return revents
 }
 
-// reapedEvents is what poll(2) with POLLIN reports for a reaped process:
-//
-//	v5.3–v6.8  POLLIN          (no task: thread_group_exited() is true, never HUP)
-//	v6.9+      POLLIN|POLLHUP  ("pidfd_poll: report POLLHUP when pid_task() == NULL")
-//
-// An older kernel may carry the v6.9 behaviour as a backport.
-func reapedEvents() types.GomegaMatcher {
-	if kernel.Kernel().AtLeast("6.9") {
-		return helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP)
-	}
-	return Or(helpers.HavePollEvents(unix.POLLIN), helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP))
-}
-
 // earlyLeaderThreadPidfd is what a PIDFD_THREAD pidfd on a thread-group
 // leader reports while the leader has exited (or been replaced by an exec)
 // and other threads live, within the quiet window:
@@ -130,7 +117,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll
 		// Since:    v5.3 (POLLHUP since v6.9)
 		It("reports POLLIN|POLLHUP with poll", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			Expect(pollEvents(ctx, c.Pidfd)).To(reapedEvents())
+			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.ReapedPollEvents())
 		})
 
 		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM|EPOLLHUP for a reaped process's pidfd.

@@ -9,8 +9,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// reusedPid is the number the reaped and the new process share (above
-// RESERVED_PIDS, as in the selftest).
+// reusedPid is the first number tried for the reaped and the new process to
+// share (above RESERVED_PIDS, as in the selftest).
 const reusedPid = 1000
 
 var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
@@ -22,14 +22,15 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 		// Born with HeldSignals blocked, pid 1 spawns RoleSigwait helpers
 		// that need no re-exec.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
-		stale = helpers.RecycledPid(ctx, ns, reusedPid)
 	})
 
-	// successor starts role at the reused number.
+	// successor reaps a helper, keeping its pidfd as stale, and starts role
+	// at its number.
 	successor := func(ctx SpecContext, role string) *helpers.Child {
 		GinkgoHelper()
-		c := ns.Spawn(ctx, reusedPid, role)
-		Expect(c.NsPid).To(Equal(reusedPid))
+		var c *helpers.Child
+		stale, _, c = helpers.ReusePidNumber(ctx, ns, reusedPid, role, nil)
+		Expect(c.NsPid).To(Equal(stale.NsPid))
 		return c
 	}
 
@@ -53,6 +54,36 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 				unix.PidfdSendSignal(stale.Pidfd, sig, nil, 0)
 			}
 			Expect(helpers.PendingSignals(ctx, c, c.NsPid)).To(BeEmpty())
+		})
+	})
+})
+
+// The same, with the sender in the namespace where the number comes back,
+// as pidfd_test.c and LTP do it: a kernel that resolved the pidfd through
+// the sender's view of its pid number would signal the successor here.
+var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, func() {
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal, kernel.PidfdOpen) })
+
+	helpers.EachReuseShape(func(stage helpers.StageReuse) {
+		// Behavior: pidfd_send_signal(2) through the stale pidfd fails with ESRCH (SIGUSR2, SIGCONT, signal 0) when the sender sees the number name a live process again.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (the sender inside the namespace; no errno checked there); LTP pidfd_send_signal03
+		// Since:    v5.1
+		It("fails with ESRCH", helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			r := stage(ctx, helpers.RoleProcess)
+			for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {
+				Expect(r.SendSignal(ctx, sig)).To(helpers.BeErrno(unix.ESRCH), "signal %d", sig)
+			}
+		})
+
+		// Behavior: nothing sent through the stale pidfd reaches the process that took over the number, when the sender sees that number.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid"; LTP pidfd_send_signal03
+		// Since:    v5.1
+		It("leaves the process that took over the number unsignalled", helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+			r := stage(ctx, helpers.RoleSigwait)
+			for _, sig := range helpers.HeldSignals {
+				r.SendSignal(ctx, sig)
+			}
+			Expect(r.SuccessorPendingSignals(ctx)).To(BeEmpty())
 		})
 	})
 })

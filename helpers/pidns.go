@@ -243,16 +243,6 @@ func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int
 	return nil, -1, fmt.Errorf("pid %d stayed taken in the namespace: %w", want, unix.EBUSY)
 }
 
-// RecycledPid starts a helper at pid number pid in ns, kills and reaps it,
-// and returns it: its Pidfd now refers to a reaped process and the number is
-// free for the next Spawn at pid.
-func RecycledPid(ctx context.Context, ns *PidNS, pid int) *Child {
-	GinkgoHelper()
-	old := ns.Spawn(ctx, pid, RoleProcess)
-	recycle(ctx, old)
-	return old
-}
-
 // ReusePidNumber starts a helper at pid number first in ns, calls
 // whileAlive (if not nil) with the number while the helper lives, kills and
 // reaps it, and starts role at the same number. It returns the reaped

@@ -129,8 +129,12 @@ func writeCPIO(path string, recs []cpio.Record) (int64, string, error) {
 	return st.Size(), hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// keepImages is how many initramfs per arch stay in the cache.
-const keepImages = 3
+// keepImages is how many initramfs per arch stay in the cache, beyond
+// those used within keepImagesFor.
+const (
+	keepImages    = 3
+	keepImagesFor = 12 * time.Hour
+)
 
 // Image writes the initramfs into the cache under its content hash
 // (initramfs-<arch>-<sha256>.cpio), so runs with unchanged suites reuse the
@@ -161,7 +165,9 @@ func (c Cache) Image(arch, initBin string, suiteBins []string, extra ...ImageFil
 	old, _ := filepath.Glob(filepath.Join(dir, "initramfs-"+arch+"-*.cpio"))
 	sort.Slice(old, func(i, j int) bool { return modTime(old[i]).After(modTime(old[j])) })
 	for i, o := range old {
-		if i >= keepImages {
+		// Age as well as rank: a concurrent run (make test beside make
+		// matrix) may still boot an image that newer ones outrank.
+		if i >= keepImages && now.Sub(modTime(o)) > keepImagesFor {
 			os.Remove(o)
 		}
 	}

@@ -126,7 +126,9 @@ func openOpenTree() (int, error) {
 	return closeLater(unix.OpenTree(unix.AT_FDCWD, "/", unix.OPEN_TREE_CLOEXEC))
 }
 
-func openMemfd() (int, error) { return closeLater(unix.MemfdCreate("pidfdconf_memfd", unix.MFD_CLOEXEC)) }
+func openMemfd() (int, error) {
+	return closeLater(unix.MemfdCreate("pidfdconf_memfd", unix.MFD_CLOEXEC))
+}
 
 func openMemfdSecret() (int, error) {
 	fd, _, errno := unix.Syscall(kernel.SYS_MEMFD_SECRET, unix.O_CLOEXEC, 0, 0)

@@ -39,7 +39,7 @@ func NewPidNS(ctx context.Context) *PidNS {
 	RequireFeature(kernel.PidNamespaces, kernel.Procfs)
 	opts := []ChildOption{WithCloneflags(unix.CLONE_NEWPID | unix.CLONE_NEWNS)}
 	if os.Geteuid() != 0 {
-		opts = append(opts, asRootInNewUserNS())
+		opts = append(opts, AsRootInNewUserNS())
 	}
 	init, err := tryStartChild(ctx, rolePidNSInit, nil, opts...)
 	if err != nil && os.Geteuid() != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSPC)) {
@@ -49,7 +49,10 @@ func NewPidNS(ctx context.Context) *PidNS {
 	return &PidNS{init: init}
 }
 
-func asRootInNewUserNS() ChildOption {
+// AsRootInNewUserNS starts the helper in a new user namespace where it is
+// root, mapped to the caller's effective uid and gid (the one mapping an
+// unprivileged caller may write).
+func AsRootInNewUserNS() ChildOption {
 	return func(c *exec.Cmd) {
 		c.SysProcAttr.Cloneflags |= unix.CLONE_NEWUSER
 		c.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}

@@ -245,5 +245,98 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 	})
 
+	Context("with PIDFD_INFO_SUPPORTED_MASK", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoSupportedMask) })
+
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills supported_mask with exactly the request bits this kernel knows: PID, CREDS, CGROUPID and SUPPORTED_MASK, EXIT and COREDUMP where their probes find them, COREDUMP_SIGNAL with COREDUMP, COREDUMP_CODE from v7.1.
+		// Mirrors:  pidfd_info_test.c global.supported_mask_field (asserts each 7.3 bit is present; here the exact set)
+		// Since:    v6.19
+		It("reports exactly the request bits this kernel supports", helpers.SelftestPidfdInfo, func() {
+			info, err := kernel.GetPidfdInfo(helpers.SelfPidfd(), kernel.PIDFD_INFO_SUPPORTED_MASK)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
+			Expect(info.Supported_mask).To(Equal(expectedSupportedMask()), "supported_mask %#x", info.Supported_mask)
+		})
+
+		// Behavior: supported_mask comes back alongside other requested fields (here CGROUPID), and is the same set.
+		// Mirrors:  pidfd_info_test.c global.supported_mask_with_other_fields (asserts a nonzero mask; here the exact set)
+		// Since:    v6.19
+		It("reports the supported mask alongside other fields", helpers.SelftestPidfdInfo, func() {
+			helpers.RequireFeature(kernel.Cgroups)
+			info, err := kernel.GetPidfdInfo(helpers.SelfPidfd(), unix.PIDFD_INFO_CGROUPID|kernel.PIDFD_INFO_SUPPORTED_MASK)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & (unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK)).To(BeEquivalentTo(unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK))
+			Expect(info.Supported_mask).To(Equal(expectedSupportedMask()), "supported_mask %#x", info.Supported_mask)
+		})
+	})
+
+	Context("with PIDFD_INFO_COREDUMP on a live process", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoCoredump) })
+
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_COREDUMP on a live, dumpable process marks COREDUMP and reports coredump_mask PIDFD_COREDUMP_USER (how it would dump), with no coredump signal (none happened).
+		// Mirrors:  none (fs/pidfs.c pidfd_info: the dumpable mode of a task that has not dumped)
+		// Since:    v6.16
+		It("reports PIDFD_COREDUMP_USER for a dumpable process", helpers.ManPidfs, func() {
+			child := helpers.StartBlocked()
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_COREDUMP)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_COREDUMP).NotTo(BeZero())
+			Expect(info.Mask & kernel.PIDFD_INFO_COREDUMP_SIGNAL).To(BeZero())
+			Expect(info.Coredump_mask).To(BeEquivalentTo(unix.PIDFD_COREDUMP_USER))
+		})
+
+		// Behavior: a process that cleared its dumpable flag (prctl PR_SET_DUMPABLE 0) reports coredump_mask PIDFD_COREDUMP_SKIP: it would not dump.
+		// Mirrors:  none (fs/pidfs.c pidfs_coredump_mask: TASK_DUMPABLE_OFF)
+		// Since:    v6.16
+		It("reports PIDFD_COREDUMP_SKIP for a process that is not dumpable", helpers.ManPidfs, func(ctx SpecContext) {
+			c := helpers.StartChild(ctx, roleUndumpable, nil)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_COREDUMP)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_COREDUMP).NotTo(BeZero())
+			Expect(info.Coredump_mask).To(BeEquivalentTo(unix.PIDFD_COREDUMP_SKIP))
+		})
+	})
+
+	Context("when the process exits", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
+
+		// Behavior: the cgroup id PIDFD_INFO_EXIT reports after the reap is the one recorded at exit: the id of the process's cgroup2 cgroup (its kernfs handle), the same the live process reported.
+		// Mirrors:  none (fs/pidfs.c pidfs_exit records the default hierarchy's cgroup id)
+		// Since:    v6.15
+		It("reports the cgroup id recorded at exit", helpers.ManPidfs, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.Cgroups)
+			want := ownCgroupID()
+			child := helpers.StartBlocked()
+			live, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_CGROUPID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(live.Cgroupid).To(Equal(want), "live")
+			child.Reap(ctx)
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & (unix.PIDFD_INFO_EXIT | unix.PIDFD_INFO_CGROUPID)).To(BeEquivalentTo(unix.PIDFD_INFO_EXIT | unix.PIDFD_INFO_CGROUPID))
+			Expect(info.Cgroupid).To(Equal(want), "at exit")
+		})
+
+		// Behavior: a child whose parent ignores SIGCHLD is reaped by the kernel as it exits; its pidfd then reports POLLIN|POLLHUP and PIDFD_INFO_EXIT its exit code (3), while waitid(P_PIDFD) from a non-parent fails with ECHILD.
+		// Mirrors:  none (kernel/exit.c exit_notify: autoreap when the parent ignores SIGCHLD; fs/pidfs.c pidfs_exit)
+		// Since:    v6.15
+		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ManPidfs, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.PollHupOnReap, kernel.WaitidPidfd)
+			parent := helpers.StartChild(ctx, roleSigchldIgnorer, nil)
+			r := parent.MustCall(ctx, "spawn-exit 3")
+			Expect(r.Fds).To(HaveLen(1))
+			pidfd := r.Fds[0]
+			Eventually(ctx, func() (int16, error) { return kernel.PollOnce(pidfd, 0) }).
+				WithTimeout(helpers.EventTimeout()).Should(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+			info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
+			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 3}))
+			_, err = kernel.Waitid(pidfd, unix.WEXITED|unix.WNOHANG)
+			Expect(err).To(helpers.BeErrno(unix.ECHILD))
+		})
+	})
+
+	infoOfThreads()
 	infoAcrossPidNamespaces()
 })

@@ -1,10 +1,13 @@
 package pidfs_test
 
 import (
+	"encoding/hex"
 	"fmt"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -105,5 +108,78 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Pee
 			}
 			return strconv.Itoa(int(info.Pid)), nil
 		},
+		// creds: the reply's credentials, as this process's user namespace sees them.
+		"creds": func(req *helpers.Request) (string, error) {
+			if err := req.Want(0, 1); err != nil {
+				return "", err
+			}
+			info, err := kernel.GetPidfdInfo(req.Fds[0], unix.PIDFD_INFO_CREDS)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(info.Ruid, info.Euid, info.Suid, info.Fsuid, info.Rgid, info.Egid, info.Sgid, info.Fsgid), nil
+		},
+		"open-handle": func(req *helpers.Request) (string, error) {
+			if err := req.Want(2, 1); err != nil {
+				return "", err
+			}
+			typ, _ := strconv.Atoi(req.Args[0])
+			bytes, err := hex.DecodeString(req.Args[1])
+			if err != nil {
+				return "", err
+			}
+			fd, err := unix.OpenByHandleAt(req.Fds[0], unix.NewFileHandle(int32(typ), bytes), unix.O_CLOEXEC)
+			if err != nil {
+				return "", err
+			}
+			unix.Close(fd)
+			return "", nil
+		},
 	})
+})
+
+// roleExitWith exits at once with the code in its first argument.
+var roleExitWith = helpers.RegisterRole("pidfs-exit-with", func(_ *helpers.Peer, args []string) int {
+	code, _ := strconv.Atoi(args[0])
+	return code
+})
+
+// roleSigchldIgnorer sets SIGCHLD to SIG_IGN, so the kernel reaps its
+// children itself when they exit. "spawn-exit <code>" starts a child in
+// roleExitWith and answers "ok <pid>" with the child's pidfd.
+var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *helpers.Peer, _ []string) int {
+	signal.Ignore(syscall.SIGCHLD)
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{
+		"spawn-exit": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 0); err != nil {
+				return "", err
+			}
+			exe, err := kernel.SelfExecutable()
+			if err != nil {
+				return "", err
+			}
+			pidfd := -1
+			proc, err := os.StartProcess(exe, []string{exe, req.Args[0]}, &os.ProcAttr{
+				Env: helpers.RoleEnviron(roleExitWith),
+				Sys: &syscall.SysProcAttr{PidFD: &pidfd},
+			})
+			if err != nil {
+				return "", err
+			}
+			req.Attach(pidfd)
+			return strconv.Itoa(proc.Pid), nil
+		},
+	})
+})
+
+// roleUndumpable clears its dumpable flag (prctl PR_SET_DUMPABLE 0), as a
+// process holding secrets does, and waits.
+var roleUndumpable = helpers.RegisterRole("pidfs-undumpable", func(p *helpers.Peer, _ []string) int {
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, nil)
 })

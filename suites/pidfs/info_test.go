@@ -339,4 +339,5 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 
 	infoOfThreads()
 	infoAcrossPidNamespaces()
+	infoAcrossUserNamespaces()
 })

@@ -226,3 +226,19 @@ var roleBindMounter = helpers.RegisterRole("pidfs-bind-mounter", func(p *helpers
 		},
 	})
 })
+
+// roleOtherUser switches every id to the uid and gid in its arguments
+// (needs root), so the test has a process whose ids differ from its own.
+var roleOtherUser = helpers.RegisterRole("pidfs-other-user", func(p *helpers.Peer, args []string) int {
+	id, _ := strconv.Atoi(args[0])
+	if err := syscall.Setresgid(id, id, id); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	if err := syscall.Setresuid(id, id, id); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, nil)
+})

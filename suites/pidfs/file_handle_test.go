@@ -2,6 +2,7 @@ package pidfs_test
 
 import (
 	"fmt"
+	"os"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -180,12 +181,18 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			Entry("flags O_NONBLOCK", helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
 		)
 
-		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE, -EBADF → EBADF.
+		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE (EPERM for a caller without CAP_DAC_READ_SEARCH), -EBADF → EBADF.
 		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (asserts failure only; v6.14 selftest)
 		// Since:    v6.17
 		DescribeTable("fails to decode the handle with the mount fd",
 			func(mountFd int, want unix.Errno) {
 				_, err := reopenByHandle(mountFd, handleOf(helpers.SelfPidfd()), unix.O_CLOEXEC)
+				if mountFd == unix.AT_FDCWD && os.Geteuid() != 0 {
+					// Outside pidfs, decoding a handle needs CAP_DAC_READ_SEARCH
+					// (fs/fhandle.c may_decode_fh), checked before the decode.
+					Expect(err).To(helpers.BeErrno(unix.EPERM))
+					return
+				}
 				if mountFd == unix.AT_FDCWD {
 					// The cwd's filesystem decides: ESTALE where it can decode
 					// handles (tmpfs, ext4; measured on 6.18); EOPNOTSUPP is

@@ -186,8 +186,9 @@ var roleUndumpable = helpers.RegisterRole("pidfs-undumpable", func(p *helpers.Pe
 
 // roleBindMounter runs in a mount namespace of its own. "bind" + pidfd
 // bind-mounts the pidfd as the selftest does (open_tree with
-// OPEN_TREE_CLONE, move_mount onto a new empty file), opens the mounted
-// path and answers "ok" with the open_tree fd and the reopened fd.
+// OPEN_TREE_CLONE, move_mount onto a new empty file) and opens the mounted
+// path; it answers "ok reopen=<success|ERRNO>" with the open_tree fd and, when
+// the open succeeded, the reopened fd.
 var roleBindMounter = helpers.RegisterRole("pidfs-bind-mounter", func(p *helpers.Peer, _ []string) int {
 	// Mounts made here must not propagate to the test's namespace.
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
@@ -195,37 +196,36 @@ var roleBindMounter = helpers.RegisterRole("pidfs-bind-mounter", func(p *helpers
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"bind": func(req *helpers.Request) (string, error) {
-			if err := req.Want(0, 1); err != nil {
-				return "", err
-			}
-			tree, err := unix.OpenTree(req.Fds[0], "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
-			if err != nil {
-				return "", fmt.Errorf("open_tree(pidfd): %w", err)
-			}
-			req.Attach(tree)
-			target, err := os.CreateTemp("", "pidfd_bind_mount_")
-			if err != nil {
-				return "", err
-			}
-			defer target.Close()
-			req.Then(func() {
-				unix.Unmount(target.Name(), unix.MNT_DETACH)
-				os.Remove(target.Name())
-			})
-			if err := unix.MoveMount(tree, "", int(target.Fd()), "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
-				return "", fmt.Errorf("move_mount: %w", err)
-			}
-			reopened, err := unix.Open(target.Name(), unix.O_RDONLY|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
-			if err != nil {
-				return "", fmt.Errorf("open the mounted pidfd: %w", err)
-			}
-			req.Attach(reopened)
-			return "", nil
-		},
-	})
+	return helpers.Serve(p, map[string]helpers.Command{"bind": bindMountPidfd})
 })
+
+func bindMountPidfd(req *helpers.Request) (string, error) {
+	if err := req.Want(0, 1); err != nil {
+		return "", err
+	}
+	tree, err := unix.OpenTree(req.Fds[0], "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
+	if err != nil {
+		return "", fmt.Errorf("open_tree(pidfd): %w", err)
+	}
+	req.Attach(tree)
+	target, err := os.CreateTemp("", "pidfd_bind_mount_")
+	if err != nil {
+		return "", err
+	}
+	defer target.Close()
+	req.Then(func() {
+		unix.Unmount(target.Name(), unix.MNT_DETACH)
+		os.Remove(target.Name())
+	})
+	if err := unix.MoveMount(tree, "", int(target.Fd()), "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
+		return "", fmt.Errorf("move_mount: %w", err)
+	}
+	reopened, err := unix.Open(target.Name(), unix.O_RDONLY|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err == nil {
+		req.Attach(reopened)
+	}
+	return "reopen=" + helpers.ErrnoName(err), nil
+}
 
 // roleOtherUser switches every id to the uid and gid in its arguments
 // (needs root), so the test has a process whose ids differ from its own.

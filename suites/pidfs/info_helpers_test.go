@@ -32,6 +32,29 @@ func expectedSupportedMask() uint64 {
 	return want
 }
 
+// supportedMaskOffset is where this kernel's struct pidfd_info keeps
+// supported_mask. v6.19 and v7.0 put it at 72, after coredump_mask and
+// coredump_signal (an 80-byte struct); v7.1 inserted coredump_code and a
+// pad before it and moved it to 80 (88 bytes, PIDFD_INFO_SIZE_VER3), as the
+// structs in those releases' BTF show. The field changed place.
+func supportedMaskOffset() int {
+	if kernel.Kernel().Less(kernel.MustParseVersion("7.1")) {
+		return 72
+	}
+	return 80
+}
+
+// infoSupportedMask issues PIDFD_GET_INFO on pidfd with mask (plus
+// PIDFD_INFO_SUPPORTED_MASK) and returns the reply mask and supported_mask
+// read where this kernel's layout has it.
+func infoSupportedMask(pidfd int, mask uint64) (reply, supported uint64) {
+	GinkgoHelper()
+	buf := make([]byte, 88)
+	Expect(pidfdInfoRaw(pidfd, mask|kernel.PIDFD_INFO_SUPPORTED_MASK, uintptr(len(buf)), buf)).To(Succeed())
+	off := supportedMaskOffset()
+	return binary.NativeEndian.Uint64(buf), binary.NativeEndian.Uint64(buf[off : off+8])
+}
+
 // ownCgroupID is the id of this process's cgroup on the default (cgroup2)
 // hierarchy: the 64-bit kernfs node id its directory's file handle holds.
 // It skips where no cgroup2 hierarchy is mounted.

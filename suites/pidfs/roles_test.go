@@ -91,9 +91,13 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 	return helpers.Serve(p, nil) // until the test closes its end
 })
 
-// roleInfoAsker answers "info <mask>" with PIDFD_GET_INFO on the pidfd sent
-// along: "ok <pid>" or the errno. Run inside a pid namespace, it asks about
-// processes outside its namespace hierarchy.
+// roleInfoAsker asks about the pidfd sent along from inside its own
+// namespaces (a pid namespace, or a user namespace), answering the errno on
+// failure. Commands:
+//
+//	info <mask>                PIDFD_GET_INFO → ok <pid>
+//	creds                      PIDFD_GET_INFO → ok <ruid euid suid fsuid rgid egid sgid fsgid>
+//	open-handle <type> <hex>   open_by_handle_at(pidfd, handle) → ok
 var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Peer, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
@@ -108,7 +112,6 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Pee
 			}
 			return strconv.Itoa(int(info.Pid)), nil
 		},
-		// creds: the reply's credentials, as this process's user namespace sees them.
 		"creds": func(req *helpers.Request) (string, error) {
 			if err := req.Want(0, 1); err != nil {
 				return "", err

@@ -175,7 +175,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Entry("a fanotify fd", helpers.LTPIoctlPidfd, fdOpener(openFanotify), unix.ENOTTY),
 		Entry("an inotify fd", helpers.LTPIoctlPidfd, fdOpener(openInotify), unix.ENOTTY),
 		Entry("a userfaultfd", helpers.LTPIoctlPidfd, fdOpener(openUserfaultfd), unix.EINVAL),
-		Entry("a perf event fd", helpers.LTPIoctlPidfd, fdOpener(openPerfEvent), unix.ENOTTY),
+		Entry("a perf event fd (CPU-wide; the caller's in LTP)", helpers.LTPIoctlPidfd, fdOpener(openPerfEvent), unix.ENOTTY),
 		Entry("an io_uring fd", helpers.LTPIoctlPidfd, fdOpener(openIoUring), unix.ENOTTY),
 		Entry("a bpf map fd", helpers.LTPIoctlPidfd, fdOpener(openBpfMap), unix.ENOTTY),
 		Entry("an fsopen fd (tmpfs; ext2 in LTP)", helpers.LTPIoctlPidfd, fdOpener(openFsopen), unix.ENOTTY),

@@ -42,6 +42,7 @@ var (
 	SyscallProcessMrelease = define("syscall:process_mrelease")
 	SyscallGetsockopt      = define("syscall:getsockopt")
 	SyscallRecvmsg         = define("syscall:recvmsg")
+	SyscallOpenTree        = define("syscall:open_tree")
 	IoctlPidfdGetInfo      = define("ioctl:pidfd_get_info")
 	IoctlPidfdGetNamespace = define("ioctl:pidfd_get_namespace")
 	FlagPidfdNonblock      = define("flag:pidfd_nonblock")
@@ -71,6 +72,7 @@ var (
 	SelftestPidfdSetattr    = define("selftest:pidfd_setattr_test")
 	SelftestPidfdAutoreap   = define("selftest:pidfd_autoreap_test")
 	SelftestScmPidfd        = define("selftest:scm_pidfd") // net/af_unix
+	SelftestPidfdBindMount  = define("selftest:pidfd_bind_mount")
 	LTPPidfdOpen            = define("ltp:pidfd_open")
 	LTPPidfdSendSignal      = define("ltp:pidfd_send_signal")
 	LTPPidfdGetfd           = define("ltp:pidfd_getfd")

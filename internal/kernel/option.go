@@ -63,6 +63,7 @@ var (
 	OptKcmp     = newOption("CONFIG_KCMP", syscallCompiledOut("kcmp", probeKcmp))
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
 	OptUnix     = newOption("CONFIG_UNIX", unixSocketsOff)
+	OptCgroups  = newOption("CONFIG_CGROUPS", cgroupsOff)
 )
 
 // syscallCompiledOut: a COND_SYSCALL that the option leaves out answers
@@ -96,6 +97,18 @@ func probeProcessMadvise() error {
 		return errno
 	}
 	return nil
+}
+
+// cgroupsOff: /proc/self/cgroup exists only with CONFIG_CGROUPS
+// (kernel/cgroup/cgroup.c proc_cgroup_show).
+func cgroupsOff() (bool, string) {
+	if procfsOff, _ := procfsMissing(); procfsOff {
+		return false, ""
+	}
+	if _, err := os.Stat("/proc/self/cgroup"); errors.Is(err, os.ErrNotExist) {
+		return true, "/proc/self/cgroup does not exist"
+	}
+	return false, ""
 }
 
 // unixSocketsOff: without CONFIG_UNIX (or CONFIG_NET) there is no AF_UNIX

@@ -64,6 +64,10 @@ func pidfsGeneration(pidfd int) (uint64, error) {
 	return uint64(gen), nil
 }
 
+// Getversion is ioctl(fd, FS_IOC_GETVERSION): for a pidfs file, the inode
+// generation.
+func Getversion(fd int) (uint64, error) { return pidfsGeneration(fd) }
+
 // PidfsID is the full 64-bit pidfs inode number behind a pidfd: st_ino on
 // 64-bit kernels, generation<<32 | st_ino on 32-bit ones (v6.14+).
 func PidfsID(pidfd int) (uint64, error) {

@@ -162,6 +162,37 @@ func probeInfoExit() error {
 	return nil
 }
 
+// probeInfoReplyBit asks PIDFD_GET_INFO about the caller for bit and
+// checks that the reply mask carries it.
+func probeInfoReplyBit(bit uint64, name string) error {
+	return withSelfPidfd(0, func(fd int) error {
+		info, err := GetPidfdInfo(fd, bit)
+		if err != nil {
+			return err
+		}
+		if info.Mask&bit == 0 {
+			return fmt.Errorf("PIDFD_GET_INFO on a live process does not report %s", name)
+		}
+		return nil
+	})
+}
+
+// A live process always has a cgroup: the reply carries CGROUPID unless
+// cgroups are configured out.
+func probeInfoCgroupid() error {
+	return probeInfoReplyBit(unix.PIDFD_INFO_CGROUPID, "PIDFD_INFO_CGROUPID")
+}
+
+// For a live process the kernel answers PIDFD_INFO_COREDUMP with how it
+// would dump (its dumpable mode).
+func probeInfoCoredump() error {
+	return probeInfoReplyBit(unix.PIDFD_INFO_COREDUMP, "PIDFD_INFO_COREDUMP")
+}
+
+func probeInfoSupportedMask() error {
+	return probeInfoReplyBit(PIDFD_INFO_SUPPORTED_MASK, "PIDFD_INFO_SUPPORTED_MASK")
+}
+
 func probeLsofCompat() error {
 	if err := Pidfs.Probe(); err != nil {
 		// Anon inodes have no file-type bits either; that is not this feature.

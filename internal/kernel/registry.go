@@ -20,6 +20,7 @@ var (
 	PidfdGetInfo      = newFeature("PIDFD_GET_INFO", "6.13", probeGetInfo)
 	PidfdInfoExit     = newFeature("PIDFD_INFO_EXIT", "6.15", probeInfoExit)
 	PidfdInfoZeroFill = newFeature("PIDFD_GET_INFO zero-fills a larger argument", "6.15", probeInfoZeroFill)
+	Cgroups           = newFeature("cgroups (PIDFD_INFO_CGROUPID)", "6.13", probeInfoCgroupid, OptCgroups)
 	PidNamespaces     = newFeature("pid namespaces", "3.8", probePidNamespaces, OptPidNS)
 	Procfs            = newFeature("procfs", "2.6", probeProcfs, OptProcFS)
 	TimeNamespaces    = newFeature("time namespaces", "5.6", probeTimeNamespaces, OptTimeNS)
@@ -50,4 +51,15 @@ var (
 	CloneNNP           = newFeature("CLONE_NNP", "7.1", probeCloneNNP)
 	ClonePidfdAutokill = newFeature("CLONE_PIDFD_AUTOKILL", "7.1", probeClonePidfdAutokill)
 	PidfdSelf          = newFeature("PIDFD_SELF_*", "6.15", probePidfdSelf)
+)
+
+// Later PIDFD_GET_INFO fields. The coredump signal and code bits are not
+// probed: the kernel records them only when a core is handed to a pipe or
+// socket named by the system-wide core_pattern, which no probe may change;
+// specs take them from the version (COREDUMP_SIGNAL came with the supported
+// mask in v6.19, COREDUMP_CODE in v7.1, as the structs in those releases'
+// BTF show).
+var (
+	PidfdInfoCoredump      = newFeature("PIDFD_INFO_COREDUMP", "6.16", probeInfoCoredump)
+	PidfdInfoSupportedMask = newFeature("PIDFD_INFO_SUPPORTED_MASK", "6.19", probeInfoSupportedMask)
 )

@@ -77,3 +77,15 @@ type landlockRulesetAttrV6 struct {
 	HandledAccessNet uint64
 	Scoped           uint64
 }
+
+// PIDFD_GET_INFO request and reply bits (include/uapi/linux/pidfd.h) that
+// golang.org/x/sys/unix lacks.
+const (
+	PIDFD_INFO_SUPPORTED_MASK  = 1 << 5 // v6.19: reply carries supported_mask
+	PIDFD_INFO_COREDUMP_SIGNAL = 1 << 6 // v6.19: coredump_signal is valid
+	PIDFD_INFO_COREDUMP_CODE   = 1 << 7 // v7.1: coredump_code is valid
+)
+
+// SYS_MEMFD_SECRET is memfd_secret(2)'s number in the unified syscall table
+// (v5.14); architectures that do not wire it up answer ENOSYS.
+const SYS_MEMFD_SECRET = 447

@@ -1,6 +1,8 @@
 package pidfs_test
 
 import (
+	"fmt"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
@@ -112,6 +114,20 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			return c.Pidfd, handleOf(c.Pidfd)
 		}),
 	)
+
+	// Behavior: a caller inside a child pid namespace cannot decode the handle of a process outside its namespace hierarchy (here the test process), even with that process's own pidfd as the mount fd: open_by_handle_at(2) fails with ESTALE (the pid is not found from there), while a handle of a process inside its namespace decodes.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_foreign_pidns (asserts failure only; v6.14 selftest)
+	// Since:    v6.14
+	It("refuses a handle of a process outside the caller's pid namespace with ESTALE", helpers.SyscallOpenByHandleAt, helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+		h := handleOf(helpers.SelfPidfd())
+		asker := helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
+		_, err := asker.Call(ctx, fmt.Sprintf("open-handle %d %x", h.Type(), h.Bytes()), helpers.SelfPidfd())
+		Expect(err).To(helpers.BeErrno(unix.ESTALE))
+		// Control: the same caller decodes the handle of a process in its own namespace.
+		own := handleOf(asker.Pidfd)
+		_, err = asker.Call(ctx, fmt.Sprintf("open-handle %d %x", own.Type(), own.Bytes()), helpers.SelfPidfd())
+		Expect(err).NotTo(HaveOccurred(), "decoding a handle from inside the namespace")
+	})
 
 	// Behavior: name_to_handle_at(2) on a pidfd with a non-empty path fails with ENOTDIR, with or without AT_EMPTY_PATH: pidfs has no lookup.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.lookup_must_fail (v6.14 selftest)

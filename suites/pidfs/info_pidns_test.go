@@ -59,6 +59,24 @@ func infoAcrossPidNamespaces() {
 		})
 	})
 
+	Context("when the process is pid 1 of new user and pid namespaces", helpers.NeedsPidNS, func() {
+		// Behavior: a process that is pid 1 of new user and pid namespaces and has exited but is not reaped answers PIDFD_GET_INFO with CGROUPID, and with CGROUPID|EXIT marks CREDS but not EXIT (exit information is published at reap). Unprivileged, as the selftest runs it.
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_exit
+		// Since:    v6.15
+		It("marks CREDS but not EXIT while it is a zombie", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.PidfdInfoExit, kernel.PidNamespaces)
+			c := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWPID), helpers.AsRootInNewUserNS())
+			Expect(c.Peer.Send("exit 0")).To(Succeed())
+			Expect(kernel.WaitReadable(ctx, c.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			_, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CGROUPID)
+			Expect(err).NotTo(HaveOccurred())
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CGROUPID|unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_CREDS).NotTo(BeZero())
+			Expect(info.Mask & unix.PIDFD_INFO_EXIT).To(BeZero())
+		})
+	})
+
 	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, func() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {

@@ -135,22 +135,43 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Entry("size 56", helpers.LTPIoctlPidfd, 56),
 	)
 
-	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails: EBADF for fd -1, ENOTTY for a pipe.
-	// Mirrors:  LTP ioctl_pidfd01 (every kind of fd tst_fd knows there; here fd -1 and a pipe)
+	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails, with one errno per kind of fd: EBADF where the fd cannot take ioctls (fd -1, O_PATH, open_tree), EINVAL from the epoll and userfaultfd ioctl handlers, ENOTTY from every other file (no handler, or one that does not know the request).
+	// Mirrors:  LTP ioctl_pidfd01 (every kind of fd tst_fd opens; LTP accepts any of EINVAL, EBADF, ENOTTY, and EACCES under SELinux)
 	// Since:    v6.13
 	DescribeTable("fails on an fd that is not a pidfd",
-		func(fd func() int, want unix.Errno) {
+		func(open fdOpener, want unix.Errno) {
+			fd, err := open()
+			if err != nil {
+				Skip(fmt.Sprintf("this kind of fd is unavailable here: %v", err))
+			}
 			buf := make([]byte, 64)
-			Expect(kernel.PidfdInfoRaw(fd(), unix.PIDFD_INFO_PID, 64, buf)).To(helpers.BeErrno(want))
+			Expect(kernel.PidfdInfoRaw(fd, unix.PIDFD_INFO_EXIT, 64, buf)).To(helpers.BeErrno(want))
 		},
-		Entry("fd -1", helpers.LTPIoctlPidfd, func() int { return -1 }, unix.EBADF),
-		Entry("a pipe", helpers.LTPIoctlPidfd, func() int {
-			var p [2]int
-			Expect(unix.Pipe2(p[:], unix.O_CLOEXEC)).To(Succeed())
-			DeferCleanup(unix.Close, p[0])
-			DeferCleanup(unix.Close, p[1])
-			return p[0]
-		}, unix.ENOTTY),
+		Entry("fd -1", helpers.LTPIoctlPidfd, fdOpener(func() (int, error) { return -1, nil }), unix.EBADF),
+		Entry("a file", helpers.LTPIoctlPidfd, fdOpener(openRegularFile), unix.ENOTTY),
+		Entry("an O_PATH file", helpers.LTPIoctlPidfd, fdOpener(openPathFile), unix.EBADF),
+		Entry("a directory", helpers.LTPIoctlPidfd, fdOpener(openDirectory), unix.ENOTTY),
+		Entry("/dev/zero", helpers.LTPIoctlPidfd, openPath("/dev/zero"), unix.ENOTTY),
+		Entry("/proc/self/maps", helpers.LTPIoctlPidfd, openPath("/proc/self/maps"), unix.ENOTTY),
+		Entry("a pipe", helpers.LTPIoctlPidfd, openPipeEnd(0), unix.ENOTTY),
+		Entry("a pipe's write end", helpers.LTPIoctlPidfd, openPipeEnd(1), unix.ENOTTY),
+		Entry("a unix socket", helpers.LTPIoctlPidfd, openSocket(unix.AF_UNIX), unix.ENOTTY),
+		Entry("an inet socket", helpers.LTPIoctlPidfd, openSocket(unix.AF_INET), unix.ENOTTY),
+		Entry("an epoll fd", helpers.LTPIoctlPidfd, fdOpener(openEpoll), unix.EINVAL),
+		Entry("an eventfd", helpers.LTPIoctlPidfd, fdOpener(openEventfd), unix.ENOTTY),
+		Entry("a signalfd", helpers.LTPIoctlPidfd, fdOpener(openSignalfd), unix.ENOTTY),
+		Entry("a timerfd", helpers.LTPIoctlPidfd, fdOpener(openTimerfd), unix.ENOTTY),
+		Entry("a fanotify fd", helpers.LTPIoctlPidfd, fdOpener(openFanotify), unix.ENOTTY),
+		Entry("an inotify fd", helpers.LTPIoctlPidfd, fdOpener(openInotify), unix.ENOTTY),
+		Entry("a userfaultfd", helpers.LTPIoctlPidfd, fdOpener(openUserfaultfd), unix.EINVAL),
+		Entry("a perf event fd (CPU-wide; the caller's in LTP)", helpers.LTPIoctlPidfd, fdOpener(openPerfEvent), unix.ENOTTY),
+		Entry("an io_uring fd", helpers.LTPIoctlPidfd, fdOpener(openIoUring), unix.ENOTTY),
+		Entry("a bpf map fd", helpers.LTPIoctlPidfd, fdOpener(openBpfMap), unix.ENOTTY),
+		Entry("an fsopen fd (tmpfs; ext2 in LTP)", helpers.LTPIoctlPidfd, fdOpener(openFsopen), unix.ENOTTY),
+		Entry("an fspick fd", helpers.LTPIoctlPidfd, fdOpener(openFspick), unix.ENOTTY),
+		Entry("an open_tree fd", helpers.LTPIoctlPidfd, fdOpener(openOpenTree), unix.EBADF),
+		Entry("a memfd", helpers.LTPIoctlPidfd, fdOpener(openMemfd), unix.ENOTTY),
+		Entry("a memfd_secret fd", helpers.LTPIoctlPidfd, fdOpener(openMemfdSecret), unix.ENOTTY),
 	)
 
 	Context("when the process is a zombie", func() {
@@ -213,5 +234,97 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 	})
 
+	Context("with PIDFD_INFO_SUPPORTED_MASK", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoSupportedMask) })
+
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills supported_mask with exactly the request bits this kernel knows: PID, CREDS, CGROUPID and SUPPORTED_MASK, EXIT and COREDUMP where their probes find them, COREDUMP_SIGNAL with COREDUMP, COREDUMP_CODE from v7.1. The field sits at offset 72 on v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
+		// Mirrors:  pidfd_info_test.c global.supported_mask_field (asserts each 7.3 bit is present; here the exact set)
+		// Since:    v6.19 (supported_mask at offset 80 since v7.1)
+		It("reports exactly the request bits this kernel supports", helpers.SelftestPidfdInfo, func() {
+			reply, supported := infoSupportedMask(helpers.SelfPidfd(), 0)
+			Expect(reply & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
+			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
+		})
+
+		// Behavior: supported_mask comes back alongside other requested fields (here CGROUPID), and is the same set.
+		// Mirrors:  pidfd_info_test.c global.supported_mask_with_other_fields (asserts a nonzero mask; here the exact set)
+		// Since:    v6.19
+		It("reports the supported mask alongside other fields", helpers.SelftestPidfdInfo, func() {
+			helpers.RequireFeature(kernel.Cgroups)
+			reply, supported := infoSupportedMask(helpers.SelfPidfd(), unix.PIDFD_INFO_CGROUPID)
+			Expect(reply & (unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK)).To(BeEquivalentTo(unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK))
+			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
+		})
+	})
+
+	Context("with PIDFD_INFO_COREDUMP on a live process", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoCoredump) })
+
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_COREDUMP on a live, dumpable process marks COREDUMP and reports coredump_mask PIDFD_COREDUMP_USER (how it would dump), with no coredump signal (none happened).
+		// Mirrors:  none (fs/pidfs.c pidfd_info: the dumpable mode of a task that has not dumped)
+		// Since:    v6.16
+		It("reports PIDFD_COREDUMP_USER for a dumpable process", helpers.ManPidfs, func() {
+			child := helpers.StartBlocked()
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_COREDUMP)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_COREDUMP).NotTo(BeZero())
+			Expect(info.Mask & kernel.PIDFD_INFO_COREDUMP_SIGNAL).To(BeZero())
+			Expect(info.Coredump_mask).To(BeEquivalentTo(unix.PIDFD_COREDUMP_USER))
+		})
+
+		// Behavior: a process that cleared its dumpable flag (prctl PR_SET_DUMPABLE 0) reports coredump_mask PIDFD_COREDUMP_SKIP: it would not dump.
+		// Mirrors:  none (fs/pidfs.c pidfs_coredump_mask: TASK_DUMPABLE_OFF)
+		// Since:    v6.16
+		It("reports PIDFD_COREDUMP_SKIP for a process that is not dumpable", helpers.ManPidfs, func(ctx SpecContext) {
+			c := helpers.StartChild(ctx, roleUndumpable, nil)
+			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_COREDUMP)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_COREDUMP).NotTo(BeZero())
+			Expect(info.Coredump_mask).To(BeEquivalentTo(unix.PIDFD_COREDUMP_SKIP))
+		})
+	})
+
+	Context("when the process exits", func() {
+		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
+
+		// Behavior: the cgroup id PIDFD_INFO_EXIT reports after the reap is the one recorded at exit: the id of the process's cgroup2 cgroup (its kernfs handle), the same the live process reported.
+		// Mirrors:  none (fs/pidfs.c pidfs_exit records the default hierarchy's cgroup id)
+		// Since:    v6.15
+		It("reports the cgroup id recorded at exit", helpers.ManPidfs, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.Cgroups)
+			want := ownCgroupID()
+			child := helpers.StartBlocked()
+			live, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_CGROUPID)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(live.Cgroupid).To(Equal(want), "live")
+			child.Reap(ctx)
+			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & (unix.PIDFD_INFO_EXIT | unix.PIDFD_INFO_CGROUPID)).To(BeEquivalentTo(unix.PIDFD_INFO_EXIT | unix.PIDFD_INFO_CGROUPID))
+			Expect(info.Cgroupid).To(Equal(want), "at exit")
+		})
+
+		// Behavior: a child whose parent ignores SIGCHLD is reaped by the kernel as it exits; its pidfd then reports POLLIN|POLLHUP and PIDFD_INFO_EXIT its exit code (3), while waitid(P_PIDFD) from a non-parent fails with ECHILD.
+		// Mirrors:  none (kernel/exit.c exit_notify: autoreap when the parent ignores SIGCHLD; fs/pidfs.c pidfs_exit)
+		// Since:    v6.15
+		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ManPidfs, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.PollHupOnReap, kernel.WaitidPidfd)
+			parent := helpers.StartChild(ctx, roleSigchldIgnorer, nil)
+			r := parent.MustCall(ctx, "spawn-exit 3")
+			Expect(r.Fds).To(HaveLen(1))
+			pidfd := r.Fds[0]
+			Eventually(ctx, func() (int16, error) { return kernel.PollOnce(pidfd, 0) }).
+				WithTimeout(helpers.EventTimeout()).Should(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+			info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_EXIT)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
+			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 3}))
+			_, err = kernel.Waitid(pidfd, unix.WEXITED|unix.WNOHANG)
+			Expect(err).To(helpers.BeErrno(unix.ECHILD))
+		})
+	})
+
+	infoOfThreads()
 	infoAcrossPidNamespaces()
+	infoAcrossUserNamespaces()
 })

@@ -1,10 +1,13 @@
 package pidfs_test
 
 import (
+	"encoding/hex"
 	"fmt"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -88,9 +91,13 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 	return helpers.Serve(p, nil) // until the test closes its end
 })
 
-// roleInfoAsker answers "info <mask>" with PIDFD_GET_INFO on the pidfd sent
-// along: "ok <pid>" or the errno. Run inside a pid namespace, it asks about
-// processes outside its namespace hierarchy.
+// roleInfoAsker asks about the pidfd sent along from inside its own
+// namespaces (a pid namespace, or a user namespace), answering the errno on
+// failure. Commands:
+//
+//	info <mask>                PIDFD_GET_INFO → ok <pid>
+//	creds                      PIDFD_GET_INFO → ok <ruid euid suid fsuid rgid egid sgid fsgid>
+//	open-handle <type> <hex>   open_by_handle_at(pidfd, handle) → ok
 var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Peer, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
@@ -104,6 +111,32 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Pee
 				return "", err
 			}
 			return strconv.Itoa(int(info.Pid)), nil
+		},
+		"creds": func(req *helpers.Request) (string, error) {
+			if err := req.Want(0, 1); err != nil {
+				return "", err
+			}
+			info, err := kernel.GetPidfdInfo(req.Fds[0], unix.PIDFD_INFO_CREDS)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint(info.Ruid, info.Euid, info.Suid, info.Fsuid, info.Rgid, info.Egid, info.Sgid, info.Fsgid), nil
+		},
+		"open-handle": func(req *helpers.Request) (string, error) {
+			if err := req.Want(2, 1); err != nil {
+				return "", err
+			}
+			typ, _ := strconv.Atoi(req.Args[0])
+			bytes, err := hex.DecodeString(req.Args[1])
+			if err != nil {
+				return "", err
+			}
+			fd, err := unix.OpenByHandleAt(req.Fds[0], unix.NewFileHandle(int32(typ), bytes), unix.O_CLOEXEC)
+			if err != nil {
+				return "", err
+			}
+			unix.Close(fd)
+			return "", nil
 		},
 	})
 })
@@ -151,6 +184,111 @@ var rolePtraceTarget = helpers.RegisterRole("pidfs-ptrace-target", func(p *helpe
 		err = unix.Prctl(unix.PR_SET_DUMPABLE, uintptr(dumpable), 0, 0, 0)
 	}
 	if err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, nil)
+})
+
+// roleExitWith exits at once with the code in its first argument.
+var roleExitWith = helpers.RegisterRole("pidfs-exit-with", func(_ *helpers.Peer, args []string) int {
+	code, _ := strconv.Atoi(args[0])
+	return code
+})
+
+// roleSigchldIgnorer sets SIGCHLD to SIG_IGN, so the kernel reaps its
+// children itself when they exit. "spawn-exit <code>" starts a child in
+// roleExitWith and answers "ok <pid>" with the child's pidfd.
+var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *helpers.Peer, _ []string) int {
+	signal.Ignore(syscall.SIGCHLD)
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{
+		"spawn-exit": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 0); err != nil {
+				return "", err
+			}
+			exe, err := kernel.SelfExecutable()
+			if err != nil {
+				return "", err
+			}
+			pidfd := -1
+			proc, err := os.StartProcess(exe, []string{exe, req.Args[0]}, &os.ProcAttr{
+				Env: helpers.RoleEnviron(roleExitWith),
+				Sys: &syscall.SysProcAttr{PidFD: &pidfd},
+			})
+			if err != nil {
+				return "", err
+			}
+			req.Attach(pidfd)
+			return strconv.Itoa(proc.Pid), nil
+		},
+	})
+})
+
+// roleUndumpable clears its dumpable flag (prctl PR_SET_DUMPABLE 0), as a
+// process holding secrets does, and waits.
+var roleUndumpable = helpers.RegisterRole("pidfs-undumpable", func(p *helpers.Peer, _ []string) int {
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, nil)
+})
+
+// roleBindMounter runs in a mount namespace of its own. "bind" + pidfd
+// bind-mounts the pidfd as the selftest does (open_tree with
+// OPEN_TREE_CLONE, move_mount onto a new empty file) and opens the mounted
+// path; it answers "ok reopen=<success|ERRNO>" with the open_tree fd and, when
+// the open succeeded, the reopened fd.
+var roleBindMounter = helpers.RegisterRole("pidfs-bind-mounter", func(p *helpers.Peer, _ []string) int {
+	// Mounts made here must not propagate to the test's namespace.
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		p.Send(helpers.Answer("", fmt.Errorf("make / private: %w", err)))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{"bind": bindMountPidfd})
+})
+
+func bindMountPidfd(req *helpers.Request) (string, error) {
+	if err := req.Want(0, 1); err != nil {
+		return "", err
+	}
+	tree, err := unix.OpenTree(req.Fds[0], "", unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC|unix.AT_EMPTY_PATH)
+	if err != nil {
+		return "", fmt.Errorf("open_tree(pidfd): %w", err)
+	}
+	req.Attach(tree)
+	target, err := os.CreateTemp("", "pidfd_bind_mount_")
+	if err != nil {
+		return "", err
+	}
+	defer target.Close()
+	req.Then(func() {
+		unix.Unmount(target.Name(), unix.MNT_DETACH)
+		os.Remove(target.Name())
+	})
+	if err := unix.MoveMount(tree, "", int(target.Fd()), "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
+		return "", fmt.Errorf("move_mount: %w", err)
+	}
+	reopened, err := unix.Open(target.Name(), unix.O_RDONLY|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err == nil {
+		req.Attach(reopened)
+	}
+	return "reopen=" + helpers.ErrnoName(err), nil
+}
+
+// roleOtherUser switches every id to the uid and gid in its arguments
+// (needs root), so the test has a process whose ids differ from its own.
+var roleOtherUser = helpers.RegisterRole("pidfs-other-user", func(p *helpers.Peer, args []string) int {
+	id, _ := strconv.Atoi(args[0])
+	if err := syscall.Setresgid(id, id, id); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	if err := syscall.Setresuid(id, id, id); err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1
 	}

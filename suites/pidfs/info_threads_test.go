@@ -1,0 +1,121 @@
+package pidfs_test
+
+import (
+	"fmt"
+	"syscall"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
+
+// liveInfo is PIDFD_GET_INFO with CGROUPID|EXIT on a pidfd whose task has
+// not been reaped: CREDS marked, EXIT not (exit information is published at
+// reap), and the pid it reports.
+func liveInfo(pidfd int) uint32 {
+	GinkgoHelper()
+	info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_CGROUPID|unix.PIDFD_INFO_EXIT)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(info.Mask&unix.PIDFD_INFO_CREDS).NotTo(BeZero(), "CREDS")
+	Expect(info.Mask&unix.PIDFD_INFO_EXIT).To(BeZero(), "EXIT before the reap")
+	return info.Pid
+}
+
+// exitInfo is PIDFD_GET_INFO with CGROUPID|EXIT on a pidfd whose task is
+// gone: EXIT marked, CREDS not, and the recorded status.
+func exitInfo(pidfd int) exitStatus {
+	GinkgoHelper()
+	info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_CGROUPID|unix.PIDFD_INFO_EXIT)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(info.Mask&unix.PIDFD_INFO_CREDS).To(BeZero(), "CREDS after the reap")
+	Expect(info.Mask&unix.PIDFD_INFO_EXIT).NotTo(BeZero(), "EXIT")
+	return decodeExit(info.Exit_code)
+}
+
+// awaitHup waits until pidfd reports POLLHUP: its task has been released.
+func awaitHup(ctx SpecContext, pidfd int) {
+	GinkgoHelper()
+	Eventually(ctx, func() (int16, error) { return kernel.PollOnce(pidfd, 0) }).
+		WithTimeout(helpers.EventTimeout()).Should(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
+}
+
+// infoOfThreads is the part of the PIDFD_GET_INFO Describe about
+// PIDFD_THREAD pidfds and multithreaded processes.
+func infoOfThreads() {
+	Context("through PIDFD_THREAD pidfds of a process with two threads", helpers.FlagPidfdThread, func() {
+		var c *helpers.Child
+		var leaderThreadFd, threadFd int
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.PidfdThread, kernel.PidfdInfoExit, kernel.PollHupOnReap)
+			c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
+			leaderThreadFd = helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
+			threadFd = helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
+		})
+
+		// Behavior: after the leader exited early, GET_INFO through the thread-group pidfd, the leader's PIDFD_THREAD pidfd and the live thread's PIDFD_THREAD pidfd reports CREDS without EXIT and each one's pid; once the group is SIGKILLed and reaped, all three report EXIT without CREDS and the group's exit status (SIGKILL), not the leader's own exit(0).
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (its GET_INFO parts; the poll parts are in suites/poll)
+		// Since:    v6.16 (the group exit status for an early-exited leader)
+		It("reports the group's exit status for a leader that exited early", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.Procfs, kernel.WaitidPidfd)
+			c.MustCall(ctx, "exit-leader")
+			Eventually(ctx, func() (string, error) { return kernel.ThreadState(c.Pid, c.Pid) }).
+				WithTimeout(helpers.EventTimeout()).Should(Equal("Z"), "the leader is a zombie")
+			Expect(liveInfo(c.Pidfd)).To(BeEquivalentTo(c.Pid), "thread-group pidfd")
+			Expect(liveInfo(leaderThreadFd)).To(BeEquivalentTo(c.Pid), "leader's PIDFD_THREAD pidfd")
+			Expect(liveInfo(threadFd)).To(BeEquivalentTo(c.Tids[0]), "thread's PIDFD_THREAD pidfd")
+			c.Kill()
+			_, err := kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
+			Expect(err).NotTo(HaveOccurred())
+			awaitHup(ctx, c.Pidfd)
+			killed := exitStatus{Signaled: true, Signal: syscall.SIGKILL}
+			Expect(exitInfo(c.Pidfd)).To(Equal(killed), "thread-group pidfd")
+			Expect(exitInfo(leaderThreadFd)).To(Equal(killed), "leader's PIDFD_THREAD pidfd")
+			Expect(exitInfo(threadFd)).To(Equal(killed), "thread's PIDFD_THREAD pidfd")
+		})
+
+		// execThread makes the extra thread exec the helper anew; the new
+		// image answers "ready" with the leader's pid, which it took over.
+		execThread := func(ctx SpecContext) {
+			GinkgoHelper()
+			Expect(c.Peer.Send(fmt.Sprintf("exec-thread %d %s", c.Tids[0], helpers.RoleProcess))).To(Succeed())
+			Expect(c.Recv(ctx)).To(HavePrefix(fmt.Sprintf("ready %d", c.Pid)))
+		}
+
+		// afterExec checks what GET_INFO reports once a thread exec'd: the
+		// exec'ing thread's old tid is gone with status 0, the leader's pid
+		// lives on in the new image until it is killed.
+		afterExec := func(ctx SpecContext) {
+			GinkgoHelper()
+			awaitHup(ctx, threadFd)
+			Expect(exitInfo(threadFd)).To(Equal(exitStatus{Exited: true, Code: 0}), "the exec'ing thread's old tid")
+			Expect(liveInfo(c.Pidfd)).To(BeEquivalentTo(c.Pid), "thread-group pidfd after the exec")
+			c.Kill()
+			c.Reap(ctx)
+			awaitHup(ctx, c.Pidfd)
+			Expect(exitInfo(c.Pidfd)).To(Equal(exitStatus{Signaled: true, Signal: syscall.SIGKILL}), "the new image")
+		}
+
+		// Behavior: when the leader exited early and a thread then execs, GET_INFO through that thread's PIDFD_THREAD pidfd reports EXIT with status 0 (the thread's old tid ended without a signal), the thread-group pidfd reports the live new image under the leader's pid, and after SIGKILL and the reap, EXIT with SIGKILL.
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (its GET_INFO parts; the poll parts are in suites/poll)
+		// Since:    v6.15
+		It("reports exit status 0 for a thread that execs after the leader exited", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.Procfs)
+			c.MustCall(ctx, "exit-leader")
+			Eventually(ctx, func() (string, error) { return kernel.ThreadState(c.Pid, c.Pid) }).
+				WithTimeout(helpers.EventTimeout()).Should(Equal("Z"), "the leader is a zombie")
+			execThread(ctx)
+			afterExec(ctx)
+		})
+
+		// Behavior: when a thread execs while the leader lives (and waits), GET_INFO through the thread's PIDFD_THREAD pidfd reports EXIT with status 0, the thread-group pidfd the live new image under the leader's pid, and after SIGKILL and the reap, EXIT with SIGKILL.
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread (its GET_INFO parts; the poll parts are in suites/poll)
+		// Since:    v6.15
+		It("reports exit status 0 for a thread that execs while the leader lives", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			execThread(ctx)
+			afterExec(ctx)
+		})
+	})
+}

@@ -61,7 +61,9 @@ func imageRecords(initBin string, suiteBins []string, extra []ImageFile) ([]cpio
 	if err != nil {
 		return nil, nil, err
 	}
-	recs = append(recs, cpio.StaticRecord(initData, cpio.Info{Name: "init", Mode: cpio.S_IFREG | 0o755}))
+	recs = append(recs, cpio.StaticRecord(initData, cpio.Info{Name: "init", Mode: cpio.S_IFREG | 0o755}),
+		// pidfd_test's exec cases run /bin/sleep; /init is that too.
+		cpio.Symlink("bin/sleep", "/init"))
 
 	sorted := append([]string(nil), suiteBins...)
 	sort.Slice(sorted, func(i, j int) bool { return filepath.Base(sorted[i]) < filepath.Base(sorted[j]) })

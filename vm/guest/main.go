@@ -33,6 +33,9 @@ const (
 )
 
 func main() {
+	if filepath.Base(os.Args[0]) == "sleep" {
+		os.Exit(sleepCommand(os.Args[1:]))
+	}
 	// `init probe` (never as PID 1) prints the feature probes as JSON: the
 	// runner's native host column uses it.
 	if len(os.Args) == 2 && os.Args[1] == "probe" && os.Getpid() != 1 {
@@ -243,4 +246,20 @@ func powerOff() {
 	}
 	_ = unix.Reboot(unix.LINUX_REBOOT_CMD_RESTART)
 	select {}
+}
+
+// sleepCommand is /bin/sleep SECONDS for the kernel's selftests (pidfd_test
+// execs it from a thread): the guest has no other userland.
+func sleepCommand(args []string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(os.Stderr, "usage: sleep SECONDS")
+		return 1
+	}
+	d, err := time.ParseDuration(args[0] + "s")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sleep:", err)
+		return 1
+	}
+	time.Sleep(d)
+	return 0
 }

@@ -25,7 +25,7 @@ var outsideNamespaceErrno = helpers.ErrnoHistory{
 }
 
 // infoAcrossPidNamespaces is the part of the PIDFD_GET_INFO Describe about
-// pid namespaces: which pid the caller sees, and what it may not see.
+// pid namespaces: which pid the caller sees.
 func infoAcrossPidNamespaces() {
 	Context("when the process is in a child pid namespace", helpers.NeedsPidNS, func() {
 		var ns *helpers.PidNS
@@ -58,7 +58,11 @@ func infoAcrossPidNamespaces() {
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 5}))
 		})
 	})
+}
 
+// infoInNewUserAndPidNamespaces: the process is pid 1 of a pid namespace
+// that comes with its own user namespace.
+func infoInNewUserAndPidNamespaces() {
 	Context("when the process is pid 1 of new user and pid namespaces", helpers.NeedsPidNS, func() {
 		// Behavior: a process that is pid 1 of new user and pid namespaces and has exited but is not reaped answers PIDFD_GET_INFO with CGROUPID, and with CGROUPID|EXIT marks CREDS but not EXIT (exit information is published at reap). Unprivileged, as the selftest runs it.
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_exit
@@ -76,7 +80,10 @@ func infoAcrossPidNamespaces() {
 			Expect(info.Mask & unix.PIDFD_INFO_EXIT).To(BeZero())
 		})
 	})
+}
 
+// infoOutsideCallerNamespace: what a caller in a pid namespace may not see.
+func infoOutsideCallerNamespace() {
 	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, func() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {

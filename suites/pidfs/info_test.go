@@ -326,5 +326,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 
 	infoOfThreads()
 	infoAcrossPidNamespaces()
+	infoInNewUserAndPidNamespaces()
+	infoOutsideCallerNamespace()
 	infoAcrossUserNamespaces()
 })

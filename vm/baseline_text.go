@@ -1,0 +1,86 @@
+package vm
+
+import (
+	"fmt"
+	"strings"
+)
+
+// changeLines caps each list of the comparison so the whole of it fits one
+// screen; regressions.json always has everything.
+const changeLines = 15
+
+// Text is the comparison for the terminal and regressions.txt: the verdict
+// line first, then each kind of change, regressions leading.
+func (c *Comparison) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "== baseline %s vs run %s: %s\n", c.Baseline, c.Run, c.verdict())
+	var pairs []string
+	for _, p := range c.Pairs {
+		if p.Old == p.New {
+			pairs = append(pairs, p.New)
+		} else {
+			pairs = append(pairs, p.Old+" vs "+p.New)
+		}
+	}
+	fmt.Fprintf(&b, "columns compared: %s\n", orDefault(strings.Join(pairs, ", "), "none"))
+	if len(c.UnmatchedOld) > 0 {
+		fmt.Fprintf(&b, "baseline columns not in this run (use -baseline-map OLD=NEW): %s\n", strings.Join(c.UnmatchedOld, ", "))
+	}
+	if len(c.UnmatchedNew) > 0 {
+		fmt.Fprintf(&b, "columns without a baseline: %s\n", strings.Join(c.UnmatchedNew, ", "))
+	}
+	writeChanges(&b, "REGRESSIONS (PASS → FAIL/TIMEOUT)", c.Regressions)
+	writeChanges(&b, "fixes (FAIL → PASS)", c.Fixes)
+	writeChanges(&b, "newly skipped", c.NewlySkipped)
+	writeChanges(&b, "no verdict now (MISS: harness or boot, not judged)", c.NoVerdict)
+	writeSpecs(&b, "new specs", c.NewSpecs)
+	writeSpecs(&b, "vanished specs", c.Vanished)
+	return b.String()
+}
+
+// verdict is the one-line answer of the gate.
+func (c *Comparison) verdict() string {
+	switch {
+	case len(c.Regressions) > 0:
+		return fmt.Sprintf("%d REGRESSIONS", len(c.Regressions))
+	case c.ExitCode == ExitMiss:
+		return "no regressions, but a compared kernel did not boot (MISS)"
+	}
+	return "no regressions"
+}
+
+func writeChanges(b *strings.Builder, title string, cs []Change) {
+	if len(cs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%s: %d\n", title, len(cs))
+	for i, ch := range cs {
+		if i == changeLines {
+			fmt.Fprintf(b, "  … and %d more (regressions.json)\n", len(cs)-i)
+			break
+		}
+		col := ch.NewColumn
+		if ch.OldColumn != ch.NewColumn {
+			col = ch.OldColumn + " vs " + ch.NewColumn
+		}
+		fmt.Fprintf(b, "  [%s] %s: %s → %s", col, ch.Spec, ch.Old, ch.New)
+		if ch.Reason != "" && ch.New != PASS {
+			fmt.Fprintf(b, " (%s)", truncate(oneLine(ch.Reason), 120))
+		}
+		b.WriteString("\n")
+	}
+}
+
+func writeSpecs(b *strings.Builder, title string, specs []string) {
+	if len(specs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "%s: %d\n", title, len(specs))
+	for i, s := range specs {
+		if i == changeLines {
+			fmt.Fprintf(b, "  … and %d more (regressions.json)\n", len(specs)-i)
+			break
+		}
+		fmt.Fprintf(b, "  %s\n", s)
+	}
+}

@@ -42,6 +42,9 @@ func (c *Comparison) Text() string {
 func (c *Comparison) verdict() string {
 	switch {
 	case len(c.Regressions) > 0:
+		if len(c.Regressions) == 1 {
+			return "1 REGRESSION"
+		}
 		return fmt.Sprintf("%d REGRESSIONS", len(c.Regressions))
 	case c.ExitCode == ExitMiss:
 		return "no regressions, but a compared kernel did not boot (MISS)"

@@ -25,15 +25,18 @@ type ColumnPair struct {
 
 // Comparison is a run judged against a baseline run, column pair by pair.
 type Comparison struct {
-	Baseline     string       `json:"baseline"` // path of the baseline matrix.json
-	Run          string       `json:"run"`
-	Pairs        []ColumnPair `json:"pairs"`
-	Regressions  []Change     `json:"regressions"`   // PASS → FAIL or TIMEOUT
-	Fixes        []Change     `json:"fixes"`         // FAIL or TIMEOUT → PASS
-	NewlySkipped []Change     `json:"newly_skipped"` // a verdict → SKIP
+	Baseline string       `json:"baseline"` // path of the baseline matrix.json
+	Run      string       `json:"run"`
+	Pairs    []ColumnPair `json:"pairs"`
+	// Regressions: PASS → FAIL or TIMEOUT, and SKIP → FAIL or TIMEOUT (a
+	// behaviour the baseline kernel did not have, broken where it appears).
+	Regressions  []Change `json:"regressions"`
+	Fixes        []Change `json:"fixes"`         // FAIL or TIMEOUT → PASS
+	NewlySkipped []Change `json:"newly_skipped"` // a verdict → SKIP
 	// NoVerdict: a verdict before, MISS now. Not a regression (the harness,
 	// not the kernel, may be at fault) but never silently dropped.
 	NoVerdict []Change `json:"no_verdict"`
+	Other     []Change `json:"other_changes"`  // e.g. FAIL → TIMEOUT, MISS → PASS
 	NewSpecs  []string `json:"new_specs"`      // rows only this run has
 	Vanished  []string `json:"vanished_specs"` // rows only the baseline has
 	// Columns of either run with no partner: nothing was compared for them.
@@ -162,7 +165,7 @@ func (c *Comparison) classify(spec string, p ColumnPair, oldCell, newCell Cell) 
 	ch := Change{Spec: spec, OldColumn: p.Old, NewColumn: p.New, Old: oldCell.Result, New: newCell.Result, Reason: newCell.Reason}
 	failed := func(r Result) bool { return r == FAIL || r == TIMEOUT }
 	switch {
-	case a == PASS && failed(b):
+	case (a == PASS || a == SKIP) && failed(b):
 		c.Regressions = append(c.Regressions, ch)
 	case failed(a) && b == PASS:
 		c.Fixes = append(c.Fixes, ch)
@@ -170,6 +173,8 @@ func (c *Comparison) classify(spec string, p ColumnPair, oldCell, newCell Cell) 
 		c.NewlySkipped = append(c.NewlySkipped, ch)
 	case b == MISS:
 		c.NoVerdict = append(c.NoVerdict, ch)
+	default:
+		c.Other = append(c.Other, ch)
 	}
 }
 

@@ -102,25 +102,47 @@ func TestCompareFindsExactlyTheRegression(t *testing.T) {
 }
 
 func TestCompareClassifiesEveryChange(t *testing.T) {
-	ks := []string{"6.1"}
+	ks := []string{"6.1", "6.12"}
 	old := fabricatedMatrix(t, ks, map[string]map[string]Result{
-		"open: rejects flag bit 3":   {"6.1": FAIL},
-		"open: opens a live process": {},
+		"open: rejects flag bit 3":   {"6.1": FAIL, "6.12": SKIP},
+		"open: opens a live process": {"6.12": FAIL},
 		"wait: reaps":                {},
 	})
 	nw := fabricatedMatrix(t, ks, map[string]map[string]Result{
-		"open: rejects flag bit 3":   {"6.1": PASS},
-		"open: opens a live process": {"6.1": SKIP},
+		"open: rejects flag bit 3":   {"6.1": PASS, "6.12": FAIL},
+		"open: opens a live process": {"6.1": SKIP, "6.12": TIMEOUT},
 	})
 	c := compareFiles(t, old, nw, nil)
-	if len(c.Fixes) != 1 || len(c.NewlySkipped) != 1 || len(c.Regressions) != 0 {
-		t.Errorf("fixes %+v, newly skipped %+v, regressions %+v", c.Fixes, c.NewlySkipped, c.Regressions)
+	if len(c.Fixes) != 1 || c.Fixes[0].NewColumn != "6.1" || len(c.NewlySkipped) != 1 {
+		t.Errorf("fixes %+v, newly skipped %+v", c.Fixes, c.NewlySkipped)
+	}
+	// A behaviour the baseline kernel skipped and this one breaks.
+	if len(c.Regressions) != 1 || c.Regressions[0].Old != SKIP || c.Regressions[0].NewColumn != "6.12" {
+		t.Errorf("regressions %+v, want the SKIP → FAIL on 6.12", c.Regressions)
+	}
+	if len(c.Other) != 1 || c.Other[0].Old != FAIL || c.Other[0].New != TIMEOUT {
+		t.Errorf("other changes %+v, want FAIL → TIMEOUT", c.Other)
 	}
 	if len(c.Vanished) != 1 || c.Vanished[0] != "wait: reaps" || len(c.NewSpecs) != 0 {
 		t.Errorf("vanished %v, new %v", c.Vanished, c.NewSpecs)
 	}
-	if c.ExitCode != ExitOK {
-		t.Errorf("a fix and a skip fail the gate: exit %d", c.ExitCode)
+}
+
+func TestCompareFixesAndSkipsPassTheGate(t *testing.T) {
+	ks := []string{"6.1"}
+	old := fabricatedMatrix(t, ks, map[string]map[string]Result{
+		"open: rejects flag bit 3":   {"6.1": FAIL},
+		"open: opens a live process": {},
+		"wait: reaps":                {"6.1": XFAIL},
+	})
+	nw := fabricatedMatrix(t, ks, map[string]map[string]Result{
+		"open: rejects flag bit 3":   {},
+		"open: opens a live process": {"6.1": SKIP},
+		"wait: reaps":                {"6.1": FAIL}, // failing before, expected or not
+	})
+	c := compareFiles(t, old, nw, nil)
+	if c.ExitCode != ExitOK || len(c.Regressions) != 0 {
+		t.Errorf("a fix, a skip and a known failure fail the gate: exit %d, %+v", c.ExitCode, c.Regressions)
 	}
 }
 

@@ -29,10 +29,11 @@ func (c *Comparison) Text() string {
 	if len(c.UnmatchedNew) > 0 {
 		fmt.Fprintf(&b, "columns without a baseline: %s\n", strings.Join(c.UnmatchedNew, ", "))
 	}
-	writeChanges(&b, "REGRESSIONS (PASS → FAIL/TIMEOUT)", c.Regressions)
+	writeChanges(&b, "REGRESSIONS (PASS or SKIP → FAIL/TIMEOUT)", c.Regressions)
 	writeChanges(&b, "fixes (FAIL → PASS)", c.Fixes)
 	writeChanges(&b, "newly skipped", c.NewlySkipped)
 	writeChanges(&b, "no verdict now (MISS: harness or boot, not judged)", c.NoVerdict)
+	writeChanges(&b, "other changes", c.Other)
 	writeSpecs(&b, "new specs", c.NewSpecs)
 	writeSpecs(&b, "vanished specs", c.Vanished)
 	return b.String()

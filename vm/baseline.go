@@ -36,9 +36,12 @@ type Comparison struct {
 	// NoVerdict: a verdict before, MISS now. Not a regression (the harness,
 	// not the kernel, may be at fault) but never silently dropped.
 	NoVerdict []Change `json:"no_verdict"`
-	Other     []Change `json:"other_changes"`  // e.g. FAIL → TIMEOUT, MISS → PASS
-	NewSpecs  []string `json:"new_specs"`      // rows only this run has
-	Vanished  []string `json:"vanished_specs"` // rows only the baseline has
+	Other     []Change `json:"other_changes"` // e.g. FAIL → TIMEOUT, MISS → PASS
+	NewSpecs  []string `json:"new_specs"`     // rows only this run has
+	// NewFailing: the FAILs and TIMEOUTs of new specs. No baseline, so no
+	// regression, but a new spec's first verdicts deserve a look.
+	NewFailing []Change `json:"new_specs_failing,omitempty"`
+	Vanished   []string `json:"vanished_specs"` // rows only the baseline has
 	// Columns of either run with no partner: nothing was compared for them.
 	UnmatchedOld []string `json:"unmatched_baseline_columns,omitempty"`
 	UnmatchedNew []string `json:"unmatched_run_columns,omitempty"`
@@ -132,6 +135,7 @@ func Compare(old, nw *jsonMatrix, mapping map[string]string) (*Comparison, error
 		o, ok := oldRows[r.Key()]
 		if !ok {
 			c.NewSpecs = append(c.NewSpecs, r.Key())
+			c.newFailing(r, pairs)
 			continue
 		}
 		for _, p := range pairs {
@@ -175,6 +179,15 @@ func (c *Comparison) classify(spec string, p ColumnPair, oldCell, newCell Cell) 
 		c.NoVerdict = append(c.NoVerdict, ch)
 	default:
 		c.Other = append(c.Other, ch)
+	}
+}
+
+// newFailing records where the new row r fails on a compared column.
+func (c *Comparison) newFailing(r jsonRow, pairs []ColumnPair) {
+	for _, p := range pairs {
+		if cell := r.Cells[p.New]; cell.Result == FAIL || cell.Result == TIMEOUT {
+			c.NewFailing = append(c.NewFailing, Change{Spec: r.Key(), NewColumn: p.New, New: cell.Result, Reason: cell.Reason})
+		}
 	}
 }
 

@@ -126,6 +126,10 @@ func TestCompareClassifiesEveryChange(t *testing.T) {
 	if len(c.Vanished) != 1 || c.Vanished[0] != "wait: reaps" || len(c.NewSpecs) != 0 {
 		t.Errorf("vanished %v, new %v", c.Vanished, c.NewSpecs)
 	}
+	back := compareFiles(t, nw, old, nil)
+	if len(back.NewSpecs) != 1 || len(back.NewFailing) != 0 {
+		t.Errorf("the other way round: new specs %v, failing %v", back.NewSpecs, back.NewFailing)
+	}
 }
 
 func TestCompareFixesAndSkipsPassTheGate(t *testing.T) {
@@ -192,5 +196,21 @@ func TestParseBaselineMapRejectsMalformed(t *testing.T) {
 		if _, err := ParseBaselineMap(s); !IsSetupError(err) {
 			t.Errorf("ParseBaselineMap(%q) = %v, want a setup error", s, err)
 		}
+	}
+}
+
+func TestCompareListsNewSpecsThatFail(t *testing.T) {
+	ks := []string{"6.1"}
+	old := fabricatedMatrix(t, ks, map[string]map[string]Result{"open: rejects flag bit 3": {}})
+	nw := fabricatedMatrix(t, ks, map[string]map[string]Result{
+		"open: rejects flag bit 3": {},
+		"wait: reaps":              {"6.1": FAIL},
+	})
+	c := compareFiles(t, old, nw, nil)
+	if len(c.NewFailing) != 1 || c.NewFailing[0].Spec != "wait: reaps" || c.ExitCode != ExitOK {
+		t.Errorf("new failing %+v, exit %d", c.NewFailing, c.ExitCode)
+	}
+	if !strings.Contains(c.Text(), "[6.1] wait: reaps: new → FAIL") {
+		t.Errorf("text:\n%s", c.Text())
 	}
 }

@@ -35,6 +35,7 @@ func (c *Comparison) Text() string {
 	writeChanges(&b, "no verdict now (MISS: harness or boot, not judged)", c.NoVerdict)
 	writeChanges(&b, "other changes", c.Other)
 	writeSpecs(&b, "new specs", c.NewSpecs)
+	writeChanges(&b, "new specs that fail (no baseline verdict)", c.NewFailing)
 	writeSpecs(&b, "vanished specs", c.Vanished)
 	return b.String()
 }
@@ -64,10 +65,10 @@ func writeChanges(b *strings.Builder, title string, cs []Change) {
 			break
 		}
 		col := ch.NewColumn
-		if ch.OldColumn != ch.NewColumn {
+		if ch.OldColumn != "" && ch.OldColumn != ch.NewColumn {
 			col = ch.OldColumn + " vs " + ch.NewColumn
 		}
-		fmt.Fprintf(b, "  [%s] %s: %s → %s", col, ch.Spec, ch.Old, ch.New)
+		fmt.Fprintf(b, "  [%s] %s: %s → %s", col, ch.Spec, orDefault(string(ch.Old), "new"), ch.New)
 		if ch.Reason != "" && ch.New != PASS {
 			fmt.Fprintf(b, " (%s)", truncate(oneLine(ch.Reason), 120))
 		}

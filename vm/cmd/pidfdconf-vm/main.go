@@ -214,6 +214,9 @@ func report(m *vm.Matrix, dir, baseline string, mapping map[string]string) int {
 	}
 	fmt.Print("\n" + vm.TextReport(m))
 	fmt.Printf("reports: %s/{matrix.txt,matrix.md,matrix.json,matrix.html,junit.xml}\n", dir)
+	if baseline != "" {
+		fmt.Printf("exit %d: judged against the baseline (1 only on a regression; regressions.txt)\n", code)
+	}
 	return code
 }
 

@@ -36,8 +36,12 @@ type Comparison struct {
 	// NoVerdict: a verdict before, MISS now. Not a regression (the harness,
 	// not the kernel, may be at fault) but never silently dropped.
 	NoVerdict []Change `json:"no_verdict"`
-	Other     []Change `json:"other_changes"` // e.g. FAIL → TIMEOUT, MISS → PASS
-	NewSpecs  []string `json:"new_specs"`     // rows only this run has
+	Other     []Change `json:"other_changes"` // e.g. FAIL → TIMEOUT, TIMEOUT → SKIP
+	// NowJudged counts, per column of this run, the specs that had no
+	// verdict in the baseline (MISS) and have one now: a boot that failed
+	// then makes hundreds, which are one line, not a list.
+	NowJudged map[string]int `json:"now_judged,omitempty"`
+	NewSpecs  []string       `json:"new_specs"` // rows only this run has
 	// NewFailing: the FAILs and TIMEOUTs of new specs. No baseline, so no
 	// regression, but a new spec's first verdicts deserve a look.
 	NewFailing []Change `json:"new_specs_failing,omitempty"`
@@ -177,6 +181,11 @@ func (c *Comparison) classify(spec string, p ColumnPair, oldCell, newCell Cell) 
 		c.NewlySkipped = append(c.NewlySkipped, ch)
 	case b == MISS:
 		c.NoVerdict = append(c.NoVerdict, ch)
+	case a == MISS:
+		if c.NowJudged == nil {
+			c.NowJudged = map[string]int{}
+		}
+		c.NowJudged[p.New]++
 	default:
 		c.Other = append(c.Other, ch)
 	}

@@ -32,8 +32,13 @@ func (c *Comparison) Text() string {
 	writeChanges(&b, "REGRESSIONS (PASS or SKIP → FAIL/TIMEOUT)", c.Regressions)
 	writeChanges(&b, "fixes (FAIL → PASS)", c.Fixes)
 	writeChanges(&b, "newly skipped", c.NewlySkipped)
-	writeChanges(&b, "no verdict now (MISS: harness or boot, not judged)", c.NoVerdict)
+	writeNoVerdict(&b, c.NoVerdict)
 	writeChanges(&b, "other changes", c.Other)
+	for _, p := range c.Pairs {
+		if n := c.NowJudged[p.New]; n > 0 {
+			fmt.Fprintf(&b, "[%s] %d specs had no verdict in the baseline (MISS) and have one now\n", p.New, n)
+		}
+	}
 	writeSpecs(&b, "new specs", c.NewSpecs)
 	writeChanges(&b, "new specs that fail (no baseline verdict)", c.NewFailing)
 	writeSpecs(&b, "vanished specs", c.Vanished)
@@ -59,6 +64,11 @@ func writeChanges(b *strings.Builder, title string, cs []Change) {
 		return
 	}
 	fmt.Fprintf(b, "%s: %d\n", title, len(cs))
+	writeChangeLines(b, cs)
+}
+
+// writeChangeLines writes one line per change, at most changeLines.
+func writeChangeLines(b *strings.Builder, cs []Change) {
 	for i, ch := range cs {
 		if i == changeLines {
 			fmt.Fprintf(b, "  … and %d more (regressions.json)\n", len(cs)-i)
@@ -87,5 +97,30 @@ func writeSpecs(b *strings.Builder, title string, specs []string) {
 			break
 		}
 		fmt.Fprintf(b, "  %s\n", s)
+	}
+}
+
+// writeNoVerdict lists the specs that lost their verdict; a column that
+// lost many (a kernel that no longer boots) is one line with the cause.
+func writeNoVerdict(b *strings.Builder, cs []Change) {
+	if len(cs) == 0 {
+		return
+	}
+	byColumn := map[string][]Change{}
+	var cols []string
+	for _, ch := range cs {
+		if _, ok := byColumn[ch.NewColumn]; !ok {
+			cols = append(cols, ch.NewColumn)
+		}
+		byColumn[ch.NewColumn] = append(byColumn[ch.NewColumn], ch)
+	}
+	fmt.Fprintf(b, "no verdict now (MISS: harness or boot, not judged): %d\n", len(cs))
+	for _, col := range cols {
+		chs := byColumn[col]
+		if len(chs) <= 3 {
+			writeChangeLines(b, chs)
+			continue
+		}
+		fmt.Fprintf(b, "  [%s] %d specs, e.g. %s (%s)\n", col, len(chs), chs[0].Spec, truncate(oneLine(chs[0].Reason), 120))
 	}
 }

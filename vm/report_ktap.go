@@ -15,7 +15,8 @@ const ktapPrefix = "pidfd"
 // belong to no suite.
 const ktapRunnerSuite = "runner"
 
-// ktapNameMax bounds a test name; longer names end in a hash of the text.
+// ktapNameMax bounds a test name (LAVA keeps at most 100 characters of a
+// test case name); longer names end in a hash of the text.
 const ktapNameMax = 100
 
 // ktap renders one kernel's column as nested KTAP v1: the document holds one

@@ -20,7 +20,13 @@
 //	frame/           the framed result protocol shared with the guest
 //	results.go       Ginkgo reports → PASS/FAIL/SKIP/TIMEOUT/MISS (+ expectations.go)
 //	matrix.go        spec × kernel aggregation, LSM independence, the exit code
-//	report_*.go      terminal, markdown, JSON, JUnit, HTML, KTAP
+//	report_*.go      terminal, markdown, JSON, JUnit, HTML, KTAP (nested, stable names: report_ktap.go)
+//
+// After a run (or without one, from matrix.json files):
+//
+//	baseline*.go     regressions against a baseline run's matrix.json (-baseline, compare)
+//	shard.go         -shard I/N: a deterministic slice of the kernel columns
+//	merge.go         shards' matrix.json → one matrix with every report (merge)
 //
 // Verdicts and reports stay in this package: they are keyed on Kernel
 // (column name, spec kind, LSM group), so a subpackage would need Kernel

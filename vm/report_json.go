@@ -21,6 +21,7 @@ type jsonKernel struct {
 	Config        string            `json:"config,omitempty"`
 	ConfigSHA256  string            `json:"config_sha256,omitempty"`
 	BootArgs      string            `json:"boot_args,omitempty"`
+	LSMGroup      string            `json:"lsm_group,omitempty"`
 	Info          *frame.GuestInfo  `json:"guest,omitempty"`
 	BootSeconds   float64           `json:"boot_seconds"`
 	SuitesSeconds float64           `json:"suites_seconds"`
@@ -44,7 +45,7 @@ func jsonReport(m *Matrix) jsonMatrix {
 		k := kr.Kernel
 		jk := jsonKernel{
 			Name: k.Name, Spec: k.Spec.Raw, Describe: k.Describe, Arch: k.Arch, BzImage: k.BzImage, Config: k.Config,
-			BootArgs: k.BootArgs, Info: kr.Info, BootSeconds: kr.Boot.Seconds(), SuitesSeconds: kr.Suite.Seconds(),
+			BootArgs: k.BootArgs, LSMGroup: k.LSMGroup, Info: kr.Info, BootSeconds: kr.Boot.Seconds(), SuitesSeconds: kr.Suite.Seconds(),
 			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
 			ConsoleLog: safeName(k.Name) + "/console.log",
 		}

@@ -22,11 +22,18 @@ func TestKernelReportsAreWritten(t *testing.T) {
 		}
 	}
 	k, _ := os.ReadFile(filepath.Join(kr.Dir, "ktap.txt"))
-	want := "KTAP version 1\n# pidfdconf on 6.1: \n1..4\n" +
-		"ok 1 (boot: kernel ran /init and streamed results)\n" +
-		"ok 2 open: pidfd_open(2) passes\n" +
-		"ok 3 open: pidfd_open(2) skips # SKIP needs root\n" +
-		"not ok 4 open: pidfd_open(2) fails\n# FAIL: Expected EINVAL\n"
+	want := "KTAP version 1\n# pidfdconf on 6.1: \n1..1\n" +
+		"    KTAP version 1\n    # Subtest: pidfd.kernel.6.1\n    1..2\n" +
+		"        KTAP version 1\n        # Subtest: pidfd.open\n        1..3\n" +
+		"        ok 1 pidfd.open.pidfd_open_2_passes\n" +
+		"        ok 2 pidfd.open.pidfd_open_2_skips # SKIP needs root\n" +
+		"        # FAIL: Expected EINVAL\n" +
+		"        not ok 3 pidfd.open.pidfd_open_2_fails\n" +
+		"    not ok 1 pidfd.open\n" +
+		"        KTAP version 1\n        # Subtest: pidfd.runner\n        1..1\n" +
+		"        ok 1 pidfd.runner.boot_kernel_ran_init_and_streamed_results\n" +
+		"    ok 2 pidfd.runner\n" +
+		"not ok 1 pidfd.kernel.6.1\n"
 	if string(k) != want {
 		t.Errorf("ktap:\n%s\nwant:\n%s", k, want)
 	}

@@ -8,13 +8,17 @@
 #   make matrix KERNELS=none CONFIGS=minimal,no-proc   only some configs (names: vm/configs.go)
 #   make matrix KERNELS=file:bzImage APPEND=rdinit=/nonexistent   a broken boot: MISS + console tail, exit 2
 #   make kernels [KERNELS=…] [CONFIGS=…] fetch/build into $(CACHE_DIR) only
+#   make matrix BASELINE=out/<run>/matrix.json [BASELINE_MAP=old=new,...]   regressions against an earlier run
+#                                        first; exit 1 only on a regression (regressions.{txt,json} in the run dir)
+#   make matrix VM_FLAGS="-shard 2/4"    every 4th kernel column from the 2nd (one machine of four)
+#   make merge SHARDS="a/matrix.json b/matrix.json" [MERGED=$(OUT)/merged] [BASELINE=…]   one matrix from shards
 #   make vm-smoke                        Debian's 6.1 and newest 7.x kernels only (part of make test)
 #   make matrix VM_FLAGS="-strict -timeout=20m -jobs=1"   more runner flags (out/bin/pidfdconf-vm matrix -h)
 #   PIDFDCONF_ALLOW_MISSING=… / PIDFDCONF_TIME_SCALE=…   passed through to the guests
 #
 # Exit codes: 0 all PASS/SKIP/XFAIL, 1 FAIL/TIMEOUT, 2 MISS, 3 usage/setup error.
 
-.PHONY: matrix kernels vm-smoke
+.PHONY: matrix kernels vm-smoke merge
 
 # Built (not `go run`) so the runner's exit code reaches the shell intact.
 VM_RUNNER  = $(OUT)/bin/pidfdconf-vm
@@ -25,12 +29,23 @@ APPEND    ?=
 VM_FLAGS  ?=
 # SELFTESTS=0: no cross-check with the kernel's own pidfd selftests.
 SELFTESTS ?= 1
+# BASELINE: matrix.json of an earlier run; BASELINE_MAP=old=new pairs differently named columns.
+BASELINE     ?=
+BASELINE_MAP ?=
 VM_ARGS    = -kernels "$(KERNELS)" -configs "$(CONFIGS)" -selftests=$(if $(filter 0,$(SELFTESTS)),false,true)
+MATRIX_ARGS = $(if $(BASELINE),-baseline "$(BASELINE)" -baseline-map "$(BASELINE_MAP)")
 
 ## matrix: the suites in VMs across kernels/configs; reports in $(OUT)/<run>/
 matrix:
 	@$(VM_BUILD)
-	$(VM_RUNNER) matrix $(VM_ARGS) -out $(OUT) -append "$(APPEND)" $(VM_FLAGS)
+	$(VM_RUNNER) matrix $(VM_ARGS) -out $(OUT) -append "$(APPEND)" $(MATRIX_ARGS) $(VM_FLAGS)
+
+## merge: combine the matrix.json of shards (SHARDS=…) into one matrix in $(MERGED)
+SHARDS ?=
+MERGED ?= $(OUT)/merged
+merge:
+	@$(VM_BUILD)
+	$(VM_RUNNER) merge -out $(MERGED) $(MATRIX_ARGS) $(SHARDS)
 
 ## kernels: fetch/build the kernels of the matrix into the cache
 kernels:

@@ -1,7 +1,9 @@
 // Command pidfdconf-vm is the vm/ runner: `matrix` boots kernels, runs every
 // suite in each and prints the verdict matrix; `kernels` only fetches and
-// builds the kernels into the cache. Exit codes: 0 all PASS/SKIP/XFAIL,
-// 1 FAIL/TIMEOUT, 2 MISS (and no FAIL), 3 usage or setup error.
+// builds the kernels into the cache; `compare` judges a finished run against
+// a baseline run. Exit codes: 0 all PASS/SKIP/XFAIL, 1 FAIL/TIMEOUT, 2 MISS
+// (and no FAIL), 3 usage or setup error. With a baseline: 1 only on a
+// regression, 2 when a compared kernel did not boot, else 0.
 package main
 
 import (
@@ -11,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -18,9 +21,16 @@ import (
 )
 
 const usage = `usage: pidfdconf-vm matrix|kernels [flags]
+       pidfdconf-vm compare [-baseline-map OLD=NEW,...] OLD/matrix.json NEW/matrix.json
+       pidfdconf-vm merge -out DIR [-baseline OLD/matrix.json] SHARD/matrix.json...
 
   matrix    boot every kernel, run the suites, print the matrix, write reports
+            (-baseline OLD/matrix.json: regressions against that run first)
   kernels   fetch/build the kernels into the cache and print what they are
+  compare   judge a finished run against a baseline run without booting;
+            writes regressions.{txt,json} beside NEW/matrix.json
+  merge     combine the matrix.json of shards (matrix -shard I/N) into one
+            matrix with every report in DIR; same exit codes as matrix
 
 kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
@@ -44,9 +54,16 @@ type options struct {
 	timeout                           time.Duration
 	jobs, memory, cpus                int
 	cache                             string
+	baseline, baselineMap, shard      string
 }
 
 func run(args []string) int {
+	if len(args) > 0 && args[0] == "compare" {
+		return runCompare(args[1:])
+	}
+	if len(args) > 0 && args[0] == "merge" {
+		return runMerge(args[1:])
+	}
 	if len(args) == 0 || (args[0] != "matrix" && args[0] != "kernels") {
 		fmt.Fprint(os.Stderr, usage)
 		return vm.ExitSetup
@@ -88,6 +105,9 @@ func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
 	fs.IntVar(&o.memory, "memory", 0, "VM memory in MB (default: sized to the initramfs)")
 	fs.IntVar(&o.cpus, "cpus", 2, "vCPUs per VM")
 	fs.StringVar(&o.cache, "cache", vm.DefaultCacheDir(), "kernel cache directory ($CACHE_DIR)")
+	fs.StringVar(&o.baseline, "baseline", "", "matrix.json of an earlier run: print regressions against it first; exit 1 only on a regression")
+	fs.StringVar(&o.shard, "shard", "", "I/N: run only every N-th kernel column starting at the I-th (merge the shards with pidfdconf-vm merge)")
+	fs.StringVar(&o.baselineMap, "baseline-map", "", "baseline columns compared with differently named columns: OLD=NEW,... (default: by name)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, vm.ExitOK, false
@@ -118,7 +138,18 @@ func kernelSpecs(o options) ([]vm.KernelSpec, error) {
 		more, err = vm.ConfigKernels(o.configs)
 		specs = append(specs, more...)
 	}
-	return specs, err
+	if err != nil {
+		return nil, err
+	}
+	shard, err := vm.ParseShard(o.shard)
+	if err != nil {
+		return nil, err
+	}
+	specs = shard.Select(specs)
+	if len(specs) == 0 {
+		return nil, fmt.Errorf("shard %s has no kernel column: the run has fewer columns than shards", o.shard)
+	}
+	return specs, nil
 }
 
 // listKernels is `pidfdconf-vm kernels`: resolve and describe, boot nothing.
@@ -144,6 +175,16 @@ func runMatrix(ctx context.Context, o options, c vm.Cache, specs []vm.KernelSpec
 	if err != nil {
 		return fail(err)
 	}
+	mapping, err := vm.ParseBaselineMap(o.baselineMap)
+	if err != nil {
+		return fail(err)
+	}
+	if o.baseline != "" {
+		// A missing baseline is a setup error before anything boots.
+		if _, err := vm.LoadMatrixJSON(o.baseline); err != nil {
+			return fail(err)
+		}
+	}
 	m, err := vm.Run(ctx, vm.RunConfig{
 		Root: root, Out: o.out, Specs: specs, Append: o.appendArgs, Strict: o.strict, Selftests: o.selftests,
 		VMTimeout: o.timeout, Jobs: o.jobs, MemoryMB: o.memory, CPUs: o.cpus, Cache: c,
@@ -152,9 +193,86 @@ func runMatrix(ctx context.Context, o options, c vm.Cache, specs []vm.KernelSpec
 	if err != nil {
 		return fail(err)
 	}
+	return report(m, filepath.Join(o.out, m.RunID), o.baseline, mapping)
+}
+
+// report prints the regressions against baseline (if any) first, then the
+// matrix, and returns the exit code: the comparison's with a baseline, the
+// matrix's without.
+func report(m *vm.Matrix, dir, baseline string, mapping map[string]string) int {
+	code := m.ExitCode()
+	if baseline != "" {
+		c, err := vm.CompareRun(m, baseline, mapping)
+		if err == nil {
+			err = vm.WriteComparison(c, dir)
+		}
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Print("\n" + c.Text())
+		code = c.ExitCode
+	}
 	fmt.Print("\n" + vm.TextReport(m))
-	fmt.Printf("reports: %s/%s/{matrix.txt,matrix.md,matrix.json,matrix.html,junit.xml}\n", o.out, m.RunID)
-	return m.ExitCode()
+	fmt.Printf("reports: %s/{matrix.txt,matrix.md,matrix.json,matrix.html,junit.xml}\n", dir)
+	if baseline != "" {
+		fmt.Printf("exit %d: judged against the baseline (1 only on a regression; regressions.txt)\n", code)
+	}
+	return code
+}
+
+// runMerge is `pidfdconf-vm merge`: the shards' matrix.json files become
+// one matrix with every report, judged like one run.
+func runMerge(args []string) int {
+	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
+	out := fs.String("out", "", "directory for the merged reports (must not hold an earlier merge)")
+	baseline := fs.String("baseline", "", "matrix.json of an earlier run: print regressions against it first")
+	baselineMap := fs.String("baseline-map", "", "baseline columns compared with differently named columns: OLD=NEW,...")
+	if err := fs.Parse(args); err != nil {
+		return vm.ExitSetup
+	}
+	if *out == "" || fs.NArg() == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return vm.ExitSetup
+	}
+	mapping, err := vm.ParseBaselineMap(*baselineMap)
+	if err != nil {
+		return fail(err)
+	}
+	m, err := vm.Merge(fs.Args())
+	if err == nil {
+		err = vm.WriteMerged(m, *out)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return report(m, *out, *baseline, mapping)
+}
+
+// runCompare is `pidfdconf-vm compare OLD NEW`: the baseline check of two
+// finished runs, no boot.
+func runCompare(args []string) int {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	baselineMap := fs.String("baseline-map", "", "baseline columns compared with differently named columns: OLD=NEW,...")
+	if err := fs.Parse(args); err != nil {
+		return vm.ExitSetup
+	}
+	if fs.NArg() != 2 {
+		fmt.Fprint(os.Stderr, usage)
+		return vm.ExitSetup
+	}
+	mapping, err := vm.ParseBaselineMap(*baselineMap)
+	if err != nil {
+		return fail(err)
+	}
+	c, err := vm.CompareFiles(fs.Arg(0), fs.Arg(1), mapping)
+	if err == nil {
+		err = vm.WriteComparison(c, filepath.Dir(fs.Arg(1)))
+	}
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Print(c.Text())
+	return c.ExitCode
 }
 
 func fail(err error) int {

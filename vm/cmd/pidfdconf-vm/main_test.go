@@ -1,0 +1,46 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pidfdconf/pidfdconf/vm"
+)
+
+// matrixJSON writes a one-kernel matrix.json whose single spec has result.
+func matrixJSON(t *testing.T, result vm.Result) string {
+	t.Helper()
+	dir := t.TempDir()
+	body := `{"run": "r", "kernels": [{"name": "6.12"}], "rows": [
+	  {"suite": "", "text": "` + vm.BootRow.Text + `", "cells": {"6.12": {"result": "PASS"}}},
+	  {"suite": "open", "text": "rejects flag bit 3", "cells": {"6.12": {"result": "` + string(result) + `"}}}]}`
+	path := filepath.Join(dir, "matrix.json")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestCompareExitCodes(t *testing.T) {
+	old := matrixJSON(t, vm.PASS)
+	if code := run([]string{"compare", old, matrixJSON(t, vm.PASS)}); code != vm.ExitOK {
+		t.Errorf("identical runs: exit %d, want %d", code, vm.ExitOK)
+	}
+	broken := matrixJSON(t, vm.FAIL)
+	if code := run([]string{"compare", old, broken}); code != vm.ExitFail {
+		t.Errorf("PASS → FAIL: exit %d, want %d", code, vm.ExitFail)
+	}
+	txt, err := os.ReadFile(filepath.Join(filepath.Dir(broken), "regressions.txt"))
+	if err != nil || !strings.Contains(string(txt), "open: rejects flag bit 3: PASS → FAIL") {
+		t.Errorf("regressions.txt: %v\n%s", err, txt)
+	}
+	// A FAIL the baseline shares is not a regression.
+	if code := run([]string{"compare", broken, matrixJSON(t, vm.FAIL)}); code != vm.ExitOK {
+		t.Errorf("FAIL → FAIL: exit %d, want %d", code, vm.ExitOK)
+	}
+	if code := run([]string{"compare", old}); code != vm.ExitSetup {
+		t.Errorf("one file: exit %d, want %d", code, vm.ExitSetup)
+	}
+}

@@ -1,0 +1,121 @@
+package vm
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// shardedKernels are four columns with something for the merge to get
+// wrong: an LSM group split across shards with one verdict that differs, a
+// spec only one kernel reports, a kernel that did not boot.
+func shardedKernels(t *testing.T) []*KernelRun {
+	pass := spec("passes", 1, types.SpecStatePassed, "")
+	fail := spec("fails under selinux", 2, types.SpecStateFailed, "Expected EPERM")
+	passToo := spec("fails under selinux", 2, types.SpecStatePassed, "")
+	only := spec("only on 6.12", 3, types.SpecStateSkipped, "needs 6.12")
+	dead := newKernelRun(&Kernel{Name: "7.3", Spec: KernelSpec{Raw: "apt:7.3", Kind: KindApt}})
+	dead.Miss = "kernel died: Kernel panic"
+	return []*KernelRun{
+		kernelRun(t, "lsm-none", "lsm", pass, passToo),
+		kernelRun(t, "lsm-selinux", "lsm", pass, fail),
+		kernelRun(t, "6.12", "", pass, passToo, only),
+		dead,
+	}
+}
+
+// writeRun writes runs as a finished run would, into a directory of its own.
+func writeRun(t *testing.T, runs []*KernelRun) (string, *Matrix) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, kr := range runs {
+		kr.Dir = filepath.Join(dir, safeName(kr.Kernel.Name))
+		if err := os.MkdirAll(kr.Dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := NewMatrix("shard", runs)
+	if err := writeReports(m, dir); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, "matrix.json"), m
+}
+
+func rowsJSON(t *testing.T, m *Matrix) string {
+	t.Helper()
+	b, err := json.Marshal(jsonReport(m).Rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestMergedShardsEqualOneRun(t *testing.T) {
+	_, whole := writeRun(t, shardedKernels(t))
+	all := shardedKernels(t)
+	var specs []KernelSpec
+	for i := range all {
+		specs = append(specs, KernelSpec{Raw: all[i].Kernel.Name})
+	}
+	var paths []string
+	for i := 1; i <= 3; i++ {
+		var runs []*KernelRun
+		for _, s := range (Shard{I: i, N: 3}).Select(specs) {
+			for _, kr := range all {
+				if kr.Kernel.Name == s.Raw {
+					runs = append(runs, kr)
+				}
+			}
+		}
+		p, _ := writeRun(t, runs)
+		paths = append(paths, p)
+	}
+	merged, err := Merge(paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if err := WriteMerged(merged, out); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := rowsJSON(t, merged), rowsJSON(t, whole); got != want {
+		t.Errorf("merged rows differ from one run:\n got %s\nwant %s", got, want)
+	}
+	if merged.ExitCode() != whole.ExitCode() || whole.ExitCode() != ExitFail {
+		t.Errorf("exit codes: merged %d, one run %d, want %d", merged.ExitCode(), whole.ExitCode(), ExitFail)
+	}
+	for _, f := range []string{"matrix.txt", "matrix.md", "matrix.json", "matrix.html", "junit.xml", "lsm-selinux/ktap.txt", "lsm-selinux/report.json"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := Merge([]string{paths[0], paths[0]}); !IsSetupError(err) {
+		t.Errorf("merging a shard with itself: %v, want a setup error", err)
+	}
+}
+
+func TestShardsPartitionTheColumns(t *testing.T) {
+	specs := []KernelSpec{{Raw: "a"}, {Raw: "b"}, {Raw: "c"}, {Raw: "d"}, {Raw: "e"}}
+	seen := map[string]int{}
+	for i := 1; i <= 2; i++ {
+		for _, s := range (Shard{I: i, N: 2}).Select(specs) {
+			seen[s.Raw]++
+		}
+	}
+	if len(seen) != len(specs) {
+		t.Errorf("shards cover %v, want every column once", seen)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("column %s in %d shards", k, n)
+		}
+	}
+	for _, bad := range []string{"0/2", "3/2", "1", "a/b", "1/0"} {
+		if _, err := ParseShard(bad); !IsSetupError(err) {
+			t.Errorf("ParseShard(%q) = %v, want a setup error", bad, err)
+		}
+	}
+}

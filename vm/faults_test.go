@@ -182,6 +182,27 @@ func TestFaultConsoleFlood(t *testing.T) {
 	}
 }
 
+// The setup errors themselves, in-process (the runner's exit code for
+// them is checked by TestFaultRunnerSetupErrors).
+func TestFaultSetupErrorsNameTheFix(t *testing.T) {
+	t.Run("QEMU missing from PATH", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		err := EnsureQEMU(t.Context(), t.Logf, "amd64")
+		if !IsSetupError(err) || !strings.Contains(err.Error(), "qemu-system-x86") {
+			t.Errorf("got %v, want a setup error naming qemu-system-x86", err)
+		}
+	})
+	t.Run("the cache directory unwritable", func(t *testing.T) {
+		aFile := filepath.Join(t.TempDir(), "file")
+		os.WriteFile(aFile, nil, 0o644)
+		c := Cache{Dir: filepath.Join(aFile, "cache")}
+		_, err := c.Fill("kernel", "k", func(string) error { t.Error("fill called"); return nil })
+		requireCacheSetupError(t, err)
+		_, err = c.Image("amd64", aFile, nil)
+		requireCacheSetupError(t, err)
+	})
+}
+
 // Faults of the runner as a whole: its binary, its exit code, its signals.
 
 var runnerBuild struct {

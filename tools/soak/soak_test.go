@@ -90,3 +90,27 @@ func TestLeakCheckFindsOrphans(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// vmStage reads each run's matrix through OUT/latest, as the runner lays
+// it out; a spec that passes in one run and is MISS in another is a flake.
+func TestVMStageTalliesEveryRun(t *testing.T) {
+	dir := t.TempDir()
+	runner := filepath.Join(dir, "pidfdconf-vm")
+	// Run 1 passes, run 2 is MISS (exit 2), telling them apart by a counter file.
+	script := `#!/bin/sh
+while [ $# -gt 0 ]; do [ "$1" = -out ] && out=$2; shift; done
+n=$(cat "` + dir + `/n" 2>/dev/null || echo 0); n=$((n+1)); echo $n >"` + dir + `/n"
+r=PASS; [ $n = 2 ] && r=MISS
+mkdir -p "$out/run"; ln -s run "$out/latest"
+echo '{"rows":[{"suite":"open","text":"a","cells":{"k":{"result":"'$r'"}}}]}' >"$out/run/matrix.json"
+[ $r = PASS ] || exit 2
+`
+	os.WriteFile(runner, []byte(script), 0o755)
+	tl := newTally()
+	if err := vmStage(options{vmN: 2, runner: runner, out: filepath.Join(dir, "out")}, tl); err != nil {
+		t.Fatal(err)
+	}
+	if c := tl.counts["vm | k open: a"]; c == nil || c.pass != 1 || c.fail != 1 {
+		t.Fatalf("counts %+v, want 1 pass and 1 fail", c)
+	}
+}

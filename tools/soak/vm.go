@@ -16,17 +16,15 @@ func vmStage(o options, t *tally) error {
 	if _, err := os.Stat(o.runner); err != nil {
 		return fmt.Errorf("runner %s: %v (make soak builds it)", o.runner, err)
 	}
+	if err := os.MkdirAll(filepath.Join(o.out, "vm"), 0o755); err != nil {
+		return err
+	}
 	for i := 1; i <= o.vmN; i++ {
 		out := filepath.Join(o.out, "vm", strconv.Itoa(i))
 		cmd := exec.Command(o.runner, "matrix", "-smoke", "-selftests=false", "-out", out)
 		log, err := os.Create(out + ".log")
 		if err != nil {
-			if err = os.MkdirAll(filepath.Dir(out), 0o755); err == nil {
-				log, err = os.Create(out + ".log")
-			}
-			if err != nil {
-				return err
-			}
+			return err
 		}
 		cmd.Stdout, cmd.Stderr = log, log
 		runErr := cmd.Run()

@@ -10,7 +10,7 @@ OUT         ?= out
 CACHE_DIR   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pidfdconf
 export CACHE_DIR
 
-.PHONY: test vet unit suites suites-unprivileged conformance conformance-check catalogue bench
+.PHONY: test vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak
 .DEFAULT_GOAL := test
 
 ## test: the project's own checks (README's test command, called by .ci/run)
@@ -48,6 +48,15 @@ conformance-check:
 ## bench: the suites timed against the kernel's own pidfd selftests (Debian linux-source), with budgets
 bench:
 	$(GO) run ./tools/bench -out $(OUT)/bench
+
+## soak: the suites SOAK_N times natively and under stress-ng, the smoke VM kernels SOAK_VM_N times; fails on any flake or leak
+SOAK_N    ?= 100
+SOAK_VM_N ?= 10
+soak:
+	@mkdir -p $(OUT)/bin
+	$(GO) build -o $(OUT)/bin/soak ./tools/soak
+	@$(if $(filter 0,$(SOAK_VM_N)),,$(VM_BUILD))
+	$(OUT)/bin/soak -n $(SOAK_N) -vm-n $(SOAK_VM_N) -go "$(GO)" -runner $(VM_RUNNER) -out $(OUT)/soak
 
 # vm/ owns matrix, kernels, vm-smoke and bench.
 include vm/vm.mk

@@ -3,10 +3,12 @@ package vm
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 )
 
@@ -68,7 +70,7 @@ func (c Cache) Fill(kind, key string, fill func(tmp string) error) (string, erro
 	}
 	defer os.RemoveAll(tmp) // no-op after a successful rename
 	if err := fill(tmp); err != nil {
-		return "", err
+		return "", cacheWriteError(parent, err)
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		if _, statErr := os.Stat(final); statErr == nil {
@@ -77,6 +79,18 @@ func (c Cache) Fill(kind, key string, fill func(tmp string) error) (string, erro
 		return "", fmt.Errorf("publishing cache entry %s: %w", final, err)
 	}
 	return final, nil
+}
+
+// cacheWriteError turns a failed write into the cache (a full disk, a
+// read-only or foreign directory) into a setup error that names the fix;
+// other errors pass through unchanged.
+func cacheWriteError(dir string, err error) error {
+	for _, e := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT, syscall.EROFS, syscall.EACCES, syscall.EPERM, syscall.ENOTDIR} {
+		if errors.Is(err, e) {
+			return setupErrorf("cannot write cache dir %s: %v (free space there or set CACHE_DIR to a writable directory)", dir, err)
+		}
+	}
+	return err
 }
 
 // hashStrings is a content key over ordered parts.

@@ -99,7 +99,8 @@ func extractKernel(ctx context.Context, debs []string, out string) error {
 			return err
 		}
 	}
-	return checkBzImage(filepath.Join(out, "bzImage"))
+	_, err := checkBzImage(filepath.Join(out, "bzImage"))
+	return err
 }
 
 // globOne is the single match of the first glob that matches exactly one

@@ -149,13 +149,13 @@ func (c Cache) Image(arch, initBin string, suiteBins []string, extra ...ImageFil
 	}
 	tmp, err := os.CreateTemp(dir, ".tmp-*.cpio")
 	if err != nil {
-		return nil, err
+		return nil, cacheWriteError(dir, err)
 	}
 	tmp.Close()
 	img, err := WriteImage(tmp.Name(), arch, initBin, suiteBins, extra...)
 	if err != nil {
 		os.Remove(tmp.Name())
-		return nil, err
+		return nil, cacheWriteError(dir, err)
 	}
 	final := filepath.Join(dir, fmt.Sprintf("initramfs-%s-%s.cpio", arch, img.SHA256[:16]))
 	if err := os.Rename(tmp.Name(), final); err != nil {

@@ -169,5 +169,6 @@ func buildKernel(ctx context.Context, src, out, arch string, frags []string, log
 		os.Remove(p)
 	}
 	os.RemoveAll(obj)
-	return checkBzImage(filepath.Join(out, "bzImage"))
+	_, err = checkBzImage(filepath.Join(out, "bzImage"))
+	return err
 }

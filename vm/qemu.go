@@ -209,12 +209,20 @@ type consoleWatch struct {
 	fatal string
 }
 
+// consoleChunk bounds what the watch holds of one console line: a guest
+// that floods the console without newlines is copied through a fixed
+// buffer, never accumulated in memory.
+const consoleChunk = 64 << 10
+
 func (w *consoleWatch) copy(stdout io.Reader, con io.Writer) {
-	r := bufio.NewReader(stdout)
+	r := bufio.NewReaderSize(stdout, consoleChunk)
 	for {
-		line, err := r.ReadBytes('\n')
+		line, err := r.ReadSlice('\n')
 		con.Write(line)
 		w.check(line)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue // the rest of an overlong line
+		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				fmt.Fprintf(con, "\n# console read: %v\n", err)
@@ -229,7 +237,7 @@ func (w *consoleWatch) check(line []byte) {
 		if bytes.Contains(line, []byte(pat)) {
 			w.mu.Lock()
 			if w.fatal == "" {
-				w.fatal = strings.TrimSpace(string(line))
+				w.fatal = truncate(strings.TrimSpace(string(line)), 300)
 				time.AfterFunc(panicGrace, w.kill)
 			}
 			w.mu.Unlock()

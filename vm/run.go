@@ -166,7 +166,7 @@ func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, with
 	binDir := filepath.Join(cfg.Cache.Dir, "bin")
 	bins, broken, err := BuildSuites(ctx, cfg.Root, filepath.Join(binDir, arch), arch, b.areas)
 	if err != nil {
-		return err
+		return cacheWriteError(binDir, err)
 	}
 	for _, why := range broken {
 		cfg.logf("WARNING: %s", truncate(why, 400))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -134,6 +135,10 @@ func majorMinor(release string) string {
 // BzImageRelease reads the kernel release from a bzImage's setup header
 // (the kernel_version field, boot protocol 2.00+): the first word of
 // "7.3.4+deb13-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP ...".
+// errNoSetupHeader: the file lacks the x86 boot protocol's "HdrS" at
+// 0x202, so QEMU could not boot it as a Linux kernel.
+var errNoSetupHeader = errors.New("no HdrS setup header")
+
 func BzImageRelease(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -142,7 +147,7 @@ func BzImageRelease(path string) (string, error) {
 	defer f.Close()
 	hdr := make([]byte, 0x210)
 	if _, err := io.ReadFull(f, hdr); err != nil || string(hdr[0x202:0x206]) != "HdrS" {
-		return "", fmt.Errorf("%s is not a bzImage (no HdrS setup header): cannot tell its version", path)
+		return "", fmt.Errorf("%s is not a bzImage (%w): cannot tell its version", path, errNoSetupHeader)
 	}
 	off := int64(binary.LittleEndian.Uint16(hdr[0x20e:])) + 0x200
 	buf := make([]byte, 128)

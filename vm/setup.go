@@ -34,6 +34,11 @@ func ensurePackages(ctx context.Context, log func(string, ...any), why string, p
 	if !isRoot() {
 		return setupErrorf("%s needs %s: run `sudo %s`", why, strings.Join(missing, ", "), cmdline)
 	}
+	// Not a Debian-like host (or a PATH without apt-get): name the packages
+	// instead of failing on an apt-get that is not there.
+	if _, err := exec.LookPath("apt-get"); err != nil {
+		return setupErrorf("%s needs the Debian package(s) %s and apt-get is not on PATH: install them (or their equivalent) with the system's package manager, e.g. `%s`", why, strings.Join(missing, ", "), cmdline)
+	}
 	log("installing %s (%s)", strings.Join(missing, " "), why)
 	args := append([]string{"install", "-y", "--no-install-recommends"}, missing...)
 	env := []string{"DEBIAN_FRONTEND=noninteractive"}

@@ -16,6 +16,27 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
+// consoleTailBytes is enough for 25 console lines of any sane length.
+const consoleTailBytes = 64 << 10
+
+// readTail returns at most the last n bytes of the file at path ("" when it
+// cannot be read).
+func readTail(path string, n int64) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return ""
+	}
+	off := max(st.Size()-n, 0)
+	buf := make([]byte, st.Size()-off)
+	k, _ := f.ReadAt(buf, off)
+	return string(buf[:k])
+}
+
 // ansiEscape matches terminal control sequences (SeaBIOS clears the screen).
 var ansiEscape = regexp.MustCompile(`\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-_]|c)`)
 

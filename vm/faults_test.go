@@ -1,0 +1,420 @@
+package vm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+)
+
+// Harness faults: each must end in its documented result (MISS, exit code
+// 2 or 3, a setup error naming the fix) within its deadline, leave no QEMU
+// process and no half-written cache entry, and never read as FAIL. QEMU is
+// a shell script (fakeQEMU) and the builds a fake go, so nothing boots.
+
+// faultPIDEnv names the file where the fake QEMU writes its pid (which is
+// also its process group: QEMU runs in a group of its own).
+const faultPIDEnv = "FAULT_QEMU_PID"
+
+// fakeQEMUFault is fakeQEMU that first records its pid in $FAULT_QEMU_PID.
+func fakeQEMUFault(t *testing.T, body string) (pidFile string) {
+	t.Helper()
+	pidFile = filepath.Join(t.TempDir(), "qemu.pid")
+	t.Setenv(faultPIDEnv, pidFile)
+	fakeQEMU(t, `echo $$ >"$`+faultPIDEnv+`"`+"\n"+body)
+	return pidFile
+}
+
+// requireNoProcessGroup fails when the process group recorded in pidFile
+// still has a member (zombies included) a few seconds after the run.
+func requireNoProcessGroup(t *testing.T, pidFile string) {
+	t.Helper()
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatalf("the fake QEMU never started: %v", err)
+	}
+	pgid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	deadline := time.Now().Add(3 * time.Second)
+	for syscall.Kill(-pgid, 0) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("QEMU's process group %d is still alive", pgid)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// judgeFault runs the fake VM and judges it exactly as the matrix does,
+// then checks the common promises: the VM ended within bound, its process
+// group is gone, and the column is MISS without any FAIL.
+func judgeFault(t *testing.T, v *VM, pidFile string, bound time.Duration) *KernelRun {
+	t.Helper()
+	kr := newKernelRun(&Kernel{Name: "fault", Arch: "amd64", Spec: KernelSpec{Kind: KindFile}})
+	res := v.Run(t.Context())
+	kr.judgeVM(v, res)
+	if res.Wall > bound {
+		t.Errorf("the VM ended after %s, bound %s", res.Wall, bound)
+	}
+	requireNoProcessGroup(t, pidFile)
+	m := NewMatrix("fault", []*KernelRun{kr})
+	if code := m.ExitCode(); code != ExitMiss {
+		t.Errorf("exit code %d, want %d (MISS)", code, ExitMiss)
+	}
+	for key, c := range kr.Cells {
+		if c.Result == FAIL || c.Result == TIMEOUT {
+			t.Errorf("%s: %s (%s): a harness fault must never read as a failure", key, c.Result, c.Reason)
+		}
+	}
+	return kr
+}
+
+// missReason is why kr's column is MISS: the whole-kernel reason or the
+// boot row's.
+func missReason(kr *KernelRun) string {
+	if kr.Miss != "" {
+		return kr.Miss
+	}
+	return kr.Cells[BootRow.Key()].Reason
+}
+
+func TestFaultKernelPanics(t *testing.T) {
+	pid := fakeQEMUFault(t, `echo "[    1.234] Kernel panic - not syncing: VFS: Unable to mount root fs"; sleep 60`)
+	kr := judgeFault(t, fakeVM(t, time.Minute, 30*time.Second), pid, panicGrace+5*time.Second)
+	if why := missReason(kr); !strings.Contains(why, "kernel died: [    1.234] Kernel panic - not syncing") {
+		t.Errorf("MISS reason %q does not quote the panic", why)
+	}
+	if !strings.Contains(kr.ConsoleTail, "Kernel panic") {
+		t.Errorf("console tail lacks the panic:\n%s", kr.ConsoleTail)
+	}
+}
+
+func TestFaultGuestHangsSilently(t *testing.T) {
+	pid := fakeQEMUFault(t, "sleep 60")
+	kr := judgeFault(t, fakeVM(t, time.Minute, time.Second), pid, 10*time.Second)
+	if why := missReason(kr); !strings.HasPrefix(why, "guest stuck") {
+		t.Errorf("MISS reason %q, want a stuck guest", why)
+	}
+}
+
+// faultStream is a guest's result stream for one suite "open" whose only
+// spec failed: were any of it taken as valid, the cell would read FAIL.
+func faultStream(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.0-fault", Machine: "x86_64", Suites: []string{"open"}, UptimeAtInit: 0.5})
+	frame.Write(&buf, frame.InfoName, info)
+	report := `[{"SuitePath":"/suites/open","SuiteDescription":"open","SpecReports":[{"ContainerHierarchyTexts":["pidfd_open(2)"],"LeafNodeText":"fails","LeafNodeType":"It","State":"failed","Failure":{"Message":"boom"}}]}]`
+	frame.Write(&buf, "open/"+frame.ReportFile, []byte(strings.Repeat(" ", 4000)+report))
+	frame.WriteExit(&buf, 1)
+	return buf.Bytes()
+}
+
+// streamFault serves stream as the guest's result stream, then powers off.
+func streamFault(t *testing.T, stream []byte) *KernelRun {
+	t.Helper()
+	src := filepath.Join(t.TempDir(), "stream")
+	if err := os.WriteFile(src, stream, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FAULT_STREAM", src)
+	pid := fakeQEMUFault(t, `echo booted; cat "$FAULT_STREAM" >"$out"`)
+	return judgeFault(t, fakeVM(t, time.Minute, 10*time.Second), pid, 10*time.Second)
+}
+
+func TestFaultStreamCutMidFrame(t *testing.T) {
+	full := faultStream(t)
+	// The cut falls inside the report frame's base64 lines.
+	cut := full[:bytes.Index(full, []byte("BEGIN open/"))+200]
+	kr := streamFault(t, cut)
+	if kr.SuiteMiss["open"] == "" {
+		t.Errorf("suite open is not MISS; cells %+v", kr.Cells)
+	}
+}
+
+func TestFaultCorruptedFrame(t *testing.T) {
+	s := faultStream(t)
+	// Flip one base64 character inside the report frame: the size still
+	// matches, only the checksum can tell.
+	i := bytes.Index(s, []byte("BEGIN open/"))
+	i += bytes.IndexByte(s[i:], '\n') + 10
+	if s[i] == 'A' {
+		s[i] = 'B'
+	} else {
+		s[i] = 'A'
+	}
+	kr := streamFault(t, s)
+	if kr.SuiteMiss["open"] == "" {
+		t.Errorf("suite open is not MISS; cells %+v", kr.Cells)
+	}
+	if why := missReason(kr); !strings.Contains(why, "open/report.json") {
+		t.Errorf("MISS reason %q does not name the corrupt frame", why)
+	}
+}
+
+// floodBytes is far more than the harness may hold in memory at once.
+const floodBytes = 64 << 20
+
+func TestFaultConsoleFlood(t *testing.T) {
+	// No newline at all: the worst case for a line-based reader.
+	pid := fakeQEMUFault(t, `head -c `+strconv.Itoa(floodBytes)+` /dev/zero | tr '\0' x; echo; echo flooded`)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	kr := judgeFault(t, fakeVM(t, time.Minute, 10*time.Second), pid, 30*time.Second)
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > floodBytes/4 {
+		t.Errorf("judging a %d MB flood allocated %d MB: the console was buffered", floodBytes>>20, alloc>>20)
+	}
+	if !strings.HasSuffix(kr.ConsoleTail, "flooded") {
+		t.Errorf("console tail does not end with the last line: %q", truncate(kr.ConsoleTail, 200))
+	}
+	if !strings.HasPrefix(missReason(kr), "no result from the guest") {
+		t.Errorf("MISS reason %q", missReason(kr))
+	}
+}
+
+// The setup errors themselves, in-process (the runner's exit code for
+// them is checked by TestFaultRunnerSetupErrors).
+func TestFaultSetupErrorsNameTheFix(t *testing.T) {
+	t.Run("QEMU missing from PATH", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		err := EnsureQEMU(t.Context(), t.Logf, "amd64")
+		if !IsSetupError(err) || !strings.Contains(err.Error(), "qemu-system-x86") {
+			t.Errorf("got %v, want a setup error naming qemu-system-x86", err)
+		}
+	})
+	t.Run("the cache directory unwritable", func(t *testing.T) {
+		aFile := filepath.Join(t.TempDir(), "file")
+		os.WriteFile(aFile, nil, 0o644)
+		c := Cache{Dir: filepath.Join(aFile, "cache")}
+		_, err := c.Fill("kernel", "k", func(string) error { t.Error("fill called"); return nil })
+		requireCacheSetupError(t, err)
+		_, err = c.Image("amd64", aFile, nil)
+		requireCacheSetupError(t, err)
+	})
+}
+
+// Faults of the runner as a whole: its binary, its exit code, its signals.
+
+var runnerBuild struct {
+	once      sync.Once
+	dir, path string
+	err       error
+}
+
+// runnerBinary builds vm/cmd/pidfdconf-vm once per test binary.
+func runnerBinary(t *testing.T) string {
+	t.Helper()
+	runnerBuild.once.Do(func() {
+		runnerBuild.dir, runnerBuild.err = os.MkdirTemp("", "pidfdconf-vm-test-")
+		if runnerBuild.err != nil {
+			return
+		}
+		runnerBuild.path = filepath.Join(runnerBuild.dir, "pidfdconf-vm")
+		root, _ := ModuleRoot(".")
+		o, err := runCmd(t.Context(), root, nil, goCommand(), "build", "-o", runnerBuild.path, "./vm/cmd/pidfdconf-vm")
+		if err != nil {
+			runnerBuild.err = errors.New(string(o))
+		}
+	})
+	if runnerBuild.err != nil {
+		t.Fatalf("building the runner: %v", runnerBuild.err)
+	}
+	return runnerBuild.path
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if runnerBuild.dir != "" {
+		os.RemoveAll(runnerBuild.dir)
+	}
+	os.Exit(code)
+}
+
+// fakeGoScript stands in for the go tool: every -o target gets a small
+// file, for `go build -o FILE` and `go test -c -o DIR/ ./suites/AREA...`.
+const fakeGoScript = `#!/bin/sh
+o=; prev=
+for a in "$@"; do [ "$prev" = -o ] && o=$a; prev=$a; done
+case $o in
+*/) for a in "$@"; do case $a in ./suites/*) echo fake >"$o${a#./suites/}.test";; esac; done;;
+*) echo fake >"$o";;
+esac
+`
+
+// runnerEnv is the runner's environment: the fake go, the fake QEMU (first
+// on PATH when the test put it there) and a private cache.
+func runnerEnv(t *testing.T) []string {
+	t.Helper()
+	goBin := filepath.Join(t.TempDir(), "go")
+	if err := os.WriteFile(goBin, []byte(fakeGoScript), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return append(os.Environ(), "GO="+goBin)
+}
+
+// fakeKernelFile writes fakeBzImage to a file: the setup header passes
+// the runner's check, and only the fake QEMU ever "boots" it.
+func fakeKernelFile(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bzImage")
+	if err := os.WriteFile(path, fakeBzImage("fault"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runnerCmd is `pidfdconf-vm matrix` on kernels with a private out and
+// cache directory, run from the module root.
+func runnerCmd(t *testing.T, kernels, cache string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	root, _ := ModuleRoot(".")
+	cmd := exec.Command(runnerBinary(t), "matrix", "-kernels", kernels, "-selftests=false",
+		"-out", filepath.Join(t.TempDir(), "out"), "-cache", cache, "-jobs", "1", "-timeout", "2m")
+	cmd.Dir = root
+	cmd.Env = runnerEnv(t)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	return cmd, &out
+}
+
+// exitCode waits for the started cmd to end within bound.
+func exitCode(t *testing.T, cmd *exec.Cmd, out *bytes.Buffer, bound time.Duration) int {
+	t.Helper()
+	timer := time.AfterFunc(bound, func() { cmd.Process.Kill() })
+	defer timer.Stop()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	if !cmd.ProcessState.Exited() {
+		t.Fatalf("the runner did not end within %s:\n%s", bound, out)
+	}
+	return cmd.ProcessState.ExitCode()
+}
+
+func TestFaultRunnerSetupErrors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the runner; skipped with -short")
+	}
+	notKernel := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(notKernel, []byte(strings.Repeat("not a kernel\n", 100)), 0o644)
+	aFile := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(aFile, nil, 0o644)
+	for _, tc := range []struct {
+		name, kernels, cache string
+		noQEMU               bool   // PATH holds nothing at all
+		want                 string // in the runner's output
+	}{
+		{"QEMU missing from PATH", "file:" + fakeKernelFile(t), t.TempDir(), true, "qemu-system-x86"},
+		{"a kernel file that is not a kernel", "file:" + notKernel, t.TempDir(), false, "is not an x86 bzImage (no \"HdrS\" at 0x202): point file: at"},
+		{"the cache directory unwritable", "file:" + fakeKernelFile(t), filepath.Join(aFile, "cache"), false, "set CACHE_DIR to a writable directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pid := fakeQEMUFault(t, "sleep 60")
+			cmd, out := runnerCmd(t, tc.kernels, tc.cache)
+			if tc.noQEMU {
+				cmd.Env = append(cmd.Env, "PATH="+t.TempDir())
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if code := exitCode(t, cmd, out, 20*time.Second); code != ExitSetup {
+				t.Errorf("exit code %d, want %d:\n%s", code, ExitSetup, out)
+			}
+			if !strings.Contains(out.String(), tc.want) {
+				t.Errorf("output lacks %q:\n%s", tc.want, out)
+			}
+			if _, err := os.Stat(pid); err == nil {
+				t.Errorf("QEMU was started despite the setup error")
+			}
+		})
+	}
+}
+
+func TestFaultCacheFull(t *testing.T) {
+	if !isRoot() {
+		t.Skip("needs root to mount a small tmpfs; the unwritable cache is covered by TestFaultRunnerSetupErrors")
+	}
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=256k"); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	big := filepath.Join(t.TempDir(), "suite.test")
+	os.WriteFile(big, bytes.Repeat([]byte{0xa5}, 1<<20), 0o755)
+	c := Cache{Dir: dir}
+	_, err := c.Image("amd64", big, []string{big})
+	requireCacheSetupError(t, err)
+	_, err = c.Fill("kernel", "k", func(tmp string) error {
+		return copyFile(big, filepath.Join(tmp, "bzImage"), 0o644)
+	})
+	requireCacheSetupError(t, err)
+	// Neither the image nor the kernel entry exists, not even half.
+	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			t.Errorf("left in the full cache: %s (%d bytes)", p, info.Size())
+		}
+		return nil
+	})
+	if c.Has("kernel", "k") {
+		t.Errorf("the kernel entry exists after a failed fill")
+	}
+}
+
+func requireCacheSetupError(t *testing.T, err error) {
+	t.Helper()
+	if err == nil || !IsSetupError(err) || !strings.Contains(err.Error(), "CACHE_DIR") {
+		t.Errorf("got %v, want a setup error naming CACHE_DIR", err)
+	}
+}
+
+func TestFaultSIGINTMidMatrix(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the runner; skipped with -short")
+	}
+	// QEMU with a child of its own, both asleep: the guest is busy.
+	pid := fakeQEMUFault(t, "echo booting; sleep 600 & wait")
+	cache := t.TempDir()
+	cmd, out := runnerCmd(t, "file:"+fakeKernelFile(t), cache)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(pid); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("QEMU not started after 30s:\n%s", out)
+		}
+	}
+	sent := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	if code := exitCode(t, cmd, out, 10*time.Second); code != ExitSetup {
+		t.Errorf("exit code %d, want %d:\n%s", code, ExitSetup, out)
+	}
+	if d := time.Since(sent); d > 5*time.Second {
+		t.Errorf("the runner took %s to exit after SIGINT", d)
+	}
+	if !strings.Contains(out.String(), "interrupted") {
+		t.Errorf("output does not say it was interrupted:\n%s", out)
+	}
+	requireNoProcessGroup(t, pid)
+	filepath.Walk(cache, func(p string, info os.FileInfo, err error) error {
+		if err == nil && strings.HasPrefix(info.Name(), ".tmp-") {
+			t.Errorf("half-written cache entry left: %s", p)
+		}
+		return nil
+	})
+}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 func TestKTAPNamesFollowTheRule(t *testing.T) {
@@ -143,8 +145,15 @@ func linuxSourceWithKunit() string {
 	if dirs, _ := filepath.Glob(filepath.Join(base, "*", "linux-source-*", "tools", "testing", "kunit", "kunit_parser.py")); len(dirs) > 0 {
 		return filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(dirs[0]))))
 	}
-	if tars, _ := filepath.Glob(filepath.Join(base, "*", "linux-source-*.tar.xz")); len(tars) > 0 {
-		return tars[len(tars)-1]
+	// The newest parser: the one kernel CI runs today (older ones lack the
+	// printer the script uses).
+	tars, _ := filepath.Glob(filepath.Join(base, "*", "linux-source-*.tar.xz"))
+	newest, newestVersion := "", kernel.KernelVersion{}
+	for _, t := range tars {
+		xy := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(t), "linux-source-"), ".tar.xz")
+		if v, err := kernel.ParseRelease(xy); err == nil && !v.Less(newestVersion) {
+			newest, newestVersion = t, v
+		}
 	}
-	return ""
+	return newest
 }

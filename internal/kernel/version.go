@@ -16,8 +16,8 @@ type KernelVersion struct{ Major, Minor, Patch int }
 
 var releasePrefix = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
 
-// parseRelease reads the leading MAJOR.MINOR[.PATCH] of a release string.
-func parseRelease(release string) (KernelVersion, error) {
+// ParseRelease reads the leading MAJOR.MINOR[.PATCH] of a release string.
+func ParseRelease(release string) (KernelVersion, error) {
 	m := releasePrefix.FindStringSubmatch(release)
 	if m == nil {
 		return KernelVersion{}, fmt.Errorf("kernel release %q does not start with MAJOR.MINOR", release)
@@ -33,7 +33,7 @@ func parseRelease(release string) (KernelVersion, error) {
 
 // MustParseVersion is for literal "since" versions written in code.
 func MustParseVersion(s string) KernelVersion {
-	v, err := parseRelease(s)
+	v, err := ParseRelease(s)
 	if err != nil {
 		panic(err)
 	}
@@ -62,7 +62,7 @@ var running = sync.OnceValues(func() (KernelVersion, string) {
 		panic(fmt.Sprintf("uname: %v", err))
 	}
 	release := unix.ByteSliceToString(u.Release[:])
-	v, err := parseRelease(release)
+	v, err := ParseRelease(release)
 	if err != nil {
 		panic(err)
 	}

@@ -11,14 +11,14 @@ func TestParseRelease(t *testing.T) {
 		"5.10.0+":              {5, 10, 0},
 	}
 	for in, want := range cases {
-		got, err := parseRelease(in)
+		got, err := ParseRelease(in)
 		if err != nil || got != want {
-			t.Errorf("parseRelease(%q) = %v, %v; want %v", in, got, err, want)
+			t.Errorf("ParseRelease(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "linux", "v6.9", "6"} {
-		if _, err := parseRelease(bad); err == nil {
-			t.Errorf("parseRelease(%q) succeeded; want an error", bad)
+		if _, err := ParseRelease(bad); err == nil {
+			t.Errorf("ParseRelease(%q) succeeded; want an error", bad)
 		}
 	}
 }

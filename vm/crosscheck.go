@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pidfdconf/pidfdconf/internal/mirrors"
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
 )
 
@@ -14,38 +15,50 @@ import (
 // which selftest case each spec mirrors.
 const catalogueFile = "conformance/catalogue.json"
 
+// disagreesNote starts a Mirrors note that explains why the cited selftest
+// case and the spec disagree (a selftest bug, with the kernel source line).
+const disagreesNote = "disagrees: "
+
 // loadMirrors maps each spec's row key ("<area>: <text>") to the selftest
-// cases its Mirrors line cites.
-func loadMirrors(root string) (map[string][]string, error) {
+// cases its Mirrors line cites, and each case to the note that explains a
+// disagreement with it.
+func loadMirrors(root string) (cited map[string][]string, explained map[string]string, err error) {
 	data, err := os.ReadFile(filepath.Join(root, catalogueFile))
 	if err != nil {
-		return nil, fmt.Errorf("no spec catalogue to cross-check with (run `make catalogue`): %w", err)
+		return nil, nil, fmt.Errorf("no spec catalogue to cross-check with (run `make catalogue`): %w", err)
 	}
 	var entries []struct {
 		Suite, Spec, Mirrors string
+		Refs                 []mirrors.Ref `json:"mirrors_refs"`
 	}
 	if err := json.Unmarshal(data, &entries); err != nil {
-		return nil, fmt.Errorf("%s: %w", catalogueFile, err)
+		return nil, nil, fmt.Errorf("%s: %w", catalogueFile, err)
 	}
-	out := map[string][]string{}
+	cited, explained = map[string][]string{}, map[string]string{}
 	for _, e := range entries {
 		area := strings.TrimPrefix(e.Suite, "pidfd ")
-		out[area+": "+e.Spec] = selftests.ParseMirrors(e.Mirrors)
+		cited[area+": "+e.Spec] = selftests.ParseMirrors(e.Mirrors)
+		for _, r := range e.Refs {
+			if note, ok := strings.CutPrefix(r.Note, disagreesNote); ok && r.Kind == "selftest" {
+				explained[selftests.CaseID(r.Program, r.Case)] = note
+			}
+		}
 	}
-	return out, nil
+	return cited, explained, nil
 }
 
 // crossCheck compares each kernel's selftest results with our verdicts on
 // the specs that mirror them.
 func crossCheck(root string, runs []*KernelRun) error {
-	var mirrors map[string][]string
+	var cited map[string][]string
+	var explained map[string]string
 	for _, kr := range runs {
 		if len(kr.Selftests) == 0 {
 			continue
 		}
-		if mirrors == nil {
+		if cited == nil {
 			var err error
-			if mirrors, err = loadMirrors(root); err != nil {
+			if cited, explained, err = loadMirrors(root); err != nil {
 				return err
 			}
 		}
@@ -53,7 +66,8 @@ func crossCheck(root string, runs []*KernelRun) error {
 		for _, r := range kr.Selftests {
 			outputs = append(outputs, r.Output)
 		}
-		kr.CrossCheck = selftests.CrossCheck(outputs, mirroringSpecs(kr, mirrors))
+		kr.CrossCheck = selftests.CrossCheck(outputs, mirroringSpecs(kr, cited))
+		selftests.Explain(kr.CrossCheck, explained)
 	}
 	return nil
 }

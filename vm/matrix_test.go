@@ -94,3 +94,14 @@ func TestRowsSortBySourceNotRunOrder(t *testing.T) {
 		t.Fatalf("rows: %v", m.Rows)
 	}
 }
+
+// A suite that produced no report leaves no row behind, and still makes
+// the run a MISS (exit 2), never a PASS.
+func TestSuiteWithoutReportIsMiss(t *testing.T) {
+	kr := newKernelRun(&Kernel{Name: "k"})
+	kr.set(BootRow, Cell{Result: PASS})
+	kr.SuiteMiss["pidfs"] = "no report (suite exited 1)"
+	if code := NewMatrix("t", []*KernelRun{kr}).ExitCode(); code != ExitMiss {
+		t.Errorf("ExitCode = %d, want %d (MISS)", code, ExitMiss)
+	}
+}

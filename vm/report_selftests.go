@@ -45,16 +45,30 @@ func textSelftests(b *strings.Builder, m *Matrix) {
 		}
 		c := selftestCounts(kr)
 		dis := selftests.Disagreements(kr.CrossCheck)
-		lines = append(lines, fmt.Sprintf("  %s: %s: %d pass, %d fail, %d skip; %d disagreements with our specs",
-			kr.Kernel.Name, kr.SelftestSource, c[selftests.Pass]+c[selftests.XPass], c[selftests.Fail], c[selftests.Skip]+c[selftests.XFail], len(dis)))
-		for _, d := range dis {
-			lines = append(lines, fmt.Sprintf("      DISAGREE selftest %s %s", d.Selftest, d.Case))
+		explained := explainedRows(kr.CrossCheck)
+		lines = append(lines, fmt.Sprintf("  %s: %s: %d pass, %d fail, %d skip; %d unexplained disagreements with our specs, %d explained",
+			kr.Kernel.Name, kr.SelftestSource, c[selftests.Pass]+c[selftests.XPass], c[selftests.Fail], c[selftests.Skip]+c[selftests.XFail], len(dis), len(explained)))
+		for _, d := range append(dis, explained...) {
+			lines = append(lines, fmt.Sprintf("      %s selftest %s %s", d.Status, d.Selftest, d.Case))
 			for _, s := range d.Specs {
 				lines = append(lines, fmt.Sprintf("               ours %-5s %s", s.Verdict, truncate(s.Text, 100)))
+			}
+			if d.Explanation != "" {
+				lines = append(lines, "               why: "+truncate(d.Explanation, 300))
 			}
 		}
 	}
 	if len(lines) > 0 {
 		b.WriteString("\nthe kernel's own pidfd selftests (cross-check; details in <kernel>/selftests.txt):\n" + strings.Join(lines, "\n") + "\n")
 	}
+}
+
+func explainedRows(rows []selftests.Row) []selftests.Row {
+	var out []selftests.Row
+	for _, r := range rows {
+		if r.Status == selftests.Explained {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -19,6 +19,9 @@ const (
 	// Disagree: the selftest passes and a mirroring spec fails, or the
 	// reverse. Either our bug or the selftest's.
 	Disagree Status = "DISAGREE"
+	// Explained: a disagreement that a mirroring spec's Mirrors note
+	// explains ("disagrees: ..."), with the kernel source that decides it.
+	Explained Status = "EXPLAINED"
 	// Agree: every mirroring spec with a verdict has the selftest's.
 	Agree Status = "AGREE"
 	// Skipped: the selftest or every mirroring spec skipped (or the
@@ -38,6 +41,8 @@ type Row struct {
 	Reason   string  `json:"reason,omitempty"`
 	Specs    []Spec  `json:"specs"`
 	Status   Status  `json:"status"`
+	// Explanation is the note that explains a disagreement.
+	Explanation string `json:"explanation,omitempty"`
 }
 
 // CrossCheck compares every selftest case with the specs whose Mirrors
@@ -72,7 +77,7 @@ func CrossCheck(results []Output, specs []Spec) []Row {
 	return rows
 }
 
-var statusOrder = map[Status]int{Disagree: 0, NotRun: 1, Skipped: 2, Agree: 3, Unmirrored: 4}
+var statusOrder = map[Status]int{Disagree: 0, Explained: 1, NotRun: 2, Skipped: 3, Agree: 4, Unmirrored: 5}
 
 func compare(selftest Verdict, specs []Spec) Status {
 	if len(specs) == 0 {
@@ -124,6 +129,16 @@ func notRun(specs []Spec, reported map[string]bool) []Row {
 		rows = append(rows, Row{Case: c, Specs: ss, Status: NotRun})
 	}
 	return rows
+}
+
+// Explain turns each disagreement whose case has an explanation into an
+// explained one.
+func Explain(rows []Row, explanations map[string]string) {
+	for i, r := range rows {
+		if why, ok := explanations[r.Case]; ok && r.Status == Disagree {
+			rows[i].Status, rows[i].Explanation = Explained, why
+		}
+	}
 }
 
 // Disagreements are the rows that need an explanation.

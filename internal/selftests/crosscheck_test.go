@@ -45,7 +45,7 @@ func TestCrossCheck(t *testing.T) {
 	}
 	var report bytes.Buffer
 	WriteReport(&report, "6.12.117", rows)
-	if !strings.Contains(report.String(), "2 disagree, 1 not run, 1 skipped, 1 agree, 1 selftest cases unmirrored") {
+	if !strings.Contains(report.String(), "2 disagree, 0 explained, 1 not run, 1 skipped, 1 agree, 1 selftest cases unmirrored") {
 		t.Errorf("report:\n%s", report.String())
 	}
 }
@@ -96,5 +96,28 @@ func TestCrossCheckCapturedOutput(t *testing.T) {
 	}
 	if rows[0].Status != Disagree {
 		t.Errorf("first row %s, want the disagreement first", rows[0].Status)
+	}
+}
+
+// A Mirrors note that explains a disagreement turns it into EXPLAINED,
+// and only that case.
+func TestExplain(t *testing.T) {
+	rows := []Row{
+		{Case: "pidfd_autoreap_test.c global.autoreap_basic", Status: Disagree},
+		{Case: "pidfd_test.c pidfd_poll", Status: Disagree},
+		{Case: "pidfd_wait.c global.wait_states", Status: Agree},
+	}
+	Explain(rows, map[string]string{
+		"pidfd_autoreap_test.c global.autoreap_basic": "racy selftest",
+		"pidfd_wait.c global.wait_states":             "never used on an agreement",
+	})
+	if rows[0].Status != Explained || rows[0].Explanation != "racy selftest" {
+		t.Errorf("explained row: %+v", rows[0])
+	}
+	if rows[1].Status != Disagree || rows[2].Status != Agree || rows[2].Explanation != "" {
+		t.Errorf("other rows changed: %+v", rows[1:])
+	}
+	if len(Disagreements(rows)) != 1 {
+		t.Errorf("Disagreements = %v, want only the unexplained one", Disagreements(rows))
 	}
 }

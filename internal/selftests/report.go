@@ -28,7 +28,10 @@ func WriteReport(w io.Writer, kernel string, rows []Row) {
 		for _, s := range r.Specs {
 			fmt.Fprintf(w, "      %-5s %s\n", s.Verdict, s.Text)
 		}
+		if r.Explanation != "" {
+			fmt.Fprintf(w, "      why: %s\n", r.Explanation)
+		}
 	}
-	fmt.Fprintf(w, "  %d disagree, %d not run, %d skipped, %d agree, %d selftest cases unmirrored\n",
-		counts[Disagree], counts[NotRun], counts[Skipped], counts[Agree], counts[Unmirrored])
+	fmt.Fprintf(w, "  %d disagree, %d explained, %d not run, %d skipped, %d agree, %d selftest cases unmirrored\n",
+		counts[Disagree], counts[Explained], counts[NotRun], counts[Skipped], counts[Agree], counts[Unmirrored])
 }

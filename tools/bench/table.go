@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -28,14 +29,15 @@ func printBudgets(w io.Writer, results []Result) bool {
 	over := false
 	for _, b := range budgets {
 		var sum time.Duration
-		found := 0
+		found, name := 0, strings.Join(b.suites, "+")
 		for _, r := range results {
-			for _, s := range b.suites {
-				if r.Kind == "suite" && r.Name == s {
-					sum += r.Wall
-					found++
-				}
+			if r.Kind == "suite" && (b.suites == nil || slices.Contains(b.suites, r.Name)) {
+				sum += r.Wall
+				found++
 			}
+		}
+		if b.suites == nil {
+			name, found = "all suites", max(found, 1)
 		}
 		verdict := "within budget"
 		switch {
@@ -45,7 +47,7 @@ func printBudgets(w io.Writer, results []Result) bool {
 			verdict = "OVER budget"
 			over = true
 		}
-		fmt.Fprintf(w, "budget %-14s %.2fs of %.1fs: %s\n", strings.Join(b.suites, "+"), sum.Seconds(), b.limit.Seconds(), verdict)
+		fmt.Fprintf(w, "budget %-14s %.2fs of %.1fs: %s\n", name, sum.Seconds(), b.limit.Seconds(), verdict)
 	}
 	return over
 }

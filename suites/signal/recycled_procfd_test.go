@@ -11,8 +11,9 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// procReusedPid is the number the reaped and the new process share inside
-// the namespace (above RESERVED_PIDS, as in the selftest).
+// procReusedPid is the first number tried for the reaped and the new
+// process to share inside the namespace (above RESERVED_PIDS, as in the
+// selftest); helpers.ReusePidNumber moves on when a runtime thread took it.
 const procReusedPid = 1000
 
 // pidfd_send_signal(2) also takes a /proc/<pid> directory fd, which names a
@@ -20,33 +21,34 @@ const procReusedPid = 1000
 // opened for, never whichever process holds that number later.
 var _ = Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
 	var ns *helpers.PidNS
-	var procDir int // the namespace's /proc/1000, opened while the first process had the number
 
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PidfdSendSignal, kernel.Procfs)
 		// Born with HeldSignals blocked, pid 1 spawns RoleSigwait helpers
 		// that need no re-exec.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
-		old := ns.Spawn(ctx, procReusedPid, helpers.RoleProcess)
-		// The namespace's own procfs, reached through its pid 1's root:
-		// the same path the selftest opens from inside.
-		procDir = helpers.OpenFile(fmt.Sprintf("/proc/%d/root/proc/%d", ns.Init().Pid, procReusedPid), unix.O_DIRECTORY|unix.O_RDONLY)
-		old.Kill()
-		Expect(old.Reap(ctx).Signal()).To(Equal(unix.SIGKILL))
 	})
 
-	successor := func(ctx SpecContext, role string) *helpers.Child {
+	// reuse returns the namespace's /proc/<n> directory fd, opened while
+	// the first process had number n, and the process in role that took n
+	// after the first was killed and reaped.
+	reuse := func(ctx SpecContext, role string) (procDir int, successor *helpers.Child) {
 		GinkgoHelper()
-		c := ns.Spawn(ctx, procReusedPid, role)
-		Expect(c.NsPid).To(Equal(procReusedPid))
-		return c
+		old, status, successor := helpers.ReusePidNumber(ctx, ns, procReusedPid, role, func(n int) {
+			// The namespace's own procfs, reached through its pid 1's
+			// root: the same path the selftest opens from inside.
+			procDir = helpers.OpenFile(fmt.Sprintf("/proc/%d/root/proc/%d", ns.Init().Pid, n), unix.O_DIRECTORY|unix.O_RDONLY)
+		})
+		Expect(status.Signal()).To(Equal(unix.SIGKILL))
+		Expect(successor.NsPid).To(Equal(old.NsPid))
+		return procDir, successor
 	}
 
 	// Behavior: pidfd_send_signal(2) through a /proc/<pid> directory fd of a reaped process fails with ESRCH (SIGUSR2, SIGCONT, signal 0) while another process holds its pid number.
 	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (a /proc/1000 directory fd, SIGCONT); LTP pidfd_send_signal03
 	// Since:    v5.1
 	It("fails with ESRCH", helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
-		successor(ctx, helpers.RoleProcess)
+		procDir, _ := reuse(ctx, helpers.RoleProcess)
 		for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {
 			Expect(unix.PidfdSendSignal(procDir, sig, nil, 0)).To(helpers.BeErrno(unix.ESRCH), "signal %d", sig)
 		}
@@ -56,7 +58,7 @@ var _ = Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after 
 	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid"; LTP pidfd_send_signal03
 	// Since:    v5.1
 	It("leaves the process that took over the number unsignalled", helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
-		c := successor(ctx, helpers.RoleSigwait)
+		procDir, c := reuse(ctx, helpers.RoleSigwait)
 		for _, sig := range helpers.HeldSignals {
 			unix.PidfdSendSignal(procDir, sig, nil, 0)
 		}

@@ -12,6 +12,9 @@ func TestSuiteTimeoutLeavesRoomForBoot(t *testing.T) {
 	if got := suiteTimeout(30*time.Second, 0); got != time.Minute {
 		t.Errorf("floor: %s", got)
 	}
+	if got := suiteTimeout(10*time.Minute, 7); got != 3*time.Minute {
+		t.Errorf("10m/7 suites: %s, want a third of 9m (a big suite needs more than 1/7)", got)
+	}
 }
 
 func TestGuestAppendOrdersBootArgsEnvironmentThenUserWords(t *testing.T) {

@@ -62,6 +62,7 @@ var (
 	OptLandlock = newOption("CONFIG_SECURITY_LANDLOCK", landlockOff)
 	OptKcmp     = newOption("CONFIG_KCMP", syscallCompiledOut("kcmp", probeKcmp))
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
+	OptMMU      = newOption("CONFIG_MMU", syscallCompiledOut("process_mrelease", probeProcessMrelease))
 	OptUnix     = newOption("CONFIG_UNIX", unixSocketsOff)
 	OptCgroups  = newOption("CONFIG_CGROUPS", cgroupsOff)
 )
@@ -83,11 +84,8 @@ func probeNameToHandleAt() error {
 }
 
 func probeKcmp() error {
-	_, _, errno := unix.Syscall6(unix.SYS_KCMP, uintptr(os.Getpid()), uintptr(os.Getpid()), 0 /* KCMP_FILE */, 0, 0, 0)
-	if errno != 0 {
-		return errno
-	}
-	return nil
+	_, err := KcmpFile(os.Getpid(), os.Getpid(), 0, 0)
+	return err
 }
 
 func probeProcessMadvise() error {
@@ -124,6 +122,15 @@ func unixSocketsOff() (bool, string) {
 		return true, "socketpair(AF_UNIX): " + err.Error()
 	}
 	return false, ""
+}
+
+func probeProcessMrelease() error {
+	// No pidfd (-1): EBADF where the syscall exists.
+	_, _, errno := unix.Syscall(unix.SYS_PROCESS_MRELEASE, ^uintptr(0), 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
 
 func namespaceMissing(kind string) func() (bool, string) {

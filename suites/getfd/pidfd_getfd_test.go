@@ -13,17 +13,6 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// kcmpFile is KCMP_FILE: do two fds refer to the same open file description?
-const kcmpFile = 0
-
-func kcmp(pid1, pid2, fd1, fd2 int) (int, error) {
-	r, _, errno := unix.Syscall6(unix.SYS_KCMP, uintptr(pid1), uintptr(pid2), kcmpFile, uintptr(fd1), uintptr(fd2), 0)
-	if errno != 0 {
-		return -1, errno
-	}
-	return int(r), nil
-}
-
 // holder starts a getfd-holder helper and returns it with its memfd number.
 func holder(ctx SpecContext) (*helpers.Child, int) {
 	GinkgoHelper()
@@ -55,7 +44,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		It("returns an fd for the same open file description", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
 			helpers.RequireOption(kernel.OptKcmp)
 			fd := getfd(target.Pidfd, memfd)
-			same, err := kcmp(os.Getpid(), target.Pid, fd, memfd)
+			same, err := kernel.KcmpFile(os.Getpid(), target.Pid, fd, memfd)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(same).To(BeZero(), "kcmp(KCMP_FILE) orders the files instead of calling them equal")
 		})
@@ -161,11 +150,9 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task(pid, PIDTYPE_PID) is the thread, which shares the process's files)
 		// Since:    v6.9
 		It("returns the process's fd", helpers.ManPidfdGetfd, func() {
+			helpers.RequireOption(kernel.OptKcmp)
 			fd := getfd(thread, peerFd)
-			same, err := kcmp(os.Getpid(), target.Pid, fd, peerFd)
-			if err == unix.ENOSYS {
-				Skip("kcmp(2) is not available (CONFIG_KCMP)")
-			}
+			same, err := kernel.KcmpFile(os.Getpid(), target.Pid, fd, peerFd)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(same).To(BeZero())
 		})

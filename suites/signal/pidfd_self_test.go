@@ -126,11 +126,9 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 	// Since:    v6.15
 	DescribeTable("resolves the sentinel in process_mrelease to the live caller (EINVAL)", helpers.SyscallProcessMrelease, helpers.ManProcessMrelease,
 		func(sentinel func() int) {
+			helpers.RequireOption(kernel.OptMMU)
 			pidfd := sentinel()
 			_, _, errno := unix.Syscall(unix.SYS_PROCESS_MRELEASE, uintptr(pidfd), 0, 0)
-			if errno == unix.ENOSYS {
-				Skip("process_mrelease(2) is not built into this kernel (CONFIG_MMU)")
-			}
 			Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 		},
 		Entry("PIDFD_SELF_THREAD in process_mrelease", selfThreadValue),

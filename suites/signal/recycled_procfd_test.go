@@ -11,11 +11,6 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// procReusedPid is the first number tried for the reaped and the new
-// process to share inside the namespace (above RESERVED_PIDS, as in the
-// selftest); helpers.ReusePidNumber moves on when a runtime thread took it.
-const procReusedPid = 1000
-
 // pidfd_send_signal(2) also takes a /proc/<pid> directory fd, which names a
 // struct pid just as a pidfd does: the fd keeps naming the process it was
 // opened for, never whichever process holds that number later.
@@ -34,7 +29,7 @@ var _ = Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after 
 	// after the first was killed and reaped.
 	reuse := func(ctx SpecContext, role string) (procDir int, successor *helpers.Child) {
 		GinkgoHelper()
-		old, status, successor := helpers.ReusePidNumber(ctx, ns, procReusedPid, role, func(n int) {
+		old, status, successor := helpers.ReusePidNumber(ctx, ns, reusedPid, role, func(n int) {
 			// The namespace's own procfs, reached through its pid 1's
 			// root: the same path the selftest opens from inside.
 			procDir = helpers.OpenFile(fmt.Sprintf("/proc/%d/root/proc/%d", ns.Init().Pid, n), unix.O_DIRECTORY|unix.O_RDONLY)

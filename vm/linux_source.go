@@ -85,22 +85,31 @@ func isReleaseCandidate(debVersion string) bool { return strings.Contains(debVer
 func extractLinuxSource(ctx context.Context, src linuxSource, dir string, logf func(string, ...any)) error {
 	dl := filepath.Join(dir, "deb")
 	defer os.RemoveAll(dl)
-	if err := os.MkdirAll(dl, 0o755); err != nil {
+	tarball, err := sourceTarball(ctx, src, dl, logf)
+	if err != nil {
 		return err
+	}
+	logf("extracting %s", filepath.Base(tarball))
+	if out, err := runCmd(ctx, "", nil, "tar", "-xf", tarball, "-C", dir); err != nil {
+		return setupErrorf("extracting %s from %s failed: %s", filepath.Base(tarball), src.Package, lastLine(out))
+	}
+	return nil
+}
+
+// sourceTarball downloads the linux-source .deb into dl and unpacks it
+// there; it returns the path of the package's linux-source-X.Y.tar.xz.
+func sourceTarball(ctx context.Context, src linuxSource, dl string, logf func(string, ...any)) (string, error) {
+	if err := os.MkdirAll(dl, 0o755); err != nil {
+		return "", err
 	}
 	logf("downloading %s %s (%s)", src.Package, src.Version, src.Root.Label)
 	deb, err := downloadDeb(ctx, src.Root, src.aptCandidate, dl)
 	if err != nil {
-		return err
+		return "", err
 	}
 	x := filepath.Join(dl, "x")
 	if out, err := runCmd(ctx, "", nil, "dpkg-deb", "-x", deb, x); err != nil {
-		return setupErrorf("`dpkg-deb -x %s` failed: %s", filepath.Base(deb), lastLine(out))
+		return "", setupErrorf("`dpkg-deb -x %s` failed: %s", filepath.Base(deb), lastLine(out))
 	}
-	tarball := filepath.Join(x, "usr", "src", src.Package+".tar.xz")
-	logf("extracting %s", filepath.Base(tarball))
-	if out, err := runCmd(ctx, "", nil, "tar", "-xf", tarball, "-C", dir); err != nil {
-		return setupErrorf("extracting %s from %s failed: %s", filepath.Base(tarball), filepath.Base(deb), lastLine(out))
-	}
-	return nil
+	return filepath.Join(x, "usr", "src", src.Package+".tar.xz"), nil
 }

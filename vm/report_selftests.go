@@ -45,7 +45,7 @@ func textSelftests(b *strings.Builder, m *Matrix) {
 		}
 		c := selftestCounts(kr)
 		dis := selftests.Disagreements(kr.CrossCheck)
-		explained := explainedRows(kr.CrossCheck)
+		explained := selftests.WithStatus(kr.CrossCheck, selftests.Explained)
 		lines = append(lines, fmt.Sprintf("  %s: %s: %d pass, %d fail, %d skip; %d unexplained disagreements with our specs, %d explained",
 			kr.Kernel.Name, kr.SelftestSource, c[selftests.Pass]+c[selftests.XPass], c[selftests.Fail], c[selftests.Skip]+c[selftests.XFail], len(dis), len(explained)))
 		for _, d := range append(dis, explained...) {
@@ -61,14 +61,4 @@ func textSelftests(b *strings.Builder, m *Matrix) {
 	if len(lines) > 0 {
 		b.WriteString("\nthe kernel's own pidfd selftests (cross-check; details in <kernel>/selftests.txt):\n" + strings.Join(lines, "\n") + "\n")
 	}
-}
-
-func explainedRows(rows []selftests.Row) []selftests.Row {
-	var out []selftests.Row
-	for _, r := range rows {
-		if r.Status == selftests.Explained {
-			out = append(out, r)
-		}
-	}
-	return out
 }

@@ -38,7 +38,10 @@ type RunConfig struct {
 func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
-	kernels, err := resolveKernels(ctx, cfg)
+	// One resolver for the kernels and their selftests' sources: it knows
+	// which package lists it has refreshed this run.
+	resolver := &Resolver{Cache: cfg.Cache, Log: cfg.Log}
+	kernels, err := resolveKernels(ctx, cfg, resolver)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +49,7 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := buildImages(ctx, cfg, kernels)
+	b, err := buildImages(ctx, cfg, kernels, resolver)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +86,7 @@ func (cfg RunConfig) logf(format string, args ...any) {
 
 // resolveKernels turns every spec into a kernel and makes sure QEMU is
 // there for the ones that boot.
-func resolveKernels(ctx context.Context, cfg RunConfig) ([]*Kernel, error) {
-	resolver := &Resolver{Cache: cfg.Cache, Log: cfg.Log}
+func resolveKernels(ctx context.Context, cfg RunConfig, resolver *Resolver) ([]*Kernel, error) {
 	var kernels []*Kernel
 	for _, s := range cfg.Specs {
 		k, err := resolver.Resolve(ctx, s)
@@ -130,7 +132,7 @@ type builds struct {
 
 // buildImages builds the suites and /init for every arch the run needs and,
 // for the arches that boot, the initramfs.
-func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel) (*builds, error) {
+func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver *Resolver) (*builds, error) {
 	areas, err := DiscoverSuites(cfg.Root)
 	if err != nil {
 		return nil, err
@@ -153,7 +155,7 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel) (*builds
 			return nil, err
 		}
 	}
-	b.selftests, b.selftestNotes = prepareSelftests(ctx, cfg, kernels)
+	b.selftests, b.selftestNotes = prepareSelftests(ctx, cfg, kernels, resolver)
 	return b, nil
 }
 

@@ -1,7 +1,6 @@
 package vm
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -31,7 +30,7 @@ type selftestSet struct {
 // prepareSelftests builds the selftests for every VM kernel whose version
 // it can tell, one build per X.Y; a kernel it cannot serve gets a note
 // instead (the cross-check is then "not run", never a verdict).
-func prepareSelftests(ctx context.Context, cfg RunConfig, kernels []*Kernel) (sets map[string]*selftestSet, notes map[string]string) {
+func prepareSelftests(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver *Resolver) (sets map[string]*selftestSet, notes map[string]string) {
 	sets, notes = map[string]*selftestSet{}, map[string]string{}
 	if !cfg.Selftests {
 		return sets, notes
@@ -44,7 +43,6 @@ func prepareSelftests(ctx context.Context, cfg RunConfig, kernels []*Kernel) (se
 			return sets, notes
 		}
 	}
-	resolver := &Resolver{Cache: cfg.Cache, Log: cfg.Log}
 	byVersion := map[string]*selftestSet{}
 	for _, k := range kernels {
 		if k.Spec.Kind == KindHost || k.Arch != "amd64" {
@@ -98,22 +96,16 @@ func (r *Resolver) buildSelftests(ctx context.Context, xy string) (*selftestSet,
 	return &selftestSet{Build: b, Source: src.Package + " " + src.Version}, nil
 }
 
-// keepSourceTarball downloads the linux-source .deb into tmp and keeps only
-// its tarball (never installing the package).
+// keepSourceTarball keeps only the linux-source package's tarball in tmp
+// (never installing the package).
 func keepSourceTarball(ctx context.Context, src linuxSource, tmp string, logf func(string, ...any)) error {
-	logf("downloading %s %s (%s) for its pidfd selftests", src.Package, src.Version, src.Root.Label)
-	deb, err := downloadDeb(ctx, src.Root, src.aptCandidate, tmp)
+	dl := filepath.Join(tmp, "deb")
+	defer os.RemoveAll(dl)
+	tarball, err := sourceTarball(ctx, src, dl, logf)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(deb)
-	x := filepath.Join(tmp, "x")
-	defer os.RemoveAll(x)
-	if out, err := runCmd(ctx, "", nil, "dpkg-deb", "-x", deb, x); err != nil {
-		return setupErrorf("`dpkg-deb -x %s` failed: %s", filepath.Base(deb), lastLine(out))
-	}
-	name := src.Package + ".tar.xz"
-	return os.Rename(filepath.Join(x, "usr", "src", name), filepath.Join(tmp, name))
+	return os.Rename(tarball, filepath.Join(tmp, filepath.Base(tarball)))
 }
 
 func (r *Resolver) logWriter() io.Writer {
@@ -194,18 +186,30 @@ func (c Cache) withSelftests(base *Image, set *selftestSet) (string, error) {
 
 // concatFiles writes the inputs one after the other to dst, atomically.
 func concatFiles(dst string, inputs ...string) error {
-	var all bytes.Buffer
+	tmp := dst + ".tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp) // a no-op after the rename
 	for _, in := range inputs {
-		data, err := os.ReadFile(in)
-		if err != nil {
+		if err := appendFile(out, in); err != nil {
+			out.Close()
 			return err
 		}
-		all.Write(data)
 	}
-	tmp := dst + ".tmp"
-	if err := os.WriteFile(tmp, all.Bytes(), 0o644); err != nil {
-		os.Remove(tmp)
+	if err := out.Close(); err != nil {
 		return err
 	}
 	return os.Rename(tmp, dst)
+}
+
+func appendFile(out io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(out, f)
+	return err
 }

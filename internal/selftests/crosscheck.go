@@ -142,10 +142,13 @@ func Explain(rows []Row, explanations map[string]string) {
 }
 
 // Disagreements are the rows that need an explanation.
-func Disagreements(rows []Row) []Row {
+func Disagreements(rows []Row) []Row { return WithStatus(rows, Disagree) }
+
+// WithStatus is the rows of one status, in order.
+func WithStatus(rows []Row, status Status) []Row {
 	var out []Row
 	for _, r := range rows {
-		if r.Status == Disagree {
+		if r.Status == status {
 			out = append(out, r)
 		}
 	}

@@ -46,8 +46,8 @@ var reuseShapes = []struct {
 	decorations func() []any
 	stage       StageReuse
 }{
-	{"when the caller is in the pid namespace where the number returns", func() []any { return []any{NeedsPidNS} }, ReuseInPidNS},
-	{"when a global pid number is reused", func() []any { return []any{NeedsRoot, Serial} }, ReuseGlobalPid},
+	{"when the caller is in the pid namespace where the number returns", func() []any { return []any{NeedsPidNS, IDScope("pidns_reuse")} }, ReuseInPidNS},
+	{"when a global pid number is reused", func() []any { return []any{NeedsRoot, Serial, IDScope("global_reuse")} }, ReuseGlobalPid},
 }
 
 // EachReuseShape declares one Context per staging of a pid reuse; body

@@ -20,7 +20,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Behavior: closing the clone3 pidfd of a CLONE_PIDFD_AUTOKILL child kills it with SIGKILL, and it is released without a wait.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_basic
 		// Since:    v7.1
-		It("kills the child when the clone3 pidfd is closed", func(ctx SpecContext) {
+		It("kills the child when the clone3 pidfd is closed", helpers.ID("kills_the_child_when_the_clone3_pidfd_is_closed"), func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autokillFlags, helpers.RoleProcess)
 			observer := helpers.OpenPidfd(c.Pid, 0)
 			c.closePidfd()
@@ -31,7 +31,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Behavior: closing a pidfd_open(2) pidfd of a CLONE_PIDFD_AUTOKILL child does not kill it; only closing the clone3 pidfd does.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_pidfd_open_no_effect
 		// Since:    v7.1
-		It("does not kill the child when a pidfd_open pidfd is closed", helpers.SyscallPidfdOpen, func(ctx SpecContext) {
+		It("does not kill the child when a pidfd_open pidfd is closed", helpers.ID("does_not_kill_the_child_when_a_pidfd_open_pidfd_is_closed"), helpers.SyscallPidfdOpen, func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autokillFlags, helpers.RoleProcess)
 			other, err := unix.PidfdOpen(c.Pid, 0)
 			Expect(err).NotTo(HaveOccurred())
@@ -46,7 +46,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Behavior: a caller with CAP_SYS_ADMIN may use CLONE_PIDFD_AUTOKILL without CLONE_NNP; the child runs and exits normally.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_without_nnp_with_cap
 		// Since:    v7.1
-		It("is allowed without CLONE_NNP to a caller with CAP_SYS_ADMIN", helpers.NeedsRoot, func(ctx SpecContext) {
+		It("is allowed without CLONE_NNP to a caller with CAP_SYS_ADMIN", helpers.ID("is_allowed_without_clone_nnp_to_a_caller_with_cap_sys_admin"), helpers.NeedsRoot, func(ctx SpecContext) {
 			helpers.RequireRoot("CAP_SYS_ADMIN, which CLONE_PIDFD_AUTOKILL without CLONE_NNP needs")
 			c, err := cloneExiting(autokillFlags&^kernel.CLONE_NNP, 0, 0)
 			Expect(err).NotTo(HaveOccurred())
@@ -57,7 +57,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Behavior: without CLONE_NNP, a caller lacking CAP_SYS_ADMIN gets EPERM for CLONE_PIDFD_AUTOKILL (the child could gain privileges after it starts).
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_requires_cap_sys_admin
 		// Since:    v7.1
-		It("fails with EPERM without CLONE_NNP for a caller without CAP_SYS_ADMIN", func(ctx SpecContext) {
+		It("fails with EPERM without CLONE_NNP for a caller without CAP_SYS_ADMIN", helpers.ID("fails_with_eperm_without_clone_nnp_for_caller_without_cap"), func(ctx SpecContext) {
 			helpers.RequireRawClone3()
 			role := helpers.StartChild(ctx, roleUnprivilegedAutokill, nil)
 			_, err := role.Call(ctx, fmt.Sprintf("clone %#x", uint64(autokillFlags&^kernel.CLONE_NNP)))
@@ -69,7 +69,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Behavior: clone3(CLONE_PIDFD_AUTOKILL|CLONE_AUTOREAP) without CLONE_PIDFD fails with EINVAL: there is no pidfd to tie the child to.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_requires_pidfd
 		// Since:    v7.1
-		It("fails with EINVAL without CLONE_PIDFD", func() {
+		It("fails with EINVAL without CLONE_PIDFD", helpers.ID("fails_with_einval_without_clone_pidfd"), func() {
 			_, err := cloneExiting(kernel.CLONE_PIDFD_AUTOKILL|kernel.CLONE_AUTOREAP, 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
@@ -77,7 +77,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Behavior: clone3(CLONE_PIDFD|CLONE_PIDFD_AUTOKILL) without CLONE_AUTOREAP fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_requires_autoreap
 		// Since:    v7.1
-		It("fails with EINVAL without CLONE_AUTOREAP", func() {
+		It("fails with EINVAL without CLONE_AUTOREAP", helpers.ID("fails_with_einval_without_clone_autoreap"), func() {
 			_, err := cloneExiting(unix.CLONE_PIDFD|kernel.CLONE_PIDFD_AUTOKILL, 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
@@ -85,7 +85,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Behavior: clone3(CLONE_PIDFD|CLONE_PIDFD_AUTOKILL|CLONE_AUTOREAP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_rejects_thread
 		// Since:    v7.1
-		It("fails with EINVAL with CLONE_THREAD", func() {
+		It("fails with EINVAL with CLONE_THREAD", helpers.ID("autokill_fails_with_einval_with_clone_thread"), func() {
 			_, err := cloneExiting(unix.CLONE_PIDFD|kernel.CLONE_PIDFD_AUTOKILL|kernel.CLONE_AUTOREAP|threadFlags, 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})

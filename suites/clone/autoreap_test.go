@@ -19,7 +19,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: clone3(CLONE_AUTOREAP) with a non-zero exit_signal fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_rejects_exit_signal
 		// Since:    v7.1
-		It("fails with EINVAL when exit_signal is set", func() {
+		It("fails with EINVAL when exit_signal is set", helpers.ID("fails_with_einval_when_exit_signal_is_set"), func() {
 			_, err := cloneExiting(kernel.CLONE_AUTOREAP, unix.SIGCHLD, 0)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
@@ -27,7 +27,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: clone3(CLONE_AUTOREAP|CLONE_PARENT) fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_rejects_parent
 		// Since:    v7.1
-		It("fails with EINVAL with CLONE_PARENT", func() {
+		It("fails with EINVAL with CLONE_PARENT", helpers.ID("fails_with_einval_with_clone_parent"), func() {
 			_, err := cloneExiting(kernel.CLONE_AUTOREAP|unix.CLONE_PARENT, 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
@@ -35,7 +35,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: clone3(CLONE_AUTOREAP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_rejects_thread
 		// Since:    v7.1
-		It("fails with EINVAL with CLONE_THREAD", func() {
+		It("fails with EINVAL with CLONE_THREAD", helpers.ID("autoreap_fails_with_einval_with_clone_thread"), func() {
 			_, err := cloneExiting(kernel.CLONE_AUTOREAP|threadFlags, 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		})
@@ -47,7 +47,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: an autoreap child that calls exit(42) is released without a wait: its pidfd reports POLLIN|POLLHUP, PIDFD_GET_INFO reports exit status 42, and waitid(2) finds no child.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_basic (disagrees: the selftest asks for PIDFD_INFO_EXIT as soon as the pidfd polls POLLIN, but exit_notify() wakes pidfd pollers (do_notify_pidfd) before release_task() records the exit (pidfs_exit, kernel/exit.c:261 in v7.3), a race the selftest loses under emulation; this spec waits for POLLHUP, the release)
 		// Since:    v7.1
-		It("is released without a wait and reports its exit status through the pidfd", func(ctx SpecContext) {
+		It("is released without a wait and reports its exit status through the pidfd", helpers.ID("is_released_without_wait_and_reports_its_exit_status"), func(ctx SpecContext) {
 			c, err := cloneExiting(autoreapFlags, 0, 42)
 			Expect(err).NotTo(HaveOccurred())
 			expectAutoreaped(ctx, c.Pid, c.Pidfd)
@@ -57,7 +57,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: an autoreap child killed by SIGKILL is released without a wait and PIDFD_GET_INFO reports death by SIGKILL.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_signaled
 		// Since:    v7.1
-		It("is released without a wait and reports death by signal when killed", func(ctx SpecContext) {
+		It("is released without a wait and reports death by signal when killed", helpers.ID("is_released_without_wait_and_reports_death_by_signal"), func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autoreapFlags, helpers.RoleProcess)
 			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGKILL, nil, 0)).To(Succeed())
 			expectAutoreaped(ctx, c.Pid, c.Pidfd)
@@ -67,7 +67,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: CLONE_AUTOREAP works without CLONE_PIDFD: the child is released without a wait, seen through a pidfd_open(2) pidfd.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_without_pidfd (observed through pidfd_open, not a sleep)
 		// Since:    v7.1
-		It("is released without a wait when no pidfd was asked for", func(ctx SpecContext) {
+		It("is released without a wait when no pidfd was asked for", helpers.ID("is_released_without_a_wait_when_no_pidfd_was_asked_for"), func(ctx SpecContext) {
 			c, child := cloneRole(ctx, kernel.CLONE_AUTOREAP, helpers.RoleProcess)
 			Expect(c.Pidfd).To(Equal(-1))
 			pidfd := helpers.OpenPidfd(c.Pid, 0)
@@ -79,7 +79,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: an autoreap process whose leader exits first stays unreleased while another thread lives (its pidfd stays quiet), and is released with the group's exit status once that thread calls exit_group(99).
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_multithreaded (here the leader exits alone first)
 		// Since:    v7.1
-		It("is released only after its last thread exits, with the group exit status", func(ctx SpecContext) {
+		It("is released only after its last thread exits, with the group exit status", helpers.ID("is_released_only_after_its_last_thread_exits_with_group_exit"), func(ctx SpecContext) {
 			c, child := cloneRole(ctx, autoreapFlags, helpers.RoleProcess, "1")
 			child.MustCall(ctx, "exit-leader")
 			Expect(helpers.StaysQuiet(ctx, c.Pidfd)).To(BeZero(), "the pidfd fired while a thread lives")
@@ -92,7 +92,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: CLONE_AUTOREAP is not inherited: a plain child of an autoreap child becomes a zombie its parent reaps with exit status 77, while the autoreap child itself is released without a wait.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_inherit
 		// Since:    v7.1
-		It("is not inherited by the child's own children", func(ctx SpecContext) {
+		It("is not inherited by the child's own children", helpers.ID("is_not_inherited_by_the_child_own_children"), func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autoreapFlags, roleForkAndWait)
 			expectAutoreaped(ctx, c.Pid, c.Pidfd)
 			// 77: the grandchild's status, which only a wait on a zombie yields.
@@ -106,7 +106,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: an autoreap child keeps being autoreaped after its parent exits: reparented to a child subreaper, it is released on SIGKILL without a wait and the subreaper's waitid(2) finds no child.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_reparent
 		// Since:    v7.1
-		It("is still released without a wait after reparenting to a subreaper", helpers.SyscallWaitid, func(ctx SpecContext) {
+		It("is still released without a wait after reparenting to a subreaper", helpers.ID("is_still_released_without_wait_after_reparenting"), helpers.SyscallWaitid, func(ctx SpecContext) {
 			helpers.RequireRawClone3()
 			sub := helpers.StartChild(ctx, roleSubreaper, nil)
 			r := sub.MustCall(ctx, "adopt")
@@ -127,7 +127,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Behavior: an autoreap child's clone3(CLONE_PARENT) fails with EINVAL (the flag is refused in an autoreap process, not only with CLONE_AUTOREAP).
 		// Mirrors:  none (kernel/fork.c copy_process refuses CLONE_PARENT from an autoreap process)
 		// Since:    v7.1
-		It("refuses CLONE_PARENT to the child with EINVAL", func(ctx SpecContext) {
+		It("refuses CLONE_PARENT to the child with EINVAL", helpers.ID("refuses_clone_parent_to_the_child_with_einval"), func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autoreapFlags, roleTryCloneParent)
 			expectAutoreaped(ctx, c.Pid, c.Pidfd)
 			expectExited(c.Pidfd, int(unix.EINVAL))

@@ -15,7 +15,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	// Behavior: a CLONE_NNP child runs with no_new_privs set (prctl(PR_GET_NO_NEW_PRIVS) is 1 in it), and the parent's stays 0.
 	// Mirrors:  pidfd_autoreap_test.c global.nnp_sets_no_new_privs
 	// Since:    v7.1
-	It("sets no_new_privs in the child only", func(ctx SpecContext) {
+	It("sets no_new_privs in the child only", helpers.ID("sets_no_new_privs_in_the_child_only"), func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneNNP)
 		requireNoNewPrivsUnset()
 		c, _ := cloneRole(ctx, autoreapFlags|kernel.CLONE_NNP, roleReportNNP)
@@ -27,7 +27,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	// Behavior: without CLONE_NNP, an autoreap child's no_new_privs stays unset (prctl(PR_GET_NO_NEW_PRIVS) is 0).
 	// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_new_privs_unset
 	// Since:    v7.1
-	It("leaves no_new_privs unset in a child created without it", helpers.FlagCloneAutoreap, func(ctx SpecContext) {
+	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_it"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneAutoreap)
 		requireNoNewPrivsUnset()
 		c, _ := cloneRole(ctx, autoreapFlags, roleReportNNP)
@@ -38,7 +38,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	// Behavior: clone3(CLONE_NNP|CLONE_THREAD|CLONE_SIGHAND|CLONE_VM) fails with EINVAL.
 	// Mirrors:  pidfd_autoreap_test.c global.nnp_rejects_thread
 	// Since:    v7.1
-	It("fails with EINVAL with CLONE_THREAD", func() {
+	It("fails with EINVAL with CLONE_THREAD", helpers.ID("nnp_fails_with_einval_with_clone_thread"), func() {
 		_, err := cloneExiting(kernel.CLONE_NNP|threadFlags, 0, 0)
 		Expect(err).To(helpers.BeErrno(unix.EINVAL))
 	})

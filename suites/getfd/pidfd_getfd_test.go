@@ -41,7 +41,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: pidfd_getfd(2) returns an fd for the same open file description as the target's (kcmp KCMP_FILE is 0).
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd; LTP pidfd_getfd01
 		// Since:    v5.6
-		It("returns an fd for the same open file description", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
+		It("returns an fd for the same open file description", helpers.ID("returns_an_fd_for_the_same_open_file_description"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
 			helpers.RequireOption(kernel.OptKcmp)
 			fd := getfd(target.Pidfd, memfd)
 			same, err := kernel.KcmpFile(os.Getpid(), target.Pid, fd, memfd)
@@ -52,7 +52,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: a write through the fetched fd moves the target's file offset: the two fds share one file description.
 		// Mirrors:  none (LTP pidfd_getfd01 compares the files with kcmp, not their offset)
 		// Since:    v5.6
-		It("shares the file offset with the target's fd", helpers.LTPPidfdGetfd, func(ctx SpecContext) {
+		It("shares the file offset with the target's fd", helpers.ID("shares_the_file_offset_with_the_target_fd"), helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 			fd := getfd(target.Pidfd, memfd)
 			Expect(unix.Write(fd, []byte("pidfd"))).To(Equal(5))
 			Expect(target.MustCall(ctx, "offset").Text).To(Equal("5"))
@@ -61,21 +61,21 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: the fetched fd has FD_CLOEXEC set.
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (checks only that F_GETFD works); man pidfd_getfd(2)
 		// Since:    v5.6
-		It("returns an fd with FD_CLOEXEC set", helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
+		It("returns an fd with FD_CLOEXEC set", helpers.ID("returns_an_fd_with_fd_cloexec_set"), helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
 			Expect(getfd(target.Pidfd, memfd)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
 		})
 
 		// Behavior: the fetched fd keeps the file's status flags (O_RDWR|O_APPEND set by the target).
 		// Mirrors:  man pidfd_getfd(2)
 		// Since:    v5.6
-		It("keeps the file's status flags", helpers.ManPidfdGetfd, func() {
+		It("keeps the file's status flags", helpers.ID("keeps_the_file_status_flags"), helpers.ManPidfdGetfd, func() {
 			Expect(getfd(target.Pidfd, memfd)).To(helpers.HaveStatusFlags(unix.O_RDWR | unix.O_APPEND))
 		})
 
 		// Behavior: pidfd_getfd(2) fails with EBADF for an fd the target does not have open.
 		// Mirrors:  pidfd_getfd_test.c child.test_unknown_fd; LTP pidfd_getfd02
 		// Since:    v5.6
-		It("fails with EBADF for an fd the target does not have", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
+		It("fails with EBADF for an fd the target does not have", helpers.ID("fails_with_ebadf_for_an_fd_the_target_does_not_have"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
 			_, err := unix.PidfdGetfd(target.Pidfd, 1000, 0)
 			Expect(err).To(helpers.BeErrno(unix.EBADF))
 		})
@@ -89,7 +89,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			// Behavior: pidfd_getfd(2) fails with EPERM for a caller without ptrace rights over the target.
 			// Mirrors:  pidfd_getfd_test.c child.disable_ptrace; LTP pidfd_getfd02
 			// Since:    v5.6
-			It("fails with EPERM for a caller without ptrace rights", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
+			It("fails with EPERM for a caller without ptrace rights", helpers.ID("fails_with_eperm_for_a_caller_without_ptrace_rights"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 				caller := helpers.StartChild(ctx, roleUnprivilegedCaller, []string{"65534"})
 				_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", target.Pid, memfd))
 				Expect(err).To(helpers.BeErrno(unix.EPERM))
@@ -98,7 +98,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			// Behavior: a caller with CAP_SYS_PTRACE still fetches from a non-dumpable target.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
 			// Since:    v5.6
-			It("succeeds for a caller with CAP_SYS_PTRACE", helpers.ManPidfdGetfd, func() {
+			It("succeeds for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_for_a_caller_with_cap_sys_ptrace"), helpers.ManPidfdGetfd, func() {
 				getfd(target.Pidfd, memfd)
 			})
 		})
@@ -112,8 +112,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			_, err := unix.PidfdGetfd(0, 0, flags)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
-		Entry("flags 1", helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, 1),
-		Entry("flags ^0", helpers.ManPidfdGetfd, -1),
+		Entry("flags 1", helpers.ID("fails_with_einval_for_nonzero_flags_before_looking_flags_1"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, 1),
+		Entry("flags ^0", helpers.ID("fails_with_einval_for_nonzero_flags_before_looking_flags_0"), helpers.ManPidfdGetfd, -1),
 	)
 
 	// Behavior: pidfd_getfd(2) fails with EBADF when the pidfd argument is not a pidfd.
@@ -124,8 +124,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			_, err := unix.PidfdGetfd(open(), 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.EBADF))
 		},
-		Entry("fd -1", helpers.LTPPidfdGetfd, func() int { return -1 }),
-		Entry("/dev/null", helpers.ManPidfdGetfd, func() int {
+		Entry("fd -1", helpers.ID("fails_with_ebadf_when_the_pidfd_is_not_a_pidfd_fd_minus_1"), helpers.LTPPidfdGetfd, func() int { return -1 }),
+		Entry("/dev/null", helpers.ID("fails_with_ebadf_when_the_pidfd_is_not_a_pidfd_dev_null"), helpers.ManPidfdGetfd, func() int {
 			fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, fd)
@@ -149,7 +149,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: pidfd_getfd(2) through a PIDFD_THREAD pidfd of a live non-leader thread returns an fd for the same open file description as the process's fd (kcmp KCMP_FILE is 0).
 		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task(pid, PIDTYPE_PID) is the thread, which shares the process's files)
 		// Since:    v6.9
-		It("returns the process's fd", helpers.ManPidfdGetfd, func() {
+		It("returns the process's fd", helpers.ID("returns_the_process_fd"), helpers.ManPidfdGetfd, func() {
 			helpers.RequireOption(kernel.OptKcmp)
 			fd := getfd(thread, peerFd)
 			same, err := kernel.KcmpFile(os.Getpid(), target.Pid, fd, peerFd)
@@ -160,7 +160,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: once that thread has exited, pidfd_getfd(2) through its PIDFD_THREAD pidfd fails with ESRCH, though the process lives on.
 		// Mirrors:  none (kernel/pid.c pidfd_getfd: the thread's pid has no task → -ESRCH)
 		// Since:    v6.9
-		It("fails with ESRCH once the thread has exited", helpers.ManPidfdGetfd, func(ctx SpecContext) {
+		It("fails with ESRCH once the thread has exited", helpers.ID("fails_with_esrch_once_the_thread_has_exited"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			target.MustCall(ctx, fmt.Sprintf("exit-thread %d", target.Tids[0]))
 			Expect(kernel.WaitReadable(ctx, thread, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			_, err := unix.PidfdGetfd(thread, peerFd, 0)
@@ -176,7 +176,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: pidfd_getfd(2) on a target that exited but is not reaped fails with ESRCH, never EBADF (EBADF before v6.9 unless backported).
 		// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF
 		// Since:    v6.9 (and stable backports)
-		It("fails with ESRCH while it is a zombie", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+		It("fails with ESRCH while it is a zombie", helpers.ID("fails_with_esrch_while_it_is_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			target.Kill()
 			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
@@ -186,7 +186,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: pidfd_getfd(2) on a target that exited and was reaped fails with ESRCH.
 		// Mirrors:  LTP pidfd_getfd02; man pidfd_getfd(2)
 		// Since:    v5.6
-		It("fails with ESRCH once it is reaped", helpers.LTPPidfdGetfd, func(ctx SpecContext) {
+		It("fails with ESRCH once it is reaped", helpers.ID("exited_target_fails_with_esrch_once_reaped"), helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 			target.Reap(ctx)
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
@@ -196,7 +196,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 	// Behavior: racing pidfd_getfd(2) against the target's exit only ever yields the fd (before it exits) or ESRCH (after), never EBADF and never an fd after the first ESRCH.
 	// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF (one attempt there)
 	// Since:    v6.9 (and stable backports)
-	It("never fails with EBADF or succeeds again once an exiting target gave ESRCH", helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+	It("never fails with EBADF or succeeds again once an exiting target gave ESRCH", helpers.ID("never_fails_with_ebadf_or_succeeds_again_once_exiting_target"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 		rounds := helpers.ScaledCount(100, 20)
 		AddReportEntry("rounds", rounds)
 		for range rounds {

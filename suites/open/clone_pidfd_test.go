@@ -32,14 +32,14 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	// Behavior: the pidfd returned by clone(CLONE_PIDFD) refers to the new child.
 	// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (creates its child with clone(CLONE_PIDFD)); pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (likewise); man clone(2)
 	// Since:    v5.2
-	It("returns a pidfd for the child from clone", helpers.SyscallClone, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+	It("returns a pidfd for the child from clone", helpers.ID("returns_a_pidfd_for_the_child_from_clone"), helpers.SyscallClone, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 		expectPidfdOf(ctx, helpers.StartChild(ctx, helpers.RoleProcess, nil))
 	})
 
 	// Behavior: the pidfd returned by clone3(CLONE_PIDFD) refers to the new child.
 	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child); man clone(2)
 	// Since:    v5.3
-	It("returns a pidfd for the child from clone3", helpers.SyscallClone3, helpers.SelftestPidfdWait, func(ctx SpecContext) {
+	It("returns a pidfd for the child from clone3", helpers.ID("returns_a_pidfd_for_the_child_from_clone3"), helpers.SyscallClone3, helpers.SelftestPidfdWait, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.Clone3)
 		// Go issues clone3 (not clone) when it must create a time namespace.
 		if !kernel.TimeNamespaces.Present() {
@@ -57,7 +57,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	// Behavior: on pidfs, the CLONE_PIDFD pidfd and pidfd_open of the child are the same inode.
 	// Mirrors:  none
 	// Since:    v6.9
-	It("returns the same pidfs inode as pidfd_open of the child", helpers.SyscallClone, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
+	It("returns the same pidfs inode as pidfd_open of the child", helpers.ID("returns_the_same_pidfs_inode_as_pidfd_open_of_the_child"), helpers.SyscallClone, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.Pidfs)
 		child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 		Expect(helpers.Inode(helpers.OpenPidfd(child.Pid, 0))).To(Equal(helpers.Inode(child.Pidfd)))
@@ -79,7 +79,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Behavior: clone(CLONE_PIDFD|CLONE_THREAD) fails with EINVAL before v6.9 and creates the thread since.
 		// Mirrors:  man clone(2)
 		// Since:    v5.2 (accepted since v6.9)
-		It("is refused with EINVAL before v6.9 and accepted since", helpers.ManClone, func() {
+		It("is refused with EINVAL before v6.9 and accepted since", helpers.ID("is_refused_with_einval_before_v6_9_and_accepted_since"), helpers.ManClone, func() {
 			if kernel.Kernel().AtLeast("6.9") {
 				Expect(err).NotTo(HaveOccurred())
 				return
@@ -93,7 +93,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Behavior: the pidfd from clone(CLONE_PIDFD|CLONE_THREAD) is a thread pidfd: PIDFD_THREAD (O_EXCL) is in its status flags.
 		// Mirrors:  man clone(2)
 		// Since:    v6.9
-		It("returns a pidfd with PIDFD_THREAD set", helpers.ManClone, func() {
+		It("returns a pidfd with PIDFD_THREAD set", helpers.ID("returns_a_pidfd_with_pidfd_thread_set"), helpers.ManClone, func() {
 			if err != nil && !kernel.Kernel().AtLeast("6.9") {
 				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + kernel.Kernel().String())
 			}
@@ -104,7 +104,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Behavior: the thread pidfd reports POLLIN|POLLHUP once its thread has exited, while the process lives on.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (non-leader thread exit; v6.15 selftest)
 		// Since:    v6.9
-		It("reports POLLIN|POLLHUP once the thread has exited", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports POLLIN|POLLHUP once the thread has exited", helpers.ID("reports_pollin_pollhup_once_the_thread_has_exited"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			if err != nil && !kernel.Kernel().AtLeast("6.9") {
 				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + kernel.Kernel().String())
 			}

@@ -37,7 +37,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and NSpid (NSpid exists only with CONFIG_PID_NS).
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (parent side); man proc_pid_fdinfo(5)
 		// Since:    v5.5
-		It("shows its pid in Pid and NSpid", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+		It("shows its pid in Pid and NSpid", helpers.ID("shows_its_pid_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			Expect(fdinfo(child.Pidfd)).To(haveFdinfoPid(strconv.Itoa(child.Pid), strconv.Itoa(child.Pid)))
 		})
@@ -47,7 +47,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Behavior: a pidfd's fdinfo still shows the pid of a child that exited but is not reaped.
 		// Mirrors:  man proc_pid_fdinfo(5)
 		// Since:    v5.5
-		It("still shows its pid", helpers.ManProc, func(ctx SpecContext) {
+		It("still shows its pid", helpers.ID("still_shows_its_pid"), helpers.ManProc, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
 			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
@@ -59,7 +59,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Behavior: a pidfd's fdinfo shows -1 in Pid and NSpid once the process is reaped.
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process"
 		// Since:    v5.5
-		It("shows -1 in Pid and NSpid", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+		It("shows -1 in Pid and NSpid", helpers.ID("shows_minus_1_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Kill()
 			child.Reap(ctx)
@@ -74,7 +74,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Behavior: NSpid lists the pid at every level from the reader's namespace down to the process's own.
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (NSpid: <pid>\t1 for the namespace's init)
 		// Since:    v5.5
-		It("lists the pid at every namespace level in NSpid", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+		It("lists the pid at every namespace level in NSpid", helpers.ID("lists_the_pid_at_every_namespace_level_in_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			init := ns.Init()
 			Expect(fdinfo(init.Pidfd)).To(HaveKeyWithValue("NSpid", fmt.Sprintf("%d\t1", init.Pid)))
 			member := ns.Spawn(ctx, 0, helpers.RoleProcess)
@@ -84,7 +84,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Behavior: read through a /proc of a pid namespace the process is not in, Pid and NSpid are 0.
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (sibling namespace side: NSpid 0)
 		// Since:    v5.5
-		It("shows 0 to a reader whose pid namespace does not contain the process", helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+		It("shows 0 to a reader whose pid namespace does not contain the process", helpers.ID("shows_0_to_reader_whose_pid_namespace_does_not_contain"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			self, err := unix.PidfdOpen(os.Getpid(), 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, self)

@@ -81,7 +81,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		// Behavior: getsockopt(SO_PEERPIDFD) returns a pidfd of the process that created the socket's peer end.
 		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SO_PEERPIDFD of the server)
 		// Since:    v6.5
-		It("returns a pidfd of the peer", helpers.SelftestScmPidfd, func() {
+		It("returns a pidfd of the peer", helpers.ID("returns_a_pidfd_of_the_peer"), helpers.SelftestScmPidfd, func() {
 			helpers.RequireFeature(kernel.Procfs)
 			Expect(fdinfoPid(peerPidfd())).To(Equal(strconv.Itoa(peer.Pid)))
 		})
@@ -89,7 +89,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		// Behavior: getsockopt(SO_PEERPIDFD) on a unix socket that never had a peer fails with ENODATA.
 		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: no sk_peer_pid → -ENODATA)
 		// Since:    v6.5
-		It("fails with ENODATA on a socket without a peer", func() {
+		It("fails with ENODATA on a socket without a peer", helpers.ID("fails_with_enodata_on_a_socket_without_a_peer"), func() {
 			s, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, s)
@@ -100,7 +100,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		// Behavior: for a peer that has exited but is not yet reaped, getsockopt(SO_PEERPIDFD) returns a pidfd that polls readable (the exit is visible through it).
 		// Mirrors:  none
 		// Since:    v6.5
-		It("returns a pidfd reporting the exit of a peer not yet reaped", func(ctx SpecContext) {
+		It("returns a pidfd reporting the exit of a peer not yet reaped", helpers.ID("returns_a_pidfd_reporting_the_exit_of_a_peer_not_yet_reaped"), func(ctx SpecContext) {
 			peer.Kill()
 			Expect(kernel.WaitReadable(ctx, peer.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			Expect(kernel.PollOnce(peerPidfd(), 0)).To(BeNumerically(">", 0))
@@ -109,7 +109,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on an AF_UNIX socket returns a pidfd that polls readable and reports, through PIDFD_INFO_EXIT, the peer's death by SIGKILL; before v6.16 it fails with EINVAL or ESRCH.
 		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE) for AF_UNIX, whose connect registers the peer with pidfs)
 		// Since:    v6.16
-		It("returns a pidfd of a reaped peer that reports its exit", func(ctx SpecContext) {
+		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_its_exit"), func(ctx SpecContext) {
 			killAndReap(ctx)
 			fd, err := kernel.GetPeerPidfd(sock)
 			if err != nil && !reapedPeerHasPidfd {
@@ -127,7 +127,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		// Behavior: with SO_PASSPIDFD set on the receiving end, a message carries an SCM_PIDFD control message holding a pidfd of its sender.
 		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SCM_PIDFD of the live server)
 		// Since:    v6.5
-		It("carries a pidfd of the sender", helpers.SelftestScmPidfd, func(ctx SpecContext) {
+		It("carries a pidfd of the sender", helpers.ID("carries_a_pidfd_of_the_sender"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() {})
 			Expect(fd).To(BeNumerically(">=", 0))
 			helpers.RequireFeature(kernel.Procfs)
@@ -137,7 +137,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		// Behavior: for a message whose sender has been reaped before it is received, SCM_PIDFD holds a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL; before v6.16 it holds a negative errno (-EINVAL or -ESRCH) instead of an fd.
 		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest, cmsg_check_dead: SCM_PIDFD of the reaped client and its exit code through PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
 		// Since:    v6.16
-		It("carries a pidfd of a reaped sender that reports its exit", helpers.SelftestScmPidfd, func(ctx SpecContext) {
+		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_its_exit"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
 			if fd < 0 && !reapedPeerHasPidfd {
 				Expect(unix.Errno(-fd)).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")

@@ -36,8 +36,8 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 			_, err := unix.PidfdOpen(pid, 0)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
-		Entry("pid -1", helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, -1),
-		Entry("pid 0", helpers.ManPidfdOpen, 0),
+		Entry("pid -1", helpers.ID("fails_with_einval_for_a_pid_that_is_not_positive_pid_minus_1"), helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, -1),
+		Entry("pid 0", helpers.ID("fails_with_einval_for_a_pid_that_is_not_positive_pid_0"), helpers.ManPidfdOpen, 0),
 	)
 
 	DescribeTable("fails with EINVAL for an undefined flag",
@@ -49,18 +49,18 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 			// Behavior: pidfd_open(2) fails with EINVAL for each flag bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
 			// Mirrors:  pidfd_open_test.c "do not allow invalid flag" (bit 0, errno unchecked there); LTP pidfd_open02
 			// Since:    v5.3
-			return Entry(name, helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, flag)
+			return Entry(name, helpers.FlagBitID("rejects_undefined_flag", flag), helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, flag)
 		}),
 		// Behavior: pidfd_open(2) fails with EINVAL when every flag bit is set.
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
-		Entry("all bits (^0)", helpers.ManPidfdOpen, -1),
+		Entry("all bits (^0)", helpers.ID("fails_with_einval_for_an_undefined_flag_all_bits_0"), helpers.ManPidfdOpen, -1),
 	)
 
 	// Behavior: pidfd_open(2) fails with ESRCH for a pid no process has.
 	// Mirrors:  LTP pidfd_open02
 	// Since:    v5.3
-	It("fails with ESRCH for a pid no process has", helpers.LTPPidfdOpen, func() {
+	It("fails with ESRCH for a pid no process has", helpers.ID("fails_with_esrch_for_a_pid_no_process_has"), helpers.LTPPidfdOpen, func() {
 		_, err := unix.PidfdOpen(noSuchPid, 0)
 		Expect(err).To(helpers.BeErrno(unix.ESRCH))
 	})
@@ -68,14 +68,14 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	// Behavior: the fd pidfd_open(2) returns has FD_CLOEXEC set.
 	// Mirrors:  LTP pidfd_open01
 	// Since:    v5.3
-	It("returns an fd with FD_CLOEXEC set", helpers.LTPPidfdOpen, func() {
+	It("returns an fd with FD_CLOEXEC set", helpers.ID("returns_an_fd_with_fd_cloexec_set"), helpers.LTPPidfdOpen, func() {
 		Expect(helpers.OpenPidfd(os.Getpid(), 0)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
 	})
 
 	// Behavior: a pidfd of the caller names the caller in fdinfo's Pid field.
 	// Mirrors:  pidfd_open_test.c "open a new pidfd" (Pid printed, not asserted there)
 	// Since:    v5.3
-	It("returns a pidfd whose fdinfo names the process", helpers.SelftestPidfdOpen, helpers.FsFdinfo, func() {
+	It("returns a pidfd whose fdinfo names the process", helpers.ID("returns_a_pidfd_whose_fdinfo_names_the_process"), helpers.SelftestPidfdOpen, helpers.FsFdinfo, func() {
 		helpers.RequireFeature(kernel.Procfs)
 		Expect(fdinfoPid(helpers.OpenPidfd(os.Getpid(), 0))).To(Equal(strconv.Itoa(os.Getpid())))
 	})
@@ -83,7 +83,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	// Behavior: PIDFD_GET_INFO on a pidfd of the caller reports the caller's pid, parent and credentials.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd"
 	// Since:    v6.13
-	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, func() {
+	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.ID("returns_a_pidfd_whose_pidfd_get_info_reports_the_caller_ids"), helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, func() {
 		helpers.RequireFeature(kernel.PidfdGetInfo, kernel.Procfs)
 		fd := helpers.OpenPidfd(os.Getpid(), 0)
 		info, err := kernel.GetPidfdInfo(fd, unix.PIDFD_INFO_CGROUPID)
@@ -101,7 +101,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns an fd with O_NONBLOCK set.
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
-		It("returns an fd with O_NONBLOCK set", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
+		It("returns an fd with O_NONBLOCK set", helpers.ID("returns_an_fd_with_o_nonblock_set"), helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
 			helpers.RequireFeature(kernel.PidfdNonblock)
 			Expect(helpers.OpenPidfd(os.Getpid(), unix.PIDFD_NONBLOCK)).To(helpers.HaveStatusFlags(unix.O_NONBLOCK))
 		})
@@ -114,7 +114,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) with PIDFD_THREAD opens a thread that is not the leader.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (v6.15 selftest); man pidfd_open(2)
 		// Since:    v6.9
-		It("opens it with PIDFD_THREAD", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
+		It("opens it with PIDFD_THREAD", helpers.ID("opens_it_with_pidfd_thread"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
 			helpers.RequireFeature(kernel.PidfdThread, kernel.Procfs)
 			Expect(fdinfoPid(helpers.OpenPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
 		})
@@ -122,7 +122,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a non-leader thread: EINVAL before v6.16, ENOENT since.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (asserts ENOENT; v6.15 selftest)
 		// Since:    v5.3 (errno ENOENT since v6.16)
-		It("refuses it without PIDFD_THREAD with the errno of the kernel's version", helpers.SelftestPidfdInfo, func() {
+		It("refuses it without PIDFD_THREAD with the errno of the kernel's version", helpers.ID("refuses_it_without_pidfd_thread_with_errno_of_kernel_version"), helpers.SelftestPidfdInfo, func() {
 			history := helpers.ErrnoHistory{{Since: "5.3", Errno: unix.EINVAL}, {Since: "6.16", Errno: unix.ENOENT}}
 			_, err := unix.PidfdOpen(tid, 0)
 			Expect(err).To(history.Matcher())
@@ -133,7 +133,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) opens a process that has exited but is not reaped.
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
-		It("opens it", helpers.ManPidfdOpen, func(ctx SpecContext) {
+		It("opens it", helpers.ID("opens_it"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
 			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
@@ -148,7 +148,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) fails with ESRCH for a process that has exited and been reaped.
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
-		It("fails with ESRCH", helpers.ManPidfdOpen, func(ctx SpecContext) {
+		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Kill()
 			child.Reap(ctx)

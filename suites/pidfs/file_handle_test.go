@@ -49,11 +49,11 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			Expect(err).NotTo(HaveOccurred())
 			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
 		},
-		Entry("pidfs inode from a handle", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
-		Entry("inode with valid open flags 0", helpers.SelftestPidfdFileHandle, 0),
-		Entry("inode with valid open flags O_CLOEXEC", helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
-		Entry("inode with valid open flags O_NONBLOCK", helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
-		Entry("inode with valid open flags O_RDONLY|O_WRONLY|O_RDWR|O_NONBLOCK|O_NDELAY|O_CLOEXEC|O_EXCL", helpers.SelftestPidfdFileHandle,
+		Entry("pidfs inode from a handle", helpers.ID("reopens_the_same_pidfs_inode_from_a_handle"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+		Entry("inode with valid open flags 0", helpers.ID("reopens_the_same_inode_with_valid_open_flags_0"), helpers.SelftestPidfdFileHandle, 0),
+		Entry("inode with valid open flags O_CLOEXEC", helpers.ID("reopens_the_same_inode_with_valid_open_flags_o_cloexec"), helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+		Entry("inode with valid open flags O_NONBLOCK", helpers.ID("reopens_the_same_inode_with_valid_open_flags_o_nonblock"), helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
+		Entry("inode with valid open flags O_RDONLY|O_WRONLY|O_RDWR|O_NONBLOCK|O_NDELAY|O_CLOEXEC|O_EXCL", helpers.ID("reopens_same_inode_with_valid_open_flags_o_rdonly_o_wronly_o"), helpers.SelftestPidfdFileHandle,
 			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL),
 	)
 
@@ -65,25 +65,25 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			_, err := reopenByHandle(helpers.SelfPidfd(), handleOf(helpers.SelfPidfd()), flag)
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
-		Entry("invalid open flags", helpers.SelftestPidfdFileHandle, unix.O_CREAT),
-		Entry("the invalid open flag FASYNC", helpers.SelftestPidfdFileHandle, unix.O_ASYNC),
-		Entry("the invalid open flag O_NOCTTY", helpers.SelftestPidfdFileHandle, unix.O_NOCTTY),
-		Entry("the invalid open flag O_TRUNC", helpers.SelftestPidfdFileHandle, unix.O_TRUNC),
-		Entry("the invalid open flag O_APPEND", helpers.SelftestPidfdFileHandle, unix.O_APPEND),
-		Entry("the invalid open flag O_SYNC", helpers.SelftestPidfdFileHandle, unix.O_SYNC),
-		Entry("the invalid open flag O_DSYNC", helpers.SelftestPidfdFileHandle, unix.O_DSYNC),
-		Entry("the invalid open flag O_DIRECT", helpers.SelftestPidfdFileHandle, unix.O_DIRECT),
-		Entry("the invalid open flag O_DIRECTORY", helpers.SelftestPidfdFileHandle, unix.O_DIRECTORY),
-		Entry("the invalid open flag O_NOFOLLOW", helpers.SelftestPidfdFileHandle, unix.O_NOFOLLOW),
-		Entry("the invalid open flag O_NOATIME", helpers.SelftestPidfdFileHandle, unix.O_NOATIME),
-		Entry("the invalid open flag O_PATH", helpers.SelftestPidfdFileHandle, unix.O_PATH),
-		Entry("the invalid open flag O_TMPFILE", helpers.SelftestPidfdFileHandle, unix.O_TMPFILE),
+		Entry("invalid open flags", helpers.ID("fails_with_einval_for_invalid_open_flags"), helpers.SelftestPidfdFileHandle, unix.O_CREAT),
+		Entry("the invalid open flag FASYNC", helpers.ID("fails_with_einval_for_the_invalid_open_flag_fasync"), helpers.SelftestPidfdFileHandle, unix.O_ASYNC),
+		Entry("the invalid open flag O_NOCTTY", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_noctty"), helpers.SelftestPidfdFileHandle, unix.O_NOCTTY),
+		Entry("the invalid open flag O_TRUNC", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_trunc"), helpers.SelftestPidfdFileHandle, unix.O_TRUNC),
+		Entry("the invalid open flag O_APPEND", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_append"), helpers.SelftestPidfdFileHandle, unix.O_APPEND),
+		Entry("the invalid open flag O_SYNC", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_sync"), helpers.SelftestPidfdFileHandle, unix.O_SYNC),
+		Entry("the invalid open flag O_DSYNC", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_dsync"), helpers.SelftestPidfdFileHandle, unix.O_DSYNC),
+		Entry("the invalid open flag O_DIRECT", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_direct"), helpers.SelftestPidfdFileHandle, unix.O_DIRECT),
+		Entry("the invalid open flag O_DIRECTORY", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_directory"), helpers.SelftestPidfdFileHandle, unix.O_DIRECTORY),
+		Entry("the invalid open flag O_NOFOLLOW", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_nofollow"), helpers.SelftestPidfdFileHandle, unix.O_NOFOLLOW),
+		Entry("the invalid open flag O_NOATIME", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_noatime"), helpers.SelftestPidfdFileHandle, unix.O_NOATIME),
+		Entry("the invalid open flag O_PATH", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_path"), helpers.SelftestPidfdFileHandle, unix.O_PATH),
+		Entry("the invalid open flag O_TMPFILE", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_tmpfile"), helpers.SelftestPidfdFileHandle, unix.O_TMPFILE),
 	)
 
 	// Behavior: a handle of a process that has been reaped no longer opens, even while a pidfd to it is open: open_by_handle_at(2) fails with ESTALE.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_been_reaped (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
-	It("fails with ESTALE once the process is reaped", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+	It("fails with ESTALE once the process is reaped", helpers.ID("fails_with_estale_once_the_process_is_reaped"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 		child := helpers.StartBlocked()
 		h := handleOf(child.Pidfd)
 		child.Reap(ctx)
@@ -101,14 +101,14 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			Expect(err).NotTo(HaveOccurred())
 			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(pidfd)))
 		},
-		Entry("a zombie", helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {
+		Entry("a zombie", helpers.ID("decodes_the_handle_of_a_zombie"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {
 			child := helpers.StartBlocked()
 			h := handleOf(child.Pidfd)
 			child.Kill()
 			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			return child.Pidfd, h
 		}),
-		Entry("a process in a child pid namespace", helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {
+		Entry("a process in a child pid namespace", helpers.ID("decodes_the_handle_of_a_process_in_a_child_pid_namespace"), helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {
 			helpers.RequireFeature(kernel.PidNamespaces)
 			c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
 			return c.Pidfd, handleOf(c.Pidfd)
@@ -118,7 +118,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Behavior: a caller inside a child pid namespace cannot decode the handle of a process outside its namespace hierarchy (here the test process), even with that process's own pidfd as the mount fd: open_by_handle_at(2) fails with ESTALE (the pid is not found from there), while a handle of a process inside its namespace decodes.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_foreign_pidns (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
-	It("refuses a handle of a process outside the caller's pid namespace with ESTALE", helpers.SyscallOpenByHandleAt, helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+	It("refuses a handle of a process outside the caller's pid namespace with ESTALE", helpers.ID("refuses_handle_of_process_outside_caller_pid_namespace"), helpers.SyscallOpenByHandleAt, helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 		h := handleOf(helpers.SelfPidfd())
 		asker := helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
 		_, err := asker.Call(ctx, fmt.Sprintf("open-handle %d %x", h.Type(), h.Bytes()), helpers.SelfPidfd())
@@ -137,14 +137,14 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "lookup-is-not-possible-with-pidfs", flags)
 			Expect(err).To(helpers.BeErrno(unix.ENOTDIR))
 		},
-		Entry("AT_EMPTY_PATH", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.AT_EMPTY_PATH),
-		Entry("no flags", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, 0),
+		Entry("AT_EMPTY_PATH", helpers.ID("fails_with_enotdir_for_a_path_below_a_pidfd_at_empty_path"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, unix.AT_EMPTY_PATH),
+		Entry("no flags", helpers.ID("fails_with_enotdir_for_a_path_below_a_pidfd_no_flags"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, 0),
 	)
 
 	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_CONNECTABLE fails with EINVAL (a pidfd has no parent to connect).
 	// Mirrors:  pidfd_file_handle_test.c file_handle.invalid_name_to_handle_at_flags (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
-	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
+	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.ID("refuses_at_handle_connectable_with_einval"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
 		_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
 		Expect(err).To(helpers.BeErrno(unix.EINVAL))
 	})
@@ -152,7 +152,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_FID succeeds and the handle decodes to the same inode.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.valid_name_to_handle_at_flags (v6.14 selftest)
 	// Since:    v6.14
-	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
+	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.ID("encodes_at_handle_fid_handle_that_decodes_to_same_inode"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
 		self := helpers.SelfPidfd()
 		h, _, err := unix.NameToHandleAt(self, "", unix.AT_EMPTY_PATH|atHandleFID)
 		Expect(err).NotTo(HaveOccurred())
@@ -174,9 +174,9 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 				Expect(err).NotTo(HaveOccurred())
 				Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
 			},
-			Entry("flags 0", helpers.SelftestPidfdFileHandle, 0),
-			Entry("flags O_CLOEXEC", helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
-			Entry("flags O_NONBLOCK", helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
+			Entry("flags 0", helpers.ID("decodes_the_handle_with_fd_pidfs_root_flags_0"), helpers.SelftestPidfdFileHandle, 0),
+			Entry("flags O_CLOEXEC", helpers.ID("decodes_the_handle_with_fd_pidfs_root_flags_o_cloexec"), helpers.SelftestPidfdFileHandle, unix.O_CLOEXEC),
+			Entry("flags O_NONBLOCK", helpers.ID("decodes_the_handle_with_fd_pidfs_root_flags_o_nonblock"), helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
 		)
 
 		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE (EPERM without CAP_DAC_READ_SEARCH: fs/fhandle.c may_decode_fh refuses before decoding), -EBADF → EBADF.
@@ -191,8 +191,8 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 				}
 				Expect(err).To(helpers.BeErrno(want))
 			},
-			Entry("AT_FDCWD", helpers.SelftestPidfdFileHandle, unix.AT_FDCWD, unix.ESTALE),
-			Entry("-EBADF", helpers.SelftestPidfdFileHandle, -int(unix.EBADF), unix.EBADF),
+			Entry("AT_FDCWD", helpers.ID("fails_to_decode_the_handle_with_the_mount_fd_at_fdcwd"), helpers.SelftestPidfdFileHandle, unix.AT_FDCWD, unix.ESTALE),
+			Entry("-EBADF", helpers.ID("fails_to_decode_the_handle_with_the_mount_fd_ebadf"), helpers.SelftestPidfdFileHandle, -int(unix.EBADF), unix.EBADF),
 		)
 	})
 })

@@ -59,7 +59,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent and credentials, and marks PID and CREDS in the mask.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own pidfd there)
 	// Since:    v6.13
-	It("reports a live child's ids", helpers.SelftestPidfdOpen, helpers.LTPIoctlPidfd, func() {
+	It("reports a live child's ids", helpers.ID("reports_a_live_child_ids"), helpers.SelftestPidfdOpen, helpers.LTPIoctlPidfd, func() {
 		child := helpers.StartBlocked()
 		info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
@@ -73,7 +73,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Behavior: PIDFD_GET_INFO with a NULL argument fails with EINVAL.
 	// Mirrors:  LTP ioctl_pidfd05
 	// Since:    v6.13
-	It("fails with EINVAL for a NULL argument", helpers.LTPIoctlPidfd, func() {
+	It("fails with EINVAL for a NULL argument", helpers.ID("fails_with_einval_for_a_null_argument"), helpers.LTPIoctlPidfd, func() {
 		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), unix.PIDFD_GET_INFO, 0)
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 	})
@@ -89,7 +89,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest); LTP ioctl_pidfd03 (a child in new user and pid namespaces there)
 		// Since:    v6.13
-		It("fails with ESRCH after the reap unless exit information is requested", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+		It("fails with ESRCH after the reap unless exit information is requested", helpers.ID("fails_with_esrch_after_reap_unless_exit_information"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			child.Reap(ctx)
 			_, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
@@ -99,7 +99,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Behavior: PIDFD_GET_INFO on the caller's own pidfd reports the ids getpid(2), getppid(2) and /proc/self/status report: pid, tgid, ppid, and real, effective, saved and filesystem uids and gids.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd" (compares with fdinfo, getppid(2), getuid(2) and getgid(2); here with /proc/self/status)
 	// Since:    v6.13
-	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.LTPIoctlPidfd, func() {
+	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.ID("reports_caller_own_ids_as_getpid_getppid_and_proc_self"), helpers.LTPIoctlPidfd, func() {
 		helpers.RequireFeature(kernel.Procfs)
 		info, err := kernel.GetPidfdInfo(helpers.SelfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
@@ -111,7 +111,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and the bytes beyond the kernel's struct (here from 88, PIDFD_INFO_SIZE_VER3, on) come back zeroed. v6.13 and v6.14 accept the size but leave the caller's tail as it was.
 	// Mirrors:  none (copy_struct_to_user in fs/pidfs.c pidfd_info, v6.15)
 	// Since:    v6.15
-	It("zeroes the tail of an argument larger than the kernel's struct", helpers.ManPidfs, func() {
+	It("zeroes the tail of an argument larger than the kernel's struct", helpers.ID("zeroes_the_tail_of_an_argument_larger_than_the_kernel_struct"), helpers.ManPidfs, func() {
 		helpers.RequireFeature(kernel.PidfdInfoZeroFill)
 		buf := make([]byte, 128)
 		for i := range buf {
@@ -131,8 +131,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			err := kernel.PidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(size), buf)
 			Expect(err).To(helpers.ErrnoHistory{{Since: "6.13", Errno: unix.EINVAL}, {Since: "6.18", Errno: unix.ENOTTY}}.Matcher())
 		},
-		Entry("size 4", helpers.LTPIoctlPidfd, 4),
-		Entry("size 56", helpers.LTPIoctlPidfd, 56),
+		Entry("size 4", helpers.ID("fails_for_argument_smaller_than_pidfd_info_size_ver0_size_4"), helpers.LTPIoctlPidfd, 4),
+		Entry("size 56", helpers.ID("fails_for_argument_smaller_than_pidfd_info_size_ver0_size_56"), helpers.LTPIoctlPidfd, 56),
 	)
 
 	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails, with one errno per kind of fd: EBADF where the fd cannot take ioctls (fd -1, O_PATH, open_tree), EINVAL from the epoll and userfaultfd ioctl handlers, ENOTTY from every other file (no handler, or one that does not know the request).
@@ -147,38 +147,38 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			buf := make([]byte, 64)
 			Expect(kernel.PidfdInfoRaw(fd, unix.PIDFD_INFO_EXIT, 64, buf)).To(helpers.BeErrno(want))
 		},
-		Entry("fd -1", helpers.LTPIoctlPidfd, fdOpener(func() (int, error) { return -1, nil }), unix.EBADF),
-		Entry("a file", helpers.LTPIoctlPidfd, fdOpener(openRegularFile), unix.ENOTTY),
-		Entry("an O_PATH file", helpers.LTPIoctlPidfd, fdOpener(openPathFile), unix.EBADF),
-		Entry("a directory", helpers.LTPIoctlPidfd, fdOpener(openDirectory), unix.ENOTTY),
-		Entry("/dev/zero", helpers.LTPIoctlPidfd, openPath("/dev/zero"), unix.ENOTTY),
-		Entry("/proc/self/maps", helpers.LTPIoctlPidfd, openPath("/proc/self/maps"), unix.ENOTTY),
-		Entry("a pipe", helpers.LTPIoctlPidfd, openPipeEnd(0), unix.ENOTTY),
-		Entry("a pipe's write end", helpers.LTPIoctlPidfd, openPipeEnd(1), unix.ENOTTY),
-		Entry("a unix socket", helpers.LTPIoctlPidfd, openSocket(unix.AF_UNIX), unix.ENOTTY),
-		Entry("an inet socket", helpers.LTPIoctlPidfd, openSocket(unix.AF_INET), unix.ENOTTY),
-		Entry("an epoll fd", helpers.LTPIoctlPidfd, fdOpener(openEpoll), unix.EINVAL),
-		Entry("an eventfd", helpers.LTPIoctlPidfd, fdOpener(openEventfd), unix.ENOTTY),
-		Entry("a signalfd", helpers.LTPIoctlPidfd, fdOpener(openSignalfd), unix.ENOTTY),
-		Entry("a timerfd", helpers.LTPIoctlPidfd, fdOpener(openTimerfd), unix.ENOTTY),
-		Entry("a fanotify fd", helpers.LTPIoctlPidfd, fdOpener(openFanotify), unix.ENOTTY),
-		Entry("an inotify fd", helpers.LTPIoctlPidfd, fdOpener(openInotify), unix.ENOTTY),
-		Entry("a userfaultfd", helpers.LTPIoctlPidfd, fdOpener(openUserfaultfd), unix.EINVAL),
-		Entry("a perf event fd (CPU-wide; the caller's in LTP)", helpers.LTPIoctlPidfd, fdOpener(openPerfEvent), unix.ENOTTY),
-		Entry("an io_uring fd", helpers.LTPIoctlPidfd, fdOpener(openIoUring), unix.ENOTTY),
-		Entry("a bpf map fd", helpers.LTPIoctlPidfd, fdOpener(openBpfMap), unix.ENOTTY),
-		Entry("an fsopen fd (tmpfs; ext2 in LTP)", helpers.LTPIoctlPidfd, fdOpener(openFsopen), unix.ENOTTY),
-		Entry("an fspick fd", helpers.LTPIoctlPidfd, fdOpener(openFspick), unix.ENOTTY),
-		Entry("an open_tree fd", helpers.LTPIoctlPidfd, fdOpener(openOpenTree), unix.EBADF),
-		Entry("a memfd", helpers.LTPIoctlPidfd, fdOpener(openMemfd), unix.ENOTTY),
-		Entry("a memfd_secret fd", helpers.LTPIoctlPidfd, fdOpener(openMemfdSecret), unix.ENOTTY),
+		Entry("fd -1", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_fd_minus_1"), helpers.LTPIoctlPidfd, fdOpener(func() (int, error) { return -1, nil }), unix.EBADF),
+		Entry("a file", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_file"), helpers.LTPIoctlPidfd, fdOpener(openRegularFile), unix.ENOTTY),
+		Entry("an O_PATH file", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_o_path_file"), helpers.LTPIoctlPidfd, fdOpener(openPathFile), unix.EBADF),
+		Entry("a directory", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_directory"), helpers.LTPIoctlPidfd, fdOpener(openDirectory), unix.ENOTTY),
+		Entry("/dev/zero", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_dev_zero"), helpers.LTPIoctlPidfd, openPath("/dev/zero"), unix.ENOTTY),
+		Entry("/proc/self/maps", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_proc_self_maps"), helpers.LTPIoctlPidfd, openPath("/proc/self/maps"), unix.ENOTTY),
+		Entry("a pipe", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_pipe"), helpers.LTPIoctlPidfd, openPipeEnd(0), unix.ENOTTY),
+		Entry("a pipe's write end", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_pipe_write_end"), helpers.LTPIoctlPidfd, openPipeEnd(1), unix.ENOTTY),
+		Entry("a unix socket", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_unix_socket"), helpers.LTPIoctlPidfd, openSocket(unix.AF_UNIX), unix.ENOTTY),
+		Entry("an inet socket", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_inet_socket"), helpers.LTPIoctlPidfd, openSocket(unix.AF_INET), unix.ENOTTY),
+		Entry("an epoll fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_epoll_fd"), helpers.LTPIoctlPidfd, fdOpener(openEpoll), unix.EINVAL),
+		Entry("an eventfd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_eventfd"), helpers.LTPIoctlPidfd, fdOpener(openEventfd), unix.ENOTTY),
+		Entry("a signalfd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_signalfd"), helpers.LTPIoctlPidfd, fdOpener(openSignalfd), unix.ENOTTY),
+		Entry("a timerfd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_timerfd"), helpers.LTPIoctlPidfd, fdOpener(openTimerfd), unix.ENOTTY),
+		Entry("a fanotify fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_fanotify_fd"), helpers.LTPIoctlPidfd, fdOpener(openFanotify), unix.ENOTTY),
+		Entry("an inotify fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_inotify_fd"), helpers.LTPIoctlPidfd, fdOpener(openInotify), unix.ENOTTY),
+		Entry("a userfaultfd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_userfaultfd"), helpers.LTPIoctlPidfd, fdOpener(openUserfaultfd), unix.EINVAL),
+		Entry("a perf event fd (CPU-wide; the caller's in LTP)", helpers.ID("fails_on_fd_a_perf_event_fd_cpu_wide_the_caller_in_ltp"), helpers.LTPIoctlPidfd, fdOpener(openPerfEvent), unix.ENOTTY),
+		Entry("an io_uring fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_io_uring_fd"), helpers.LTPIoctlPidfd, fdOpener(openIoUring), unix.ENOTTY),
+		Entry("a bpf map fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_bpf_map_fd"), helpers.LTPIoctlPidfd, fdOpener(openBpfMap), unix.ENOTTY),
+		Entry("an fsopen fd (tmpfs; ext2 in LTP)", helpers.ID("fails_on_fd_that_is_not_pidfd_an_fsopen_fd_tmpfs_ext2_in_ltp"), helpers.LTPIoctlPidfd, fdOpener(openFsopen), unix.ENOTTY),
+		Entry("an fspick fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_fspick_fd"), helpers.LTPIoctlPidfd, fdOpener(openFspick), unix.ENOTTY),
+		Entry("an open_tree fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_an_open_tree_fd"), helpers.LTPIoctlPidfd, fdOpener(openOpenTree), unix.EBADF),
+		Entry("a memfd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_memfd"), helpers.LTPIoctlPidfd, fdOpener(openMemfd), unix.ENOTTY),
+		Entry("a memfd_secret fd", helpers.ID("fails_on_an_fd_that_is_not_a_pidfd_a_memfd_secret_fd"), helpers.LTPIoctlPidfd, fdOpener(openMemfdSecret), unix.ENOTTY),
 	)
 
 	Context("when the process is a zombie", func() {
 		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest)
 		// Since:    v6.15
-		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.ID("marks_creds_but_not_exit_with_or_without_pidfd_info_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
 			child := helpers.StartBlocked()
 			child.Kill()
@@ -198,7 +198,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only the exit information: EXIT is set, PID and CREDS are not.
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest)
 		// Since:    v6.15
-		It("reports exit information but no ids", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports exit information but no ids", helpers.ID("reports_exit_information_but_no_ids"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			child := helpers.StartBlocked()
 			child.Reap(ctx)
 			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS|unix.PIDFD_INFO_EXIT)
@@ -209,7 +209,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: a process that exited with code 7 and was reaped reports WIFEXITED with status 7 through PIDFD_INFO_EXIT.
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (status 0 there; v6.15 selftest); LTP ioctl_pidfd02 (exit code 100 there)
 		// Since:    v6.15
-		It("reports the exit code of a process that exited", helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+		It("reports the exit code of a process that exited", helpers.ID("reports_the_exit_code_of_a_process_that_exited"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			Expect(c.Peer.Send("exit 7")).To(Succeed())
 			_, err := kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
@@ -223,7 +223,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: after the reap, poll(2) on the pidfd reports POLLIN|POLLHUP and PIDFD_INFO_EXIT then reports the SIGKILL that ended it.
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (v6.15 selftest); LTP ioctl_pidfd04 (the SIGKILL status of a child in new user and pid namespaces, without poll)
 		// Since:    v6.15
-		It("reports POLLIN|POLLHUP and then the exit status", helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports POLLIN|POLLHUP and then the exit status", helpers.ID("reports_pollin_pollhup_and_then_the_exit_status"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PollHupOnReap)
 			child := helpers.StartBlocked()
 			child.Reap(ctx)
@@ -240,7 +240,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills supported_mask with exactly the request bits this kernel knows: PID, CREDS, CGROUPID and SUPPORTED_MASK, EXIT and COREDUMP where their probes find them, COREDUMP_SIGNAL with COREDUMP, COREDUMP_CODE from v7.1. The field sits at offset 72 on v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
 		// Mirrors:  pidfd_info_test.c global.supported_mask_field (asserts each 7.3 bit is present; here the exact set)
 		// Since:    v6.19 (supported_mask at offset 80 since v7.1)
-		It("reports exactly the request bits this kernel supports", helpers.SelftestPidfdInfo, func() {
+		It("reports exactly the request bits this kernel supports", helpers.ID("reports_exactly_the_request_bits_this_kernel_supports"), helpers.SelftestPidfdInfo, func() {
 			reply, supported := infoSupportedMask(helpers.SelfPidfd(), 0)
 			Expect(reply & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
 			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
@@ -249,7 +249,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: supported_mask comes back alongside other requested fields (here CGROUPID), and is the same set.
 		// Mirrors:  pidfd_info_test.c global.supported_mask_with_other_fields (asserts a nonzero mask; here the exact set)
 		// Since:    v6.19
-		It("reports the supported mask alongside other fields", helpers.SelftestPidfdInfo, func() {
+		It("reports the supported mask alongside other fields", helpers.ID("reports_the_supported_mask_alongside_other_fields"), helpers.SelftestPidfdInfo, func() {
 			helpers.RequireFeature(kernel.Cgroups)
 			reply, supported := infoSupportedMask(helpers.SelfPidfd(), unix.PIDFD_INFO_CGROUPID)
 			Expect(reply & (unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK)).To(BeEquivalentTo(unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK))
@@ -263,7 +263,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_COREDUMP on a live, dumpable process marks COREDUMP and reports coredump_mask PIDFD_COREDUMP_USER (how it would dump), with no coredump signal (none happened).
 		// Mirrors:  none (fs/pidfs.c pidfd_info: the dumpable mode of a task that has not dumped)
 		// Since:    v6.16
-		It("reports PIDFD_COREDUMP_USER for a dumpable process", helpers.ManPidfs, func() {
+		It("reports PIDFD_COREDUMP_USER for a dumpable process", helpers.ID("reports_pidfd_coredump_user_for_a_dumpable_process"), helpers.ManPidfs, func() {
 			child := helpers.StartBlocked()
 			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_COREDUMP)
 			Expect(err).NotTo(HaveOccurred())
@@ -275,7 +275,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: a process that cleared its dumpable flag (prctl PR_SET_DUMPABLE 0) reports coredump_mask PIDFD_COREDUMP_SKIP: it would not dump.
 		// Mirrors:  none (fs/pidfs.c pidfs_coredump_mask: TASK_DUMPABLE_OFF)
 		// Since:    v6.16
-		It("reports PIDFD_COREDUMP_SKIP for a process that is not dumpable", helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports PIDFD_COREDUMP_SKIP for a process that is not dumpable", helpers.ID("reports_pidfd_coredump_skip_for_process_that_is_not_dumpable"), helpers.ManPidfs, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, roleUndumpable, nil)
 			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_COREDUMP)
 			Expect(err).NotTo(HaveOccurred())
@@ -290,7 +290,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: the cgroup id PIDFD_INFO_EXIT reports after the reap is the one recorded at exit: the id of the process's cgroup2 cgroup (its kernfs handle), the same the live process reported.
 		// Mirrors:  none (fs/pidfs.c pidfs_exit records the default hierarchy's cgroup id)
 		// Since:    v6.15
-		It("reports the cgroup id recorded at exit", helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports the cgroup id recorded at exit", helpers.ID("reports_the_cgroup_id_recorded_at_exit"), helpers.ManPidfs, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.Cgroups)
 			want := ownCgroupID()
 			child := helpers.StartBlocked()
@@ -307,7 +307,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Behavior: a child whose parent ignores SIGCHLD is reaped by the kernel as it exits; its pidfd then reports POLLIN|POLLHUP and PIDFD_INFO_EXIT its exit code (3), while waitid(P_PIDFD) from a non-parent fails with ECHILD.
 		// Mirrors:  none (kernel/exit.c exit_notify: autoreap when the parent ignores SIGCHLD; fs/pidfs.c pidfs_exit)
 		// Since:    v6.15
-		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("reports_exit_code_of_child_kernel_reaped_because_its_parent"), helpers.ManPidfs, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PollHupOnReap, kernel.WaitidPidfd)
 			parent := helpers.StartChild(ctx, roleSigchldIgnorer, nil)
 			r := parent.MustCall(ctx, "spawn-exit 3")

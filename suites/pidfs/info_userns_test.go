@@ -62,7 +62,7 @@ func infoAcrossUserNamespaces() {
 		// Behavior: a caller that is root in its own user namespace (uid and gid 0 mapped to the test's) reads its own credentials through PIDFD_GET_INFO as 0: ids are mapped into the caller's namespace. Runs unprivileged as the selftests and LTP do.
 		// Mirrors:  none (fs/pidfs.c pidfd_info: from_kuid_munged(current_user_ns(), ...))
 		// Since:    v6.13
-		It("reports credentials mapped into the caller's namespace", helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports credentials mapped into the caller's namespace", helpers.ID("reports_credentials_mapped_into_the_caller_namespace"), helpers.ManPidfs, func(ctx SpecContext) {
 			r, err := asker.Call(ctx, "creds", asker.Pidfd)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Fields).To(Equal([]string{"0", "0", "0", "0", "0", "0", "0", "0"}), "ruid euid suid fsuid rgid egid sgid fsgid")
@@ -71,7 +71,7 @@ func infoAcrossUserNamespaces() {
 		// Behavior: credentials with no mapping in the caller's user namespace read as the overflow ids (/proc/sys/kernel/overflowuid and overflowgid, 65534 by default).
 		// Mirrors:  none (fs/pidfs.c pidfd_info: from_kuid_munged gives overflowuid for an unmapped id)
 		// Since:    v6.13
-		It("reports unmapped credentials as the overflow ids", helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports unmapped credentials as the overflow ids", helpers.ID("reports_unmapped_credentials_as_the_overflow_ids"), helpers.ManPidfs, func(ctx SpecContext) {
 			target := unmappedTarget(ctx)
 			r, err := asker.Call(ctx, "creds", target)
 			Expect(err).NotTo(HaveOccurred())

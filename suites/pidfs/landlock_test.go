@@ -29,7 +29,7 @@ var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem acce
 	// Behavior: the ruleset really confines the helper: opening a file fails with EACCES (the control that makes the other specs meaningful).
 	// Mirrors:  none
 	// Since:    v5.13
-	It("denies opening a file with EACCES", helpers.ManPidfs, func() {
+	It("denies opening a file with EACCES", helpers.ID("denies_opening_a_file_with_eacces"), helpers.ManPidfs, func() {
 		Expect(results).To(HaveKeyWithValue("open file", "EACCES"))
 	})
 
@@ -38,9 +38,9 @@ var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem acce
 	// Since:    v5.13
 	DescribeTable("leaves the pidfd operation allowed",
 		func(op string) { Expect(results).To(HaveKeyWithValue(op, "success")) },
-		Entry("pidfd_open", helpers.ManPidfdOpen, "pidfd_open"),
-		Entry("poll", helpers.ManPidfs, "poll"),
-		Entry("pidfd_send_signal", helpers.ManPidfdSendSignal, "pidfd_send_signal"),
-		Entry("pidfd_getfd", helpers.ManPidfdGetfd, "pidfd_getfd"),
+		Entry("pidfd_open", helpers.ID("leaves_the_pidfd_operation_allowed_pidfd_open"), helpers.ManPidfdOpen, "pidfd_open"),
+		Entry("poll", helpers.ID("leaves_the_pidfd_operation_allowed_poll"), helpers.ManPidfs, "poll"),
+		Entry("pidfd_send_signal", helpers.ID("leaves_the_pidfd_operation_allowed_pidfd_send_signal"), helpers.ManPidfdSendSignal, "pidfd_send_signal"),
+		Entry("pidfd_getfd", helpers.ID("leaves_the_pidfd_operation_allowed_pidfd_getfd"), helpers.ManPidfdGetfd, "pidfd_getfd"),
 	)
 })

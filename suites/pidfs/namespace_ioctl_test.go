@@ -36,7 +36,7 @@ func namespaceEntries() []TableEntry {
 		// Behavior: each PIDFD_GET_*_NAMESPACE ioctl returns an fd for the same namespace as /proc/<pid>/ns/<name>.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns (its fixture takes every namespace fd with PIDFD_GET_*_NAMESPACE)
 		// Since:    v6.11
-		entries = append(entries, Entry(ns.name, helpers.SelftestPidfdSetns, ns.name, ns.ioctl))
+		entries = append(entries, Entry(ns.name, helpers.ID("returns_process_namespace_"+ns.name), helpers.SelftestPidfdSetns, ns.name, ns.ioctl))
 	}
 	return entries
 }
@@ -64,7 +64,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Behavior: a PIDFD_GET_*_NAMESPACE ioctl with a nonzero argument fails with EINVAL.
 	// Mirrors:  none
 	// Since:    v6.11
-	It("fails with EINVAL for a nonzero argument", helpers.ManPidfs, func() {
+	It("fails with EINVAL for a nonzero argument", helpers.ID("fails_with_einval_for_a_nonzero_argument"), helpers.ManPidfs, func() {
 		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), unix.PIDFD_GET_PID_NAMESPACE, 1)
 		Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 	})
@@ -72,7 +72,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a reaped process fails with ESRCH (no task).
 	// Mirrors:  none (fs/pidfs.c pidfd_ioctl: no task → ESRCH)
 	// Since:    v6.11
-	It("fails with ESRCH once the process is reaped", helpers.ManPidfs, func(ctx SpecContext) {
+	It("fails with ESRCH once the process is reaped", helpers.ID("fails_with_esrch_once_the_process_is_reaped"), helpers.ManPidfs, func(ctx SpecContext) {
 		child := helpers.StartBlocked()
 		child.Reap(ctx)
 		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(child.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
@@ -82,7 +82,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a process in a child pid namespace returns that namespace: the inode of /proc/<pid>/ns/pid, not the caller's.
 	// Mirrors:  none
 	// Since:    v6.11
-	It("returns the child pid namespace of a process inside one", helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
+	It("returns the child pid namespace of a process inside one", helpers.ID("returns_the_child_pid_namespace_of_a_process_inside_one"), helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PidNamespaces, kernel.Procfs)
 		c := helpers.NewPidNS(ctx).Spawn(ctx, 1000, helpers.RoleProcess)
 		nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(c.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
@@ -137,7 +137,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller of the process's own uid without CAP_SYS_PTRACE when the process is not dumpable; the ptrace check comes before the namespace is looked at.
 		// Mirrors:  none (fs/pidfs.c pidfd_ioctl: !ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) → -EACCES)
 		// Since:    v6.11
-		It("fails with EACCES for a non-dumpable process", helpers.ManPidfs, func(ctx SpecContext) {
+		It("fails with EACCES for a non-dumpable process", helpers.ID("fails_with_eacces_for_a_non_dumpable_process"), helpers.ManPidfs, func(ctx SpecContext) {
 			target, asker := sameUserPair(ctx, "0")
 			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
 		})
@@ -145,7 +145,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// Behavior: the same caller gets every namespace fd of a dumpable process of its uid (EOPNOTSUPP for a namespace type configured out): the control showing that the EACCES comes from the ptrace check.
 		// Mirrors:  none
 		// Since:    v6.11
-		It("succeeds for a dumpable process of the caller's uid", helpers.ManPidfs, func(ctx SpecContext) {
+		It("succeeds for a dumpable process of the caller's uid", helpers.ID("succeeds_for_a_dumpable_process_of_the_caller_uid"), helpers.ManPidfs, func(ctx SpecContext) {
 			target, asker := sameUserPair(ctx, "1")
 			want := everyOne("success")
 			for _, ns := range namespaceIoctls {
@@ -159,7 +159,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for an unprivileged caller (uid nobody) on a dumpable process of another user (root).
 		// Mirrors:  none (fs/pidfs.c pidfd_ioctl: ptrace_may_access fails on the uid check → -EACCES)
 		// Since:    v6.11
-		It("fails with EACCES for a process of another user", helpers.NeedsRoot, helpers.ManPidfs, func(ctx SpecContext) {
+		It("fails with EACCES for a process of another user", helpers.ID("fails_with_eacces_for_a_process_of_another_user"), helpers.NeedsRoot, helpers.ManPidfs, func(ctx SpecContext) {
 			helpers.RequireRoot("a helper that drops to another uid")
 			target := helpers.StartBlocked()
 			asker := helpers.StartChild(ctx, roleNamespaceAsker, []string{"65534"})
@@ -169,7 +169,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller that is root only in a child user namespace, even on a dumpable process of its own uid: ptrace access needs CAP_SYS_PTRACE in the process's user namespace.
 		// Mirrors:  none (security/commoncap.c cap_ptrace_access_check: another user namespace and no CAP_SYS_PTRACE over the target's → -EPERM, which pidfd_ioctl turns into -EACCES)
 		// Since:    v6.11
-		It("fails with EACCES for a caller in a child user namespace", helpers.NeedsUserNS, helpers.ManPidfs, func(ctx SpecContext) {
+		It("fails with EACCES for a caller in a child user namespace", helpers.ID("fails_with_eacces_for_a_caller_in_a_child_user_namespace"), helpers.NeedsUserNS, helpers.ManPidfs, func(ctx SpecContext) {
 			target := helpers.StartBlocked()
 			asker := helpers.StartChildInUserNS(ctx, roleNamespaceAsker, nil)
 			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))

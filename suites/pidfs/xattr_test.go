@@ -33,7 +33,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	// Behavior: ten trusted.* attributes set on one pidfd each read back with their own value and length, all ten are listed, and each is gone (ENODATA) once removed.
 	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_multiple (v6.17 selftest)
 	// Since:    v6.17
-	It("keeps ten trusted.* attributes apart", helpers.SelftestPidfdXattr, func() {
+	It("keeps ten trusted.* attributes apart", helpers.ID("keeps_ten_trusted_attributes_apart"), helpers.SelftestPidfdXattr, func() {
 		fd := helpers.StartBlocked().Pidfd
 		for i := range 10 {
 			Expect(unix.Fsetxattr(fd, fmt.Sprintf("trusted.testattr%d", i), []byte(fmt.Sprintf("testvalue%d", i)), 0)).To(Succeed())
@@ -61,7 +61,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	// Behavior: a trusted.* attribute lives on the process (struct pid), not the pidfd: after the only pidfd to a zombie is closed, a new pidfd_open(2) reads and lists it.
 	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_persistent (v6.17 selftest)
 	// Since:    v6.17
-	It("keeps a trusted.* attribute after the last pidfd to a zombie is closed", helpers.SelftestPidfdXattr, func(ctx SpecContext) {
+	It("keeps a trusted.* attribute after the last pidfd to a zombie is closed", helpers.ID("keeps_trusted_attribute_after_last_pidfd_to_zombie_is_closed"), helpers.SelftestPidfdXattr, func(ctx SpecContext) {
 		pid := helpers.StartBlockedPid()
 		fd, err := unix.PidfdOpen(pid, 0)
 		Expect(err).NotTo(HaveOccurred())
@@ -83,7 +83,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	// Behavior: a removed trusted.* attribute is gone: fgetxattr(2) fails with ENODATA.
 	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_multiple (its removal step, for one attribute; v6.17 selftest)
 	// Since:    v6.17
-	It("removes a trusted.* attribute", helpers.SelftestPidfdXattr, func() {
+	It("removes a trusted.* attribute", helpers.ID("removes_a_trusted_attribute"), helpers.SelftestPidfdXattr, func() {
 		fd := pidfdWithAttribute(testAttribute)
 		Expect(unix.Fremovexattr(fd, testAttribute)).To(Succeed())
 		_, err := unix.Fgetxattr(fd, testAttribute, make([]byte, 64))
@@ -93,7 +93,7 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 	// Behavior: pidfs accepts only trusted.* attributes: setting a user.* one fails with EOPNOTSUPP.
 	// Mirrors:  none
 	// Since:    v6.17
-	It("refuses user.* attributes with EOPNOTSUPP", helpers.ManPidfs, func() {
+	It("refuses user.* attributes with EOPNOTSUPP", helpers.ID("refuses_user_attributes_with_eopnotsupp"), helpers.ManPidfs, func() {
 		fd := pidfdWithAttribute(testAttribute)
 		Expect(unix.Fsetxattr(fd, "user.pidfdconf", []byte("value"), 0)).To(helpers.BeErrno(unix.EOPNOTSUPP))
 	})

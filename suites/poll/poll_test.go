@@ -77,7 +77,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: a pidfd of a running process is not readable.
 		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c "pidfd poll" (implied: it polls until the exit)
 		// Since:    v5.3
-		It("reports no event", helpers.LTPPidfdOpen, func() {
+		It("reports no event", helpers.ID("reports_no_event"), helpers.LTPPidfdOpen, func() {
 			Expect(kernel.PollOnce(helpers.StartBlocked().Pidfd, 0)).To(BeZero())
 		})
 	})
@@ -93,14 +93,14 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: once the whole process has exited (here: killed), poll(2) reports POLLIN, and no POLLHUP before the reap.
 		// Mirrors:  LTP pidfd_open03 (child exits there); pidfd_info_test.c pidfd_info.sigkill_exit (zombie state)
 		// Since:    v5.3
-		It("reports exactly POLLIN with poll", helpers.LTPPidfdOpen, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports exactly POLLIN with poll", helpers.ID("reports_exactly_pollin_with_poll"), helpers.LTPPidfdOpen, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
 		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM for a zombie's pidfd, without EPOLLHUP.
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (its poll_pidfd waits with epoll_wait for EPOLLIN); man pidfd_open(2)
 		// Since:    v5.3
-		It("reports exactly EPOLLIN|EPOLLRDNORM with epoll", helpers.SyscallEpoll, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("reports exactly EPOLLIN|EPOLLRDNORM with epoll", helpers.ID("reports_exactly_epollin_epollrdnorm_with_epoll"), helpers.SyscallEpoll, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(helpers.EpollOnce(ctx, fd, allEpollEvents, helpers.EventTimeout())).To(
 				helpers.HaveEpollEvents(unix.EPOLLIN | unix.EPOLLRDNORM))
 		})
@@ -116,14 +116,14 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: once the process is reaped, poll(2) reports POLLIN|POLLHUP (v6.9+; before: POLLIN, never POLLHUP).
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll
 		// Since:    v5.3 (POLLHUP since v6.9)
-		It("reports POLLIN|POLLHUP with poll", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports POLLIN|POLLHUP with poll", helpers.ID("reports_pollin_pollhup_with_poll"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.ReapedPollEvents())
 		})
 
 		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM|EPOLLHUP for a reaped process's pidfd.
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (with poll there)
 		// Since:    v6.9
-		It("reports EPOLLIN|EPOLLRDNORM|EPOLLHUP with epoll", helpers.SyscallEpoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports EPOLLIN|EPOLLRDNORM|EPOLLHUP with epoll", helpers.ID("reports_epollin_epollrdnorm_epollhup_with_epoll"), helpers.SyscallEpoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PollHupOnReap)
 			Expect(helpers.EpollOnce(ctx, c.Pidfd, allEpollEvents, helpers.EventTimeout())).To(
 				helpers.HaveEpollEvents(unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLHUP))
@@ -137,7 +137,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: the thread-group pidfd reports nothing while the leader is a zombie and other threads live, and POLLIN once they exit.
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (use_waitpid=0)
 		// Since:    v5.3
-		It("keeps the thread-group pidfd quiet until the process exits", helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("keeps the thread-group pidfd quiet until the process exits", helpers.ID("keeps_the_thread_group_pidfd_quiet_until_the_process_exits"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(leaderExits(ctx, c, c.Pidfd)).To(BeZero())
 			Expect(c.Peer.Send("exit 0")).To(Succeed())
 			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN))
@@ -146,7 +146,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: waitid(P_PIDFD) reports no exit while the leader is a zombie and other threads live, then the group's exit status.
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (use_waitpid=1)
 		// Since:    v5.4
-		It("lets waitid report no exit until the process exits", helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("lets waitid report no exit until the process exits", helpers.ID("lets_waitid_report_no_exit_until_the_process_exits"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.WaitidPidfd)
 			leaderExits(ctx, c)
 			info, err := kernel.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
@@ -161,7 +161,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: a PIDFD_THREAD pidfd on the leader reports nothing while the leader is a zombie and other threads live (v6.15+; v6.9–v6.14 reported POLLIN at once), and POLLIN once the process exits.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the poller's 10 s poll returns 0)
 		// Since:    v6.9 (silent since v6.15 and 6.12.y)
-		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.ID("keeps_pidfd_thread_pidfd_on_leader_quiet_until_process_exits"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdThread)
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
@@ -172,7 +172,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: once the group is killed and reaped with waitid(P_PIDFD), both the thread-group pidfd and the leader's PIDFD_THREAD pidfd report POLLIN|POLLHUP.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (SIGKILL, waitid, poll → POLLIN|POLLHUP)
 		// Since:    v6.9
-		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.ID("reports_pollin_pollhup_on_both_leader_pidfds_once_process"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdThread, kernel.PollHupOnReap, kernel.WaitidPidfd)
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			leaderExits(ctx, c)
@@ -198,7 +198,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: a PIDFD_THREAD pidfd on a non-leader thread reports POLLIN|POLLHUP when that thread exits: it is released at once (a poll between its exit and its release may see POLLIN alone).
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the thread pidfd; there the thread dies with its group)
 		// Since:    v6.9
-		It("reports POLLIN|POLLHUP on that thread's PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("reports POLLIN|POLLHUP on that thread's PIDFD_THREAD pidfd", helpers.ID("reports_pollin_pollhup_on_that_thread_pidfd_thread_pidfd"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			first := pollEvents(ctx, threadFd)
 			Expect(first).To(Or(helpers.HavePollEvents(unix.POLLIN), helpers.HavePollEvents(unix.POLLIN|unix.POLLHUP)))
 			Expect(pollUntil(ctx, threadFd, unix.POLLHUP)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
@@ -207,7 +207,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: a thread's exit does not make the thread-group pidfd readable.
 		// Mirrors:  man pidfd_open(2) (a pidfd without PIDFD_THREAD polls readable when the process exits)
 		// Since:    v6.9
-		It("reports nothing on the thread-group pidfd", helpers.ManPidfdOpen, func(ctx SpecContext) {
+		It("reports nothing on the thread-group pidfd", helpers.ID("reports_nothing_on_the_thread_group_pidfd"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			pollEvents(ctx, threadFd) // the thread is gone now
 			Expect(kernel.PollOnce(c.Pidfd, 0)).To(BeZero())
 		})
@@ -240,7 +240,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: when a non-leader thread execs, the thread-group pidfd reports no exit (the old leader's end is not the process's), and POLLIN when the new image exits.
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (use_waitpid=0)
 		// Since:    v5.3
-		It("keeps the thread-group pidfd quiet", helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("keeps the thread-group pidfd quiet", helpers.ID("keeps_the_thread_group_pidfd_quiet"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(execThread(ctx, c.Pidfd)).To(BeZero())
 			Expect(kernel.PollOnce(c.Pidfd, 0)).To(BeZero())
 			c.Kill()
@@ -250,7 +250,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Behavior: when a non-leader thread execs, waitid(P_PIDFD) reports no exit; it reports the new image's end.
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (use_waitpid=1)
 		// Since:    v5.4
-		It("lets waitid report no exit", helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("lets waitid report no exit", helpers.ID("lets_waitid_report_no_exit"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.WaitidPidfd)
 			execThread(ctx)
 			info, err := kernel.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
@@ -268,7 +268,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Behavior: a PIDFD_THREAD pidfd on the live leader reports nothing when a non-leader thread execs and takes over the leader's pid (v6.15+).
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
-			It("keeps a PIDFD_THREAD pidfd on the leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			It("keeps a PIDFD_THREAD pidfd on the leader quiet", helpers.ID("keeps_a_pidfd_thread_pidfd_on_the_leader_quiet"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())
 				Expect(kernel.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
@@ -277,7 +277,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Behavior: the PIDFD_THREAD pidfd of the exec'ing thread's old tid reports POLLIN|POLLHUP: that tid is gone.
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (poll for POLLHUP on the thread pidfd)
 			// Since:    v6.9
-			It("reports POLLIN|POLLHUP on the exec'ing thread's old PIDFD_THREAD pidfd", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			It("reports POLLIN|POLLHUP on the exec'ing thread's old PIDFD_THREAD pidfd", helpers.ID("reports_pollin_pollhup_on_execing_thread_old_pidfd_thread"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := helpers.OpenPidfd(execer, unix.PIDFD_THREAD)
 				execThread(ctx)
 				Expect(pollUntil(ctx, fd, unix.POLLHUP)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
@@ -286,7 +286,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Behavior: after the exec, killing the new single-threaded image makes the leader's PIDFD_THREAD pidfd report POLLIN, without POLLHUP until the reap.
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (POLLIN, no POLLHUP after SIGKILL)
 			// Since:    v6.9
-			It("reports POLLIN without POLLHUP on the leader's PIDFD_THREAD pidfd once the new image is killed", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			It("reports POLLIN without POLLHUP on the leader's PIDFD_THREAD pidfd once the new image is killed", helpers.ID("reports_pollin_without_pollhup_on_leader_pidfd_thread_pidfd"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				execThread(ctx)
 				c.Kill()
@@ -296,7 +296,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			// Behavior: a PIDFD_THREAD pidfd on a leader that exited early stays quiet when a non-leader thread then execs and takes over the leader's pid (v6.15+).
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
-			It("keeps a PIDFD_THREAD pidfd on an early-exited leader quiet", helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			It("keeps a PIDFD_THREAD pidfd on an early-exited leader quiet", helpers.ID("keeps_a_pidfd_thread_pidfd_on_an_early_exited_leader_quiet"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
 				Expect(execThread(ctx, fd)).To(earlyLeaderThreadPidfd())

@@ -25,7 +25,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with its pid and exit status.
 	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0))
 	// Since:    v5.4
-	It("reports CLD_EXITED with the child's pid and exit status", helpers.SelftestPidfdWait, func(ctx SpecContext) {
+	It("reports CLD_EXITED with the child's pid and exit status", helpers.ID("reports_cld_exited_with_the_child_pid_and_exit_status"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 		c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 		Expect(c.Peer.Send("exit 3")).To(Succeed())
 		Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
@@ -44,14 +44,14 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid(WSTOPPED) reports CLD_STOPPED with SIGSTOP and the child's pid.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_STOPPED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_STOPPED", helpers.ID("reports_cld_stopped"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			Expect(childState(stop(ctx))).To(Equal(state{kernel.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
 		})
 
 		// Behavior: waitid(WCONTINUED) reports CLD_CONTINUED with SIGCONT after SIGCONT is sent through the pidfd.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_CONTINUED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_CONTINUED", helpers.ID("reports_cld_continued"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGCONT, nil, 0)).To(Succeed())
 			Expect(childState(waitFor(ctx, c.Pidfd, unix.WCONTINUED))).To(Equal(state{kernel.CLD_CONTINUED, c.Pid, int(unix.SIGCONT)}))
@@ -60,7 +60,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid(WEXITED) reports CLD_KILLED with SIGKILL for a (stopped) child killed through its pidfd.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_KILLED", helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_KILLED", helpers.ID("reports_cld_killed"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			c.Kill()
 			Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
@@ -75,9 +75,9 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 			_, err := kernel.Waitid(open(), unix.WEXITED|unix.WNOHANG)
 			Expect(err).To(helpers.BeErrno(want))
 		},
-		Entry("fd -1: EINVAL", helpers.ManWaitid, func() int { return -1 }, unix.EINVAL),
-		Entry("/dev/null: EBADF", helpers.SelftestPidfdWait, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }, unix.EBADF),
-		Entry("a /proc/<pid> directory: EBADF", helpers.SelftestPidfdWait, helpers.ManProc, func() int {
+		Entry("fd -1: EINVAL", helpers.ID("fails_for_an_fd_that_is_not_a_pidfd_fd_minus_1_einval"), helpers.ManWaitid, func() int { return -1 }, unix.EINVAL),
+		Entry("/dev/null: EBADF", helpers.ID("fails_for_an_fd_that_is_not_a_pidfd_dev_null_ebadf"), helpers.SelftestPidfdWait, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }, unix.EBADF),
+		Entry("a /proc/<pid> directory: EBADF", helpers.ID("fails_for_fd_that_is_not_pidfd_a_proc_pid_directory_ebadf"), helpers.SelftestPidfdWait, helpers.ManProc, func() int {
 			helpers.RequireFeature(kernel.Procfs)
 			return helpers.OpenFile("/proc/self", unix.O_DIRECTORY|unix.O_RDONLY)
 		}, unix.EBADF),
@@ -86,7 +86,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	// Behavior: waitid(P_PIDFD) fails with ECHILD for a pidfd of a process that is not the caller's child (here the caller itself).
 	// Mirrors:  pidfd_wait.c global.wait_nonblock (pidfd of self → ECHILD); man waitid(2)
 	// Since:    v5.4
-	It("fails with ECHILD for a process that is not a child", helpers.SelftestPidfdWait, func() {
+	It("fails with ECHILD for a process that is not a child", helpers.ID("fails_with_echild_for_a_process_that_is_not_a_child"), helpers.SelftestPidfdWait, func() {
 		_, err := kernel.Waitid(helpers.OpenPidfd(os.Getpid(), 0), unix.WEXITED|unix.WNOHANG)
 		Expect(err).To(helpers.BeErrno(unix.ECHILD))
 	})
@@ -103,7 +103,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid(WEXITED) on a PIDFD_NONBLOCK pidfd fails with EAGAIN while the child runs.
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
-		It("fails with EAGAIN while the child runs", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
+		It("fails with EAGAIN while the child runs", helpers.ID("fails_with_eagain_while_the_child_runs"), helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
 			_, err := kernel.Waitid(fd, unix.WEXITED)
 			Expect(err).To(helpers.BeErrno(unix.EAGAIN))
 		})
@@ -111,7 +111,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: with WNOHANG as well, waitid succeeds and reports no child (si_pid 0) while the child runs.
 		// Mirrors:  pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
-		It("returns no state change with WNOHANG while the child runs", helpers.SelftestPidfdWait, func() {
+		It("returns no state change with WNOHANG while the child runs", helpers.ID("returns_no_state_change_with_wnohang_while_the_child_runs"), helpers.SelftestPidfdWait, func() {
 			info, err := kernel.Waitid(fd, unix.WEXITED|unix.WNOHANG)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Pid).To(BeZero())
@@ -120,7 +120,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: once the child has ended (the pidfd polls readable), waitid on the PIDFD_NONBLOCK pidfd reports it (here CLD_KILLED).
 		// Mirrors:  LTP pidfd_open04 (child exits there); pidfd_wait.c global.wait_nonblock (CLD_EXITED after SIGCONT)
 		// Since:    v5.10
-		It("reports the end once the child has ended", helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports the end once the child has ended", helpers.ID("reports_the_end_once_the_child_has_ended"), helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			c.Kill()
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
 			info, err := kernel.Waitid(fd, unix.WEXITED)
@@ -131,7 +131,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: after O_NONBLOCK is cleared with fcntl(F_SETFL), waitid blocks until the state change and reports it.
 		// Mirrors:  pidfd_wait.c global.wait_nonblock (clears O_NONBLOCK, then waitid(WSTOPPED))
 		// Since:    v5.10
-		It("blocks again once O_NONBLOCK is cleared", helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("blocks again once O_NONBLOCK is cleared", helpers.ID("blocks_again_once_o_nonblock_is_cleared"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 			Expect(err).NotTo(HaveOccurred())
 			_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, flags&^unix.O_NONBLOCK)
@@ -143,7 +143,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid on a PIDFD_NONBLOCK pidfd of the caller itself fails with ECHILD, not EAGAIN.
 		// Mirrors:  pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
-		It("fails with ECHILD for the caller's own pidfd", helpers.SelftestPidfdWait, func() {
+		It("fails with ECHILD for the caller's own pidfd", helpers.ID("fails_with_echild_for_the_caller_own_pidfd"), helpers.SelftestPidfdWait, func() {
 			_, err := kernel.Waitid(helpers.OpenPidfd(os.Getpid(), unix.PIDFD_NONBLOCK), unix.WEXITED)
 			Expect(err).To(helpers.BeErrno(unix.ECHILD))
 		})
@@ -159,7 +159,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's thread-group leader reports the child's exit as CLD_EXITED with its pid and exit status.
 		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) finds the leader)
 		// Since:    v6.9
-		It("reports the child's exit through its leader's pidfd", helpers.ManWaitid, func(ctx SpecContext) {
+		It("reports the child's exit through its leader's pidfd", helpers.ID("reports_the_child_exit_through_its_leader_pidfd"), helpers.ManWaitid, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(c.Peer.Send("exit 3")).To(Succeed())
@@ -169,7 +169,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's other (non-leader) thread fails with ECHILD, with or without __WALL: that pid leads no thread group.
 		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) is NULL for a non-leader → no child)
 		// Since:    v6.9
-		It("fails with ECHILD for a non-leader thread of a child", helpers.ManWaitid, func(ctx SpecContext) {
+		It("fails with ECHILD for a non-leader thread of a child", helpers.ID("fails_with_echild_for_a_non_leader_thread_of_a_child"), helpers.ManWaitid, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			fd := helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
 			for _, options := range []int{unix.WEXITED | unix.WNOHANG, unix.WEXITED | unix.WNOHANG | unix.WALL} {

@@ -38,16 +38,16 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 				j := startJoiner()
 				Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
-			Entry("no flags", helpers.SelftestPidfdSetns, 0),
-			Entry("every bit (-1)", helpers.SelftestPidfdSetns, -1),
-			Entry("CLONE_VM", helpers.SelftestPidfdSetns, unix.CLONE_VM),
-			Entry("CLONE_NEWUSER|CLONE_VM", helpers.SelftestPidfdSetns, unix.CLONE_NEWUSER|unix.CLONE_VM),
+			Entry("no flags", helpers.ID("fails_with_einval_for_flags_that_are_not_set_no_flags"), helpers.SelftestPidfdSetns, 0),
+			Entry("every bit (-1)", helpers.ID("fails_with_einval_for_flags_that_are_not_every_bit_minus_1"), helpers.SelftestPidfdSetns, -1),
+			Entry("CLONE_VM", helpers.ID("fails_with_einval_for_flags_that_are_not_set_clone_vm"), helpers.SelftestPidfdSetns, unix.CLONE_VM),
+			Entry("CLONE_NEWUSER|CLONE_VM", helpers.ID("fails_with_einval_for_flags_that_are_clone_newuser_clone_vm"), helpers.SelftestPidfdSetns, unix.CLONE_NEWUSER|unix.CLONE_VM),
 		)
 
 		// Behavior: setns(2) with a pidfd fails with EINVAL for each single flag bit outside CLONE_NS_ALL (the eight CLONE_NEW* types).
 		// Mirrors:  none (man setns(2): EINVAL when fd is a pidfd and nstype is invalid)
 		// Since:    v5.8
-		It("fails with EINVAL for each single bit outside CLONE_NS_ALL", helpers.ManSetns, func(ctx SpecContext) {
+		It("fails with EINVAL for each single bit outside CLONE_NS_ALL", helpers.ID("fails_with_einval_for_each_single_bit_outside_clone_ns_all"), helpers.ManSetns, func(ctx SpecContext) {
 			pidfd := helpers.SelfPidfd()
 			j := startJoiner()
 			for bit := range 32 {
@@ -62,7 +62,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Behavior: setns(2) with a pidfd fails with EINVAL for the flag of a namespace type the kernel is built without.
 		// Mirrors:  none (kernel/nsproxy.c check_setns_flags)
 		// Since:    v5.8
-		It("fails with EINVAL for the flag of a namespace type the kernel lacks", helpers.ManSetns, func(ctx SpecContext) {
+		It("fails with EINVAL for the flag of a namespace type the kernel lacks", helpers.ID("fails_with_einval_for_flag_of_namespace_type_kernel_lacks"), helpers.ManSetns, func(ctx SpecContext) {
 			configured := configuredTypes()
 			var missing []nsType
 			for _, t := range nsTypes {
@@ -102,7 +102,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Behavior: setns(2) through the pidfd of a process that has exited but is not reaped fails with ESRCH: the zombie has no namespaces left.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
 		// Since:    v5.8
-		It("fails with ESRCH", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
@@ -111,7 +111,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Behavior: a setns(2) refused with ESRCH for an exited process leaves every namespace of the caller as it was.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
 		// Since:    v5.8
-		It("leaves the caller in all of its namespaces", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("leaves the caller in all of its namespaces", helpers.ID("leaves_the_caller_in_all_of_its_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
@@ -126,7 +126,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Behavior: setns(2) on a memfd fails with EINVAL.
 		// Mirrors:  pidfd_setns_test.c global.setns_einval
 		// Since:    v3.0
-		It("fails with EINVAL", helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with EINVAL", helpers.ID("fails_with_einval"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			fd, err := unix.MemfdCreate("rostock", 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, fd)

@@ -29,7 +29,7 @@ var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signal
 	// Behavior: a process confined by a LANDLOCK_SCOPE_SIGNAL domain fails with EPERM to signal (signal 0 or SIGKILL) a process outside its domain through a pidfd it was handed, and the process lives on.
 	// Mirrors:  none (security/landlock/task.c hook_task_kill: a target outside the sender's domain is scoped → -EPERM)
 	// Since:    v6.12
-	It("fails with EPERM for a process outside the domain", helpers.ManLandlock, func(ctx SpecContext) {
+	It("fails with EPERM for a process outside the domain", helpers.ID("fails_with_eperm_for_a_process_outside_the_domain"), helpers.ManLandlock, func(ctx SpecContext) {
 		outside := helpers.StartBlocked()
 		for _, sig := range []unix.Signal{0, unix.SIGKILL} {
 			_, err := sandboxed.Call(ctx, fmt.Sprintf("send %d 0", sig), outside.Pidfd)
@@ -43,7 +43,7 @@ var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signal
 	// Behavior: the same confined process kills, through a pidfd, a child it started after the restriction (inside its domain): the scope stops only signals leaving the domain.
 	// Mirrors:  none (security/landlock/task.c hook_task_kill: same domain → allowed)
 	// Since:    v6.12
-	It("succeeds for a process inside the domain", helpers.ManLandlock, func(ctx SpecContext) {
+	It("succeeds for a process inside the domain", helpers.ID("succeeds_for_a_process_inside_the_domain"), helpers.ManLandlock, func(ctx SpecContext) {
 		r, err := sandboxed.Call(ctx, "kill-own-child")
 		Expect(err).NotTo(HaveOccurred())
 		status, _ := strconv.Atoi(r.Text)
@@ -54,7 +54,7 @@ var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signal
 	// Behavior: the confined process signals itself through a pidfd of its own: a process is always inside its own domain.
 	// Mirrors:  none (security/landlock/task.c hook_task_kill: same thread group → allowed)
 	// Since:    v6.12
-	It("succeeds for the process itself", helpers.ManLandlock, func(ctx SpecContext) {
+	It("succeeds for the process itself", helpers.ID("succeeds_for_the_process_itself"), helpers.ManLandlock, func(ctx SpecContext) {
 		_, err := sandboxed.Call(ctx, "send 0 0", sandboxed.Pidfd)
 		Expect(err).NotTo(HaveOccurred())
 	})

@@ -48,7 +48,7 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD) from a non-leader thread queues the signal for that thread only (the leader cannot take it), with si_code SI_TKILL and the caller's pid.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (PIDFD_SELF_THREAD from a worker thread)
 		// Since:    v6.15
-		It("queues the signal for the sending thread only with PIDFD_SELF_THREAD", helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("queues the signal for the sending thread only with PIDFD_SELF_THREAD", helpers.ID("queues_signal_for_sending_thread_only_with_pidfd_self_thread"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			send(ctx, other, kernel.PIDFD_SELF_THREAD)
 			_, err := helpers.TakeSignal(ctx, self, leader, sigRT1, 0)
 			Expect(err).To(helpers.BeErrno(unix.EAGAIN), "another thread could take a PIDFD_SELF_THREAD signal")
@@ -62,7 +62,7 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD_GROUP) from a non-leader thread queues the signal for the process: another thread (the leader) takes it, with si_code SI_USER and the caller's pid.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (PIDFD_SELF_THREAD_GROUP)
 		// Since:    v6.15
-		It("queues the signal for the process with PIDFD_SELF_THREAD_GROUP", helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("queues the signal for the process with PIDFD_SELF_THREAD_GROUP", helpers.ID("queues_signal_for_process_with_pidfd_self_thread_group"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			send(ctx, other, selfThreadGroupValue())
 			info, err := helpers.TakeSignal(ctx, self, leader, sigRT1, 0)
 			Expect(err).NotTo(HaveOccurred(), "another thread cannot take a PIDFD_SELF_THREAD_GROUP signal")
@@ -75,7 +75,7 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 	// Behavior: the kernel takes -10001 for PIDFD_SELF_THREAD_GROUP since v6.17 (-20000 in v6.15 and v6.16) and refuses the other numbering with EBADF.
 	// Mirrors:  none (include/uapi/linux/fcntl.h renumbered it in v6.17)
 	// Since:    v6.15 (renumbered in v6.17)
-	It("takes the running version's PIDFD_SELF_THREAD_GROUP and refuses the other numbering with EBADF", helpers.SyscallPidfdSendSignal, helpers.ManPidfdSendSignal, func() {
+	It("takes the running version's PIDFD_SELF_THREAD_GROUP and refuses the other numbering with EBADF", helpers.ID("takes_running_version_pidfd_self_thread_group_and_refuses"), helpers.SyscallPidfdSendSignal, helpers.ManPidfdSendSignal, func() {
 		want, other := kernel.PIDFD_SELF_THREAD_GROUP, kernel.PIDFD_SELF_THREAD_GROUP_OLD
 		v := selfThreadGroupValue()
 		// Before v6.17 the old value is the rule, the new one a backport.
@@ -98,8 +98,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 			}
 			Expect(err).To(helpers.BeErrno(unix.EBADF))
 		},
-		Entry("PIDFD_SELF_THREAD in pidfd_getfd", selfThreadValue),
-		Entry("PIDFD_SELF_THREAD_GROUP in pidfd_getfd", selfThreadGroupValue),
+		Entry("PIDFD_SELF_THREAD in pidfd_getfd", helpers.ID("refuses_sentinel_in_pidfd_pidfd_self_thread_in_pidfd_getfd"), selfThreadValue),
+		Entry("PIDFD_SELF_THREAD_GROUP in pidfd_getfd", helpers.ID("refuses_sentinel_pidfd_self_thread_group_in_pidfd_getfd"), selfThreadGroupValue),
 	)
 
 	// Behavior: process_madvise(2) through a sentinel acts on the caller's own memory: MADV_DONTNEED over a private anonymous page returns the page size and the page reads back zero.
@@ -117,8 +117,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 			Expect(int(n)).To(Equal(len(page)))
 			Expect(page[0]).To(BeZero(), "MADV_DONTNEED did not drop the caller's page")
 		},
-		Entry("PIDFD_SELF_THREAD in process_madvise", selfThreadValue),
-		Entry("PIDFD_SELF_THREAD_GROUP in process_madvise", selfThreadGroupValue),
+		Entry("PIDFD_SELF_THREAD in process_madvise", helpers.ID("applies_process_madvise_pidfd_self_thread_in_process_madvise"), selfThreadValue),
+		Entry("PIDFD_SELF_THREAD_GROUP in process_madvise", helpers.ID("applies_process_pidfd_self_thread_group_in_process_madvise"), selfThreadGroupValue),
 	)
 
 	// Behavior: process_mrelease(2) resolves a sentinel to the caller, which is not being killed, and fails with EINVAL (not EBADF: the sentinel is no fd).
@@ -131,8 +131,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 			_, _, errno := unix.Syscall(unix.SYS_PROCESS_MRELEASE, uintptr(pidfd), 0, 0)
 			Expect(errno).To(helpers.BeErrno(unix.EINVAL))
 		},
-		Entry("PIDFD_SELF_THREAD in process_mrelease", selfThreadValue),
-		Entry("PIDFD_SELF_THREAD_GROUP in process_mrelease", selfThreadGroupValue),
+		Entry("PIDFD_SELF_THREAD in process_mrelease", helpers.ID("resolves_sentinel_pidfd_self_thread_in_process_mrelease"), selfThreadValue),
+		Entry("PIDFD_SELF_THREAD_GROUP in process_mrelease", helpers.ID("resolves_pidfd_self_thread_group_in_process_mrelease"), selfThreadGroupValue),
 	)
 })
 

@@ -41,7 +41,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				// Behavior: pidfd_send_signal(2) fails with EINVAL for each flag bit outside the PIDFD_SIGNAL_* scopes.
 				// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
 				// Since:    v5.1
-				return Entry(name, helpers.ManPidfdSendSignal, flag)
+				return Entry(name, helpers.FlagBitID("rejects_undefined_flag", flag), helpers.ManPidfdSendSignal, flag)
 			}),
 		)
 
@@ -52,11 +52,11 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 			func(flags int) {
 				Expect(unix.PidfdSendSignal(helpers.SelfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
-			Entry("THREAD|THREAD_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_THREAD_GROUP),
-			Entry("THREAD|PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_PROCESS_GROUP),
-			Entry("THREAD_GROUP|PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD_GROUP|unix.PIDFD_SIGNAL_PROCESS_GROUP),
-			Entry("all three scopes", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, scopeFlags),
-			Entry("LTP's 99999", helpers.LTPPidfdSendSignal, ltpBadFlags),
+			Entry("THREAD|THREAD_GROUP", helpers.ID("fails_with_einval_for_more_than_one_thread_thread_group"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_THREAD_GROUP),
+			Entry("THREAD|PROCESS_GROUP", helpers.ID("fails_with_einval_for_more_than_one_thread_process_group"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD|unix.PIDFD_SIGNAL_PROCESS_GROUP),
+			Entry("THREAD_GROUP|PROCESS_GROUP", helpers.ID("fails_with_einval_for_more_thread_group_process_group"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, unix.PIDFD_SIGNAL_THREAD_GROUP|unix.PIDFD_SIGNAL_PROCESS_GROUP),
+			Entry("all three scopes", helpers.ID("fails_with_einval_for_more_than_one_scope_all_three_scopes"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, scopeFlags),
+			Entry("LTP's 99999", helpers.ID("fails_with_einval_for_more_than_one_scope_flag_ltp_99999"), helpers.LTPPidfdSendSignal, ltpBadFlags),
 		)
 	})
 
@@ -67,15 +67,15 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		func(open func() int) {
 			Expect(unix.PidfdSendSignal(open(), 0, nil, 0)).To(helpers.BeErrno(unix.EBADF))
 		},
-		Entry("a regular file", helpers.LTPPidfdSendSignal, func() int {
+		Entry("a regular file", helpers.ID("fails_with_ebadf_for_fd_that_is_not_pidfd_a_regular_file"), helpers.LTPPidfdSendSignal, func() int {
 			exe, err := kernel.SelfExecutable()
 			Expect(err).NotTo(HaveOccurred())
 			return helpers.OpenFile(exe, unix.O_RDONLY)
 		}),
-		Entry("/dev/null", helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }),
-		Entry("fd -1", helpers.ManPidfdSendSignal, func() int { return -1 }),
-		Entry("the root directory", helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/", unix.O_DIRECTORY|unix.O_RDONLY) }),
-		Entry("a /proc/<pid>/task/<tid> directory", helpers.ManPidfdSendSignal, func() int {
+		Entry("/dev/null", helpers.ID("fails_with_ebadf_for_an_fd_that_is_not_a_pidfd_dev_null"), helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/dev/null", unix.O_RDWR) }),
+		Entry("fd -1", helpers.ID("fails_with_ebadf_for_an_fd_that_is_not_a_pidfd_fd_minus_1"), helpers.ManPidfdSendSignal, func() int { return -1 }),
+		Entry("the root directory", helpers.ID("fails_with_ebadf_for_fd_that_is_not_pidfd_the_root_directory"), helpers.ManPidfdSendSignal, func() int { return helpers.OpenFile("/", unix.O_DIRECTORY|unix.O_RDONLY) }),
+		Entry("a /proc/<pid>/task/<tid> directory", helpers.ID("fails_with_ebadf_for_fd_a_proc_pid_task_tid_directory"), helpers.ManPidfdSendSignal, func() int {
 			helpers.RequireFeature(kernel.Procfs)
 			return helpers.OpenFile(fmt.Sprintf("/proc/%d/task/%d", os.Getpid(), os.Getpid()), unix.O_DIRECTORY|unix.O_RDONLY)
 		}),
@@ -88,7 +88,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: pidfd_send_signal(2) fails with EINVAL when sig differs from info.si_signo.
 		// Mirrors:  LTP pidfd_send_signal02 (SIGUSR2 against an SI_QUEUE siginfo for SIGUSR1); man pidfd_send_signal(2)
 		// Since:    v5.1
-		It("fails with EINVAL when sig differs from si_signo", helpers.LTPPidfdSendSignal, func() {
+		It("fails with EINVAL when sig differs from si_signo", helpers.ID("fails_with_einval_when_sig_differs_from_si_signo"), helpers.LTPPidfdSendSignal, func() {
 			info := kernel.SigInfo{Signo: sigRT1, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
 			Expect(unix.PidfdSendSignal(target.Pidfd, unix.SIGUSR2, info.Raw(), 0)).To(helpers.BeErrno(unix.EINVAL))
 		})
@@ -101,9 +101,9 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				info := kernel.SigInfo{Signo: sigRT1, Code: code, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
 				Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, info.Raw(), 0)).To(helpers.BeErrno(unix.EPERM))
 			},
-			Entry("SI_USER (0)", helpers.ManPidfdSendSignal, int32(kernel.SI_USER)),
-			Entry("SI_KERNEL (0x80)", helpers.ManPidfdSendSignal, int32(0x80)),
-			Entry("SI_TKILL (-6)", helpers.ManPidfdSendSignal, int32(kernel.SI_TKILL)),
+			Entry("SI_USER (0)", helpers.ID("fails_with_eperm_for_kernel_reserved_si_code_sent_si_user"), helpers.ManPidfdSendSignal, int32(kernel.SI_USER)),
+			Entry("SI_KERNEL (0x80)", helpers.ID("fails_with_eperm_for_kernel_reserved_si_code_si_kernel_0x80"), helpers.ManPidfdSendSignal, int32(0x80)),
+			Entry("SI_TKILL (-6)", helpers.ID("fails_with_eperm_for_kernel_reserved_si_si_tkill_minus_6"), helpers.ManPidfdSendSignal, int32(kernel.SI_TKILL)),
 		)
 	})
 
@@ -114,7 +114,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: a signal sent with an SI_QUEUE siginfo arrives with its signo, code, pid, uid and sival_int unchanged.
 		// Mirrors:  LTP pidfd_send_signal01 (to itself through /proc/self; here to a helper through its pidfd)
 		// Since:    v5.1
-		It("delivers an SI_QUEUE siginfo and its value intact", helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
+		It("delivers an SI_QUEUE siginfo and its value intact", helpers.ID("delivers_an_si_queue_siginfo_and_its_value_intact"), helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
 			sent := kernel.SigInfo{Signo: sigRT1, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: 777}
 			Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, sent.Raw(), 0)).To(Succeed())
 			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
@@ -125,7 +125,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: a process may send itself a siginfo with any si_code, SI_USER included.
 		// Mirrors:  man pidfd_send_signal(2); man rt_sigqueueinfo(2); LTP pidfd_send_signal01 (sends to itself)
 		// Since:    v5.1
-		It("lets a process send itself a siginfo with si_code SI_USER", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("lets a process send itself a siginfo with si_code SI_USER", helpers.ID("lets_a_process_send_itself_a_siginfo_with_si_code_si_user"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			target.MustCall(ctx, fmt.Sprintf("send-self %d %d 0", sigRT1, kernel.SI_USER))
 			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
@@ -135,7 +135,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: with PIDFD_SIGNAL_PROCESS_GROUP a siginfo with si_code SI_USER is refused with EPERM even when the caller signals itself.
 		// Mirrors:  none (kernel/signal.c: "type > PIDTYPE_TGID" check)
 		// Since:    v6.9
-		It("refuses a self-sent SI_USER siginfo with EPERM under PIDFD_SIGNAL_PROCESS_GROUP", helpers.FlagSignalScope, helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("refuses a self-sent SI_USER siginfo with EPERM under PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("refuses_self_sent_si_user_siginfo_with_eperm_under_pidfd"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.SignalScopes)
 			_, err := target.Call(ctx, fmt.Sprintf("send-self %d %d %d", sigRT1, kernel.SI_USER, unix.PIDFD_SIGNAL_PROCESS_GROUP))
 			Expect(err).To(helpers.BeErrno(unix.EPERM))
@@ -146,7 +146,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: pidfd_send_signal(2) fails with EPERM when the caller may not signal the target (uid 65534 → root).
 		// Mirrors:  LTP pidfd_send_signal02 (nobody → init)
 		// Since:    v5.1
-		It("fails with EPERM", helpers.LTPPidfdSendSignal, helpers.NeedsRoot, func(ctx SpecContext) {
+		It("fails with EPERM", helpers.ID("fails_with_eperm"), helpers.LTPPidfdSendSignal, helpers.NeedsRoot, func(ctx SpecContext) {
 			helpers.RequireRoot("starting a helper as uid 65534")
 			root := helpers.StartBlocked()
 			nobody := helpers.StartChild(ctx, roleSender, []string{"65534", "65534"})
@@ -159,7 +159,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: signal 0 succeeds for a live process.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal check for support" (signal 0 through a /proc/self fd)
 		// Since:    v5.1
-		It("succeeds with signal 0", helpers.SelftestPidfdTest, func() {
+		It("succeeds with signal 0", helpers.ID("succeeds_with_signal_0"), helpers.SelftestPidfdTest, func() {
 			Expect(unix.PidfdSendSignal(helpers.StartBlocked().Pidfd, 0, nil, 0)).To(Succeed())
 		})
 	})
@@ -171,7 +171,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: signal 0 only probes: nothing is queued for the process.
 		// Mirrors:  man pidfd_send_signal(2); man kill(2)
 		// Since:    v5.1
-		It("queues nothing for signal 0", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("queues nothing for signal 0", helpers.ID("queues_nothing_for_signal_0"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(target.Pidfd, 0, nil, 0)).To(Succeed())
 			Expect(helpers.PendingSignals(ctx, target, target.Pid)).To(BeEmpty())
 		})
@@ -185,14 +185,14 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				Expect(helpers.TakeSignal(ctx, target, target.Pid, sig, helpers.EventTimeout())).To(Equal(
 					kernel.SigInfo{Signo: sig, Code: kernel.SI_USER, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}))
 			},
-			Entry("SIGUSR2", helpers.SelftestPidfdTest, unix.SIGUSR2),
-			Entry("SIGRTMIN+1", helpers.ManPidfdSendSignal, sigRT1),
+			Entry("SIGUSR2", helpers.ID("delivers_the_signal_with_si_code_si_user_sigusr2"), helpers.SelftestPidfdTest, unix.SIGUSR2),
+			Entry("SIGRTMIN+1", helpers.ID("delivers_the_signal_with_si_code_si_user_sigrtmin_1"), helpers.ManPidfdSendSignal, sigRT1),
 		)
 
 		// Behavior: an fd of the /proc/<pid> directory is accepted in place of a pidfd and the signal reaches the process (accepted on every version since v5.1, still in mainline).
 		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (/proc/self fd); LTP pidfd_send_signal01
 		// Since:    v5.1
-		It("accepts a /proc/<pid> directory fd and delivers the signal", helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, helpers.ManProc, func(ctx SpecContext) {
+		It("accepts a /proc/<pid> directory fd and delivers the signal", helpers.ID("accepts_a_proc_pid_directory_fd_and_delivers_the_signal"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, helpers.ManProc, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(procDir(target.Pid), unix.SIGUSR2, nil, 0)).To(Succeed())
 			Expect(helpers.TakeSignal(ctx, target, target.Pid, unix.SIGUSR2, helpers.EventTimeout())).To(
 				HaveField("Signo", unix.SIGUSR2))
@@ -213,8 +213,8 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				target.Reap(ctx)
 				Expect(unix.PidfdSendSignal(fd, 0, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
 			},
-			Entry("through its pidfd", helpers.ManPidfdSendSignal, false),
-			Entry("through its /proc/<pid> directory fd", helpers.SelftestPidfdTest, helpers.ManProc, true),
+			Entry("through its pidfd", helpers.ID("fails_with_esrch_through_its_pidfd"), helpers.ManPidfdSendSignal, false),
+			Entry("through its /proc/<pid> directory fd", helpers.ID("fails_with_esrch_through_its_proc_pid_directory_fd"), helpers.SelftestPidfdTest, helpers.ManProc, true),
 		)
 	})
 
@@ -222,7 +222,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		// Behavior: PIDFD_SIGNAL_PROCESS_GROUP sends the signal to every process of the group the pidfd's process leads.
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_PROCESS_GROUP)
 		// Since:    v6.9
-		It("delivers to every member with PIDFD_SIGNAL_PROCESS_GROUP", helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("delivers to every member with PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("delivers_to_every_member_with_pidfd_signal_process_group"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.SignalScopes)
 			leader := helpers.StartSigwait(ctx, nil, withPgid(0))
 			member := helpers.StartSigwait(ctx, nil, withPgid(leader.Pid))

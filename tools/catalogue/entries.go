@@ -17,6 +17,8 @@ import (
 // Entry is one spec in the catalogue.
 type Entry struct {
 	Suite    string        `json:"suite"`
+	ID       string        `json:"id"`
+	KTAP     string        `json:"ktap"` // the spec's test name in ktap.txt
 	Spec     string        `json:"spec"`
 	Behavior string        `json:"behavior"`
 	Mirrors  string        `json:"mirrors"`
@@ -31,6 +33,7 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 	var entries []Entry
 	var missing, malformed []string
 	sources := map[string][]string{}
+	ids := newIDChecker()
 	for _, r := range reports {
 		for _, s := range r.SpecReports {
 			if s.LeafNodeType != types.NodeTypeIt {
@@ -47,6 +50,7 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 			}
 			rel, _ := filepath.Rel(root, loc.FileName)
 			meta := metadataAbove(lines, loc.LineNumber)
+			id := ids.check(r.SuiteDescription, fmt.Sprintf("%s:%d %s", rel, loc.LineNumber, s.FullText()), s)
 			if meta["Behavior"] == "" || meta["Mirrors"] == "" || meta["Since"] == "" {
 				missing = append(missing, fmt.Sprintf("%s:%d %s", rel, loc.LineNumber, s.FullText()))
 				continue
@@ -57,7 +61,7 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 				continue
 			}
 			entries = append(entries, Entry{
-				Suite: r.SuiteDescription, Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
+				Suite: r.SuiteDescription, ID: id, KTAP: ktapName(r.SuiteDescription, id), Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
 				Behavior: meta["Behavior"], Mirrors: meta["Mirrors"], Refs: refs, Since: meta["Since"],
 			})
 		}
@@ -67,6 +71,9 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 	}
 	if len(malformed) > 0 {
 		return nil, fmt.Errorf("malformed Behavior/Mirrors/Since lines:\n  %s", strings.Join(malformed, "\n  "))
+	}
+	if err := ids.err(); err != nil {
+		return nil, err
 	}
 	sort.Slice(entries, func(i, j int) bool {
 		if entries[i].Suite != entries[j].Suite {

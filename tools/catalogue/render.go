@@ -20,9 +20,9 @@ func render(entries []Entry) (map[string][]byte, error) {
 	for _, e := range entries {
 		if e.Suite != suite {
 			suite = e.Suite
-			fmt.Fprintf(&md, "\n## %s\n\n| spec | behaviour | mirrors | since | source |\n|---|---|---|---|---|\n", suite)
+			fmt.Fprintf(&md, "\n## %s\n\n| id | spec | behaviour | mirrors | since | source |\n|---|---|---|---|---|---|\n", suite)
 		}
-		fmt.Fprintf(&md, "| %s | %s | %s | %s | %s |\n", cell(e.Spec), cell(e.Behavior), cell(e.Mirrors), cell(e.Since), sourceLink(e))
+		fmt.Fprintf(&md, "| `%s` | %s | %s | %s | %s | %s |\n", e.ID, cell(e.Spec), cell(e.Behavior), cell(e.Mirrors), cell(e.Since), sourceLink(e))
 	}
 	return map[string][]byte{"catalogue.json": append(js, '\n'), "catalogue.md": []byte(md.String())}, nil
 }

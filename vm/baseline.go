@@ -133,26 +133,55 @@ func Compare(old, nw *jsonMatrix, mapping map[string]string) (*Comparison, error
 		return nil, err
 	}
 	c := &Comparison{Run: nw.Run, Pairs: pairs, UnmatchedOld: unOld, UnmatchedNew: unNew}
-	oldRows := rowsByKey(old)
-	newRows := rowsByKey(nw)
+	earlier := indexRows(old)
+	matched := map[string]bool{} // keys of the baseline rows found again
 	for _, r := range nw.Rows {
-		o, ok := oldRows[r.Key()]
+		o, ok := earlier.find(r.Row)
 		if !ok {
 			c.NewSpecs = append(c.NewSpecs, r.Key())
 			c.newFailing(r, pairs)
 			continue
 		}
+		matched[o.Key()] = true
 		for _, p := range pairs {
 			c.classify(r.Key(), p, o.Cells[p.Old], r.Cells[p.New])
 		}
 	}
 	for _, r := range old.Rows {
-		if _, ok := newRows[r.Key()]; !ok {
+		if !matched[r.Key()] {
 			c.Vanished = append(c.Vanished, r.Key())
 		}
 	}
 	c.ExitCode = c.exitCode(nw)
 	return c, nil
+}
+
+// rowIndex finds a row's earlier self in a baseline: by its suite and
+// spec ID, which survive a reworded text, else (a runner row, or a
+// baseline written before specs had IDs) by suite and text.
+type rowIndex struct {
+	byID, byKey map[string]jsonRow
+}
+
+func indexRows(m *jsonMatrix) rowIndex {
+	ix := rowIndex{byID: map[string]jsonRow{}, byKey: rowsByKey(m)}
+	for _, r := range m.Rows {
+		if r.ID != "" {
+			ix.byID[r.Suite+"\x00"+r.ID] = r
+		}
+	}
+	return ix
+}
+
+func (ix rowIndex) find(r Row) (jsonRow, bool) {
+	if o, ok := ix.byID[r.Suite+"\x00"+r.ID]; ok && r.ID != "" {
+		return o, true
+	}
+	o, ok := ix.byKey[r.Key()]
+	if ok && o.ID != "" && r.ID != "" {
+		return jsonRow{}, false // the text passed to another spec: not its earlier self
+	}
+	return o, ok
 }
 
 func rowsByKey(m *jsonMatrix) map[string]jsonRow {

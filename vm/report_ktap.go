@@ -111,15 +111,20 @@ func ktapSuites(m *Matrix) ([]string, map[string][]ktapRow) {
 	return suites, rows
 }
 
-// KTAPName is a row's machine-friendly test name:
-// "pidfd.<suite>.<slug of the spec text>", where the slug is the text in
-// lower case with every run of characters other than a-z and 0-9 replaced
-// by one "_" and no "_" at either end; the runner rows use the suite
-// "runner". A name longer than 100 characters is cut to 91 and ends in "_"
-// and the first 8 hex digits of the SHA-256 of the full text. Two rows with
-// the same name get "_2", "_3", … in matrix order.
+// KTAPName is a row's machine-friendly test name: "pidfd.<suite>.<id>",
+// where id is the spec's stable ID (helpers.ID), which outlives rewording
+// of the spec's text. A row without one (the runner rows, which use the
+// suite "runner", and a suite's setup failure) is named by a slug of its
+// text instead: the text in lower case with every run of characters other
+// than a-z and 0-9 replaced by one "_" and no "_" at either end. A slug
+// name longer than 100 characters is cut to 91 and ends in "_" and the
+// first 8 hex digits of the SHA-256 of the full text. Two rows with the
+// same name get "_2", "_3", … in matrix order.
 func KTAPName(r Row) string {
 	prefix := ktapPrefix + "." + orDefault(r.Suite, ktapRunnerSuite) + "."
+	if r.ID != "" {
+		return prefix + r.ID
+	}
 	slug := slugify(r.Text)
 	if len(prefix)+len(slug) > ktapNameMax {
 		sum := sha256.Sum256([]byte(r.Text))

@@ -16,7 +16,9 @@ func TestKTAPNamesFollowTheRule(t *testing.T) {
 		row  Row
 		want string
 	}{
+		{Row{Suite: "open", Text: "pidfd_open(2) fails with EINVAL for an undefined flag bit 3", ID: "rejects_undefined_flag_bit_3"}, "pidfd.open.rejects_undefined_flag_bit_3"},
 		{Row{Suite: "open", Text: "pidfd_open(2) rejects undefined flag bit 3"}, "pidfd.open.pidfd_open_2_rejects_undefined_flag_bit_3"},
+		{Row{Suite: "open", Text: "[BeforeSuite]"}, "pidfd.open.beforesuite"},
 		{Row{Suite: "send_signal", Text: "  -- EPERM! --  "}, "pidfd.send_signal.eperm"},
 		{BootRow, "pidfd.runner.boot_kernel_ran_init_and_streamed_results"},
 	}
@@ -36,24 +38,34 @@ func TestKTAPNamesFollowTheRule(t *testing.T) {
 	}
 }
 
+func TestKTAPNameOfASpecSurvivesRewording(t *testing.T) {
+	before := Row{Suite: "signal", Text: "pidfd_send_signal(2) fails with EPERM", ID: "fails_with_eperm"}
+	after := before
+	after.Text = "pidfd_send_signal(2) from an unprivileged caller fails with EPERM"
+	if KTAPName(before) != KTAPName(after) {
+		t.Errorf("rewording renamed the test: %q became %q", KTAPName(before), KTAPName(after))
+	}
+}
+
 // everyResult is a kernel column with one spec of every result, in two
 // suites, and how many of them a KTAP parser must count as passed, failed
 // and skipped.
 func everyResult() (*KernelRun, map[string]int) {
 	kr := newKernelRun(&Kernel{Name: "7.3 #1", Describe: "a kernel # with hashes"})
-	set := func(suite, text string, c Cell) { kr.set(Row{Suite: suite, Text: text}, c) }
-	set("open", "passes", Cell{Result: PASS})
-	set("open", "fails", Cell{Result: FAIL, Reason: "Expected\n    <int>: 0\nto equal EINVAL # really"})
-	set("open", "skips", Cell{Result: SKIP, Reason: "requires PIDFD_THREAD (since v6.9)"})
-	set("open", "is known to fail", Cell{Result: XFAIL, ID: "open-bit3", Reason: "Expected EINVAL"})
-	set("wait", "passes again", Cell{Result: XPASS, ID: "stale"})
-	set("wait", "hangs", Cell{Result: TIMEOUT, Reason: "A spec timeout occurred"})
-	set("wait", "passes", Cell{Result: PASS}) // same text as in open: names differ by suite
+	set := func(suite, text, id string, c Cell) { kr.set(Row{Suite: suite, Text: text, ID: id}, c) }
+	set("open", "passes", "passes", Cell{Result: PASS})
+	set("open", "fails with EINVAL", "fails", Cell{Result: FAIL, Reason: "Expected\n    <int>: 0\nto equal EINVAL # really"})
+	set("open", "skips", "skips", Cell{Result: SKIP, Reason: "requires PIDFD_THREAD (since v6.9)"})
+	set("open", "is known to fail", "is_known_to_fail", Cell{Result: XFAIL, ID: "open-bit3", Reason: "Expected EINVAL"})
+	set("wait", "passes again", "passes_again", Cell{Result: XPASS, ID: "stale"})
+	set("wait", "hangs", "hangs", Cell{Result: TIMEOUT, Reason: "A spec timeout occurred"})
+	set("wait", "passes", "passes", Cell{Result: PASS})  // same ID as in open: names differ by suite
+	set("wait", "[BeforeSuite]", "", Cell{Result: FAIL}) // no spec, no ID: named by its text
 	kr.SuiteMiss["poll"] = "no report (suite exited 2)"
-	set("poll", "never ran", Cell{Result: MISS})
-	// Boot PASS, PASS x2, XFAIL and XPASS are ok; FAIL, TIMEOUT and MISS
-	// are not; the SKIP skipped.
-	return kr, map[string]int{"passed": 5, "failed": 3, "skipped": 1}
+	set("poll", "never ran", "never_ran", Cell{Result: MISS})
+	// Boot PASS, PASS x2, XFAIL and XPASS are ok; FAIL x2, TIMEOUT and
+	// MISS are not; the SKIP skipped.
+	return kr, map[string]int{"passed": 5, "failed": 4, "skipped": 1}
 }
 
 func TestKTAPIsNestedWithDirectives(t *testing.T) {
@@ -65,9 +77,10 @@ func TestKTAPIsNestedWithDirectives(t *testing.T) {
 		"        # FAIL: Expected <int>: 0 to equal EINVAL \\# really\n        not ok 1 pidfd.open.fails\n",
 		"        ok 4 pidfd.open.skips # SKIP requires PIDFD_THREAD (since v6.9)\n",
 		"        ok 2 pidfd.open.is_known_to_fail # XFAIL open-bit3\n",
-		"        ok 3 pidfd.wait.passes_again # XPASS stale\n",
-		"        # TIMEOUT: A spec timeout occurred\n        not ok 1 pidfd.wait.hangs # ERROR TIMEOUT\n",
+		"        ok 4 pidfd.wait.passes_again # XPASS stale\n",
+		"        # TIMEOUT: A spec timeout occurred\n        not ok 2 pidfd.wait.hangs # ERROR TIMEOUT\n",
 		"        not ok 1 pidfd.poll.never_ran # ERROR MISS\n",
+		"        not ok 1 pidfd.wait.beforesuite\n",
 		"    not ok 1 pidfd.open\n",
 		"    ok 4 pidfd.runner\nnot ok 1 pidfd.kernel.7.3__1\n",
 	} {

@@ -10,6 +10,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
+	"github.com/pidfdconf/pidfdconf/internal/specid"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -40,8 +41,11 @@ type Cell struct {
 
 // Row is one line of the matrix: a spec of a suite, or a runner row.
 type Row struct {
-	Suite  string   `json:"suite"`
-	Text   string   `json:"text"`
+	Suite string `json:"suite"`
+	Text  string `json:"text"`
+	// ID is the spec's stable ID (helpers.ID): its KTAP name and its key
+	// in a baseline comparison. Runner rows have none.
+	ID     string   `json:"id,omitempty"`
 	Labels []string `json:"labels,omitempty"`
 	// File and Line of the spec: rows sort by them, because Ginkgo
 	// randomises the run order and the matrix must not reshuffle.
@@ -128,6 +132,8 @@ func specCell(suite string, sr types.SpecReport) (Row, Cell, bool) {
 			return row, Cell{}, false
 		}
 		row.Text = "[" + sr.LeafNodeType.String() + "]"
+	} else {
+		row.ID, _ = specid.Of(row.Labels)
 	}
 	c := Cell{Seconds: sr.RunTime.Seconds()}
 	switch sr.State {

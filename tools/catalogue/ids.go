@@ -38,7 +38,7 @@ func (c *idChecker) check(suite, where string, s types.SpecReport) string {
 	key := suite + "\x00" + id
 	if other, ok := c.owner[key]; ok {
 		first, second := min(other, where), max(other, where)
-		c.problems = append(c.problems, fmt.Sprintf("ID %q is used twice in %s: by %s and by %s; give the newer spec an ID of its own (never reuse an ID for a different behaviour)",
+		c.problems = append(c.problems, fmt.Sprintf("ID %q is used twice in %s: by %s and by %s; keep it on the spec kernel CI knows under it and give the other an ID of its own (never reuse an ID for a different behaviour)",
 			id, suite, first, second))
 	} else {
 		c.owner[key] = where

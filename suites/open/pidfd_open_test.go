@@ -54,7 +54,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) fails with EINVAL when every flag bit is set.
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
-		Entry("all bits (^0)", helpers.ID("fails_with_einval_for_an_undefined_flag_all_bits_0"), helpers.ManPidfdOpen, -1),
+		Entry("all bits (^0)", helpers.ID("rejects_all_flag_bits"), helpers.ManPidfdOpen, -1),
 	)
 
 	// Behavior: pidfd_open(2) fails with ESRCH for a pid no process has.

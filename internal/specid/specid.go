@@ -8,6 +8,11 @@
 // loop gets the loop's part from a container label "id-scope:<part>"; the
 // spec's ID is then the scopes, outermost first, and its own part, joined
 // by "_".
+//
+// The grammar keeps an ID a valid Ginkgo label (no &|!,()/), and the
+// "key:value" form makes the IDs a Ginkgo label set, so specs can be
+// picked by ID: --label-filter='id:opens_it' or
+// --label-filter='id: containsAny {opens_it,fails_with_esrch}'.
 package specid
 
 import (

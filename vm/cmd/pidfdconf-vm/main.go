@@ -40,6 +40,9 @@ kernel specs (-kernels, space or comma separated):
                           experimental), through a private apt configuration in the cache
   build:X.Y:CONFIG        Debian linux-source-X.Y, tinyconfig + vm/configs/CONFIG
   build:latest:CONFIG     the same from the newest linux-source Debian has released
+  tree:PATH[:CONFIG]      the kernel source tree at PATH (a git checkout or an unpacked tarball),
+                          built out of tree into the cache with tinyconfig + vm/configs/CONFIG
+                          (default minimal), keyed by its commit (and uncommitted changes) or content
 `
 
 func main() {

@@ -86,6 +86,10 @@ type KernelRun struct {
 	SelftestNote   string // why there are no selftest results
 	Selftests      []selftests.Result
 	CrossCheck     []selftests.Row
+	// ExpiredExpectations are the expectations that matched this kernel
+	// but were past their until: ignored, and listed so they get removed
+	// or renewed.
+	ExpiredExpectations []string
 }
 
 func newKernelRun(k *Kernel) *KernelRun {

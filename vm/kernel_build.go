@@ -144,7 +144,7 @@ func buildKernel(ctx context.Context, src, out, arch string, frags []string, log
 				return ctx.Err()
 			}
 			tail, _ := os.ReadFile(logPath)
-			return setupErrorf("kernel build step `%s %s` failed: %s (full log: %s)", name, strings.Join(args, " "), lastLine(tail), logPath)
+			return &KernelBuildError{SetupError{Msg: fmt.Sprintf("kernel build step `%s %s` failed: %s (full log: %s)", name, strings.Join(args, " "), lastLine(tail), logPath)}}
 		}
 		return nil
 	}

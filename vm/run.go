@@ -29,6 +29,9 @@ type RunConfig struct {
 	// Selftests: run the kernel's own pidfd selftests in every VM and
 	// cross-check them with the specs that mirror them.
 	Selftests bool
+	// Focus (a glob over "<suite>: <full spec text>") builds and runs only
+	// the suites that can hold a matching spec: a bisection step's speed.
+	Focus string
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
@@ -137,6 +140,7 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver
 	if err != nil {
 		return nil, err
 	}
+	areas = focusSuites(areas, cfg.Focus)
 	if len(areas) == 0 {
 		cfg.logf("no suites found (suites/*/*_suite_test.go): kernels are booted and only the boot row is judged")
 	} else {

@@ -3,6 +3,7 @@ module github.com/pidfdconf/pidfdconf
 go 1.26.8
 
 require (
+	github.com/joshdk/go-junit v1.0.0
 	github.com/onsi/ginkgo/v2 v2.34.0
 	github.com/onsi/gomega v1.44.0
 	github.com/u-root/u-root v0.16.0

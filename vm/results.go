@@ -43,6 +43,11 @@ type Row struct {
 	Suite  string   `json:"suite"`
 	Text   string   `json:"text"`
 	Labels []string `json:"labels,omitempty"`
+	// Mirrors and Since of the spec, from the spec catalogue: what kernel
+	// CI tools show beside a verdict (the selftest it mirrors, the kernel
+	// release that introduced the behaviour).
+	Mirrors string `json:"mirrors,omitempty"`
+	Since   string `json:"since,omitempty"`
 	// File and Line of the spec: rows sort by them, because Ginkgo
 	// randomises the run order and the matrix must not reshuffle.
 	File string `json:"file,omitempty"`

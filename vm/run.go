@@ -64,6 +64,9 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 		cfg.logf("selftests cross-check: %v", err)
 	}
 	m := NewMatrix(runID, runs)
+	if err := annotateRows(m, cfg.Root); err != nil {
+		cfg.logf("reports without Mirrors/Since: %v", err)
+	}
 	m.Strict = cfg.Strict
 	m.Wall = time.Since(start)
 	for _, a := range sortedArches(vmArches(kernels), false) {

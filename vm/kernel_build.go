@@ -47,7 +47,7 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 		return nil, err
 	}
 	describe := fmt.Sprintf("%s %s (%s), %s", srcPkg, srcVer, src.Root.Label, b.describe())
-	return b.kernel(s, src.XY()+"-"+v.Name, describe, "build:"+src.XY()+":lsm")
+	return b.kernel(s, src.XY()+"-"+v.Name, describe, "build:"+src.XY()+":lsm"), nil
 }
 
 // variantBuild is a finished tinyconfig + config-variant build in the cache.
@@ -104,7 +104,7 @@ func (b *variantBuild) describe() string {
 
 // kernel is the build as a matrix column; lsmGroup groups the variants
 // that share the "lsm" fragment and differ only in boot arguments.
-func (b *variantBuild) kernel(s KernelSpec, name, describe, lsmGroup string) (*Kernel, error) {
+func (b *variantBuild) kernel(s KernelSpec, name, describe, lsmGroup string) *Kernel {
 	k := &Kernel{
 		Spec:     s,
 		Name:     name,
@@ -122,7 +122,7 @@ func (b *variantBuild) kernel(s KernelSpec, name, describe, lsmGroup string) (*K
 			k.LSMGroup = lsmGroup
 		}
 	}
-	return k, nil
+	return k
 }
 
 // buildKernel configures and builds out of tree (O=) so one extracted source

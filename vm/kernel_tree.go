@@ -70,7 +70,7 @@ func (r *Resolver) resolveTree(ctx context.Context, s KernelSpec) (*Kernel, erro
 		return nil, err
 	}
 	describe := fmt.Sprintf("%s, %s, build log %s", t, b.describe(), b.Log)
-	return b.kernel(s, "tree-"+t.Version+"-"+v.Name, describe, "tree:"+t.Dir+":lsm")
+	return b.kernel(s, "tree-"+t.Version+"-"+v.Name, describe, "tree:"+t.Dir+":lsm"), nil
 }
 
 // inspectTree checks that the spec's path is a kernel tree and works out

@@ -10,14 +10,19 @@ OUT         ?= out
 CACHE_DIR   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pidfdconf
 export CACHE_DIR
 
-.PHONY: test vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak
+.PHONY: test lint vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak
 .DEFAULT_GOAL := test
 
 ## test: the project's own checks (README's test command, called by .ci/run)
-test: vet unit suites suites-unprivileged conformance-check vm-smoke
+test: lint vet unit suites suites-unprivileged conformance-check vm-smoke
 
 vet:
 	$(GO) vet ./...
+
+## lint: the GitHub workflows checked by actionlint (pinned in go.mod); shellcheck and pyflakes are
+## off so the result does not depend on what else the machine has installed
+lint:
+	$(GO) tool actionlint -shellcheck= -pyflakes=
 
 ## unit: unit tests of helpers/, internal/, tools/ and vm/ (no suites); vm/ boots a real kernel, so a long -timeout
 unit:

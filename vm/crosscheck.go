@@ -1,19 +1,10 @@
 package vm
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/pidfdconf/pidfdconf/internal/mirrors"
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
 )
-
-// catalogueFile is the generated spec catalogue: its Mirrors lines say
-// which selftest case each spec mirrors.
-const catalogueFile = "conformance/catalogue.json"
 
 // disagreesNote starts a Mirrors note that explains why the cited selftest
 // case and the spec disagree (a selftest bug, with the kernel source line).
@@ -23,21 +14,13 @@ const disagreesNote = "disagrees: "
 // cases its Mirrors line cites, and each case to the note that explains a
 // disagreement with it.
 func loadMirrors(root string) (cited map[string][]string, explained map[string]string, err error) {
-	data, err := os.ReadFile(filepath.Join(root, catalogueFile))
+	entries, err := loadCatalogue(root)
 	if err != nil {
-		return nil, nil, fmt.Errorf("no spec catalogue to cross-check with (run `make catalogue`): %w", err)
-	}
-	var entries []struct {
-		Suite, Spec, Mirrors string
-		Refs                 []mirrors.Ref `json:"mirrors_refs"`
-	}
-	if err := json.Unmarshal(data, &entries); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", catalogueFile, err)
+		return nil, nil, err
 	}
 	cited, explained = map[string][]string{}, map[string]string{}
 	for _, e := range entries {
-		area := strings.TrimPrefix(e.Suite, "pidfd ")
-		cited[area+": "+e.Spec] = selftests.ParseMirrors(e.Mirrors)
+		cited[e.key()] = selftests.ParseMirrors(e.Mirrors)
 		for _, r := range e.Refs {
 			if note, ok := strings.CutPrefix(r.Note, disagreesNote); ok && r.Kind == "selftest" {
 				explained[selftests.CaseID(r.Program, r.Case)] = note

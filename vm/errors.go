@@ -23,6 +23,13 @@ func setupErrorf(format string, args ...any) error {
 	return &SetupError{Msg: fmt.Sprintf(format, args...)}
 }
 
+// KernelBuildError is kernel sources that did not build: a setup error for
+// a matrix run, and for a bisection step a commit that cannot be judged.
+type KernelBuildError struct{ SetupError }
+
+// Unwrap lets IsSetupError see the setup error inside.
+func (e *KernelBuildError) Unwrap() error { return &e.SetupError }
+
 // IsSetupError reports whether err (or what it wraps) is a SetupError.
 func IsSetupError(err error) bool {
 	var se *SetupError

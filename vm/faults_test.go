@@ -108,12 +108,16 @@ func TestFaultGuestHangsSilently(t *testing.T) {
 
 // faultStream is a guest's result stream for one suite "open" whose only
 // spec failed: were any of it taken as valid, the cell would read FAIL.
-func faultStream(t *testing.T) []byte {
+func faultStream(t *testing.T) []byte { return openStream(t, "failed") }
+
+// openStream is a guest's result stream for one suite "open" whose only
+// spec, "open: pidfd_open(2) fails", ended in state (a Ginkgo SpecState).
+func openStream(t *testing.T, state string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.0-fault", Machine: "x86_64", Suites: []string{"open"}, UptimeAtInit: 0.5})
 	frame.Write(&buf, frame.InfoName, info)
-	report := `[{"SuitePath":"/suites/open","SuiteDescription":"open","SpecReports":[{"ContainerHierarchyTexts":["pidfd_open(2)"],"LeafNodeText":"fails","LeafNodeType":"It","State":"failed","Failure":{"Message":"boom"}}]}]`
+	report := `[{"SuitePath":"/suites/open","SuiteDescription":"open","SpecReports":[{"ContainerHierarchyTexts":["pidfd_open(2)"],"LeafNodeText":"fails","LeafNodeType":"It","State":"` + state + `","Failure":{"Message":"boom"}}]}]`
 	frame.Write(&buf, "open/"+frame.ReportFile, []byte(strings.Repeat(" ", 4000)+report))
 	frame.WriteExit(&buf, 1)
 	return buf.Bytes()

@@ -50,6 +50,10 @@ func (r *Resolver) Resolve(ctx context.Context, s KernelSpec) (*Kernel, error) {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		return r.resolveBuild(ctx, s)
+	case KindTree:
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.resolveTree(ctx, s)
 	}
 	return nil, setupErrorf("unknown kernel spec %q: %s", s.Raw, specHelp)
 }

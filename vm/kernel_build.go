@@ -36,9 +36,36 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 	if err := ensurePackages(ctx, r.logf, "building "+s.Raw, buildTools...); err != nil {
 		return nil, err
 	}
+	srcDir, err := r.Cache.Fill("src", safeName(srcPkg+"_"+srcVer), func(tmp string) error {
+		return extractLinuxSource(ctx, src, tmp, r.logf)
+	})
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.buildVariant(ctx, s, filepath.Join(srcDir, srcPkg), v, srcPkg, srcVer)
+	if err != nil {
+		return nil, err
+	}
+	describe := fmt.Sprintf("%s %s (%s), %s", srcPkg, srcVer, src.Root.Label, b.describe())
+	return b.kernel(s, src.XY()+"-"+v.Name, describe, "build:"+src.XY()+":lsm"), nil
+}
 
+// variantBuild is a finished tinyconfig + config-variant build in the cache.
+type variantBuild struct {
+	Variant ConfigVariant
+	Dir     string // cache entry: bzImage and config
+	Key     string // content key of the sources and the config
+	Log     string // build log (kept after the build)
+	Boot    string // the variant's boot arguments
+}
+
+// buildVariant builds the source tree src with tinyconfig + v's fragments
+// into the cache, keyed by identity (what makes src unique: a package and
+// its version, or a tree's commit or content hash) and the fragments'
+// text, so an edited fragment is a new build.
+func (r *Resolver) buildVariant(ctx context.Context, s KernelSpec, src string, v ConfigVariant, identity ...string) (*variantBuild, error) {
 	var frags []string
-	keyParts := []string{srcPkg, srcVer, kernelArch(v.Arch)}
+	keyParts := append(append([]string{}, identity...), kernelArch(v.Arch))
 	for _, f := range v.Fragments {
 		text, err := Fragment(f)
 		if err != nil {
@@ -48,22 +75,13 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 		keyParts = append(keyParts, text)
 	}
 	key := hashStrings(keyParts...)
-
-	srcDir, err := r.Cache.Fill("src", safeName(srcPkg+"_"+srcVer), func(tmp string) error {
-		return extractLinuxSource(ctx, src, tmp, r.logf)
-	})
-	if err != nil {
-		return nil, err
-	}
-	srcDir = filepath.Join(srcDir, srcPkg)
-
 	logDir := filepath.Join(r.Cache.Dir, "logs")
 	_ = os.MkdirAll(logDir, 0o755)
 	logPath := filepath.Join(logDir, "build-"+v.Name+"-"+key[:12]+".log")
 	dir, err := r.Cache.Fill("build", key, func(tmp string) error {
 		start := time.Now()
 		r.logf("building %s (tinyconfig + %s, %s) — several minutes; log: %s", s.Raw, strings.Join(v.Fragments, "+"), kernelArch(v.Arch), logPath)
-		if err := buildKernel(ctx, srcDir, tmp, kernelArch(v.Arch), frags, logPath); err != nil {
+		if err := buildKernel(ctx, src, tmp, kernelArch(v.Arch), frags, logPath); err != nil {
 			return err
 		}
 		r.logf("built %s in %s", s.Raw, fmtDur(time.Since(start)))
@@ -76,24 +94,35 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 	if err != nil {
 		return nil, err
 	}
+	return &variantBuild{Variant: v, Dir: dir, Key: key, Log: logPath, Boot: boot}, nil
+}
+
+// describe says what was built: the fragments, the arch and the build key.
+func (b *variantBuild) describe() string {
+	return fmt.Sprintf("tinyconfig + %s (%s, build %s)", strings.Join(b.Variant.Fragments, " + "), kernelArch(b.Variant.Arch), b.Key[:12])
+}
+
+// kernel is the build as a matrix column; lsmGroup groups the variants
+// that share the "lsm" fragment and differ only in boot arguments.
+func (b *variantBuild) kernel(s KernelSpec, name, describe, lsmGroup string) *Kernel {
 	k := &Kernel{
 		Spec:     s,
-		Name:     src.XY() + "-" + v.Name,
-		Describe: fmt.Sprintf("%s %s (%s), tinyconfig + %s (%s, build %s)", srcPkg, srcVer, src.Root.Label, strings.Join(v.Fragments, " + "), kernelArch(v.Arch), key[:12]),
-		BzImage:  filepath.Join(dir, "bzImage"),
-		Config:   filepath.Join(dir, "config"),
-		Arch:     v.Arch,
-		BootArgs: boot,
+		Name:     name,
+		Describe: describe,
+		BzImage:  filepath.Join(b.Dir, "bzImage"),
+		Config:   filepath.Join(b.Dir, "config"),
+		Arch:     b.Variant.Arch,
+		BootArgs: b.Boot,
 	}
-	if boot != "" {
-		k.Describe += ", boot args: " + boot
+	if b.Boot != "" {
+		k.Describe += ", boot args: " + b.Boot
 	}
-	for _, f := range v.Fragments {
+	for _, f := range b.Variant.Fragments {
 		if f == "lsm" {
-			k.LSMGroup = "build:" + src.XY() + ":lsm"
+			k.LSMGroup = lsmGroup
 		}
 	}
-	return k, nil
+	return k
 }
 
 // buildKernel configures and builds out of tree (O=) so one extracted source
@@ -115,7 +144,7 @@ func buildKernel(ctx context.Context, src, out, arch string, frags []string, log
 				return ctx.Err()
 			}
 			tail, _ := os.ReadFile(logPath)
-			return setupErrorf("kernel build step `%s %s` failed: %s (full log: %s)", name, strings.Join(args, " "), lastLine(tail), logPath)
+			return &KernelBuildError{SetupError{Msg: fmt.Sprintf("kernel build step `%s %s` failed: %s (full log: %s)", name, strings.Join(args, " "), lastLine(tail), logPath)}}
 		}
 		return nil
 	}

@@ -14,6 +14,7 @@ const (
 	KindFile  SpecKind = "file"  // a bzImage on disk
 	KindApt   SpecKind = "apt"   // a Debian linux-image package, downloaded, never installed
 	KindBuild SpecKind = "build" // built from Debian's linux-source-VERSION with a vm/configs variant
+	KindTree  SpecKind = "tree"  // built from a kernel source tree on disk (a git checkout or an unpacked tarball)
 
 	// LatestSource in build:latest:CONFIG is the newest linux-source-X.Y
 	// that Debian has released (see newestLinuxSource).
@@ -24,9 +25,10 @@ const (
 type KernelSpec struct {
 	Raw  string
 	Kind SpecKind
-	// Path of a file: kernel; Package (a name or a glob such as
+	// Path of a file: kernel or a tree: kernel; Package (a name or a glob such as
 	// linux-image-6.1.0-*-cloud-amd64, newest match wins) of an apt: kernel;
-	// Version (X.Y or "latest") and Config of a build: kernel.
+	// Version (X.Y or "latest") and Config of a build: kernel; Config of a
+	// tree: kernel.
 	Path, Package, Version, Config string
 	// Suite of an apt:SUITE/PACKAGE kernel: searched with a private apt
 	// configuration (apt_private.go); "" searches the host's apt sources.
@@ -62,7 +64,11 @@ var SmokeKernels = []string{DefaultKernels[1], NewestDebianKernel}
 // the newest; build:6.12:CONFIG still reaches the older one.
 const ConfigSourceVersion = LatestSource
 
-const specHelp = "use host, file:PATH, apt:[SUITE/]PACKAGE or build:VERSION:CONFIG"
+const specHelp = "use host, file:PATH, apt:[SUITE/]PACKAGE, build:VERSION:CONFIG or tree:PATH[:CONFIG]"
+
+// DefaultTreeConfig is the config variant of a tree: kernel named without
+// one: the smallest kernel that runs every suite.
+const DefaultTreeConfig = "minimal"
 
 // sourceVersion is what linux-source-VERSION packages are named with.
 var sourceVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+$`)
@@ -97,6 +103,8 @@ func ParseKernelSpec(s string) (KernelSpec, error) {
 			return k, err
 		}
 		k.Kind, k.Version, k.Config = KindBuild, ver, cfg
+	case KindTree:
+		return parseTreeSpec(k, arg)
 	default:
 		return k, setupErrorf("unknown kernel spec %q: %s", s, specHelp)
 	}
@@ -122,6 +130,24 @@ func parseAptSpec(k KernelSpec, arg string) (KernelSpec, error) {
 		}
 	}
 	k.Kind, k.Suite, k.Package, k.BootArgsSet = KindApt, suite, pkg, set
+	return k, nil
+}
+
+// parseTreeSpec parses the argument of tree:PATH[:CONFIG]. A last
+// ":WORD" without a '/' is the config, so a path may hold colons as long as
+// its last element does not.
+func parseTreeSpec(k KernelSpec, arg string) (KernelSpec, error) {
+	path, cfg := arg, DefaultTreeConfig
+	if i := strings.LastIndex(arg, ":"); i >= 0 && !strings.Contains(arg[i+1:], "/") {
+		path, cfg = arg[:i], arg[i+1:]
+	}
+	if path == "" || cfg == "" {
+		return k, setupErrorf("kernel spec %q: write tree:PATH[:CONFIG], e.g. tree:$HOME/linux or tree:$HOME/linux:no-proc (configs: %s)", k.Raw, strings.Join(ConfigNames(), ", "))
+	}
+	if _, err := LookupConfig(cfg); err != nil {
+		return k, err
+	}
+	k.Kind, k.Path, k.Config = KindTree, path, cfg
 	return k, nil
 }
 

@@ -18,6 +18,10 @@ func TestParseKernelSpec(t *testing.T) {
 		"apt:sid/linux-image-7.2.13+deb14-cloud-amd64":        {Kind: KindApt, Suite: "sid", Package: "linux-image-7.2.13+deb14-cloud-amd64"},
 		"apt:linux-image-7.3.4+deb13-cloud-amd64+lsm-selinux": {Kind: KindApt, Package: "linux-image-7.3.4+deb13-cloud-amd64", BootArgsSet: "lsm-selinux"},
 		"apt:sid/linux-image-*-cloud-amd64+lsm-selinux":       {Kind: KindApt, Suite: "sid", Package: "linux-image-*-cloud-amd64", BootArgsSet: "lsm-selinux"},
+		"tree:/src/linux":          {Kind: KindTree, Path: "/src/linux", Config: DefaultTreeConfig},
+		"tree:/src/linux:no-proc":  {Kind: KindTree, Path: "/src/linux", Config: "no-proc"},
+		"tree:relative/linux:i386": {Kind: KindTree, Path: "relative/linux", Config: "i386"},
+		"tree:/src/a:b/linux":      {Kind: KindTree, Path: "/src/a:b/linux", Config: DefaultTreeConfig},
 	}
 	for in, want := range good {
 		got, err := ParseKernelSpec(in)
@@ -45,6 +49,10 @@ func TestParseKernelSpec(t *testing.T) {
 		"build:6.12:nonsense":      "unknown config",
 		"build:7:minimal":          "VERSION is X.Y",
 		"build:newest:minimal":     "VERSION is X.Y",
+		"tree:":                    "write tree:PATH[:CONFIG]",
+		"tree::minimal":            "write tree:PATH[:CONFIG]",
+		"tree:/src/linux:":         "write tree:PATH[:CONFIG]",
+		"tree:/src/linux:nonsense": "unknown config",
 	}
 	for in, msg := range bad {
 		_, err := ParseKernelSpec(in)

@@ -61,6 +61,7 @@ func kernelRunFromJSON(jk jsonKernel, rows []jsonRow, runDir string) *KernelRun 
 		Arch: jk.Arch, BootArgs: jk.BootArgs, LSMGroup: jk.LSMGroup,
 	})
 	kr.Info, kr.Miss, kr.Runs, kr.ConsoleTail = jk.Info, jk.Miss, jk.Runs, jk.ConsoleTail
+	kr.ExpiredExpectations = jk.Expired
 	kr.Boot, kr.Suite, kr.Wall = seconds(jk.BootSeconds), seconds(jk.SuitesSeconds), seconds(jk.WallSeconds)
 	kr.Dir = filepath.Join(runDir, safeName(jk.Name))
 	for s, why := range jk.SuiteMiss {

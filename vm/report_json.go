@@ -32,6 +32,7 @@ type jsonKernel struct {
 	Runs          []frame.SuiteRun  `json:"suite_runs,omitempty"`
 	ConsoleLog    string            `json:"console_log"`
 	ConsoleTail   string            `json:"console_tail,omitempty"`
+	Expired       []string          `json:"expired_expectations,omitempty"`
 }
 
 type jsonRow struct {
@@ -47,7 +48,7 @@ func jsonReport(m *Matrix) jsonMatrix {
 			Name: k.Name, Spec: k.Spec.Raw, Describe: k.Describe, Arch: k.Arch, BzImage: k.BzImage, Config: k.Config,
 			BootArgs: k.BootArgs, LSMGroup: k.LSMGroup, Info: kr.Info, BootSeconds: kr.Boot.Seconds(), SuitesSeconds: kr.Suite.Seconds(),
 			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
-			ConsoleLog: safeName(k.Name) + "/console.log",
+			ConsoleLog: safeName(k.Name) + "/console.log", Expired: kr.ExpiredExpectations,
 		}
 		if k.Config != "" {
 			jk.ConfigSHA256, _ = hashFile(k.Config)

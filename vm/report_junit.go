@@ -32,12 +32,15 @@ type junitProperty struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      float64       `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Error     *junitMessage `xml:"error,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	Name      string  `xml:"name,attr"`
+	Classname string  `xml:"classname,attr"`
+	Time      float64 `xml:"time,attr"`
+	// Properties of a testcase are the xunit2 form (pytest's, read by test
+	// management tools); consumers that only know suite properties skip them.
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitMessage   `xml:"failure,omitempty"`
+	Error      *junitMessage   `xml:"error,omitempty"`
+	Skipped    *junitMessage   `xml:"skipped,omitempty"`
 }
 
 type junitMessage struct {
@@ -62,7 +65,7 @@ func junitXML(m *Matrix, runs []*KernelRun) []byte {
 			if c.Result == NA {
 				continue
 			}
-			tc := junitCase{Name: r.Text, Classname: orDefault(r.Suite, "pidfdconf"), Time: c.Seconds}
+			tc := junitCase{Name: r.Text, Classname: orDefault(r.Suite, "pidfdconf"), Time: c.Seconds, Properties: rowProperties(r)}
 			msg := &junitMessage{Type: c.label(), Message: truncate(oneLine(c.Reason), 500), Text: c.Reason}
 			switch c.Result {
 			case FAIL, TIMEOUT:
@@ -95,4 +98,21 @@ func junitXML(m *Matrix, runs []*KernelRun) []byte {
 	}
 	b, _ := xml.MarshalIndent(top, "", "  ")
 	return append([]byte(xml.Header), append(b, '\n')...)
+}
+
+// rowProperties are what the spec is, whatever its verdict: the selftest
+// or man page it mirrors, the release that brought the behaviour, and one
+// property per Ginkgo label.
+func rowProperties(r Row) []junitProperty {
+	var ps []junitProperty
+	if r.Mirrors != "" {
+		ps = append(ps, junitProperty{"mirrors", r.Mirrors})
+	}
+	if r.Since != "" {
+		ps = append(ps, junitProperty{"since", r.Since})
+	}
+	for _, l := range r.Labels {
+		ps = append(ps, junitProperty{"label", l})
+	}
+	return ps
 }

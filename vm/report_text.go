@@ -70,6 +70,9 @@ func textKernels(b *strings.Builder, m *Matrix) {
 		if f := featureLine(kr); f != "" {
 			fmt.Fprintf(b, "      features: %s\n", f)
 		}
+		if len(kr.ExpiredExpectations) > 0 {
+			fmt.Fprintf(b, "      expired expectations (ignored, remove or renew them): %s\n", strings.Join(kr.ExpiredExpectations, "; "))
+		}
 	}
 }
 

@@ -47,6 +47,11 @@ type Row struct {
 	// in a baseline comparison. Runner rows have none.
 	ID     string   `json:"id,omitempty"`
 	Labels []string `json:"labels,omitempty"`
+	// Mirrors and Since of the spec, from the spec catalogue: what kernel
+	// CI tools show beside a verdict (the selftest it mirrors, the kernel
+	// release that introduced the behaviour).
+	Mirrors string `json:"mirrors,omitempty"`
+	Since   string `json:"since,omitempty"`
 	// File and Line of the spec: rows sort by them, because Ginkgo
 	// randomises the run order and the matrix must not reshuffle.
 	File string `json:"file,omitempty"`
@@ -90,6 +95,10 @@ type KernelRun struct {
 	SelftestNote   string // why there are no selftest results
 	Selftests      []selftests.Result
 	CrossCheck     []selftests.Row
+	// ExpiredExpectations are the expectations that matched this kernel
+	// but were past their until: ignored, and listed so they get removed
+	// or renewed.
+	ExpiredExpectations []string
 }
 
 func newKernelRun(k *Kernel) *KernelRun {

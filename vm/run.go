@@ -29,6 +29,9 @@ type RunConfig struct {
 	// Selftests: run the kernel's own pidfd selftests in every VM and
 	// cross-check them with the specs that mirror them.
 	Selftests bool
+	// Focus (a glob over "<suite>: <full spec text>") builds and runs only
+	// the suites that can hold a matching spec: a bisection step's speed.
+	Focus string
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
@@ -61,6 +64,9 @@ func Run(ctx context.Context, cfg RunConfig) (*Matrix, error) {
 		cfg.logf("selftests cross-check: %v", err)
 	}
 	m := NewMatrix(runID, runs)
+	if err := annotateRows(m, cfg.Root); err != nil {
+		cfg.logf("reports without Mirrors/Since: %v", err)
+	}
 	m.Strict = cfg.Strict
 	m.Wall = time.Since(start)
 	for _, a := range sortedArches(vmArches(kernels), false) {
@@ -137,6 +143,7 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver
 	if err != nil {
 		return nil, err
 	}
+	areas = focusSuites(areas, cfg.Focus)
 	if len(areas) == 0 {
 		cfg.logf("no suites found (suites/*/*_suite_test.go): kernels are booted and only the boot row is judged")
 	} else {

@@ -12,13 +12,16 @@
 #                                        first; exit 1 only on a regression (regressions.{txt,json} in the run dir)
 #   make matrix VM_FLAGS="-shard 2/4"    every 4th kernel column from the 2nd (one machine of four)
 #   make merge SHARDS="a/matrix.json b/matrix.json" [MERGED=$(OUT)/merged] [BASELINE=…]   one matrix from shards
+#   make matrix KERNELS=tree:$HOME/linux[:CONFIG]   a kernel source tree (git checkout or tarball), built out of tree
+#   make bisect-run KERNEL_TREE=$HOME/linux SPEC='open: pidfd_open(2) *' [GOOD=v6.11 BAD=v6.12] [TREE_CONFIG=minimal]
+#                                        git bisect run over the tree, judging the specs matching SPEC on each commit
 #   make vm-smoke                        Debian's 6.1 and newest 7.x kernels only (part of make test)
 #   make matrix VM_FLAGS="-strict -timeout=20m -jobs=1"   more runner flags (out/bin/pidfdconf-vm matrix -h)
 #   PIDFDCONF_ALLOW_MISSING=… / PIDFDCONF_TIME_SCALE=…   passed through to the guests
 #
 # Exit codes: 0 all PASS/SKIP/XFAIL, 1 FAIL/TIMEOUT, 2 MISS, 3 usage/setup error.
 
-.PHONY: matrix kernels vm-smoke merge
+.PHONY: matrix kernels vm-smoke merge bisect-run
 
 # Built (not `go run`) so the runner's exit code reaches the shell intact.
 VM_RUNNER  = $(OUT)/bin/pidfdconf-vm
@@ -46,6 +49,22 @@ MERGED ?= $(OUT)/merged
 merge:
 	@$(VM_BUILD)
 	$(VM_RUNNER) merge -out $(MERGED) $(MATRIX_ARGS) $(SHARDS)
+
+## bisect-run: `git bisect run` over KERNEL_TREE, one runner step per commit (exit 0 good, 1 bad, 125 skip)
+# make exits 2 on any failed recipe, so it cannot be the step itself: it
+# drives git bisect with the runner, whose exit code git sees unchanged.
+# GOOD and BAD start the bisection; without them it must be started already.
+KERNEL_TREE ?=
+SPEC        ?=
+TREE_CONFIG ?= minimal
+GOOD        ?=
+BAD         ?=
+bisect-run:
+	@test -n "$(KERNEL_TREE)" -a -n "$(SPEC)" || { echo "usage: make bisect-run KERNEL_TREE=DIR SPEC='suite: spec text glob' [GOOD=rev BAD=rev] [TREE_CONFIG=minimal]" >&2; exit 2; }
+	@$(VM_BUILD)
+	$(if $(GOOD)$(BAD),git -C "$(KERNEL_TREE)" bisect start $(BAD) $(GOOD))
+	git -C "$(KERNEL_TREE)" bisect run "$(abspath $(VM_RUNNER))" bisect-run -root "$(CURDIR)" \
+		-kernel "tree:$(abspath $(KERNEL_TREE)):$(TREE_CONFIG)" -focus '$(SPEC)' -out "$(abspath $(OUT))/bisect"
 
 ## kernels: fetch/build the kernels of the matrix into the cache
 kernels:

@@ -23,6 +23,7 @@ import (
 const usage = `usage: pidfdconf-vm matrix|kernels [flags]
        pidfdconf-vm compare [-baseline-map OLD=NEW,...] OLD/matrix.json NEW/matrix.json
        pidfdconf-vm merge -out DIR [-baseline OLD/matrix.json] SHARD/matrix.json...
+       pidfdconf-vm bisect-run -kernel SPEC -focus GLOB [-root DIR] [flags]
 
   matrix    boot every kernel, run the suites, print the matrix, write reports
             (-baseline OLD/matrix.json: regressions against that run first)
@@ -31,6 +32,12 @@ const usage = `usage: pidfdconf-vm matrix|kernels [flags]
             writes regressions.{txt,json} beside NEW/matrix.json
   merge     combine the matrix.json of shards (matrix -shard I/N) into one
             matrix with every report in DIR; same exit codes as matrix
+  bisect-run  one step of "git bisect run": boot one kernel (tree:PATH builds the
+            tree's current commit), run only the suites holding specs that match
+            GLOB ("<suite>: <full spec text>"), judge only those specs, without
+            vm/expectations.txt; exit 0 good, 1 bad (FAIL/TIMEOUT), 125 skip
+            (did not build or boot, MISS, all SKIP), 128 anything else (stops
+            the bisection)
 
 kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
@@ -40,6 +47,9 @@ kernel specs (-kernels, space or comma separated):
                           experimental), through a private apt configuration in the cache
   build:X.Y:CONFIG        Debian linux-source-X.Y, tinyconfig + vm/configs/CONFIG
   build:latest:CONFIG     the same from the newest linux-source Debian has released
+  tree:PATH[:CONFIG]      the kernel source tree at PATH (a git checkout or an unpacked tarball),
+                          built out of tree into the cache with tinyconfig + vm/configs/CONFIG
+                          (default minimal), keyed by its commit (and uncommitted changes) or content
 `
 
 func main() {
@@ -63,6 +73,9 @@ func run(args []string) int {
 	}
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(args[1:])
+	}
+	if len(args) > 0 && args[0] == "bisect-run" {
+		return runBisect(args[1:])
 	}
 	if len(args) == 0 || (args[0] != "matrix" && args[0] != "kernels") {
 		fmt.Fprint(os.Stderr, usage)

@@ -44,3 +44,19 @@ func TestCompareExitCodes(t *testing.T) {
 		t.Errorf("one file: exit %d, want %d", code, vm.ExitSetup)
 	}
 }
+
+// Every bisect-run problem that is not a verdict on the kernel stops the
+// bisection (128): never 0, which git bisect would take for good.
+func TestBisectRunHarnessProblemsAbort(t *testing.T) {
+	for _, args := range [][]string{
+		{"bisect-run"},
+		{"bisect-run", "-kernel", "file:/x"},
+		{"bisect-run", "-focus", "open: *"},
+		{"bisect-run", "-kernel", "nonsense:x", "-focus", "open: *"},
+		{"bisect-run", "-kernel", "tree:" + t.TempDir(), "-focus", "open: *", "-root", t.TempDir()},
+	} {
+		if code := run(args); code != vm.BisectAbort {
+			t.Errorf("%v: exit %d, want %d", args, code, vm.BisectAbort)
+		}
+	}
+}

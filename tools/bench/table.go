@@ -51,3 +51,45 @@ func printBudgets(w io.Writer, results []Result) bool {
 	}
 	return over
 }
+
+// printVMTable prints one line per kernel: the initramfs, the bare boot,
+// the suites' VM and the selftests that ran in it.
+func printVMTable(w io.Writer, results []VMResult) {
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nVMs (%s, 2 vCPUs, one at a time; suites and selftests timed by the guest in the same VM)\n", results[0].Accel)
+	fmt.Fprintf(w, "%-28s %10s %10s %10s %9s %11s %8s %9s %7s\n", "kernel", "initramfs", "+selftests", "bare boot", "(/init at)", "boot+suites", "suites", "selftests", "ours/theirs")
+	for _, r := range results {
+		fmt.Fprintf(w, "%-28s %8.1fMB %8.1fMB %9.1fs %9.1fs %10.1fs %7.1fs %8.1fs %7.2f\n", r.Kernel,
+			mb(r.SuitesBytes), mb(r.SelftestsBytes), r.BareBoot.Seconds(), r.UptimeAtInit.Seconds(),
+			r.BootSuites.Seconds(), r.Suites.Seconds(), r.Selftests.Seconds(), r.Ratio)
+		fmt.Fprintf(w, "%-28s verdicts: %s%s\n", "", r.Verdicts, r.Error)
+	}
+}
+
+func mb(n int64) float64 { return float64(n) / (1 << 20) }
+
+// printVMBudgets reports each kernel's figures against vmBudgets; true if
+// any is over.
+func printVMBudgets(w io.Writer, results []VMResult) bool {
+	over := false
+	check := func(kernel, what string, got, limit float64, unit string) {
+		verdict := "within budget"
+		if got > limit {
+			verdict, over = "OVER budget", true
+		}
+		fmt.Fprintf(w, "budget vm %-28s %-12s %.2f%s of %.2f%s: %s\n", kernel, what, got, unit, limit, unit, verdict)
+	}
+	for _, r := range results {
+		if r.BareBoot > 0 {
+			check(r.Kernel, "bare boot", r.BareBoot.Seconds(), vmBudgets.bareBoot.Seconds(), "s")
+		}
+		check(r.Kernel, "boot+suites", r.BootSuites.Seconds(), vmBudgets.bootSuites.Seconds(), "s")
+		if r.Ratio > 0 {
+			check(r.Kernel, "ours/theirs", r.Ratio, vmBudgets.ratio, "")
+		}
+		check(r.Kernel, "initramfs", mb(r.SuitesBytes), mb(vmBudgets.initramfs), "MB")
+	}
+	return over
+}

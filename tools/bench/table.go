@@ -21,7 +21,11 @@ func printTable(w io.Writer, results []Result) {
 			suites += r.Wall
 		}
 	}
-	fmt.Fprintf(w, "\ntotal: kernel selftests %.2fs, pidfdconf suites %.2fs\n", selftests.Seconds(), suites.Seconds())
+	fmt.Fprintf(w, "\ntotal: kernel selftests %.2fs, pidfdconf suites %.2fs", selftests.Seconds(), suites.Seconds())
+	if selftests > 0 {
+		fmt.Fprintf(w, ", ours/theirs %.2f", suites.Seconds()/selftests.Seconds())
+	}
+	fmt.Fprintln(w)
 }
 
 // printBudgets reports each suite group against its limit; true if any is over.

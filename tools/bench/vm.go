@@ -122,15 +122,10 @@ func vmFigures(m *vm.Matrix, kr *vm.KernelRun, selftestsWanted bool) VMResult {
 	return r
 }
 
-// verdicts counts the kernel's column, so a faster run that changed a
-// verdict shows in the bench output, not only in the matrix.
+// verdicts counts the kernel's column as the matrix does, so a faster run
+// that changed a verdict shows in the bench output, not only in the matrix.
 func verdicts(m *vm.Matrix, kr *vm.KernelRun) string {
-	counts := map[vm.Result]int{}
-	for _, row := range m.Rows {
-		if c, ok := kr.Cells[row.Key()]; ok {
-			counts[c.Result]++
-		}
-	}
+	counts := m.Counts(kr)
 	s := ""
 	for _, res := range []vm.Result{vm.PASS, vm.SKIP, vm.XFAIL, vm.XPASS, vm.FAIL, vm.TIMEOUT, vm.MISS} {
 		if counts[res] > 0 {

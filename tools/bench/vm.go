@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm"
@@ -106,8 +107,12 @@ func vmFigures(m *vm.Matrix, kr *vm.KernelRun, selftestsWanted bool) VMResult {
 			}
 		}
 	}
+	var cut []string
 	for _, s := range kr.Selftests {
 		r.Selftests += s.Took
+		if s.TimedOut || s.ExitCode < 0 {
+			cut = append(cut, s.Program)
+		}
 	}
 	r.BootSuites = kr.Wall - r.Selftests
 	if r.Selftests > 0 {
@@ -118,6 +123,10 @@ func vmFigures(m *vm.Matrix, kr *vm.KernelRun, selftestsWanted bool) VMResult {
 		r.Error = "MISS: " + kr.Miss
 	case selftestsWanted && (kr.SelftestSource == "" || len(kr.Selftests) == 0):
 		r.Error = "no selftest figures: " + kr.SelftestNote
+	case len(cut) > 0:
+		// A killed program's time is its deadline, not its run: the
+		// ratio would flatter the suites.
+		r.Error = fmt.Sprintf("selftests killed at their deadline (%s): theirs is only a lower bound", strings.Join(cut, ", "))
 	}
 	return r
 }

@@ -50,7 +50,7 @@ catalogue:
 conformance-check:
 	$(GO) run ./tools/catalogue -check conformance
 
-## bench: the suites timed against the kernel's own pidfd selftests (Debian linux-source), with budgets
+## bench: the suites timed against the kernel's own pidfd selftests (Debian linux-source), natively and in the vm-smoke VMs (bare boot, boot+suites, initramfs size), with budgets
 bench:
 	$(GO) run ./tools/bench -out $(OUT)/bench
 

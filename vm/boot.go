@@ -21,7 +21,7 @@ func runVM(ctx context.Context, cfg RunConfig, kr *KernelRun, img *Image, scale 
 		timeout += SelftestBudget
 	}
 	vm := &VM{
-		Arch: k.Arch, Kernel: k.BzImage, Initrd: img.Path, Append: appendArgs,
+		Arch: k.Arch, Kernel: cfg.Cache.BootKernel(ctx, k, cfg.logf), Initrd: img.Path, Append: appendArgs,
 		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: timeout,
 		Silence:    vmSilence(cfg.VMTimeout, nSuites),
 		ConsoleLog: filepath.Join(kr.Dir, "console.log"),

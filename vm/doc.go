@@ -5,6 +5,7 @@
 //	run.go           Run: resolve kernels → prepare out/<run> → build images → run kernels → write reports
 //	kernel_spec.go   "host", "file:PATH", "apt:[SUITE/]PACKAGE", "build:X.Y|latest:CONFIG", "tree:PATH[:CONFIG]"
 //	kernel*.go       resolve a spec to a bzImage (+config), cached by content hash (cache.go)
+//	kernel_pvh.go    the bzImage's vmlinux, booted through its PVH entry (no decompressor under TCG)
 //	apt_private.go   one private apt configuration per Debian suite, under the cache
 //	debian_layout.go where a Debian kernel package keeps its image and config
 //	linux_source.go  which Debian linux-source a build: spec builds from
@@ -14,6 +15,7 @@
 //	suites.go        build every suites/<area> into a static test binary, and /init
 //	image.go         the initramfs: /init (vm/guest) + the suite binaries (+ image_selinux.go)
 //	boot.go          a VM column: its command line and memory, boot, decode the stream
+//	bare.go          a boot with /init alone: the fixed cost of a VM (make bench)
 //	qemu.go          boot one VM, console to a log, results from ttyS1
 //	silence.go       a silent guest is stuck: output on console or ttyS1 keeps a VM alive
 //	native.go        the "host" column: the same binaries run directly

@@ -88,7 +88,10 @@ func (v *VM) args() []string {
 	// AVC denials must reach the console. no_timer_check: on a loaded host a
 	// TCG guest can miss the early IO-APIC timer check and panic ("IO-APIC +
 	// timer doesn't work"), a harness fault that would read as MISS.
-	cmdline := "console=ttyS0 panic=-1 loglevel=4 rdinit=/init no_timer_check mitigations=off init_on_alloc=0 randomize_kstack_offset=off hardened_usercopy=off"
+	// cryptomgr.notests: the crypto API's self-tests of every algorithm
+	// registered at boot, 3-3.5 s of a Debian 7.3 boot under TCG (1-1.5 s
+	// on 6.1), for ciphers the suites never use.
+	cmdline := "console=ttyS0 panic=-1 loglevel=4 rdinit=/init no_timer_check mitigations=off init_on_alloc=0 randomize_kstack_offset=off hardened_usercopy=off cryptomgr.notests"
 	if v.Append != "" {
 		cmdline += " " + v.Append
 	}

@@ -89,6 +89,9 @@ type KernelRun struct {
 	Boot, Suite time.Duration // time to /init, and in the suites
 	Wall        time.Duration // start of QEMU (or native run) to the end
 	Dir         string        // per-kernel output directory
+	// InitrdBytes is the size of the initramfs the VM booted: the suites'
+	// image plus, when shipped, the appended selftests archive.
+	InitrdBytes int64
 	// The kernel's own pidfd selftests that ran in the VM (or why none
 	// did), and how their cases compare with the specs that mirror them.
 	SelftestSource string // what shipped: "linux-source-7.3 7.3.4-1~bpo13+1"

@@ -273,6 +273,9 @@ func runKernel(ctx context.Context, cfg RunConfig, k *Kernel, b *builds, dir, sc
 		if shipped {
 			kr.SelftestSource = b.selftests[k.Name].Source
 		}
+		if st, err := os.Stat(img.Path); err == nil {
+			kr.InitrdBytes = st.Size()
+		}
 		runVM(ctx, cfg, kr, img, scale, len(b.areas), shipped)
 	}
 	if kr.SelftestSource == "" {

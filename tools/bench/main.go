@@ -1,20 +1,28 @@
 // Command bench times the pidfdconf suites against the kernel's own pidfd
 // selftests (built from Debian's linux-source package) on the running kernel,
-// in one run, and checks the suites' time budgets.
+// in one run, and checks the suites' time budgets. Then, per VM kernel (by
+// default those of `make vm-smoke`), it boots the suites and that kernel's
+// selftests in one VM, and the kernel once more with /init alone: bare boot,
+// boot + suites, the initramfs sizes and the ratio ours/theirs.
 //
-//	go run ./tools/bench [-source 6.12] [-out out/bench] [-strict] [-selftests=false]
+//	go run ./tools/bench [-source 6.12] [-out out/bench] [-strict] [-selftests=false] [-vm-kernels "SPECS"|none]
 //
 // Exit codes: 0 measured (and, with -strict, within budget), 1 over budget
 // with -strict or a run failed, 3 setup error (no source package, no gcc).
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm"
 )
 
 // budgets are the wall-time limits for suites run together natively, as
@@ -34,17 +42,17 @@ var budgets = []struct {
 func main() {
 	source := flag.String("source", "6.12", "Debian linux-source version whose selftests to build")
 	out := flag.String("out", "out/bench", "directory for bench.json and the runs' output")
-	strict := flag.Bool("strict", false, "exit 1 when a suite group is over its time budget")
+	strict := flag.Bool("strict", false, "exit 1 when a suite group or a VM figure is over its budget")
 	withSelftests := flag.Bool("selftests", true, "also build and time the kernel's selftests")
+	vmKernels := flag.String("vm-kernels", "", "kernel specs for the VM figures (default: the vm-smoke kernels; none: no VMs)")
 	flag.Parse()
+	// Ctrl-C cancels the VMs: QEMU dies with its process group.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(3, err)
 	}
-	cache := os.Getenv("CACHE_DIR")
-	if cache == "" {
-		home, _ := os.UserHomeDir()
-		cache = filepath.Join(home, ".cache", "pidfdconf")
-	}
+	cache := vm.DefaultCacheDir()
 
 	var selftests []string
 	if *withSelftests {
@@ -66,18 +74,41 @@ func main() {
 	}
 	printTable(os.Stdout, results)
 	over := printBudgets(os.Stdout, results)
+	writeJSON(filepath.Join(*out, "bench.json"), results)
 
-	data, _ := json.MarshalIndent(results, "", "  ")
-	os.WriteFile(filepath.Join(*out, "bench.json"), append(data, '\n'), 0o644)
-	fmt.Printf("\nwritten: %s\n", filepath.Join(*out, "bench.json"))
-	for _, r := range results {
-		if r.Error != "" {
-			os.Exit(1)
-		}
+	vms, err := benchVMs(ctx, *vmKernels, *out, cache, *withSelftests)
+	if err != nil {
+		fail(3, err)
 	}
-	if over && *strict {
+	printVMTable(os.Stdout, vms)
+	over = printVMBudgets(os.Stdout, vms) || over
+	if len(vms) > 0 {
+		writeJSON(filepath.Join(*out, "bench-vm.json"), vms)
+	}
+	if failed(results, vms) || (over && *strict) {
 		os.Exit(1)
 	}
+}
+
+func writeJSON(path string, v any) {
+	data, _ := json.MarshalIndent(v, "", "  ")
+	os.WriteFile(path, append(data, '\n'), 0o644)
+	fmt.Printf("written: %s\n", path)
+}
+
+// failed: a run that did not produce its figures fails the bench.
+func failed(results []Result, vms []VMResult) bool {
+	for _, r := range results {
+		if r.Error != "" {
+			return true
+		}
+	}
+	for _, r := range vms {
+		if r.Error != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func fail(code int, err error) {

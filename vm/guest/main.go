@@ -70,29 +70,26 @@ func main() {
 	suites := listSuites()
 	info.Suites = suites
 	logf("kernel %s, LSMs %v, suites %v", info.Release, info.LSMs, suites)
-	send(out, logf, frame.InfoName, mustJSON(info))
+	st := newStreamer(out, logf)
+	st.send(frame.InfoName, mustJSON(info))
 
 	exit := 0
-	streaming := time.Duration(0)
 	for _, s := range suites {
 		res := runSuite(s, console)
 		run := res.Run
 		logf("suite %s: exit %d in %.1fs %s", s, run.Exit, run.Seconds, run.Error)
-		t := time.Now()
-		// The JUnit file is not sent: the host derives its own from the
-		// JSON report, and every byte costs time on the serial line.
 		if res.Report != nil {
-			send(out, logf, s+"/"+frame.ReportFile, res.Report)
+			st.send(s+"/"+frame.ReportFile, res.Report)
 		}
-		send(out, logf, s+"/"+frame.RunFile, mustJSON(run))
-		streaming += time.Since(t)
+		st.send(s+"/"+frame.RunFile, mustJSON(run))
 		if run.Exit != 0 {
 			exit = 1
 		}
 		reapOrphans()
 	}
-	logf("results streamed in %.2fs", streaming.Seconds())
-	runSelftests(out, logf)
+	runSelftests(st, logf)
+	busy, waited := st.finish()
+	logf("results streamed in %.2fs, %.2fs of it after the last program", busy.Seconds(), waited.Seconds())
 	if err := frame.WriteExit(out, exit); err != nil {
 		logf("writing EXIT: %v", err)
 	}
@@ -199,8 +196,9 @@ func runSuite(name string, console io.Writer) suiterun.Result {
 		Timeout: timeout,
 		// PIDFDCONF_TIME_SCALE / PIDFDCONF_ALLOW_MISSING arrive as kernel
 		// command-line words, which the kernel hands to init as environment.
-		Env:    []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp"},
-		Output: console,
+		Env:     []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp"},
+		Output:  console,
+		NoJUnit: true,
 	})
 }
 
@@ -212,12 +210,6 @@ func reapOrphans() {
 		if pid <= 0 || err != nil {
 			return
 		}
-	}
-}
-
-func send(out io.Writer, logf func(string, ...any), name string, data []byte) {
-	if err := frame.WriteGzip(out, name, data); err != nil {
-		logf("sending %s: %v", name, err)
 	}
 }
 

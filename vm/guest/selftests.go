@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"strconv"
@@ -27,14 +26,14 @@ const selftestPidMax = 2048
 // runSelftests runs the shipped selftests after the suites and streams
 // their parsed results (and each program's log, for a disagreement's
 // story). Nothing shipped, nothing sent: the host reports "not run".
-func runSelftests(out io.Writer, logf func(string, ...any)) {
+func runSelftests(st *streamer, logf func(string, ...any)) {
 	b, err := selftests.Load(selftestsDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
 	if err != nil {
 		logf("selftests: %v", err)
-		send(out, logf, frame.SelftestsError, []byte(err.Error()))
+		st.send(frame.SelftestsError, []byte(err.Error()))
 		return
 	}
 	if err := os.WriteFile("/proc/sys/kernel/pid_max", []byte(strconv.Itoa(selftestPidMax)), 0); err != nil {
@@ -53,9 +52,9 @@ func runSelftests(out io.Writer, logf func(string, ...any)) {
 	stop()
 	for _, r := range results {
 		logf("selftest %s: exit %d in %.1fs, %d cases", r.Program, r.ExitCode, r.Took.Seconds(), len(r.Cases))
-		send(out, logf, frame.SelftestsDir+r.Program+".log", r.Log)
+		st.send(frame.SelftestsDir+r.Program+".log", r.Log)
 	}
-	send(out, logf, frame.SelftestsResults, mustJSON(results))
+	st.send(frame.SelftestsResults, mustJSON(results))
 	reapOrphans()
 }
 

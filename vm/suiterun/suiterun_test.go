@@ -40,8 +40,8 @@ func TestRunCollectsExitAndReport(t *testing.T) {
 		t.Errorf("output: %q", out.String())
 	}
 	args, _ := os.ReadFile(filepath.Join(dir, "args"))
-	want := strings.Join(Args(dir, DefaultTimeout), " ") + "\n"
-	if string(args) != want || !strings.Contains(want, "-ginkgo.timeout=10m0s") {
+	want := strings.Join(Args(dir, DefaultTimeout, true), " ") + "\n"
+	if string(args) != want || !strings.Contains(want, "-ginkgo.timeout=10m0s") || !strings.Contains(want, "-ginkgo.junit-report=") {
 		t.Errorf("args %q, want %q", args, want)
 	}
 	if env, _ := os.ReadFile(filepath.Join(dir, "env")); string(env) != "set\n" {
@@ -53,6 +53,15 @@ func TestRunPassesTheTimeout(t *testing.T) {
 	dir := t.TempDir()
 	Run(context.Background(), Suite{Name: "fake", Bin: fakeSuite(t, ""), Dir: dir, Timeout: 3 * time.Minute, Output: &bytes.Buffer{}})
 	if args, _ := os.ReadFile(filepath.Join(dir, "args")); !strings.Contains(string(args), "-ginkgo.timeout=3m0s") {
+		t.Errorf("args: %q", args)
+	}
+}
+
+func TestNoJUnitLeavesOnlyTheJSONReport(t *testing.T) {
+	dir := t.TempDir()
+	Run(context.Background(), Suite{Name: "fake", Bin: fakeSuite(t, ""), Dir: dir, NoJUnit: true, Output: &bytes.Buffer{}})
+	args, _ := os.ReadFile(filepath.Join(dir, "args"))
+	if strings.Contains(string(args), "junit") || !strings.Contains(string(args), "-ginkgo.json-report=") {
 		t.Errorf("args: %q", args)
 	}
 }

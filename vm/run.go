@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -29,6 +30,9 @@ type RunConfig struct {
 	// Selftests: run the kernel's own pidfd selftests in every VM and
 	// cross-check them with the specs that mirror them.
 	Selftests bool
+	// Suites, when set, are the only suites the VMs carry (by area name):
+	// a mutant needs only the suites expected to catch it.
+	Suites []string
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
@@ -136,6 +140,9 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver
 	areas, err := DiscoverSuites(cfg.Root)
 	if err != nil {
 		return nil, err
+	}
+	if len(cfg.Suites) > 0 {
+		areas = onlySuites(areas, cfg.Suites)
 	}
 	if len(areas) == 0 {
 		cfg.logf("no suites found (suites/*/*_suite_test.go): kernels are booted and only the boot row is judged")
@@ -323,4 +330,15 @@ func sortedArches(vmArches map[string]bool, host bool) []string {
 		}
 	}
 	return out
+}
+
+// onlySuites keeps the areas named in want, in areas' order.
+func onlySuites(areas, want []string) []string {
+	var kept []string
+	for _, a := range areas {
+		if slices.Contains(want, a) {
+			kept = append(kept, a)
+		}
+	}
+	return kept
 }

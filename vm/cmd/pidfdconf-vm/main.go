@@ -23,6 +23,7 @@ import (
 const usage = `usage: pidfdconf-vm matrix|kernels [flags]
        pidfdconf-vm compare [-baseline-map OLD=NEW,...] OLD/matrix.json NEW/matrix.json
        pidfdconf-vm merge -out DIR [-baseline OLD/matrix.json] SHARD/matrix.json...
+       pidfdconf-vm mutants [-mutants NAME,...] [-source X.Y|latest] [-out DIR]
 
   matrix    boot every kernel, run the suites, print the matrix, write reports
             (-baseline OLD/matrix.json: regressions against that run first)
@@ -31,6 +32,10 @@ const usage = `usage: pidfdconf-vm matrix|kernels [flags]
             writes regressions.{txt,json} beside NEW/matrix.json
   merge     combine the matrix.json of shards (matrix -shard I/N) into one
             matrix with every report in DIR; same exit codes as matrix
+  mutants   build each kernel mutation of vm/mutants/mutations.txt, boot it
+            with the suites expected to catch it, print the mutation score;
+            exit 0 when every non-equivalent mutant is killed and the
+            unmutated base is clean, 1 survivor or unclean base, 2 MISS
 
 kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
@@ -63,6 +68,9 @@ func run(args []string) int {
 	}
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(args[1:])
+	}
+	if len(args) > 0 && args[0] == "mutants" {
+		return runMutants(args[1:])
 	}
 	if len(args) == 0 || (args[0] != "matrix" && args[0] != "kernels") {
 		fmt.Fprint(os.Stderr, usage)

@@ -20,12 +20,13 @@ type builtKernel struct {
 
 // run builds the base and every mutant of the group one after the other
 // while the previous one boots (a build and a VM overlap, the only
-// parallelism a persistent object dir allows). An unclean base stops the
-// group: its verdicts could not be told from the base's own failures.
-func (g *mutantGroup) run(ctx context.Context, exps []Expectation) (BaseResult, []MutantResult) {
+// parallelism a persistent object dir allows), filling results (the
+// group's slice of the run's) and checkpointing the reports after each
+// VM. An unclean base stops the group: its verdicts could not be told from
+// the base's own failures.
+func (g *mutantGroup) run(ctx context.Context, exps []Expectation, results []MutantResult, checkpoint func() error) BaseResult {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	results := g.initialResults()
 	base := BaseResult{Config: g.variant.Name, Problem: "not built"}
 	built := make(chan builtKernel)
 	go g.buildAll(ctx, built)
@@ -45,16 +46,22 @@ func (g *mutantGroup) run(ctx context.Context, exps []Expectation) (BaseResult, 
 		} else {
 			g.bootMutant(ctx, res, *b.mut, b.bzImage, exps)
 		}
+		if ctx.Err() != nil && res.Verdict == MutantMiss {
+			res.Verdict, res.Reason = NotRun, "interrupted"
+		}
 		g.cfg.logf("%-10s %-34s %s", res.Verdict, res.Name, verdictNote(res))
+		if err := checkpoint(); err != nil {
+			g.cfg.logf("writing the reports: %v", err)
+		}
 	}
-	return base, results
+	return base
 }
 
 // initialResults: equivalent mutants are settled by the list, the others
 // are NOT RUN until their VM says otherwise.
-func (g *mutantGroup) initialResults() []MutantResult {
-	results := make([]MutantResult, len(g.muts))
-	for i, m := range g.muts {
+func initialResults(muts []Mutation) []MutantResult {
+	results := make([]MutantResult, len(muts))
+	for i, m := range muts {
 		results[i] = MutantResult{Name: m.Name, File: m.File, Config: m.Config, Breaks: m.Breaks, Verdict: NotRun, Suites: m.Suites()}
 		for _, e := range m.Expect {
 			results[i].Expected = append(results[i].Expected, e.String())

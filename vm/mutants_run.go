@@ -35,6 +35,7 @@ type MutantsRun struct {
 	Mutants []MutantResult `json:"mutants"`
 	Score   MutationScore  `json:"score"`
 	Wall    time.Duration  `json:"wall_ns"`
+	start   time.Time
 }
 
 // BaseResult is the unmutated kernel of one config.
@@ -82,23 +83,41 @@ func RunMutants(ctx context.Context, cfg MutantsConfig) (*MutantsRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &MutantsRun{RunID: runID, Dir: dir}
-	for _, group := range groupByConfig(muts) {
+	groups := groupByConfig(muts)
+	run := &MutantsRun{RunID: runID, Dir: dir, start: start}
+	for _, g := range groups {
+		run.Mutants = append(run.Mutants, initialResults(g)...)
+	}
+	off := 0
+	for _, group := range groups {
+		results := run.Mutants[off : off+len(group)]
+		off += len(group)
 		g, err := prepareMutantGroup(ctx, cfg, r, group, dir)
 		if err != nil {
 			return nil, err
 		}
 		run.Source = g.in.src.Package + " " + g.in.src.Version
-		base, results := g.run(ctx, exps)
+		base := g.run(ctx, exps, results, run.checkpoint)
 		run.Bases = append(run.Bases, base)
-		run.Mutants = append(run.Mutants, results...)
-		if err := ctx.Err(); err != nil {
-			return nil, setupErrorf("interrupted (%v): partial results in %s", err, dir)
+		if ctx.Err() != nil {
+			break
 		}
 	}
+	if err := run.checkpoint(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return run, setupErrorf("interrupted (%v): partial results in %s", err, dir)
+	}
+	return run, nil
+}
+
+// checkpoint rewrites the reports with the verdicts so far, so that an
+// interrupted run still leaves them.
+func (run *MutantsRun) checkpoint() error {
 	run.Score = Score(run.Mutants)
-	run.Wall = time.Since(start)
-	return run, writeMutantReports(run)
+	run.Wall = time.Since(run.start)
+	return writeMutantReports(run)
 }
 
 // checkExpectedSuites rejects an expect: line naming a suite that does

@@ -42,11 +42,13 @@ func runMutants(args []string) int {
 		Root: root, Out: *out, List: listPath, Names: splitNames(*names), Source: *source,
 		Cache: vm.Cache{Dir: *cache}, Log: os.Stderr, VMTimeout: *timeout, CPUs: *cpus,
 	})
+	if run != nil {
+		fmt.Print("\n" + vm.MutantsText(run))
+		fmt.Printf("reports: %s/{mutants.txt,mutants.md,mutants.json}\n", filepath.Join(*out, run.RunID))
+	}
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Print("\n" + vm.MutantsText(run))
-	fmt.Printf("reports: %s/{mutants.txt,mutants.md,mutants.json}\n", filepath.Join(*out, run.RunID))
 	return run.ExitCode()
 }
 

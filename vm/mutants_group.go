@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -19,42 +20,62 @@ type builtKernel struct {
 }
 
 // run builds the base and every mutant of the group one after the other
-// while the previous one boots (a build and a VM overlap, the only
-// parallelism a persistent object dir allows), filling results (the
-// group's slice of the run's) and checkpointing the reports after each
-// VM. An unclean base stops the group: its verdicts could not be told from
-// the base's own failures.
+// (one persistent object dir allows no parallel builds) while up to Jobs
+// earlier ones boot, filling results (the group's slice of the run's) and
+// checkpointing the reports after each VM. An unclean base stops the
+// group: its verdicts could not be told from the base's own failures.
 func (g *mutantGroup) run(ctx context.Context, exps []Expectation, results []MutantResult, checkpoint func() error) BaseResult {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	base := BaseResult{Config: g.variant.Name, Problem: "not built"}
 	built := make(chan builtKernel)
 	go g.buildAll(ctx, built)
-	for b := range built {
-		if b.mut == nil {
-			base = g.bootBase(ctx, b, exps)
-			if base.Problem != "" {
-				g.cfg.logf("base %s: INVALID: %s", g.variant.Name, base.Problem)
-				cancel()
+	var mu sync.Mutex // guards base, results and the reports
+	var wg sync.WaitGroup
+	for range max(1, g.cfg.Jobs) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range built {
+				if b.mut == nil {
+					br := g.bootBase(ctx, b, exps)
+					mu.Lock()
+					if base = br; base.Problem != "" {
+						g.cfg.logf("base %s: INVALID: %s", g.variant.Name, base.Problem)
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				mu.Lock()
+				res := results[b.index]
+				mu.Unlock()
+				g.judge(ctx, &res, b, exps)
+				mu.Lock()
+				results[b.index] = res
+				if err := checkpoint(); err != nil {
+					g.cfg.logf("writing the reports: %v", err)
+				}
+				mu.Unlock()
 			}
-			continue
-		}
-		res := &results[b.index]
-		res.Build = b.took
-		if b.err != nil {
-			res.Verdict, res.Reason = MutantMiss, "build failed: "+b.err.Error()
-		} else {
-			g.bootMutant(ctx, res, *b.mut, b.bzImage, exps)
-		}
-		if ctx.Err() != nil && res.Verdict == MutantMiss {
-			res.Verdict, res.Reason = NotRun, "interrupted"
-		}
-		g.cfg.logf("%-10s %-34s %s", res.Verdict, res.Name, verdictNote(res))
-		if err := checkpoint(); err != nil {
-			g.cfg.logf("writing the reports: %v", err)
-		}
+		}()
 	}
+	wg.Wait()
 	return base
+}
+
+// judge boots one built mutant into res.
+func (g *mutantGroup) judge(ctx context.Context, res *MutantResult, b builtKernel, exps []Expectation) {
+	res.Build = b.took
+	if b.err != nil {
+		res.Verdict, res.Reason = MutantMiss, "build failed: "+b.err.Error()
+	} else {
+		g.bootMutant(ctx, res, *b.mut, b.bzImage, exps)
+	}
+	if ctx.Err() != nil && res.Verdict == MutantMiss {
+		res.Verdict, res.Reason = NotRun, "interrupted"
+	}
+	g.cfg.logf("%-10s %-34s %s", res.Verdict, res.Name, verdictNote(res))
 }
 
 // initialResults: equivalent mutants are settled by the list, the others

@@ -20,6 +20,7 @@ type MutantsConfig struct {
 	Log       io.Writer
 	VMTimeout time.Duration
 	CPUs      int
+	Jobs      int // VMs at once (builds are always one at a time)
 }
 
 func (cfg MutantsConfig) logf(format string, args ...any) {

@@ -24,6 +24,7 @@ func runMutants(args []string) int {
 	out := fs.String("out", "out/mutants", "reports go to OUT/<run id>/")
 	timeout := fs.Duration("timeout", 10*time.Minute, "deadline per VM")
 	cpus := fs.Int("cpus", 2, "vCPUs per VM")
+	jobs := fs.Int("jobs", 2, "mutant VMs at once while the next mutant builds")
 	cache := fs.String("cache", vm.DefaultCacheDir(), "kernel cache directory ($CACHE_DIR)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return vm.ExitSetup
@@ -40,7 +41,7 @@ func runMutants(args []string) int {
 	}
 	run, err := vm.RunMutants(ctx, vm.MutantsConfig{
 		Root: root, Out: *out, List: listPath, Names: splitNames(*names), Source: *source,
-		Cache: vm.Cache{Dir: *cache}, Log: os.Stderr, VMTimeout: *timeout, CPUs: *cpus,
+		Cache: vm.Cache{Dir: *cache}, Log: os.Stderr, VMTimeout: *timeout, CPUs: *cpus, Jobs: *jobs,
 	})
 	if run != nil {
 		fmt.Print("\n" + vm.MutantsText(run))

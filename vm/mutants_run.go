@@ -94,6 +94,9 @@ func RunMutants(ctx context.Context, cfg MutantsConfig) (*MutantsRun, error) {
 		results := run.Mutants[off : off+len(group)]
 		off += len(group)
 		g, err := prepareMutantGroup(ctx, cfg, r, group, dir)
+		if err != nil && ctx.Err() != nil {
+			break // interrupted: the reports still say what ran
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -22,31 +22,72 @@ func kernelArch(goarch string) string {
 	return "x86_64"
 }
 
+// buildInputs is what a build: kernel is made from: the linux-source, its
+// extracted tree (shared by every config), the config fragments' text and
+// the content key over all of them.
+type buildInputs struct {
+	src    linuxSource
+	srcDir string
+	frags  []string
+	key    string
+}
+
+// prepareBuild finds and extracts the linux-source of version and reads
+// the fragments of config variant v.
+func (r *Resolver) prepareBuild(ctx context.Context, raw, version string, v ConfigVariant) (*buildInputs, error) {
+	src, err := r.findLinuxSource(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	r.logf("%s: %s %s (%s)", raw, src.Package, src.Version, src.Root.Label)
+	if err := ensurePackages(ctx, r.logf, "building "+raw, buildTools...); err != nil {
+		return nil, err
+	}
+	frags, key, err := variantInputs(v, src.Package, src.Version)
+	if err != nil {
+		return nil, err
+	}
+	srcDir, err := r.Cache.Fill("src", safeName(src.Package+"_"+src.Version), func(tmp string) error {
+		return r.extractLinuxSource(ctx, src, tmp)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &buildInputs{src: src, srcDir: filepath.Join(srcDir, src.Package), frags: frags, key: key}, nil
+}
+
+// variantInputs are v's fragments and the build key over identity (what
+// makes the sources unique: a package and its version, or a tree's commit
+// or content hash), the arch and the fragments' text, so an edited fragment
+// is a new build.
+func variantInputs(v ConfigVariant, identity ...string) (frags []string, key string, err error) {
+	keyParts := append(append([]string{}, identity...), kernelArch(v.Arch))
+	for _, f := range v.Fragments {
+		text, err := Fragment(f)
+		if err != nil {
+			return nil, "", err
+		}
+		frags = append(frags, text)
+		keyParts = append(keyParts, text)
+	}
+	return frags, hashStrings(keyParts...), nil
+}
+
 func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, error) {
 	v, err := LookupConfig(s.Config)
 	if err != nil {
 		return nil, err
 	}
-	src, err := r.findLinuxSource(ctx, s.Version)
+	in, err := r.prepareBuild(ctx, s.Raw, s.Version, v)
 	if err != nil {
 		return nil, err
 	}
-	srcPkg, srcVer := src.Package, src.Version
-	r.logf("%s: %s %s (%s)", s.Raw, srcPkg, srcVer, src.Root.Label)
-	if err := ensurePackages(ctx, r.logf, "building "+s.Raw, buildTools...); err != nil {
-		return nil, err
-	}
-	srcDir, err := r.Cache.Fill("src", safeName(srcPkg+"_"+srcVer), func(tmp string) error {
-		return extractLinuxSource(ctx, src, tmp, r.logf)
-	})
+	src := in.src
+	b, err := r.buildVariant(ctx, s, in.srcDir, v, src.Package, src.Version)
 	if err != nil {
 		return nil, err
 	}
-	b, err := r.buildVariant(ctx, s, filepath.Join(srcDir, srcPkg), v, srcPkg, srcVer)
-	if err != nil {
-		return nil, err
-	}
-	describe := fmt.Sprintf("%s %s (%s), %s", srcPkg, srcVer, src.Root.Label, b.describe())
+	describe := fmt.Sprintf("%s %s (%s), %s", src.Package, src.Version, src.Root.Label, b.describe())
 	return b.kernel(s, src.XY()+"-"+v.Name, describe, "build:"+src.XY()+":lsm"), nil
 }
 
@@ -60,21 +101,12 @@ type variantBuild struct {
 }
 
 // buildVariant builds the source tree src with tinyconfig + v's fragments
-// into the cache, keyed by identity (what makes src unique: a package and
-// its version, or a tree's commit or content hash) and the fragments'
-// text, so an edited fragment is a new build.
+// into the cache, keyed as variantInputs says.
 func (r *Resolver) buildVariant(ctx context.Context, s KernelSpec, src string, v ConfigVariant, identity ...string) (*variantBuild, error) {
-	var frags []string
-	keyParts := append(append([]string{}, identity...), kernelArch(v.Arch))
-	for _, f := range v.Fragments {
-		text, err := Fragment(f)
-		if err != nil {
-			return nil, err
-		}
-		frags = append(frags, text)
-		keyParts = append(keyParts, text)
+	frags, key, err := variantInputs(v, identity...)
+	if err != nil {
+		return nil, err
 	}
-	key := hashStrings(keyParts...)
 	logDir := filepath.Join(r.Cache.Dir, "logs")
 	_ = os.MkdirAll(logDir, 0o755)
 	logPath := filepath.Join(logDir, "build-"+v.Name+"-"+key[:12]+".log")
@@ -126,55 +158,100 @@ func (b *variantBuild) kernel(s KernelSpec, name, describe, lsmGroup string) *Ke
 }
 
 // buildKernel configures and builds out of tree (O=) so one extracted source
-// tree serves every config; the bzImage and .config end up in out.
+// tree serves every config; the bzImage and .config end up in out, and the
+// object tree is dropped (a cached build is only its result).
 func buildKernel(ctx context.Context, src, out, arch string, frags []string, logPath string) error {
-	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	b, err := openKernelBuild(src, filepath.Join(out, "obj"), arch, logPath)
 	if err != nil {
 		return err
 	}
-	defer logf.Close()
-	obj := filepath.Join(out, "obj")
-	step := func(name string, args ...string) error {
-		fmt.Fprintf(logf, "\n$ %s %s\n", name, strings.Join(args, " "))
-		cmd := exec.CommandContext(ctx, name, args...)
-		cmd.Dir = src
-		cmd.Stdout, cmd.Stderr = logf, logf
-		if err := cmd.Run(); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			tail, _ := os.ReadFile(logPath)
-			return &KernelBuildError{SetupError{Msg: fmt.Sprintf("kernel build step `%s %s` failed: %s (full log: %s)", name, strings.Join(args, " "), lastLine(tail), logPath)}}
+	defer b.Close()
+	if err := b.configure(ctx, frags, out); err != nil {
+		return err
+	}
+	img, err := b.bzImage(ctx)
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(img, filepath.Join(out, "bzImage")); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(b.obj, ".config"), filepath.Join(out, "config")); err != nil {
+		return err
+	}
+	os.RemoveAll(b.obj)
+	_, err = checkBzImage(filepath.Join(out, "bzImage"))
+	return err
+}
+
+// kernelBuild is one out-of-tree kernel build: the source tree, the object
+// directory make writes into (O=), and the log every step appends to. A
+// build that keeps obj between calls rebuilds incrementally.
+type kernelBuild struct {
+	src, obj, arch, logPath string
+	log                     *os.File
+}
+
+// openKernelBuild starts a build whose log is truncated at logPath.
+func openKernelBuild(src, obj, arch, logPath string) (*kernelBuild, error) {
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return &kernelBuild{src: src, obj: obj, arch: arch, logPath: logPath, log: logf}, nil
+}
+
+func (b *kernelBuild) Close() error { return b.log.Close() }
+
+// step runs one command in the source tree; a failure is a setup error that
+// quotes the log's last line.
+func (b *kernelBuild) step(ctx context.Context, name string, args ...string) error {
+	fmt.Fprintf(b.log, "\n$ %s %s\n", name, strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = b.src
+	cmd.Stdout, cmd.Stderr = b.log, b.log
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		return nil
+		tail, _ := os.ReadFile(b.logPath)
+		return &KernelBuildError{SetupError{Msg: fmt.Sprintf("kernel build step `%s %s` failed: %s (full log: %s)", name, strings.Join(args, " "), lastLine(tail), b.logPath)}}
 	}
-	mk := func(target ...string) error {
-		return step("make", append([]string{"-C", src, "O=" + obj, "ARCH=" + arch}, target...)...)
-	}
-	if err := mk("tinyconfig"); err != nil {
+	return nil
+}
+
+func (b *kernelBuild) make(ctx context.Context, target ...string) error {
+	return b.step(ctx, "make", append([]string{"-C", b.src, "O=" + b.obj, "ARCH=" + b.arch}, target...)...)
+}
+
+// configure writes obj/.config: tinyconfig plus the fragments (written to
+// scratch while merging).
+func (b *kernelBuild) configure(ctx context.Context, frags []string, scratch string) error {
+	if err := b.make(ctx, "tinyconfig"); err != nil {
 		return err
 	}
 	var fragPaths []string
 	want := map[string]string{}
 	for i, f := range frags {
-		p := filepath.Join(out, fmt.Sprintf("fragment-%d.config", i))
+		p := filepath.Join(scratch, fmt.Sprintf("fragment-%d.config", i))
 		if err := os.WriteFile(p, []byte(f), 0o644); err != nil {
 			return err
 		}
+		defer os.Remove(p)
 		fragPaths = append(fragPaths, p)
 		for k, v := range fragmentOptions(f) {
 			want[k] = v
 		}
 	}
-	if err := step("sh", append([]string{filepath.Join(src, "scripts/kconfig/merge_config.sh"), "-m", "-O", obj, filepath.Join(obj, ".config")}, fragPaths...)...); err != nil {
+	if err := b.step(ctx, "sh", append([]string{filepath.Join(b.src, "scripts/kconfig/merge_config.sh"), "-m", "-O", b.obj, filepath.Join(b.obj, ".config")}, fragPaths...)...); err != nil {
 		return err
 	}
-	if err := mk("olddefconfig"); err != nil {
+	if err := b.make(ctx, "olddefconfig"); err != nil {
 		return err
 	}
 	// Kconfig silently drops options whose dependencies are unmet; say so in
 	// the log (not fatal: e.g. no-proc turns off IKCONFIG_PROC by design).
-	got, _ := os.ReadFile(filepath.Join(obj, ".config"))
+	got, _ := os.ReadFile(filepath.Join(b.obj, ".config"))
 	have := fragmentOptions(string(got))
 	for _, k := range sortedKeys(want) {
 		h := have[k]
@@ -182,22 +259,17 @@ func buildKernel(ctx context.Context, src, out, arch string, frags []string, log
 			h = "n"
 		}
 		if h != want[k] {
-			fmt.Fprintf(logf, "pidfdconf: %s=%s requested, got %s\n", k, want[k], h)
+			fmt.Fprintf(b.log, "pidfdconf: %s=%s requested, got %s\n", k, want[k], h)
 		}
 	}
-	if err := mk(fmt.Sprintf("-j%d", runtime.NumCPU()), "bzImage"); err != nil {
-		return err
+	return nil
+}
+
+// bzImage runs make bzImage (incremental when obj holds an earlier build)
+// and returns where the image is.
+func (b *kernelBuild) bzImage(ctx context.Context) (string, error) {
+	if err := b.make(ctx, fmt.Sprintf("-j%d", runtime.NumCPU()), "bzImage"); err != nil {
+		return "", err
 	}
-	if err := os.Rename(filepath.Join(obj, "arch/x86/boot/bzImage"), filepath.Join(out, "bzImage")); err != nil {
-		return err
-	}
-	if err := os.Rename(filepath.Join(obj, ".config"), filepath.Join(out, "config")); err != nil {
-		return err
-	}
-	for _, p := range fragPaths {
-		os.Remove(p)
-	}
-	os.RemoveAll(obj)
-	_, err = checkBzImage(filepath.Join(out, "bzImage"))
-	return err
+	return filepath.Join(b.obj, "arch/x86/boot/bzImage"), nil
 }

@@ -79,17 +79,26 @@ func (r *Resolver) newestLinuxSource(ctx context.Context) (linuxSource, error) {
 
 func isReleaseCandidate(debVersion string) bool { return strings.Contains(debVersion, "~rc") }
 
-// extractLinuxSource downloads the linux-source .deb (never installing it:
-// the host's dpkg state stays as it is, whatever suite the source is from)
-// and unpacks its tarball into dir/linux-source-X.Y.
-func extractLinuxSource(ctx context.Context, src linuxSource, dir string, logf func(string, ...any)) error {
-	dl := filepath.Join(dir, "deb")
-	defer os.RemoveAll(dl)
-	tarball, err := sourceTarball(ctx, src, dl, logf)
+// linuxSourceTarball is the path of src's linux-source-X.Y.tar.xz, kept
+// in the cache by the package's sha256 so that kernel builds, mutants and
+// selftests download each source once.
+func (r *Resolver) linuxSourceTarball(ctx context.Context, src linuxSource) (string, error) {
+	dir, err := r.Cache.Fill("linux-source", src.SHA256, func(tmp string) error {
+		return keepSourceTarball(ctx, src, tmp, r.logf)
+	})
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, src.Package+".tar.xz"), nil
+}
+
+// extractLinuxSource unpacks src's tarball into dir/linux-source-X.Y.
+func (r *Resolver) extractLinuxSource(ctx context.Context, src linuxSource, dir string) error {
+	tarball, err := r.linuxSourceTarball(ctx, src)
 	if err != nil {
 		return err
 	}
-	logf("extracting %s", filepath.Base(tarball))
+	r.logf("extracting %s", filepath.Base(tarball))
 	if out, err := runCmd(ctx, "", nil, "tar", "-xf", tarball, "-C", dir); err != nil {
 		return setupErrorf("extracting %s from %s failed: %s", filepath.Base(tarball), src.Package, lastLine(out))
 	}

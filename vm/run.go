@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 )
@@ -32,6 +33,9 @@ type RunConfig struct {
 	// Focus (a glob over "<suite>: <full spec text>") builds and runs only
 	// the suites that can hold a matching spec: a bisection step's speed.
 	Focus string
+	// Suites, when set, are the only suites the VMs carry (by area name):
+	// a mutant needs only the suites expected to catch it.
+	Suites []string
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
@@ -144,6 +148,9 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver
 		return nil, err
 	}
 	areas = focusSuites(areas, cfg.Focus)
+	if len(cfg.Suites) > 0 {
+		areas = onlySuites(areas, cfg.Suites)
+	}
 	if len(areas) == 0 {
 		cfg.logf("no suites found (suites/*/*_suite_test.go): kernels are booted and only the boot row is judged")
 	} else {
@@ -333,4 +340,15 @@ func sortedArches(vmArches map[string]bool, host bool) []string {
 		}
 	}
 	return out
+}
+
+// onlySuites keeps the areas named in want, in areas' order.
+func onlySuites(areas, want []string) []string {
+	var kept []string
+	for _, a := range areas {
+		if slices.Contains(want, a) {
+			kept = append(kept, a)
+		}
+	}
+	return kept
 }

@@ -79,13 +79,10 @@ func (r *Resolver) buildSelftests(ctx context.Context, xy string) (*selftestSet,
 	if err != nil {
 		return nil, err
 	}
-	dir, err := r.Cache.Fill("linux-source", src.SHA256, func(tmp string) error {
-		return keepSourceTarball(ctx, src, tmp, r.logf)
-	})
+	tarball, err := r.linuxSourceTarball(ctx, src)
 	if err != nil {
 		return nil, err
 	}
-	tarball := filepath.Join(dir, src.Package+".tar.xz")
 	b, err := selftests.BuildPidfd(tarball, filepath.Join(r.Cache.Dir, "selftests"), r.logWriter())
 	if err != nil {
 		return nil, err

@@ -75,3 +75,13 @@ kernels:
 vm-smoke:
 	@$(VM_BUILD)
 	$(VM_RUNNER) matrix -smoke -out $(OUT)/vm-smoke $(VM_FLAGS)
+
+## mutants: kernel mutations (vm/mutants/mutations.txt) built from Debian linux-source and booted; prints the mutation score
+# MUTANT_SOURCE: linux-source X.Y to mutate (or latest); MUTANTS=name,... runs a subset.
+MUTANT_SOURCE ?= 6.12
+MUTANTS       ?=
+MUTANT_FLAGS  ?=
+.PHONY: mutants
+mutants:
+	@$(VM_BUILD)
+	$(VM_RUNNER) mutants -source $(MUTANT_SOURCE) -mutants "$(MUTANTS)" -out $(OUT)/mutants $(MUTANT_FLAGS)

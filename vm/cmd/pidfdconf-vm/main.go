@@ -24,6 +24,7 @@ const usage = `usage: pidfdconf-vm matrix|kernels [flags]
        pidfdconf-vm compare [-baseline-map OLD=NEW,...] OLD/matrix.json NEW/matrix.json
        pidfdconf-vm merge -out DIR [-baseline OLD/matrix.json] SHARD/matrix.json...
        pidfdconf-vm bisect-run -kernel SPEC -focus GLOB [-root DIR] [flags]
+       pidfdconf-vm mutants [-mutants NAME,...] [-source X.Y|latest] [-out DIR]
 
   matrix    boot every kernel, run the suites, print the matrix, write reports
             (-baseline OLD/matrix.json: regressions against that run first)
@@ -38,6 +39,10 @@ const usage = `usage: pidfdconf-vm matrix|kernels [flags]
             vm/expectations.txt; exit 0 good, 1 bad (FAIL/TIMEOUT), 125 skip
             (did not build or boot, MISS, all SKIP), 128 anything else (stops
             the bisection)
+  mutants   build each kernel mutation of vm/mutants/mutations.txt, boot it
+            with the suites expected to catch it, print the mutation score;
+            exit 0 when every non-equivalent mutant is killed and the
+            unmutated base is clean, 1 survivor or unclean base, 2 MISS
 
 kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
@@ -76,6 +81,9 @@ func run(args []string) int {
 	}
 	if len(args) > 0 && args[0] == "bisect-run" {
 		return runBisect(args[1:])
+	}
+	if len(args) > 0 && args[0] == "mutants" {
+		return runMutants(args[1:])
 	}
 	if len(args) == 0 || (args[0] != "matrix" && args[0] != "kernels") {
 		fmt.Fprint(os.Stderr, usage)

@@ -25,7 +25,7 @@ const bareTimeout = 3 * time.Minute
 // BootBare boots k as runVM would (same kernel file, command line shape,
 // CPUs) but with /init alone, keeping console.log and results.stream in dir.
 func BootBare(ctx context.Context, cfg RunConfig, k *Kernel, dir string) (BareBoot, error) {
-	initBin, err := BuildGuest(ctx, cfg.Root, filepath.Join(cfg.Cache.Dir, "bin"), k.Arch, cfg.logf)
+	initBin, err := BuildGuest(ctx, cfg.Root, cfg.binDir(), k.Arch, cfg.logf)
 	if err != nil {
 		return BareBoot{}, err
 	}

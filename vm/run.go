@@ -140,6 +140,16 @@ type builds struct {
 	selftestNotes map[string]string
 }
 
+// binDir holds the checkout's compiled suites and /init. Binaries live in
+// the cache, not the run directory: go skips the link when the existing
+// binary is already up to date (seconds per suite). Each checkout has its
+// own directory, so runs from two checkouts at once never put each other's
+// suites into their images.
+func (cfg RunConfig) binDir() string {
+	root, _ := filepath.Abs(cfg.Root)
+	return filepath.Join(cfg.Cache.Dir, "bin", hashStrings(root)[:12])
+}
+
 // buildImages builds the suites and /init for every arch the run needs and,
 // for the arches that boot, the initramfs.
 func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver *Resolver) (*builds, error) {
@@ -175,11 +185,9 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver
 
 // buildArch builds one arch's binaries, and its initramfs when withImage.
 // Host-arch suite binaries serve both the native run and amd64 VMs.
-// Binaries live in the cache, not the run directory: go skips the link when
-// the existing binary is already up to date (seconds per suite).
 func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, withImage bool, extraFiles []ImageFile) error {
 	t := time.Now()
-	binDir := filepath.Join(cfg.Cache.Dir, "bin")
+	binDir := cfg.binDir()
 	bins, broken, err := BuildSuites(ctx, cfg.Root, filepath.Join(binDir, arch), arch, b.areas)
 	if err != nil {
 		return cacheWriteError(binDir, err)

@@ -115,12 +115,27 @@ func resolveKernels(ctx context.Context, cfg RunConfig, resolver *Resolver) ([]*
 	return kernels, nil
 }
 
-// prepareRunDir creates out/<run id> and points out/latest at it.
+// prepareRunDir creates a new out/<run id> and points out/latest at it. A
+// second run in the same second gets "-2", "-3", …: reusing a directory
+// would let one run read another's result streams.
 func prepareRunDir(out string) (runID, dir string, err error) {
-	runID = time.Now().UTC().Format("20060102-150405")
-	dir = filepath.Join(out, runID)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", "", setupErrorf("cannot create %s: %v (set OUT to a writable directory)", dir, err)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", "", setupErrorf("cannot create %s: %v (set OUT to a writable directory)", out, err)
+	}
+	stamp := time.Now().UTC().Format("20060102-150405")
+	for n := 1; ; n++ {
+		runID = stamp
+		if n > 1 {
+			runID = fmt.Sprintf("%s-%d", stamp, n)
+		}
+		dir = filepath.Join(out, runID)
+		err = os.Mkdir(dir, 0o755)
+		if err == nil {
+			break
+		}
+		if !os.IsExist(err) {
+			return "", "", setupErrorf("cannot create %s: %v (set OUT to a writable directory)", dir, err)
+		}
 	}
 	latest := filepath.Join(out, "latest")
 	os.Remove(latest)

@@ -52,14 +52,11 @@ func StartBlockedProcess(fd0 int) (pid int, err error) {
 func startPausing(flags uintptr, fd0, closeFrom int) (pid, pidfd int, err error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	var all, old unix.Sigset_t
-	for i := range all.Val {
-		all.Val[i] = ^all.Val[i]
-	}
-	if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+	restore, err := blockAllSignals()
+	if err != nil {
 		return -1, -1, err
 	}
-	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	defer restore()
 	fd := int32(-1)
 	top := uintptr(unsafe.Pointer(&pauseStack[len(pauseStack)-1]))
 	r, errno := clonePausingChild(unix.CLONE_VM|flags|uintptr(unix.SIGCHLD), top, &fd, fd0, closeFrom)

@@ -35,16 +35,27 @@ func onSignalFreeThread(f func() error) error {
 	go func() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		var all, old unix.Sigset_t
-		for i := range all.Val {
-			all.Val[i] = ^all.Val[i]
-		}
-		if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+		restore, err := blockAllSignals()
+		if err != nil {
 			done <- err
 			return
 		}
-		defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+		defer restore()
 		done <- f()
 	}()
 	return <-done
+}
+
+// blockAllSignals blocks every signal on the calling (locked) thread, so a
+// raw clone made there starts with all of them blocked; restore puts the
+// old mask back.
+func blockAllSignals() (restore func(), err error) {
+	var all, old unix.Sigset_t
+	for i := range all.Val {
+		all.Val[i] = ^all.Val[i]
+	}
+	if err := unix.PthreadSigmask(unix.SIG_SETMASK, &all, &old); err != nil {
+		return nil, err
+	}
+	return func() { unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil) }, nil
 }

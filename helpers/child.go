@@ -12,10 +12,10 @@ import (
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// A Child is a helper process: this test binary re-executed in a role.
+// A Child is a helper process: the role binary or this test binary, in a role.
 type Child struct {
 	Pid   int   // in the test's pid namespace
 	NsPid int   // inside its PidNS, when started by one
@@ -36,18 +36,18 @@ func WithCloneflags(flags uintptr) ChildOption {
 
 // StartChild starts a helper in role, waits for its "ready" message and
 // registers a cleanup that kills and reaps it and closes its fds.
-func StartChild(ctx context.Context, role string, args []string, opts ...ChildOption) *Child {
+func StartChild(ctx context.Context, roleName string, args []string, opts ...ChildOption) *Child {
 	GinkgoHelper()
-	c, err := tryStartChild(ctx, role, args, opts...)
-	Expect(err).NotTo(HaveOccurred(), "start helper role %s", role)
+	c, err := tryStartChild(ctx, roleName, args, opts...)
+	Expect(err).NotTo(HaveOccurred(), "start helper role %s", roleName)
 	return c
 }
 
 // tryStartChild is StartChild for callers that turn a failed start (say,
 // EPERM creating a namespace) into a Skip.
-func tryStartChild(ctx context.Context, role string, args []string, opts ...ChildOption) (*Child, error) {
+func tryStartChild(ctx context.Context, roleName string, args []string, opts ...ChildOption) (*Child, error) {
 	GinkgoHelper()
-	exe, err := kernel.SelfExecutable()
+	exe, err := role.Executable(roleName)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func tryStartChild(ctx context.Context, role string, args []string, opts ...Chil
 	}
 	c := &Child{Pidfd: -1, Peer: peer}
 	c.cmd = exec.Command(exe, args...)
-	c.cmd.Env = RoleEnviron(role)
+	c.cmd.Env = role.Environ(roleName)
 	c.cmd.Stdout, c.cmd.Stderr = GinkgoWriter, GinkgoWriter
 	c.cmd.ExtraFiles = []*os.File{theirs}
 	c.cmd.WaitDelay = EventTimeout()
@@ -92,7 +92,7 @@ func (c *Child) Recv(ctx context.Context) string {
 	GinkgoHelper()
 	msg, fds, err := c.Peer.Recv(ctx, EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "helper %d", c.Pid)
-	closeAll(fds)
+	role.CloseAll(fds)
 	return msg
 }
 
@@ -101,7 +101,7 @@ func (c *Child) Recv(ctx context.Context) string {
 func (c *Child) Call(ctx context.Context, cmd string, fds ...int) (Reply, error) {
 	GinkgoHelper()
 	r, err := c.exchange(ctx, cmd, fds...)
-	DeferCleanup(closeAll, r.Fds)
+	DeferCleanup(role.CloseAll, r.Fds)
 	return r, err
 }
 
@@ -162,11 +162,5 @@ func (c *Child) cleanup(ctx SpecContext) {
 	c.Peer.Close()
 	if c.Pidfd >= 0 {
 		unix.Close(c.Pidfd)
-	}
-}
-
-func closeAll(fds []int) {
-	for _, fd := range fds {
-		unix.Close(fd)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
 // A Clone3Child is a raw clone3 child that executes this binary in a role,
@@ -14,10 +15,11 @@ type Clone3Child struct {
 }
 
 // Clone3Role calls clone3(flags, exitSignal) for a child process that
-// executes this binary in role with args at once, its Peer at fd 3.
-func Clone3Role(flags uint64, exitSignal unix.Signal, role string, args []string) (Clone3Child, error) {
+// executes the binary of roleName in that role with args at once, its Peer
+// at fd 3.
+func Clone3Role(flags uint64, exitSignal unix.Signal, roleName string, args []string) (Clone3Child, error) {
 	failed := Clone3Child{Clone3Process: kernel.Clone3Process{Pid: -1, Pidfd: -1}}
-	exe, err := kernel.SelfExecutable()
+	exe, err := role.Executable(roleName)
 	if err != nil {
 		return failed, err
 	}
@@ -26,7 +28,7 @@ func Clone3Role(flags uint64, exitSignal unix.Signal, role string, args []string
 		return failed, err
 	}
 	defer theirs.Close()
-	c, err := kernel.Clone3Exec(flags, exitSignal, exe, append([]string{exe}, args...), RoleEnviron(role), int(theirs.Fd()))
+	c, err := kernel.Clone3Exec(flags, exitSignal, exe, append([]string{exe}, args...), role.Environ(roleName), int(theirs.Fd()))
 	if err != nil {
 		peer.Close()
 		return Clone3Child{Clone3Process: c}, err

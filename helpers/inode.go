@@ -4,10 +4,12 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
 // FileID is what identifies a file: device and inode number.
-type FileID struct{ Dev, Ino uint64 }
+type FileID = role.FileID
 
 // Inode is fstat(fd)'s device and inode.
 func Inode(fd int) FileID {

@@ -29,7 +29,7 @@ func RequireFeature(features ...*kernel.Feature) {
 func RequireOption(o *kernel.Option) {
 	GinkgoHelper()
 	if why := o.Off(); why != "" {
-		Skip(fmt.Sprintf("requires %s, which this kernel is built without (%s)", o.Name, why))
+		Skip(fmt.Sprintf("requires %s, which is off on this kernel (%s)", o.Name, why))
 	}
 }
 

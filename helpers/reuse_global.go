@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
 // nsLastPid is the last pid number the caller's pid namespace handed out;
@@ -136,7 +137,7 @@ func (h selfHolder) info(_ context.Context, mask uint64) (*unix.PidfdInfo, error
 }
 
 func (h selfHolder) inodes(_ context.Context, number int) (FileID, FileID, error) {
-	return staleAndReopened(h.pidfd, number)
+	return role.StaleAndReopened(h.pidfd, number)
 }
 
 func (selfHolder) successorTid(s *Child) int { return s.Pid }

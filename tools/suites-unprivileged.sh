@@ -28,6 +28,13 @@ mkdir "$dir/work"
 chown "$UNPRIV_UID:$UNPRIV_GID" "$dir/work"
 
 failed=()
+# The helpers start from the role binary, as in `make suites`.
+if CGO_ENABLED=0 "$GO" build -o "$dir/pidfdconf-role" ./cmd/pidfdconf-role; then
+	chmod 0755 "$dir/pidfdconf-role"
+	export PIDFDCONF_ROLE_BINARY="$dir/pidfdconf-role"
+else
+	failed+=("pidfdconf-role (build)")
+fi
 for suite in "$@"; do
 	name=$(basename "$suite")
 	if ! "$GO" test -c -o "$dir/$name.test" "./$suite"; then

@@ -87,7 +87,11 @@ func imageRecords(initBin string, suiteBins []string, extra []ImageFile) ([]cpio
 			dirs[d] = true
 			recs = append(recs, cpio.Directory(d, 0o755))
 		}
-		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: e.Name, Mode: cpio.S_IFREG | 0o644}))
+		mode := uint64(0o644)
+		if e.Executable {
+			mode = 0o755
+		}
+		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: e.Name, Mode: cpio.S_IFREG | mode}))
 	}
 	for i := range recs {
 		recs[i].Ino = uint64(i + 1)

@@ -13,10 +13,11 @@ import (
 const SELinuxPolicyImagePath = "selinux/policy"
 
 // ImageFile is an extra file for the initramfs: Name inside it (relative,
-// parent directories are created), Src on the host.
+// parent directories are created), Src on the host, executable or not.
 type ImageFile struct {
-	Name string
-	Src  string
+	Name       string
+	Src        string
+	Executable bool
 }
 
 // SELinuxImageFiles returns the policy file for the initramfs when any of

@@ -105,3 +105,20 @@ func TestSuiteWithoutReportIsMiss(t *testing.T) {
 		t.Errorf("ExitCode = %d, want %d (MISS)", code, ExitMiss)
 	}
 }
+
+// A suite that does not compile for i386 is MISS on the i386 kernel only;
+// the amd64 kernels compiled it and ran its specs.
+func TestBrokenSuiteIsMissOnItsArchOnly(t *testing.T) {
+	amd64 := kernelRun(t, "amd64", "", spec("passes", 1, types.SpecStatePassed, ""))
+	amd64.Kernel.Arch = "amd64"
+	i386 := newKernelRun(&Kernel{Name: "i386", Arch: "386"})
+	row := Row{Suite: "signal", Text: suiteBuildsText}
+	i386.set(row, Cell{Result: MISS, Reason: "suite signal does not compile for 386"})
+	m := NewMatrix("t", []*KernelRun{amd64, i386})
+	if c := m.Cell(amd64, row); c.Result != PASS {
+		t.Errorf("amd64: %+v", c)
+	}
+	if c := m.Cell(i386, row); c.Result != MISS {
+		t.Errorf("i386: %+v", c)
+	}
+}

@@ -16,7 +16,7 @@ import (
 
 // runNative runs the suite binaries directly on the host: the "host" column,
 // with the same flags and reports as inside a VM.
-func runNative(ctx context.Context, kr *KernelRun, bins []string, guestBin string) {
+func runNative(ctx context.Context, kr *KernelRun, bins []string, guestBin, roleBin string) {
 	start := time.Now()
 	kr.Info = hostInfo(ctx, guestBin)
 	con, err := os.Create(filepath.Join(kr.Dir, "console.log"))
@@ -30,6 +30,7 @@ func runNative(ctx context.Context, kr *KernelRun, bins []string, guestBin strin
 		kr.Info.Suites = append(kr.Info.Suites, suite)
 		res := suiterun.Run(ctx, suiterun.Suite{
 			Name: suite, Bin: bin, Dir: filepath.Join(kr.Dir, "suites", suite), Output: con,
+			Env: roleBinaryEnv(roleBin),
 		})
 		kr.addRun(res.Run)
 		if res.Report == nil {
@@ -71,4 +72,12 @@ func hostProbes(ctx context.Context, guestBin string) []kernel.ProbeResult {
 		return []kernel.ProbeResult{{Name: "probes", Detail: "unreadable probe output: " + err.Error()}}
 	}
 	return ps
+}
+
+// roleBinaryEnv names the role binary to the suites, when there is one.
+func roleBinaryEnv(roleBin string) []string {
+	if roleBin == "" {
+		return nil
+	}
+	return []string{kernel.RoleBinaryEnv + "=" + roleBin}
 }

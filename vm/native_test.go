@@ -30,9 +30,10 @@ func TestNativeRunMapsReportsAndMissingOnes(t *testing.T) {
 	kr := newKernelRun(&Kernel{Name: "host", Spec: KernelSpec{Kind: KindHost}})
 	kr.Dir = t.TempDir()
 	runNative(context.Background(), kr, []string{
-		scriptSuite(t, bins, "open", "cp "+report+" report.json; echo ran open"),
+		// The suites start their helpers from the role binary the run built.
+		scriptSuite(t, bins, "open", `test "$PIDFDCONF_ROLE_BINARY" = /built/pidfdconf-role || exit 9; cp `+report+" report.json; echo ran open"),
 		scriptSuite(t, bins, "poll", "exit 2"),
-	}, "")
+	}, "", "/built/pidfdconf-role")
 
 	if c := kr.Cells["open: pidfd_open(2) works"]; c.Result != PASS {
 		t.Errorf("open: %+v (cells %v)", c, kr.Cells)

@@ -1,10 +1,11 @@
 package vm
 
 import (
-	"github.com/onsi/ginkgo/v2/types"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/onsi/ginkgo/v2/types"
 )
 
 // writeKernelReports writes <run>/<kernel>/{report.json, junit.xml,

@@ -3,7 +3,6 @@ package vm
 import (
 	"context"
 	"fmt"
-	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // RunConfig is one `pidfdconf-vm matrix` invocation.
@@ -148,6 +149,7 @@ type builds struct {
 	areas  []string
 	suites map[string][]string          // the suite binaries
 	guests map[string]string            // /init, also the native run's probe tool
+	roles  map[string]string            // cmd/pidfdconf-role
 	broken map[string]map[string]string // area → why it did not compile
 	images map[string]*Image            // only for arches that boot VMs
 	// The kernel's own selftests per kernel name, or why a kernel has none.
@@ -181,7 +183,7 @@ func buildImages(ctx context.Context, cfg RunConfig, kernels []*Kernel, resolver
 	} else {
 		cfg.logf("suites: %v", areas)
 	}
-	b := &builds{areas: areas, suites: map[string][]string{}, guests: map[string]string{},
+	b := &builds{areas: areas, suites: map[string][]string{}, guests: map[string]string{}, roles: map[string]string{},
 		broken: map[string]map[string]string{}, images: map[string]*Image{}}
 	// lsm-selinux: the guest loads Debian's reference policy, or SELinux permits everything.
 	extraFiles, err := SELinuxImageFiles(ctx, cfg.logf, cfg.Cache.Dir, kernels, cfg.Append)
@@ -217,9 +219,15 @@ func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, with
 		return err
 	}
 	b.guests[arch] = initBin
+	roleBin, err := BuildRoleBinary(ctx, cfg.Root, binDir, arch)
+	if err != nil {
+		return err
+	}
+	b.roles[arch] = roleBin
 	if !withImage {
 		return nil // only the native run needs this arch
 	}
+	extraFiles = append(slices.Clip(extraFiles), ImageFile{Name: RoleBinaryImagePath, Src: roleBin, Executable: true})
 	img, err := cfg.Cache.Image(arch, initBin, bins, extraFiles...)
 	if err != nil {
 		return err
@@ -293,10 +301,10 @@ func runKernel(ctx context.Context, cfg RunConfig, k *Kernel, b *builds, dir, sc
 	// A suite that did not compile is a harness problem: MISS, never FAIL.
 	for a, why := range b.broken[k.Arch] {
 		kr.SuiteMiss[a] = why
-		kr.set(Row{Suite: a, Text: "(suite binary builds)"}, Cell{Result: MISS, Reason: why})
+		kr.set(Row{Suite: a, Text: suiteBuildsText}, Cell{Result: MISS, Reason: why})
 	}
 	if k.Spec.Kind == KindHost {
-		runNative(ctx, kr, b.suites[hostArch()], b.guests[hostArch()])
+		runNative(ctx, kr, b.suites[hostArch()], b.guests[hostArch()], b.roles[hostArch()])
 	} else {
 		img := b.initrd(cfg, k)
 		shipped := img != b.images[k.Arch]

@@ -89,13 +89,27 @@ func BuildSuites(ctx context.Context, root, out, goarch string, areas []string) 
 
 // BuildGuest compiles vm/guest, the VM's /init.
 func BuildGuest(ctx context.Context, root, out, goarch string, warn func(string, ...any)) (string, error) {
-	bin := filepath.Join(out, "init-"+goarch)
+	return buildStatic(ctx, root, filepath.Join(out, "init-"+goarch), goarch, "./vm/guest")
+}
+
+// RoleBinaryImagePath is where the initramfs carries cmd/pidfdconf-role;
+// vm/guest names it to the suites (kernel.RoleBinaryEnv).
+const RoleBinaryImagePath = "bin/pidfdconf-role"
+
+// BuildRoleBinary compiles cmd/pidfdconf-role, the binary the suites start
+// their helpers from.
+func BuildRoleBinary(ctx context.Context, root, out, goarch string) (string, error) {
+	return buildStatic(ctx, root, filepath.Join(out, "pidfdconf-role-"+goarch), goarch, "./cmd/pidfdconf-role")
+}
+
+// buildStatic builds pkg into bin, static and stripped.
+func buildStatic(ctx context.Context, root, bin, goarch, pkg string) (string, error) {
 	o, err := runCmd(ctx, root, []string{"CGO_ENABLED=0", "GOARCH=" + goarch, "GOFLAGS=-buildvcs=false"},
-		goCommand(), "build", "-ldflags=-s -w", "-trimpath", "-o", bin, "./vm/guest")
+		goCommand(), "build", "-ldflags=-s -w", "-trimpath", "-o", bin, pkg)
 	if err == nil {
 		return bin, nil
 	}
-	return "", fmt.Errorf("building vm/guest for %s failed: %s", goarch, strings.TrimSpace(string(o)))
+	return "", fmt.Errorf("building %s for %s failed: %s", pkg, goarch, strings.TrimSpace(string(o)))
 }
 
 // goCommand is the go tool that runs us when known (GOROOT of `go run`),

@@ -1,7 +1,7 @@
 package kernel
 
 import (
-	"errors"
+	"fmt"
 	"syscall"
 	"unsafe"
 
@@ -118,4 +118,4 @@ func clone3Raw(call *clone3Call) (pid uintptr, errno uintptr) {
 }
 
 // ErrNoRawClone3 is returned where there is no assembly stub for clone3.
-var ErrNoRawClone3 = errors.New("raw clone3 is implemented for amd64 only")
+var ErrNoRawClone3 = fmt.Errorf("raw clone3 is implemented for amd64 only: %w", ErrNotProbeable)

@@ -23,6 +23,12 @@ const (
 	SELinuxPolicyEnv = "PIDFDCONF_SELINUX_POLICY"
 	// RoleEnv selects a helper role when a test binary is re-executed.
 	RoleEnv = "PIDFDCONF_ROLE"
+	// RoleBinaryEnv names cmd/pidfdconf-role, which internal/role's helpers
+	// run from when it is set (see there).
+	RoleBinaryEnv = "PIDFDCONF_ROLE_BINARY"
+	// SuiteBinaryEnv names the suite binary, for helpers that start a
+	// suite's own role.
+	SuiteBinaryEnv = "PIDFDCONF_SUITE_BINARY"
 	// probeChildEnv makes a binary that links this package exit at once.
 	probeChildEnv = "PIDFDCONF_PROBE_CHILD"
 	// BlockChildEnv makes a suite binary block until it is killed.

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -38,6 +39,10 @@ func (f *Feature) Probe() error {
 // Present reports whether the running kernel has the feature.
 func (f *Feature) Present() bool { return f.Probe() == nil }
 
+// ErrNotProbeable marks a probe the suite cannot make on this platform (a
+// stub of ours is missing, not the kernel's feature): the spec skips.
+var ErrNotProbeable = errors.New("the suite cannot make this probe on this platform")
+
 // Verdict is what a spec that requires a feature does on a kernel.
 type Verdict int
 
@@ -56,9 +61,12 @@ func (f *Feature) Decide(kernel KernelVersion, probeErr error, allowMissing []st
 	if probeErr == nil {
 		return Run, ""
 	}
+	if errors.Is(probeErr, ErrNotProbeable) {
+		return SkipSpec, fmt.Sprintf("%s cannot be checked here: %v", f.Name, probeErr)
+	}
 	for _, o := range f.Needs {
 		if why := o.Off(); why != "" {
-			return SkipSpec, fmt.Sprintf("requires %s, which this kernel is built without (%s); %s: %v", o.Name, why, f.Name, probeErr)
+			return SkipSpec, fmt.Sprintf("requires %s, which is off on this kernel (%s); %s: %v", o.Name, why, f.Name, probeErr)
 		}
 	}
 	switch {

@@ -32,9 +32,10 @@ func TestDecide(t *testing.T) {
 		{"missing on a new kernel fails", thread, "6.18.44-fc-v769", missing, nil, FailSpec, "PIDFD_THREAD is missing on 6.18.44"},
 		{"missing on a release candidate fails", thread, "7.1.0-rc2", missing, nil, FailSpec, "missing on 7.1.0"},
 		{"allowlisted gap skips", thread, "6.18.44", missing, []string{"other", "PIDFD_THREAD"}, SkipSpec, "known gap (allowlisted"},
-		{"built without its option skips on any version", handlesOff, "7.3.4", missing, nil, SkipSpec, "requires CONFIG_FHANDLE, which this kernel is built without (name_to_handle_at(2) is ENOSYS)"},
+		{"built without its option skips on any version", handlesOff, "7.3.4", missing, nil, SkipSpec, "requires CONFIG_FHANDLE, which is off on this kernel (name_to_handle_at(2) is ENOSYS)"},
 		{"built with its option and missing fails", handlesOn, "7.3.4", missing, nil, FailSpec, "pidfs file handles is missing on 7.3.4"},
 		{"built with its option and too old skips", handlesOn, "6.12.117", missing, nil, SkipSpec, "requires pidfs file handles (since v6.14)"},
+		{"a probe the suite cannot make here skips", thread, "7.3.4", ErrNoRawClone3, nil, SkipSpec, "cannot be checked here: raw clone3 is implemented for amd64 only"},
 	}
 	for _, c := range cases {
 		got, msg := c.f.Decide(MustParseVersion(c.kernel), c.err, c.allow)
@@ -82,6 +83,28 @@ func TestParseConfig(t *testing.T) {
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+// Landlock built in (CONFIG_SECURITY_LANDLOCK=y) but left off the lsm=
+// list is off as surely as compiled out: the sign decides despite the config.
+func TestBootOptionReadsTheSignDespiteTheConfig(t *testing.T) {
+	inactive := func() (bool, string) { return true, "Landlock is built in but not active (not on the lsm= list)" }
+	active := func() (bool, string) { return false, "" }
+	cases := []struct {
+		config map[string]string
+		sign   func() (bool, string)
+		want   string
+	}{
+		{map[string]string{"CONFIG_SECURITY_LANDLOCK": "y"}, inactive, "Landlock is built in but not active (not on the lsm= list)"},
+		{map[string]string{"CONFIG_SECURITY_LANDLOCK": "y"}, active, ""},
+		{map[string]string{"CONFIG_SECURITY_LANDLOCK": "n"}, active, "CONFIG_SECURITY_LANDLOCK is not set in the kernel config"},
+	}
+	for _, c := range cases {
+		o := newBootOption("CONFIG_SECURITY_LANDLOCK", c.sign)
+		if got := o.decide(c.config); got != c.want {
+			t.Errorf("config %v: decide = %q, want %q", c.config, got, c.want)
 		}
 	}
 }

@@ -25,15 +25,26 @@ import (
 type Option struct {
 	Name string
 	sign func() (off bool, evidence string)
-	once sync.Once
-	off  string // the evidence, "" while the option is on or unknown
+	// atBoot: built in is not enough, the option can still be inactive at
+	// boot (an LSM missing from lsm=), so the sign is read even when the
+	// config says y.
+	atBoot bool
+	once   sync.Once
+	off    string // the evidence, "" while the option is on or unknown
 }
 
 func newOption(name string, sign func() (bool, string)) *Option {
 	return &Option{Name: name, sign: sign}
 }
 
-// Off returns why the running kernel is built without the option, or "".
+// newBootOption is newOption for an option the boot command line can
+// leave inactive.
+func newBootOption(name string, sign func() (bool, string)) *Option {
+	return &Option{Name: name, sign: sign, atBoot: true}
+}
+
+// Off returns why the option is off on the running kernel (built without
+// it, or inactive at boot), or "".
 func (o *Option) Off() string {
 	o.once.Do(func() { o.off = o.decide(runningConfig()) })
 	return o.off
@@ -41,10 +52,12 @@ func (o *Option) Off() string {
 
 func (o *Option) decide(config map[string]string) string {
 	if v, known := config[o.Name]; known {
-		if v == "y" || v == "m" {
+		if v != "y" && v != "m" {
+			return fmt.Sprintf("%s is not set in the kernel config", o.Name)
+		}
+		if !o.atBoot {
 			return ""
 		}
-		return fmt.Sprintf("%s is not set in the kernel config", o.Name)
 	}
 	if off, evidence := o.sign(); off {
 		return evidence
@@ -59,7 +72,7 @@ var (
 	OptPidNS    = newOption("CONFIG_PID_NS", pidNamespacesOff)
 	OptTimeNS   = newOption("CONFIG_TIME_NS", namespaceMissing("time"))
 	OptProcFS   = newOption("CONFIG_PROC_FS", procfsMissing)
-	OptLandlock = newOption("CONFIG_SECURITY_LANDLOCK", landlockOff)
+	OptLandlock = newBootOption("CONFIG_SECURITY_LANDLOCK", landlockOff)
 	OptKcmp     = newOption("CONFIG_KCMP", syscallCompiledOut("kcmp", probeKcmp))
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
 	OptMMU      = newOption("CONFIG_MMU", syscallCompiledOut("process_mrelease", probeProcessMrelease))

@@ -110,7 +110,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 			helpers.RequireOption(kernel.OptAdvise)
 			page := anonymousPage()
 			page[0] = 0xab
-			iov := unix.Iovec{Base: &page[0], Len: uint64(len(page))}
+			iov := unix.Iovec{Base: &page[0]}
+			iov.SetLen(len(page)) // Len is 32-bit on i386
 			pidfd := sentinel()
 			n, _, errno := unix.Syscall6(unix.SYS_PROCESS_MADVISE, uintptr(pidfd), uintptr(unsafe.Pointer(&iov)), 1, unix.MADV_DONTNEED, 0, 0)
 			Expect(errno).To(BeZero(), "process_madvise(%d, MADV_DONTNEED): %v", pidfd, errno)

@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm"
 )
 
@@ -65,6 +66,11 @@ func main() {
 	if err != nil {
 		fail(3, err)
 	}
+	roleBin, err := buildRoleBinary(*out)
+	if err != nil {
+		fail(3, err)
+	}
+	os.Setenv(kernel.RoleBinaryEnv, roleBin) // inherited by every suite run
 	var results []Result
 	for _, st := range selftests {
 		results = append(results, runSelftest(st, *out))

@@ -43,7 +43,7 @@ func timed(cmd *exec.Cmd, logPath string) (time.Duration, int64, error) {
 	var rss int64
 	if cmd.ProcessState != nil {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = ru.Maxrss
+			rss = int64(ru.Maxrss)
 		}
 	}
 	return wall, rss, err
@@ -73,6 +73,18 @@ func runSelftest(path, out string) Result {
 		r.Error = fmt.Sprintf("%v (see %s)", err, logPath)
 	}
 	return r
+}
+
+// buildRoleBinary compiles cmd/pidfdconf-role, which the suites start
+// their helpers from (as `make suites` does), and returns its path.
+func buildRoleBinary(out string) (string, error) {
+	bin, _ := filepath.Abs(filepath.Join(out, "pidfdconf-role"))
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/pidfdconf-role")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if o, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the role binary: %v\n%s", err, o)
+	}
+	return bin, nil
 }
 
 // buildSuites compiles every suite once so that runs time the specs, not

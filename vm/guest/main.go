@@ -196,10 +196,25 @@ func runSuite(name string, console io.Writer) suiterun.Result {
 		Timeout: timeout,
 		// PIDFDCONF_TIME_SCALE / PIDFDCONF_ALLOW_MISSING arrive as kernel
 		// command-line words, which the kernel hands to init as environment.
-		Env:     []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp"},
+		Env:     suiteEnv(),
 		Output:  console,
 		NoJUnit: true,
 	})
+}
+
+// roleBinary is where the image carries cmd/pidfdconf-role
+// (vm.RoleBinaryImagePath).
+const roleBinary = "/bin/pidfdconf-role"
+
+// suiteEnv is what the suites see besides the kernel's environment, with
+// the role binary named when the image has it: helpers start from it
+// instead of re-executing a suite, which costs far more under TCG.
+func suiteEnv() []string {
+	env := []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp"}
+	if _, err := os.Stat(roleBinary); err == nil {
+		env = append(env, kernel.RoleBinaryEnv+"="+roleBinary)
+	}
+	return env
 }
 
 // reapOrphans collects helpers a suite leaked: as PID 1 they are ours now.

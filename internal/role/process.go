@@ -1,4 +1,4 @@
-package helpers
+package role
 
 import (
 	"fmt"
@@ -8,11 +8,9 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// RoleProcess is the general helper: a process with N extra threads that
+// Process is the general helper: a process with N extra threads that
 // obeys commands from the test. It answers "ready <pid> <tid>…" at start.
 //
 // Commands:
@@ -20,21 +18,21 @@ import (
 //	exit <code>            exit_group(code)
 //	exit-thread <tid>      that thread returns while locked, so it really exits
 //	exit-leader            the main thread calls exit(2) while the others live
-//	exec-thread <tid> <role> [args]  that thread execs this binary in role
+//	exec-thread <tid> <role> [args]  that thread execs the binary of role in it
 //	ping                   ok <pid>
-var RoleProcess = RegisterRole("process", runProcess)
+var Process = registerSlim("process", runProcess)
 
 func runProcess(p *Peer, args []string) int {
 	n := 0
 	if len(args) > 0 {
 		n, _ = strconv.Atoi(args[0])
 	}
-	threads := map[int]*thread{}
+	threads := map[int]*OSThread{}
 	tids := []string{}
 	for range n {
-		t := startLockedThread()
-		threads[t.tid] = t
-		tids = append(tids, strconv.Itoa(t.tid))
+		t := StartOSThread()
+		threads[t.Tid] = t
+		tids = append(tids, strconv.Itoa(t.Tid))
 	}
 	// The main goroutine stays on the leader thread and only waits for the
 	// order to exit; a goroutine on another thread serves the commands, so
@@ -47,14 +45,14 @@ func runProcess(p *Peer, args []string) int {
 	panic("exit(2) returned")
 }
 
-func serveProcess(p *Peer, threads map[int]*thread, leaderExit chan struct{}) {
+func serveProcess(p *Peer, threads map[int]*OSThread, leaderExit chan struct{}) {
 	// takeThread removes the thread a command names from the served set.
-	takeThread := func(req *Request) (*thread, error) {
+	takeThread := func(req *Request) (*OSThread, error) {
 		t, ok := threads[req.Int(0)]
 		if !ok {
 			return nil, fmt.Errorf("no helper thread %d: %w", req.Int(0), unix.ESRCH)
 		}
-		delete(threads, t.tid)
+		delete(threads, t.Tid)
 		return t, nil
 	}
 	os.Exit(Serve(p, map[string]Command{
@@ -70,7 +68,7 @@ func serveProcess(p *Peer, threads map[int]*thread, leaderExit chan struct{}) {
 		"exit-thread": func(req *Request) (string, error) {
 			t, err := takeThread(req)
 			if err == nil {
-				close(t.cmds)
+				close(t.Cmds)
 			}
 			return "", err
 		},
@@ -82,11 +80,13 @@ func serveProcess(p *Peer, threads map[int]*thread, leaderExit chan struct{}) {
 			if err != nil {
 				return "", err
 			}
-			role, args := req.Args[1], req.Args[2:]
+			name, args := req.Args[1], req.Args[2:]
 			// Exec replaces the process on success; only a failure answers.
-			t.cmds <- func() {
-				exe, _ := kernel.SelfExecutable()
-				err := syscall.Exec(exe, append([]string{exe}, args...), RoleEnviron(role))
+			t.Cmds <- func() {
+				exe, err := Executable(name)
+				if err == nil {
+					err = syscall.Exec(exe, append([]string{exe}, args...), Environ(name))
+				}
 				p.Send(Answer("", err))
 			}
 			return "", ErrNoReply

@@ -1,4 +1,4 @@
-package helpers
+package role
 
 import (
 	"errors"
@@ -54,7 +54,7 @@ var ErrNoReply = errors.New("no reply")
 // EINVAL.
 func Serve(p *Peer, commands map[string]Command) int {
 	for {
-		msg, fds, err := p.recvBlocking()
+		msg, fds, err := p.RecvBlocking()
 		if err != nil {
 			return 0
 		}
@@ -63,7 +63,7 @@ func Serve(p *Peer, commands map[string]Command) int {
 }
 
 func serveOne(p *Peer, commands map[string]Command, msg string, fds []int) {
-	defer closeAll(fds)
+	defer CloseAll(fds)
 	words := strings.Fields(msg)
 	if len(words) == 0 || commands[words[0]] == nil {
 		p.Sendf("err EINVAL unknown command %q", msg)
@@ -71,12 +71,19 @@ func serveOne(p *Peer, commands map[string]Command, msg string, fds []int) {
 	}
 	req := &Request{Args: words[1:], Fds: fds}
 	text, err := commands[words[0]](req)
-	defer closeAll(req.reply)
+	defer CloseAll(req.reply)
 	if errors.Is(err, ErrNoReply) {
 		return
 	}
 	p.Send(Answer(text, err), req.reply...)
 	for _, f := range req.then {
 		f()
+	}
+}
+
+// CloseAll closes every fd in fds.
+func CloseAll(fds []int) {
+	for _, fd := range fds {
+		unix.Close(fd)
 	}
 }

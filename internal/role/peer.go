@@ -1,4 +1,4 @@
-package helpers
+package role
 
 import (
 	"context"
@@ -32,8 +32,8 @@ func NewPeerPair() (*Peer, *os.File, error) {
 	return &Peer{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "helper-peer"), nil
 }
 
-// peerFromFd wraps an inherited fd (the helper's side).
-func peerFromFd(fd int) *Peer { return &Peer{fd: fd} }
+// PeerFromFd wraps an inherited fd (the helper's side).
+func PeerFromFd(fd int) *Peer { return &Peer{fd: fd} }
 
 // Fd is the socket itself, for passing it on to another process.
 func (p *Peer) Fd() int { return p.fd }
@@ -63,12 +63,12 @@ func (p *Peer) Recv(ctx context.Context, timeout time.Duration) (string, []int, 
 	if revents&(unix.POLLIN|unix.POLLHUP) == 0 {
 		return "", nil, fmt.Errorf("helper socket polls %s", kernel.PollBits(revents))
 	}
-	return p.recvBlocking()
+	return p.RecvBlocking()
 }
 
-// recvBlocking reads one message without a timeout; roles use it (Serve), the
+// RecvBlocking reads one message without a timeout; roles use it (Serve), the
 // test process does not.
-func (p *Peer) recvBlocking() (string, []int, error) {
+func (p *Peer) RecvBlocking() (string, []int, error) {
 	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(16*4))
 	for {
@@ -87,7 +87,7 @@ func (p *Peer) recvBlocking() (string, []int, error) {
 	}
 }
 
-// Close closes the socket; the helper sees errPeerClosed.
+// Close closes the socket; the other side sees errPeerClosed.
 func (p *Peer) Close() error { return unix.Close(p.fd) }
 
 // Reply is a helper's answer: "ok <fields…>" or "err <ERRNO> <text>".
@@ -113,8 +113,8 @@ func ParseReply(msg string, fds []int) (Reply, error) {
 	return Reply{}, fmt.Errorf("helper answered %q", msg)
 }
 
-// replyErr formats an error as the "err ERRNO text" wire form.
-func replyErr(err error) string {
+// ReplyErr formats an error as the "err ERRNO text" wire form.
+func ReplyErr(err error) string {
 	name := "EIO"
 	var errno unix.Errno
 	if errors.As(err, &errno) && unix.ErrnoName(errno) != "" {
@@ -136,7 +136,7 @@ func errnoByName(name string) unix.Errno {
 // "err ERRNO text", which Child.Call turns back into a matching errno.
 func Answer(text string, err error) string {
 	if err != nil {
-		return replyErr(err)
+		return ReplyErr(err)
 	}
 	return strings.TrimSpace("ok " + text)
 }

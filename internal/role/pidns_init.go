@@ -1,0 +1,127 @@
+package role
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// PidNSInit is pid 1 of a pid namespace (helpers.PidNS). Commands:
+//
+//	spawn <pid> <role> [args]   + the new process's peer socket; pid 0 = any
+//	                            → ok <pid> + its pidfd
+//	reap <pid>                  → ok <wait status>
+//	pidfd_open <pid> <flags>    → ok + pidfd
+//	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
+var PidNSInit = registerSlim("pidns-init", runPidNSInit)
+
+func runPidNSInit(p *Peer, _ []string) int {
+	if err := mountFreshProc(); err != nil {
+		p.Send(ReplyErr(err))
+		return 1
+	}
+	procs := map[int]*os.Process{}
+	p.Sendf("ready %d", os.Getpid())
+	return Serve(p, map[string]Command{
+		"spawn": func(req *Request) (string, error) {
+			if len(req.Args) < 2 || len(req.Fds) != 1 {
+				return "", fmt.Errorf("usage: spawn <pid> <role> [args] + peer fd: %w", unix.EINVAL)
+			}
+			proc, pidfd, err := spawnAt(req.Int(0), req.Args[1], req.Args[2:], req.Fds[0])
+			if err != nil {
+				return "", err
+			}
+			procs[proc.Pid] = proc
+			req.Attach(pidfd)
+			return strconv.Itoa(proc.Pid), nil
+		},
+		"reap": func(req *Request) (string, error) {
+			proc := procs[req.Int(0)]
+			if err := req.Want(1, 0); err != nil || proc == nil {
+				return "", fmt.Errorf("reap %v: not a child of this pid 1: %w", req.Args, unix.ECHILD)
+			}
+			delete(procs, proc.Pid)
+			state, err := proc.Wait()
+			if err != nil {
+				return "", err
+			}
+			return strconv.Itoa(int(state.Sys().(syscall.WaitStatus))), nil
+		},
+		"pidfd_open": func(req *Request) (string, error) {
+			if err := req.Want(2, 0); err != nil {
+				return "", err
+			}
+			fd, err := unix.PidfdOpen(req.Int(0), req.Int(1))
+			if err == nil {
+				req.Attach(fd)
+			}
+			return "", err
+		},
+		"fdinfo": func(req *Request) (string, error) {
+			if err := req.Want(0, 1); err != nil {
+				return "", err
+			}
+			data, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", req.Fds[0]))
+			return string(data), err
+		},
+	})
+}
+
+// mountFreshProc gives the namespace a /proc that shows its own pids,
+// without touching the parent's mounts.
+func mountFreshProc() error {
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("make / private: %w", err)
+	}
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("mount /proc: %w", err)
+	}
+	return nil
+}
+
+// spawnAt starts role at pid number want by setting ns_last_pid first; a
+// runtime thread may take the number in between, so it retries a few times.
+// The new process gets a copy of peerFd; the caller keeps and closes its own.
+func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int, error) {
+	exe, err := Executable(role)
+	if err != nil {
+		return nil, -1, err
+	}
+	dup, err := unix.FcntlInt(uintptr(peerFd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, -1, err
+	}
+	peer := os.NewFile(uintptr(dup), "peer")
+	defer peer.Close()
+	for range 20 {
+		if want > 0 {
+			if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(want-1)), 0); err != nil {
+				return nil, -1, fmt.Errorf("write ns_last_pid: %w", err)
+			}
+		}
+		pidfd := -1
+		proc, err := os.StartProcess(exe, append([]string{exe}, args...), &os.ProcAttr{
+			Env:   Environ(role),
+			Files: []*os.File{nil, os.Stdout, os.Stderr, peer},
+			Sys:   &syscall.SysProcAttr{PidFD: &pidfd},
+		})
+		if err != nil {
+			return nil, -1, err
+		}
+		if want == 0 || proc.Pid == want {
+			return proc, pidfd, nil
+		}
+		proc.Kill()
+		proc.Wait()
+		unix.Close(pidfd)
+		if _, err := os.Stat(fmt.Sprintf("/proc/self/task/%d", want)); err == nil {
+			// The Go runtime started a thread between the write and the
+			// fork; the thread keeps the number as long as this pid 1.
+			return nil, -1, fmt.Errorf("pid %d went to a thread of pid 1: %w", want, unix.EBUSY)
+		}
+	}
+	return nil, -1, fmt.Errorf("pid %d stayed taken in the namespace: %w", want, unix.EBUSY)
+}

@@ -1,0 +1,113 @@
+package role
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
+
+// PeerFd is where every helper finds its Peer (the first ExtraFiles entry).
+const PeerFd = 3
+
+// kernel.RoleBinaryEnv names the role binary (cmd/pidfdconf-role): the
+// roles this package defines, linked without Ginkgo, Gomega and the specs. A
+// suite binary is ~20 MB whose start-up (package inits, page faults) costs
+// about 20 ms more natively, and far more under TCG, and the suites start a
+// few hundred helpers. Unset, every helper is the suite binary re-executed:
+// the same code, only slower.
+//
+// kernel.SuiteBinaryEnv names the suite binary, which knows every role (its
+// own and these): a helper running from the role binary that starts a
+// suite's role must exec the suite, not itself.
+
+// A Role is the body of a helper process; it returns the exit code.
+type Role func(p *Peer, args []string) int
+
+type entry struct {
+	run  Role
+	slim bool // defined here, so the role binary has it
+}
+
+var roles = map[string]entry{}
+
+// Register makes a role available to helpers; call it from a var
+// initialiser so it is registered before Main dispatches.
+func Register(name string, r Role) string {
+	if _, dup := roles[name]; dup {
+		panic("helper role registered twice: " + name)
+	}
+	roles[name] = entry{run: r}
+	return name
+}
+
+// registerSlim is Register for the roles of this package.
+func registerSlim(name string, r Role) string {
+	Register(name, r)
+	roles[name] = entry{run: r, slim: true}
+	return name
+}
+
+func init() {
+	// Keep the main goroutine on the main thread (LockOSThread in init is
+	// the documented way): a role that makes its leader exit needs that, and
+	// in the test process it keeps the leader out of reach of the goroutines
+	// that lock threads of their own, which must land on non-leader threads.
+	runtime.LockOSThread()
+}
+
+// RunIfHelper runs the role named in the environment and exits; it returns
+// only in a process that is not a helper, where it names this binary for
+// the helpers (kernel.SuiteBinaryEnv).
+func RunIfHelper() {
+	name := os.Getenv(kernel.RoleEnv)
+	if name == "" {
+		if exe, err := kernel.SelfExecutable(); err == nil {
+			os.Setenv(kernel.SuiteBinaryEnv, exe)
+		}
+		return
+	}
+	r, ok := roles[name]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, names())
+		os.Exit(125)
+	}
+	os.Exit(r.run(PeerFromFd(PeerFd), os.Args[1:]))
+}
+
+func names() []string {
+	var out []string
+	for n := range roles {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Executable is the binary to exec for a helper in role name: the role
+// binary for the roles of this package when kernel.RoleBinaryEnv names one,
+// else the suite binary.
+func Executable(name string) (string, error) {
+	if bin := os.Getenv(kernel.RoleBinaryEnv); bin != "" && roles[name].slim {
+		return bin, nil
+	}
+	if suite := os.Getenv(kernel.SuiteBinaryEnv); suite != "" {
+		return suite, nil
+	}
+	return kernel.SelfExecutable()
+}
+
+// Environ is this process's environment with the role set to name
+// (replaced, not appended: raw StartProcess does not deduplicate).
+func Environ(name string) []string {
+	env := []string{kernel.RoleEnv + "=" + name}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, kernel.RoleEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}

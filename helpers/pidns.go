@@ -47,12 +47,10 @@ func NewPidNS(ctx context.Context) *PidNS {
 // AsRootInNewUserNS starts the child in a new user namespace where it is
 // root (uid and gid 0 mapped to the caller's): how an unprivileged caller
 // gets to create the other namespaces, as the kernel selftests and LTP do.
-// The mapping is written to /proc/<pid>/uid_map, so it skips without procfs.
+// The mapping is written to /proc/<pid>/uid_map, so it needs procfs.
 func AsRootInNewUserNS() ChildOption {
 	GinkgoHelper()
-	if off := kernel.OptProcFS.Off(); off != "" {
-		Skip(fmt.Sprintf("mapping ids into a new user namespace writes /proc/<pid>/uid_map; requires CONFIG_PROC_FS, which is off on this kernel (%s)", off))
-	}
+	RequireFeature(kernel.Procfs)
 	return func(c *exec.Cmd) {
 		c.SysProcAttr.Cloneflags |= unix.CLONE_NEWUSER
 		c.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}

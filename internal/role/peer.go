@@ -32,8 +32,8 @@ func NewPeerPair() (*Peer, *os.File, error) {
 	return &Peer{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "helper-peer"), nil
 }
 
-// PeerFromFd wraps an inherited fd (the helper's side).
-func PeerFromFd(fd int) *Peer { return &Peer{fd: fd} }
+// peerFromFd wraps an inherited fd (the helper's side).
+func peerFromFd(fd int) *Peer { return &Peer{fd: fd} }
 
 // Fd is the socket itself, for passing it on to another process.
 func (p *Peer) Fd() int { return p.fd }
@@ -63,12 +63,12 @@ func (p *Peer) Recv(ctx context.Context, timeout time.Duration) (string, []int, 
 	if revents&(unix.POLLIN|unix.POLLHUP) == 0 {
 		return "", nil, fmt.Errorf("helper socket polls %s", kernel.PollBits(revents))
 	}
-	return p.RecvBlocking()
+	return p.recvBlocking()
 }
 
-// RecvBlocking reads one message without a timeout; roles use it (Serve), the
+// recvBlocking reads one message without a timeout; roles use it (Serve), the
 // test process does not.
-func (p *Peer) RecvBlocking() (string, []int, error) {
+func (p *Peer) recvBlocking() (string, []int, error) {
 	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(16*4))
 	for {
@@ -113,8 +113,8 @@ func ParseReply(msg string, fds []int) (Reply, error) {
 	return Reply{}, fmt.Errorf("helper answered %q", msg)
 }
 
-// ReplyErr formats an error as the "err ERRNO text" wire form.
-func ReplyErr(err error) string {
+// replyErr formats an error as the "err ERRNO text" wire form.
+func replyErr(err error) string {
 	name := "EIO"
 	var errno unix.Errno
 	if errors.As(err, &errno) && unix.ErrnoName(errno) != "" {
@@ -136,7 +136,7 @@ func errnoByName(name string) unix.Errno {
 // "err ERRNO text", which Child.Call turns back into a matching errno.
 func Answer(text string, err error) string {
 	if err != nil {
-		return ReplyErr(err)
+		return replyErr(err)
 	}
 	return strings.TrimSpace("ok " + text)
 }

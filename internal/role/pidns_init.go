@@ -20,7 +20,7 @@ var PidNSInit = registerSlim("pidns-init", runPidNSInit)
 
 func runPidNSInit(p *Peer, _ []string) int {
 	if err := mountFreshProc(); err != nil {
-		p.Send(ReplyErr(err))
+		p.Send(replyErr(err))
 		return 1
 	}
 	procs := map[int]*os.Process{}

@@ -10,8 +10,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// PeerFd is where every helper finds its Peer (the first ExtraFiles entry).
-const PeerFd = 3
+// inheritedPeerFd is where every helper finds its Peer (the first ExtraFiles entry).
+const inheritedPeerFd = 3
 
 // kernel.RoleBinaryEnv names the role binary (cmd/pidfdconf-role): the
 // roles this package defines, linked without Ginkgo, Gomega and the specs. A
@@ -36,18 +36,16 @@ var roles = map[string]entry{}
 
 // Register makes a role available to helpers; call it from a var
 // initialiser so it is registered before Main dispatches.
-func Register(name string, r Role) string {
+func Register(name string, r Role) string { return register(name, entry{run: r}) }
+
+// registerSlim is Register for the roles of this package.
+func registerSlim(name string, r Role) string { return register(name, entry{run: r, slim: true}) }
+
+func register(name string, e entry) string {
 	if _, dup := roles[name]; dup {
 		panic("helper role registered twice: " + name)
 	}
-	roles[name] = entry{run: r}
-	return name
-}
-
-// registerSlim is Register for the roles of this package.
-func registerSlim(name string, r Role) string {
-	Register(name, r)
-	roles[name] = entry{run: r, slim: true}
+	roles[name] = e
 	return name
 }
 
@@ -75,7 +73,7 @@ func RunIfHelper() {
 		fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, names())
 		os.Exit(125)
 	}
-	os.Exit(r.run(PeerFromFd(PeerFd), os.Args[1:]))
+	os.Exit(r.run(peerFromFd(inheritedPeerFd), os.Args[1:]))
 }
 
 func names() []string {

@@ -54,7 +54,7 @@ var ErrNoReply = errors.New("no reply")
 // EINVAL.
 func Serve(p *Peer, commands map[string]Command) int {
 	for {
-		msg, fds, err := p.RecvBlocking()
+		msg, fds, err := p.recvBlocking()
 		if err != nil {
 			return 0
 		}

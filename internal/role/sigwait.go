@@ -57,7 +57,7 @@ func runSigwait(p *Peer, args []string) int {
 	if heldEverywhere(held) != nil && os.Getenv(kernel.SigwaitMaskedEnv) == "" {
 		// Stage 1: block on the main thread (locked since init) and exec.
 		if err := unix.PthreadSigmask(unix.SIG_BLOCK, held, nil); err != nil {
-			p.Send(ReplyErr(err))
+			p.Send(replyErr(err))
 			return 1
 		}
 		exe, err := Executable(sigwaitName)
@@ -65,7 +65,7 @@ func runSigwait(p *Peer, args []string) int {
 			env := append(Environ(sigwaitName), kernel.SigwaitMaskedEnv+"=1")
 			err = syscall.Exec(exe, append([]string{exe}, args...), env)
 		}
-		p.Send(ReplyErr(fmt.Errorf("re-exec with signals blocked: %w", err)))
+		p.Send(replyErr(fmt.Errorf("re-exec with signals blocked: %w", err)))
 		return 1
 	}
 
@@ -108,7 +108,7 @@ func serveSigwait(p *Peer, threads map[int]*OSThread, held *unix.Sigset_t) {
 	// Every thread, the leader included, must block HeldSignals.
 	for _, t := range threads {
 		if err := t.Run(func() error { return heldEverywhere(held) }); err != nil {
-			p.Send(ReplyErr(err))
+			p.Send(replyErr(err))
 			os.Exit(1)
 		}
 	}

@@ -64,11 +64,6 @@ func Of(labels []string) (id string, own int) {
 	return strings.Join(append(scopes, id), "_"), own
 }
 
-// IsLabel tells whether a label carries an ID or an ID scope.
-func IsLabel(l string) bool {
-	return strings.HasPrefix(l, Prefix) || strings.HasPrefix(l, ScopePrefix)
-}
-
 // Slug is text as a candidate ID: lower case, every run of characters
 // other than a-z and 0-9 one "_", cut at a word boundary to MaxLen.
 func Slug(text string) string {

@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -66,11 +67,14 @@ func main() {
 	if err != nil {
 		fail(3, err)
 	}
-	roleBin, err := buildRoleBinary(*out)
+	// The suites start their helpers from the role binary, as `make suites`
+	// does; the variable is inherited by every suite run.
+	outAbs, _ := filepath.Abs(*out)
+	roleBin, err := vm.BuildRoleBinary(ctx, ".", outAbs, runtime.GOARCH)
 	if err != nil {
 		fail(3, err)
 	}
-	os.Setenv(kernel.RoleBinaryEnv, roleBin) // inherited by every suite run
+	os.Setenv(kernel.RoleBinaryEnv, roleBin)
 	var results []Result
 	for _, st := range selftests {
 		results = append(results, runSelftest(st, *out))

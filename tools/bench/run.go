@@ -75,18 +75,6 @@ func runSelftest(path, out string) Result {
 	return r
 }
 
-// buildRoleBinary compiles cmd/pidfdconf-role, which the suites start
-// their helpers from (as `make suites` does), and returns its path.
-func buildRoleBinary(out string) (string, error) {
-	bin, _ := filepath.Abs(filepath.Join(out, "pidfdconf-role"))
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/pidfdconf-role")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if o, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the role binary: %v\n%s", err, o)
-	}
-	return bin, nil
-}
-
 // buildSuites compiles every suite once so that runs time the specs, not
 // the compiler.
 func buildSuites(out string) ([]string, error) {

@@ -5,6 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/boot"
+	"github.com/pidfdconf/pidfdconf/vm/format"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
 )
 
 // BareBoot is one boot of a kernel with an initramfs holding only /init:
@@ -22,28 +28,28 @@ type BareBoot struct {
 // host, with room to spare; a guest stuck longer is reported, not waited on.
 const bareTimeout = 3 * time.Minute
 
-// BootBare boots k as runVM would (same kernel file, command line shape,
+// BootBare boots k as a column's runVM would (same kernel file, command line shape,
 // CPUs) but with /init alone, keeping console.log and results.stream in dir.
-func BootBare(ctx context.Context, cfg RunConfig, k *Kernel, dir string) (BareBoot, error) {
-	initBin, err := BuildGuest(ctx, cfg.Root, cfg.binDir(), k.Arch, cfg.logf)
+func BootBare(ctx context.Context, cfg RunConfig, k *kernels.Kernel, dir string) (BareBoot, error) {
+	initBin, err := image.BuildGuest(ctx, cfg.Root, cfg.binDir(), k.Arch, cfg.logf)
 	if err != nil {
 		return BareBoot{}, err
 	}
-	img, err := WriteImage(filepath.Join(dir, "initramfs.cpio"), k.Arch, initBin, nil)
+	img, err := image.Write(filepath.Join(dir, "initramfs.cpio"), k.Arch, initBin, nil)
 	if err != nil {
 		return BareBoot{}, err
 	}
-	v := &VM{
-		Arch: k.Arch, Kernel: cfg.Cache.BootKernel(ctx, k, cfg.logf), Initrd: img.Path, Append: k.BootArgs,
+	v := &boot.VM{
+		Arch: k.Arch, Kernel: boot.KernelFile(ctx, cfg.Cache, k, cfg.logf), Initrd: img.Path, Append: k.BootArgs,
 		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: bareTimeout, Silence: bareTimeout / 2,
 		ConsoleLog: filepath.Join(dir, "console.log"),
 		ResultLog:  filepath.Join(dir, "results.stream"),
 	}
 	res := v.Run(ctx)
-	kr := newKernelRun(k)
-	kr.judgeVM(v, res)
+	kr := judge.NewKernelRun(k)
+	kr.JudgeVM(v, res)
 	if why := v.EndReason(res); why != "" || kr.Info == nil {
-		return BareBoot{}, fmt.Errorf("bare boot of %s: %s (console: %s)", k.Name, orDefault(why, kr.Miss), v.ConsoleLog)
+		return BareBoot{}, fmt.Errorf("bare boot of %s: %s (console: %s)", k.Name, format.Or(why, kr.Miss), v.ConsoleLog)
 	}
 	return BareBoot{Wall: res.Wall, UptimeAtInit: kr.Boot, InitrdBytes: img.Size}, nil
 }

@@ -1,41 +1,23 @@
 // Package vm runs the pidfdconf suites inside QEMU across kernels and kernel
-// configs and reports one verdict matrix. Read it as a pipeline, one stage per
-// file; run.go's Run calls the stages in this order:
+// configs and reports one verdict matrix. It is the pipeline only: Run calls
+// the stages in order, each a package of its own that never imports a later
+// one (stages_test.go enforces it):
 //
-//	run.go           Run: resolve kernels → prepare out/<run> → build images → run kernels → write reports
-//	kernel_spec.go   "host", "file:PATH", "apt:[SUITE/]PACKAGE", "build:X.Y|latest:CONFIG", "tree:PATH[:CONFIG]"
-//	kernel*.go       resolve a spec to a bzImage (+config), cached by content hash (cache.go)
-//	kernel_pvh.go    the bzImage's vmlinux, booted through its PVH entry (no decompressor under TCG)
-//	apt_private.go   one private apt configuration per Debian suite, under the cache
-//	debian_layout.go where a Debian kernel package keeps its image and config
-//	linux_source.go  which Debian linux-source a build: spec builds from
-//	kernel_tree.go   a tree: spec's identity (commit and changes, or content), built like build: (kernel_build.go)
-//	configs.go       the config matrix: fragments and boot arguments in configs/
-//	setup.go         system packages (apt-get when root, else the command to run; + setup_selinux.go)
-//	suites.go        build every suites/<area> into a static test binary, and /init
-//	image.go         the initramfs: /init (vm/guest) + the suite binaries (+ image_selinux.go)
-//	boot.go          a VM column: its command line and memory, boot, decode the stream
-//	bare.go          a boot with /init alone: the fixed cost of a VM (make bench)
-//	qemu.go          boot one VM, console to a log, results from ttyS1
-//	silence.go       a silent guest is stuck: output on console or ttyS1 keeps a VM alive
-//	native.go        the "host" column: the same binaries run directly
-//	suiterun/        run one suite binary and collect its result (guest and native)
-//	frame/           the framed result protocol shared with the guest
-//	results.go       Ginkgo reports → PASS/FAIL/SKIP/TIMEOUT/MISS (+ expectations.go: globs, version ranges, until)
-//	catalogue.go     Mirrors and Since of each row, from conformance/catalogue.json
-//	matrix.go        spec × kernel aggregation, LSM independence, the exit code
-//	report_*.go      terminal, markdown, JSON, JUnit, HTML, KTAP (nested, stable names: report_ktap.go)
+//	kernels  a kernel spec (host, file:, apt:, build:, tree:) → a bootable kernel and its config
+//	image    the suites, /init and the role binary compiled; the initramfs (+ the kernel's selftests)
+//	boot     QEMU (PVH when the kernel has it), a silent or dying guest stopped; the host column
+//	judge    a guest's stream → verdicts per spec; expectations, the selftest cross-check, the matrix
+//	report   every report of a run from the one matrix: text, markdown, HTML, JSON, JUnit, KTAP
+//	gate     after a run: regressions against a baseline, shards merged, bisection verdicts
+//	mutants  `make mutants`: kernel mutations built and booted through this pipeline
 //
-// After a run (or without one, from matrix.json files):
+// Below every stage lies the foundation they share (setup, cache, format,
+// frame, suiterun, configs, selinuxpolicy); vm/guest is the /init inside the
+// VM and imports the foundation only.
 //
-//	baseline*.go     regressions against a baseline run's matrix.json (-baseline, compare)
-//	shard.go         -shard I/N: a deterministic slice of the kernel columns
-//	merge.go         shards' matrix.json → one matrix with every report (merge)
-//	bisect.go        one git bisect step's verdict on the focused specs (bisect-run)
-//
-// Verdicts and reports stay in this package: they are keyed on Kernel
-// (column name, spec kind, LSM group), so a subpackage would need Kernel
-// moved out or mirrored and would add import edges instead of removing them.
+// In this package: run.go (Run and its configuration), build.go (the build
+// stage for every architecture of a run), column.go (one kernel's run,
+// natively or in a VM), bare.go (a boot with /init alone, for make bench).
 //
 // The command is vm/cmd/pidfdconf-vm; vm/vm.mk wires it into make.
 package vm

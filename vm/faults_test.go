@@ -15,7 +15,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/vm/boot"
+	"github.com/pidfdconf/pidfdconf/vm/boot/boottest"
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/kernels/kernelstest"
+	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
 // Harness faults: each must end in its documented result (MISS, exit code
@@ -32,7 +41,7 @@ func fakeQEMUFault(t *testing.T, body string) (pidFile string) {
 	t.Helper()
 	pidFile = filepath.Join(t.TempDir(), "qemu.pid")
 	t.Setenv(faultPIDEnv, pidFile)
-	fakeQEMU(t, `echo $$ >"$`+faultPIDEnv+`"`+"\n"+body)
+	boottest.FakeQEMU(t, `echo $$ >"$`+faultPIDEnv+`"`+"\n"+body)
 	return pidFile
 }
 
@@ -57,21 +66,21 @@ func requireNoProcessGroup(t *testing.T, pidFile string) {
 // judgeFault runs the fake VM and judges it exactly as the matrix does,
 // then checks the common promises: the VM ended within bound, its process
 // group is gone, and the column is MISS without any FAIL.
-func judgeFault(t *testing.T, v *VM, pidFile string, bound time.Duration) *KernelRun {
+func judgeFault(t *testing.T, v *boot.VM, pidFile string, bound time.Duration) *judge.KernelRun {
 	t.Helper()
-	kr := newKernelRun(&Kernel{Name: "fault", Arch: "amd64", Spec: KernelSpec{Kind: KindFile}})
+	kr := judge.NewKernelRun(&kernels.Kernel{Name: "fault", Arch: "amd64", Spec: kernels.KernelSpec{Kind: kernels.KindFile}})
 	res := v.Run(t.Context())
-	kr.judgeVM(v, res)
+	kr.JudgeVM(v, res)
 	if res.Wall > bound {
 		t.Errorf("the VM ended after %s, bound %s", res.Wall, bound)
 	}
 	requireNoProcessGroup(t, pidFile)
-	m := NewMatrix("fault", []*KernelRun{kr})
-	if code := m.ExitCode(); code != ExitMiss {
-		t.Errorf("exit code %d, want %d (MISS)", code, ExitMiss)
+	m := judge.NewMatrix("fault", []*judge.KernelRun{kr})
+	if code := m.ExitCode(); code != judge.ExitMiss {
+		t.Errorf("exit code %d, want %d (MISS)", code, judge.ExitMiss)
 	}
 	for key, c := range kr.Cells {
-		if c.Result == FAIL || c.Result == TIMEOUT {
+		if c.Result == judge.FAIL || c.Result == judge.TIMEOUT {
 			t.Errorf("%s: %s (%s): a harness fault must never read as a failure", key, c.Result, c.Reason)
 		}
 	}
@@ -80,16 +89,16 @@ func judgeFault(t *testing.T, v *VM, pidFile string, bound time.Duration) *Kerne
 
 // missReason is why kr's column is MISS: the whole-kernel reason or the
 // boot row's.
-func missReason(kr *KernelRun) string {
+func missReason(kr *judge.KernelRun) string {
 	if kr.Miss != "" {
 		return kr.Miss
 	}
-	return kr.Cells[BootRow.Key()].Reason
+	return kr.Cells[judge.BootRow.Key()].Reason
 }
 
 func TestFaultKernelPanics(t *testing.T) {
 	pid := fakeQEMUFault(t, `echo "[    1.234] Kernel panic - not syncing: VFS: Unable to mount root fs"; sleep 60`)
-	kr := judgeFault(t, fakeVM(t, time.Minute, 30*time.Second), pid, panicGrace+5*time.Second)
+	kr := judgeFault(t, boottest.VM(t, time.Minute, 30*time.Second), pid, boot.PanicGrace+5*time.Second)
 	if why := missReason(kr); !strings.Contains(why, "kernel died: [    1.234] Kernel panic - not syncing") {
 		t.Errorf("MISS reason %q does not quote the panic", why)
 	}
@@ -100,7 +109,7 @@ func TestFaultKernelPanics(t *testing.T) {
 
 func TestFaultGuestHangsSilently(t *testing.T) {
 	pid := fakeQEMUFault(t, "sleep 60")
-	kr := judgeFault(t, fakeVM(t, time.Minute, time.Second), pid, 10*time.Second)
+	kr := judgeFault(t, boottest.VM(t, time.Minute, time.Second), pid, 10*time.Second)
 	if why := missReason(kr); !strings.HasPrefix(why, "guest stuck") {
 		t.Errorf("MISS reason %q, want a stuck guest", why)
 	}
@@ -124,7 +133,7 @@ func openStream(t *testing.T, state string) []byte {
 }
 
 // streamFault serves stream as the guest's result stream, then powers off.
-func streamFault(t *testing.T, stream []byte) *KernelRun {
+func streamFault(t *testing.T, stream []byte) *judge.KernelRun {
 	t.Helper()
 	src := filepath.Join(t.TempDir(), "stream")
 	if err := os.WriteFile(src, stream, 0o644); err != nil {
@@ -132,7 +141,7 @@ func streamFault(t *testing.T, stream []byte) *KernelRun {
 	}
 	t.Setenv("FAULT_STREAM", src)
 	pid := fakeQEMUFault(t, `echo booted; cat "$FAULT_STREAM" >"$out"`)
-	return judgeFault(t, fakeVM(t, time.Minute, 10*time.Second), pid, 10*time.Second)
+	return judgeFault(t, boottest.VM(t, time.Minute, 10*time.Second), pid, 10*time.Second)
 }
 
 func TestFaultStreamCutMidFrame(t *testing.T) {
@@ -173,13 +182,13 @@ func TestFaultConsoleFlood(t *testing.T) {
 	pid := fakeQEMUFault(t, `head -c `+strconv.Itoa(floodBytes)+` /dev/zero | tr '\0' x; echo; echo flooded`)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	kr := judgeFault(t, fakeVM(t, time.Minute, 10*time.Second), pid, 30*time.Second)
+	kr := judgeFault(t, boottest.VM(t, time.Minute, 10*time.Second), pid, 30*time.Second)
 	runtime.ReadMemStats(&after)
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > floodBytes/4 {
 		t.Errorf("judging a %d MB flood allocated %d MB: the console was buffered", floodBytes>>20, alloc>>20)
 	}
 	if !strings.HasSuffix(kr.ConsoleTail, "flooded") {
-		t.Errorf("console tail does not end with the last line: %q", truncate(kr.ConsoleTail, 200))
+		t.Errorf("console tail does not end with the last line: %q", format.Truncate(kr.ConsoleTail, 200))
 	}
 	if !strings.HasPrefix(missReason(kr), "no result from the guest") {
 		t.Errorf("MISS reason %q", missReason(kr))
@@ -191,18 +200,18 @@ func TestFaultConsoleFlood(t *testing.T) {
 func TestFaultSetupErrorsNameTheFix(t *testing.T) {
 	t.Run("QEMU missing from PATH", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		err := EnsureQEMU(t.Context(), t.Logf, "amd64")
-		if !IsSetupError(err) || !strings.Contains(err.Error(), "qemu-system-x86") {
+		err := boot.EnsureQEMU(t.Context(), t.Logf, "amd64")
+		if !setup.IsError(err) || !strings.Contains(err.Error(), "qemu-system-x86") {
 			t.Errorf("got %v, want a setup error naming qemu-system-x86", err)
 		}
 	})
 	t.Run("the cache directory unwritable", func(t *testing.T) {
 		aFile := filepath.Join(t.TempDir(), "file")
 		os.WriteFile(aFile, nil, 0o644)
-		c := Cache{Dir: filepath.Join(aFile, "cache")}
+		c := cache.Cache{Dir: filepath.Join(aFile, "cache")}
 		_, err := c.Fill("kernel", "k", func(string) error { t.Error("fill called"); return nil })
 		requireCacheSetupError(t, err)
-		_, err = c.Image("amd64", aFile, nil)
+		_, err = image.WriteCached(c, "amd64", aFile, nil)
 		requireCacheSetupError(t, err)
 	})
 }
@@ -224,8 +233,8 @@ func runnerBinary(t *testing.T) string {
 			return
 		}
 		runnerBuild.path = filepath.Join(runnerBuild.dir, "pidfdconf-vm")
-		root, _ := ModuleRoot(".")
-		o, err := runCmd(t.Context(), root, nil, goCommand(), "build", "-o", runnerBuild.path, "./vm/cmd/pidfdconf-vm")
+		root, _ := image.ModuleRoot(".")
+		o, err := setup.Command(t.Context(), root, nil, image.GoCommand(), "build", "-o", runnerBuild.path, "./vm/cmd/pidfdconf-vm")
 		if err != nil {
 			runnerBuild.err = errors.New(string(o))
 		}
@@ -266,22 +275,11 @@ func runnerEnv(t *testing.T) []string {
 	return append(os.Environ(), "GO="+goBin)
 }
 
-// fakeKernelFile writes fakeBzImage to a file: the setup header passes
-// the runner's check, and only the fake QEMU ever "boots" it.
-func fakeKernelFile(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "bzImage")
-	if err := os.WriteFile(path, fakeBzImage("fault"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // runnerCmd is `pidfdconf-vm matrix` on kernels with a private out and
 // cache directory, run from the module root.
 func runnerCmd(t *testing.T, kernels, cache string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
-	root, _ := ModuleRoot(".")
+	root, _ := image.ModuleRoot(".")
 	cmd := exec.Command(runnerBinary(t), "matrix", "-kernels", kernels, "-selftests=false",
 		"-out", filepath.Join(t.TempDir(), "out"), "-cache", cache, "-jobs", "1", "-timeout", "2m")
 	cmd.Dir = root
@@ -320,9 +318,9 @@ func TestFaultRunnerSetupErrors(t *testing.T) {
 		noQEMU               bool   // PATH holds nothing at all
 		want                 string // in the runner's output
 	}{
-		{"QEMU missing from PATH", "file:" + fakeKernelFile(t), t.TempDir(), true, "qemu-system-x86"},
+		{"QEMU missing from PATH", "file:" + kernelstest.BzImageFile(t, "fault"), t.TempDir(), true, "qemu-system-x86"},
 		{"a kernel file that is not a kernel", "file:" + notKernel, t.TempDir(), false, "is not an x86 bzImage (no \"HdrS\" at 0x202): point file: at"},
-		{"the cache directory unwritable", "file:" + fakeKernelFile(t), filepath.Join(aFile, "cache"), false, "set CACHE_DIR to a writable directory"},
+		{"the cache directory unwritable", "file:" + kernelstest.BzImageFile(t, "fault"), filepath.Join(aFile, "cache"), false, "set CACHE_DIR to a writable directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pid := fakeQEMUFault(t, "sleep 60")
@@ -333,8 +331,8 @@ func TestFaultRunnerSetupErrors(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			if code := exitCode(t, cmd, out, 20*time.Second); code != ExitSetup {
-				t.Errorf("exit code %d, want %d:\n%s", code, ExitSetup, out)
+			if code := exitCode(t, cmd, out, 20*time.Second); code != judge.ExitSetup {
+				t.Errorf("exit code %d, want %d:\n%s", code, judge.ExitSetup, out)
 			}
 			if !strings.Contains(out.String(), tc.want) {
 				t.Errorf("output lacks %q:\n%s", tc.want, out)
@@ -347,7 +345,7 @@ func TestFaultRunnerSetupErrors(t *testing.T) {
 }
 
 func TestFaultCacheFull(t *testing.T) {
-	if !isRoot() {
+	if !setup.IsRoot() {
 		t.Skip("needs root to mount a small tmpfs; the unwritable cache is covered by TestFaultRunnerSetupErrors")
 	}
 	dir := t.TempDir()
@@ -357,11 +355,11 @@ func TestFaultCacheFull(t *testing.T) {
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 	big := filepath.Join(t.TempDir(), "suite.test")
 	os.WriteFile(big, bytes.Repeat([]byte{0xa5}, 1<<20), 0o755)
-	c := Cache{Dir: dir}
-	_, err := c.Image("amd64", big, []string{big})
+	c := cache.Cache{Dir: dir}
+	_, err := image.WriteCached(c, "amd64", big, []string{big})
 	requireCacheSetupError(t, err)
 	_, err = c.Fill("kernel", "k", func(tmp string) error {
-		return copyFile(big, filepath.Join(tmp, "bzImage"), 0o644)
+		return cache.CopyFile(big, filepath.Join(tmp, "bzImage"), 0o644)
 	})
 	requireCacheSetupError(t, err)
 	// Neither the image nor the kernel entry exists, not even half.
@@ -378,7 +376,7 @@ func TestFaultCacheFull(t *testing.T) {
 
 func requireCacheSetupError(t *testing.T, err error) {
 	t.Helper()
-	if err == nil || !IsSetupError(err) || !strings.Contains(err.Error(), "CACHE_DIR") {
+	if err == nil || !setup.IsError(err) || !strings.Contains(err.Error(), "CACHE_DIR") {
 		t.Errorf("got %v, want a setup error naming CACHE_DIR", err)
 	}
 }
@@ -390,7 +388,7 @@ func TestFaultSIGINTMidMatrix(t *testing.T) {
 	// QEMU with a child of its own, both asleep: the guest is busy.
 	pid := fakeQEMUFault(t, "echo booting; sleep 600 & wait")
 	cache := t.TempDir()
-	cmd, out := runnerCmd(t, "file:"+fakeKernelFile(t), cache)
+	cmd, out := runnerCmd(t, "file:"+kernelstest.BzImageFile(t, "fault"), cache)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -405,8 +403,8 @@ func TestFaultSIGINTMidMatrix(t *testing.T) {
 	}
 	sent := time.Now()
 	cmd.Process.Signal(os.Interrupt)
-	if code := exitCode(t, cmd, out, 10*time.Second); code != ExitSetup {
-		t.Errorf("exit code %d, want %d:\n%s", code, ExitSetup, out)
+	if code := exitCode(t, cmd, out, 10*time.Second); code != judge.ExitSetup {
+		t.Errorf("exit code %d, want %d:\n%s", code, judge.ExitSetup, out)
 	}
 	if d := time.Since(sent); d > 5*time.Second {
 		t.Errorf("the runner took %s to exit after SIGINT", d)

@@ -1,11 +1,11 @@
-# vm/: kernels → initramfs → QEMU → results → matrix (see vm/doc.go).
+# vm/: kernels → image → boot → judge → report → gate (see vm/doc.go).
 # Included by the top Makefile, which sets GO, OUT and exports CACHE_DIR.
 #
 #   make matrix                          host + Debian's newest 6.1, 6.12 and 7.x (trixie-backports) cloud kernels
-#   make matrix KERNELS="file:bzImage"   any kernel specs: host file:PATH apt:[SUITE/]PACKAGE build:X.Y|latest:CONFIG
-#   make matrix KERNELS="apt:sid/linux-image-*-cloud-amd64 build:7.3:minimal"   other Debian suites
+#   make matrix KERNELS="file:bzImage"   any kernel specs: host file:PATH apt:[ARCHIVE/]PACKAGE build:X.Y|latest:CONFIG
+#   make matrix KERNELS="apt:sid/linux-image-*-cloud-amd64 build:7.3:minimal"   other Debian archives
 #   make matrix CONFIGS=all              the default matrix + the config matrix built from the newest linux-source
-#   make matrix KERNELS=none CONFIGS=minimal,no-proc   only some configs (names: vm/configs.go)
+#   make matrix KERNELS=none CONFIGS=minimal,no-proc   only some configs (names: vm/configs/configs.go)
 #   make matrix KERNELS=file:bzImage APPEND=rdinit=/nonexistent   a broken boot: MISS + console tail, exit 2
 #   make kernels [KERNELS=…] [CONFIGS=…] fetch/build into $(CACHE_DIR) only
 #   make matrix BASELINE=out/<run>/matrix.json [BASELINE_MAP=old=new,...]   regressions against an earlier run

@@ -24,7 +24,8 @@ import (
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
-	"github.com/pidfdconf/pidfdconf/vm"
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/image"
 )
 
 // budgets are the wall-time limits for suites run together natively, as
@@ -54,12 +55,12 @@ func main() {
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		fail(3, err)
 	}
-	cache := vm.DefaultCacheDir()
+	cacheDir := cache.DefaultDir()
 
 	var selftests []string
 	if *withSelftests {
 		var err error
-		if selftests, err = buildSelftests(cache, *source); err != nil {
+		if selftests, err = buildSelftests(cacheDir, *source); err != nil {
 			fail(3, err)
 		}
 	}
@@ -70,7 +71,7 @@ func main() {
 	// The suites start their helpers from the role binary, as `make suites`
 	// does; the variable is inherited by every suite run.
 	outAbs, _ := filepath.Abs(*out)
-	roleBin, err := vm.BuildRoleBinary(ctx, ".", outAbs, runtime.GOARCH)
+	roleBin, err := image.BuildRoleBinary(ctx, ".", outAbs, runtime.GOARCH)
 	if err != nil {
 		fail(3, err)
 	}
@@ -86,7 +87,7 @@ func main() {
 	over := printBudgets(os.Stdout, results)
 	writeJSON(filepath.Join(*out, "bench.json"), results)
 
-	vms, err := benchVMs(ctx, *vmKernels, *out, cache, *withSelftests)
+	vms, err := benchVMs(ctx, *vmKernels, *out, cacheDir, *withSelftests)
 	if err != nil {
 		fail(3, err)
 	}

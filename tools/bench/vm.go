@@ -9,6 +9,11 @@ import (
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm"
+	"github.com/pidfdconf/pidfdconf/vm/boot"
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
 )
 
 // VMResult is one kernel's VM figures. Suites and Selftests are the guest's
@@ -42,21 +47,21 @@ var vmBudgets = struct {
 // benchVMs runs the suites and the kernel's selftests in one VM per kernel
 // (one VM at a time, so they do not share the cores), then a bare boot of
 // each kernel for the fixed cost.
-func benchVMs(ctx context.Context, kernels, out, cache string, selftests bool) ([]VMResult, error) {
-	root, err := vm.ModuleRoot(".")
+func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests bool) ([]VMResult, error) {
+	root, err := image.ModuleRoot(".")
 	if err != nil {
 		return nil, err
 	}
-	specs, err := vmSpecs(kernels)
+	specs, err := vmSpecs(kernelList)
 	if err != nil || len(specs) == 0 {
 		return nil, err
 	}
-	exps, err := vm.DefaultExpectations()
+	exps, err := judge.DefaultExpectations()
 	if err != nil {
 		return nil, err
 	}
 	cfg := vm.RunConfig{Root: root, Out: filepath.Join(out, "vm"), Specs: specs, Selftests: selftests,
-		VMTimeout: 10 * time.Minute, Jobs: 1, CPUs: 2, Cache: vm.Cache{Dir: cache}, Log: os.Stderr, Expectations: exps}
+		VMTimeout: 10 * time.Minute, Jobs: 1, CPUs: 2, Cache: cache.Cache{Dir: cacheDir}, Log: os.Stderr, Expectations: exps}
 	m, err := vm.Run(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -76,14 +81,14 @@ func benchVMs(ctx context.Context, kernels, out, cache string, selftests bool) (
 
 // vmSpecs are the -vm-kernels specs without the host (it has no VM);
 // "none" means no VM figures.
-func vmSpecs(kernels string) ([]vm.KernelSpec, error) {
-	if kernels == "none" {
+func vmSpecs(list string) ([]kernels.KernelSpec, error) {
+	if list == "none" {
 		return nil, nil
 	}
-	all, err := vm.ParseKernelList(kernels, vm.SmokeKernels)
-	var specs []vm.KernelSpec
+	all, err := kernels.ParseKernelList(list, kernels.SmokeKernels)
+	var specs []kernels.KernelSpec
 	for _, s := range all {
-		if s.Kind != vm.KindHost {
+		if s.Kind != kernels.KindHost {
 			specs = append(specs, s)
 		}
 	}
@@ -97,7 +102,7 @@ func bareDir(out, kernel string) string {
 }
 
 // vmFigures reads one kernel's figures from its matrix column.
-func vmFigures(m *vm.Matrix, kr *vm.KernelRun, selftestsWanted bool) VMResult {
+func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool) VMResult {
 	r := VMResult{Kernel: kr.Kernel.Name, Accel: accel(), Suites: kr.Suite, Verdicts: verdicts(m, kr)}
 	for _, img := range m.Image {
 		if img.Arch == kr.Kernel.Arch {
@@ -133,10 +138,10 @@ func vmFigures(m *vm.Matrix, kr *vm.KernelRun, selftestsWanted bool) VMResult {
 
 // verdicts counts the kernel's column as the matrix does, so a faster run
 // that changed a verdict shows in the bench output, not only in the matrix.
-func verdicts(m *vm.Matrix, kr *vm.KernelRun) string {
+func verdicts(m *judge.Matrix, kr *judge.KernelRun) string {
 	counts := m.Counts(kr)
 	s := ""
-	for _, res := range []vm.Result{vm.PASS, vm.SKIP, vm.XFAIL, vm.XPASS, vm.FAIL, vm.TIMEOUT, vm.MISS} {
+	for _, res := range []judge.Verdict{judge.PASS, judge.SKIP, judge.XFAIL, judge.XPASS, judge.FAIL, judge.TIMEOUT, judge.MISS} {
 		if counts[res] > 0 {
 			s += fmt.Sprintf("%s %d ", res, counts[res])
 		}
@@ -145,7 +150,7 @@ func verdicts(m *vm.Matrix, kr *vm.KernelRun) string {
 }
 
 func accel() string {
-	if vm.KVMUsable() {
+	if boot.KVMUsable() {
 		return "KVM"
 	}
 	return "TCG"

@@ -55,7 +55,7 @@ func (c *idChecker) err() error {
 	return fmt.Errorf("spec IDs (helpers/id.go) are missing, malformed or shared:\n  %s", strings.Join(c.problems, "\n  "))
 }
 
-// ktapName is the name vm/report_ktap.go gives the spec: "pidfd.<suite>.<id>".
+// ktapName is the name vm/report/ktap.go gives the spec: "pidfd.<suite>.<id>".
 func ktapName(suite, id string) string {
 	return "pidfd." + strings.TrimPrefix(suite, "pidfd ") + "." + id
 }

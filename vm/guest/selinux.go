@@ -9,11 +9,11 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
-	selinuxpolicy "github.com/pidfdconf/pidfdconf/vm/selinux"
+	"github.com/pidfdconf/pidfdconf/vm/selinuxpolicy"
 )
 
 // SELinux for the lsm-selinux config. The image builder puts
-// Debian's compiled reference policy (vm/selinux.Policy) at selinuxPolicy;
+// Debian's compiled reference policy (vm/selinuxpolicy.Policy) at selinuxPolicy;
 // when the kernel command line asks for SELinux, /init loads it before any
 // suite runs, so the suites run in kernel_t under an enforcing policy and
 // helpers/selinux.RunConfined can reach the confined daemon domains.
@@ -44,7 +44,7 @@ func setupSELinux() (string, error) {
 func loadSELinuxPolicy(path string) error {
 	policy, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("selinux: %v (the image builder must add vm/selinux.Policy() as %s for SELinux configs)", err, path)
+		return fmt.Errorf("selinux: %v (the image builder must add vm/selinuxpolicy.Policy() as %s for SELinux configs)", err, path)
 	}
 	if err := os.MkdirAll(selinuxFS, 0o755); err != nil {
 		return fmt.Errorf("selinux: mkdir %s: %v (is sysfs mounted on /sys?)", selinuxFS, err)

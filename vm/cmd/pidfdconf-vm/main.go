@@ -18,6 +18,12 @@ import (
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm"
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/gate"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/report"
 )
 
 const usage = `usage: pidfdconf-vm matrix|kernels [flags]
@@ -36,7 +42,7 @@ const usage = `usage: pidfdconf-vm matrix|kernels [flags]
   bisect-run  one step of "git bisect run": boot one kernel (tree:PATH builds the
             tree's current commit), run only the suites holding specs that match
             GLOB ("<suite>: <full spec text>"), judge only those specs, without
-            vm/expectations.txt; exit 0 good, 1 bad (FAIL/TIMEOUT), 125 skip
+            vm/judge/expectations.txt; exit 0 good, 1 bad (FAIL/TIMEOUT), 125 skip
             (did not build or boot, MISS, all SKIP), 128 anything else (stops
             the bisection)
   mutants   build each kernel mutation of vm/mutants/mutations.txt, boot it
@@ -48,7 +54,7 @@ kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
   file:PATH               a bzImage (a config next to it is optional)
   apt:PACKAGE             a Debian linux-image package or glob (newest wins), downloaded, never installed
-  apt:SUITE/PACKAGE       the same from one Debian suite (bookworm, trixie, trixie-backports, sid,
+  apt:ARCHIVE/PACKAGE     the same from one Debian archive (bookworm, trixie, trixie-backports, sid,
                           experimental), through a private apt configuration in the cache
   build:X.Y:CONFIG        Debian linux-source-X.Y, tinyconfig + vm/configs/CONFIG
   build:latest:CONFIG     the same from the newest linux-source Debian has released
@@ -87,7 +93,7 @@ func run(args []string) int {
 	}
 	if len(args) == 0 || (args[0] != "matrix" && args[0] != "kernels") {
 		fmt.Fprint(os.Stderr, usage)
-		return vm.ExitSetup
+		return judge.ExitSetup
 	}
 	o, code, ok := parseFlags(args[0], args[1:])
 	if !ok {
@@ -102,7 +108,7 @@ func run(args []string) int {
 	if err != nil {
 		return fail(err)
 	}
-	c := vm.Cache{Dir: o.cache}
+	c := cache.Cache{Dir: o.cache}
 	if o.cmd == "kernels" {
 		return listKernels(ctx, c, specs)
 	}
@@ -114,8 +120,8 @@ func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
 	o.cmd = cmd
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.Usage = func() { fmt.Fprint(os.Stderr, usage, "\nflags:\n"); fs.PrintDefaults() }
-	fs.StringVar(&o.kernels, "kernels", "", "kernel specs (default: host + Debian's newest 6.1, 6.12 and "+vm.NewestDebianKernel+"; none: no default)")
-	fs.StringVar(&o.configs, "configs", "", "config variants built from the newest Debian linux-source (build:"+vm.ConfigSourceVersion+":CONFIG): all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
+	fs.StringVar(&o.kernels, "kernels", "", "kernel specs (default: host + Debian's newest 6.1, 6.12 and "+kernels.NewestDebianKernel+"; none: no default)")
+	fs.StringVar(&o.configs, "configs", "", "config variants built from the newest Debian linux-source (build:"+kernels.ConfigSourceVersion+":CONFIG): all, or names from vm/configs (added to the -kernels columns; -kernels none for configs only)")
 	fs.BoolVar(&o.smoke, "smoke", false, "default to Debian's 6.1 and newest kernels only (make vm-smoke)")
 	fs.StringVar(&o.out, "out", "out", "reports go to OUT/<run id>/ (OUT/latest links to it)")
 	fs.StringVar(&o.appendArgs, "append", "", "extra kernel command line for every VM, e.g. rdinit=/nonexistent to see a MISS")
@@ -125,44 +131,44 @@ func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
 	fs.IntVar(&o.jobs, "jobs", 0, "VMs at once (default: number of cores)")
 	fs.IntVar(&o.memory, "memory", 0, "VM memory in MB (default: sized to the initramfs)")
 	fs.IntVar(&o.cpus, "cpus", 2, "vCPUs per VM")
-	fs.StringVar(&o.cache, "cache", vm.DefaultCacheDir(), "kernel cache directory ($CACHE_DIR)")
+	fs.StringVar(&o.cache, "cache", cache.DefaultDir(), "kernel cache directory ($CACHE_DIR)")
 	fs.StringVar(&o.baseline, "baseline", "", "matrix.json of an earlier run: print regressions against it first; exit 1 only on a regression")
 	fs.StringVar(&o.shard, "shard", "", "I/N: run only every N-th kernel column starting at the I-th (merge the shards with pidfdconf-vm merge)")
 	fs.StringVar(&o.baselineMap, "baseline-map", "", "baseline columns compared with differently named columns: OLD=NEW,... (default: by name)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return o, vm.ExitOK, false
+			return o, judge.ExitOK, false
 		}
-		return o, vm.ExitSetup, false
+		return o, judge.ExitSetup, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "pidfdconf-vm: unexpected argument %q: kernels go in -kernels \"...\"\n", fs.Arg(0))
-		return o, vm.ExitSetup, false
+		return o, judge.ExitSetup, false
 	}
 	return o, 0, true
 }
 
 // kernelSpecs are the columns: -kernels (or the default matrix when empty)
 // plus the -configs variants; -kernels none leaves only the config columns.
-func kernelSpecs(o options) ([]vm.KernelSpec, error) {
-	def := vm.DefaultKernels
+func kernelSpecs(o options) ([]kernels.KernelSpec, error) {
+	def := kernels.DefaultKernels
 	if o.smoke {
-		def = vm.SmokeKernels
+		def = kernels.SmokeKernels
 	}
-	kernels := o.kernels
-	if kernels == "none" {
-		kernels, def = "", nil
+	list := o.kernels
+	if list == "none" {
+		list, def = "", nil
 	}
-	specs, err := vm.ParseKernelList(kernels, def)
+	specs, err := kernels.ParseKernelList(list, def)
 	if err == nil && o.configs != "" {
-		var more []vm.KernelSpec
-		more, err = vm.ConfigKernels(o.configs)
+		var more []kernels.KernelSpec
+		more, err = kernels.ConfigKernels(o.configs)
 		specs = append(specs, more...)
 	}
 	if err != nil {
 		return nil, err
 	}
-	shard, err := vm.ParseShard(o.shard)
+	shard, err := gate.ParseShard(o.shard)
 	if err != nil {
 		return nil, err
 	}
@@ -174,8 +180,8 @@ func kernelSpecs(o options) ([]vm.KernelSpec, error) {
 }
 
 // listKernels is `pidfdconf-vm kernels`: resolve and describe, boot nothing.
-func listKernels(ctx context.Context, c vm.Cache, specs []vm.KernelSpec) int {
-	r := &vm.Resolver{Cache: c, Log: os.Stderr}
+func listKernels(ctx context.Context, c cache.Cache, specs []kernels.KernelSpec) int {
+	r := &kernels.Resolver{Cache: c, Log: os.Stderr}
 	for _, s := range specs {
 		k, err := r.Resolve(ctx, s)
 		if err != nil {
@@ -183,26 +189,26 @@ func listKernels(ctx context.Context, c vm.Cache, specs []vm.KernelSpec) int {
 		}
 		fmt.Printf("%-28s %s\n", k.Name, k.Describe)
 	}
-	return vm.ExitOK
+	return judge.ExitOK
 }
 
 // runMatrix is `pidfdconf-vm matrix`: the whole run, then the terminal report.
-func runMatrix(ctx context.Context, o options, c vm.Cache, specs []vm.KernelSpec) int {
-	root, err := vm.ModuleRoot(".")
+func runMatrix(ctx context.Context, o options, c cache.Cache, specs []kernels.KernelSpec) int {
+	root, err := image.ModuleRoot(".")
 	if err != nil {
 		return fail(err)
 	}
-	exps, err := vm.DefaultExpectations()
+	exps, err := judge.DefaultExpectations()
 	if err != nil {
 		return fail(err)
 	}
-	mapping, err := vm.ParseBaselineMap(o.baselineMap)
+	mapping, err := gate.ParseBaselineMap(o.baselineMap)
 	if err != nil {
 		return fail(err)
 	}
 	if o.baseline != "" {
 		// A missing baseline is a setup error before anything boots.
-		if _, err := vm.LoadMatrixJSON(o.baseline); err != nil {
+		if _, err := gate.LoadMatrixJSON(o.baseline); err != nil {
 			return fail(err)
 		}
 	}
@@ -214,18 +220,18 @@ func runMatrix(ctx context.Context, o options, c vm.Cache, specs []vm.KernelSpec
 	if err != nil {
 		return fail(err)
 	}
-	return report(m, filepath.Join(o.out, m.RunID), o.baseline, mapping)
+	return printReport(m, filepath.Join(o.out, m.RunID), o.baseline, mapping)
 }
 
-// report prints the regressions against baseline (if any) first, then the
+// printReport prints the regressions against baseline (if any) first, then the
 // matrix, and returns the exit code: the comparison's with a baseline, the
 // matrix's without.
-func report(m *vm.Matrix, dir, baseline string, mapping map[string]string) int {
+func printReport(m *judge.Matrix, dir, baseline string, mapping map[string]string) int {
 	code := m.ExitCode()
 	if baseline != "" {
-		c, err := vm.CompareRun(m, baseline, mapping)
+		c, err := gate.CompareRun(m, baseline, mapping)
 		if err == nil {
-			err = vm.WriteComparison(c, dir)
+			err = gate.WriteComparison(c, dir)
 		}
 		if err != nil {
 			return fail(err)
@@ -233,7 +239,7 @@ func report(m *vm.Matrix, dir, baseline string, mapping map[string]string) int {
 		fmt.Print("\n" + c.Text())
 		code = c.ExitCode
 	}
-	fmt.Print("\n" + vm.TextReport(m))
+	fmt.Print("\n" + report.Text(m))
 	fmt.Printf("reports: %s/{matrix.txt,matrix.md,matrix.json,matrix.html,junit.xml}\n", dir)
 	if baseline != "" {
 		fmt.Printf("exit %d: judged against the baseline (1 only on a regression; regressions.txt)\n", code)
@@ -249,24 +255,24 @@ func runMerge(args []string) int {
 	baseline := fs.String("baseline", "", "matrix.json of an earlier run: print regressions against it first")
 	baselineMap := fs.String("baseline-map", "", "baseline columns compared with differently named columns: OLD=NEW,...")
 	if err := fs.Parse(args); err != nil {
-		return vm.ExitSetup
+		return judge.ExitSetup
 	}
 	if *out == "" || fs.NArg() == 0 {
 		fmt.Fprint(os.Stderr, usage)
-		return vm.ExitSetup
+		return judge.ExitSetup
 	}
-	mapping, err := vm.ParseBaselineMap(*baselineMap)
+	mapping, err := gate.ParseBaselineMap(*baselineMap)
 	if err != nil {
 		return fail(err)
 	}
-	m, err := vm.Merge(fs.Args())
+	m, err := gate.Merge(fs.Args())
 	if err == nil {
-		err = vm.WriteMerged(m, *out)
+		err = gate.WriteMerged(m, *out)
 	}
 	if err != nil {
 		return fail(err)
 	}
-	return report(m, *out, *baseline, mapping)
+	return printReport(m, *out, *baseline, mapping)
 }
 
 // runCompare is `pidfdconf-vm compare OLD NEW`: the baseline check of two
@@ -275,19 +281,19 @@ func runCompare(args []string) int {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	baselineMap := fs.String("baseline-map", "", "baseline columns compared with differently named columns: OLD=NEW,...")
 	if err := fs.Parse(args); err != nil {
-		return vm.ExitSetup
+		return judge.ExitSetup
 	}
 	if fs.NArg() != 2 {
 		fmt.Fprint(os.Stderr, usage)
-		return vm.ExitSetup
+		return judge.ExitSetup
 	}
-	mapping, err := vm.ParseBaselineMap(*baselineMap)
+	mapping, err := gate.ParseBaselineMap(*baselineMap)
 	if err != nil {
 		return fail(err)
 	}
-	c, err := vm.CompareFiles(fs.Arg(0), fs.Arg(1), mapping)
+	c, err := gate.CompareFiles(fs.Arg(0), fs.Arg(1), mapping)
 	if err == nil {
-		err = vm.WriteComparison(c, filepath.Dir(fs.Arg(1)))
+		err = gate.WriteComparison(c, filepath.Dir(fs.Arg(1)))
 	}
 	if err != nil {
 		return fail(err)
@@ -302,5 +308,5 @@ func fail(err error) int {
 	} else {
 		fmt.Fprintln(os.Stderr, "pidfdconf-vm:", err)
 	}
-	return vm.ExitSetup
+	return judge.ExitSetup
 }

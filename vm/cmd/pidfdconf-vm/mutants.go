@@ -11,7 +11,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pidfdconf/pidfdconf/vm"
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/mutants"
 )
 
 // runMutants is `pidfdconf-vm mutants`: build and boot each kernel mutation
@@ -25,11 +28,11 @@ func runMutants(args []string) int {
 	timeout := fs.Duration("timeout", 10*time.Minute, "deadline per VM")
 	cpus := fs.Int("cpus", 2, "vCPUs per VM")
 	jobs := fs.Int("jobs", 2, "mutant VMs at once while the next mutant builds")
-	cache := fs.String("cache", vm.DefaultCacheDir(), "kernel cache directory ($CACHE_DIR)")
+	cacheDir := fs.String("cache", cache.DefaultDir(), "kernel cache directory ($CACHE_DIR)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return vm.ExitSetup
+		return judge.ExitSetup
 	}
-	root, err := vm.ModuleRoot(".")
+	root, err := image.ModuleRoot(".")
 	if err != nil {
 		return fail(err)
 	}
@@ -39,12 +42,12 @@ func runMutants(args []string) int {
 	if !filepath.IsAbs(listPath) {
 		listPath = filepath.Join(root, listPath)
 	}
-	run, err := vm.RunMutants(ctx, vm.MutantsConfig{
+	run, err := mutants.Run(ctx, mutants.Config{
 		Root: root, Out: *out, List: listPath, Names: splitNames(*names), Source: *source,
-		Cache: vm.Cache{Dir: *cache}, Log: os.Stderr, VMTimeout: *timeout, CPUs: *cpus, Jobs: *jobs,
+		Cache: cache.Cache{Dir: *cacheDir}, Log: os.Stderr, VMTimeout: *timeout, CPUs: *cpus, Jobs: *jobs,
 	})
 	if run != nil {
-		fmt.Print("\n" + vm.MutantsText(run))
+		fmt.Print("\n" + mutants.Text(run))
 		fmt.Printf("reports: %s/{mutants.txt,mutants.md,mutants.json}\n", filepath.Join(*out, run.RunID))
 	}
 	if err != nil {

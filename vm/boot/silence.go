@@ -1,0 +1,69 @@
+package boot
+
+import (
+	"context"
+	"os"
+	"sync/atomic"
+	"time"
+)
+
+// A deadline counted in wall time cannot tell a slow guest (a loaded host,
+// TCG) from a stuck one. The guest writes all the time while it works: the
+// kernel log, a dot per spec on the console, frames on the result stream.
+// So silence is the better sign of a hang: VM.Silence ends the VM when
+// neither has grown for that long, and VM.Timeout stays as the outer bound.
+
+// progress is when the guest last produced a byte.
+type progress struct{ last atomic.Int64 } // UnixNano
+
+func newProgress() *progress {
+	p := &progress{}
+	p.touch()
+	return p
+}
+
+func (p *progress) touch() { p.last.Store(time.Now().UnixNano()) }
+
+func (p *progress) quietFor() time.Duration {
+	return time.Since(time.Unix(0, p.last.Load()))
+}
+
+// progressReader touches p on every read that returns bytes: the console
+// counts as progress byte by byte, not only at line ends (Ginkgo's dots have
+// none).
+type progressReader struct {
+	r interface{ Read([]byte) (int, error) }
+	p *progress
+}
+
+func (pr progressReader) Read(b []byte) (int, error) {
+	n, err := pr.r.Read(b)
+	if n > 0 {
+		pr.p.touch()
+	}
+	return n, err
+}
+
+// watchSilence closes stalled once p has been quiet for silence, counting
+// growth of the file at resultLog (QEMU writes the result stream there) as
+// progress too. It returns when ctx ends.
+func watchSilence(ctx context.Context, p *progress, resultLog string, silence time.Duration, stalled chan<- struct{}) {
+	tick := time.NewTicker(min(max(silence/10, 10*time.Millisecond), time.Second))
+	defer tick.Stop()
+	var size int64
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if st, err := os.Stat(resultLog); err == nil && st.Size() != size {
+			size = st.Size()
+			p.touch()
+		}
+		if p.quietFor() >= silence {
+			close(stalled)
+			return
+		}
+	}
+}

@@ -1,0 +1,149 @@
+package vm
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/vm/boot"
+	"github.com/pidfdconf/pidfdconf/vm/format"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+)
+
+// column is one kernel's run: what the build stage made for it, where its
+// results go, and the guests' time scale.
+type column struct {
+	cfg   RunConfig
+	k     *kernels.Kernel
+	b     *builds
+	dir   string
+	scale string
+}
+
+// runKernel runs the suites on one kernel, natively or in a VM, into its
+// directory, and applies the expectations to the result.
+func runKernel(ctx context.Context, c column) *judge.KernelRun {
+	kr := judge.NewKernelRun(c.k)
+	kr.Dir = c.dir
+	_ = os.MkdirAll(kr.Dir, 0o755)
+	// A suite that did not compile is a harness problem: MISS, never FAIL.
+	for a, why := range c.b.broken[c.k.Arch] {
+		kr.SuiteDidNotBuild(a, why)
+	}
+	if c.k.Spec.Kind == kernels.KindHost {
+		c.runNative(ctx, kr)
+	} else {
+		c.runVM(ctx, kr)
+	}
+	if kr.SelftestSource == "" {
+		kr.SelftestNote = c.b.selftestNotes[c.k.Name]
+	}
+	judge.ApplyExpectations(kr, c.cfg.Expectations)
+	return kr
+}
+
+// runNative runs the host's suite binaries on the running kernel and
+// judges what they report exactly as a guest's stream.
+func (c column) runNative(ctx context.Context, kr *judge.KernelRun) {
+	start := time.Now()
+	arch := kernels.HostArch()
+	s, err := boot.Native{Suites: c.b.suites[arch], GuestBin: c.b.guests[arch], RoleBin: c.b.roles[arch], Dir: kr.Dir}.Run(ctx)
+	if err != nil {
+		kr.Miss = err.Error()
+		return
+	}
+	kr.DecodeStream(s)
+	kr.Wall = time.Since(start)
+	kr.ConsoleTail = format.Tail(format.Printable(format.ReadTail(filepath.Join(kr.Dir, "console.log"), format.ConsoleTailBytes)), 25)
+}
+
+// runVM boots the kernel with the run's initramfs (and the kernel's own
+// selftests when they were built for it) and judges what it streamed; how
+// the VM ended explains a MISS.
+func (c column) runVM(ctx context.Context, kr *judge.KernelRun) {
+	img := c.b.initrd(c.cfg, c.k)
+	withSelftests := img != c.b.images[c.k.Arch]
+	if withSelftests {
+		kr.SelftestSource = c.b.selftests[c.k.Name].Source
+	}
+	if st, err := os.Stat(img.Path); err == nil {
+		kr.InitrdBytes = st.Size()
+	}
+	nSuites := len(c.b.areas)
+	appendArgs, timeout := guestAppend(c.cfg, c.k, c.scale, nSuites), c.cfg.VMTimeout
+	if withSelftests {
+		appendArgs += " " + kernel.SelftestTimeoutEnv + "=" + SelftestBudget.String()
+		timeout += SelftestBudget
+	}
+	vm := &boot.VM{
+		Arch: c.k.Arch, Kernel: boot.KernelFile(ctx, c.cfg.Cache, c.k, c.cfg.logf), Initrd: img.Path, Append: appendArgs,
+		MemoryMB: vmMemory(c.cfg, c.k, img), CPUs: max(1, c.cfg.CPUs), Timeout: timeout,
+		Silence:    vmSilence(c.cfg.VMTimeout, nSuites),
+		ConsoleLog: filepath.Join(kr.Dir, "console.log"),
+		ResultLog:  filepath.Join(kr.Dir, "results.stream"),
+	}
+	kr.JudgeVM(vm, vm.Run(ctx))
+}
+
+// SelftestBudget is how long the kernel's own selftests may take in a VM,
+// all programs together, on top of the suites' deadline.
+var SelftestBudget = 8 * time.Minute
+
+// guestAppend is the kernel command line beyond the base: the config
+// variant's boot arguments, then words with '=' that the kernel does not
+// know, which become /init's environment, then the user's -append.
+func guestAppend(cfg RunConfig, k *kernels.Kernel, scale string, nSuites int) string {
+	var words []string
+	add := func(s string) {
+		if s != "" {
+			words = append(words, s)
+		}
+	}
+	add(k.BootArgs)
+	if scale != "" {
+		add(kernel.TimeScaleEnv + "=" + scale)
+	}
+	if am := os.Getenv(kernel.AllowMissingEnv); am != "" {
+		add(kernel.AllowMissingEnv + "=" + am)
+	}
+	add(kernel.SuiteTimeoutEnv + "=" + suiteTimeout(cfg.VMTimeout, nSuites).String())
+	add(cfg.Append)
+	return strings.Join(words, " ")
+}
+
+// vmMemory is -memory, or enough for the initramfs unpacked into RAM next
+// to its own copy.
+func vmMemory(cfg RunConfig, k *kernels.Kernel, img *image.Image) int {
+	mem := cfg.MemoryMB
+	if mem == 0 {
+		mem = max(512, int(img.Size/(1<<20))*3+384)
+	}
+	if k.Arch == "386" {
+		mem = min(mem, 768) // stay in lowmem: tinyconfig has no HIGHMEM
+	}
+	return mem
+}
+
+// suiteTimeout is each suite's share of the VM deadline, leaving a minute
+// for boot and streaming, so a hanging suite reports TIMEOUT instead of the
+// VM dying as MISS. Suites differ in size (pidfs has four times the specs
+// of getfd), so a suite may take up to a third of the time, not 1/n of it:
+// an equal split cut pidfs short under emulation on a loaded host.
+func suiteTimeout(vm time.Duration, n int) time.Duration {
+	t := (vm - time.Minute) / time.Duration(min(max(1, n), 3))
+	return max(t, time.Minute).Round(time.Second)
+}
+
+// vmSilence is how long a guest may stay silent before it counts as stuck.
+// A hanging suite is silent until its own timeout (suiteTimeout) makes
+// Ginkgo report it, so the window is that plus a minute: the hang still ends
+// as the suite's TIMEOUT with its report, and a guest stuck anywhere else
+// (boot, /init, the kernel itself) ends well before the VM deadline.
+func vmSilence(vm time.Duration, nSuites int) time.Duration {
+	return suiteTimeout(vm, nSuites) + time.Minute
+}

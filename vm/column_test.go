@@ -1,0 +1,44 @@
+package vm
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+)
+
+func TestSuiteTimeoutLeavesRoomForBoot(t *testing.T) {
+	if got := suiteTimeout(10*time.Minute, 3); got != 3*time.Minute {
+		t.Errorf("10m/3 suites: %s", got)
+	}
+	if got := suiteTimeout(30*time.Second, 0); got != time.Minute {
+		t.Errorf("floor: %s", got)
+	}
+	if got := suiteTimeout(10*time.Minute, 7); got != 3*time.Minute {
+		t.Errorf("10m/7 suites: %s, want a third of 9m (a big suite needs more than 1/7)", got)
+	}
+}
+
+func TestGuestAppendOrdersBootArgsEnvironmentThenUserWords(t *testing.T) {
+	t.Setenv("PIDFDCONF_ALLOW_MISSING", "")
+	cfg := RunConfig{VMTimeout: 10 * time.Minute, Append: "rdinit=/nonexistent"}
+	k := &kernels.Kernel{BootArgs: "lsm=selinux selinux=1"}
+	got := guestAppend(cfg, k, "4", 3)
+	want := "lsm=selinux selinux=1 PIDFDCONF_TIME_SCALE=4 PIDFDCONF_SUITE_TIMEOUT=3m0s rdinit=/nonexistent"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := guestAppend(RunConfig{VMTimeout: time.Minute}, &kernels.Kernel{}, "", 1); got != "PIDFDCONF_SUITE_TIMEOUT=1m0s" {
+		t.Errorf("no boot args, no scale: %q", got)
+	}
+}
+
+// A guest may stay silent longer than one suite's timeout, so a hanging
+// suite still ends as TIMEOUT with its report, not as a stuck VM.
+func TestVMSilenceOutlastsSuiteTimeout(t *testing.T) {
+	for _, n := range []int{0, 1, 7} {
+		if s, st := vmSilence(10*time.Minute, n), suiteTimeout(10*time.Minute, n); s <= st {
+			t.Errorf("%d suites: silence %s not beyond the suite timeout %s", n, s, st)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/u-root/u-root/pkg/cpio"
+
+	"github.com/pidfdconf/pidfdconf/internal/selftests"
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/setup"
+)
+
+// The kernel's own pidfd selftests run in every VM as a cross-check: built
+// from the Debian linux-source of the kernel's X.Y (cached by content),
+// appended to the initramfs as a second cpio archive (the kernel unpacks
+// concatenated archives in order), run by the guest after the suites, and
+// compared with the specs that mirror them (vm/judge/crosscheck.go).
+
+// Selftests is one version's selftests, ready to boot.
+type Selftests struct {
+	Build  *selftests.Build
+	Source string // "linux-source-7.3 7.3.4-1~bpo13+1"
+}
+
+// PrepareSelftests builds the selftests for every VM kernel whose version
+// it can tell, one build per X.Y; a kernel it cannot serve gets a note
+// instead (the cross-check is then "not run", never a verdict).
+func PrepareSelftests(ctx context.Context, logf func(string, ...any), ks []*kernels.Kernel, r *kernels.Resolver) (sets map[string]*Selftests, notes map[string]string) {
+	sets, notes = map[string]*Selftests{}, map[string]string{}
+	if missing := selftests.MissingPackages(); len(missing) > 0 {
+		if err := setup.EnsurePackages(ctx, logf, "building the kernel's pidfd selftests", missing...); err != nil {
+			for _, k := range ks {
+				notes[k.Name] = err.Error()
+			}
+			return sets, notes
+		}
+	}
+	byVersion := map[string]*Selftests{}
+	for _, k := range ks {
+		if k.Spec.Kind == kernels.KindHost || k.Arch != "amd64" {
+			notes[k.Name] = "selftests run in amd64 VMs only"
+			continue
+		}
+		release, err := kernels.BzImageRelease(k.BzImage)
+		if err != nil {
+			notes[k.Name] = err.Error()
+			continue
+		}
+		xy := kernels.MajorMinor(release)
+		set, ok := byVersion[xy]
+		if !ok {
+			set, err = buildSelftests(ctx, logf, r, xy)
+			if err != nil {
+				logf("selftests for %s: %v", xy, err)
+			}
+			byVersion[xy] = set
+		}
+		if set == nil {
+			notes[k.Name] = fmt.Sprintf("no pidfd selftests for %s: %v", xy, err)
+			continue
+		}
+		sets[k.Name] = set
+	}
+	return sets, notes
+}
+
+// buildSelftests builds the pidfd selftests of Debian's linux-source-X.Y
+// (its tarball is kept in the cache by the package's sha256).
+func buildSelftests(ctx context.Context, logf func(string, ...any), r *kernels.Resolver, xy string) (*Selftests, error) {
+	tarball, source, err := r.LinuxSourceTarball(ctx, xy)
+	if err != nil {
+		return nil, err
+	}
+	log := io.Discard
+	if r.Log != nil {
+		log = r.Log
+	}
+	b, err := selftests.BuildPidfd(tarball, filepath.Join(r.Cache.Dir, "selftests"), log)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range b.Failures {
+		logf("selftest %s of %s does not compile: %s", f.Program, xy, f.Error)
+	}
+	return &Selftests{Build: b, Source: source}, nil
+}
+
+// WithSelftests is base followed by a second newc archive holding the
+// set's directory as /selftests, cached next to the base image.
+func WithSelftests(c cache.Cache, base *Image, set *Selftests) (string, error) {
+	key := cache.HashStrings(base.SHA256, set.Build.Dir)[:16]
+	path := strings.TrimSuffix(base.Path, ".cpio") + "-selftests-" + key + ".cpio"
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	recs := []cpio.Record{cpio.Directory("selftests", 0o755)}
+	entries, err := os.ReadDir(set.Build.Dir)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(set.Build.Dir, e.Name()))
+		if err != nil {
+			return "", err
+		}
+		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: "selftests/" + e.Name(), Mode: cpio.S_IFREG | 0o755}))
+	}
+	for i := range recs {
+		recs[i].Ino = uint64(1_000_000 + i) // apart from the base archive's
+		recs[i].NLink = 1
+	}
+	cpio.MakeAllReproducible(recs)
+	extra := path + ".extra"
+	defer os.Remove(extra)
+	if _, _, err := writeCPIO(extra, recs); err != nil {
+		return "", err
+	}
+	return path, concatFiles(path, base.Path, extra)
+}
+
+// concatFiles writes the inputs one after the other to dst, atomically.
+func concatFiles(dst string, inputs ...string) error {
+	tmp := dst + ".tmp"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp) // a no-op after the rename
+	for _, in := range inputs {
+		if err := appendFile(out, in); err != nil {
+			out.Close()
+			return err
+		}
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+func appendFile(out io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(out, f)
+	return err
+}

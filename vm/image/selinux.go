@@ -1,0 +1,51 @@
+package image
+
+import (
+	"context"
+	"errors"
+
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/selinuxpolicy"
+	"github.com/pidfdconf/pidfdconf/vm/setup"
+)
+
+// SELinuxPolicyPath is where the initramfs carries the binary SELinux
+// policy; vm/guest/selinux.go loads it from /selinux/policy when the kernel
+// command line asks for SELinux.
+const SELinuxPolicyPath = "selinux/policy"
+
+// File is an extra file for the initramfs: Name inside it (relative,
+// parent directories are created), Src on the host, executable or not.
+type File struct {
+	Name       string
+	Src        string
+	Executable bool
+}
+
+// SELinuxFiles returns the policy file for the initramfs when any of
+// the kernels boots with SELinux (config lsm-selinux, or -append), else
+// nothing. The policy is Debian's selinux-policy-default, linked once into
+// the cache (vm/selinuxpolicy), ~2.2 MB.
+func SELinuxFiles(ctx context.Context, log func(string, ...any), cacheDir string, kernels []*kernels.Kernel, appendArgs string) ([]File, error) {
+	want := false
+	for _, k := range kernels {
+		if k.BzImage != "" && selinuxpolicy.Requested(k.BootArgs+" "+appendArgs) {
+			want = true
+		}
+	}
+	if !want {
+		return nil, nil
+	}
+	p, err := selinuxpolicy.Policy(ctx, cacheDir)
+	if errors.Is(err, selinuxpolicy.ErrNoSemodule) || errors.Is(err, selinuxpolicy.ErrNoCandidate) {
+		// Only a policy that is not cached yet needs the tools.
+		if err := ensureSELinuxTools(ctx, log); err != nil {
+			return nil, err
+		}
+		p, err = selinuxpolicy.Policy(ctx, cacheDir)
+	}
+	if err != nil {
+		return nil, setup.Errorf("SELinux policy for the lsm-selinux config: %v", err)
+	}
+	return []File{{Name: SELinuxPolicyPath, Src: p}}, nil
+}

@@ -1,0 +1,62 @@
+package judge
+
+import (
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+	"github.com/pidfdconf/pidfdconf/internal/selftests"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+)
+
+// KernelRun is everything known about one kernel after its run.
+type KernelRun struct {
+	Kernel *kernels.Kernel
+	Info   *frame.GuestInfo
+	Rows   []Row
+	Cells  map[string]Cell
+	// SuiteMiss: suites that produced no usable report, with the cause;
+	// their rows are MISS on this kernel.
+	SuiteMiss map[string]string
+	// Miss is set when the kernel as a whole produced nothing usable.
+	Miss        string
+	ConsoleTail string
+	Runs        []frame.SuiteRun
+	Reports     []types.Report
+	Boot, Suite time.Duration // time to /init, and in the suites
+	Wall        time.Duration // start of QEMU (or native run) to the end
+	Dir         string        // per-kernel output directory
+	// InitrdBytes is the size of the initramfs the VM booted: the suites'
+	// image plus, when shipped, the appended selftests archive.
+	InitrdBytes int64
+	// The kernel's own pidfd selftests that ran in the VM (or why none
+	// did), and how their cases compare with the specs that mirror them.
+	SelftestSource string // what shipped: "linux-source-7.3 7.3.4-1~bpo13+1"
+	SelftestNote   string // why there are no selftest results
+	Selftests      []selftests.Result
+	CrossCheck     []selftests.Row
+	// ExpiredExpectations are the expectations that matched this kernel
+	// but were past their until: ignored, and listed so they get removed
+	// or renewed.
+	ExpiredExpectations []string
+}
+
+// NewKernelRun is an empty column for k.
+func NewKernelRun(k *kernels.Kernel) *KernelRun {
+	return &KernelRun{Kernel: k, Cells: map[string]Cell{}, SuiteMiss: map[string]string{}}
+}
+
+// Set records c as r's cell, adding r to the column the first time.
+func (kr *KernelRun) Set(r Row, c Cell) {
+	if _, ok := kr.Cells[r.Key()]; !ok {
+		kr.Rows = append(kr.Rows, r)
+	}
+	kr.Cells[r.Key()] = c
+}
+
+// SuiteDidNotBuild marks area's specs MISS on this kernel: its binary did
+// not compile for the kernel's arch, which says nothing about the kernel.
+func (kr *KernelRun) SuiteDidNotBuild(area, why string) {
+	kr.SuiteMiss[area] = why
+	kr.Set(Row{Suite: area, Text: suiteBuildsText}, Cell{Result: MISS, Reason: why})
+}

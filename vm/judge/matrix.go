@@ -1,0 +1,268 @@
+package judge
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/image"
+
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+)
+
+// Matrix is every row × every kernel of one run.
+type Matrix struct {
+	RunID   string
+	Kernels []*KernelRun
+	Rows    []Row
+	Strict  bool // XPASS counts as failure
+	Wall    time.Duration
+	Image   []*image.Image
+}
+
+// NewMatrix aggregates kernel runs: the boot row first, then every spec row
+// seen on any kernel (suite by suite, in report order), then the
+// LSM-independence row when the run has an LSM group.
+func NewMatrix(runID string, runs []*KernelRun) *Matrix {
+	m := &Matrix{RunID: runID, Kernels: runs}
+	seen := map[string]bool{BootRow.Key(): true, LSMRow.Key(): true}
+	m.Rows = append(m.Rows, BootRow)
+	bySuite := map[string][]Row{}
+	var suites []string
+	for _, kr := range runs {
+		for _, r := range kr.Rows {
+			if seen[r.Key()] {
+				continue
+			}
+			seen[r.Key()] = true
+			if _, ok := bySuite[r.Suite]; !ok {
+				suites = append(suites, r.Suite)
+			}
+			bySuite[r.Suite] = append(bySuite[r.Suite], r)
+		}
+	}
+	sort.Strings(suites)
+	for _, s := range suites {
+		rows := bySuite[s]
+		sort.SliceStable(rows, func(i, j int) bool {
+			a, b := rows[i], rows[j]
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Text < b.Text
+		})
+		m.Rows = append(m.Rows, rows...)
+	}
+	if m.hasLSMGroup() {
+		m.Rows = append(m.Rows, LSMRow)
+	}
+	return m
+}
+
+// Cell is the verdict of row on kr, deriving what no report states directly.
+func (m *Matrix) Cell(kr *KernelRun, r Row) Cell {
+	switch r.Key() {
+	case BootRow.Key():
+		if kr.Miss != "" {
+			return Cell{Result: MISS, Reason: kr.Miss}
+		}
+		if c, ok := kr.Cells[r.Key()]; ok {
+			return c
+		}
+		if kr.Kernel.Spec.Kind == kernels.KindHost {
+			return Cell{Result: PASS, Reason: "native run, no boot"}
+		}
+		return Cell{Result: PASS, Seconds: kr.Boot.Seconds()}
+	case LSMRow.Key():
+		return m.lsmCell(kr)
+	}
+	if kr.Miss != "" {
+		return Cell{Result: MISS, Reason: kr.Miss}
+	}
+	if why, ok := kr.SuiteMiss[r.Suite]; ok {
+		return Cell{Result: MISS, Reason: why}
+	}
+	if c, ok := kr.Cells[r.Key()]; ok {
+		return c
+	}
+	if r.Text == suiteBuildsText {
+		// The row exists because the suite broke for another arch.
+		return Cell{Result: PASS, Reason: "the suite compiled for " + kr.Kernel.Arch}
+	}
+	return Cell{Result: MISS, Reason: "spec missing from this kernel's report"}
+}
+
+// suiteBuildsText is the row of a suite that did not compile for a kernel's
+// arch: MISS there, PASS on the kernels whose arch it compiled for.
+const suiteBuildsText = "(suite binary builds)"
+
+func (m *Matrix) hasLSMGroup() bool {
+	n := map[string]int{}
+	for _, kr := range m.Kernels {
+		if g := kr.Kernel.LSMGroup; g != "" {
+			if n[g]++; n[g] == 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Comparable folds expectations away: XFAIL is still a failure, XPASS a pass.
+func Comparable(r Verdict) Verdict {
+	switch r {
+	case XFAIL:
+		return FAIL
+	case XPASS:
+		return PASS
+	}
+	return r
+}
+
+// lsmCell compares kr with the first kernel of its LSM group, spec by spec.
+func (m *Matrix) lsmCell(kr *KernelRun) Cell {
+	g := kr.Kernel.LSMGroup
+	if g == "" {
+		return Cell{Result: NA}
+	}
+	var ref *KernelRun
+	for _, o := range m.Kernels {
+		if o.Kernel.LSMGroup == g {
+			ref = o
+			break
+		}
+	}
+	var diffs []string
+	for _, r := range m.Rows {
+		if r.Key() == LSMRow.Key() || r.Key() == BootRow.Key() {
+			continue
+		}
+		a, b := Comparable(m.Cell(ref, r).Result), Comparable(m.Cell(kr, r).Result)
+		if a == MISS || b == MISS {
+			continue // no verdict is not a different verdict
+		}
+		// A spec that applies under one stack only (needs:selinux-enforcing
+		// skips elsewhere) has no verdict to compare; a probe an LSM breaks
+		// on a kernel that should have the feature is a FAIL, not a SKIP.
+		if a == SKIP || b == SKIP {
+			continue
+		}
+		if a != b {
+			diffs = append(diffs, fmt.Sprintf("%s (%s: %s, here: %s)", r.Key(), ref.Kernel.Name, a, b))
+		}
+	}
+	if len(diffs) > 0 {
+		return Cell{Result: FAIL, Reason: fmt.Sprintf("%d verdicts differ from %s: %s", len(diffs), ref.Kernel.Name, strings.Join(diffs, "; "))}
+	}
+	if ref == kr {
+		return Cell{Result: PASS, Reason: "reference of the LSM group " + g}
+	}
+	return Cell{Result: PASS, Reason: "identical to " + ref.Kernel.Name}
+}
+
+// Counts tallies kr's column.
+func (m *Matrix) Counts(kr *KernelRun) map[Verdict]int {
+	c := map[Verdict]int{}
+	for _, r := range m.Rows {
+		c[m.Cell(kr, r).Result]++
+	}
+	return c
+}
+
+// ExitCode: 1 on any FAIL/TIMEOUT (XPASS when strict), else 2 on any MISS,
+// else 0. A MISS never hides a FAIL and is never counted as one.
+func (m *Matrix) ExitCode() int {
+	fail, miss := false, false
+	for _, kr := range m.Kernels {
+		// A suite that sent no report has no rows to be MISS in.
+		miss = miss || len(kr.SuiteMiss) > 0
+		for _, r := range m.Rows {
+			switch m.Cell(kr, r).Result {
+			case FAIL, TIMEOUT:
+				fail = true
+			case XPASS:
+				fail = fail || m.Strict
+			case MISS:
+				miss = true
+			}
+		}
+	}
+	switch {
+	case fail:
+		return ExitFail
+	case miss:
+		return ExitMiss
+	}
+	return ExitOK
+}
+
+// VerdictOrder is the order of results in summaries.
+var VerdictOrder = []Verdict{PASS, FAIL, SKIP, XFAIL, XPASS, TIMEOUT, MISS}
+
+// Summary is "12 PASS, 1 FAIL, 3 SKIP" for kr.
+func (m *Matrix) Summary(kr *KernelRun) string {
+	c := m.Counts(kr)
+	var parts []string
+	for _, r := range VerdictOrder {
+		if c[r] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[r], r))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Label is the short form of a cell for grids: PASS, SKIP, XFAIL(id), ...
+func (c Cell) Label() string {
+	switch {
+	case c.Result == NA:
+		return "-"
+	case c.ID != "":
+		return fmt.Sprintf("%s(%s)", c.Result, c.ID)
+	}
+	return string(c.Result)
+}
+
+// SuiteCounts tallies kr's column per suite (runner rows are left out).
+func (m *Matrix) SuiteCounts(kr *KernelRun) map[string]map[Verdict]int {
+	out := map[string]map[Verdict]int{}
+	for _, r := range m.Rows {
+		if r.Suite == "" {
+			continue
+		}
+		if out[r.Suite] == nil {
+			out[r.Suite] = map[Verdict]int{}
+		}
+		out[r.Suite][m.Cell(kr, r).Result]++
+	}
+	return out
+}
+
+// SuiteNames are the suites of the matrix, sorted.
+func (m *Matrix) SuiteNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, r := range m.Rows {
+		if r.Suite != "" && !seen[r.Suite] {
+			seen[r.Suite] = true
+			names = append(names, r.Suite)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ShortCounts is "120/1/30" (PASS/FAIL+TIMEOUT/SKIP) with other results
+// appended by name: the compact cell of the per-suite table.
+func ShortCounts(c map[Verdict]int) string {
+	s := fmt.Sprintf("%d/%d/%d", c[PASS], c[FAIL]+c[TIMEOUT], c[SKIP])
+	for _, r := range []Verdict{XFAIL, XPASS, MISS} {
+		if c[r] > 0 {
+			s += fmt.Sprintf(" %d %s", c[r], r)
+		}
+	}
+	return s
+}

@@ -1,0 +1,59 @@
+package judge
+
+// Verdict is one verdict of a matrix cell: PASS, FAIL, SKIP, TIMEOUT, MISS, XFAIL or XPASS.
+type Verdict string
+
+const (
+	PASS    Verdict = "PASS"
+	FAIL    Verdict = "FAIL"
+	SKIP    Verdict = "SKIP"
+	XFAIL   Verdict = "XFAIL"
+	XPASS   Verdict = "XPASS"
+	TIMEOUT Verdict = "TIMEOUT"
+	MISS    Verdict = "MISS"
+	// NA marks a row that does not apply to a kernel (LSM-independence on a
+	// kernel outside any LSM group).
+	NA Verdict = ""
+)
+
+// Cell is one spec on one kernel.
+type Cell struct {
+	Result   Verdict `json:"result"`
+	Reason   string  `json:"reason,omitempty"` // skip reason, failure message, cause of a MISS
+	ID       string  `json:"id,omitempty"`     // expectations entry behind XFAIL/XPASS
+	Location string  `json:"location,omitempty"`
+	Seconds  float64 `json:"seconds,omitempty"`
+}
+
+// Row is one line of the matrix: a spec of a suite, or a runner row.
+type Row struct {
+	Suite string `json:"suite"`
+	Text  string `json:"text"`
+	// ID is the spec's stable ID (helpers.ID): its KTAP name and its key
+	// in a baseline comparison. Runner rows have none.
+	ID     string   `json:"id,omitempty"`
+	Labels []string `json:"labels,omitempty"`
+	// Mirrors and Since of the spec, from the spec catalogue: what kernel
+	// CI tools show beside a verdict (the selftest it mirrors, the kernel
+	// release that introduced the behaviour).
+	Mirrors string `json:"mirrors,omitempty"`
+	Since   string `json:"since,omitempty"`
+	// File and Line of the spec: rows sort by them, because Ginkgo
+	// randomises the run order and the matrix must not reshuffle.
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+}
+
+// Key identifies the row across kernels.
+func (r Row) Key() string {
+	if r.Suite == "" {
+		return r.Text
+	}
+	return r.Suite + ": " + r.Text
+}
+
+// Runner rows: not specs, but verdicts about the run itself.
+var (
+	BootRow = Row{Text: "(boot: kernel ran /init and streamed results)"}
+	LSMRow  = Row{Text: "LSM-independence (same verdicts under every LSM stack)"}
+)

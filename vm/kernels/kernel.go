@@ -1,0 +1,90 @@
+package kernels
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/setup"
+)
+
+// Kernel is a resolved spec: something QEMU can boot (or the host).
+type Kernel struct {
+	Spec KernelSpec
+	// Name labels the matrix column and the output directory; unique per run.
+	Name string
+	// Describe says exactly what ran: package and version, build inputs, path.
+	Describe string
+	BzImage  string // "" for host
+	Config   string // path of the kernel's .config, "" when unknown
+	Arch     string // GOARCH of the kernel and its suites: amd64 or 386
+	BootArgs string // extra kernel command line from the config variant
+	// LSMGroup is set for configs that differ only in the LSM stack; their
+	// verdicts must be identical.
+	LSMGroup string
+}
+
+// Resolver turns specs into kernels, downloading or building into the cache.
+type Resolver struct {
+	Cache cache.Cache
+	Log   io.Writer // progress lines
+	// Downloads and builds run one at a time: apt holds a lock and a kernel
+	// build already uses every core.
+	mu         sync.Mutex
+	aptUpdated bool            // the host's lists, this run
+	updated    map[string]bool // the private lists of a archive, this run
+}
+
+// Resolve resolves one spec.
+func (r *Resolver) Resolve(ctx context.Context, s KernelSpec) (*Kernel, error) {
+	switch s.Kind {
+	case KindHost:
+		return &Kernel{Spec: s, Name: "host", Describe: "running kernel " + HostRelease() + " (native, no VM)", Arch: HostArch()}, nil
+	case KindFile:
+		return resolveFile(s)
+	case KindApt:
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.resolveApt(ctx, s)
+	case KindBuild:
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.resolveBuild(ctx, s)
+	case KindTree:
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return r.resolveTree(ctx, s)
+	}
+	return nil, setup.Errorf("unknown kernel spec %q: %s", s.Raw, specHelp)
+}
+
+func (r *Resolver) logf(format string, args ...any) {
+	if r.Log != nil {
+		fmt.Fprintf(r.Log, format+"\n", args...)
+	}
+}
+
+// UniqueNames makes column names unique by suffixing repeats.
+func UniqueNames(ks []*Kernel) {
+	seen := map[string]int{}
+	for _, k := range ks {
+		seen[k.Name]++
+		if n := seen[k.Name]; n > 1 {
+			k.Name = fmt.Sprintf("%s-%d", k.Name, n)
+		}
+	}
+}
+
+// SafeName keeps a column name usable as a directory name.
+func SafeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == '+':
+			return r
+		}
+		return '_'
+	}, s)
+}

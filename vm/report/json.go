@@ -1,0 +1,76 @@
+package report
+
+import (
+	"github.com/pidfdconf/pidfdconf/vm/image"
+
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+)
+
+type MatrixJSON struct {
+	Run         string         `json:"run"`
+	ExitCode    int            `json:"exit_code"`
+	Strict      bool           `json:"strict"`
+	WallSeconds float64        `json:"wall_seconds"`
+	Images      []*image.Image `json:"images"`
+	Kernels     []KernelJSON   `json:"kernels"`
+	Rows        []RowJSON      `json:"rows"`
+}
+
+type KernelJSON struct {
+	Name          string                `json:"name"`
+	Spec          string                `json:"spec"`
+	Describe      string                `json:"describe"`
+	Arch          string                `json:"arch"`
+	BzImage       string                `json:"bzimage,omitempty"`
+	Config        string                `json:"config,omitempty"`
+	ConfigSHA256  string                `json:"config_sha256,omitempty"`
+	BootArgs      string                `json:"boot_args,omitempty"`
+	LSMGroup      string                `json:"lsm_group,omitempty"`
+	Info          *frame.GuestInfo      `json:"guest,omitempty"`
+	BootSeconds   float64               `json:"boot_seconds"`
+	SuitesSeconds float64               `json:"suites_seconds"`
+	WallSeconds   float64               `json:"wall_seconds"`
+	Counts        map[judge.Verdict]int `json:"counts"`
+	Miss          string                `json:"miss,omitempty"`
+	SuiteMiss     map[string]string     `json:"suite_miss,omitempty"`
+	Runs          []frame.SuiteRun      `json:"suite_runs,omitempty"`
+	ConsoleLog    string                `json:"console_log"`
+	ConsoleTail   string                `json:"console_tail,omitempty"`
+	Expired       []string              `json:"expired_expectations,omitempty"`
+}
+
+type RowJSON struct {
+	judge.Row
+	Cells map[string]judge.Cell `json:"cells"` // by kernel name
+}
+
+func JSON(m *judge.Matrix) MatrixJSON {
+	j := MatrixJSON{Run: m.RunID, ExitCode: m.ExitCode(), Strict: m.Strict, WallSeconds: m.Wall.Seconds(), Images: m.Image}
+	for _, kr := range m.Kernels {
+		k := kr.Kernel
+		jk := KernelJSON{
+			Name: k.Name, Spec: k.Spec.Raw, Describe: k.Describe, Arch: k.Arch, BzImage: k.BzImage, Config: k.Config,
+			BootArgs: k.BootArgs, LSMGroup: k.LSMGroup, Info: kr.Info, BootSeconds: kr.Boot.Seconds(), SuitesSeconds: kr.Suite.Seconds(),
+			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
+			ConsoleLog: kernels.SafeName(k.Name) + "/console.log", Expired: kr.ExpiredExpectations,
+		}
+		if k.Config != "" {
+			jk.ConfigSHA256, _ = cache.HashFile(k.Config)
+		}
+		if m.Cell(kr, judge.BootRow).Result == judge.MISS || len(kr.SuiteMiss) > 0 {
+			jk.ConsoleTail = kr.ConsoleTail
+		}
+		j.Kernels = append(j.Kernels, jk)
+	}
+	for _, r := range m.Rows {
+		jr := RowJSON{Row: r, Cells: map[string]judge.Cell{}}
+		for _, kr := range m.Kernels {
+			jr.Cells[kr.Kernel.Name] = m.Cell(kr, r)
+		}
+		j.Rows = append(j.Rows, jr)
+	}
+	return j
+}

@@ -4,34 +4,63 @@
 
 GO          ?= go
 GINKGO      := $(GO) tool ginkgo
+GOFMT       := $(shell $(GO) env GOROOT)/bin/gofmt
 SUITES      := $(sort $(dir $(wildcard suites/*/*_suite_test.go)))
 OUT         ?= out
 # Kernel downloads and builds are cached by content hash here.
 CACHE_DIR   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pidfdconf
 export CACHE_DIR
 
-.PHONY: test lint vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak role-binary
+.PHONY: help test quick lint vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak role-binary
 .DEFAULT_GOAL := test
+
+## help: every target with what it does (fails when a target has no "## target:" line)
+help:
+	@awk '/^## [a-z-]+:/ { line = substr($$0, 4); name = substr(line, 1, index(line, ":") - 1); \
+		said[name] = 1; printf "  %-20s %s\n", name, substr(line, length(name) + 3) } \
+		/^[a-z][a-z-]*:/ && !/:=/ { t = substr($$0, 1, index($$0, ":") - 1); if (!(t in said)) bad = bad " " t } \
+		END { if (bad != "") { print "targets without a \"## target:\" line:" bad > "/dev/stderr"; exit 1 } }' $(MAKEFILE_LIST)
 
 ## test: the project's own checks (README's test command, called by .ci/run)
 test: lint vet unit suites suites-unprivileged conformance-check vm-smoke
 
-## vet: also for i386, the other arch the VMs boot (the suites, what they link, and /init)
+## quick: the inner loop, under a minute: vet, the unit tests that boot no VM, every suite natively
+quick: vet role-binary
+	$(GO) test -short $(UNIT_PKGS)
+	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) $(GO) test -count=1 $(addprefix ./,$(SUITES))
+
+# What the VMs run is vetted for every arch they boot.
+GUEST_PKGS := ./suites/... ./helpers/... ./internal/... ./cmd/... ./vm/guest/...
+
+## vet: go vet, also for i386, the other arch the VMs boot (the suites, what they link, and /init)
 vet:
 	$(GO) vet ./...
-	GOARCH=386 CGO_ENABLED=0 $(GO) vet ./suites/... ./helpers/... ./internal/... ./cmd/... ./vm/guest/...
+	GOARCH=386 CGO_ENABLED=0 $(GO) vet $(GUEST_PKGS)
 
-## lint: the GitHub workflows checked by actionlint (pinned in go.mod); shellcheck and pyflakes are
-## off so the result does not depend on what else the machine has installed
+# staticcheck runs for i386 from a host binary: `go tool` would build the tool itself for i386.
+STATICCHECK := $(OUT)/bin/staticcheck
+
+## lint: gofmt, staticcheck (pinned in go.mod; also for i386), actionlint on the workflows, every target in make help
 lint:
+	@$(MAKE) --no-print-directory help >/dev/null
+	@unformatted=$$($(GOFMT) -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+		if [ -n "$$unformatted" ]; then echo "gofmt: run gofmt -w on $$unformatted" >&2; exit 1; fi
+	@mkdir -p $(dir $(STATICCHECK))
+	$(GO) build -o $(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
+	$(STATICCHECK) ./...
+	GOARCH=386 CGO_ENABLED=0 $(STATICCHECK) $(GUEST_PKGS)
 	$(GO) tool actionlint -shellcheck= -pyflakes=
+
+# Every package but the suites; -short (make quick) skips the tests that boot a VM or build the runner.
+UNIT_PKGS = $(shell $(GO) list ./... | grep -v /suites/)
 
 ## unit: unit tests of helpers/, internal/, tools/ and vm/ (no suites); vm/ boots a real kernel, so a long -timeout
 unit:
-	$(GO) test -timeout 30m $(shell $(GO) list ./... | grep -v /suites/)
+	$(GO) test -timeout 30m $(UNIT_PKGS)
 
-## role-binary: the suites' helper processes without the suites (cmd/pidfdconf-role); the suites
-## start their helpers from it when PIDFDCONF_ROLE_BINARY names it, and re-execute themselves otherwise
+## role-binary: cmd/pidfdconf-role, the helper processes without the suites (PIDFDCONF_ROLE_BINARY)
+# The suites start their helpers from it when PIDFDCONF_ROLE_BINARY names it, and re-execute
+# themselves otherwise.
 ROLE_BIN := $(abspath $(OUT))/bin/pidfdconf-role
 role-binary:
 	@mkdir -p $(dir $(ROLE_BIN))

@@ -252,7 +252,7 @@ func probeLandlock() error {
 		return fmt.Errorf("landlock_create_ruleset(VERSION): %w", errno)
 	}
 	if abi < 1 {
-		return fmt.Errorf("Landlock ABI %d", abi)
+		return fmt.Errorf("the Landlock ABI is %d", abi)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func Parse(line string) ([]Ref, error) {
 	for {
 		ref, n, err := parseRef(rest)
 		if err != nil {
-			return nil, fmt.Errorf("Mirrors %q: %v", line, err)
+			return nil, fmt.Errorf("the Mirrors line %q: %v", line, err)
 		}
 		rest = rest[n:]
 		if note, m, ok := parseNote(rest); ok {
@@ -59,14 +59,14 @@ func Parse(line string) ([]Ref, error) {
 			break
 		}
 		if !strings.HasPrefix(rest, "; ") {
-			return nil, fmt.Errorf("Mirrors %q: want \"; \" or the end before %q", line, rest)
+			return nil, fmt.Errorf("the Mirrors line %q: want \"; \" or the end before %q", line, rest)
 		}
 		rest = rest[2:]
 	}
 	if len(refs) > 1 {
 		for _, r := range refs {
 			if r.Kind == "none" {
-				return nil, fmt.Errorf("Mirrors %q: none stands alone", line)
+				return nil, fmt.Errorf("the Mirrors line %q: none stands alone", line)
 			}
 		}
 	}

@@ -75,11 +75,9 @@ func runSigwait(p *Peer, args []string) int {
 	}
 	leader := &OSThread{Tid: os.Getpid(), Cmds: make(chan func())}
 	threads := map[int]*OSThread{leader.Tid: leader}
-	tids := []string{}
 	for range n {
 		t := StartOSThread()
 		threads[t.Tid] = t
-		tids = append(tids, strconv.Itoa(t.Tid))
 	}
 	go serveSigwait(p, threads, held)
 	// The main goroutine is locked to the leader thread; it runs the

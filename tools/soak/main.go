@@ -19,9 +19,9 @@ import (
 
 // options are the soak's flags.
 type options struct {
-	n, vmN       int
-	out, runner  string
-	goTool, root string
+	n, vmN      int
+	out, runner string
+	goTool      string
 }
 
 func main() {

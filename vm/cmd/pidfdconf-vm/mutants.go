@@ -57,9 +57,5 @@ func runMutants(args []string) int {
 }
 
 func splitNames(s string) []string {
-	var n []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		n = append(n, f)
-	}
-	return n
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 }

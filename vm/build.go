@@ -106,21 +106,28 @@ func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, with
 }
 
 // initrd is the image k boots: the arch's initramfs, followed by k's
-// version of the kernel's selftests when there are any.
+// version of the kernel's selftests when there are any and k's config when
+// it has one, which /init names to the suites.
 func (b *builds) initrd(cfg RunConfig, k *kernels.Kernel) *image.Image {
-	img := b.images[k.Arch]
-	set := b.selftests[k.Name]
-	if set == nil {
-		return img
+	var layers []image.Layer
+	if set := b.selftests[k.Name]; set != nil {
+		layers = append(layers, set.Layer())
 	}
-	path, err := image.WithSelftests(cfg.Cache, img, set)
+	if k.Config != "" {
+		l, err := image.ConfigLayer(k.Config)
+		if err != nil {
+			cfg.logf("kernel %s boots without its config: %v", k.Name, err)
+		} else {
+			layers = append(layers, l)
+		}
+	}
+	img, err := image.WithLayers(cfg.Cache, b.images[k.Arch], layers...)
 	if err != nil {
+		cfg.logf("kernel %s boots the plain initramfs: adding its selftests and config failed: %v", k.Name, err)
 		b.selftestNotes[k.Name] = "appending the selftests to the initramfs: " + err.Error()
-		return img
+		return b.images[k.Arch]
 	}
-	withSelftests := *img
-	withSelftests.Path = path
-	return &withSelftests
+	return img
 }
 
 // vmArches are the architectures of the kernels that boot in QEMU.

@@ -30,6 +30,7 @@ type column struct {
 func runKernel(ctx context.Context, c column) *judge.KernelRun {
 	kr := judge.NewKernelRun(c.k)
 	kr.Dir = c.dir
+	kr.Suites = suiteNames(c.b.suites[c.k.Arch])
 	_ = os.MkdirAll(kr.Dir, 0o755)
 	// A suite that did not compile is a harness problem: MISS, never FAIL.
 	for a, why := range c.b.broken[c.k.Arch] {
@@ -45,6 +46,15 @@ func runKernel(ctx context.Context, c column) *judge.KernelRun {
 	}
 	judge.ApplyExpectations(kr, c.cfg.Expectations)
 	return kr
+}
+
+// suiteNames are the areas of suite binaries (<area>.test).
+func suiteNames(bins []string) []string {
+	var names []string
+	for _, b := range bins {
+		names = append(names, strings.TrimSuffix(filepath.Base(b), ".test"))
+	}
+	return names
 }
 
 // runNative runs the host's suite binaries on the running kernel and
@@ -67,7 +77,7 @@ func (c column) runNative(ctx context.Context, kr *judge.KernelRun) {
 // the VM ended explains a MISS.
 func (c column) runVM(ctx context.Context, kr *judge.KernelRun) {
 	img := c.b.initrd(c.cfg, c.k)
-	withSelftests := img != c.b.images[c.k.Arch]
+	withSelftests := c.b.selftests[c.k.Name] != nil && img != c.b.images[c.k.Arch]
 	if withSelftests {
 		kr.SelftestSource = c.b.selftests[c.k.Name].Source
 	}

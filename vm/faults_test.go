@@ -69,6 +69,7 @@ func requireNoProcessGroup(t *testing.T, pidFile string) {
 func judgeFault(t *testing.T, v *boot.VM, pidFile string, bound time.Duration) *judge.KernelRun {
 	t.Helper()
 	kr := judge.NewKernelRun(&kernels.Kernel{Name: "fault", Arch: "amd64", Spec: kernels.KernelSpec{Kind: kernels.KindFile}})
+	kr.Suites = []string{"open"}
 	res := v.Run(t.Context())
 	kr.JudgeVM(v, res)
 	if res.Wall > bound {
@@ -107,6 +108,29 @@ func TestFaultKernelPanics(t *testing.T) {
 	}
 }
 
+// A suite stopped at its deadline leaves the specs it did not reach
+// skipped without a reason: MISS, never a SKIP a gate would wave through.
+func TestFaultSuiteDeadlineLeavesUnreachedSpecsMiss(t *testing.T) {
+	kr := streamFault(t, specStream(t, "skipped", ""))
+	c := kr.Cells["open: pidfd_open(2) fails"]
+	if c.Result != judge.MISS || !strings.HasPrefix(c.Reason, "not run: ") {
+		t.Errorf("unreached spec: %+v, want MISS", c)
+	}
+}
+
+// A guest that ran no suite and says so cleanly is still MISS for every
+// suite its image carries (exit 2), however complete its stream.
+func TestFaultGuestReportsNoSuites(t *testing.T) {
+	var buf bytes.Buffer
+	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.0-fault", Machine: "x86_64", UptimeAtInit: 0.5})
+	frame.Write(&buf, frame.InfoName, info)
+	frame.WriteExit(&buf, 0)
+	kr := streamFault(t, buf.Bytes())
+	if why := kr.SuiteMiss["open"]; !strings.Contains(why, "did not send") {
+		t.Errorf("suite open: %q, want MISS", why)
+	}
+}
+
 func TestFaultGuestHangsSilently(t *testing.T) {
 	pid := fakeQEMUFault(t, "sleep 60")
 	kr := judgeFault(t, boottest.VM(t, time.Minute, time.Second), pid, 10*time.Second)
@@ -121,12 +145,16 @@ func faultStream(t *testing.T) []byte { return openStream(t, "failed") }
 
 // openStream is a guest's result stream for one suite "open" whose only
 // spec, "open: pidfd_open(2) fails", ended in state (a Ginkgo SpecState).
-func openStream(t *testing.T, state string) []byte {
+func openStream(t *testing.T, state string) []byte { return specStream(t, state, "boom") }
+
+// specStream is openStream with the spec's failure message msg: Ginkgo
+// writes a skipped spec without one when the suite stopped before it.
+func specStream(t *testing.T, state, msg string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.0-fault", Machine: "x86_64", Suites: []string{"open"}, UptimeAtInit: 0.5})
 	frame.Write(&buf, frame.InfoName, info)
-	report := `[{"SuitePath":"/suites/open","SuiteDescription":"open","SpecReports":[{"ContainerHierarchyTexts":["pidfd_open(2)"],"LeafNodeText":"fails","LeafNodeType":"It","State":"` + state + `","Failure":{"Message":"boom"}}]}]`
+	report := `[{"SuitePath":"/suites/open","SuiteDescription":"open","SpecReports":[{"ContainerHierarchyTexts":["pidfd_open(2)"],"LeafNodeText":"fails","LeafNodeType":"It","State":"` + state + `","Failure":{"Message":"` + msg + `"}}]}]`
 	frame.Write(&buf, "open/"+frame.ReportFile, []byte(strings.Repeat(" ", 4000)+report))
 	frame.WriteExit(&buf, 1)
 	return buf.Bytes()

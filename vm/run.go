@@ -57,6 +57,11 @@ func Run(ctx context.Context, cfg RunConfig) (*judge.Matrix, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The catalogue says which specs every column must report.
+	cat, err := judge.LoadCatalogue(cfg.Root)
+	if err != nil {
+		return nil, setup.Errorf("%v", err)
+	}
 	runID, dir, err := report.NewRunDir(cfg.Out)
 	if err != nil {
 		return nil, err
@@ -69,13 +74,9 @@ func Run(ctx context.Context, cfg RunConfig) (*judge.Matrix, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, setup.Errorf("interrupted (%v): partial results in %s", err, dir)
 	}
-	if err := judge.CrossCheck(cfg.Root, runs); err != nil {
-		cfg.logf("selftests cross-check: %v", err)
-	}
-	m := judge.NewMatrix(runID, runs)
-	if err := judge.AnnotateRows(m, cfg.Root); err != nil {
-		cfg.logf("reports without Mirrors/Since: %v", err)
-	}
+	cat.CrossCheck(runs)
+	m := judge.NewMatrix(runID, runs, cat.Rows(b.areas, cfg.Filter)...)
+	cat.Annotate(m)
 	m.Strict = cfg.Strict
 	m.Wall = time.Since(start)
 	for _, a := range sortedArches(vmArches(ks), false) {

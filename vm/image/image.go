@@ -79,22 +79,11 @@ func imageRecords(initBin string, suiteBins []string, extra []File) ([]cpio.Reco
 		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: "suites/" + name, Mode: cpio.S_IFREG | 0o755}))
 		suites = append(suites, name[:len(name)-len(".test")])
 	}
-	dirs := map[string]bool{}
-	for _, e := range extra {
-		data, err := os.ReadFile(e.Src)
-		if err != nil {
-			return nil, nil, err
-		}
-		if d := filepath.Dir(e.Name); d != "." && !dirs[d] {
-			dirs[d] = true
-			recs = append(recs, cpio.Directory(d, 0o755))
-		}
-		mode := uint64(0o644)
-		if e.Executable {
-			mode = 0o755
-		}
-		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: e.Name, Mode: cpio.S_IFREG | mode}))
+	files, err := fileRecords(extra)
+	if err != nil {
+		return nil, nil, err
 	}
+	recs = append(recs, files...)
 	for i := range recs {
 		recs[i].Ino = uint64(i + 1)
 		recs[i].NLink = 1
@@ -188,4 +177,27 @@ func modTime(path string) time.Time {
 		return time.Time{}
 	}
 	return st.ModTime()
+}
+
+// fileRecords are the archive records of files, each file's directory
+// before its first file.
+func fileRecords(files []File) ([]cpio.Record, error) {
+	var recs []cpio.Record
+	dirs := map[string]bool{}
+	for _, f := range files {
+		data, err := os.ReadFile(f.Src)
+		if err != nil {
+			return nil, err
+		}
+		if d := filepath.Dir(f.Name); d != "." && !dirs[d] {
+			dirs[d] = true
+			recs = append(recs, cpio.Directory(d, 0o755))
+		}
+		mode := uint64(0o644)
+		if f.Executable {
+			mode = 0o755
+		}
+		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: f.Name, Mode: cpio.S_IFREG | mode}))
+	}
+	return recs, nil
 }

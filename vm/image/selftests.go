@@ -6,12 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-
-	"github.com/u-root/u-root/pkg/cpio"
 
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
-	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
@@ -91,65 +87,17 @@ func buildSelftests(ctx context.Context, logf func(string, ...any), r *kernels.R
 	return &Selftests{Build: b, Source: source}, nil
 }
 
-// WithSelftests is base followed by a second newc archive holding the
-// set's directory as /selftests, cached next to the base image.
-func WithSelftests(c cache.Cache, base *Image, set *Selftests) (string, error) {
-	key := cache.HashStrings(base.SHA256, set.Build.Dir)[:16]
-	path := strings.TrimSuffix(base.Path, ".cpio") + "-selftests-" + key + ".cpio"
-	if _, err := os.Stat(path); err == nil {
-		return path, nil
-	}
-	recs := []cpio.Record{cpio.Directory("selftests", 0o755)}
-	entries, err := os.ReadDir(set.Build.Dir)
-	if err != nil {
-		return "", err
-	}
-	for _, e := range entries {
-		data, err := os.ReadFile(filepath.Join(set.Build.Dir, e.Name()))
+// Layer is the selftests as a layer of the initramfs: /selftests.
+func (set *Selftests) Layer() Layer {
+	return Layer{Name: "selftests", Key: set.Build.Dir, Files: func() ([]File, error) {
+		entries, err := os.ReadDir(set.Build.Dir)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: "selftests/" + e.Name(), Mode: cpio.S_IFREG | 0o755}))
-	}
-	for i := range recs {
-		recs[i].Ino = uint64(1_000_000 + i) // apart from the base archive's
-		recs[i].NLink = 1
-	}
-	cpio.MakeAllReproducible(recs)
-	extra := path + ".extra"
-	defer os.Remove(extra)
-	if _, _, err := writeCPIO(extra, recs); err != nil {
-		return "", err
-	}
-	return path, concatFiles(path, base.Path, extra)
-}
-
-// concatFiles writes the inputs one after the other to dst, atomically.
-func concatFiles(dst string, inputs ...string) error {
-	tmp := dst + ".tmp"
-	out, err := os.Create(tmp)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp) // a no-op after the rename
-	for _, in := range inputs {
-		if err := appendFile(out, in); err != nil {
-			out.Close()
-			return err
+		var files []File
+		for _, e := range entries {
+			files = append(files, File{Name: "selftests/" + e.Name(), Src: filepath.Join(set.Build.Dir, e.Name()), Executable: true})
 		}
-	}
-	if err := out.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, dst)
-}
-
-func appendFile(out io.Writer, path string) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	_, err = io.Copy(out, f)
-	return err
+		return files, nil
+	}}
 }

@@ -5,46 +5,66 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pidfdconf/pidfdconf/internal/mirrors"
 )
 
-// CatalogueFile is the generated spec catalogue: its Mirrors lines say
-// which selftest case each spec mirrors, its Since lines which release
-// brought the behaviour.
+// CatalogueFile is the generated spec catalogue: every spec of the suites
+// with its Mirrors (the selftest cases it mirrors) and Since (the release
+// that brought the behaviour). It is what a column is expected to report:
+// a spec it lists that a suite did not report is MISS, never absent.
 const CatalogueFile = "conformance/catalogue.json"
 
 // catalogueEntry is what the runner reads of one spec of the catalogue.
 type catalogueEntry struct {
-	Suite, Spec, Mirrors, Since string
-	Refs                        []mirrors.Ref `json:"mirrors_refs"`
+	Suite, ID, Spec, Mirrors, Since, File string
+	Line                                  int
+	Labels                                []string
+	Refs                                  []mirrors.Ref `json:"mirrors_refs"`
 }
 
 // key is the entry's row key, "<area>: <spec text>".
-func (e catalogueEntry) key() string { return strings.TrimPrefix(e.Suite, "pidfd ") + ": " + e.Spec }
+func (e catalogueEntry) key() string { return e.area() + ": " + e.Spec }
 
-func loadCatalogue(root string) ([]catalogueEntry, error) {
+// area is the entry's suite as the runner names it ("open").
+func (e catalogueEntry) area() string { return strings.TrimPrefix(e.Suite, "pidfd ") }
+
+// Catalogue is the spec catalogue of a checkout.
+type Catalogue []catalogueEntry
+
+// LoadCatalogue reads root's catalogue.
+func LoadCatalogue(root string) (Catalogue, error) {
 	data, err := os.ReadFile(filepath.Join(root, CatalogueFile))
 	if err != nil {
 		return nil, fmt.Errorf("no spec catalogue (run `make catalogue`): %w", err)
 	}
-	var entries []catalogueEntry
+	var entries Catalogue
 	if err := json.Unmarshal(data, &entries); err != nil {
 		return nil, fmt.Errorf("%s: %w", CatalogueFile, err)
 	}
 	return entries, nil
 }
 
-// AnnotateRows copies each spec's Mirrors and Since from the catalogue onto
-// its row, for the reports that carry them (junit.xml, matrix.json).
-func AnnotateRows(m *Matrix, root string) error {
-	entries, err := loadCatalogue(root)
-	if err != nil {
-		return err
+// Rows are the rows of the specs the catalogue lists for these suites that
+// f names: what every column running them must report.
+func (c Catalogue) Rows(suites []string, f Filter) []Row {
+	var rows []Row
+	for _, e := range c {
+		r := Row{Suite: e.area(), Text: e.Spec, ID: e.ID, Labels: e.Labels, File: filepath.Base(e.File), Line: e.Line}
+		if slices.Contains(suites, r.Suite) && f.Match(r) {
+			rows = append(rows, r)
+		}
 	}
+	return rows
+}
+
+// Annotate copies each spec's Mirrors and Since onto its row, for the
+// reports that carry them (junit.xml, matrix.json).
+func (c Catalogue) Annotate(m *Matrix) {
 	byKey := map[string]catalogueEntry{}
-	for _, e := range entries {
+	for _, e := range c {
 		byKey[e.key()] = e
 	}
 	for i, r := range m.Rows {
@@ -52,5 +72,4 @@ func AnnotateRows(m *Matrix, root string) error {
 			m.Rows[i].Mirrors, m.Rows[i].Since = e.Mirrors, e.Since
 		}
 	}
-	return nil
 }

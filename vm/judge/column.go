@@ -12,6 +12,9 @@ import (
 // KernelRun is everything known about one kernel after its run.
 type KernelRun struct {
 	Kernel *kernels.Kernel
+	// Suites are the suites the image carries for this kernel: the only
+	// ones judged, whatever the guest reports.
+	Suites []string
 	Info   *frame.GuestInfo
 	Rows   []Row
 	Cells  map[string]Cell

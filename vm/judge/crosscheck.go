@@ -10,16 +10,12 @@ import (
 // case and the spec disagree (a selftest bug, with the kernel source line).
 const disagreesNote = "disagrees: "
 
-// loadMirrors maps each spec's row key ("<area>: <text>") to the selftest
+// mirrors maps each spec's row key ("<area>: <text>") to the selftest
 // cases its Mirrors line cites, and each case to the note that explains a
 // disagreement with it.
-func loadMirrors(root string) (cited map[string][]string, explained map[string]string, err error) {
-	entries, err := loadCatalogue(root)
-	if err != nil {
-		return nil, nil, err
-	}
+func (c Catalogue) mirrors() (cited map[string][]string, explained map[string]string) {
 	cited, explained = map[string][]string{}, map[string]string{}
-	for _, e := range entries {
+	for _, e := range c {
 		cited[e.key()] = selftests.ParseMirrors(e.Mirrors)
 		for _, r := range e.Refs {
 			if note, ok := strings.CutPrefix(r.Note, disagreesNote); ok && r.Kind == "selftest" {
@@ -27,23 +23,16 @@ func loadMirrors(root string) (cited map[string][]string, explained map[string]s
 			}
 		}
 	}
-	return cited, explained, nil
+	return cited, explained
 }
 
 // CrossCheck compares each kernel's selftest results with our verdicts on
 // the specs that mirror them.
-func CrossCheck(root string, runs []*KernelRun) error {
-	var cited map[string][]string
-	var explained map[string]string
+func (c Catalogue) CrossCheck(runs []*KernelRun) {
+	cited, explained := c.mirrors()
 	for _, kr := range runs {
 		if len(kr.Selftests) == 0 {
 			continue
-		}
-		if cited == nil {
-			var err error
-			if cited, explained, err = loadMirrors(root); err != nil {
-				return err
-			}
 		}
 		var outputs []selftests.Output
 		for _, r := range kr.Selftests {
@@ -52,7 +41,6 @@ func CrossCheck(root string, runs []*KernelRun) error {
 		kr.CrossCheck = selftests.CrossCheck(outputs, mirroringSpecs(kr, cited))
 		selftests.Explain(kr.CrossCheck, explained)
 	}
-	return nil
 }
 
 // mirroringSpecs is every spec with a verdict on kr that cites a case.

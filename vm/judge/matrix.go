@@ -2,10 +2,12 @@ package judge
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
@@ -22,25 +24,33 @@ type Matrix struct {
 }
 
 // NewMatrix aggregates kernel runs: the boot row first, then every spec row
-// seen on any kernel (suite by suite, in report order), then the
-// LSM-independence row when the run has an LSM group.
-func NewMatrix(runID string, runs []*KernelRun) *Matrix {
+// seen on any kernel or expected of every kernel (the catalogue's rows of
+// the suites the run carries), suite by suite in source order, then the
+// LSM-independence row when the run has an LSM group. An expected row that
+// a kernel did not report is MISS there.
+func NewMatrix(runID string, runs []*KernelRun, expected ...Row) *Matrix {
 	m := &Matrix{RunID: runID, Kernels: runs}
 	seen := map[string]bool{BootRow.Key(): true, LSMRow.Key(): true}
 	m.Rows = append(m.Rows, BootRow)
 	bySuite := map[string][]Row{}
 	var suites []string
+	add := func(r Row) {
+		if seen[r.Key()] {
+			return
+		}
+		seen[r.Key()] = true
+		if _, ok := bySuite[r.Suite]; !ok {
+			suites = append(suites, r.Suite)
+		}
+		bySuite[r.Suite] = append(bySuite[r.Suite], r)
+	}
 	for _, kr := range runs {
 		for _, r := range kr.Rows {
-			if seen[r.Key()] {
-				continue
-			}
-			seen[r.Key()] = true
-			if _, ok := bySuite[r.Suite]; !ok {
-				suites = append(suites, r.Suite)
-			}
-			bySuite[r.Suite] = append(bySuite[r.Suite], r)
+			add(r)
 		}
+	}
+	for _, r := range expected {
+		add(r)
 	}
 	sort.Strings(suites)
 	for _, s := range suites {
@@ -93,7 +103,7 @@ func (m *Matrix) Cell(kr *KernelRun, r Row) Cell {
 		// The row exists because the suite broke for another arch.
 		return Cell{Result: PASS, Reason: "the suite compiled for " + kr.Kernel.Arch}
 	}
-	return Cell{Result: MISS, Reason: "spec missing from this kernel's report"}
+	return Cell{Result: MISS, Reason: "not reported: the suite's report lacks this spec (if it was renamed, run make catalogue)"}
 }
 
 // suiteBuildsText is the row of a suite that did not compile for a kernel's
@@ -266,3 +276,19 @@ func ShortCounts(c map[Verdict]int) string {
 	}
 	return s
 }
+
+// SkipClasses tallies kr's SKIP cells by the class their specs gave them.
+func (m *Matrix) SkipClasses(kr *KernelRun) map[outcome.SkipClass]int {
+	out := map[outcome.SkipClass]int{}
+	for _, r := range m.Rows {
+		if c := m.Cell(kr, r); c.Result == SKIP {
+			out[c.Class]++
+		}
+	}
+	return out
+}
+
+// SkipClassOrder is the order of skip classes in reports: the kernel's
+// age, its config, the run's privilege and arch, the machine, then SKIPs
+// no spec classed (a gap in the suites).
+var SkipClassOrder = append(slices.Clone(outcome.SkipClasses), Unclassified)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/internal/specid"
 )
 
@@ -47,9 +48,13 @@ func specCell(suite string, sr types.SpecReport) (Row, Cell, bool) {
 	case types.SpecStatePassed:
 		c.Result = PASS
 	case types.SpecStateSkipped:
-		c.Result, c.Reason = SKIP, sr.Failure.Message
-		if c.Reason == "" {
-			c.Reason = "skipped by the suite (filter or an earlier failure)"
+		// A spec skips itself with a reason. One Ginkgo skipped without a
+		// message never ran: the suite stopped before it (its deadline, an
+		// interrupt, a failed BeforeSuite).
+		if sr.Failure.Message == "" {
+			c.Result, c.Reason = MISS, notReached
+		} else {
+			c.Result, c.Reason, c.Class = SKIP, sr.Failure.Message, skipClass(sr)
 		}
 	case types.SpecStatePending:
 		c.Result, c.Reason = SKIP, "pending"
@@ -60,6 +65,10 @@ func specCell(suite string, sr types.SpecReport) (Row, Cell, bool) {
 		c.Result, c.Reason = TIMEOUT, "suite timeout: "+sr.Failure.Message
 	default: // failed, panicked, aborted
 		c.Result, c.Reason = FAIL, sr.Failure.Message
+		if why, ok := entry(sr, outcome.UnstageableEntry); ok {
+			// Its setup could not be staged: no verdict on the kernel.
+			c.Result, c.Reason = MISS, "could not be staged: "+why
+		}
 		if sr.Failure.ForwardedPanic != "" {
 			c.Reason = "panic: " + sr.Failure.ForwardedPanic
 		}
@@ -69,4 +78,30 @@ func specCell(suite string, sr types.SpecReport) (Row, Cell, bool) {
 	}
 	c.Reason = strings.TrimSpace(c.Reason)
 	return row, c, true
+}
+
+// notReached is the reason of a spec the suite never ran.
+const notReached = "not run: the suite stopped before this spec (its deadline, an interrupt or a failed setup)"
+
+// skipClass is the class the spec gave its SKIP (outcome.SkipClassEntry),
+// or Unclassified when it gave none or one the runner does not know.
+func skipClass(sr types.SpecReport) outcome.SkipClass {
+	if c, ok := entry(sr, outcome.SkipClassEntry); ok && outcome.SkipClass(c).Valid() {
+		return outcome.SkipClass(c)
+	}
+	return Unclassified
+}
+
+// Unclassified is the class of a SKIP whose spec did not say why in the
+// runner's words: a gap in the suites, shown as such.
+const Unclassified outcome.SkipClass = "unclassified"
+
+// entry is the value of the spec's last report entry named name.
+func entry(sr types.SpecReport, name string) (string, bool) {
+	for i := len(sr.ReportEntries) - 1; i >= 0; i-- {
+		if e := sr.ReportEntries[i]; e.Name == name {
+			return e.StringRepresentation(), true
+		}
+	}
+	return "", false
 }

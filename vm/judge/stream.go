@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,7 +13,10 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
-// DecodeStream turns a guest's result stream into the kernel's cells.
+// DecodeStream turns a guest's result stream into the kernel's cells. Only
+// the suites in kr.Suites are read, whatever the guest says it ran: one
+// the stream lacks is MISS, and a guest that claims suites its image does
+// not hold gave no result worth believing.
 func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 	if data, ok := s.Get(frame.InfoName); ok {
 		var info frame.GuestInfo
@@ -25,14 +29,17 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 		kr.Miss = "no result from the guest: " + strings.Join(s.Problems, "; ")
 		return
 	}
-	for _, suite := range kr.Info.Suites {
+	if extra := unexpected(kr.Info.Suites, kr.Suites); len(extra) > 0 {
+		kr.Set(BootRow, Cell{Result: MISS, Reason: "the guest reported suites its image does not hold: " + strings.Join(extra, ", ")})
+	}
+	for _, suite := range kr.Suites {
 		var run frame.SuiteRun
 		if data, ok := s.Get(suite + "/" + frame.RunFile); ok && json.Unmarshal(data, &run) == nil {
 			kr.addRun(run)
 		}
 		data, ok := s.Get(suite + "/" + frame.ReportFile)
 		if !ok {
-			why := "no report"
+			why := "no report: the guest did not send one"
 			if run.Suite != "" {
 				why = noReport(run)
 			} else if len(s.Problems) > 0 {
@@ -44,10 +51,21 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 		kr.addReport(suite, data)
 	}
 	kr.decodeSelftests(s)
-	if !s.Complete() && kr.Miss == "" {
+	if !s.Complete() && kr.Miss == "" && kr.Cells[BootRow.Key()].Result != MISS {
 		// Reports that did arrive are kept; the boot row says what broke.
 		kr.Set(BootRow, Cell{Result: MISS, Reason: strings.Join(s.Problems, "; ")})
 	}
+}
+
+// unexpected are the suites in reported that want does not hold.
+func unexpected(reported, want []string) []string {
+	var extra []string
+	for _, s := range reported {
+		if !slices.Contains(want, s) {
+			extra = append(extra, s)
+		}
+	}
+	return extra
 }
 
 // decodeSelftests reads the results of the kernel's own selftests, when

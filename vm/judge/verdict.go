@@ -1,5 +1,7 @@
 package judge
 
+import "github.com/pidfdconf/pidfdconf/internal/outcome"
+
 // Verdict is one verdict of a matrix cell: PASS, FAIL, SKIP, TIMEOUT, MISS, XFAIL or XPASS.
 type Verdict string
 
@@ -18,11 +20,14 @@ const (
 
 // Cell is one spec on one kernel.
 type Cell struct {
-	Result   Verdict `json:"result"`
-	Reason   string  `json:"reason,omitempty"` // skip reason, failure message, cause of a MISS
-	ID       string  `json:"id,omitempty"`     // expectations entry behind XFAIL/XPASS
-	Location string  `json:"location,omitempty"`
-	Seconds  float64 `json:"seconds,omitempty"`
+	Result Verdict `json:"result"`
+	Reason string  `json:"reason,omitempty"` // skip reason, failure message, cause of a MISS
+	// Class says why a SKIP did not apply (older kernel, config, privilege,
+	// architecture, environment), as the spec itself classed it.
+	Class    outcome.SkipClass `json:"class,omitempty"`
+	ID       string            `json:"id,omitempty"` // expectations entry behind XFAIL/XPASS
+	Location string            `json:"location,omitempty"`
+	Seconds  float64           `json:"seconds,omitempty"`
 }
 
 // Row is one line of the matrix: a spec of a suite, or a runner row.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/judge/judgetest"
@@ -71,7 +72,7 @@ func guestStream(t *testing.T) *frame.Stream {
 }
 
 func TestDecodeCompleteStream(t *testing.T) {
-	kr := judge.NewKernelRun(&kernels.Kernel{Name: "6.1"})
+	kr := column("6.1", "open", "poll")
 	kr.DecodeStream(guestStream(t))
 	m := judge.NewMatrix("t", []*judge.KernelRun{kr})
 	if m.ExitCode() != judge.ExitOK || len(kr.Cells) != 2 || kr.Boot.Seconds() != 1.5 || kr.Suite.Seconds() != 4 {
@@ -89,9 +90,9 @@ func TestDecodeTruncatedStreamIsMiss(t *testing.T) {
 	frame.WriteGzip(&poll, "poll/report.json", judgetest.ReportJSON(t, judgetest.Spec("poll works", 1, types.SpecStatePassed, "")))
 	b.Write(poll.Bytes()[:poll.Len()/2])
 
-	kr := judge.NewKernelRun(&kernels.Kernel{Name: "6.1"})
+	kr := column("6.1", "open", "poll")
 	kr.DecodeStream(frame.Read(&b))
-	other := judge.NewKernelRun(&kernels.Kernel{Name: "6.12"})
+	other := column("6.12", "open", "poll")
 	other.DecodeStream(guestStream(t))
 	m := judge.NewMatrix("t", []*judge.KernelRun{other, kr})
 
@@ -110,7 +111,7 @@ func TestDecodeTruncatedStreamIsMiss(t *testing.T) {
 }
 
 func TestDecodeEmptyStreamIsKernelMiss(t *testing.T) {
-	kr := judge.NewKernelRun(&kernels.Kernel{Name: "broken"})
+	kr := column("broken", "open")
 	kr.DecodeStream(frame.Read(strings.NewReader("")))
 	if kr.Miss == "" {
 		t.Fatal("no frames at all must mark the kernel MISS")
@@ -124,9 +125,78 @@ func TestDecodeSuiteWithoutReportNamesHowItEnded(t *testing.T) {
 	run, _ := json.Marshal(frame.SuiteRun{Suite: "open", Exit: -1, Error: "signal: killed"})
 	frame.Write(&b, "open/run.json", run)
 	frame.WriteExit(&b, 1)
-	kr := judge.NewKernelRun(&kernels.Kernel{Name: "6.1"})
+	kr := column("6.1", "open", "poll")
 	kr.DecodeStream(frame.Read(&b))
 	if why := kr.SuiteMiss["open"]; why != "no report (suite exited -1: signal: killed)" {
 		t.Errorf("%q", why)
+	}
+}
+
+// column is an empty column of kernel name whose image carries suites.
+func column(name string, suites ...string) *judge.KernelRun {
+	kr := judge.NewKernelRun(&kernels.Kernel{Name: name})
+	kr.Suites = suites
+	return kr
+}
+
+// withEntry is sr with a report entry as a spec's AddReportEntry leaves it
+// in the JSON report.
+func withEntry(sr types.SpecReport, name, value string) types.SpecReport {
+	sr.ReportEntries = append(sr.ReportEntries, types.ReportEntry{Name: name, Value: types.WrapEntryValue(value)})
+	return sr
+}
+
+// A SKIP carries the class its spec gave it; a skip with no reason is a
+// spec the suite never reached (Ginkgo writes the specs after a suite's
+// deadline so), and a spec that could not stage its setup has no verdict.
+func TestSkipClassesAndSpecsWithoutAVerdict(t *testing.T) {
+	kr := judgetest.Column(t, "7.3", "",
+		withEntry(judgetest.Spec("skips for config", 1, types.SpecStateSkipped, "requires CONFIG_TIME_NS, which is off"), outcome.SkipClassEntry, "config"),
+		judgetest.Spec("skips unclassed", 2, types.SpecStateSkipped, "needs root"),
+		withEntry(judgetest.Spec("skips oddly", 3, types.SpecStateSkipped, "x"), outcome.SkipClassEntry, "whim"),
+		judgetest.Spec("was not reached", 4, types.SpecStateSkipped, ""),
+		withEntry(judgetest.Spec("could not stage", 5, types.SpecStateFailed, "ns_last_pid: EINVAL"), outcome.UnstageableEntry, "ns_last_pid: EINVAL"),
+	)
+	for text, want := range map[string]judge.Cell{
+		"skips for config": {Result: judge.SKIP, Class: outcome.Config},
+		"skips unclassed":  {Result: judge.SKIP, Class: judge.Unclassified},
+		"skips oddly":      {Result: judge.SKIP, Class: judge.Unclassified},
+		"was not reached":  {Result: judge.MISS, Reason: "not run: the suite stopped before this spec (its deadline, an interrupt or a failed setup)"},
+		"could not stage":  {Result: judge.MISS, Reason: "could not be staged: ns_last_pid: EINVAL"},
+	} {
+		c := kr.Cells["open: pidfd_open(2) "+text]
+		if c.Result != want.Result || c.Class != want.Class || (want.Reason != "" && c.Reason != want.Reason) {
+			t.Errorf("%s: %+v, want %+v", text, c, want)
+		}
+	}
+	if code := judge.NewMatrix("t", []*judge.KernelRun{kr}).ExitCode(); code != judge.ExitMiss {
+		t.Errorf("exit %d, want %d (a spec without a verdict)", code, judge.ExitMiss)
+	}
+}
+
+// The suites to judge come from the image, never from the guest: a guest
+// that reports none leaves every expected suite MISS, and one that claims
+// a suite its image does not hold is not believed at all.
+func TestExpectedSuitesComeFromTheImage(t *testing.T) {
+	stream := func(suites ...string) *frame.Stream {
+		var b bytes.Buffer
+		info, _ := json.Marshal(frame.GuestInfo{Release: "7.3.4", Suites: suites})
+		frame.Write(&b, frame.InfoName, info)
+		frame.WriteExit(&b, 0)
+		return frame.Read(&b)
+	}
+	silent := column("7.3", "open", "poll")
+	silent.DecodeStream(stream())
+	if len(silent.SuiteMiss) != 2 || !strings.Contains(silent.SuiteMiss["open"], "did not send") {
+		t.Errorf("suite MISS %v, want open and poll", silent.SuiteMiss)
+	}
+	m := judge.NewMatrix("t", []*judge.KernelRun{silent}, judge.Row{Suite: "open", Text: "pidfd_open(2) works"})
+	if c := m.Cell(silent, judge.Row{Suite: "open", Text: "pidfd_open(2) works"}); c.Result != judge.MISS || m.ExitCode() != judge.ExitMiss {
+		t.Errorf("expected spec on a silent guest: %+v, exit %d", c, m.ExitCode())
+	}
+	liar := column("7.3", "open")
+	liar.DecodeStream(stream("open", "rootkit"))
+	if c := liar.Cells[judge.BootRow.Key()]; c.Result != judge.MISS || !strings.Contains(c.Reason, "rootkit") {
+		t.Errorf("boot row of a guest claiming a suite it was not given: %+v", c)
 	}
 }

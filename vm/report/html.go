@@ -30,7 +30,8 @@ func HTML(m *judge.Matrix) string {
 		e(m.RunID), m.ExitCode(), e(exitMeaning(m.ExitCode())), format.Duration(m.Wall))
 	htmlKernels(&b, m)
 	var counts strings.Builder
-	textSuiteCounts(&counts, m)
+	skipTable(m).text(&counts)
+	suiteTable(m).text(&counts)
 	fmt.Fprintf(&b, "<pre>%s</pre>\n", e(strings.TrimSpace(counts.String())))
 	if notes := textNotes(m); len(notes) > 0 {
 		fmt.Fprintf(&b, "<h2>Not PASS</h2><pre>%s</pre>\n", e(strings.Join(notes, "\n")))

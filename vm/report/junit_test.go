@@ -51,9 +51,11 @@ func junitMatrix(t *testing.T) *judge.Matrix {
 	if err := os.WriteFile(filepath.Join(root, judge.CatalogueFile), []byte(catalogue), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := judge.AnnotateRows(m, root); err != nil {
+	cat, err := judge.LoadCatalogue(root)
+	if err != nil {
 		t.Fatal(err)
 	}
+	cat.Annotate(m)
 	return m
 }
 

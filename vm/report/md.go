@@ -23,7 +23,8 @@ func Markdown(m *judge.Matrix) string {
 	for _, kr := range m.Kernels {
 		fmt.Fprintf(&b, "- **%s**: %s — %s; %s ([console](%s/console.log))\n", mdEscape(kr.Kernel.Name), mdEscape(kr.Kernel.Describe), Timing(kr), m.Summary(kr), kernels.SafeName(kr.Kernel.Name))
 	}
-	mdSuiteCounts(&b, m)
+	skipTable(m).markdown(&b)
+	suiteTable(m).markdown(&b)
 	b.WriteString("\n## Not PASS\n\n")
 	for _, r := range m.Rows {
 		for _, kr := range m.Kernels {
@@ -57,24 +58,4 @@ func Markdown(m *judge.Matrix) string {
 	}
 	b.WriteString("\n</details>\n")
 	return b.String()
-}
-
-// mdSuiteCounts is the suite × kernel table of PASS/FAIL/SKIP counts.
-func mdSuiteCounts(b *strings.Builder, m *judge.Matrix) {
-	suites := m.SuiteNames()
-	if len(suites) == 0 {
-		return
-	}
-	b.WriteString("\n## Counts by suite (PASS/FAIL/SKIP)\n\n| suite |")
-	for _, kr := range m.Kernels {
-		fmt.Fprintf(b, " %s |", mdEscape(kr.Kernel.Name))
-	}
-	b.WriteString("\n|---|" + strings.Repeat("---|", len(m.Kernels)) + "\n")
-	for _, s := range suites {
-		fmt.Fprintf(b, "| %s |", s)
-		for _, kr := range m.Kernels {
-			fmt.Fprintf(b, " %s |", judge.ShortCounts(m.SuiteCounts(kr)[s]))
-		}
-		b.WriteString("\n")
-	}
 }

@@ -24,7 +24,8 @@ const textSpecWidth = 72
 func Text(m *judge.Matrix) string {
 	var b strings.Builder
 	textKernels(&b, m)
-	textSuiteCounts(&b, m)
+	skipTable(m).text(&b)
+	suiteTable(m).text(&b)
 	if notes := textNotes(m); len(notes) > 0 {
 		b.WriteString("\nnot PASS:\n" + strings.Join(notes, "\n") + "\n")
 	}
@@ -198,26 +199,4 @@ func featureLine(kr *judge.KernelRun) string {
 		f = append(f, mark+p.Name)
 	}
 	return strings.Join(f, " ")
-}
-
-// textSuiteCounts is the suite × kernel table of PASS/FAIL/SKIP counts.
-func textSuiteCounts(b *strings.Builder, m *judge.Matrix) {
-	suites := m.SuiteNames()
-	if len(suites) == 0 {
-		return
-	}
-	w := make([]int, len(m.Kernels))
-	b.WriteString("\ncounts by suite (PASS/FAIL/SKIP):\n  suite   ")
-	for i, kr := range m.Kernels {
-		w[i] = max(len(kr.Kernel.Name), 12)
-		fmt.Fprintf(b, "  %-*s", w[i], kr.Kernel.Name)
-	}
-	b.WriteString("\n")
-	for _, s := range suites {
-		fmt.Fprintf(b, "  %-8s", s)
-		for i, kr := range m.Kernels {
-			fmt.Fprintf(b, "  %-*s", w[i], judge.ShortCounts(m.SuiteCounts(kr)[s]))
-		}
-		b.WriteString("\n")
-	}
 }

@@ -44,7 +44,8 @@ func ReportJSON(t *testing.T, specs ...types.SpecReport) []byte {
 func Column(t *testing.T, name, group string, specs ...types.SpecReport) *judge.KernelRun {
 	t.Helper()
 	kr := judge.NewKernelRun(&kernels.Kernel{Name: name, Spec: kernels.KernelSpec{Raw: "apt:" + name, Kind: kernels.KindApt}, LSMGroup: group})
-	kr.Info = &frame.GuestInfo{Release: name + ".0", Suites: []string{"open"}}
+	kr.Suites = []string{"open"}
+	kr.Info = &frame.GuestInfo{Release: name + ".0", Suites: kr.Suites}
 	if err := kr.AddReport("open", ReportJSON(t, specs...)); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,10 @@
 //
 //	// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest);
 //	//           LTP ioctl_pidfd03 (a child in new user and pid namespaces there)
+//
+// No metadata line may be wider than 120 columns (tabs to multiples of 8);
+// tools/catalogue reads the blocks, rejects wider lines and wraps them
+// with `go run ./tools/catalogue -wrap suites`.
 package mirrors
 
 import (

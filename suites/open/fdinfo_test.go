@@ -34,7 +34,8 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
 
 	Context("for a running child", func() {
-		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and NSpid (NSpid exists only with CONFIG_PID_NS).
+		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and
+		//           NSpid (NSpid exists only with CONFIG_PID_NS).
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (parent side); man proc_pid_fdinfo(5)
 		// Since:    v5.5
 		It("shows its pid in Pid and NSpid", helpers.ID("shows_its_pid_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
@@ -72,7 +73,8 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		BeforeEach(func(ctx SpecContext) { ns = helpers.NewPidNS(ctx) })
 
 		// Behavior: NSpid lists the pid at every level from the reader's namespace down to the process's own.
-		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (NSpid: <pid>\t1 for the namespace's init)
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in
+		//           fdinfo" (NSpid: <pid>\t1 for the namespace's init)
 		// Since:    v5.5
 		It("lists the pid at every namespace level in NSpid", helpers.ID("lists_the_pid_at_every_namespace_level_in_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			init := ns.Init()

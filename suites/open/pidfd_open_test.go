@@ -46,8 +46,10 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
 		helpers.UndefinedFlagEntries(definedOpenFlags, func(name string, flag int) TableEntry {
-			// Behavior: pidfd_open(2) fails with EINVAL for each flag bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
-			// Mirrors:  pidfd_open_test.c "do not allow invalid flag" (bit 0, errno unchecked there); LTP pidfd_open02
+			// Behavior: pidfd_open(2) fails with EINVAL for each flag
+			//           bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
+			// Mirrors:  pidfd_open_test.c "do not allow invalid flag"
+			//           (bit 0, errno unchecked there); LTP pidfd_open02
 			// Since:    v5.3
 			return Entry(name, helpers.FlagBitID("rejects_undefined_flag", flag), helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, flag)
 		}),
@@ -119,7 +121,8 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 			Expect(fdinfoPid(helpers.OpenPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
 		})
 
-		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a non-leader thread: EINVAL before v6.16, ENOENT since.
+		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a
+		//           non-leader thread: EINVAL before v6.16, ENOENT since.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (asserts ENOENT; v6.15 selftest)
 		// Since:    v5.3 (errno ENOENT since v6.16)
 		It("refuses it without PIDFD_THREAD with the errno of the kernel's version", helpers.ID("refuses_it_without_pidfd_thread_with_errno_of_kernel_version"), helpers.SelftestPidfdInfo, func() {

@@ -55,7 +55,19 @@ func (c *idChecker) err() error {
 	return fmt.Errorf("spec IDs (helpers/id.go) are missing, malformed or shared:\n  %s", strings.Join(c.problems, "\n  "))
 }
 
+// shortSuite is the suite's name in KTAP: "pidfd open" → "open".
+func shortSuite(suite string) string { return strings.TrimPrefix(suite, "pidfd ") }
+
 // ktapName is the name vm/report_ktap.go gives the spec: "pidfd.<suite>.<id>".
 func ktapName(suite, id string) string {
-	return "pidfd." + strings.TrimPrefix(suite, "pidfd ") + "." + id
+	return "pidfd." + shortSuite(suite) + "." + id
+}
+
+func sortedKeys(m map[string]bool) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -7,8 +7,15 @@ import (
 )
 
 func TestTheCheckedInRenameTableParses(t *testing.T) {
-	if _, err := Renames(); err != nil {
+	table, err := Renames()
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(table) == 0 {
+		t.Fatal("renamed.txt holds no renames")
+	}
+	if got := FormerIDs("open", "opens_a_zombie"); !reflect.DeepEqual(got, []string{"opens_it"}) {
+		t.Errorf("FormerIDs(open, opens_a_zombie) = %q", got)
 	}
 }
 

@@ -51,7 +51,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		//           (do_notify_pidfd) before release_task() records the exit (pidfs_exit, kernel/exit.c:261 in
 		//           v7.3), a race the selftest loses under emulation; this spec waits for POLLHUP, the release)
 		// Since:    v7.1
-		It("is released without a wait and reports its exit status through the pidfd", helpers.ID("is_released_without_wait_and_reports_its_exit_status"), func(ctx SpecContext) {
+		It("is released without a wait and reports its exit status through the pidfd", helpers.ID("is_released_without_wait_and_reports_exit_status"), func(ctx SpecContext) {
 			c, err := cloneExiting(autoreapFlags, 0, 42)
 			Expect(err).NotTo(HaveOccurred())
 			expectAutoreaped(ctx, c.Pid, c.Pidfd)
@@ -94,7 +94,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		//           records the exit (pidfs_exit, kernel/exit.c:261), a race the selftest lost once
 		//           under emulation on a loaded host; this spec waits for POLLHUP, the release)
 		// Since:    v7.1
-		It("is released only after its last thread exits, with the group exit status", helpers.ID("is_released_only_after_its_last_thread_exits_with_group_exit"), func(ctx SpecContext) {
+		It("is released only after its last thread exits, with the group exit status", helpers.ID("is_released_only_after_last_thread_exits_with_group_exit"), func(ctx SpecContext) {
 			c, child := cloneRole(ctx, autoreapFlags, helpers.RoleProcess, "1")
 			child.MustCall(ctx, "exit-leader")
 			Expect(helpers.StaysQuiet(ctx, c.Pidfd)).To(BeZero(), "the pidfd fired while a thread lives")

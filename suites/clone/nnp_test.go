@@ -28,7 +28,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	// Behavior: without CLONE_NNP, an autoreap child's no_new_privs stays unset (prctl(PR_GET_NO_NEW_PRIVS) is 0).
 	// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_new_privs_unset
 	// Since:    v7.1
-	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_it"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
+	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_nnp"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneAutoreap)
 		requireNoNewPrivsUnset()
 		c, _ := cloneRole(ctx, autoreapFlags, roleReportNNP)

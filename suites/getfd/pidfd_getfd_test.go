@@ -63,7 +63,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: the fetched fd has FD_CLOEXEC set.
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (checks only that F_GETFD works); man pidfd_getfd(2)
 		// Since:    v5.6
-		It("returns an fd with FD_CLOEXEC set", helpers.ID("returns_an_fd_with_fd_cloexec_set"), helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
+		It("returns an fd with FD_CLOEXEC set", helpers.ID("returns_the_target_fd_with_fd_cloexec_set"), helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
 			Expect(getfd(target.Pidfd, memfd)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
 		})
 
@@ -183,7 +183,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		//           with ESRCH, never EBADF (EBADF before v6.9 unless backported).
 		// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF
 		// Since:    v6.9 (and stable backports)
-		It("fails with ESRCH while it is a zombie", helpers.ID("fails_with_esrch_while_it_is_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+		It("fails with ESRCH while it is a zombie", helpers.ID("exited_target_fails_with_esrch_while_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			target.Kill()
 			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)

@@ -145,7 +145,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		//           the ptrace check comes before the check for an exiting task.
 		// Mirrors:  none (kernel/pid.c __pidfd_fget: ptrace_may_access → -EPERM before PF_EXITING → -ESRCH)
 		// Since:    v5.6
-		It("fails with EPERM while it is a zombie", helpers.ID("fails_with_eperm_while_it_is_a_zombie"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
+		It("fails with EPERM while it is a zombie", helpers.ID("another_uid_exited_target_fails_with_eperm_while_a_zombie"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			_, err := caller.Call(ctx, "getfd-through 0", target.Pidfd)
 			Expect(err).To(helpers.BeErrno(unix.EPERM))
 		})
@@ -154,7 +154,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		//           no task left there is nothing to check ptrace access against.
 		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task → NULL → -ESRCH before __pidfd_fget)
 		// Since:    v5.6
-		It("fails with ESRCH once it is reaped", helpers.ID("other_uid_exited_target_fails_with_esrch_once_reaped"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
+		It("fails with ESRCH once it is reaped", helpers.ID("another_uid_exited_target_fails_with_esrch_once_reaped"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			target.Reap(ctx)
 			_, err := caller.Call(ctx, "getfd-through 0", target.Pidfd)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
@@ -166,7 +166,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		//           a dumpable target that runs as another user (root).
 		// Mirrors:  LTP pidfd_getfd02 (EPERM); man pidfd_getfd(2)
 		// Since:    v5.6
-		It("fails with EPERM", helpers.ID("fails_with_eperm"), helpers.LTPPidfdGetfd, helpers.ManPidfdGetfd, func(ctx SpecContext) {
+		It("fails with EPERM", helpers.ID("another_uid_dumpable_target_fails_with_eperm"), helpers.LTPPidfdGetfd, helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			target, memfd := holder(ctx)
 			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 		})

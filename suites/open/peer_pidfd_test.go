@@ -113,7 +113,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE)
 		//           for AF_UNIX, whose connect registers the peer with pidfs)
 		// Since:    v6.16
-		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_its_exit"), func(ctx SpecContext) {
+		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_exit"), func(ctx SpecContext) {
 			killAndReap(ctx)
 			fd, err := kernel.GetPeerPidfd(sock)
 			if err != nil && !reapedPeerHasPidfd {
@@ -147,7 +147,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		//           SCM_PIDFD of the reaped client and its exit code through
 		//           PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
 		// Since:    v6.16
-		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_its_exit"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
+		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_exit"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
 			if fd < 0 && !reapedPeerHasPidfd {
 				Expect(unix.Errno(-fd)).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")

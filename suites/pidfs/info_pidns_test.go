@@ -54,7 +54,7 @@ func infoAcrossPidNamespaces() {
 		//           and pid namespaces; v6.15 selftest); LTP ioctl_pidfd02 (its isolated
 		//           case: the namespace's init exits 100 and the caller reaps it)
 		// Since:    v6.15
-		It("reports the exit code once the namespace's init reaped it", helpers.ID("reports_the_exit_code_once_the_namespace_init_reaped_it"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+		It("reports the exit code once the namespace's init reaped it", helpers.ID("reports_exit_code_once_namespace_init_reaped_process"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
 			Expect(c.Peer.Send("exit 5")).To(Succeed())
 			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
@@ -74,7 +74,7 @@ func infoInNewUserAndPidNamespaces() {
 		//           (exit information is published at reap). Unprivileged, as the selftest runs it.
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_exit
 		// Since:    v6.15
-		It("marks CREDS but not EXIT while it is a zombie", helpers.ID("marks_creds_but_not_exit_while_it_is_a_zombie"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("marks CREDS but not EXIT while it is a zombie", helpers.ID("pid_1_zombie_marks_creds_but_not_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit, kernel.PidNamespaces)
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWPID), helpers.AsRootInNewUserNS())
 			Expect(c.Peer.Send("exit 0")).To(Succeed())
@@ -128,7 +128,7 @@ func infoOutsideCallerNamespace() {
 		//           PIDFD_GET_INFO for itself, with its pid inside the namespace.
 		// Mirrors:  none
 		// Since:    v6.13
-		It("reports the caller's own pid inside its namespace", helpers.ID("reports_the_caller_own_pid_inside_its_namespace"), helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports the caller's own pid inside its namespace", helpers.ID("reports_caller_own_pid_inside_caller_pid_namespace"), helpers.ManPidfs, func(ctx SpecContext) {
 			r, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_PID), asker.Pidfd)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Text).To(Equal(strconv.Itoa(asker.NsPid)))

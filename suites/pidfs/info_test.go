@@ -270,7 +270,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  pidfd_info_test.c global.supported_mask_field
 		//           (asserts each 7.3 bit is present; here the exact set)
 		// Since:    v6.19 (supported_mask at offset 80 since v7.1)
-		It("reports exactly the request bits this kernel supports", helpers.ID("reports_exactly_the_request_bits_this_kernel_supports"), helpers.SelftestPidfdInfo, func() {
+		It("reports exactly the request bits this kernel supports", helpers.ID("reports_exactly_the_request_bits_the_kernel_supports"), helpers.SelftestPidfdInfo, func() {
 			reply, supported := infoSupportedMask(helpers.SelfPidfd(), 0)
 			Expect(reply & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
 			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
@@ -347,7 +347,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  none (kernel/exit.c exit_notify: autoreap when the
 		//           parent ignores SIGCHLD; fs/pidfs.c pidfs_exit)
 		// Since:    v6.15
-		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("reports_exit_code_of_child_kernel_reaped_because_its_parent"), helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("exit_code_of_child_reaped_because_parent_ignores_sigchld"), helpers.ManPidfs, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PollHupOnReap, kernel.WaitidPidfd)
 			parent := helpers.StartChild(ctx, roleSigchldIgnorer, nil)
 			r := parent.MustCall(ctx, "spawn-exit 3")

@@ -36,7 +36,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode
 		//           through handles; v6.14 selftest; no selftest checks the other routes)
 		// Since:    v6.9
-		It("gives one process one inode however its pidfd was obtained", helpers.ID("gives_one_process_one_inode_however_its_pidfd_was_obtained"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+		It("gives one process one inode however its pidfd was obtained", helpers.ID("gives_one_process_one_inode_however_the_pidfd_was_obtained"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			want := helpers.Inode(child.Pidfd)
 			routes := map[string]int{
@@ -130,7 +130,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		//           to it: a new pidfd_open while it lives gives the same number.
 		// Mirrors:  none (struct pid keeps its inode number)
 		// Since:    v6.9
-		It("keeps a process's inode number after all its pidfds are closed", helpers.ID("keeps_a_process_inode_number_after_all_its_pidfds_are_closed"), helpers.ManPidfs, func() {
+		It("keeps a process's inode number after all its pidfds are closed", helpers.ID("keeps_a_process_inode_number_after_all_pidfds_are_closed"), helpers.ManPidfs, func() {
 			pid := helpers.StartBlockedPid()
 			fd, err := unix.PidfdOpen(pid, 0)
 			Expect(err).NotTo(HaveOccurred())

@@ -19,7 +19,7 @@ var _ = Describe("PIDFD_GET_INFO on a pidfd to a reaped process whose pid number
 		//           ESRCH although the number names a live process in the caller's namespace.
 		// Mirrors:  none (fs/pidfs.c pidfd_info: a reaped task has only exit information)
 		// Since:    v6.13
-		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.ManPidfs, func(ctx SpecContext) {
+		It("fails with ESRCH", helpers.ID("get_info_fails_with_esrch"), helpers.ManPidfs, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdGetInfo)
 			r := stage(ctx, helpers.RoleProcess)
 			_, err := r.Info(ctx, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)

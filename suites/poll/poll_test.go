@@ -78,7 +78,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c
 		//           "pidfd poll" (implied: it polls until the exit)
 		// Since:    v5.3
-		It("reports no event", helpers.ID("reports_no_event"), helpers.LTPPidfdOpen, func() {
+		It("reports no event", helpers.ID("pidfd_of_running_process_reports_no_event"), helpers.LTPPidfdOpen, func() {
 			Expect(kernel.PollOnce(helpers.StartBlocked().Pidfd, 0)).To(BeZero())
 		})
 	})

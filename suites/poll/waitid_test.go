@@ -44,7 +44,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid(WSTOPPED) reports CLD_STOPPED with SIGSTOP and the child's pid.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_STOPPED", helpers.ID("reports_cld_stopped"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_STOPPED", helpers.ID("waitid_reports_cld_stopped"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			Expect(childState(stop(ctx))).To(Equal(state{kernel.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
 		})
 
@@ -52,7 +52,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		//           SIGCONT after SIGCONT is sent through the pidfd.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_CONTINUED", helpers.ID("reports_cld_continued"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_CONTINUED", helpers.ID("waitid_reports_cld_continued"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGCONT, nil, 0)).To(Succeed())
 			Expect(childState(waitFor(ctx, c.Pidfd, unix.WCONTINUED))).To(Equal(state{kernel.CLD_CONTINUED, c.Pid, int(unix.SIGCONT)}))
@@ -62,7 +62,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		//           for a (stopped) child killed through its pidfd.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_KILLED", helpers.ID("reports_cld_killed"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_KILLED", helpers.ID("waitid_reports_cld_killed"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			c.Kill()
 			Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
@@ -168,7 +168,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		//           leader reports the child's exit as CLD_EXITED with its pid and exit status.
 		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) finds the leader)
 		// Since:    v6.9
-		It("reports the child's exit through its leader's pidfd", helpers.ID("reports_the_child_exit_through_its_leader_pidfd"), helpers.ManWaitid, func(ctx SpecContext) {
+		It("reports the child's exit through its leader's pidfd", helpers.ID("reports_the_child_exit_through_the_leader_pidfd"), helpers.ManWaitid, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(c.Peer.Send("exit 3")).To(Succeed())

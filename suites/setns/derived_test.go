@@ -16,7 +16,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespac
 		//           own pid namespace stays, pid_for_children follows the target.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns
 		// Since:    v6.11
-		It("joins them one type at a time", helpers.ID("joins_them_one_type_at_a_time"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("joins them one type at a time", helpers.ID("joins_pidfd_get_namespace_fds_one_type_at_a_time"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			types := configuredTypes()
 			requireJoinable(types)
 			helpers.RequireFeature(kernel.NamespaceIoctls)

@@ -106,7 +106,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           not reaped fails with ESRCH: the zombie has no namespaces left.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
 		// Since:    v5.8
-		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with ESRCH", helpers.ID("pidfd_of_exited_process_fails_with_esrch"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
@@ -116,7 +116,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           leaves every namespace of the caller as it was.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
 		// Since:    v5.8
-		It("leaves the caller in all of its namespaces", helpers.ID("leaves_the_caller_in_all_of_its_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("leaves the caller in all of its namespaces", helpers.ID("pidfd_of_exited_process_leaves_caller_in_all_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
@@ -131,7 +131,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Behavior: setns(2) on a memfd fails with EINVAL.
 		// Mirrors:  pidfd_setns_test.c global.setns_einval
 		// Since:    v3.0
-		It("fails with EINVAL", helpers.ID("fails_with_einval"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with EINVAL", helpers.ID("fd_neither_pidfd_nor_namespace_fails_with_einval"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			fd, err := unix.MemfdCreate("rostock", 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, fd)

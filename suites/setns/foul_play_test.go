@@ -51,7 +51,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v5.8
-		It("fails with EPERM for each type through its pidfd", helpers.ID("fails_with_eperm_for_each_type_through_its_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with EPERM for each type through its pidfd", helpers.ID("fails_with_eperm_for_each_type_through_the_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			joinChild1(ctx)
 			expectRefused(ctx, func(nsType) int { return child2.Pidfd })
 		})

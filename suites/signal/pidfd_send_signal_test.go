@@ -42,7 +42,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				//           flag bit outside the PIDFD_SIGNAL_* scopes.
 				// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
 				// Since:    v5.1
-				return Entry(name, helpers.FlagBitID("rejects_undefined_flag", flag), helpers.ManPidfdSendSignal, flag)
+				return Entry(name, helpers.FlagBitID("rejects_undefined_signal_flag", flag), helpers.ManPidfdSendSignal, flag)
 			}),
 		)
 
@@ -120,7 +120,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		//           its signo, code, pid, uid and sival_int unchanged.
 		// Mirrors:  LTP pidfd_send_signal01 (to itself through /proc/self; here to a helper through its pidfd)
 		// Since:    v5.1
-		It("delivers an SI_QUEUE siginfo and its value intact", helpers.ID("delivers_an_si_queue_siginfo_and_its_value_intact"), helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
+		It("delivers an SI_QUEUE siginfo and its value intact", helpers.ID("delivers_an_si_queue_siginfo_and_the_value_intact"), helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
 			sent := kernel.SigInfo{Signo: sigRT1, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: 777}
 			Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, sent.Raw(), 0)).To(Succeed())
 			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
@@ -154,7 +154,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		//           caller may not signal the target (uid 65534 → root).
 		// Mirrors:  LTP pidfd_send_signal02 (nobody → init)
 		// Since:    v5.1
-		It("fails with EPERM", helpers.ID("fails_with_eperm"), helpers.LTPPidfdSendSignal, helpers.NeedsRoot, func(ctx SpecContext) {
+		It("fails with EPERM", helpers.ID("fails_with_eperm_from_unprivileged_process_to_another_user"), helpers.LTPPidfdSendSignal, helpers.NeedsRoot, func(ctx SpecContext) {
 			helpers.RequireRoot("starting a helper as uid 65534")
 			root := helpers.StartBlocked()
 			nobody := helpers.StartChild(ctx, roleSender, []string{"65534", "65534"})
@@ -225,8 +225,8 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				target.Reap(ctx)
 				Expect(unix.PidfdSendSignal(fd, 0, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
 			},
-			Entry("through its pidfd", helpers.ID("fails_with_esrch_through_its_pidfd"), helpers.ManPidfdSendSignal, false),
-			Entry("through its /proc/<pid> directory fd", helpers.ID("fails_with_esrch_through_its_proc_pid_directory_fd"), helpers.SelftestPidfdTest, helpers.ManProc, true),
+			Entry("through its pidfd", helpers.ID("reaped_process_fails_with_esrch_through_pidfd"), helpers.ManPidfdSendSignal, false),
+			Entry("through its /proc/<pid> directory fd", helpers.ID("reaped_process_fails_with_esrch_through_proc_pid_fd"), helpers.SelftestPidfdTest, helpers.ManProc, true),
 		)
 	})
 

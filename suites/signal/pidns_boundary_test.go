@@ -33,7 +33,7 @@ var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPi
 		//           process in the parent namespace fails with EINVAL, for signal 0 and SIGKILL alike.
 		// Mirrors:  none (kernel/signal.c pidfd_send_signal: !access_pidfd_pidns(pid) → -EINVAL)
 		// Since:    v5.1
-		It("fails with EINVAL", helpers.ID("fails_with_einval"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("fails with EINVAL", helpers.ID("target_outside_caller_pidns_fails_with_einval"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			for _, sig := range []unix.Signal{0, unix.SIGKILL} {
 				_, err := sender.Call(ctx, fmt.Sprintf("send %d 0", sig), target.Pidfd)
 				Expect(err).To(helpers.BeErrno(unix.EINVAL), "signal %d", sig)
@@ -43,7 +43,7 @@ var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPi
 		// Behavior: the refused SIGKILL never reaches the process outside the namespace: its pidfd stays quiet.
 		// Mirrors:  none (kernel/signal.c pidfd_send_signal returns before any signal is queued)
 		// Since:    v5.1
-		It("leaves the process unsignalled", helpers.ID("leaves_the_process_unsignalled"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("leaves the process unsignalled", helpers.ID("leaves_target_outside_caller_pidns_unsignalled"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			sender.Call(ctx, fmt.Sprintf("send %d 0", unix.SIGKILL), target.Pidfd)
 			revents, err := kernel.PollOnce(target.Pidfd, helpers.QuietWindow())
 			Expect(err).NotTo(HaveOccurred())

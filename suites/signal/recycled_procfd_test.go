@@ -55,7 +55,7 @@ var _ = Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after 
 	//           fd reaches the process that now has the pid number.
 	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid"; LTP pidfd_send_signal03
 	// Since:    v5.1
-	It("leaves the process that took over the number unsignalled", helpers.ID("proc_pid_fd_after_reuse_leaves_successor_unsignalled"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
+	It("leaves the process that took over the number unsignalled", helpers.ID("proc_pid_fd_after_reuse_leaves_process_that_took_over"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
 		procDir, c := reuse(ctx, helpers.RoleSigwait)
 		for _, sig := range helpers.HeldSignals {
 			unix.PidfdSendSignal(procDir, sig, nil, 0)

@@ -90,7 +90,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 		//           signals only the leader thread, not the process.
 		// Mirrors:  man pidfd_send_signal(2)
 		// Since:    v6.9
-		It("queues the signal for the leader thread only when it names the leader", helpers.ID("queues_signal_for_leader_thread_only_when_it_names_leader"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("queues the signal for the leader thread only when it names the leader", helpers.ID("queues_signal_for_leader_thread_only_when_pidfd_names_leader"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(leader), sigRT1, nil, 0)).To(Succeed())
 			Expect(takenBy(ctx, sigRT1, leader, t1, t2).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
@@ -120,7 +120,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 		//           signals that thread (the flag agrees with the pidfd).
 		// Mirrors:  man pidfd_send_signal(2)
 		// Since:    v6.9
-		It("signals only that thread with PIDFD_SIGNAL_THREAD on a non-leader's PIDFD_THREAD pidfd", helpers.ID("thread_flag_signals_only_non_leader_on_its_thread_pidfd"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("signals only that thread with PIDFD_SIGNAL_THREAD on a non-leader's PIDFD_THREAD pidfd", helpers.ID("thread_flag_signals_only_non_leader_on_pidfd_thread_pidfd"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(t2), sigRT1, nil, unix.PIDFD_SIGNAL_THREAD)).To(Succeed())
 			Expect(takenBy(ctx, sigRT1, t2, leader, t1).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
@@ -148,7 +148,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 			},
 			Entry("PIDFD_SIGNAL_PROCESS_GROUP on a non-leader thread", helpers.ID("process_group_flag_fails_with_esrch_on_non_leader_thread"), helpers.ManPidfdSendSignal,
 				func() int { return threadPidfd(t1) }, unix.PIDFD_SIGNAL_PROCESS_GROUP),
-			Entry("PIDFD_SIGNAL_PROCESS_GROUP on a process that leads no group", helpers.ID("process_group_flag_fails_with_esrch_on_non_group_leader"), helpers.ManPidfdSendSignal,
+			Entry("PIDFD_SIGNAL_PROCESS_GROUP on a process that leads no group", helpers.ID("process_group_flag_esrch_on_process_that_leads_no_group"), helpers.ManPidfdSendSignal,
 				func() int { return target.Pidfd }, unix.PIDFD_SIGNAL_PROCESS_GROUP),
 		)
 	})

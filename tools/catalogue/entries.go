@@ -11,6 +11,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/pidfdconf/pidfdconf/internal/mirrors"
+	"github.com/pidfdconf/pidfdconf/internal/specid"
 )
 
 // Entry is one spec in the catalogue.
@@ -70,12 +71,13 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 			}
 			refs, _ := mirrors.Parse(b.values["Mirrors"])
 			entries = append(entries, Entry{
-				Suite: r.SuiteDescription, ID: id, KTAP: ktapName(r.SuiteDescription, id),
+				Suite: r.SuiteDescription, ID: id, FormerIDs: specid.FormerIDs(suite, id), KTAP: ktapName(r.SuiteDescription, id),
 				Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
 				Behavior: b.values["Behavior"], Mirrors: b.values["Mirrors"], Refs: refs, Since: b.values["Since"],
 			})
 		}
 	}
+	ids.checkRenames(specid.Renames())
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("spec comment blocks (Behavior/Mirrors/Since) are missing or malformed:\n  %s", strings.Join(sortedKeys(problems), "\n  "))
 	}

@@ -3,8 +3,9 @@
 // labels and its source line, built from a Ginkgo dry run plus the comment
 // block above each spec. It fails, naming the file:line and the fix, on
 //
-//   - a spec without an ID, with two, with a malformed one or one another
-//     spec of its suite has (ids.go);
+//   - a spec ID that breaks internal/specid's rules (ids.go): malformed,
+//     meaningless without its Describe/Context, not said by its text, used
+//     by another spec, or renamed without a line in internal/specid/renamed.txt;
 //
 //   - a comment block without Behavior, Mirrors or Since, with a line wider
 //     than MaxColumns (block.go), a Mirrors value outside the grammar of
@@ -66,6 +67,9 @@ func run(dir string, check bool) error {
 	}
 	entries, err := buildEntries(root, reports)
 	if err != nil {
+		return err
+	}
+	if err := unrecordedRenames(filepath.Join(dir, "catalogue.json"), entries); err != nil {
 		return err
 	}
 	files, err := render(entries)

@@ -10,10 +10,13 @@ import (
 )
 
 // ID is the decorator every It and Entry carries: the spec's stable ID,
-// unique in its suite, which names it in KTAP ("pidfd.<suite>.<id>") and
-// matches it with its earlier self in a baseline. It must not change when
-// the spec's text is reworded, and must never be reused for a different
-// behaviour. `make catalogue` checks the grammar and uniqueness.
+// unique across all suites, which names it in KTAP ("pidfd.<suite>.<id>")
+// and matches it with its earlier self in a baseline. It must not change
+// when the spec's text is reworded, and must never be reused for a
+// different behaviour. `make catalogue` checks the rules of
+// internal/specid: read alone it names a subject or condition (no
+// pronoun, not only outcome words), its words are words of the spec's
+// text, and a rename has its line in internal/specid/renamed.txt.
 func ID(id string) Labels {
 	return define(specid.Prefix + id)
 }

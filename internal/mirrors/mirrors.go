@@ -1,5 +1,19 @@
-// Package mirrors reads the "Mirrors:" line of a spec: which kernel
+// Package mirrors reads the "Mirrors:" field of a spec: which kernel
 // selftest cases, LTP tests and man pages check the same behaviour.
+//
+// The field is one of the comment lines above a spec (Behavior, Mirrors,
+// Since). A field too long for one line goes on in continuation lines:
+// comment lines right below it, with the same indentation, whose text
+// starts exactly at the column where the field's value starts. The value
+// is the field line's and the continuation lines' text joined by single
+// spaces, so wrap only at spaces:
+//
+//	// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest);
+//	//           LTP ioctl_pidfd03 (a child in new user and pid namespaces there)
+//
+// No metadata line may be wider than 120 columns (tabs to multiples of 8);
+// tools/catalogue reads the blocks, rejects wider lines and wraps them
+// with `go run ./tools/catalogue -wrap suites`.
 package mirrors
 
 import (
@@ -8,7 +22,7 @@ import (
 	"strings"
 )
 
-// A spec's Mirrors line names the tests that check the same behaviour, in a
+// A spec's Mirrors value names the tests that check the same behaviour, in a
 // form a program can cross-check against the selftests' KTAP output and the
 // LTP tree:
 //
@@ -41,8 +55,11 @@ var (
 	noneRef     = regexp.MustCompile(`^none\b`)
 )
 
-// Parse parses a Mirrors line (without the "Mirrors:" prefix) by the grammar above.
+// Parse parses a Mirrors value (without the "Mirrors:" prefix) by the
+// grammar above. Any run of white space, such as the line breaks of a
+// wrapped value, counts as one space.
 func Parse(line string) ([]Ref, error) {
+	line = strings.Join(strings.Fields(line), " ")
 	var refs []Ref
 	rest := line
 	for {

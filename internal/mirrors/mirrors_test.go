@@ -13,6 +13,11 @@ func TestParseMirrors(t *testing.T) {
 		},
 		`pidfd_test.c "pidfd_send_signal check for support"`: {{Kind: "selftest", Program: "pidfd_test.c", Case: "pidfd_send_signal check for support"}},
 		"pidfd_wait.c global.wait_simple":                    {{Kind: "selftest", Program: "pidfd_wait.c", Case: "global.wait_simple"}},
+		// A wrapped value: its line breaks count as spaces.
+		"pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15\n  selftest);\n LTP ioctl_pidfd03": {
+			{Kind: "selftest", Program: "pidfd_info_test.c", Case: "pidfd_info.sigkill_reaped", Note: "v6.15 selftest"},
+			{Kind: "ltp", Program: "ioctl_pidfd03"},
+		},
 	}
 	for line, want := range good {
 		got, err := Parse(line)

@@ -1,11 +1,12 @@
 package selftests
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pidfdconf/pidfdconf/internal/mirrors"
 )
 
 // TestSuitesCiteRealCases checks every pidfd selftest case the suites'
@@ -50,17 +51,16 @@ func suiteCitations(t *testing.T) []string {
 		t.Fatal("no suites found")
 	}
 	for _, f := range files {
-		fh, err := os.Open(f)
+		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc := bufio.NewScanner(fh)
-		for sc.Scan() {
-			if _, line, ok := strings.Cut(sc.Text(), "// Mirrors:"); ok {
-				cited = append(cited, ParseMirrors(line)...)
+		lines := strings.Split(string(data), "\n")
+		for i := range lines {
+			if field, ok := mirrors.ReadField(lines, i); ok && field.Name == "Mirrors" {
+				cited = append(cited, ParseMirrors(field.Value)...)
 			}
 		}
-		fh.Close()
 	}
 	return cited
 }

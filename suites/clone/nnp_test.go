@@ -12,7 +12,8 @@ import (
 // CLONE_NNP starts the child with no_new_privs, as if it had called
 // prctl(PR_SET_NO_NEW_PRIVS) first, without touching the parent.
 var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagCloneNNP, helpers.SelftestPidfdAutoreap, func() {
-	// Behavior: a CLONE_NNP child runs with no_new_privs set (prctl(PR_GET_NO_NEW_PRIVS) is 1 in it), and the parent's stays 0.
+	// Behavior: a CLONE_NNP child runs with no_new_privs set
+	//           (prctl(PR_GET_NO_NEW_PRIVS) is 1 in it), and the parent's stays 0.
 	// Mirrors:  pidfd_autoreap_test.c global.nnp_sets_no_new_privs
 	// Since:    v7.1
 	It("sets no_new_privs in the child only", helpers.ID("sets_no_new_privs_in_the_child_only"), func(ctx SpecContext) {
@@ -27,7 +28,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	// Behavior: without CLONE_NNP, an autoreap child's no_new_privs stays unset (prctl(PR_GET_NO_NEW_PRIVS) is 0).
 	// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_new_privs_unset
 	// Since:    v7.1
-	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_it"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
+	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_nnp"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneAutoreap)
 		requireNoNewPrivsUnset()
 		c, _ := cloneRole(ctx, autoreapFlags, roleReportNNP)

@@ -38,7 +38,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		var memfd int
 		BeforeEach(func(ctx SpecContext) { target, memfd = holder(ctx) })
 
-		// Behavior: pidfd_getfd(2) returns an fd for the same open file description as the target's (kcmp KCMP_FILE is 0).
+		// Behavior: pidfd_getfd(2) returns an fd for the same open file
+		//           description as the target's (kcmp KCMP_FILE is 0).
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd; LTP pidfd_getfd01
 		// Since:    v5.6
 		It("returns an fd for the same open file description", helpers.ID("returns_an_fd_for_the_same_open_file_description"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
@@ -49,7 +50,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			Expect(same).To(BeZero(), "kcmp(KCMP_FILE) orders the files instead of calling them equal")
 		})
 
-		// Behavior: a write through the fetched fd moves the target's file offset: the two fds share one file description.
+		// Behavior: a write through the fetched fd moves the target's
+		//           file offset: the two fds share one file description.
 		// Mirrors:  none (LTP pidfd_getfd01 compares the files with kcmp, not their offset)
 		// Since:    v5.6
 		It("shares the file offset with the target's fd", helpers.ID("shares_the_file_offset_with_the_target_fd"), helpers.LTPPidfdGetfd, func(ctx SpecContext) {
@@ -61,7 +63,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Behavior: the fetched fd has FD_CLOEXEC set.
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (checks only that F_GETFD works); man pidfd_getfd(2)
 		// Since:    v5.6
-		It("returns an fd with FD_CLOEXEC set", helpers.ID("returns_an_fd_with_fd_cloexec_set"), helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
+		It("returns an fd with FD_CLOEXEC set", helpers.ID("returns_the_target_fd_with_fd_cloexec_set"), helpers.SelftestPidfdGetfd, helpers.ManPidfdGetfd, func() {
 			Expect(getfd(target.Pidfd, memfd)).To(helpers.HaveFDFlags(unix.FD_CLOEXEC))
 		})
 
@@ -104,7 +106,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		})
 	})
 
-	// Behavior: pidfd_getfd(2) checks its flags first: nonzero flags fail with EINVAL even with an invalid pidfd and fd.
+	// Behavior: pidfd_getfd(2) checks its flags first: nonzero flags
+	//           fail with EINVAL even with an invalid pidfd and fd.
 	// Mirrors:  pidfd_getfd_test.c global.flags_set; LTP pidfd_getfd02
 	// Since:    v5.6
 	DescribeTable("fails with EINVAL for nonzero flags, before looking at the fds",
@@ -146,8 +149,10 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			thread = helpers.OpenPidfd(target.Tids[0], unix.PIDFD_THREAD)
 		})
 
-		// Behavior: pidfd_getfd(2) through a PIDFD_THREAD pidfd of a live non-leader thread returns an fd for the same open file description as the process's fd (kcmp KCMP_FILE is 0).
-		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task(pid, PIDTYPE_PID) is the thread, which shares the process's files)
+		// Behavior: pidfd_getfd(2) through a PIDFD_THREAD pidfd of a live non-leader thread returns an
+		//           fd for the same open file description as the process's fd (kcmp KCMP_FILE is 0).
+		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task(pid,
+		//           PIDTYPE_PID) is the thread, which shares the process's files)
 		// Since:    v6.9
 		It("returns the process's fd", helpers.ID("returns_the_process_fd"), helpers.ManPidfdGetfd, func() {
 			helpers.RequireOption(kernel.OptKcmp)
@@ -157,7 +162,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			Expect(same).To(BeZero())
 		})
 
-		// Behavior: once that thread has exited, pidfd_getfd(2) through its PIDFD_THREAD pidfd fails with ESRCH, though the process lives on.
+		// Behavior: once that thread has exited, pidfd_getfd(2) through its
+		//           PIDFD_THREAD pidfd fails with ESRCH, though the process lives on.
 		// Mirrors:  none (kernel/pid.c pidfd_getfd: the thread's pid has no task → -ESRCH)
 		// Since:    v6.9
 		It("fails with ESRCH once the thread has exited", helpers.ID("fails_with_esrch_once_the_thread_has_exited"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
@@ -173,10 +179,11 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		var target *helpers.Blocked
 		BeforeEach(func() { target = helpers.StartBlocked(devNull()) })
 
-		// Behavior: pidfd_getfd(2) on a target that exited but is not reaped fails with ESRCH, never EBADF (EBADF before v6.9 unless backported).
+		// Behavior: pidfd_getfd(2) on a target that exited but is not reaped fails
+		//           with ESRCH, never EBADF (EBADF before v6.9 unless backported).
 		// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF
 		// Since:    v6.9 (and stable backports)
-		It("fails with ESRCH while it is a zombie", helpers.ID("fails_with_esrch_while_it_is_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+		It("fails with ESRCH while it is a zombie", helpers.ID("exited_target_fails_with_esrch_while_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			target.Kill()
 			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
@@ -193,7 +200,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		})
 	})
 
-	// Behavior: racing pidfd_getfd(2) against the target's exit only ever yields the fd (before it exits) or ESRCH (after), never EBADF and never an fd after the first ESRCH.
+	// Behavior: racing pidfd_getfd(2) against the target's exit only ever yields the fd (before
+	//           it exits) or ESRCH (after), never EBADF and never an fd after the first ESRCH.
 	// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF (one attempt there)
 	// Since:    v6.9 (and stable backports)
 	It("never fails with EBADF or succeeds again once an exiting target gave ESRCH", helpers.ID("never_fails_with_ebadf_or_succeeds_again_once_exiting_target"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {

@@ -73,7 +73,9 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 			Expect(err).NotTo(HaveOccurred())
 		})
 
-		// Behavior: without Yama restrictions (not active, or ptrace_scope 0) a caller without capabilities fetches an fd of a dumpable process with its own uid: ptrace access by matching credentials.
+		// Behavior: without Yama restrictions (not active, or ptrace_scope 0) a
+		//           caller without capabilities fetches an fd of a dumpable process
+		//           with its own uid: ptrace access by matching credentials.
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (run unprivileged); man pidfd_getfd(2)
 		// Since:    v5.6
 		It("succeeds with classic ptrace permissions", helpers.ID("succeeds_with_classic_ptrace_permissions"), helpers.ManPidfdGetfd, helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
@@ -83,7 +85,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(Succeed())
 		})
 
-		// Behavior: once the target made itself non-dumpable, an unprivileged caller with the target's uid fails with EPERM: only CAP_SYS_PTRACE passes a non-dumpable target.
+		// Behavior: once the target made itself non-dumpable, an unprivileged caller with the
+		//           target's uid fails with EPERM: only CAP_SYS_PTRACE passes a non-dumpable target.
 		// Mirrors:  pidfd_getfd_test.c child.disable_ptrace; LTP pidfd_getfd02 (EPERM)
 		// Since:    v5.6
 		It("fails with EPERM once the target is not dumpable", helpers.ID("fails_with_eperm_once_the_target_is_not_dumpable"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
@@ -95,15 +98,18 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		})
 
 		Context("under Yama", Serial, func() {
-			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an ancestor of the target fails with EPERM, though it has the target's uid.
-			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS; Yama ptrace_scope 1 limits attaching to descendants)
+			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an
+			//           ancestor of the target fails with EPERM, though it has the target's uid.
+			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS;
+			//           Yama ptrace_scope 1 limits attaching to descendants)
 			// Since:    v5.6
 			It("fails with EPERM at ptrace_scope 1 for a caller that is not an ancestor", helpers.ID("fails_with_eperm_at_ptrace_scope_1_for_caller_that_is_not"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 				requireYama(1)
 				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 			})
 
-			// Behavior: with Yama ptrace_scope 2 (admin-only attach) an unprivileged caller fails with EPERM, though it has the target's uid.
+			// Behavior: with Yama ptrace_scope 2 (admin-only attach) pidfd_getfd(2) from an unprivileged
+			//           caller without CAP_SYS_PTRACE fails with EPERM, though it has the target's uid.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
 			// Since:    v5.6
 			It("fails with EPERM at ptrace_scope 2 for a caller without CAP_SYS_PTRACE", helpers.ID("fails_with_eperm_at_ptrace_scope_2_for_caller_without_cap"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
@@ -111,7 +117,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 			})
 
-			// Behavior: with Yama ptrace_scope 2 (admin-only attach) a caller with CAP_SYS_PTRACE still fetches the fd.
+			// Behavior: with Yama ptrace_scope 2 (admin-only attach) a
+			//           caller with CAP_SYS_PTRACE still fetches the fd.
 			// Mirrors:  man pidfd_getfd(2)
 			// Since:    v5.6
 			It("succeeds at ptrace_scope 2 for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_at_ptrace_scope_2_for_a_caller_with_cap_sys_ptrace"), helpers.ManPidfdGetfd, func() {
@@ -133,18 +140,21 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 		})
 
-		// Behavior: pidfd_getfd(2) by a caller without ptrace rights (uid nobody) on a zombie of another user (root) fails with EPERM, not ESRCH: the ptrace check comes before the check for an exiting task.
+		// Behavior: pidfd_getfd(2) by a caller without ptrace rights (uid nobody)
+		//           on a zombie of another user (root) fails with EPERM, not ESRCH:
+		//           the ptrace check comes before the check for an exiting task.
 		// Mirrors:  none (kernel/pid.c __pidfd_fget: ptrace_may_access → -EPERM before PF_EXITING → -ESRCH)
 		// Since:    v5.6
-		It("fails with EPERM while it is a zombie", helpers.ID("fails_with_eperm_while_it_is_a_zombie"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
+		It("fails with EPERM while it is a zombie", helpers.ID("another_uid_exited_target_fails_with_eperm_while_a_zombie"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			_, err := caller.Call(ctx, "getfd-through 0", target.Pidfd)
 			Expect(err).To(helpers.BeErrno(unix.EPERM))
 		})
 
-		// Behavior: once the target is reaped the same caller fails with ESRCH: with no task left there is nothing to check ptrace access against.
+		// Behavior: once the target is reaped the same caller fails with ESRCH: with
+		//           no task left there is nothing to check ptrace access against.
 		// Mirrors:  none (kernel/pid.c pidfd_getfd: get_pid_task → NULL → -ESRCH before __pidfd_fget)
 		// Since:    v5.6
-		It("fails with ESRCH once it is reaped", helpers.ID("other_uid_exited_target_fails_with_esrch_once_reaped"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
+		It("fails with ESRCH once it is reaped", helpers.ID("another_uid_exited_target_fails_with_esrch_once_reaped"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			target.Reap(ctx)
 			_, err := caller.Call(ctx, "getfd-through 0", target.Pidfd)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
@@ -152,10 +162,11 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 	})
 
 	Context("when an unprivileged caller targets a dumpable process of another uid", func() {
-		// Behavior: a caller without capabilities fails with EPERM for a dumpable target that runs as another user (root).
+		// Behavior: a caller without capabilities fails with EPERM for
+		//           a dumpable target that runs as another user (root).
 		// Mirrors:  LTP pidfd_getfd02 (EPERM); man pidfd_getfd(2)
 		// Since:    v5.6
-		It("fails with EPERM", helpers.ID("fails_with_eperm"), helpers.LTPPidfdGetfd, helpers.ManPidfdGetfd, func(ctx SpecContext) {
+		It("fails with EPERM", helpers.ID("another_uid_dumpable_target_fails_with_eperm"), helpers.LTPPidfdGetfd, helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			target, memfd := holder(ctx)
 			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 		})

@@ -30,7 +30,9 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfd) })
 
 	// Behavior: the pidfd returned by clone(CLONE_PIDFD) refers to the new child.
-	// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (creates its child with clone(CLONE_PIDFD)); pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (likewise); man clone(2)
+	// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec"
+	//           (creates its child with clone(CLONE_PIDFD)); pidfd_test.c "pidfd_poll check for
+	//           premature notification on non-emptygroup leader exit" (likewise); man clone(2)
 	// Since:    v5.2
 	It("returns a pidfd for the child from clone", helpers.ID("returns_a_pidfd_for_the_child_from_clone"), helpers.SyscallClone, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 		expectPidfdOf(ctx, helpers.StartChild(ctx, helpers.RoleProcess, nil))
@@ -90,7 +92,8 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 			}
 		})
 
-		// Behavior: the pidfd from clone(CLONE_PIDFD|CLONE_THREAD) is a thread pidfd: PIDFD_THREAD (O_EXCL) is in its status flags.
+		// Behavior: the pidfd from clone(CLONE_PIDFD|CLONE_THREAD) is a thread
+		//           pidfd: PIDFD_THREAD (O_EXCL) is in its status flags.
 		// Mirrors:  man clone(2)
 		// Since:    v6.9
 		It("returns a pidfd with PIDFD_THREAD set", helpers.ID("returns_a_pidfd_with_pidfd_thread_set"), helpers.ManClone, func() {
@@ -101,7 +104,8 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 			Expect(pidfd).To(helpers.HaveStatusFlags(unix.PIDFD_THREAD))
 		})
 
-		// Behavior: the thread pidfd reports POLLIN|POLLHUP once its thread has exited, while the process lives on.
+		// Behavior: a pidfd from CLONE_PIDFD with CLONE_THREAD reports POLLIN|POLLHUP
+		//           once its thread has exited, while the process lives on.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (non-leader thread exit; v6.15 selftest)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP once the thread has exited", helpers.ID("reports_pollin_pollhup_once_the_thread_has_exited"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {

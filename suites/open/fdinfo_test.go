@@ -34,10 +34,11 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
 
 	Context("for a running child", func() {
-		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and NSpid (NSpid exists only with CONFIG_PID_NS).
+		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and
+		//           NSpid (NSpid exists only with CONFIG_PID_NS).
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (parent side); man proc_pid_fdinfo(5)
 		// Since:    v5.5
-		It("shows its pid in Pid and NSpid", helpers.ID("shows_its_pid_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+		It("shows its pid in Pid and NSpid", helpers.ID("fdinfo_of_running_child_shows_pid_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			Expect(fdinfo(child.Pidfd)).To(haveFdinfoPid(strconv.Itoa(child.Pid), strconv.Itoa(child.Pid)))
 		})
@@ -47,7 +48,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Behavior: a pidfd's fdinfo still shows the pid of a child that exited but is not reaped.
 		// Mirrors:  man proc_pid_fdinfo(5)
 		// Since:    v5.5
-		It("still shows its pid", helpers.ID("still_shows_its_pid"), helpers.ManProc, func(ctx SpecContext) {
+		It("still shows its pid", helpers.ID("fdinfo_of_zombie_still_shows_pid"), helpers.ManProc, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
 			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
@@ -59,7 +60,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Behavior: a pidfd's fdinfo shows -1 in Pid and NSpid once the process is reaped.
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process"
 		// Since:    v5.5
-		It("shows -1 in Pid and NSpid", helpers.ID("shows_minus_1_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+		It("shows -1 in Pid and NSpid", helpers.ID("fdinfo_of_reaped_child_shows_minus_1_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Kill()
 			child.Reap(ctx)
@@ -72,7 +73,8 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		BeforeEach(func(ctx SpecContext) { ns = helpers.NewPidNS(ctx) })
 
 		// Behavior: NSpid lists the pid at every level from the reader's namespace down to the process's own.
-		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (NSpid: <pid>\t1 for the namespace's init)
+		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in
+		//           fdinfo" (NSpid: <pid>\t1 for the namespace's init)
 		// Since:    v5.5
 		It("lists the pid at every namespace level in NSpid", helpers.ID("lists_the_pid_at_every_namespace_level_in_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
 			init := ns.Init()

@@ -97,7 +97,8 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 			Expect(err).To(helpers.BeErrno(unix.ENODATA))
 		})
 
-		// Behavior: for a peer that has exited but is not yet reaped, getsockopt(SO_PEERPIDFD) returns a pidfd that polls readable (the exit is visible through it).
+		// Behavior: for a peer that has exited but is not yet reaped, getsockopt(SO_PEERPIDFD)
+		//           returns a pidfd that polls readable (the exit is visible through it).
 		// Mirrors:  none
 		// Since:    v6.5
 		It("returns a pidfd reporting the exit of a peer not yet reaped", helpers.ID("returns_a_pidfd_reporting_the_exit_of_a_peer_not_yet_reaped"), func(ctx SpecContext) {
@@ -106,10 +107,13 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 			Expect(kernel.PollOnce(peerPidfd(), 0)).To(BeNumerically(">", 0))
 		})
 
-		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on an AF_UNIX socket returns a pidfd that polls readable and reports, through PIDFD_INFO_EXIT, the peer's death by SIGKILL; before v6.16 it fails with EINVAL or ESRCH.
-		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE) for AF_UNIX, whose connect registers the peer with pidfs)
+		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on an AF_UNIX socket
+		//           returns a pidfd that polls readable and reports, through PIDFD_INFO_EXIT, the
+		//           peer's death by SIGKILL; before v6.16 it fails with EINVAL or ESRCH.
+		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE)
+		//           for AF_UNIX, whose connect registers the peer with pidfs)
 		// Since:    v6.16
-		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_its_exit"), func(ctx SpecContext) {
+		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_exit"), func(ctx SpecContext) {
 			killAndReap(ctx)
 			fd, err := kernel.GetPeerPidfd(sock)
 			if err != nil && !reapedPeerHasPidfd {
@@ -124,8 +128,10 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 	})
 
 	Context("SCM_PIDFD", helpers.SyscallRecvmsg, func() {
-		// Behavior: with SO_PASSPIDFD set on the receiving end, a message carries an SCM_PIDFD control message holding a pidfd of its sender.
-		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SCM_PIDFD of the live server)
+		// Behavior: with SO_PASSPIDFD set on the receiving end, a message carries
+		//           an SCM_PIDFD control message holding a pidfd of its sender.
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest:
+		//           the client's SCM_PIDFD of the live server)
 		// Since:    v6.5
 		It("carries a pidfd of the sender", helpers.ID("carries_a_pidfd_of_the_sender"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() {})
@@ -134,10 +140,14 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 			Expect(fdinfoPid(int(fd))).To(Equal(strconv.Itoa(peer.Pid)))
 		})
 
-		// Behavior: for a message whose sender has been reaped before it is received, SCM_PIDFD holds a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL; before v6.16 it holds a negative errno (-EINVAL or -ESRCH) instead of an fd.
-		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest, cmsg_check_dead: SCM_PIDFD of the reaped client and its exit code through PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
+		// Behavior: for a message whose sender has been reaped before it is received, SCM_PIDFD holds
+		//           a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL;
+		//           before v6.16 it holds a negative errno (-EINVAL or -ESRCH) instead of an fd.
+		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest, cmsg_check_dead:
+		//           SCM_PIDFD of the reaped client and its exit code through
+		//           PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
 		// Since:    v6.16
-		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_its_exit"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
+		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_exit"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
 			if fd < 0 && !reapedPeerHasPidfd {
 				Expect(unix.Errno(-fd)).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")

@@ -46,8 +46,10 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 			Expect(err).To(helpers.BeErrno(unix.EINVAL))
 		},
 		helpers.UndefinedFlagEntries(definedOpenFlags, func(name string, flag int) TableEntry {
-			// Behavior: pidfd_open(2) fails with EINVAL for each flag bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
-			// Mirrors:  pidfd_open_test.c "do not allow invalid flag" (bit 0, errno unchecked there); LTP pidfd_open02
+			// Behavior: pidfd_open(2) fails with EINVAL for each flag
+			//           bit outside PIDFD_NONBLOCK|PIDFD_THREAD.
+			// Mirrors:  pidfd_open_test.c "do not allow invalid flag"
+			//           (bit 0, errno unchecked there); LTP pidfd_open02
 			// Since:    v5.3
 			return Entry(name, helpers.FlagBitID("rejects_undefined_flag", flag), helpers.SelftestPidfdOpen, helpers.LTPPidfdOpen, flag)
 		}),
@@ -114,15 +116,16 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) with PIDFD_THREAD opens a thread that is not the leader.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (v6.15 selftest); man pidfd_open(2)
 		// Since:    v6.9
-		It("opens it with PIDFD_THREAD", helpers.ID("opens_it_with_pidfd_thread"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
+		It("opens it with PIDFD_THREAD", helpers.ID("opens_thread_that_is_not_leader_with_pidfd_thread"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
 			helpers.RequireFeature(kernel.PidfdThread, kernel.Procfs)
 			Expect(fdinfoPid(helpers.OpenPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
 		})
 
-		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a non-leader thread: EINVAL before v6.16, ENOENT since.
+		// Behavior: pidfd_open(2) without PIDFD_THREAD refuses a
+		//           non-leader thread: EINVAL before v6.16, ENOENT since.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (asserts ENOENT; v6.15 selftest)
 		// Since:    v5.3 (errno ENOENT since v6.16)
-		It("refuses it without PIDFD_THREAD with the errno of the kernel's version", helpers.ID("refuses_it_without_pidfd_thread_with_errno_of_kernel_version"), helpers.SelftestPidfdInfo, func() {
+		It("refuses it without PIDFD_THREAD with the errno of the kernel's version", helpers.ID("refuses_thread_not_leader_without_pidfd_thread"), helpers.SelftestPidfdInfo, func() {
 			history := helpers.ErrnoHistory{{Since: "5.3", Errno: unix.EINVAL}, {Since: "6.16", Errno: unix.ENOENT}}
 			_, err := unix.PidfdOpen(tid, 0)
 			Expect(err).To(history.Matcher())
@@ -133,7 +136,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) opens a process that has exited but is not reaped.
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
-		It("opens it", helpers.ID("opens_it"), helpers.ManPidfdOpen, func(ctx SpecContext) {
+		It("opens it", helpers.ID("opens_a_zombie"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
 			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
@@ -148,7 +151,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) fails with ESRCH for a process that has exited and been reaped.
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
-		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.ManPidfdOpen, func(ctx SpecContext) {
+		It("fails with ESRCH", helpers.ID("reaped_process_fails_with_esrch"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Kill()
 			child.Reap(ctx)

@@ -28,7 +28,8 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 		old, _, reused = helpers.ReusePidNumber(ctx, ns, recycledPid, helpers.RoleSigwait, nil)
 	})
 
-	// Behavior: pidfd_send_signal(2) through the pidfd of a reaped process fails with ESRCH although its pid number now names another process.
+	// Behavior: pidfd_send_signal(2) through the pidfd of a reaped process fails
+	//           with ESRCH although its pid number now names another process.
 	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (which does not check the errno)
 	// Since:    v5.1
 	It("fails pidfd_send_signal with ESRCH", helpers.ID("fails_pidfd_send_signal_with_esrch"), helpers.SyscallPidfdSendSignal, helpers.SelftestPidfdTest, func() {
@@ -84,7 +85,8 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", func
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
 
 	helpers.EachReuseShape(func(stage helpers.StageReuse) {
-		// Behavior: fdinfo of the stale pidfd, read by a caller in whose namespace the number names a live process again, shows -1 in Pid and NSpid.
+		// Behavior: fdinfo of the stale pidfd, read by a caller in whose namespace
+		//           the number names a live process again, shows -1 in Pid and NSpid.
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
 		// Since:    v5.5
 		It("shows -1 in Pid and NSpid", helpers.ID("shows_minus_1_in_pid_and_nspid"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
@@ -92,8 +94,11 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", func
 			Expect(r.Fdinfo(ctx)).To(haveFdinfoPid("-1", "-1"))
 		})
 
-		// Behavior: poll(2) on the stale pidfd, by a caller in whose namespace the number names a live process again, reports the reaped process (POLLIN|POLLHUP; POLLIN before v6.9), not the running successor (nothing).
-		// Mirrors:  man pidfd_open(2) (readable once the process has terminated; no peer reuses the number first)
+		// Behavior: poll(2) on the stale pidfd, by a caller in whose namespace the number
+		//           names a live process again, reports the reaped process (POLLIN|POLLHUP;
+		//           POLLIN before v6.9), not the running successor (nothing).
+		// Mirrors:  man pidfd_open(2) (readable once the process has
+		//           terminated; no peer reuses the number first)
 		// Since:    v5.3 (POLLHUP since v6.9)
 		It("reports the reaped process's poll events", helpers.ID("reports_the_reaped_process_poll_events"), helpers.SyscallPoll, helpers.ManPidfdOpen, func(ctx SpecContext) {
 			r := stage(ctx, helpers.RoleProcess)

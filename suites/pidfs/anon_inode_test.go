@@ -20,7 +20,8 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			requireBacking(kernel.AnonInodeBacking)
 		})
 
-		// Behavior: without pidfs a pidfd's inode is anon_inodefs's shared inode, whose st_mode is 0600 with no file-type bits (alloc_anon_inode).
+		// Behavior: without pidfs a pidfd's inode is anon_inodefs's shared inode,
+		//           whose st_mode is 0600 with no file-type bits (alloc_anon_inode).
 		// Mirrors:  none (fs/libfs.c alloc_anon_inode, v6.1)
 		// Since:    v5.3 (until v6.8)
 		It("reports st_mode 0600 without file-type bits", helpers.ID("reports_st_mode_0600_without_file_type_bits"), helpers.SyscallFstat, helpers.ManPidfs, func() {
@@ -29,7 +30,8 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			Expect(st.Mode).To(BeEquivalentTo(0o600))
 		})
 
-		// Behavior: without pidfs, name_to_handle_at(2) of a pidfd fails with EOPNOTSUPP: anon_inodefs has no export operations.
+		// Behavior: without pidfs, name_to_handle_at(2) of a pidfd fails
+		//           with EOPNOTSUPP: anon_inodefs has no export operations.
 		// Mirrors:  none (fs/fhandle.c: no s_export_op → EOPNOTSUPP)
 		// Since:    v5.3 (until v6.8)
 		It("refuses name_to_handle_at with EOPNOTSUPP", helpers.ID("refuses_name_to_handle_at_with_eopnotsupp"), helpers.SyscallNameToHandleAt, helpers.ManPidfs, func() {

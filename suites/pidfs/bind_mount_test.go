@@ -34,7 +34,9 @@ func reopenOutcome() string {
 var _ = Describe("bind mounts of pidfds", helpers.FsPidfs, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs, kernel.PidfsGetversion) })
 
-	// Behavior: reopening a pidfd through /proc/self/fd/N gives a file on the same pidfs inode (st_dev, st_ino) with the same FS_IOC_GETVERSION generation; a caller that is not root fails with EACCES (the inode is the global root's, mode 0700).
+	// Behavior: reopening a pidfd through /proc/self/fd/N gives a file on the same pidfs inode
+	//           (st_dev, st_ino) with the same FS_IOC_GETVERSION generation; a caller that is
+	//           not root fails with EACCES (the inode is the global root's, mode 0700).
 	// Mirrors:  pidfd_bind_mount.c pidfd_bind_mount.reopen (as root there)
 	// Since:    v6.14
 	It("keeps the inode and generation when a pidfd is reopened through /proc", helpers.ID("keeps_inode_and_generation_when_pidfd_is_reopened"), helpers.SelftestPidfdBindMount, func() {
@@ -60,8 +62,13 @@ var _ = Describe("bind mounts of pidfds", helpers.FsPidfs, func() {
 			mounter = helpers.StartChild(ctx, roleBindMounter, nil, opts...)
 		})
 
-		// Behavior: open_tree(pidfd, "", OPEN_TREE_CLONE|AT_EMPTY_PATH) makes a detached mount of the pidfd's pidfs inode (same st_dev, st_ino), which move_mount attaches onto a file; opening that path as root gives a file on the same inode with the same FS_IOC_GETVERSION generation. Unprivileged, in a user and mount namespace of its own, the mount succeeds and the open fails with EACCES (the inode is the global root's, mode 0700).
-		// Mirrors:  pidfd_bind_mount.c pidfd_bind_mount.bind_mount; pidfd_bind_mount.c pidfd_bind_mount.bind_mount_reopen (as root there)
+		// Behavior: open_tree(pidfd, "", OPEN_TREE_CLONE|AT_EMPTY_PATH) makes a detached mount of the
+		//           pidfd's pidfs inode (same st_dev, st_ino), which move_mount attaches onto a file;
+		//           opening that path as root gives a file on the same inode with the same FS_IOC_GETVERSION
+		//           generation. Unprivileged, in a user and mount namespace of its own, the mount succeeds
+		//           and the open fails with EACCES (the inode is the global root's, mode 0700).
+		// Mirrors:  pidfd_bind_mount.c pidfd_bind_mount.bind_mount; pidfd_bind_mount.c
+		//           pidfd_bind_mount.bind_mount_reopen (as root there)
 		// Since:    v6.14
 		It("bind-mounts a pidfd and reopens the same inode and generation", helpers.ID("bind_mounts_pidfd_and_reopens_same_inode_and_generation"), helpers.SelftestPidfdBindMount, helpers.SyscallOpenTree, func(ctx SpecContext) {
 			pidfd := helpers.SelfPidfd()

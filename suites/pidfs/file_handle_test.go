@@ -39,8 +39,10 @@ func reopenByHandle(mountFd int, h unix.FileHandle, flags int) (int, error) {
 var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.FileHandles) })
 
-	// Behavior: open_by_handle_at(2) of a pidfd's handle (any pidfd as the mount fd) returns a pidfd for the same process, the same inode, for every combination of the allowed open flags.
-	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (flags 0, O_CLOEXEC, O_NONBLOCK; v6.14 selftest); pidfd_file_handle_test.c file_handle.open_by_handle_at_valid_flags (v6.14 selftest)
+	// Behavior: open_by_handle_at(2) of a pidfd's handle (any pidfd as the mount fd) returns a pidfd
+	//           for the same process, the same inode, for every combination of the allowed open flags.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (flags 0, O_CLOEXEC, O_NONBLOCK; v6.14
+	//           selftest); pidfd_file_handle_test.c file_handle.open_by_handle_at_valid_flags (v6.14 selftest)
 	// Since:    v6.14
 	DescribeTable("reopens the same",
 		func(flags int) {
@@ -57,8 +59,10 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL),
 	)
 
-	// Behavior: open_by_handle_at(2) of a pidfs handle fails with EINVAL for each open flag outside O_RDONLY/O_WRONLY/O_RDWR/O_NONBLOCK/O_CLOEXEC/O_EXCL (pidfs_export_permission).
-	// Mirrors:  pidfd_file_handle_test.c file_handle.open_by_handle_at_invalid_flags (asserts failure only; v6.14 selftest)
+	// Behavior: open_by_handle_at(2) of a pidfs handle fails with EINVAL for each open flag outside
+	//           O_RDONLY/O_WRONLY/O_RDWR/O_NONBLOCK/O_CLOEXEC/O_EXCL (pidfs_export_permission).
+	// Mirrors:  pidfd_file_handle_test.c file_handle.open_by_handle_at_invalid_flags
+	//           (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
 	DescribeTable("fails with EINVAL for",
 		func(flag int) {
@@ -80,7 +84,8 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		Entry("the invalid open flag O_TMPFILE", helpers.ID("fails_with_einval_for_the_invalid_open_flag_o_tmpfile"), helpers.SelftestPidfdFileHandle, unix.O_TMPFILE),
 	)
 
-	// Behavior: a handle of a process that has been reaped no longer opens, even while a pidfd to it is open: open_by_handle_at(2) fails with ESTALE.
+	// Behavior: a handle of a process that has been reaped no longer opens, even
+	//           while a pidfd to it is open: open_by_handle_at(2) fails with ESTALE.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_been_reaped (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
 	It("fails with ESTALE once the process is reaped", helpers.ID("fails_with_estale_once_the_process_is_reaped"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
@@ -91,8 +96,10 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		Expect(err).To(helpers.BeErrno(unix.ESTALE))
 	})
 
-	// Behavior: the handle of a process that exited but is not reaped, or of a process in a child pid namespace, decodes from the caller's namespace to the same inode.
-	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_exited (v6.14 selftest); pidfd_file_handle_test.c file_handle.file_handle_child_pidns (v6.14 selftest)
+	// Behavior: the handle of a process that exited but is not reaped, or of a process in a
+	//           child pid namespace, decodes from the caller's namespace to the same inode.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_exited (v6.14 selftest);
+	//           pidfd_file_handle_test.c file_handle.file_handle_child_pidns (v6.14 selftest)
 	// Since:    v6.14
 	DescribeTable("decodes the handle of",
 		func(ctx SpecContext, target func(SpecContext) (pidfd int, h unix.FileHandle)) {
@@ -115,8 +122,12 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		}),
 	)
 
-	// Behavior: a caller inside a child pid namespace cannot decode the handle of a process outside its namespace hierarchy (here the test process), even with that process's own pidfd as the mount fd: open_by_handle_at(2) fails with ESTALE (the pid is not found from there), while a handle of a process inside its namespace decodes.
-	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_foreign_pidns (asserts failure only; v6.14 selftest)
+	// Behavior: a caller inside a child pid namespace cannot decode the handle of a process
+	//           outside its namespace hierarchy (here the test process), even with that process's
+	//           own pidfd as the mount fd: open_by_handle_at(2) fails with ESTALE (the pid is not
+	//           found from there), while a handle of a process inside its namespace decodes.
+	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_foreign_pidns
+	//           (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
 	It("refuses a handle of a process outside the caller's pid namespace with ESTALE", helpers.ID("refuses_handle_of_process_outside_caller_pid_namespace"), helpers.SyscallOpenByHandleAt, helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 		h := handleOf(helpers.SelfPidfd())
@@ -129,7 +140,8 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		Expect(err).NotTo(HaveOccurred(), "decoding a handle from inside the namespace")
 	})
 
-	// Behavior: name_to_handle_at(2) on a pidfd with a non-empty path fails with ENOTDIR, with or without AT_EMPTY_PATH: pidfs has no lookup.
+	// Behavior: name_to_handle_at(2) on a pidfd with a non-empty path fails with
+	//           ENOTDIR, with or without AT_EMPTY_PATH: pidfs has no lookup.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.lookup_must_fail (v6.14 selftest)
 	// Since:    v6.14
 	DescribeTable("fails with ENOTDIR for a path below a pidfd",
@@ -141,15 +153,18 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		Entry("no flags", helpers.ID("fails_with_enotdir_for_a_path_below_a_pidfd_no_flags"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, 0),
 	)
 
-	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_CONNECTABLE fails with EINVAL (a pidfd has no parent to connect).
-	// Mirrors:  pidfd_file_handle_test.c file_handle.invalid_name_to_handle_at_flags (asserts failure only; v6.14 selftest)
+	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_CONNECTABLE
+	//           fails with EINVAL (a pidfd has no parent to connect).
+	// Mirrors:  pidfd_file_handle_test.c file_handle.invalid_name_to_handle_at_flags
+	//           (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
 	It("refuses AT_HANDLE_CONNECTABLE with EINVAL", helpers.ID("refuses_at_handle_connectable_with_einval"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
 		_, _, err := unix.NameToHandleAt(helpers.SelfPidfd(), "", unix.AT_EMPTY_PATH|atHandleConnectable)
 		Expect(err).To(helpers.BeErrno(unix.EINVAL))
 	})
 
-	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_FID succeeds and the handle decodes to the same inode.
+	// Behavior: name_to_handle_at(2) of a pidfd with AT_HANDLE_FID
+	//           succeeds and the handle decodes to the same inode.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.valid_name_to_handle_at_flags (v6.14 selftest)
 	// Since:    v6.14
 	It("encodes an AT_HANDLE_FID handle that decodes to the same inode", helpers.ID("encodes_at_handle_fid_handle_that_decodes_to_same_inode"), helpers.SyscallNameToHandleAt, helpers.SelftestPidfdFileHandle, func() {
@@ -164,7 +179,8 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	Context("when the mount fd is FD_PIDFS_ROOT or not a pidfd", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfsRootHandles) })
 
-		// Behavior: open_by_handle_at(2) decodes a pidfs handle with FD_PIDFS_ROOT (-10002) as the mount fd, to the same inode, with flags 0, O_CLOEXEC and O_NONBLOCK.
+		// Behavior: open_by_handle_at(2) decodes a pidfs handle with FD_PIDFS_ROOT (-10002) as
+		//           the mount fd, to the same inode, with flags 0, O_CLOEXEC and O_NONBLOCK.
 		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (v6.14 selftest)
 		// Since:    v6.17
 		DescribeTable("decodes the handle with FD_PIDFS_ROOT",
@@ -179,8 +195,11 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			Entry("flags O_NONBLOCK", helpers.ID("decodes_the_handle_with_fd_pidfs_root_flags_o_nonblock"), helpers.SelftestPidfdFileHandle, unix.O_NONBLOCK),
 		)
 
-		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE (EPERM without CAP_DAC_READ_SEARCH: fs/fhandle.c may_decode_fh refuses before decoding), -EBADF → EBADF.
-		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle (asserts failure only; v6.14 selftest)
+		// Behavior: open_by_handle_at(2) of a pidfs handle fails with a mount fd that is neither a pidfd nor
+		//           FD_PIDFS_ROOT: AT_FDCWD (another filesystem) → ESTALE (EPERM without CAP_DAC_READ_SEARCH:
+		//           fs/fhandle.c may_decode_fh refuses before decoding), -EBADF → EBADF.
+		// Mirrors:  pidfd_file_handle_test.c file_handle.decode_purely_based_on_file_handle
+		//           (asserts failure only; v6.14 selftest)
 		// Since:    v6.17
 		DescribeTable("fails to decode the handle with the mount fd",
 			func(mountFd int, want unix.Errno) {

@@ -36,8 +36,10 @@ func infoAcrossPidNamespaces() {
 			c = ns.Spawn(ctx, 1000, helpers.RoleProcess)
 		})
 
-		// Behavior: PIDFD_GET_INFO reports a process in a child pid namespace by its pid in the caller's namespace, not its pid inside.
-		// Mirrors:  none (pidfd_info_test.c pidfd_info.success_exit runs its child in new user and pid namespaces but checks only the mask)
+		// Behavior: PIDFD_GET_INFO reports a process in a child pid namespace
+		//           by its pid in the caller's namespace, not its pid inside.
+		// Mirrors:  none (pidfd_info_test.c pidfd_info.success_exit runs its child
+		//           in new user and pid namespaces but checks only the mask)
 		// Since:    v6.13
 		It("reports the pid in the caller's namespace", helpers.ID("reports_the_pid_in_the_caller_namespace"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func() {
 			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_PID)
@@ -46,10 +48,13 @@ func infoAcrossPidNamespaces() {
 			Expect(c.Pid).NotTo(Equal(1000), "the outer pid happens to equal the inner one; the spec proves nothing")
 		})
 
-		// Behavior: a process in a child pid namespace that exited with code 5 and was reaped by its namespace's init reports WIFEXITED 5 through PIDFD_INFO_EXIT to the caller outside.
-		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (its child in new user and pid namespaces; v6.15 selftest); LTP ioctl_pidfd02 (its isolated case: the namespace's init exits 100 and the caller reaps it)
+		// Behavior: a process in a child pid namespace that exited with code 5 and was reaped by its
+		//           namespace's init reports WIFEXITED 5 through PIDFD_INFO_EXIT to the caller outside.
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (its child in new user
+		//           and pid namespaces; v6.15 selftest); LTP ioctl_pidfd02 (its isolated
+		//           case: the namespace's init exits 100 and the caller reaps it)
 		// Since:    v6.15
-		It("reports the exit code once the namespace's init reaped it", helpers.ID("reports_the_exit_code_once_the_namespace_init_reaped_it"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
+		It("reports the exit code once the namespace's init reaped it", helpers.ID("reports_exit_code_once_namespace_init_reaped_process"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
 			Expect(c.Peer.Send("exit 5")).To(Succeed())
 			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
@@ -64,10 +69,12 @@ func infoAcrossPidNamespaces() {
 // that comes with its own user namespace.
 func infoInNewUserAndPidNamespaces() {
 	Context("when the process is pid 1 of new user and pid namespaces", helpers.NeedsPidNS, func() {
-		// Behavior: a process that is pid 1 of new user and pid namespaces and has exited but is not reaped answers PIDFD_GET_INFO with CGROUPID, and with CGROUPID|EXIT marks CREDS but not EXIT (exit information is published at reap). Unprivileged, as the selftest runs it.
+		// Behavior: a process that is pid 1 of new user and pid namespaces and has exited but is not reaped
+		//           answers PIDFD_GET_INFO with CGROUPID, and with CGROUPID|EXIT marks CREDS but not EXIT
+		//           (exit information is published at reap). Unprivileged, as the selftest runs it.
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_exit
 		// Since:    v6.15
-		It("marks CREDS but not EXIT while it is a zombie", helpers.ID("marks_creds_but_not_exit_while_it_is_a_zombie"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+		It("marks CREDS but not EXIT while it is a zombie", helpers.ID("pid_1_zombie_marks_creds_but_not_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit, kernel.PidNamespaces)
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWPID), helpers.AsRootInNewUserNS())
 			Expect(c.Peer.Send("exit 0")).To(Succeed())
@@ -92,7 +99,9 @@ func infoOutsideCallerNamespace() {
 			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
 		})
 
-		// Behavior: PIDFD_GET_INFO by a caller inside a child pid namespace on a pidfd (received over SCM_RIGHTS) of a live process outside that namespace fails: the process has no pid there (ESRCH; EREMOTE since v7.0, v6.18.14 and v6.19.10).
+		// Behavior: PIDFD_GET_INFO by a caller inside a child pid namespace on a pidfd (received
+		//           over SCM_RIGHTS) of a live process outside that namespace fails: the process
+		//           has no pid there (ESRCH; EREMOTE since v7.0, v6.18.14 and v6.19.10).
 		// Mirrors:  none (fs/pidfs.c pidfd_info: no pid in the caller's namespace)
 		// Since:    v6.13 (EREMOTE since v7.0, v6.18.14, v6.19.10)
 		It("refuses a live process outside the caller's namespace", helpers.ID("refuses_a_live_process_outside_the_caller_namespace"), helpers.ManPidfs, func(ctx SpecContext) {
@@ -101,8 +110,11 @@ func infoOutsideCallerNamespace() {
 			Expect(err).To(outsideNamespaceErrno.Matcher())
 		})
 
-		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_EXIT by a caller inside a child pid namespace on the pidfd of a reaped process outside it fails (ESRCH; EREMOTE since v7.0, v6.18.14 and v6.19.10): its exit status is not visible there.
-		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit ab89060fbc92e, backported to v6.18.14 and v6.19.10)
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_EXIT by a caller inside a child pid
+		//           namespace on the pidfd of a reaped process outside it fails (ESRCH; EREMOTE
+		//           since v7.0, v6.18.14 and v6.19.10): its exit status is not visible there.
+		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit
+		//           ab89060fbc92e, backported to v6.18.14 and v6.19.10)
 		// Since:    v6.15 (EREMOTE since v7.0, v6.18.14, v6.19.10)
 		It("refuses the exit status of a process outside the caller's namespace", helpers.ID("refuses_exit_status_of_process_outside_caller_namespace"), helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
@@ -112,10 +124,11 @@ func infoOutsideCallerNamespace() {
 			Expect(err).To(outsideNamespaceErrno.Matcher())
 		})
 
-		// Behavior: (control) the same caller inside the namespace gets PIDFD_GET_INFO for itself, with its pid inside the namespace.
+		// Behavior: (control) the same caller inside the namespace gets
+		//           PIDFD_GET_INFO for itself, with its pid inside the namespace.
 		// Mirrors:  none
 		// Since:    v6.13
-		It("reports the caller's own pid inside its namespace", helpers.ID("reports_the_caller_own_pid_inside_its_namespace"), helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports the caller's own pid inside its namespace", helpers.ID("reports_caller_own_pid_inside_caller_pid_namespace"), helpers.ManPidfs, func(ctx SpecContext) {
 			r, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_PID), asker.Pidfd)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(r.Text).To(Equal(strconv.Itoa(asker.NsPid)))

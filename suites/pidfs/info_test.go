@@ -57,7 +57,8 @@ func decodeExit(code int32) exitStatus {
 var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetInfo) })
 
-	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent and credentials, and marks PID and CREDS in the mask.
+	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent
+	//           and credentials, and marks PID and CREDS in the mask.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own pidfd there)
 	// Since:    v6.13
 	It("reports a live child's ids", helpers.ID("reports_a_live_child_ids"), helpers.SelftestPidfdOpen, helpers.LTPIoctlPidfd, func() {
@@ -88,7 +89,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
-		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest); LTP ioctl_pidfd03 (a child in new user and pid namespaces there)
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest);
+		//           LTP ioctl_pidfd03 (a child in new user and pid namespaces there)
 		// Since:    v6.13
 		It("fails with ESRCH after the reap unless exit information is requested", helpers.ID("fails_with_esrch_after_reap_unless_exit_information"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			child.Reap(ctx)
@@ -97,8 +99,10 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		})
 	})
 
-	// Behavior: PIDFD_GET_INFO on the caller's own pidfd reports the ids getpid(2), getppid(2) and /proc/self/status report: pid, tgid, ppid, and real, effective, saved and filesystem uids and gids.
-	// Mirrors:  pidfd_open_test.c "get info from pidfd" (compares with fdinfo, getppid(2), getuid(2) and getgid(2); here with /proc/self/status)
+	// Behavior: PIDFD_GET_INFO on the caller's own pidfd reports the ids getpid(2), getppid(2) and
+	//           /proc/self/status report: pid, tgid, ppid, and real, effective, saved and filesystem uids and gids.
+	// Mirrors:  pidfd_open_test.c "get info from pidfd" (compares with fdinfo,
+	//           getppid(2), getuid(2) and getgid(2); here with /proc/self/status)
 	// Since:    v6.13
 	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.ID("reports_caller_own_ids_as_getpid_getppid_and_proc_self"), helpers.LTPIoctlPidfd, func() {
 		helpers.RequireFeature(kernel.Procfs)
@@ -109,7 +113,9 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Expect([]uint32{info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(Equal(statusIDs("Gid")))
 	})
 
-	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and the bytes beyond the kernel's struct (here from 88, PIDFD_INFO_SIZE_VER3, on) come back zeroed. v6.13 and v6.14 accept the size but leave the caller's tail as it was.
+	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and
+	//           the bytes beyond the kernel's struct (here from 88, PIDFD_INFO_SIZE_VER3, on) come
+	//           back zeroed. v6.13 and v6.14 accept the size but leave the caller's tail as it was.
 	// Mirrors:  none (copy_struct_to_user in fs/pidfs.c pidfd_info, v6.15)
 	// Since:    v6.15
 	It("zeroes the tail of an argument larger than the kernel's struct", helpers.ID("zeroes_the_tail_of_an_argument_larger_than_the_kernel_struct"), helpers.ManPidfs, func() {
@@ -123,7 +129,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Expect(buf[88:]).To(HaveEach(BeZero()))
 	})
 
-	// Behavior: PIDFD_GET_INFO with an argument size below PIDFD_INFO_SIZE_VER0 (64) fails: EINVAL on v6.13–v6.17, ENOTTY since v6.18 (the size is now part of the request match).
+	// Behavior: PIDFD_GET_INFO with an argument size below PIDFD_INFO_SIZE_VER0 (64) fails: EINVAL
+	//           on v6.13–v6.17, ENOTTY since v6.18 (the size is now part of the request match).
 	// Mirrors:  LTP ioctl_pidfd05
 	// Since:    v6.13 (ENOTTY since v6.18)
 	DescribeTable("fails for an argument smaller than PIDFD_INFO_SIZE_VER0",
@@ -136,8 +143,11 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Entry("size 56", helpers.ID("fails_for_argument_smaller_than_pidfd_info_size_ver0_size_56"), helpers.LTPIoctlPidfd, 56),
 	)
 
-	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails, with one errno per kind of fd: EBADF where the fd cannot take ioctls (fd -1, O_PATH, open_tree), EINVAL from the epoll and userfaultfd ioctl handlers, ENOTTY from every other file (no handler, or one that does not know the request).
-	// Mirrors:  LTP ioctl_pidfd01 (every kind of fd tst_fd opens; LTP accepts any of EINVAL, EBADF, ENOTTY, and EACCES under SELinux)
+	// Behavior: PIDFD_GET_INFO on an fd that is not a pidfd fails, with one errno per kind of fd: EBADF where the
+	//           fd cannot take ioctls (fd -1, O_PATH, open_tree), EINVAL from the epoll and userfaultfd ioctl
+	//           handlers, ENOTTY from every other file (no handler, or one that does not know the request).
+	// Mirrors:  LTP ioctl_pidfd01 (every kind of fd tst_fd opens; LTP accepts
+	//           any of EINVAL, EBADF, ENOTTY, and EACCES under SELinux)
 	// Since:    v6.13
 	DescribeTable("fails on an fd that is not a pidfd",
 		func(open fdOpener, want unix.Errno) {
@@ -184,7 +194,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	)
 
 	Context("when the process is a zombie", func() {
-		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
+		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without
+		//           PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest)
 		// Since:    v6.15
 		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.ID("marks_creds_but_not_exit_with_or_without_pidfd_info_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
@@ -204,7 +215,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	Context("when the process has been reaped", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
 
-		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only the exit information: EXIT is set, PID and CREDS are not.
+		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only
+		//           the exit information: EXIT is set, PID and CREDS are not.
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest)
 		// Since:    v6.15
 		It("reports exit information but no ids", helpers.ID("reports_exit_information_but_no_ids"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
@@ -215,8 +227,10 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_EXIT)).To(BeEquivalentTo(unix.PIDFD_INFO_EXIT))
 		})
 
-		// Behavior: a process that exited with code 7 and was reaped reports WIFEXITED with status 7 through PIDFD_INFO_EXIT.
-		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (status 0 there; v6.15 selftest); LTP ioctl_pidfd02 (exit code 100 there)
+		// Behavior: a process that exited with code 7 and was reaped reports
+		//           WIFEXITED with status 7 through PIDFD_INFO_EXIT.
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped (status 0 there;
+		//           v6.15 selftest); LTP ioctl_pidfd02 (exit code 100 there)
 		// Since:    v6.15
 		It("reports the exit code of a process that exited", helpers.ID("reports_the_exit_code_of_a_process_that_exited"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
@@ -229,8 +243,10 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			Expect(decodeExit(info.Exit_code)).To(Equal(exitStatus{Exited: true, Code: 7}))
 		})
 
-		// Behavior: after the reap, poll(2) on the pidfd reports POLLIN|POLLHUP and PIDFD_INFO_EXIT then reports the SIGKILL that ended it.
-		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (v6.15 selftest); LTP ioctl_pidfd04 (the SIGKILL status of a child in new user and pid namespaces, without poll)
+		// Behavior: after the reap, poll(2) on the pidfd reports POLLIN|POLLHUP
+		//           and PIDFD_INFO_EXIT then reports the SIGKILL that ended it.
+		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (v6.15 selftest); LTP ioctl_pidfd04
+		//           (the SIGKILL status of a child in new user and pid namespaces, without poll)
 		// Since:    v6.15
 		It("reports POLLIN|POLLHUP and then the exit status", helpers.ID("reports_pollin_pollhup_and_then_the_exit_status"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PollHupOnReap)
@@ -246,17 +262,24 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	Context("with PIDFD_INFO_SUPPORTED_MASK", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoSupportedMask) })
 
-		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills supported_mask with exactly the request bits this kernel knows: PID, CREDS, CGROUPID and SUPPORTED_MASK, EXIT and COREDUMP where their probes find them, COREDUMP_SIGNAL with COREDUMP, COREDUMP_CODE from v7.1. The field sits at offset 72 on v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
-		// Mirrors:  pidfd_info_test.c global.supported_mask_field (asserts each 7.3 bit is present; here the exact set)
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and
+		//           fills supported_mask with exactly the request bits this kernel knows: PID, CREDS,
+		//           CGROUPID and SUPPORTED_MASK, EXIT and COREDUMP where their probes find them,
+		//           COREDUMP_SIGNAL with COREDUMP, COREDUMP_CODE from v7.1. The field sits at offset
+		//           72 on v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
+		// Mirrors:  pidfd_info_test.c global.supported_mask_field
+		//           (asserts each 7.3 bit is present; here the exact set)
 		// Since:    v6.19 (supported_mask at offset 80 since v7.1)
-		It("reports exactly the request bits this kernel supports", helpers.ID("reports_exactly_the_request_bits_this_kernel_supports"), helpers.SelftestPidfdInfo, func() {
+		It("reports exactly the request bits this kernel supports", helpers.ID("reports_exactly_the_request_bits_the_kernel_supports"), helpers.SelftestPidfdInfo, func() {
 			reply, supported := infoSupportedMask(helpers.SelfPidfd(), 0)
 			Expect(reply & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
 			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
 		})
 
-		// Behavior: supported_mask comes back alongside other requested fields (here CGROUPID), and is the same set.
-		// Mirrors:  pidfd_info_test.c global.supported_mask_with_other_fields (asserts a nonzero mask; here the exact set)
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK returns supported_mask alongside
+		//           the other requested fields (here PIDFD_INFO_CGROUPID), and it is the same set.
+		// Mirrors:  pidfd_info_test.c global.supported_mask_with_other_fields
+		//           (asserts a nonzero mask; here the exact set)
 		// Since:    v6.19
 		It("reports the supported mask alongside other fields", helpers.ID("reports_the_supported_mask_alongside_other_fields"), helpers.SelftestPidfdInfo, func() {
 			helpers.RequireFeature(kernel.Cgroups)
@@ -269,7 +292,9 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	Context("with PIDFD_INFO_COREDUMP on a live process", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoCoredump) })
 
-		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_COREDUMP on a live, dumpable process marks COREDUMP and reports coredump_mask PIDFD_COREDUMP_USER (how it would dump), with no coredump signal (none happened).
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_COREDUMP on a live, dumpable process
+		//           marks COREDUMP and reports coredump_mask PIDFD_COREDUMP_USER (how
+		//           it would dump), with no coredump signal (none happened).
 		// Mirrors:  none (fs/pidfs.c pidfd_info: the dumpable mode of a task that has not dumped)
 		// Since:    v6.16
 		It("reports PIDFD_COREDUMP_USER for a dumpable process", helpers.ID("reports_pidfd_coredump_user_for_a_dumpable_process"), helpers.ManPidfs, func() {
@@ -281,7 +306,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			Expect(info.Coredump_mask).To(BeEquivalentTo(unix.PIDFD_COREDUMP_USER))
 		})
 
-		// Behavior: a process that cleared its dumpable flag (prctl PR_SET_DUMPABLE 0) reports coredump_mask PIDFD_COREDUMP_SKIP: it would not dump.
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_COREDUMP reports coredump_mask PIDFD_COREDUMP_SKIP for a
+		//           live process that cleared its dumpable flag (prctl PR_SET_DUMPABLE 0): it would not dump.
 		// Mirrors:  none (fs/pidfs.c pidfs_coredump_mask: TASK_DUMPABLE_OFF)
 		// Since:    v6.16
 		It("reports PIDFD_COREDUMP_SKIP for a process that is not dumpable", helpers.ID("reports_pidfd_coredump_skip_for_process_that_is_not_dumpable"), helpers.ManPidfs, func(ctx SpecContext) {
@@ -296,7 +322,8 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	Context("when the process exits", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
 
-		// Behavior: the cgroup id PIDFD_INFO_EXIT reports after the reap is the one recorded at exit: the id of the process's cgroup2 cgroup (its kernfs handle), the same the live process reported.
+		// Behavior: the cgroup id PIDFD_INFO_EXIT reports after the reap is the one recorded at exit: the id
+		//           of the process's cgroup2 cgroup (its kernfs handle), the same the live process reported.
 		// Mirrors:  none (fs/pidfs.c pidfs_exit records the default hierarchy's cgroup id)
 		// Since:    v6.15
 		It("reports the cgroup id recorded at exit", helpers.ID("reports_the_cgroup_id_recorded_at_exit"), helpers.ManPidfs, func(ctx SpecContext) {
@@ -314,10 +341,13 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			Expect(info.Cgroupid).To(Equal(want), "at exit")
 		})
 
-		// Behavior: a child whose parent ignores SIGCHLD is reaped by the kernel as it exits; its pidfd then reports POLLIN|POLLHUP and PIDFD_INFO_EXIT its exit code (3), while waitid(P_PIDFD) from a non-parent fails with ECHILD.
-		// Mirrors:  none (kernel/exit.c exit_notify: autoreap when the parent ignores SIGCHLD; fs/pidfs.c pidfs_exit)
+		// Behavior: a child whose parent ignores SIGCHLD is reaped by the kernel as it exits;
+		//           its pidfd then reports POLLIN|POLLHUP and PIDFD_INFO_EXIT its exit code
+		//           (3), while waitid(P_PIDFD) from a non-parent fails with ECHILD.
+		// Mirrors:  none (kernel/exit.c exit_notify: autoreap when the
+		//           parent ignores SIGCHLD; fs/pidfs.c pidfs_exit)
 		// Since:    v6.15
-		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("reports_exit_code_of_child_kernel_reaped_because_its_parent"), helpers.ManPidfs, func(ctx SpecContext) {
+		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("exit_code_of_child_reaped_because_parent_ignores_sigchld"), helpers.ManPidfs, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PollHupOnReap, kernel.WaitidPidfd)
 			parent := helpers.StartChild(ctx, roleSigchldIgnorer, nil)
 			r := parent.MustCall(ctx, "spawn-exit 3")

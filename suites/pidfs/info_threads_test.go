@@ -55,8 +55,12 @@ func infoOfThreads() {
 			threadFd = helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
 		})
 
-		// Behavior: after the leader exited early, GET_INFO through the thread-group pidfd, the leader's PIDFD_THREAD pidfd and the live thread's PIDFD_THREAD pidfd reports CREDS without EXIT and each one's pid; once the group is SIGKILLed and reaped, all three report EXIT without CREDS and the group's exit status (SIGKILL), not the leader's own exit(0).
-		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (its GET_INFO parts; the poll parts are in suites/poll)
+		// Behavior: after the leader exited early, GET_INFO through the thread-group pidfd, the leader's
+		//           PIDFD_THREAD pidfd and the live thread's PIDFD_THREAD pidfd reports CREDS without EXIT
+		//           and each one's pid; once the group is SIGKILLed and reaped, all three report EXIT
+		//           without CREDS and the group's exit status (SIGKILL), not the leader's own exit(0).
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (its
+		//           GET_INFO parts; the poll parts are in suites/poll)
 		// Since:    v6.16 (the group exit status for an early-exited leader)
 		It("reports the group's exit status for a leader that exited early", helpers.ID("reports_the_group_exit_status_for_a_leader_that_exited_early"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.Procfs, kernel.WaitidPidfd)
@@ -98,8 +102,12 @@ func infoOfThreads() {
 			Expect(exitInfo(c.Pidfd)).To(Equal(exitStatus{Signaled: true, Signal: syscall.SIGKILL}), "the new image")
 		}
 
-		// Behavior: when the leader exited early and a thread then execs, GET_INFO through that thread's PIDFD_THREAD pidfd reports EXIT with status 0 (the thread's old tid ended without a signal), the thread-group pidfd reports the live new image under the leader's pid, and after SIGKILL and the reap, EXIT with SIGKILL.
-		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (its GET_INFO parts; the poll parts are in suites/poll)
+		// Behavior: when the leader exited early and a thread then execs, GET_INFO through that
+		//           thread's PIDFD_THREAD pidfd reports EXIT with status 0 (the thread's old tid
+		//           ended without a signal), the thread-group pidfd reports the live new image
+		//           under the leader's pid, and after SIGKILL and the reap, EXIT with SIGKILL.
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (its
+		//           GET_INFO parts; the poll parts are in suites/poll)
 		// Since:    v6.15
 		It("reports exit status 0 for a thread that execs after the leader exited", helpers.ID("reports_exit_status_0_for_thread_that_execs_after_leader"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.Procfs)
@@ -110,8 +118,11 @@ func infoOfThreads() {
 			afterExec(ctx)
 		})
 
-		// Behavior: when a thread execs while the leader lives (and waits), GET_INFO through the thread's PIDFD_THREAD pidfd reports EXIT with status 0, the thread-group pidfd the live new image under the leader's pid, and after SIGKILL and the reap, EXIT with SIGKILL.
-		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread (its GET_INFO parts; the poll parts are in suites/poll)
+		// Behavior: when a thread execs while the leader lives (and waits), GET_INFO through the thread's
+		//           PIDFD_THREAD pidfd reports EXIT with status 0, the thread-group pidfd the live new
+		//           image under the leader's pid, and after SIGKILL and the reap, EXIT with SIGKILL.
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread
+		//           (its GET_INFO parts; the poll parts are in suites/poll)
 		// Since:    v6.15
 		It("reports exit status 0 for a thread that execs while the leader lives", helpers.ID("reports_exit_status_0_for_thread_that_execs_while_leader"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			execThread(ctx)

@@ -59,7 +59,9 @@ func infoAcrossUserNamespaces() {
 			asker = helpers.StartChild(ctx, roleInfoAsker, nil, helpers.AsRootInNewUserNS())
 		})
 
-		// Behavior: a caller that is root in its own user namespace (uid and gid 0 mapped to the test's) reads its own credentials through PIDFD_GET_INFO as 0: ids are mapped into the caller's namespace. Runs unprivileged as the selftests and LTP do.
+		// Behavior: a caller that is root in its own user namespace (uid and gid 0 mapped to the
+		//           test's) reads its own credentials through PIDFD_GET_INFO as 0: ids are mapped
+		//           into the caller's namespace. Runs unprivileged as the selftests and LTP do.
 		// Mirrors:  none (fs/pidfs.c pidfd_info: from_kuid_munged(current_user_ns(), ...))
 		// Since:    v6.13
 		It("reports credentials mapped into the caller's namespace", helpers.ID("reports_credentials_mapped_into_the_caller_namespace"), helpers.ManPidfs, func(ctx SpecContext) {
@@ -68,7 +70,8 @@ func infoAcrossUserNamespaces() {
 			Expect(r.Fields).To(Equal([]string{"0", "0", "0", "0", "0", "0", "0", "0"}), "ruid euid suid fsuid rgid egid sgid fsgid")
 		})
 
-		// Behavior: credentials with no mapping in the caller's user namespace read as the overflow ids (/proc/sys/kernel/overflowuid and overflowgid, 65534 by default).
+		// Behavior: credentials with no mapping in the caller's user namespace read as the
+		//           overflow ids (/proc/sys/kernel/overflowuid and overflowgid, 65534 by default).
 		// Mirrors:  none (fs/pidfs.c pidfd_info: from_kuid_munged gives overflowuid for an unmapped id)
 		// Since:    v6.13
 		It("reports unmapped credentials as the overflow ids", helpers.ID("reports_unmapped_credentials_as_the_overflow_ids"), helpers.ManPidfs, func(ctx SpecContext) {

@@ -16,7 +16,8 @@ import (
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
-	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC) before; any other filesystem, or anon inodes on v6.9+, is a failure.
+	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC)
+	//           before; any other filesystem, or anon inodes on v6.9+, is a failure.
 	// Mirrors:  none (pidfs is unconditional since v6.9, commit 9d9539db8638)
 	// Since:    v5.3 (pidfs since v6.9)
 	It("backs pidfds with the filesystem the kernel's version owes", helpers.ID("backs_pidfds_with_the_filesystem_the_kernel_version_owes"), helpers.ManPidfs, func() {
@@ -27,10 +28,15 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on pidfs", func() {
 		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
 
-		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino. Without CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE the reopen fails with EACCES instead: the pidfs inode is root's with mode 0700 (fs/pidfs.c pidfs_init_inode, fs/namei.c generic_permission).
-		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode through handles; v6.14 selftest; no selftest checks the other routes)
+		// Behavior: every way of getting a pidfd for one process (pidfd_open twice,
+		//           CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the
+		//           same st_dev and st_ino. Without CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE
+		//           the reopen fails with EACCES instead: the pidfs inode is root's with mode
+		//           0700 (fs/pidfs.c pidfs_init_inode, fs/namei.c generic_permission).
+		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode
+		//           through handles; v6.14 selftest; no selftest checks the other routes)
 		// Since:    v6.9
-		It("gives one process one inode however its pidfd was obtained", helpers.ID("gives_one_process_one_inode_however_its_pidfd_was_obtained"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
+		It("gives one process one inode however its pidfd was obtained", helpers.ID("gives_one_process_one_inode_however_the_pidfd_was_obtained"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			want := helpers.Inode(child.Pidfd)
 			routes := map[string]int{
@@ -63,7 +69,10 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			Expect(ia.Ino).NotTo(Equal(ib.Ino))
 		})
 
-		// Behavior: on 64-bit kernels no two tasks ever get the same pidfs inode number, even after the earlier ones were freed (threads and processes alike). The numbers are not ordered: since v7.x they come from per-CPU batches (gen_cookie_next in fs/pidfs.c pidfs_alloc_ino), before that from one counter.
+		// Behavior: on 64-bit kernels no two tasks ever get the same pidfs inode number, even
+		//           after the earlier ones were freed (threads and processes alike). The numbers
+		//           are not ordered: since v7.x they come from per-CPU batches (gen_cookie_next
+		//           in fs/pidfs.c pidfs_alloc_ino), before that from one counter.
 		// Mirrors:  none (fs/pidfs.c pidfs_alloc_ino: unique for the system's lifetime)
 		// Since:    v6.9
 		It("never gives a new task an inode number seen before", helpers.ID("never_gives_a_new_task_an_inode_number_seen_before"), helpers.ManPidfs, func() {
@@ -90,7 +99,8 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			expectAllDifferent(append([]uint64{self}, inos...))
 		})
 
-		// Behavior: a process that takes over a reaped process's pid number gets a new inode number, not the old one (pidfs numbers identify a struct pid, never a pid number).
+		// Behavior: a process that takes over a reaped process's pid number gets a new inode number,
+		//           not the old one (pidfs numbers identify a struct pid, never a pid number).
 		// Mirrors:  none
 		// Since:    v6.9
 		It("gives a process that reuses a pid number a new inode", helpers.ID("gives_a_process_that_reuses_a_pid_number_a_new_inode"), helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
@@ -103,7 +113,9 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// kernel deriving inode numbers from the caller's view of a pid
 		// number, or from the global number, passes the spec above.
 		helpers.EachReuseShape(func(stage helpers.StageReuse) {
-			// Behavior: the stale pidfd and a pidfd the caller opens for the reused number (the successor's) have different pidfs inode numbers, both fstat by a caller that sees the number in use again.
+			// Behavior: the stale pidfd and a pidfd the caller opens for the reused
+			//           number (the successor's) have different pidfs inode numbers,
+			//           both fstat by a caller that sees the number in use again.
 			// Mirrors:  none (fs/pidfs.c: inode numbers identify a struct pid, never a pid number)
 			// Since:    v6.9
 			It("gives a process that reuses a pid number a new inode", helpers.ID("gives_process_that_reuses_pid_number_new_inode"), helpers.SyscallFstat, helpers.ManPidfs, func(ctx SpecContext) {
@@ -114,10 +126,11 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			})
 		})
 
-		// Behavior: a process's pidfs inode number survives closing every pidfd to it: a new pidfd_open while it lives gives the same number.
+		// Behavior: a process's pidfs inode number survives closing every pidfd
+		//           to it: a new pidfd_open while it lives gives the same number.
 		// Mirrors:  none (struct pid keeps its inode number)
 		// Since:    v6.9
-		It("keeps a process's inode number after all its pidfds are closed", helpers.ID("keeps_a_process_inode_number_after_all_its_pidfds_are_closed"), helpers.ManPidfs, func() {
+		It("keeps a process's inode number after all its pidfds are closed", helpers.ID("keeps_a_process_inode_number_after_all_pidfds_are_closed"), helpers.ManPidfs, func() {
 			pid := helpers.StartBlockedPid()
 			fd, err := unix.PidfdOpen(pid, 0)
 			Expect(err).NotTo(HaveOccurred())
@@ -159,8 +172,11 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			helpers.RequireFeature(kernel.PidfsGetversion)
 		})
 
-		// Behavior: on 32-bit kernels st_ino holds the lower 32 bits of pidfs's 64-bit inode number and FS_IOC_GETVERSION the upper 32 (the generation): no two tasks ever get the same generation<<32|st_ino, even after the earlier ones were freed.
-		// Mirrors:  none (fs/pidfs.c pidfs_ino/pidfs_gen, v6.14; 32-bit kernels before v6.14 reused inode numbers from an IDA)
+		// Behavior: on 32-bit kernels st_ino holds the lower 32 bits of pidfs's 64-bit inode
+		//           number and FS_IOC_GETVERSION the upper 32 (the generation): no two tasks ever
+		//           get the same generation<<32|st_ino, even after the earlier ones were freed.
+		// Mirrors:  none (fs/pidfs.c pidfs_ino/pidfs_gen, v6.14; 32-bit
+		//           kernels before v6.14 reused inode numbers from an IDA)
 		// Since:    v6.14
 		It("never gives a new task a generation and inode number pair seen before", helpers.ID("never_gives_new_task_generation_and_inode_number_pair_seen"), helpers.ManPidfs, func() {
 			threads := helpers.ScaledCount(1000, 200)

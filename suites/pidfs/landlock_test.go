@@ -26,14 +26,16 @@ var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem acce
 		}
 	})
 
-	// Behavior: the ruleset really confines the helper: opening a file fails with EACCES (the control that makes the other specs meaningful).
+	// Behavior: the ruleset really confines the helper: opening a file fails
+	//           with EACCES (the control that makes the other specs meaningful).
 	// Mirrors:  none
 	// Since:    v5.13
 	It("denies opening a file with EACCES", helpers.ID("denies_opening_a_file_with_eacces"), helpers.ManPidfs, func() {
 		Expect(results).To(HaveKeyWithValue("open file", "EACCES"))
 	})
 
-	// Behavior: pidfd creation and use are not subject to Landlock's file-open mediation: pidfd_open, poll, pidfd_send_signal and pidfd_getfd of a pipe succeed in the confined helper.
+	// Behavior: pidfd creation and use are not subject to Landlock's file-open mediation: pidfd_open,
+	//           poll, pidfd_send_signal and pidfd_getfd of a pipe succeed in the confined helper.
 	// Mirrors:  none (pidfs inodes are S_PRIVATE, outside LSM file mediation, like anon inodes)
 	// Since:    v5.13
 	DescribeTable("leaves the pidfd operation allowed",

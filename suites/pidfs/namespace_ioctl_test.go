@@ -33,8 +33,10 @@ var namespaceIoctls = []struct {
 func namespaceEntries() []TableEntry {
 	var entries []TableEntry
 	for _, ns := range namespaceIoctls {
-		// Behavior: each PIDFD_GET_*_NAMESPACE ioctl returns an fd for the same namespace as /proc/<pid>/ns/<name>.
-		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns (its fixture takes every namespace fd with PIDFD_GET_*_NAMESPACE)
+		// Behavior: each PIDFD_GET_*_NAMESPACE ioctl returns an fd
+		//           for the same namespace as /proc/<pid>/ns/<name>.
+		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns
+		//           (its fixture takes every namespace fd with PIDFD_GET_*_NAMESPACE)
 		// Since:    v6.11
 		entries = append(entries, Entry(ns.name, helpers.ID("returns_process_namespace_"+ns.name), helpers.SelftestPidfdSetns, ns.name, ns.ioctl))
 	}
@@ -79,7 +81,8 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		Expect(errno).To(helpers.BeErrno(unix.ESRCH))
 	})
 
-	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a process in a child pid namespace returns that namespace: the inode of /proc/<pid>/ns/pid, not the caller's.
+	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a process in a child pid namespace
+	//           returns that namespace: the inode of /proc/<pid>/ns/pid, not the caller's.
 	// Mirrors:  none
 	// Since:    v6.11
 	It("returns the child pid namespace of a process inside one", helpers.ID("returns_the_child_pid_namespace_of_a_process_inside_one"), helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
@@ -134,7 +137,9 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 			return target, asker
 		}
 
-		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller of the process's own uid without CAP_SYS_PTRACE when the process is not dumpable; the ptrace check comes before the namespace is looked at.
+		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller of
+		//           the process's own uid without CAP_SYS_PTRACE when the process is not
+		//           dumpable; the ptrace check comes before the namespace is looked at.
 		// Mirrors:  none (fs/pidfs.c pidfd_ioctl: !ptrace_may_access(task, PTRACE_MODE_READ_FSCREDS) → -EACCES)
 		// Since:    v6.11
 		It("fails with EACCES for a non-dumpable process", helpers.ID("fails_with_eacces_for_a_non_dumpable_process"), helpers.ManPidfs, func(ctx SpecContext) {
@@ -142,7 +147,9 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
 		})
 
-		// Behavior: the same caller gets every namespace fd of a dumpable process of its uid (EOPNOTSUPP for a namespace type configured out): the control showing that the EACCES comes from the ptrace check.
+		// Behavior: the same caller gets every namespace fd of a dumpable process of
+		//           its uid (EOPNOTSUPP for a namespace type configured out): the
+		//           control showing that the EACCES comes from the ptrace check.
 		// Mirrors:  none
 		// Since:    v6.11
 		It("succeeds for a dumpable process of the caller's uid", helpers.ID("succeeds_for_a_dumpable_process_of_the_caller_uid"), helpers.ManPidfs, func(ctx SpecContext) {
@@ -159,7 +166,8 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(want))
 		})
 
-		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for an unprivileged caller (uid nobody) on a dumpable process of another user (root).
+		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for an unprivileged
+		//           caller (uid nobody) on a dumpable process of another user (root).
 		// Mirrors:  none (fs/pidfs.c pidfd_ioctl: ptrace_may_access fails on the uid check → -EACCES)
 		// Since:    v6.11
 		It("fails with EACCES for a process of another user", helpers.ID("fails_with_eacces_for_a_process_of_another_user"), helpers.NeedsRoot, helpers.ManPidfs, func(ctx SpecContext) {
@@ -169,8 +177,11 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
 		})
 
-		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller that is root only in a child user namespace, even on a dumpable process of its own uid: ptrace access needs CAP_SYS_PTRACE in the process's user namespace.
-		// Mirrors:  none (security/commoncap.c cap_ptrace_access_check: another user namespace and no CAP_SYS_PTRACE over the target's → -EPERM, which pidfd_ioctl turns into -EACCES)
+		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller that is
+		//           root only in a child user namespace, even on a dumpable process of its own
+		//           uid: ptrace access needs CAP_SYS_PTRACE in the process's user namespace.
+		// Mirrors:  none (security/commoncap.c cap_ptrace_access_check: another user namespace and no
+		//           CAP_SYS_PTRACE over the target's → -EPERM, which pidfd_ioctl turns into -EACCES)
 		// Since:    v6.11
 		It("fails with EACCES for a caller in a child user namespace", helpers.ID("fails_with_eacces_for_a_caller_in_a_child_user_namespace"), helpers.NeedsUserNS, helpers.ManPidfs, func(ctx SpecContext) {
 			target := helpers.StartBlocked()

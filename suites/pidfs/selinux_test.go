@@ -58,7 +58,9 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				return r
 			}
 
-			// Behavior: (control) the battery process runs in the confined daemon domain, entered from kernel_t via init_t by executing files labelled init_exec_t and <domain>_exec_t; a spec of this group can only pass if this holds.
+			// Behavior: (control) the battery process runs in the confined daemon domain,
+			//           entered from kernel_t via init_t by executing files labelled init_exec_t
+			//           and <domain>_exec_t; a spec of this group can only pass if this holds.
 			// Mirrors:  none (setup control: the reference policy's init_daemon_domain transitions)
 			// Since:    v5.3
 			It("runs the battery in the confined domain", helpers.ID("runs_the_battery_in_the_confined_domain"), helpers.FsPidfs, helpers.ManPidfs, func() {
@@ -68,7 +70,8 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				Expect(run.Context()).To(ContainSubstring(":"+d.Domain+":"), "output:\n%s", run.Output)
 			})
 
-			// Behavior: (control) the policy is enforced on the domain: reading a file labelled shadow_t fails with EACCES, while a file labelled etc_t in the same directory is readable.
+			// Behavior: (control) the policy is enforced on the domain: reading a file labelled shadow_t
+			//           fails with EACCES, while a file labelled etc_t in the same directory is readable.
 			// Mirrors:  none (control: the policy is enforced)
 			// Since:    v5.3
 			It("denies the domain reading a shadow_t file with EACCES", helpers.ID("denies_domain_reading_shadow_t_file_with_eacces"), helpers.FsPidfs, helpers.ManPidfs, func() {
@@ -78,7 +81,8 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				Expect(run.Op("read-shadow").Err).To(helpers.BeErrno(unix.EACCES))
 			})
 
-			// Behavior: pidfd_open(2) of the calling process succeeds in a confined domain: pidfds are not mediated as files by SELinux (pidfs inodes are S_PRIVATE like anon inodes).
+			// Behavior: pidfd_open(2) of the calling process succeeds in a confined domain: pidfds are
+			//           not mediated as files by SELinux (pidfs inodes are S_PRIVATE like anon inodes).
 			// Mirrors:  none (2024 linux-next pidfs regression report; fix b28ddcc32d8f, 6.9-rc1)
 			// Since:    v5.3
 			It("opens a pidfd for itself", helpers.ID("opens_a_pidfd_for_itself"), helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfdOpen, func() {
@@ -93,7 +97,8 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				succeeds("open-child")
 			})
 
-			// Behavior: pidfd_send_signal(2) through a pidfd succeeds in a confined domain, to itself (signal 0) and to a child (SIGKILL).
+			// Behavior: pidfd_send_signal(2) through a pidfd succeeds in a confined
+			//           domain, to itself (signal 0) and to a child (SIGKILL).
 			// Mirrors:  none (2024 linux-next pidfs regression report)
 			// Since:    v5.1
 			It("sends signals through pidfds", helpers.ID("sends_signals_through_pidfds"), helpers.SyscallPidfdSendSignal, helpers.FsPidfs, helpers.ManPidfdSendSignal, func() {
@@ -101,7 +106,8 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				succeeds("signal-child")
 			})
 
-			// Behavior: poll(2) on a child's pidfd reports nothing while it runs and exactly POLLIN once it was killed, in a confined domain.
+			// Behavior: poll(2) on a child's pidfd reports nothing while it runs and
+			//           exactly POLLIN once it was killed, in a confined domain.
 			// Mirrors:  pidfd_poll_test.c "pidfd poll" (here in a confined domain)
 			// Since:    v5.3
 			It("polls a child's pidfd", helpers.ID("polls_a_child_pidfd"), helpers.SyscallPoll, helpers.FsPidfs, helpers.ManPidfdOpen, func() {
@@ -109,21 +115,28 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				Expect(confinedRevents(succeeds("poll-dead"))).To(helpers.HavePollEvents(unix.POLLIN))
 			})
 
-			// Behavior: waitid(P_PIDFD) reaps the killed child through its pidfd in a confined domain (CLD_KILLED, SIGKILL).
+			// Behavior: waitid(P_PIDFD) reaps the killed child through its
+			//           pidfd in a confined domain (CLD_KILLED, SIGKILL).
 			// Mirrors:  pidfd_wait.c global.wait_states (its SIGKILL step; here in a confined domain)
 			// Since:    v5.4
 			It("reaps a child with waitid(P_PIDFD)", helpers.ID("reaps_a_child_with_waitid_p_pidfd"), helpers.SyscallWaitid, helpers.FsPidfs, helpers.ManWaitid, func() {
 				Expect(succeeds("waitid").Detail).To(Equal(fmt.Sprintf("code=%d status=%d", 2 /* CLD_KILLED */, unix.SIGKILL)))
 			})
 
-			// Behavior: fstat(2) of a pidfd succeeds in a confined domain (the inode check is skipped: S_PRIVATE).
-			// Mirrors:  none (pidfs inodes are S_PRIVATE, so SELinux skips the inode check: commit b28ddcc32d8f, v6.9-rc1)
+			// Behavior: fstat(2) of a pidfd succeeds in a confined
+			//           domain (the inode check is skipped: S_PRIVATE).
+			// Mirrors:  none (pidfs inodes are S_PRIVATE, so SELinux skips
+			//           the inode check: commit b28ddcc32d8f, v6.9-rc1)
 			// Since:    v5.3
 			It("stats the pidfd", helpers.ID("stats_the_pidfd"), helpers.SyscallFstat, helpers.FsPidfs, helpers.ManPidfs, func() {
 				succeeds("fstat")
 			})
 
-			// Behavior: fstatfs(2) of a pidfd is checked against the label of the pidfd's superblock (filesystem getattr), which S_PRIVATE does not exempt: on pidfs kernels, under a policy without a pidfs label (Debian refpolicy 2.20221101: pidfs is unlabeled_t) it fails with EACCES and logs an AVC for tclass=filesystem; on anon-inode kernels (anon_inodefs is labelled) it succeeds with ANON_INODE_FS_MAGIC.
+			// Behavior: fstatfs(2) of a pidfd is checked against the label of the pidfd's superblock
+			//           (filesystem getattr), which S_PRIVATE does not exempt: on pidfs kernels, under a
+			//           policy without a pidfs label (Debian refpolicy 2.20221101: pidfs is unlabeled_t)
+			//           it fails with EACCES and logs an AVC for tclass=filesystem; on anon-inode
+			//           kernels (anon_inodefs is labelled) it succeeds with ANON_INODE_FS_MAGIC.
 			// Mirrors:  none (refpolicy PR #762 / fedora-selinux PR #2050 added pidfs labels for this)
 			// Since:    v6.9
 			It("checks fstatfs against the pidfd's superblock label", helpers.ID("checks_fstatfs_against_the_pidfd_superblock_label"), helpers.SyscallFstat, helpers.FsPidfs, helpers.ManPidfs, func() {
@@ -138,14 +151,17 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 					ContainSubstring("{ getattr }"), ContainSubstring(`dev="pidfs"`), ContainSubstring("unlabeled_t"))))
 			})
 
-			// Behavior: pidfd_getfd(2) through the caller's own pidfd duplicates its file in a confined domain.
-			// Mirrors:  pidfd_getfd_test.c child.fetch_fd (here in a confined domain, through the caller's own pidfd)
+			// Behavior: pidfd_getfd(2) through the caller's own pidfd
+			//           duplicates its file in a confined domain.
+			// Mirrors:  pidfd_getfd_test.c child.fetch_fd (here in a
+			//           confined domain, through the caller's own pidfd)
 			// Since:    v5.6
 			It("duplicates a file with pidfd_getfd", helpers.ID("duplicates_a_file_with_pidfd_getfd"), helpers.SyscallPidfdGetfd, helpers.FsPidfs, helpers.ManPidfdGetfd, func() {
 				Expect(succeeds("getfd").Detail).To(Equal("same=true"))
 			})
 
-			// Behavior: a pidfd passed over a unix socket with SCM_RIGHTS arrives (security_file_receive allows it) as the same file and stays usable, in a confined domain.
+			// Behavior: a pidfd passed over a unix socket with SCM_RIGHTS arrives (security_file_receive
+			//           allows it) as the same file and stays usable, in a confined domain.
 			// Mirrors:  none (2024 linux-next pidfs regression report)
 			// Since:    v5.3
 			It("passes a pidfd over SCM_RIGHTS", helpers.ID("passes_a_pidfd_over_scm_rights"), helpers.FsPidfs, helpers.ManPidfdOpen, func() {
@@ -153,7 +169,8 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				succeeds("scm-rights-use")
 			})
 
-			// Behavior: getsockopt(SO_PEERPIDFD) on a unix socket returns a pidfd of the peer in a confined domain.
+			// Behavior: getsockopt(SO_PEERPIDFD) on a unix socket returns
+			//           a pidfd of the peer in a confined domain.
 			// Mirrors:  none (SO_PEERPIDFD, 7b26952a91cf, 6.5)
 			// Since:    v6.5
 			It("gets the peer's pidfd with SO_PEERPIDFD", helpers.ID("gets_the_peer_pidfd_with_so_peerpidfd"), helpers.FsPidfs, helpers.ManPidfs, func() {
@@ -164,8 +181,11 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 				Expect(succeeds("so-peerpidfd").Detail).To(Equal("same=true"))
 			})
 
-			// Behavior: no SELinux AVC denial about a pidfd as a file (naming pidfs or a pidfd, other than the superblock check of fstatfs) reaches the kernel log while the battery runs in a confined domain.
-			// Mirrors:  none (the 2024 report: avc: denied { read write open } … path="pidfd:[709]" dev="pidfs")
+			// Behavior: no SELinux AVC denial about a pidfd as a file (naming pidfs or
+			//           a pidfd, other than the superblock check of fstatfs) reaches
+			//           the kernel log while the battery runs in a confined domain.
+			// Mirrors:  none (the 2024 report: avc: denied { read
+			//           write open } … path="pidfd:[709]" dev="pidfs")
 			// Since:    v5.3
 			It("logs no AVC denial about a pidfd file", helpers.ID("logs_no_avc_denial_about_a_pidfd_file"), helpers.FsPidfs, helpers.ManPidfs, func() {
 				report()

@@ -19,8 +19,10 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on pidfs", func() {
 		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
 
-		// Behavior: fchmod(2) and fchown(2) of a pidfd are refused: EPERM before v6.17 (seen on 6.12.117), EOPNOTSUPP since pidfs has its own setattr.
-		// Mirrors:  pidfd_setattr_test.c pidfs_setattr.no_chmod (v6.17 selftest); pidfd_setattr_test.c pidfs_setattr.no_chown (v6.17 selftest)
+		// Behavior: fchmod(2) and fchown(2) of a pidfd are refused: EPERM before v6.17
+		//           (seen on 6.12.117), EOPNOTSUPP since pidfs has its own setattr.
+		// Mirrors:  pidfd_setattr_test.c pidfs_setattr.no_chmod (v6.17 selftest);
+		//           pidfd_setattr_test.c pidfs_setattr.no_chown (v6.17 selftest)
 		// Since:    v6.9 (EOPNOTSUPP since v6.17)
 		It("refuses fchmod and fchown with the errno of the kernel's version", helpers.ID("refuses_fchmod_and_fchown_with_errno_of_kernel_version"), helpers.SyscallSetattr, helpers.SelftestPidfdSetattr, func() {
 			refused := helpers.ErrnoHistory{{Since: "6.9", Errno: unix.EPERM}, {Since: "6.17", Errno: unix.EOPNOTSUPP}}

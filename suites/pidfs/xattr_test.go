@@ -30,7 +30,8 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 		helpers.RequireFeature(kernel.PidfsXattrs)
 	})
 
-	// Behavior: ten trusted.* attributes set on one pidfd each read back with their own value and length, all ten are listed, and each is gone (ENODATA) once removed.
+	// Behavior: ten trusted.* attributes set on one pidfd each read back with their own value
+	//           and length, all ten are listed, and each is gone (ENODATA) once removed.
 	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_multiple (v6.17 selftest)
 	// Since:    v6.17
 	It("keeps ten trusted.* attributes apart", helpers.ID("keeps_ten_trusted_attributes_apart"), helpers.SelftestPidfdXattr, func() {
@@ -58,7 +59,8 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 		}
 	})
 
-	// Behavior: a trusted.* attribute lives on the process (struct pid), not the pidfd: after the only pidfd to a zombie is closed, a new pidfd_open(2) reads and lists it.
+	// Behavior: a trusted.* attribute lives on the process (struct pid), not the pidfd: after
+	//           the only pidfd to a zombie is closed, a new pidfd_open(2) reads and lists it.
 	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_persistent (v6.17 selftest)
 	// Since:    v6.17
 	It("keeps a trusted.* attribute after the last pidfd to a zombie is closed", helpers.ID("keeps_trusted_attribute_after_last_pidfd_to_zombie_is_closed"), helpers.SelftestPidfdXattr, func(ctx SpecContext) {
@@ -81,7 +83,8 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 		Expect(string(buf[:n])).To(Equal("trusted.persistent\x00"))
 	})
 	// Behavior: a removed trusted.* attribute is gone: fgetxattr(2) fails with ENODATA.
-	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_multiple (its removal step, for one attribute; v6.17 selftest)
+	// Mirrors:  pidfd_xattr_test.c pidfs_xattr.set_get_list_xattr_multiple
+	//           (its removal step, for one attribute; v6.17 selftest)
 	// Since:    v6.17
 	It("removes a trusted.* attribute", helpers.ID("removes_a_trusted_attribute"), helpers.SelftestPidfdXattr, func() {
 		fd := pidfdWithAttribute(testAttribute)

@@ -75,9 +75,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 
 	Context("of a running process", func() {
 		// Behavior: a pidfd of a running process is not readable.
-		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c "pidfd poll" (implied: it polls until the exit)
+		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c
+		//           "pidfd poll" (implied: it polls until the exit)
 		// Since:    v5.3
-		It("reports no event", helpers.ID("reports_no_event"), helpers.LTPPidfdOpen, func() {
+		It("reports no event", helpers.ID("pidfd_of_running_process_reports_no_event"), helpers.LTPPidfdOpen, func() {
 			Expect(kernel.PollOnce(helpers.StartBlocked().Pidfd, 0)).To(BeZero())
 		})
 	})
@@ -90,15 +91,18 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			c.Kill()
 		})
 
-		// Behavior: once the whole process has exited (here: killed), poll(2) reports POLLIN, and no POLLHUP before the reap.
-		// Mirrors:  LTP pidfd_open03 (child exits there); pidfd_info_test.c pidfd_info.sigkill_exit (zombie state)
+		// Behavior: once the whole process has exited (here: killed),
+		//           poll(2) reports POLLIN, and no POLLHUP before the reap.
+		// Mirrors:  LTP pidfd_open03 (child exits there); pidfd_info_test.c
+		//           pidfd_info.sigkill_exit (zombie state)
 		// Since:    v5.3
 		It("reports exactly POLLIN with poll", helpers.ID("reports_exactly_pollin_with_poll"), helpers.LTPPidfdOpen, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
 		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM for a zombie's pidfd, without EPOLLHUP.
-		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (its poll_pidfd waits with epoll_wait for EPOLLIN); man pidfd_open(2)
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread
+		//           exec" (its poll_pidfd waits with epoll_wait for EPOLLIN); man pidfd_open(2)
 		// Since:    v5.3
 		It("reports exactly EPOLLIN|EPOLLRDNORM with epoll", helpers.ID("reports_exactly_epollin_epollrdnorm_with_epoll"), helpers.SyscallEpoll, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(helpers.EpollOnce(ctx, fd, allEpollEvents, helpers.EventTimeout())).To(
@@ -113,7 +117,8 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			c.Reap(ctx)
 		})
 
-		// Behavior: once the process is reaped, poll(2) reports POLLIN|POLLHUP (v6.9+; before: POLLIN, never POLLHUP).
+		// Behavior: once the process is reaped, poll(2) reports
+		//           POLLIN|POLLHUP (v6.9+; before: POLLIN, never POLLHUP).
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll
 		// Since:    v5.3 (POLLHUP since v6.9)
 		It("reports POLLIN|POLLHUP with poll", helpers.ID("reports_pollin_pollhup_with_poll"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
@@ -134,8 +139,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		var c *helpers.Child
 		BeforeEach(func(ctx SpecContext) { c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"}) })
 
-		// Behavior: the thread-group pidfd reports nothing while the leader is a zombie and other threads live, and POLLIN once they exit.
-		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (use_waitpid=0)
+		// Behavior: the thread-group pidfd reports nothing while the leader is
+		//           a zombie and other threads live, and POLLIN once they exit.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification
+		//           on non-emptygroup leader exit" (use_waitpid=0)
 		// Since:    v5.3
 		It("keeps the thread-group pidfd quiet until the process exits", helpers.ID("keeps_the_thread_group_pidfd_quiet_until_the_process_exits"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(leaderExits(ctx, c, c.Pidfd)).To(BeZero())
@@ -143,8 +150,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
-		// Behavior: waitid(P_PIDFD) reports no exit while the leader is a zombie and other threads live, then the group's exit status.
-		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on non-emptygroup leader exit" (use_waitpid=1)
+		// Behavior: waitid(P_PIDFD) reports no exit while the leader is a zombie
+		//           and other threads live, then the group's exit status.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification
+		//           on non-emptygroup leader exit" (use_waitpid=1)
 		// Since:    v5.4
 		It("lets waitid report no exit until the process exits", helpers.ID("lets_waitid_report_no_exit_until_the_process_exits"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.WaitidPidfd)
@@ -158,7 +167,9 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			Expect(childState(info)).To(Equal(state{kernel.CLD_EXITED, c.Pid, 7}))
 		})
 
-		// Behavior: a PIDFD_THREAD pidfd on the leader reports nothing while the leader is a zombie and other threads live (v6.15+; v6.9–v6.14 reported POLLIN at once), and POLLIN once the process exits.
+		// Behavior: a PIDFD_THREAD pidfd on the leader reports nothing while the
+		//           leader is a zombie and other threads live (v6.15+; v6.9–v6.14
+		//           reported POLLIN at once), and POLLIN once the process exits.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the poller's 10 s poll returns 0)
 		// Since:    v6.9 (silent since v6.15 and 6.12.y)
 		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.ID("keeps_pidfd_thread_pidfd_on_leader_quiet_until_process_exits"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
@@ -169,7 +180,8 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
-		// Behavior: once the group is killed and reaped with waitid(P_PIDFD), both the thread-group pidfd and the leader's PIDFD_THREAD pidfd report POLLIN|POLLHUP.
+		// Behavior: once the group is killed and reaped with waitid(P_PIDFD), both the
+		//           thread-group pidfd and the leader's PIDFD_THREAD pidfd report POLLIN|POLLHUP.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (SIGKILL, waitid, poll → POLLIN|POLLHUP)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.ID("reports_pollin_pollhup_on_both_leader_pidfds_once_process"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
@@ -195,8 +207,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			c.MustCall(ctx, fmt.Sprintf("exit-thread %d", c.Tids[0]))
 		})
 
-		// Behavior: a PIDFD_THREAD pidfd on a non-leader thread reports POLLIN|POLLHUP when that thread exits: it is released at once (a poll between its exit and its release may see POLLIN alone).
-		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the thread pidfd; there the thread dies with its group)
+		// Behavior: a PIDFD_THREAD pidfd on a non-leader thread reports POLLIN|POLLHUP when that thread exits:
+		//           it is released at once (a poll between its exit and its release may see POLLIN alone).
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the
+		//           thread pidfd; there the thread dies with its group)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP on that thread's PIDFD_THREAD pidfd", helpers.ID("reports_pollin_pollhup_on_that_thread_pidfd_thread_pidfd"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			first := pollEvents(ctx, threadFd)
@@ -237,8 +251,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			return revents
 		}
 
-		// Behavior: when a non-leader thread execs, the thread-group pidfd reports no exit (the old leader's end is not the process's), and POLLIN when the new image exits.
-		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (use_waitpid=0)
+		// Behavior: when a non-leader thread execs, the thread-group pidfd reports no exit (the
+		//           old leader's end is not the process's), and POLLIN when the new image exits.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature
+		//           notification on child thread exec" (use_waitpid=0)
 		// Since:    v5.3
 		It("keeps the thread-group pidfd quiet", helpers.ID("keeps_the_thread_group_pidfd_quiet"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(execThread(ctx, c.Pidfd)).To(BeZero())
@@ -247,8 +263,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
-		// Behavior: when a non-leader thread execs, waitid(P_PIDFD) reports no exit; it reports the new image's end.
-		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec" (use_waitpid=1)
+		// Behavior: when a non-leader thread execs, waitid(P_PIDFD)
+		//           reports no exit; it reports the new image's end.
+		// Mirrors:  pidfd_test.c "pidfd_poll check for premature
+		//           notification on child thread exec" (use_waitpid=1)
 		// Since:    v5.4
 		It("lets waitid report no exit", helpers.ID("lets_waitid_report_no_exit"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.WaitidPidfd)
@@ -265,7 +283,8 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		Context("with PIDFD_THREAD pidfds", helpers.FlagPidfdThread, func() {
 			BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
 
-			// Behavior: a PIDFD_THREAD pidfd on the live leader reports nothing when a non-leader thread execs and takes over the leader's pid (v6.15+).
+			// Behavior: a PIDFD_THREAD pidfd on the live leader reports nothing when a
+			//           non-leader thread execs and takes over the leader's pid (v6.15+).
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on the leader quiet", helpers.ID("keeps_a_pidfd_thread_pidfd_on_the_leader_quiet"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
@@ -274,8 +293,10 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 				Expect(kernel.PollOnce(fd, 0)).To(earlyLeaderThreadPidfd())
 			})
 
-			// Behavior: the PIDFD_THREAD pidfd of the exec'ing thread's old tid reports POLLIN|POLLHUP: that tid is gone.
-			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (poll for POLLHUP on the thread pidfd)
+			// Behavior: the PIDFD_THREAD pidfd of the exec'ing thread's
+			//           old tid reports POLLIN|POLLHUP: that tid is gone.
+			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec
+			//           (poll for POLLHUP on the thread pidfd)
 			// Since:    v6.9
 			It("reports POLLIN|POLLHUP on the exec'ing thread's old PIDFD_THREAD pidfd", helpers.ID("reports_pollin_pollhup_on_execing_thread_old_pidfd_thread"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 				fd := helpers.OpenPidfd(execer, unix.PIDFD_THREAD)
@@ -283,7 +304,8 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 				Expect(pollUntil(ctx, fd, unix.POLLHUP)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
 			})
 
-			// Behavior: after the exec, killing the new single-threaded image makes the leader's PIDFD_THREAD pidfd report POLLIN, without POLLHUP until the reap.
+			// Behavior: after the exec, killing the new single-threaded image makes the leader's
+			//           PIDFD_THREAD pidfd report POLLIN, without POLLHUP until the reap.
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (POLLIN, no POLLHUP after SIGKILL)
 			// Since:    v6.9
 			It("reports POLLIN without POLLHUP on the leader's PIDFD_THREAD pidfd once the new image is killed", helpers.ID("reports_pollin_without_pollhup_on_leader_pidfd_thread_pidfd"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
@@ -293,7 +315,8 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 				Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
 			})
 
-			// Behavior: a PIDFD_THREAD pidfd on a leader that exited early stays quiet when a non-leader thread then execs and takes over the leader's pid (v6.15+).
+			// Behavior: a PIDFD_THREAD pidfd on a leader that exited early stays quiet when a
+			//           non-leader thread then execs and takes over the leader's pid (v6.15+).
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (the poller gets 0 events)
 			// Since:    v6.9 (silent since v6.15 and 6.12.y)
 			It("keeps a PIDFD_THREAD pidfd on an early-exited leader quiet", helpers.ID("keeps_a_pidfd_thread_pidfd_on_an_early_exited_leader_quiet"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {

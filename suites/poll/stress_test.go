@@ -44,8 +44,10 @@ type victim struct {
 }
 
 var _ = Describe("epoll(7) on many pidfds", helpers.SyscallEpoll, func() {
-	// Behavior: for each of many processes, kill → poll → reap works: every pidfd reports exactly EPOLLIN after SIGKILL through it, and waitid reaps a CLD_KILLED child.
-	// Mirrors:  pidfd_poll_test.c "pidfd poll" (10000 iterations of fork, pidfd_open, SIGKILL, poll POLLIN, waitpid; here PIDFDCONF_POLL_STRESS_N processes, default 1000, 100 per epoll set)
+	// Behavior: for each of many processes, kill → poll → reap works: every pidfd reports
+	//           exactly EPOLLIN after SIGKILL through it, and waitid reaps a CLD_KILLED child.
+	// Mirrors:  pidfd_poll_test.c "pidfd poll" (10000 iterations of fork, pidfd_open, SIGKILL, poll
+	//           POLLIN, waitpid; here PIDFDCONF_POLL_STRESS_N processes, default 1000, 100 per epoll set)
 	// Since:    v5.3
 	It("reports EPOLLIN for every killed process", helpers.ID("reports_epollin_for_every_killed_process"), helpers.SyscallPidfdOpen, helpers.SelftestPidfdPoll, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PidfdOpen, kernel.PidfdSendSignal, kernel.WaitidPidfd)

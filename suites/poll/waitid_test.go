@@ -44,30 +44,33 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		// Behavior: waitid(WSTOPPED) reports CLD_STOPPED with SIGSTOP and the child's pid.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_STOPPED", helpers.ID("reports_cld_stopped"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_STOPPED", helpers.ID("waitid_reports_cld_stopped"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			Expect(childState(stop(ctx))).To(Equal(state{kernel.CLD_STOPPED, c.Pid, int(unix.SIGSTOP)}))
 		})
 
-		// Behavior: waitid(WCONTINUED) reports CLD_CONTINUED with SIGCONT after SIGCONT is sent through the pidfd.
+		// Behavior: waitid(WCONTINUED) reports CLD_CONTINUED with
+		//           SIGCONT after SIGCONT is sent through the pidfd.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_CONTINUED", helpers.ID("reports_cld_continued"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_CONTINUED", helpers.ID("waitid_reports_cld_continued"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			Expect(unix.PidfdSendSignal(c.Pidfd, unix.SIGCONT, nil, 0)).To(Succeed())
 			Expect(childState(waitFor(ctx, c.Pidfd, unix.WCONTINUED))).To(Equal(state{kernel.CLD_CONTINUED, c.Pid, int(unix.SIGCONT)}))
 		})
 
-		// Behavior: waitid(WEXITED) reports CLD_KILLED with SIGKILL for a (stopped) child killed through its pidfd.
+		// Behavior: waitid(WEXITED) reports CLD_KILLED with SIGKILL
+		//           for a (stopped) child killed through its pidfd.
 		// Mirrors:  pidfd_wait.c global.wait_states
 		// Since:    v5.4
-		It("reports CLD_KILLED", helpers.ID("reports_cld_killed"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
+		It("reports CLD_KILLED", helpers.ID("waitid_reports_cld_killed"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			stop(ctx)
 			c.Kill()
 			Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
 		})
 	})
 
-	// Behavior: waitid(P_PIDFD) fails with EINVAL for a negative fd and with EBADF for an fd that is not a pidfd (a /proc/<pid> directory is not accepted here).
+	// Behavior: waitid(P_PIDFD) fails with EINVAL for a negative fd and with EBADF for an
+	//           fd that is not a pidfd (a /proc/<pid> directory is not accepted here).
 	// Mirrors:  pidfd_wait.c global.wait_simple (/proc/self and /dev/null; errno unchecked there); man waitid(2)
 	// Since:    v5.4
 	DescribeTable("fails for an fd that is not a pidfd",
@@ -83,7 +86,8 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		}, unix.EBADF),
 	)
 
-	// Behavior: waitid(P_PIDFD) fails with ECHILD for a pidfd of a process that is not the caller's child (here the caller itself).
+	// Behavior: waitid(P_PIDFD) fails with ECHILD for a pidfd of a process
+	//           that is not the caller's child (here the caller itself).
 	// Mirrors:  pidfd_wait.c global.wait_nonblock (pidfd of self → ECHILD); man waitid(2)
 	// Since:    v5.4
 	It("fails with ECHILD for a process that is not a child", helpers.ID("fails_with_echild_for_a_process_that_is_not_a_child"), helpers.SelftestPidfdWait, func() {
@@ -108,7 +112,8 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 			Expect(err).To(helpers.BeErrno(unix.EAGAIN))
 		})
 
-		// Behavior: with WNOHANG as well, waitid succeeds and reports no child (si_pid 0) while the child runs.
+		// Behavior: waitid(WEXITED|WNOHANG) on a PIDFD_NONBLOCK pidfd succeeds
+		//           and reports no child (si_pid 0) while the child runs.
 		// Mirrors:  pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
 		It("returns no state change with WNOHANG while the child runs", helpers.ID("returns_no_state_change_with_wnohang_while_the_child_runs"), helpers.SelftestPidfdWait, func() {
@@ -117,8 +122,10 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 			Expect(info.Pid).To(BeZero())
 		})
 
-		// Behavior: once the child has ended (the pidfd polls readable), waitid on the PIDFD_NONBLOCK pidfd reports it (here CLD_KILLED).
-		// Mirrors:  LTP pidfd_open04 (child exits there); pidfd_wait.c global.wait_nonblock (CLD_EXITED after SIGCONT)
+		// Behavior: once the child has ended (the pidfd polls readable), waitid
+		//           on the PIDFD_NONBLOCK pidfd reports it (here CLD_KILLED).
+		// Mirrors:  LTP pidfd_open04 (child exits there); pidfd_wait.c
+		//           global.wait_nonblock (CLD_EXITED after SIGCONT)
 		// Since:    v5.10
 		It("reports the end once the child has ended", helpers.ID("reports_the_end_once_the_child_has_ended"), helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func(ctx SpecContext) {
 			c.Kill()
@@ -128,7 +135,8 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 			Expect(childState(info)).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
 		})
 
-		// Behavior: after O_NONBLOCK is cleared with fcntl(F_SETFL), waitid blocks until the state change and reports it.
+		// Behavior: after O_NONBLOCK is cleared on a PIDFD_NONBLOCK pidfd with
+		//           fcntl(F_SETFL), waitid blocks until the state change and reports it.
 		// Mirrors:  pidfd_wait.c global.wait_nonblock (clears O_NONBLOCK, then waitid(WSTOPPED))
 		// Since:    v5.10
 		It("blocks again once O_NONBLOCK is cleared", helpers.ID("blocks_again_once_o_nonblock_is_cleared"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
@@ -156,18 +164,21 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	Context("with a PIDFD_THREAD pidfd", helpers.FlagPidfdThread, func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
 
-		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's thread-group leader reports the child's exit as CLD_EXITED with its pid and exit status.
+		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's thread-group
+		//           leader reports the child's exit as CLD_EXITED with its pid and exit status.
 		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) finds the leader)
 		// Since:    v6.9
-		It("reports the child's exit through its leader's pidfd", helpers.ID("reports_the_child_exit_through_its_leader_pidfd"), helpers.ManWaitid, func(ctx SpecContext) {
+		It("reports the child's exit through its leader's pidfd", helpers.ID("reports_the_child_exit_through_the_leader_pidfd"), helpers.ManWaitid, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(c.Peer.Send("exit 3")).To(Succeed())
 			Expect(childState(waitFor(ctx, fd, unix.WEXITED))).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
 		})
 
-		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's other (non-leader) thread fails with ECHILD, with or without __WALL: that pid leads no thread group.
-		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) is NULL for a non-leader → no child)
+		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's other (non-leader)
+		//           thread fails with ECHILD, with or without __WALL: that pid leads no thread group.
+		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid,
+		//           PIDTYPE_TGID) is NULL for a non-leader → no child)
 		// Since:    v6.9
 		It("fails with ECHILD for a non-leader thread of a child", helpers.ID("fails_with_echild_for_a_non_leader_thread_of_a_child"), helpers.ManWaitid, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})

@@ -11,10 +11,12 @@ import (
 
 var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespace, func() {
 	Context("with PIDFD_GET_*_NAMESPACE fds of a process in new namespaces of every type", func() {
-		// Behavior: setns(2) through the fds PIDFD_GET_*_NAMESPACE returns joins the target's namespaces one type at a time, user first; the caller's own pid namespace stays, pid_for_children follows the target.
+		// Behavior: setns(2) through the fds PIDFD_GET_*_NAMESPACE returns joins the
+		//           target's namespaces one type at a time, user first; the caller's
+		//           own pid namespace stays, pid_for_children follows the target.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns
 		// Since:    v6.11
-		It("joins them one type at a time", helpers.ID("joins_them_one_type_at_a_time"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("joins them one type at a time", helpers.ID("joins_pidfd_get_namespace_fds_one_type_at_a_time"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			types := configuredTypes()
 			requireJoinable(types)
 			helpers.RequireFeature(kernel.NamespaceIoctls)
@@ -29,8 +31,10 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespac
 })
 
 var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
-	// Behavior: a PIDFD_GET_*_NAMESPACE ioctl returns a namespace fd for every namespace type the kernel has and fails with EOPNOTSUPP for every type it is built without.
-	// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns (its fixture setup requires EOPNOTSUPP for a type the kernel lacks)
+	// Behavior: a PIDFD_GET_*_NAMESPACE ioctl returns a namespace fd for every namespace type
+	//           the kernel has and fails with EOPNOTSUPP for every type it is built without.
+	// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns
+	//           (its fixture setup requires EOPNOTSUPP for a type the kernel lacks)
 	// Since:    v6.11
 	It("fail with EOPNOTSUPP for exactly the namespace types the kernel lacks", helpers.ID("fail_with_eopnotsupp_for_exactly_namespace_types_kernel"), helpers.SelftestPidfdSetns, func() {
 		configured := configuredTypes()

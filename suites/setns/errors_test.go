@@ -29,7 +29,8 @@ func exitedTarget(ctx context.Context, flags int) int {
 
 var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 	Context("with a pidfd of a live process", func() {
-		// Behavior: setns(2) with a pidfd fails with EINVAL for flags 0, -1, CLONE_VM and CLONE_NEWUSER|CLONE_VM: a pidfd needs at least one namespace flag and nothing else.
+		// Behavior: setns(2) with a pidfd fails with EINVAL for flags 0, -1, CLONE_VM and
+		//           CLONE_NEWUSER|CLONE_VM: a pidfd needs at least one namespace flag and nothing else.
 		// Mirrors:  pidfd_setns_test.c current_nsset.invalid_flags
 		// Since:    v5.8
 		DescribeTable("fails with EINVAL for flags that are not a set of namespace types",
@@ -44,7 +45,8 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			Entry("CLONE_NEWUSER|CLONE_VM", helpers.ID("fails_with_einval_for_flags_that_are_clone_newuser_clone_vm"), helpers.SelftestPidfdSetns, unix.CLONE_NEWUSER|unix.CLONE_VM),
 		)
 
-		// Behavior: setns(2) with a pidfd fails with EINVAL for each single flag bit outside CLONE_NS_ALL (the eight CLONE_NEW* types).
+		// Behavior: setns(2) with a pidfd fails with EINVAL for each single
+		//           flag bit outside CLONE_NS_ALL (the eight CLONE_NEW* types).
 		// Mirrors:  none (man setns(2): EINVAL when fd is a pidfd and nstype is invalid)
 		// Since:    v5.8
 		It("fails with EINVAL for each single bit outside CLONE_NS_ALL", helpers.ID("fails_with_einval_for_each_single_bit_outside_clone_ns_all"), helpers.ManSetns, func(ctx SpecContext) {
@@ -59,7 +61,8 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			}
 		})
 
-		// Behavior: setns(2) with a pidfd fails with EINVAL for the flag of a namespace type the kernel is built without.
+		// Behavior: setns(2) with a pidfd fails with EINVAL for the flag
+		//           of a namespace type the kernel is built without.
 		// Mirrors:  none (kernel/nsproxy.c check_setns_flags)
 		// Since:    v5.8
 		It("fails with EINVAL for the flag of a namespace type the kernel lacks", helpers.ID("fails_with_einval_for_flag_of_namespace_type_kernel_lacks"), helpers.ManSetns, func(ctx SpecContext) {
@@ -99,19 +102,21 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			requireJoinable(types)
 		})
 
-		// Behavior: setns(2) through the pidfd of a process that has exited but is not reaped fails with ESRCH: the zombie has no namespaces left.
+		// Behavior: setns(2) through the pidfd of a process that has exited but is
+		//           not reaped fails with ESRCH: the zombie has no namespaces left.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
 		// Since:    v5.8
-		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with ESRCH", helpers.ID("pidfd_of_exited_process_fails_with_esrch"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
 		})
 
-		// Behavior: a setns(2) refused with ESRCH for an exited process leaves every namespace of the caller as it was.
+		// Behavior: a setns(2) refused with ESRCH for an exited process
+		//           leaves every namespace of the caller as it was.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
 		// Since:    v5.8
-		It("leaves the caller in all of its namespaces", helpers.ID("leaves_the_caller_in_all_of_its_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("leaves the caller in all of its namespaces", helpers.ID("pidfd_of_exited_process_leaves_caller_in_all_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
@@ -126,7 +131,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Behavior: setns(2) on a memfd fails with EINVAL.
 		// Mirrors:  pidfd_setns_test.c global.setns_einval
 		// Since:    v3.0
-		It("fails with EINVAL", helpers.ID("fails_with_einval"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with EINVAL", helpers.ID("fd_neither_pidfd_nor_namespace_fails_with_einval"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			fd, err := unix.MemfdCreate("rostock", 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, fd)

@@ -46,15 +46,19 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			child2 = newTarget(ctx, types)
 		})
 
-		// Behavior: setns(2) through the pidfd of a process in a sibling user namespace fails with EPERM for every namespace type, even after the caller joined another user namespace where it holds every capability.
+		// Behavior: setns(2) through the pidfd of a process in a sibling user namespace
+		//           fails with EPERM for every namespace type, even after the caller
+		//           joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v5.8
-		It("fails with EPERM for each type through its pidfd", helpers.ID("fails_with_eperm_for_each_type_through_its_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+		It("fails with EPERM for each type through its pidfd", helpers.ID("fails_with_eperm_for_each_type_through_the_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			joinChild1(ctx)
 			expectRefused(ctx, func(nsType) int { return child2.Pidfd })
 		})
 
-		// Behavior: setns(2) through /proc/<pid>/ns fds of a process in a sibling user namespace fails with EPERM for every namespace type, even after the caller joined another user namespace where it holds every capability.
+		// Behavior: setns(2) through /proc/<pid>/ns fds of a process in a sibling user
+		//           namespace fails with EPERM for every namespace type, even after the
+		//           caller joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v5.6 (time namespaces; the other types earlier)
 		It("fails with EPERM for each type through /proc/<pid>/ns fds", helpers.ID("fails_with_eperm_for_each_type_through_proc_pid_ns_fds"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
@@ -62,7 +66,9 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			expectRefused(ctx, func(t nsType) int { return child2.nsfds[t.name] })
 		})
 
-		// Behavior: setns(2) through PIDFD_GET_*_NAMESPACE fds of a process in a sibling user namespace fails with EPERM for every namespace type, even after the caller joined another user namespace where it holds every capability.
+		// Behavior: setns(2) through PIDFD_GET_*_NAMESPACE fds of a process in a sibling
+		//           user namespace fails with EPERM for every namespace type, even after the
+		//           caller joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v6.11
 		It("fails with EPERM for each type through PIDFD_GET_*_NAMESPACE fds", helpers.ID("fails_with_eperm_for_each_type_through_pidfd_get_namespace"), helpers.SelftestPidfdSetns, helpers.IoctlPidfdGetNamespace, func(ctx SpecContext) {

@@ -26,8 +26,10 @@ var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signal
 		sandboxed = helpers.StartChild(ctx, roleScopedSender, nil)
 	})
 
-	// Behavior: a process confined by a LANDLOCK_SCOPE_SIGNAL domain fails with EPERM to signal (signal 0 or SIGKILL) a process outside its domain through a pidfd it was handed, and the process lives on.
-	// Mirrors:  none (security/landlock/task.c hook_task_kill: a target outside the sender's domain is scoped → -EPERM)
+	// Behavior: a process confined by a LANDLOCK_SCOPE_SIGNAL domain fails with EPERM to signal (signal 0 or
+	//           SIGKILL) a process outside its domain through a pidfd it was handed, and the process lives on.
+	// Mirrors:  none (security/landlock/task.c hook_task_kill: a
+	//           target outside the sender's domain is scoped → -EPERM)
 	// Since:    v6.12
 	It("fails with EPERM for a process outside the domain", helpers.ID("fails_with_eperm_for_a_process_outside_the_domain"), helpers.ManLandlock, func(ctx SpecContext) {
 		outside := helpers.StartBlocked()
@@ -40,7 +42,8 @@ var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signal
 		Expect(revents).To(BeZero(), "the process outside the domain reported an exit")
 	})
 
-	// Behavior: the same confined process kills, through a pidfd, a child it started after the restriction (inside its domain): the scope stops only signals leaving the domain.
+	// Behavior: the same confined process kills, through a pidfd, a child it started after the
+	//           restriction (inside its domain): the scope stops only signals leaving the domain.
 	// Mirrors:  none (security/landlock/task.c hook_task_kill: same domain → allowed)
 	// Since:    v6.12
 	It("succeeds for a process inside the domain", helpers.ID("succeeds_for_a_process_inside_the_domain"), helpers.ManLandlock, func(ctx SpecContext) {
@@ -51,7 +54,8 @@ var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signal
 		Expect(ws.Signaled() && ws.Signal() == syscall.SIGKILL).To(BeTrue(), "wait status %#x", status)
 	})
 
-	// Behavior: the confined process signals itself through a pidfd of its own: a process is always inside its own domain.
+	// Behavior: the confined process signals itself through a pidfd of
+	//           its own: a process is always inside its own domain.
 	// Mirrors:  none (security/landlock/task.c hook_task_kill: same thread group → allowed)
 	// Since:    v6.12
 	It("succeeds for the process itself", helpers.ID("succeeds_for_the_process_itself"), helpers.ManLandlock, func(ctx SpecContext) {

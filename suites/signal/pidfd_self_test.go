@@ -45,7 +45,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 			self.MustCall(ctx, fmt.Sprintf("send %d %d %d", from, pidfd, sigRT1))
 		}
 
-		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD) from a non-leader thread queues the signal for that thread only (the leader cannot take it), with si_code SI_TKILL and the caller's pid.
+		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD) from a non-leader thread queues the signal for that
+		//           thread only (the leader cannot take it), with si_code SI_TKILL and the caller's pid.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (PIDFD_SELF_THREAD from a worker thread)
 		// Since:    v6.15
 		It("queues the signal for the sending thread only with PIDFD_SELF_THREAD", helpers.ID("queues_signal_for_sending_thread_only_with_pidfd_self_thread"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
@@ -59,7 +60,9 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 			Expect(info.Pid).To(BeEquivalentTo(self.Pid))
 		})
 
-		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD_GROUP) from a non-leader thread queues the signal for the process: another thread (the leader) takes it, with si_code SI_USER and the caller's pid.
+		// Behavior: pidfd_send_signal(PIDFD_SELF_THREAD_GROUP) from a non-leader
+		//           thread queues the signal for the process: another thread (the
+		//           leader) takes it, with si_code SI_USER and the caller's pid.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (PIDFD_SELF_THREAD_GROUP)
 		// Since:    v6.15
 		It("queues the signal for the process with PIDFD_SELF_THREAD_GROUP", helpers.ID("queues_signal_for_process_with_pidfd_self_thread_group"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
@@ -72,7 +75,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		})
 	})
 
-	// Behavior: the kernel takes -10001 for PIDFD_SELF_THREAD_GROUP since v6.17 (-20000 in v6.15 and v6.16) and refuses the other numbering with EBADF.
+	// Behavior: the kernel takes -10001 for PIDFD_SELF_THREAD_GROUP since v6.17 (-20000
+	//           in v6.15 and v6.16) and refuses the other numbering with EBADF.
 	// Mirrors:  none (include/uapi/linux/fcntl.h renumbered it in v6.17)
 	// Since:    v6.15 (renumbered in v6.17)
 	It("takes the running version's PIDFD_SELF_THREAD_GROUP and refuses the other numbering with EBADF", helpers.ID("takes_running_version_pidfd_self_thread_group_and_refuses"), helpers.SyscallPidfdSendSignal, helpers.ManPidfdSendSignal, func() {
@@ -102,7 +106,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		Entry("PIDFD_SELF_THREAD_GROUP in pidfd_getfd", helpers.ID("refuses_sentinel_pidfd_self_thread_group_in_pidfd_getfd"), selfThreadGroupValue),
 	)
 
-	// Behavior: process_madvise(2) through a sentinel acts on the caller's own memory: MADV_DONTNEED over a private anonymous page returns the page size and the page reads back zero.
+	// Behavior: process_madvise(2) through a sentinel acts on the caller's own memory: MADV_DONTNEED
+	//           over a private anonymous page returns the page size and the page reads back zero.
 	// Mirrors:  none (tools/testing/selftests/mm uses PIDFD_SELF with process_madvise)
 	// Since:    v6.15
 	DescribeTable("applies process_madvise to the caller's own memory", helpers.SyscallProcessMadvise, helpers.ManProcessMadvise,
@@ -122,7 +127,8 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		Entry("PIDFD_SELF_THREAD_GROUP in process_madvise", helpers.ID("applies_process_pidfd_self_thread_group_in_process_madvise"), selfThreadGroupValue),
 	)
 
-	// Behavior: process_mrelease(2) resolves a sentinel to the caller, which is not being killed, and fails with EINVAL (not EBADF: the sentinel is no fd).
+	// Behavior: process_mrelease(2) resolves a sentinel to the caller, which is not
+	//           being killed, and fails with EINVAL (not EBADF: the sentinel is no fd).
 	// Mirrors:  none (mm/oom_kill.c: process_mrelease takes its target from pidfd_get_task)
 	// Since:    v6.15
 	DescribeTable("resolves the sentinel in process_mrelease to the live caller (EINVAL)", helpers.SyscallProcessMrelease, helpers.ManProcessMrelease,

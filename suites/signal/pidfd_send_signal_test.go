@@ -38,14 +38,16 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				Expect(unix.PidfdSendSignal(helpers.SelfPidfd(), 0, nil, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
 			helpers.UndefinedFlagEntries(scopeFlags, func(name string, flag int) TableEntry {
-				// Behavior: pidfd_send_signal(2) fails with EINVAL for each flag bit outside the PIDFD_SIGNAL_* scopes.
+				// Behavior: pidfd_send_signal(2) fails with EINVAL for each
+				//           flag bit outside the PIDFD_SIGNAL_* scopes.
 				// Mirrors:  man pidfd_send_signal(2) (no selftest checks flags)
 				// Since:    v5.1
-				return Entry(name, helpers.FlagBitID("rejects_undefined_flag", flag), helpers.ManPidfdSendSignal, flag)
+				return Entry(name, helpers.FlagBitID("rejects_undefined_signal_flag", flag), helpers.ManPidfdSendSignal, flag)
 			}),
 		)
 
-		// Behavior: pidfd_send_signal(2) fails with EINVAL when more than one PIDFD_SIGNAL_* scope flag is set (before v6.9 every non-zero flags value is EINVAL).
+		// Behavior: pidfd_send_signal(2) fails with EINVAL when more than one PIDFD_SIGNAL_*
+		//           scope flag is set (before v6.9 every non-zero flags value is EINVAL).
 		// Mirrors:  LTP pidfd_send_signal02 (flags 99999); man pidfd_send_signal(2)
 		// Since:    v5.1
 		DescribeTable("fails with EINVAL for more than one scope flag",
@@ -60,7 +62,8 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		)
 	})
 
-	// Behavior: pidfd_send_signal(2) fails with EBADF for an fd that is neither a pidfd nor a /proc/<pid> directory.
+	// Behavior: pidfd_send_signal(2) fails with EBADF for an fd that
+	//           is neither a pidfd nor a /proc/<pid> directory.
 	// Mirrors:  LTP pidfd_send_signal02 (regular file); man pidfd_send_signal(2)
 	// Since:    v5.1
 	DescribeTable("fails with EBADF for an fd that is not a pidfd",
@@ -86,14 +89,16 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		BeforeEach(func() { target = helpers.StartBlocked() })
 
 		// Behavior: pidfd_send_signal(2) fails with EINVAL when sig differs from info.si_signo.
-		// Mirrors:  LTP pidfd_send_signal02 (SIGUSR2 against an SI_QUEUE siginfo for SIGUSR1); man pidfd_send_signal(2)
+		// Mirrors:  LTP pidfd_send_signal02 (SIGUSR2 against an SI_QUEUE
+		//           siginfo for SIGUSR1); man pidfd_send_signal(2)
 		// Since:    v5.1
 		It("fails with EINVAL when sig differs from si_signo", helpers.ID("fails_with_einval_when_sig_differs_from_si_signo"), helpers.LTPPidfdSendSignal, func() {
 			info := kernel.SigInfo{Signo: sigRT1, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid())}
 			Expect(unix.PidfdSendSignal(target.Pidfd, unix.SIGUSR2, info.Raw(), 0)).To(helpers.BeErrno(unix.EINVAL))
 		})
 
-		// Behavior: pidfd_send_signal(2) refuses with EPERM a siginfo whose si_code is SI_USER or above, or SI_TKILL, for a process other than the caller (the rt_sigqueueinfo(2) rule).
+		// Behavior: pidfd_send_signal(2) refuses with EPERM a siginfo whose si_code is SI_USER or above,
+		//           or SI_TKILL, for a process other than the caller (the rt_sigqueueinfo(2) rule).
 		// Mirrors:  man pidfd_send_signal(2) ("same restrictions as rt_sigqueueinfo(2)"; no selftest checks it)
 		// Since:    v5.1
 		DescribeTable("fails with EPERM for a kernel-reserved si_code sent to another process",
@@ -111,10 +116,11 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		var target *helpers.Child
 		BeforeEach(func(ctx SpecContext) { target = helpers.StartSigwait(ctx, nil) })
 
-		// Behavior: a signal sent with an SI_QUEUE siginfo arrives with its signo, code, pid, uid and sival_int unchanged.
+		// Behavior: a signal sent with an SI_QUEUE siginfo arrives with
+		//           its signo, code, pid, uid and sival_int unchanged.
 		// Mirrors:  LTP pidfd_send_signal01 (to itself through /proc/self; here to a helper through its pidfd)
 		// Since:    v5.1
-		It("delivers an SI_QUEUE siginfo and its value intact", helpers.ID("delivers_an_si_queue_siginfo_and_its_value_intact"), helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
+		It("delivers an SI_QUEUE siginfo and its value intact", helpers.ID("delivers_an_si_queue_siginfo_and_the_value_intact"), helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
 			sent := kernel.SigInfo{Signo: sigRT1, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: 777}
 			Expect(unix.PidfdSendSignal(target.Pidfd, sigRT1, sent.Raw(), 0)).To(Succeed())
 			got, err := helpers.TakeSignal(ctx, target, target.Pid, sigRT1, helpers.EventTimeout())
@@ -132,7 +138,8 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 			Expect(got.Code).To(BeEquivalentTo(kernel.SI_USER))
 		})
 
-		// Behavior: with PIDFD_SIGNAL_PROCESS_GROUP a siginfo with si_code SI_USER is refused with EPERM even when the caller signals itself.
+		// Behavior: with PIDFD_SIGNAL_PROCESS_GROUP a siginfo with si_code SI_USER
+		//           is refused with EPERM even when the caller signals itself.
 		// Mirrors:  none (kernel/signal.c: "type > PIDTYPE_TGID" check)
 		// Since:    v6.9
 		It("refuses a self-sent SI_USER siginfo with EPERM under PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("refuses_self_sent_si_user_siginfo_with_eperm_under_pidfd"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, func(ctx SpecContext) {
@@ -143,10 +150,11 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 	})
 
 	Context("from an unprivileged process to a process of another user", func() {
-		// Behavior: pidfd_send_signal(2) fails with EPERM when the caller may not signal the target (uid 65534 → root).
+		// Behavior: pidfd_send_signal(2) fails with EPERM when the
+		//           caller may not signal the target (uid 65534 → root).
 		// Mirrors:  LTP pidfd_send_signal02 (nobody → init)
 		// Since:    v5.1
-		It("fails with EPERM", helpers.ID("fails_with_eperm"), helpers.LTPPidfdSendSignal, helpers.NeedsRoot, func(ctx SpecContext) {
+		It("fails with EPERM", helpers.ID("fails_with_eperm_from_unprivileged_process_to_another_user"), helpers.LTPPidfdSendSignal, helpers.NeedsRoot, func(ctx SpecContext) {
 			helpers.RequireRoot("starting a helper as uid 65534")
 			root := helpers.StartBlocked()
 			nobody := helpers.StartChild(ctx, roleSender, []string{"65534", "65534"})
@@ -176,8 +184,10 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 			Expect(helpers.PendingSignals(ctx, target, target.Pid)).To(BeEmpty())
 		})
 
-		// Behavior: a standard and a real-time signal sent through the pidfd reach the process with the siginfo of kill(2): SI_USER, the sender's pid and uid.
-		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (to itself there); man pidfd_send_signal(2) (info NULL)
+		// Behavior: a standard and a real-time signal sent through the pidfd reach the
+		//           process with the siginfo of kill(2): SI_USER, the sender's pid and uid.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (to
+		//           itself there); man pidfd_send_signal(2) (info NULL)
 		// Since:    v5.1
 		DescribeTable("delivers the signal with si_code SI_USER",
 			func(ctx SpecContext, sig unix.Signal) {
@@ -189,7 +199,8 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 			Entry("SIGRTMIN+1", helpers.ID("delivers_the_signal_with_si_code_si_user_sigrtmin_1"), helpers.ManPidfdSendSignal, sigRT1),
 		)
 
-		// Behavior: an fd of the /proc/<pid> directory is accepted in place of a pidfd and the signal reaches the process (accepted on every version since v5.1, still in mainline).
+		// Behavior: an fd of the /proc/<pid> directory is accepted in place of a pidfd and the signal
+		//           reaches the process (accepted on every version since v5.1, still in mainline).
 		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (/proc/self fd); LTP pidfd_send_signal01
 		// Since:    v5.1
 		It("accepts a /proc/<pid> directory fd and delivers the signal", helpers.ID("accepts_a_proc_pid_directory_fd_and_delivers_the_signal"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, helpers.ManProc, func(ctx SpecContext) {
@@ -200,7 +211,8 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 	})
 
 	Context("to a process that has exited and been reaped", func() {
-		// Behavior: pidfd_send_signal(2) fails with ESRCH once the process is reaped; signal 0 is enough to tell.
+		// Behavior: pidfd_send_signal(2) fails with ESRCH once the
+		//           process is reaped; signal 0 is enough to tell.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal signal exited process" (/proc/<pid> fd there)
 		// Since:    v5.1
 		DescribeTable("fails with ESRCH",
@@ -213,13 +225,14 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				target.Reap(ctx)
 				Expect(unix.PidfdSendSignal(fd, 0, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
 			},
-			Entry("through its pidfd", helpers.ID("fails_with_esrch_through_its_pidfd"), helpers.ManPidfdSendSignal, false),
-			Entry("through its /proc/<pid> directory fd", helpers.ID("fails_with_esrch_through_its_proc_pid_directory_fd"), helpers.SelftestPidfdTest, helpers.ManProc, true),
+			Entry("through its pidfd", helpers.ID("reaped_process_fails_with_esrch_through_pidfd"), helpers.ManPidfdSendSignal, false),
+			Entry("through its /proc/<pid> directory fd", helpers.ID("reaped_process_fails_with_esrch_through_proc_pid_fd"), helpers.SelftestPidfdTest, helpers.ManProc, true),
 		)
 	})
 
 	Context("to the members of a process group", helpers.FlagSignalScope, func() {
-		// Behavior: PIDFD_SIGNAL_PROCESS_GROUP sends the signal to every process of the group the pidfd's process leads.
+		// Behavior: PIDFD_SIGNAL_PROCESS_GROUP sends the signal to every
+		//           process of the group the pidfd's process leads.
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_PROCESS_GROUP)
 		// Since:    v6.9
 		It("delivers to every member with PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("delivers_to_every_member_with_pidfd_signal_process_group"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {

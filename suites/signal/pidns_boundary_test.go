@@ -29,10 +29,11 @@ var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPi
 		var target *helpers.Blocked
 		BeforeEach(func() { target = helpers.StartBlocked() })
 
-		// Behavior: a caller in a child pid namespace that was handed (SCM_RIGHTS) a pidfd of a process in the parent namespace fails with EINVAL, for signal 0 and SIGKILL alike.
+		// Behavior: a caller in a child pid namespace that was handed (SCM_RIGHTS) a pidfd of a
+		//           process in the parent namespace fails with EINVAL, for signal 0 and SIGKILL alike.
 		// Mirrors:  none (kernel/signal.c pidfd_send_signal: !access_pidfd_pidns(pid) → -EINVAL)
 		// Since:    v5.1
-		It("fails with EINVAL", helpers.ID("fails_with_einval"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("fails with EINVAL", helpers.ID("target_outside_caller_pidns_fails_with_einval"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			for _, sig := range []unix.Signal{0, unix.SIGKILL} {
 				_, err := sender.Call(ctx, fmt.Sprintf("send %d 0", sig), target.Pidfd)
 				Expect(err).To(helpers.BeErrno(unix.EINVAL), "signal %d", sig)
@@ -42,7 +43,7 @@ var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPi
 		// Behavior: the refused SIGKILL never reaches the process outside the namespace: its pidfd stays quiet.
 		// Mirrors:  none (kernel/signal.c pidfd_send_signal returns before any signal is queued)
 		// Since:    v5.1
-		It("leaves the process unsignalled", helpers.ID("leaves_the_process_unsignalled"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("leaves the process unsignalled", helpers.ID("leaves_target_outside_caller_pidns_unsignalled"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			sender.Call(ctx, fmt.Sprintf("send %d 0", unix.SIGKILL), target.Pidfd)
 			revents, err := kernel.PollOnce(target.Pidfd, helpers.QuietWindow())
 			Expect(err).NotTo(HaveOccurred())
@@ -50,7 +51,8 @@ var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPi
 		})
 	})
 
-	// Behavior: the same caller signals a process of its own pid namespace through a pidfd it was handed (the control for the EINVAL above).
+	// Behavior: the same caller signals a process of its own pid namespace
+	//           through a pidfd it was handed (the control for the EINVAL above).
 	// Mirrors:  none
 	// Since:    v5.1
 	It("succeeds for a process in the caller's own pid namespace", helpers.ID("succeeds_for_a_process_in_the_caller_own_pid_namespace"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
@@ -59,7 +61,8 @@ var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPi
 		Expect(err).NotTo(HaveOccurred())
 	})
 
-	// Behavior: a caller signals a process in a descendant pid namespace: the namespace check walks up from the target to the caller's namespace.
+	// Behavior: a caller signals a process in a descendant pid namespace: the
+	//           namespace check walks up from the target to the caller's namespace.
 	// Mirrors:  none (kernel/signal.c access_pidfd_pidns)
 	// Since:    v5.1
 	It("succeeds for a process in a descendant pid namespace", helpers.ID("succeeds_for_a_process_in_a_descendant_pid_namespace"), helpers.ManPidfdSendSignal, func() {

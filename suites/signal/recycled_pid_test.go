@@ -35,10 +35,12 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 	}
 
 	Context("through the pidfd of the reaped process", func() {
-		// Behavior: pidfd_send_signal(2) through a pidfd of a reaped process fails with ESRCH (SIGUSR2, SIGCONT, signal 0) while another process holds its pid number.
-		// Mirrors:  LTP pidfd_send_signal03 (SIGUSR1); pidfd_test.c "pidfd_send_signal signal recycled pid" (a /proc/1000 directory fd and SIGCONT there)
+		// Behavior: pidfd_send_signal(2) through a pidfd of a reaped process fails with ESRCH
+		//           (SIGUSR2, SIGCONT, signal 0) while another process holds its pid number.
+		// Mirrors:  LTP pidfd_send_signal03 (SIGUSR1); pidfd_test.c "pidfd_send_signal
+		//           signal recycled pid" (a /proc/1000 directory fd and SIGCONT there)
 		// Since:    v5.1
-		It("fails with ESRCH", helpers.ID("stale_pidfd_fails_with_esrch"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("fails with ESRCH", helpers.ID("pidfd_after_reuse_fails_with_esrch"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			successor(ctx, helpers.RoleProcess)
 			for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {
 				Expect(unix.PidfdSendSignal(stale.Pidfd, sig, nil, 0)).To(helpers.BeErrno(unix.ESRCH), "signal %d", sig)
@@ -48,7 +50,7 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 		// Behavior: nothing sent through the stale pidfd reaches the process that now has the pid number.
 		// Mirrors:  LTP pidfd_send_signal03; pidfd_test.c "pidfd_send_signal signal recycled pid"
 		// Since:    v5.1
-		It("leaves the process that took over the number unsignalled", helpers.ID("stale_pidfd_leaves_successor_unsignalled"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
+		It("leaves the process that took over the number unsignalled", helpers.ID("pidfd_after_reuse_leaves_process_that_took_over_number"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			c := successor(ctx, helpers.RoleSigwait)
 			for _, sig := range helpers.HeldSignals {
 				unix.PidfdSendSignal(stale.Pidfd, sig, nil, 0)
@@ -65,8 +67,10 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal, kernel.PidfdOpen) })
 
 	helpers.EachReuseShape(func(stage helpers.StageReuse) {
-		// Behavior: pidfd_send_signal(2) through the stale pidfd fails with ESRCH (SIGUSR2, SIGCONT, signal 0) when the sender sees the number name a live process again.
-		// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (the sender inside the namespace; no errno checked there); LTP pidfd_send_signal03
+		// Behavior: pidfd_send_signal(2) through the stale pidfd fails with ESRCH (SIGUSR2,
+		//           SIGCONT, signal 0) when the sender sees the number name a live process again.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (the sender
+		//           inside the namespace; no errno checked there); LTP pidfd_send_signal03
 		// Since:    v5.1
 		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			r := stage(ctx, helpers.RoleProcess)
@@ -75,7 +79,8 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 			}
 		})
 
-		// Behavior: nothing sent through the stale pidfd reaches the process that took over the number, when the sender sees that number.
+		// Behavior: nothing sent through the stale pidfd reaches the process
+		//           that took over the number, when the sender sees that number.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid"; LTP pidfd_send_signal03
 		// Since:    v5.1
 		It("leaves the process that took over the number unsignalled", helpers.ID("leaves_process_that_took_over_number"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {

@@ -39,8 +39,10 @@ var _ = Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after 
 		return procDir, successor
 	}
 
-	// Behavior: pidfd_send_signal(2) through a /proc/<pid> directory fd of a reaped process fails with ESRCH (SIGUSR2, SIGCONT, signal 0) while another process holds its pid number.
-	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (a /proc/1000 directory fd, SIGCONT); LTP pidfd_send_signal03
+	// Behavior: pidfd_send_signal(2) through a /proc/<pid> directory fd of a reaped process fails
+	//           with ESRCH (SIGUSR2, SIGCONT, signal 0) while another process holds its pid number.
+	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (a
+	//           /proc/1000 directory fd, SIGCONT); LTP pidfd_send_signal03
 	// Since:    v5.1
 	It("fails with ESRCH", helpers.ID("proc_pid_fd_after_reuse_fails_with_esrch"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
 		procDir, _ := reuse(ctx, helpers.RoleProcess)
@@ -49,10 +51,11 @@ var _ = Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after 
 		}
 	})
 
-	// Behavior: nothing sent through the stale /proc/<pid> directory fd reaches the process that now has the pid number.
+	// Behavior: nothing sent through the stale /proc/<pid> directory
+	//           fd reaches the process that now has the pid number.
 	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid"; LTP pidfd_send_signal03
 	// Since:    v5.1
-	It("leaves the process that took over the number unsignalled", helpers.ID("proc_pid_fd_after_reuse_leaves_successor_unsignalled"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
+	It("leaves the process that took over the number unsignalled", helpers.ID("proc_pid_fd_after_reuse_leaves_process_that_took_over"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
 		procDir, c := reuse(ctx, helpers.RoleSigwait)
 		for _, sig := range helpers.HeldSignals {
 			unix.PidfdSendSignal(procDir, sig, nil, 0)

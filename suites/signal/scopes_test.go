@@ -64,7 +64,8 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 	}
 
 	Context("through a thread-group pidfd without flags", func() {
-		// Behavior: a pidfd without PIDFD_THREAD signals the whole process like kill(2): any thread can take the signal and si_code is SI_USER.
+		// Behavior: a pidfd without PIDFD_THREAD signals the whole process like
+		//           kill(2): any thread can take the signal and si_code is SI_USER.
 		// Mirrors:  man pidfd_send_signal(2) (scope inferred from the pidfd)
 		// Since:    v5.1
 		It("queues the signal for the process with si_code SI_USER", helpers.ID("queues_the_signal_for_the_process_with_si_code_si_user"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
@@ -76,7 +77,8 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 	Context("through a PIDFD_THREAD pidfd without flags", helpers.FlagPidfdThread, func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
 
-		// Behavior: a PIDFD_THREAD pidfd of a non-leader thread signals only that thread, like tgkill(2), with si_code SI_TKILL.
+		// Behavior: a PIDFD_THREAD pidfd of a non-leader thread signals only
+		//           that thread, like tgkill(2), with si_code SI_TKILL.
 		// Mirrors:  man pidfd_send_signal(2) (scope inferred from a PIDFD_THREAD pidfd)
 		// Since:    v6.9
 		It("queues the signal for that thread only with si_code SI_TKILL", helpers.ID("queues_the_signal_for_that_thread_only_with_si_code_si_tkill"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
@@ -84,10 +86,11 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 			Expect(takenBy(ctx, sigRT1, t1, leader, t2).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
 
-		// Behavior: a PIDFD_THREAD pidfd of the thread-group leader signals only the leader thread, not the process.
+		// Behavior: a PIDFD_THREAD pidfd of the thread-group leader
+		//           signals only the leader thread, not the process.
 		// Mirrors:  man pidfd_send_signal(2)
 		// Since:    v6.9
-		It("queues the signal for the leader thread only when it names the leader", helpers.ID("queues_signal_for_leader_thread_only_when_it_names_leader"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("queues the signal for the leader thread only when it names the leader", helpers.ID("queues_signal_for_leader_thread_only_when_pidfd_names_leader"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(leader), sigRT1, nil, 0)).To(Succeed())
 			Expect(takenBy(ctx, sigRT1, leader, t1, t2).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
@@ -96,7 +99,8 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 	Context("with a scope flag that overrides the pidfd's", helpers.FlagSignalScope, func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.SignalScopes, kernel.PidfdThread) })
 
-		// Behavior: PIDFD_SIGNAL_THREAD on a thread-group pidfd signals only the thread the pidfd names (the leader).
+		// Behavior: PIDFD_SIGNAL_THREAD on a thread-group pidfd signals
+		//           only the thread the pidfd names (the leader).
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_THREAD)
 		// Since:    v6.9
 		It("signals only the leader thread with PIDFD_SIGNAL_THREAD on a thread-group pidfd", helpers.ID("thread_flag_signals_only_leader_on_thread_group_pidfd"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
@@ -112,15 +116,17 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 			Expect(takenBy(ctx, sigRT1, t1).Code).To(BeEquivalentTo(kernel.SI_USER))
 		})
 
-		// Behavior: PIDFD_SIGNAL_THREAD on the PIDFD_THREAD pidfd of a non-leader signals that thread (the flag agrees with the pidfd).
+		// Behavior: PIDFD_SIGNAL_THREAD on the PIDFD_THREAD pidfd of a non-leader
+		//           signals that thread (the flag agrees with the pidfd).
 		// Mirrors:  man pidfd_send_signal(2)
 		// Since:    v6.9
-		It("signals only that thread with PIDFD_SIGNAL_THREAD on a non-leader's PIDFD_THREAD pidfd", helpers.ID("thread_flag_signals_only_non_leader_on_its_thread_pidfd"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+		It("signals only that thread with PIDFD_SIGNAL_THREAD on a non-leader's PIDFD_THREAD pidfd", helpers.ID("thread_flag_signals_only_non_leader_on_pidfd_thread_pidfd"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
 			Expect(unix.PidfdSendSignal(threadPidfd(t2), sigRT1, nil, unix.PIDFD_SIGNAL_THREAD)).To(Succeed())
 			Expect(takenBy(ctx, sigRT1, t2, leader, t1).Code).To(BeEquivalentTo(kernel.SI_TKILL))
 		})
 
-		// Behavior: PIDFD_SIGNAL_THREAD_GROUP on the PIDFD_THREAD pidfd of a non-leader signals the thread group that thread belongs to.
+		// Behavior: PIDFD_SIGNAL_THREAD_GROUP on the PIDFD_THREAD pidfd of a
+		//           non-leader signals the thread group that thread belongs to.
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_THREAD_GROUP: "the thread-group of the target")
 		// Since:    v6.9
 		It("signals the process with PIDFD_SIGNAL_THREAD_GROUP on a non-leader's PIDFD_THREAD pidfd", helpers.ID("thread_group_flag_signals_process_on_non_leader_thread_pidfd"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
@@ -128,7 +134,8 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 			Expect(takenBy(ctx, sigRT1, t2).Code).To(BeEquivalentTo(kernel.SI_USER))
 		})
 
-		// Behavior: PIDFD_SIGNAL_PROCESS_GROUP is refused with ESRCH and queues nothing when the pidfd's pid is no process-group id: a non-leader thread's pid, or a process that leads no group.
+		// Behavior: PIDFD_SIGNAL_PROCESS_GROUP is refused with ESRCH and queues nothing when the pidfd's pid
+		//           is no process-group id: a non-leader thread's pid, or a process that leads no group.
 		// Mirrors:  none (kernel/signal.c __kill_pgrp_info: no task in that group → ESRCH)
 		// Since:    v6.9
 		DescribeTable("refuses PIDFD_SIGNAL_PROCESS_GROUP with ESRCH when the pid is no process group",
@@ -141,7 +148,7 @@ var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendS
 			},
 			Entry("PIDFD_SIGNAL_PROCESS_GROUP on a non-leader thread", helpers.ID("process_group_flag_fails_with_esrch_on_non_leader_thread"), helpers.ManPidfdSendSignal,
 				func() int { return threadPidfd(t1) }, unix.PIDFD_SIGNAL_PROCESS_GROUP),
-			Entry("PIDFD_SIGNAL_PROCESS_GROUP on a process that leads no group", helpers.ID("process_group_flag_fails_with_esrch_on_non_group_leader"), helpers.ManPidfdSendSignal,
+			Entry("PIDFD_SIGNAL_PROCESS_GROUP on a process that leads no group", helpers.ID("process_group_flag_esrch_on_process_that_leads_no_group"), helpers.ManPidfdSendSignal,
 				func() int { return target.Pidfd }, unix.PIDFD_SIGNAL_PROCESS_GROUP),
 		)
 	})

@@ -5,72 +5,81 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/pidfdconf/pidfdconf/internal/mirrors"
+	"github.com/pidfdconf/pidfdconf/internal/specid"
 )
 
 // Entry is one spec in the catalogue.
 type Entry struct {
-	Suite    string        `json:"suite"`
-	ID       string        `json:"id"`
-	KTAP     string        `json:"ktap"` // the spec's test name in ktap.txt
-	Spec     string        `json:"spec"`
-	Behavior string        `json:"behavior"`
-	Mirrors  string        `json:"mirrors"`
-	Refs     []mirrors.Ref `json:"mirrors_refs"`
-	Since    string        `json:"since"`
-	File     string        `json:"file"`
-	Line     int           `json:"line"`
-	Labels   []string      `json:"labels"`
+	Suite string `json:"suite"`
+	ID    string `json:"id"`
+	// FormerIDs are the IDs the spec had before (internal/specid/renamed.txt).
+	FormerIDs []string      `json:"former_ids,omitempty"`
+	KTAP      string        `json:"ktap"` // the spec's test name in ktap.txt
+	Spec      string        `json:"spec"`
+	Behavior  string        `json:"behavior"`
+	Mirrors   string        `json:"mirrors"`
+	Refs      []mirrors.Ref `json:"mirrors_refs"`
+	Since     string        `json:"since"`
+	File      string        `json:"file"`
+	Line      int           `json:"line"`
+	Labels    []string      `json:"labels"`
 }
 
 func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 	var entries []Entry
-	var missing, malformed []string
+	problems := map[string]bool{} // a table's block is read once per entry
 	sources := map[string][]string{}
+	source := func(file string) ([]string, error) {
+		lines, ok := sources[file]
+		if !ok {
+			var err error
+			if lines, err = readLines(file); err != nil {
+				return nil, err
+			}
+			sources[file] = lines
+		}
+		return lines, nil
+	}
+	syscalls := syscallLabels(reports)
 	ids := newIDChecker()
 	for _, r := range reports {
+		suite := shortSuite(r.SuiteDescription)
 		for _, s := range r.SpecReports {
 			if s.LeafNodeType != types.NodeTypeIt {
 				continue
 			}
 			loc := s.LeafNodeLocation
-			lines, ok := sources[loc.FileName]
-			if !ok {
-				var err error
-				if lines, err = readLines(loc.FileName); err != nil {
-					return nil, err
-				}
-				sources[loc.FileName] = lines
+			lines, err := source(loc.FileName)
+			if err != nil {
+				return nil, err
 			}
 			rel, _ := filepath.Rel(root, loc.FileName)
-			meta := metadataAbove(lines, loc.LineNumber)
-			id := ids.check(r.SuiteDescription, fmt.Sprintf("%s:%d %s", rel, loc.LineNumber, s.FullText()), s)
-			if meta["Behavior"] == "" || meta["Mirrors"] == "" || meta["Since"] == "" {
-				missing = append(missing, fmt.Sprintf("%s:%d %s", rel, loc.LineNumber, s.FullText()))
+			where := fmt.Sprintf("%s:%d", rel, loc.LineNumber)
+			id := ids.check(suite, where+" "+s.FullText(), s)
+			b := metadataAbove(lines, loc.LineNumber)
+			if block := blockProblems(b, where+" "+s.FullText(), rel, lines, specText(s, b), syscalls); len(block) > 0 {
+				for _, p := range block {
+					problems[p] = true
+				}
 				continue
 			}
-			refs, err := checkBlock(meta)
-			if err != nil {
-				malformed = append(malformed, fmt.Sprintf("%s:%d %v", rel, loc.LineNumber, err))
-				continue
-			}
+			refs, _ := mirrors.Parse(b.values["Mirrors"])
 			entries = append(entries, Entry{
-				Suite: r.SuiteDescription, ID: id, KTAP: ktapName(r.SuiteDescription, id), Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
-				Behavior: meta["Behavior"], Mirrors: meta["Mirrors"], Refs: refs, Since: meta["Since"],
+				Suite: r.SuiteDescription, ID: id, FormerIDs: specid.FormerIDs(suite, id), KTAP: ktapName(r.SuiteDescription, id),
+				Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
+				Behavior: b.values["Behavior"], Mirrors: b.values["Mirrors"], Refs: refs, Since: b.values["Since"],
 			})
 		}
 	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("specs without a Behavior/Mirrors/Since comment block:\n  %s", strings.Join(missing, "\n  "))
-	}
-	if len(malformed) > 0 {
-		return nil, fmt.Errorf("malformed Behavior/Mirrors/Since lines:\n  %s", strings.Join(malformed, "\n  "))
+	ids.checkRenames(specid.Renames())
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("spec comment blocks (Behavior/Mirrors/Since) are missing or malformed:\n  %s", strings.Join(sortedKeys(problems), "\n  "))
 	}
 	if err := ids.err(); err != nil {
 		return nil, err
@@ -84,14 +93,70 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 	return entries, nil
 }
 
-// checkBlock lints a spec's comment block and parses its Mirrors line.
-func checkBlock(meta map[string]string) ([]mirrors.Ref, error) {
-	for _, field := range []string{"Behavior", "Mirrors", "Since"} {
-		if err := lintLine(field, meta[field]); err != nil {
-			return nil, err
+// blockProblems lints a spec's comment block: every field present, no line
+// wider than MaxColumns, the lines' wording (lint.go), the Mirrors grammar,
+// and a Behavior line that says every name of the text it covers. Each
+// problem starts with the file:line to fix: the spec's (spec) where the
+// block lacks a field, else the field's in file.
+func blockProblems(b metaBlock, spec, file string, lines []string, text string, syscalls map[string]bool) []string {
+	var missing []string
+	for _, f := range fieldNames {
+		if b.values[f] == "" {
+			missing = append(missing, f)
 		}
 	}
-	return mirrors.Parse(meta["Mirrors"])
+	if len(missing) > 0 {
+		return []string{fmt.Sprintf("%s: no %s line; write the comment block above its It (or its table):\n"+
+			"\t// Behavior: <the behaviour as one sentence, naming its API, errnos and flags>\n"+
+			"\t// Mirrors:  <program>.c <case> | LTP <test> | man <page>(<section>) | none (<why>)\n"+
+			"\t// Since:    v<version>", spec, strings.Join(missing, ", "))}
+	}
+	problems := b.widthProblems(file, lines)
+	at := func(f string) string { return fmt.Sprintf("%s:%d", file, b.span[f][0]+1) }
+	for _, f := range fieldNames {
+		if err := lintLine(f, b.values[f]); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: %v", at(f), err))
+		}
+	}
+	if _, err := mirrors.Parse(b.values["Mirrors"]); err != nil {
+		problems = append(problems, fmt.Sprintf("%s: %v; write it by the grammar in internal/mirrors", at("Mirrors"), err))
+	}
+	if lost := behaviorDrift(b.values["Behavior"], text, syscalls); len(lost) > 0 {
+		problems = append(problems, fmt.Sprintf("%s: the Behavior line does not say %s, which its spec's text says (%q); name them in it (or fix the text)",
+			at("Behavior"), strings.Join(lost, ", "), text))
+	}
+	return problems
+}
+
+// specText is the part of the spec's text its block speaks for: its
+// Contexts (the outermost Describe names the API for many blocks at once)
+// and its table, and its own It or Entry text unless the block sits above
+// the whole table.
+func specText(s types.SpecReport, b metaBlock) string {
+	texts := s.ContainerHierarchyTexts
+	if len(texts) > 0 {
+		texts = texts[1:]
+	}
+	if !b.aboveTable {
+		texts = append(append([]string{}, texts...), s.LeafNodeText)
+	}
+	return strings.Join(texts, " ")
+}
+
+// syscallLabels are the syscalls the specs' syscall: labels name: a bare
+// word of a spec's text that is one of them names that syscall.
+func syscallLabels(reports []types.Report) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range reports {
+		for _, s := range r.SpecReports {
+			for _, l := range s.Labels() {
+				if name, ok := strings.CutPrefix(l, "syscall:"); ok {
+					out[name] = true
+				}
+			}
+		}
+	}
+	return out
 }
 
 func readLines(path string) ([]string, error) {
@@ -106,43 +171,4 @@ func readLines(path string) ([]string, error) {
 		lines = append(lines, sc.Text())
 	}
 	return lines, sc.Err()
-}
-
-var (
-	metaLine = regexp.MustCompile(`^\s*//\s*(Behavior|Mirrors|Since):\s*(.*)$`)
-	// A spec's block may sit above its table rather than its entry, but
-	// never above another It: that block belongs to the other spec.
-	otherLeaf = regexp.MustCompile(`^\s*It\(`)
-)
-
-// metadataAbove finds the nearest comment block with Behavior/Mirrors/Since
-// at or above the spec's line (1-based).
-func metadataAbove(lines []string, line int) map[string]string {
-	for i := line - 2; i >= 0; i-- {
-		if m := metaLine.FindStringSubmatch(lines[i]); m != nil {
-			return blockAround(lines, i)
-		}
-		if i < line-1 && otherLeaf.MatchString(lines[i]) {
-			break
-		}
-	}
-	return map[string]string{}
-}
-
-// blockAround reads the contiguous comment block containing line i.
-func blockAround(lines []string, i int) map[string]string {
-	start, end := i, i
-	for start > 0 && strings.HasPrefix(strings.TrimSpace(lines[start-1]), "//") {
-		start--
-	}
-	for end+1 < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[end+1]), "//") {
-		end++
-	}
-	meta := map[string]string{}
-	for _, l := range lines[start : end+1] {
-		if m := metaLine.FindStringSubmatch(l); m != nil {
-			meta[m[1]] = strings.TrimSpace(m[2])
-		}
-	}
-	return meta
 }

@@ -1,12 +1,24 @@
 // Command catalogue writes or checks conformance/: the list of every spec
 // with its behaviour, the test it mirrors, the kernel it needs and its
 // labels and its source line, built from a Ginkgo dry run plus the comment
-// block above each spec. It fails on a block whose Mirrors line does not
-// follow the grammar in mirrors.go, or whose lines cite an issue number, a §
-// section, DESIGN.md or an unexplained abbreviation (lint.go).
+// block above each spec. It fails, naming the file:line and the fix, on
+//
+//   - a spec ID that breaks internal/specid's rules (ids.go): malformed,
+//     meaningless without its Describe/Context, not said by its text, used
+//     by another spec, or renamed without a line in internal/specid/renamed.txt;
+//
+//   - a comment block without Behavior, Mirrors or Since, with a line wider
+//     than MaxColumns (block.go), a Mirrors value outside the grammar of
+//     internal/mirrors, a line citing an issue number, a § section,
+//     DESIGN.md or an unexplained abbreviation (lint.go), or a Behavior
+//     line that lacks an errno, constant or syscall its spec's text names
+//     (behavior.go).
+//
+// Usage:
 //
 //	go run ./tools/catalogue -write conformance
 //	go run ./tools/catalogue -check conformance   # exit 1 when stale
+//	go run ./tools/catalogue -wrap suites         # wrap too-wide metadata lines in place
 package main
 
 import (
@@ -24,10 +36,18 @@ import (
 func main() {
 	write := flag.String("write", "", "regenerate the catalogue in this directory")
 	check := flag.String("check", "", "fail when the catalogue in this directory is stale")
+	wrap := flag.String("wrap", "", "wrap the metadata lines wider than MaxColumns in the Go files under this directory, in place")
 	flag.Parse()
+	if *wrap != "" && *write+*check == "" {
+		if err := wrapTree(*wrap); err != nil {
+			fmt.Fprintln(os.Stderr, "catalogue:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	dir := *write + *check
-	if dir == "" || (*write != "" && *check != "") {
-		fmt.Fprintln(os.Stderr, "usage: catalogue -write DIR | -check DIR")
+	if dir == "" || (*write != "" && *check != "") || *wrap != "" {
+		fmt.Fprintln(os.Stderr, "usage: catalogue -write DIR | -check DIR | -wrap DIR")
 		os.Exit(3)
 	}
 	if err := run(dir, *check != ""); err != nil {
@@ -47,6 +67,9 @@ func run(dir string, check bool) error {
 	}
 	entries, err := buildEntries(root, reports)
 	if err != nil {
+		return err
+	}
+	if err := unrecordedRenames(filepath.Join(dir, "catalogue.json"), entries); err != nil {
 		return err
 	}
 	files, err := render(entries)

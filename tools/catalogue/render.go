@@ -22,7 +22,7 @@ func render(entries []Entry) (map[string][]byte, error) {
 			suite = e.Suite
 			fmt.Fprintf(&md, "\n## %s\n\n| id | spec | behaviour | mirrors | since | source |\n|---|---|---|---|---|---|\n", suite)
 		}
-		fmt.Fprintf(&md, "| `%s` | %s | %s | %s | %s | %s |\n", e.ID, cell(e.Spec), cell(e.Behavior), cell(e.Mirrors), cell(e.Since), sourceLink(e))
+		fmt.Fprintf(&md, "| %s | %s | %s | %s | %s | %s |\n", idCell(e), cell(e.Spec), cell(e.Behavior), cell(e.Mirrors), cell(e.Since), sourceLink(e))
 	}
 	return map[string][]byte{"catalogue.json": append(js, '\n'), "catalogue.md": []byte(md.String())}, nil
 }
@@ -31,6 +31,15 @@ func render(entries []Entry) (map[string][]byte, error) {
 // Kubernetes conformance catalogue links each test to its source line).
 func sourceLink(e Entry) string {
 	return fmt.Sprintf("[%s:%d](../%s#L%d)", e.File, e.Line, e.File, e.Line)
+}
+
+// idCell is the spec's ID and the IDs it had before, under which older
+// results (and kernel CI histories) know it.
+func idCell(e Entry) string {
+	if len(e.FormerIDs) == 0 {
+		return "`" + e.ID + "`"
+	}
+	return "`" + e.ID + "` (was `" + strings.Join(e.FormerIDs, "`, `") + "`)"
 }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

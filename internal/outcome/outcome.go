@@ -44,3 +44,12 @@ func (c SkipClass) Valid() bool {
 	}
 	return false
 }
+
+// KernelConfigEntry names the suite-level report entry whose value says
+// where the specs read the kernel's config from, or, starting with
+// NoKernelConfig, why they had none: every report names the evidence its
+// option skips rest on.
+const KernelConfigEntry = "kernel config"
+
+// NoKernelConfig starts a KernelConfigEntry value that says no config was read.
+const NoKernelConfig = "no kernel config"

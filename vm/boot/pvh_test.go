@@ -2,7 +2,6 @@ package boot
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/binary"
 	"os"
@@ -15,46 +14,11 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/kernels/kernelstest"
 )
 
-// pvhTestImage is a bzImage (boot protocol 2.15, one setup sector) whose
-// payload is payload.
-func pvhTestImage(payload []byte) []byte {
-	img := make([]byte, 2*512)
-	img[0x1f1] = 1
-	copy(img[0x202:], "HdrS")
-	binary.LittleEndian.PutUint16(img[0x206:], 0x20f)
-	binary.LittleEndian.PutUint32(img[0x248:], 0)
-	binary.LittleEndian.PutUint32(img[0x24c:], uint32(len(payload)))
-	return append(img, payload...)
-}
-
-func gzipped(data []byte) []byte {
-	var b bytes.Buffer
-	zw := gzip.NewWriter(&b)
-	zw.Write(data)
-	zw.Close()
-	return b.Bytes()
-}
-
-func TestBzImagePayload(t *testing.T) {
-	payload := gzipped([]byte("kernel"))
-	path := filepath.Join(t.TempDir(), "bzImage")
-	os.WriteFile(path, pvhTestImage(payload), 0o644)
-	got, err := bzImagePayload(path)
-	if err != nil || !bytes.Equal(got, payload) {
-		t.Fatalf("payload %x, %v; want %x", got, err, payload)
-	}
-	old := kernelstest.BzImage("old") // boot protocol 0: no payload fields
-	os.WriteFile(path, old, 0o644)
-	if _, err := bzImagePayload(path); err == nil {
-		t.Fatal("a bzImage without payload fields gave a payload")
-	}
-}
-
 // A kernel whose payload is not a PVH-capable ELF boots from its bzImage,
 // and the reason is cached so the next run does not unpack it again.
 func TestKernelFileFallsBackToBzImage(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bzImage")
-	os.WriteFile(path, pvhTestImage(gzipped([]byte("not an ELF file"))), 0o644)
+	os.WriteFile(path, kernelstest.WithPayload(kernelstest.Gzip([]byte("not an ELF file"))), 0o644)
 	c := cache.Cache{Dir: t.TempDir()}
 	var logged []string
 	logf := func(f string, a ...any) { logged = append(logged, f) }

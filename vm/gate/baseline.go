@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/internal/specid"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/report"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
@@ -34,9 +36,12 @@ type Comparison struct {
 	Pairs    []ColumnPair `json:"pairs"`
 	// Regressions: PASS → FAIL or TIMEOUT, and SKIP → FAIL or TIMEOUT (a
 	// behaviour the baseline kernel did not have, broken where it appears).
-	Regressions  []Change `json:"regressions"`
-	Fixes        []Change `json:"fixes"`         // FAIL or TIMEOUT → PASS
-	NewlySkipped []Change `json:"newly_skipped"` // a verdict → SKIP
+	Regressions []Change `json:"regressions"`
+	Fixes       []Change `json:"fixes"` // FAIL or TIMEOUT → PASS
+	// ConfiguredOut: PASS → SKIP where the new kernel's config has the
+	// option the spec needs off: a choice of the config, not a regression.
+	ConfiguredOut []Change `json:"configured_out,omitempty"`
+	NewlySkipped  []Change `json:"newly_skipped"` // FAIL or TIMEOUT → SKIP
 	// NoVerdict: a verdict before, MISS now. Not a regression (the harness,
 	// not the kernel, may be at fault) but never silently dropped.
 	NoVerdict []Change `json:"no_verdict"`
@@ -161,7 +166,8 @@ func Compare(old, nw *report.MatrixJSON, mapping map[string]string) (*Comparison
 }
 
 // rowIndex finds a row's earlier self in a baseline: by its suite and
-// spec ID, which survive a reworded text, else (a runner row, or a
+// spec ID, which survive a reworded text, or an ID the spec had before
+// (specid.FormerIDs), which survive a renamed ID; else (a runner row, or a
 // baseline written before specs had IDs) by suite and text.
 type rowIndex struct {
 	byID, byKey map[string]report.RowJSON
@@ -178,8 +184,12 @@ func indexRows(m *report.MatrixJSON) rowIndex {
 }
 
 func (ix rowIndex) find(r judge.Row) (report.RowJSON, bool) {
-	if o, ok := ix.byID[r.Suite+"\x00"+r.ID]; ok && r.ID != "" {
-		return o, true
+	if r.ID != "" {
+		for _, id := range append([]string{r.ID}, specid.FormerIDs(r.Suite, r.ID)...) {
+			if o, ok := ix.byID[r.Suite+"\x00"+id]; ok {
+				return o, true
+			}
+		}
 	}
 	o, ok := ix.byKey[r.Key()]
 	if ok && o.ID != "" && r.ID != "" {
@@ -206,7 +216,11 @@ func (c *Comparison) classify(spec string, p ColumnPair, oldCell, newCell judge.
 	ch := Change{Spec: spec, OldColumn: p.Old, NewColumn: p.New, Old: oldCell.Result, New: newCell.Result, Reason: newCell.Reason}
 	failed := func(r judge.Verdict) bool { return r == judge.FAIL || r == judge.TIMEOUT }
 	switch {
-	case (a == judge.PASS || a == judge.SKIP) && failed(b):
+	case a == judge.PASS && b == judge.SKIP && newCell.Class == outcome.Config:
+		c.ConfiguredOut = append(c.ConfiguredOut, ch)
+	case (a == judge.PASS || a == judge.SKIP) && failed(b), a == judge.PASS && b == judge.SKIP:
+		// A spec that passed and now skips no longer checks anything: a
+		// gate must not let a kernel through on that.
 		c.Regressions = append(c.Regressions, ch)
 	case failed(a) && b == judge.PASS:
 		c.Fixes = append(c.Fixes, ch)

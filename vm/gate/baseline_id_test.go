@@ -67,3 +67,30 @@ func TestCompareKeepsSpecsWithDifferentIDsApart(t *testing.T) {
 		t.Errorf("regressions %+v, new %v, vanished %v", c.Regressions, c.NewSpecs, c.Vanished)
 	}
 }
+
+// A recorded rename (internal/specid/renamed.txt: open opens_it →
+// opens_a_zombie) keeps the spec's history: its PASS → FAIL is a
+// regression, reworded or not; the same IDs in another suite are not it.
+func TestCompareFollowsASpecThroughARecordedRename(t *testing.T) {
+	text := "pidfd_open(2) when the process is a zombie opens it"
+	for _, newText := range []string{text, "pidfd_open(2) when the process is a zombie opens a pidfd"} {
+		old := matrixOf(verdict{judge.Row{Suite: "open", Text: text, ID: "opens_it"}, judge.PASS})
+		nw := matrixOf(verdict{judge.Row{Suite: "open", Text: newText, ID: "opens_a_zombie"}, judge.FAIL})
+		c, err := Compare(old, nw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Regressions) != 1 || len(c.NewSpecs) != 0 || len(c.Vanished) != 0 {
+			t.Errorf("%q: regressions %v, new %v, vanished %v; want the one regression", newText, c.Regressions, c.NewSpecs, c.Vanished)
+		}
+	}
+	old := matrixOf(verdict{judge.Row{Suite: "signal", Text: "x", ID: "opens_it"}, judge.PASS})
+	nw := matrixOf(verdict{judge.Row{Suite: "signal", Text: "y", ID: "opens_a_zombie"}, judge.FAIL})
+	c, err := Compare(old, nw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Regressions) != 0 || len(c.NewSpecs) != 1 || len(c.Vanished) != 1 {
+		t.Errorf("renames are per suite: regressions %v, new %v, vanished %v", c.Regressions, c.NewSpecs, c.Vanished)
+	}
+}

@@ -7,10 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/report"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
+
+// skipConfig stands for a SKIP whose spec says the kernel's config has its
+// option off (class config) in fabricatedMatrix's cells.
+const skipConfig judge.Verdict = "SKIP(config)"
 
 // fabricatedMatrix is a matrix.json of kernels with the verdicts given per
 // row key, written into a run directory of its own.
@@ -33,6 +38,9 @@ func fabricatedMatrix(t *testing.T, kernels []string, cells map[string]map[strin
 				res = v
 			}
 			jr.Cells[k] = judge.Cell{Result: res, Reason: "why " + string(res)}
+			if res == skipConfig {
+				jr.Cells[k] = judge.Cell{Result: judge.SKIP, Class: outcome.Config, Reason: "requires CONFIG_X, which is off"}
+			}
 		}
 		m.Rows = append(m.Rows, jr)
 	}
@@ -114,11 +122,11 @@ func TestCompareClassifiesEveryChange(t *testing.T) {
 	})
 	nw := fabricatedMatrix(t, ks, map[string]map[string]judge.Verdict{
 		"open: rejects flag bit 3":   {"6.1": judge.PASS, "6.12": judge.FAIL},
-		"open: opens a live process": {"6.1": judge.SKIP, "6.12": judge.TIMEOUT},
+		"open: opens a live process": {"6.1": skipConfig, "6.12": judge.TIMEOUT},
 	})
 	c := compareFiles(t, old, nw, nil)
-	if len(c.Fixes) != 1 || c.Fixes[0].NewColumn != "6.1" || len(c.NewlySkipped) != 1 {
-		t.Errorf("fixes %+v, newly skipped %+v", c.Fixes, c.NewlySkipped)
+	if len(c.Fixes) != 1 || c.Fixes[0].NewColumn != "6.1" || len(c.ConfiguredOut) != 1 || len(c.NewlySkipped) != 0 {
+		t.Errorf("fixes %+v, configured out %+v, newly skipped %+v", c.Fixes, c.ConfiguredOut, c.NewlySkipped)
 	}
 	// A behaviour the baseline kernel skipped and this one breaks.
 	if len(c.Regressions) != 1 || c.Regressions[0].Old != judge.SKIP || c.Regressions[0].NewColumn != "6.12" {
@@ -145,12 +153,27 @@ func TestCompareFixesAndSkipsPassTheGate(t *testing.T) {
 	})
 	nw := fabricatedMatrix(t, ks, map[string]map[string]judge.Verdict{
 		"open: rejects flag bit 3":   {},
-		"open: opens a live process": {"6.1": judge.SKIP},
+		"open: opens a live process": {"6.1": skipConfig},
 		"wait: reaps":                {"6.1": judge.FAIL}, // failing before, expected or not
 	})
 	c := compareFiles(t, old, nw, nil)
 	if c.ExitCode != judge.ExitOK || len(c.Regressions) != 0 {
-		t.Errorf("a fix, a skip and a known failure fail the gate: exit %d, %+v", c.ExitCode, c.Regressions)
+		t.Errorf("a fix, a configured-out skip and a known failure fail the gate: exit %d, %+v", c.ExitCode, c.Regressions)
+	}
+}
+
+// A spec that passed and now skips for any reason but the new kernel's
+// config checks nothing any more: the gate stops on it.
+func TestComparePassToSkipIsARegression(t *testing.T) {
+	ks := []string{"6.1"}
+	old := fabricatedMatrix(t, ks, map[string]map[string]judge.Verdict{"open: opens a live process": {}})
+	nw := fabricatedMatrix(t, ks, map[string]map[string]judge.Verdict{"open: opens a live process": {"6.1": judge.SKIP}})
+	c := compareFiles(t, old, nw, nil)
+	if c.ExitCode != judge.ExitFail || len(c.Regressions) != 1 || c.Regressions[0].New != judge.SKIP {
+		t.Errorf("PASS → SKIP: exit %d, regressions %+v", c.ExitCode, c.Regressions)
+	}
+	if !strings.Contains(c.Text(), "PASS → SKIP") {
+		t.Errorf("the text does not say it:\n%s", c.Text())
 	}
 }
 

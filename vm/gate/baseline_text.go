@@ -32,9 +32,10 @@ func (c *Comparison) Text() string {
 	if len(c.UnmatchedNew) > 0 {
 		fmt.Fprintf(&b, "columns without a baseline: %s\n", strings.Join(c.UnmatchedNew, ", "))
 	}
-	writeChanges(&b, "REGRESSIONS (PASS or SKIP → FAIL/TIMEOUT)", c.Regressions)
+	writeChanges(&b, "REGRESSIONS (PASS or SKIP → FAIL/TIMEOUT, PASS → SKIP)", c.Regressions)
 	writeChanges(&b, "fixes (FAIL → PASS)", c.Fixes)
-	writeChanges(&b, "newly skipped", c.NewlySkipped)
+	writeChanges(&b, "configured out (PASS → SKIP: the new kernel's config has the option off)", c.ConfiguredOut)
+	writeChanges(&b, "newly skipped (FAIL or TIMEOUT → SKIP)", c.NewlySkipped)
 	writeNoVerdict(&b, c.NoVerdict)
 	writeChanges(&b, "other changes", c.Other)
 	for _, p := range c.Pairs {

@@ -64,9 +64,10 @@ func kernelRunFromJSON(jk report.KernelJSON, rows []report.RowJSON, runDir strin
 		spec = kernels.KernelSpec{Raw: jk.Spec}
 	}
 	kr := judge.NewKernelRun(&kernels.Kernel{
-		Spec: spec, Name: jk.Name, Describe: jk.Describe, BzImage: jk.BzImage, Config: jk.Config,
+		Spec: spec, Name: jk.Name, Describe: jk.Describe, BzImage: jk.BzImage, Config: jk.Config, ConfigSource: jk.ConfigSource,
 		Arch: jk.Arch, BootArgs: jk.BootArgs, LSMGroup: jk.LSMGroup,
 	})
+	kr.ConfigNote, kr.ConfigSeen = jk.ConfigNote, jk.ConfigSeen
 	kr.Info, kr.Miss, kr.Runs, kr.ConsoleTail = jk.Info, jk.Miss, jk.Runs, jk.ConsoleTail
 	kr.ExpiredExpectations = jk.Expired
 	kr.Boot, kr.Suite, kr.Wall = seconds(jk.BootSeconds), seconds(jk.SuitesSeconds), seconds(jk.WallSeconds)

@@ -38,6 +38,11 @@ type KernelRun struct {
 	SelftestNote   string // why there are no selftest results
 	Selftests      []selftests.Result
 	CrossCheck     []selftests.Row
+	// ConfigNote is what the suites said of the kernel's config: where
+	// they read it from (ConfigSeen), or why there was none; "" when no
+	// suite said.
+	ConfigNote string
+	ConfigSeen bool
 	// ExpiredExpectations are the expectations that matched this kernel
 	// but were past their until: ignored, and listed so they get removed
 	// or renewed.

@@ -156,9 +156,10 @@ func (m *Matrix) lsmCell(kr *KernelRun) Cell {
 			continue // no verdict is not a different verdict
 		}
 		// A spec that applies under one stack only (needs:selinux-enforcing
-		// skips elsewhere) has no verdict to compare; a probe an LSM breaks
-		// on a kernel that should have the feature is a FAIL, not a SKIP.
-		if a == SKIP || b == SKIP {
+		// skips elsewhere) has nothing to compare; any other SKIP is a
+		// verdict like the rest: a stack that stops a spec from running
+		// changes what the kernel is judged on.
+		if (a == SKIP || b == SKIP) && dependsOnTheStack(r) {
 			continue
 		}
 		if a != b {
@@ -292,3 +293,11 @@ func (m *Matrix) SkipClasses(kr *KernelRun) map[outcome.SkipClass]int {
 // age, its config, the run's privilege and arch, the machine, then SKIPs
 // no spec classed (a gap in the suites).
 var SkipClassOrder = append(slices.Clone(outcome.SkipClasses), Unclassified)
+
+// stackLabels mark specs that apply under one LSM stack only.
+var stackLabels = []string{"needs:selinux-enforcing", "needs:landlock"}
+
+// dependsOnTheStack reports whether r is a spec of one LSM stack.
+func dependsOnTheStack(r Row) bool {
+	return slices.ContainsFunc(r.Labels, func(l string) bool { return slices.Contains(stackLabels, l) })
+}

@@ -78,9 +78,19 @@ func TestLSMIndependenceRow(t *testing.T) {
 		t.Errorf("differing verdicts: %+v", c)
 	}
 	skipped := judgetest.Spec("opens", 1, types.SpecStateSkipped, "SELinux not enforcing")
-	onlyThere := judge.NewMatrix("t", []*judge.KernelRun{judgetest.Column(t, "lsm-none", "g", skipped), judgetest.Column(t, "lsm-selinux", "g", p)})
+	skipped.LeafNodeLabels = []string{"needs:selinux-enforcing"}
+	passed := p
+	passed.LeafNodeLabels = skipped.LeafNodeLabels
+	onlyThere := judge.NewMatrix("t", []*judge.KernelRun{judgetest.Column(t, "lsm-none", "g", skipped), judgetest.Column(t, "lsm-selinux", "g", passed)})
 	if c := onlyThere.Cell(onlyThere.Kernels[1], judge.LSMRow); c.Result != judge.PASS {
 		t.Errorf("a spec that applies under one stack only is no difference: %+v", c)
+	}
+	// Any other spec that a stack turns from PASS into SKIP is judged on
+	// less under that stack: a difference.
+	lost := judge.NewMatrix("t", []*judge.KernelRun{judgetest.Column(t, "lsm-none", "g", p),
+		judgetest.Column(t, "lsm-selinux", "g", judgetest.Spec("opens", 1, types.SpecStateSkipped, "requires pidfs"))})
+	if c := lost.Cell(lost.Kernels[1], judge.LSMRow); c.Result != judge.FAIL || !strings.Contains(c.Reason, "lsm-none: PASS, here: SKIP") {
+		t.Errorf("PASS under one stack, SKIP under another: %+v", c)
 	}
 	single := judge.NewMatrix("t", []*judge.KernelRun{judgetest.Column(t, "lsm-none", "g", p)})
 	for _, r := range single.Rows {

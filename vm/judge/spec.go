@@ -21,6 +21,9 @@ func (kr *KernelRun) AddReport(suite string, data []byte) error {
 	kr.Reports = append(kr.Reports, reports...)
 	for _, rep := range reports {
 		for _, sr := range rep.SpecReports {
+			if v, ok := entry(sr, outcome.KernelConfigEntry); ok && kr.ConfigNote == "" {
+				kr.ConfigNote, kr.ConfigSeen = v, !strings.HasPrefix(v, outcome.NoKernelConfig)
+			}
 			row, c, ok := specCell(suite, sr)
 			if ok {
 				kr.Set(row, c)

@@ -106,7 +106,7 @@ func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error
 		Arch:     "amd64",
 	}
 	if _, err := os.Stat(filepath.Join(dir, "config")); err == nil {
-		k.Config = filepath.Join(dir, "config")
+		k.Config, k.ConfigSource = filepath.Join(dir, "config"), "from the Debian package"+partsNote(dir)
 	}
 	// One Debian kernel booted with different LSM stacks must give the
 	// same verdicts: its runs form one LSM group.

@@ -152,13 +152,14 @@ func (b *variantBuild) describe() string {
 // that share the "lsm" fragment and differ only in boot arguments.
 func (b *variantBuild) kernel(s KernelSpec, name, describe, lsmGroup string) *Kernel {
 	k := &Kernel{
-		Spec:     s,
-		Name:     name,
-		Describe: describe,
-		BzImage:  filepath.Join(b.Dir, "bzImage"),
-		Config:   filepath.Join(b.Dir, "config"),
-		Arch:     b.Variant.Arch,
-		BootArgs: b.Boot,
+		Spec:         s,
+		Name:         name,
+		Describe:     describe,
+		BzImage:      filepath.Join(b.Dir, "bzImage"),
+		Config:       filepath.Join(b.Dir, "config"),
+		ConfigSource: "the build's .config",
+		Arch:         b.Variant.Arch,
+		BootArgs:     b.Boot,
 	}
 	if b.Boot != "" {
 		k.Describe += ", boot args: " + b.Boot

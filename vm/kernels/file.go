@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -23,7 +24,10 @@ func checkBzImage(path string) (string, error) {
 	return release, nil
 }
 
-func resolveFile(s KernelSpec) (*Kernel, error) {
+// resolveFile checks a file: kernel and finds its config: the one the spec
+// names, else one beside the image (<image>.config, .config, config), else
+// the one a kernel built with CONFIG_IKCONFIG carries inside.
+func (r *Resolver) resolveFile(ctx context.Context, s KernelSpec) (*Kernel, error) {
 	path, err := filepath.Abs(s.Path)
 	if err != nil {
 		return nil, setup.Errorf("kernel spec %q: %v", s.Raw, err)
@@ -36,16 +40,36 @@ func resolveFile(s KernelSpec) (*Kernel, error) {
 	if release != "" {
 		k.Describe += " " + release
 	}
-	// A config next to the image (.config, config, or <image>.config) is used
-	// when present; it is optional.
+	sum, err := cache.HashFile(path)
+	if err != nil {
+		return nil, setup.Errorf("kernel %s: %v", path, err)
+	}
+	k.Describe += " (sha256 " + sum[:12] + ")"
+	if s.ConfigFile != "" {
+		if _, err := os.Stat(s.ConfigFile); err != nil {
+			return nil, setup.Errorf("kernel spec %q: its config: %v (name an existing .config after the last ':')", s.Raw, err)
+		}
+		k.Config, k.ConfigSource = s.ConfigFile, "named in the spec"
+		return k, nil
+	}
 	for _, c := range []string{path + ".config", filepath.Join(filepath.Dir(path), ".config"), filepath.Join(filepath.Dir(path), "config")} {
 		if _, err := os.Stat(c); err == nil {
-			k.Config = c
-			break
+			k.Config, k.ConfigSource = c, "beside the image"
+			return k, nil
 		}
 	}
-	if sum, err := cache.HashFile(path); err == nil {
-		k.Describe += " (sha256 " + sum[:12] + ")"
+	dir, err := r.Cache.Fill("ikconfig", sum[:32], func(tmp string) error {
+		if err := embeddedConfig(ctx, path, filepath.Join(tmp, "config")); err != nil {
+			return os.WriteFile(filepath.Join(tmp, noConfigFile), []byte(err.Error()+"\n"), 0o644)
+		}
+		return nil
+	})
+	if err == nil && fileExists(filepath.Join(dir, "config")) {
+		k.Config, k.ConfigSource = filepath.Join(dir, "config"), "embedded in the kernel (CONFIG_IKCONFIG)"
 	}
 	return k, nil
 }
+
+// noConfigFile says why a kernel carries no config, so the extraction is
+// not retried on every run.
+const noConfigFile = "no-config.txt"

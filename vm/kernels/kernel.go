@@ -20,8 +20,11 @@ type Kernel struct {
 	Describe string
 	BzImage  string // "" for host
 	Config   string // path of the kernel's .config, "" when unknown
-	Arch     string // GOARCH of the kernel and its suites: amd64 or 386
-	BootArgs string // extra kernel command line from the config variant
+	// ConfigSource says where Config came from (its package, the build,
+	// beside the image...): the guest gets the file, the report the origin.
+	ConfigSource string
+	Arch         string // GOARCH of the kernel and its suites: amd64 or 386
+	BootArgs     string // extra kernel command line from the config variant
 	// LSMGroup is set for configs that differ only in the LSM stack; their
 	// verdicts must be identical.
 	LSMGroup string
@@ -44,7 +47,7 @@ func (r *Resolver) Resolve(ctx context.Context, s KernelSpec) (*Kernel, error) {
 	case KindHost:
 		return &Kernel{Spec: s, Name: "host", Describe: "running kernel " + HostRelease() + " (native, no VM)", Arch: HostArch()}, nil
 	case KindFile:
-		return resolveFile(s)
+		return r.resolveFile(ctx, s)
 	case KindApt:
 		r.mu.Lock()
 		defer r.mu.Unlock()

@@ -39,6 +39,8 @@ type KernelSpec struct {
 	// BootArgsSet names a vm/configs/<name>.cmdline to boot an apt: kernel
 	// with (apt:PACKAGE+lsm-selinux): Debian's kernels under another LSM stack.
 	BootArgsSet string
+	// ConfigFile of a file:BZIMAGE:CONFIG kernel: its .config, named by hand.
+	ConfigFile string
 }
 
 // NewestDebianKernel is Debian's newest released kernel: stable's backports
@@ -67,7 +69,7 @@ var SmokeKernels = []string{DefaultKernels[1], NewestDebianKernel}
 // the newest; build:6.12:CONFIG still reaches the older one.
 const ConfigSourceVersion = LatestSource
 
-const specHelp = "use host, file:PATH, apt:[ARCHIVE/]PACKAGE, build:VERSION:CONFIG or tree:PATH[:CONFIG]"
+const specHelp = "use host, file:PATH[:CONFIGFILE], apt:[ARCHIVE/]PACKAGE, build:VERSION:CONFIG or tree:PATH[:CONFIG]"
 
 // DefaultTreeConfig is the config variant of a tree: kernel named without
 // one: the smallest kernel that runs every suite.
@@ -88,10 +90,15 @@ func ParseKernelSpec(s string) (KernelSpec, error) {
 		}
 		k.Kind = KindHost
 	case KindFile:
-		if arg == "" {
-			return k, setup.Errorf("kernel spec %q: missing path; write file:/path/to/bzImage", s)
+		// A last ":PATH" with a '/' in it names the config.
+		path, config := arg, ""
+		if i := strings.LastIndex(arg, ":"); i >= 0 && strings.Contains(arg[i+1:], "/") {
+			path, config = arg[:i], arg[i+1:]
 		}
-		k.Kind, k.Path = KindFile, arg
+		if path == "" {
+			return k, setup.Errorf("kernel spec %q: missing path; write file:/path/to/bzImage[:/path/to/.config]", s)
+		}
+		k.Kind, k.Path, k.ConfigFile = KindFile, path, config
 	case KindApt:
 		return parseAptSpec(k, arg)
 	case KindBuild:

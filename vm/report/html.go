@@ -57,8 +57,8 @@ func htmlKernels(b *strings.Builder, m *judge.Matrix) {
 	b.WriteString("<h2>Kernels</h2><ul>\n")
 	for _, kr := range m.Kernels {
 		n := e(kernels.SafeName(kr.Kernel.Name))
-		fmt.Fprintf(b, `<li><b>%s</b>: %s — %s; %s (<a href="%s/console.log">console</a>, <a href="%s/report.json">report.json</a>, <a href="%s/junit.xml">junit.xml</a>, <a href="%s/ktap.txt">ktap</a>)</li>`+"\n",
-			e(kr.Kernel.Name), e(kr.Kernel.Describe), e(Timing(kr)), e(m.Summary(kr)), n, n, n, n)
+		fmt.Fprintf(b, `<li><b>%s</b>: %s — %s; %s (<a href="%s/console.log">console</a>, <a href="%s/report.json">report.json</a>, <a href="%s/junit.xml">junit.xml</a>, <a href="%s/ktap.txt">ktap</a>); %s</li>`+"\n",
+			e(kr.Kernel.Name), e(kr.Kernel.Describe), e(Timing(kr)), e(m.Summary(kr)), n, n, n, n, e(ConfigLine(kr)))
 	}
 	b.WriteString("</ul>\n")
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
@@ -20,26 +21,30 @@ type MatrixJSON struct {
 }
 
 type KernelJSON struct {
-	Name          string                `json:"name"`
-	Spec          string                `json:"spec"`
-	Describe      string                `json:"describe"`
-	Arch          string                `json:"arch"`
-	BzImage       string                `json:"bzimage,omitempty"`
-	Config        string                `json:"config,omitempty"`
-	ConfigSHA256  string                `json:"config_sha256,omitempty"`
-	BootArgs      string                `json:"boot_args,omitempty"`
-	LSMGroup      string                `json:"lsm_group,omitempty"`
-	Info          *frame.GuestInfo      `json:"guest,omitempty"`
-	BootSeconds   float64               `json:"boot_seconds"`
-	SuitesSeconds float64               `json:"suites_seconds"`
-	WallSeconds   float64               `json:"wall_seconds"`
-	Counts        map[judge.Verdict]int `json:"counts"`
-	Miss          string                `json:"miss,omitempty"`
-	SuiteMiss     map[string]string     `json:"suite_miss,omitempty"`
-	Runs          []frame.SuiteRun      `json:"suite_runs,omitempty"`
-	ConsoleLog    string                `json:"console_log"`
-	ConsoleTail   string                `json:"console_tail,omitempty"`
-	Expired       []string              `json:"expired_expectations,omitempty"`
+	Name          string                    `json:"name"`
+	Spec          string                    `json:"spec"`
+	Describe      string                    `json:"describe"`
+	Arch          string                    `json:"arch"`
+	BzImage       string                    `json:"bzimage,omitempty"`
+	Config        string                    `json:"config,omitempty"`
+	ConfigSHA256  string                    `json:"config_sha256,omitempty"`
+	ConfigSource  string                    `json:"config_source,omitempty"`
+	ConfigNote    string                    `json:"config_note,omitempty"`
+	ConfigSeen    bool                      `json:"config_seen"`
+	BootArgs      string                    `json:"boot_args,omitempty"`
+	LSMGroup      string                    `json:"lsm_group,omitempty"`
+	Info          *frame.GuestInfo          `json:"guest,omitempty"`
+	BootSeconds   float64                   `json:"boot_seconds"`
+	SuitesSeconds float64                   `json:"suites_seconds"`
+	WallSeconds   float64                   `json:"wall_seconds"`
+	Counts        map[judge.Verdict]int     `json:"counts"`
+	SkipClasses   map[outcome.SkipClass]int `json:"skip_classes,omitempty"`
+	Miss          string                    `json:"miss,omitempty"`
+	SuiteMiss     map[string]string         `json:"suite_miss,omitempty"`
+	Runs          []frame.SuiteRun          `json:"suite_runs,omitempty"`
+	ConsoleLog    string                    `json:"console_log"`
+	ConsoleTail   string                    `json:"console_tail,omitempty"`
+	Expired       []string                  `json:"expired_expectations,omitempty"`
 }
 
 type RowJSON struct {
@@ -56,6 +61,7 @@ func JSON(m *judge.Matrix) MatrixJSON {
 			BootArgs: k.BootArgs, LSMGroup: k.LSMGroup, Info: kr.Info, BootSeconds: kr.Boot.Seconds(), SuitesSeconds: kr.Suite.Seconds(),
 			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
 			ConsoleLog: kernels.SafeName(k.Name) + "/console.log", Expired: kr.ExpiredExpectations,
+			ConfigSource: k.ConfigSource, ConfigNote: kr.ConfigNote, ConfigSeen: kr.ConfigSeen, SkipClasses: m.SkipClasses(kr),
 		}
 		if k.Config != "" {
 			jk.ConfigSHA256, _ = cache.HashFile(k.Config)

@@ -72,6 +72,7 @@ func textKernels(b *strings.Builder, m *judge.Matrix) {
 		if kr.Info != nil && kr.Kernel.Spec.Kind != kernels.KindHost {
 			fmt.Fprintf(b, "      release %s, LSMs %s\n", kr.Info.Release, format.Or(strings.Join(kr.Info.LSMs, ","), "none"))
 		}
+		fmt.Fprintf(b, "      %s\n", ConfigLine(kr))
 		if f := featureLine(kr); f != "" {
 			fmt.Fprintf(b, "      features: %s\n", f)
 		}
@@ -199,4 +200,21 @@ func featureLine(kr *judge.KernelRun) string {
 		f = append(f, mark+p.Name)
 	}
 	return strings.Join(f, " ")
+}
+
+// ConfigLine says whether the specs saw the kernel's config and where it
+// came from: every option SKIP of the column rests on it.
+func ConfigLine(kr *judge.KernelRun) string {
+	seen, note := kr.ConfigSeen, kr.ConfigNote
+	line := "config seen: " + note
+	switch {
+	case note == "":
+		line = "config: no suite said whether it read one"
+	case !seen:
+		line = "config NOT seen: " + note
+	}
+	if kr.Kernel.ConfigSource != "" {
+		line += " (shipped: " + kr.Kernel.ConfigSource + ")"
+	}
+	return line
 }

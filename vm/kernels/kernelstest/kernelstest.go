@@ -3,6 +3,9 @@
 package kernelstest
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,4 +29,25 @@ func BzImageFile(t *testing.T, tag string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// WithPayload is a bzImage (boot protocol 2.15, one setup sector) whose
+// compressed kernel is payload.
+func WithPayload(payload []byte) []byte {
+	img := make([]byte, 2*512)
+	img[0x1f1] = 1
+	copy(img[0x202:], "HdrS")
+	binary.LittleEndian.PutUint16(img[0x206:], 0x20f)
+	binary.LittleEndian.PutUint32(img[0x248:], 0)
+	binary.LittleEndian.PutUint32(img[0x24c:], uint32(len(payload)))
+	return append(img, payload...)
+}
+
+// Gzip is data gzip-compressed, as a kernel's payload may be.
+func Gzip(data []byte) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(data)
+	zw.Close()
+	return b.Bytes()
 }

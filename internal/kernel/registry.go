@@ -28,7 +28,7 @@ var (
 
 // Features of pidfs beyond the pidfd itself.
 var (
-	PidfsLsofCompat  = newFeature("pidfs lsof compatibility (no file type, anon_inode:[pidfd])", "6.10", probeLsofCompat)
+	PidfsLsofCompat  = newFeature("pidfs lsof compatibility (no file type; anon_inode:[pidfd])", "6.10", probeLsofCompat)
 	NamespaceIoctls  = newFeature("PIDFD_GET_*_NAMESPACE", "6.11", probeNamespaceIoctls)
 	FileHandles      = newFeature("pidfs file handles", "6.14", probeFileHandles, OptFhandle)
 	PidfsXattrs      = newFeature("pidfs trusted.* xattrs", "6.17", probeXattrs)

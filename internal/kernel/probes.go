@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -295,4 +296,27 @@ func probeInfoZeroFill() error {
 		}
 		return nil
 	})
+}
+
+// probeGetfdExiting: a zombie has no files left (exit_files); pidfd_getfd
+// on it is ESRCH since v6.9 (kernel/pid.c __pidfd_fget: PF_EXITING) and
+// in stable kernels with the 2026 fix (Debian 6.1.192), EBADF before.
+func probeGetfdExiting() error {
+	p, err := startProbeChild(nil)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if _, err := WaitReadable(context.Background(), p.pidfd, probeTimeout); err != nil {
+		return fmt.Errorf("the probe child did not exit: %w", err)
+	}
+	fd, err := unix.PidfdGetfd(p.pidfd, 0, 0)
+	if err == nil {
+		unix.Close(fd)
+		return errors.New("pidfd_getfd on a zombie returned an fd")
+	}
+	if !errors.Is(err, unix.ESRCH) {
+		return fmt.Errorf("pidfd_getfd on a zombie: %w", err)
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ var (
 	Clone3            = newFeature("clone3", "5.3", probeClone3)
 	WaitidPidfd       = newFeature("waitid(P_PIDFD)", "5.4", probeWaitidPidfd)
 	PidfdGetfd        = newFeature("pidfd_getfd", "5.6", probeGetfd)
+	GetfdExitingESRCH = newFeature("pidfd_getfd ESRCH for an exiting target", "6.9", probeGetfdExiting)
 	PidfdNonblock     = newFeature("PIDFD_NONBLOCK", "5.10", func() error { return probeOpenFlags(unix.PIDFD_NONBLOCK) })
 	PidfdThread       = newFeature("PIDFD_THREAD", "6.9", func() error { return probeOpenFlags(unix.PIDFD_THREAD) })
 	Pidfs             = newFeature("pidfs", "6.9", probePidfs)
@@ -40,6 +41,8 @@ var (
 // Other ways to get a pidfd, and other gates on using one.
 var (
 	PeerPidfd           = newFeature("SO_PEERPIDFD and SCM_PIDFD", "6.5", probePeerPidfd, OptUnix)
+	PeerPidfdReaped     = newFeature("SO_PEERPIDFD of a reaped peer", "6.16", probePeerPidfdReaped, OptUnix)
+	ScmPidfdReaped      = newFeature("SCM_PIDFD of a reaped sender", "6.17", probeScmPidfdReaped, OptUnix)
 	LandlockScopeSignal = newFeature("LANDLOCK_SCOPE_SIGNAL", "6.12", probeLandlockScopeSignal, OptLandlock)
 )
 

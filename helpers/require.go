@@ -73,3 +73,25 @@ func RequireRawClone3() {
 		SkipFor(outcome.Architecture, "%s", kernel.ErrNoRawClone3)
 	}
 }
+
+// optionOffOrFail is for something the spec found missing (what) that
+// needs option o: it returns the evidence that o is off on this kernel, and
+// otherwise fails the spec, because a thing missing while its option is on,
+// or with nothing showing the option off, is the kernel's failure, never a
+// reason to skip. A nil o is an option-free thing, which is never missing.
+func optionOffOrFail(o *kernel.Option, what string) string {
+	GinkgoHelper()
+	if o == nil {
+		Fail(what + " is missing, and no kernel config option leaves it out")
+		return ""
+	}
+	switch ev := o.Evidence(); ev.State {
+	case kernel.OptionOff:
+		return o.Name + " is off on this kernel (" + ev.Evidence + ")"
+	case kernel.OptionOn:
+		Fail(what + " is missing although " + o.Name + " is on (" + ev.Evidence + ")")
+	default:
+		Fail(what + " is missing and nothing shows " + o.Name + " off (" + ev.Evidence + "): " + kernel.RunningConfig().Missing())
+	}
+	return ""
+}

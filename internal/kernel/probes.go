@@ -320,3 +320,23 @@ func probeGetfdExiting() error {
 	}
 	return nil
 }
+
+// probeSetnsPidfd: since v5.8 setns(2) takes a pidfd, and a pidfd of a
+// zombie, which has no namespaces left, fails with ESRCH there
+// (kernel/nsproxy.c validate_nsset); before, a pidfd is no namespace fd and
+// setns fails with EINVAL. CLONE_NEWNS because every kernel has mount
+// namespaces; nothing is joined either way.
+func probeSetnsPidfd() error {
+	p, err := startProbeChild(nil)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if _, err := WaitReadable(context.Background(), p.pidfd, probeTimeout); err != nil {
+		return fmt.Errorf("the probe child did not exit: %w", err)
+	}
+	if err := unix.Setns(p.pidfd, unix.CLONE_NEWNS); !errors.Is(err, unix.ESRCH) {
+		return fmt.Errorf("setns(pidfd of a zombie, CLONE_NEWNS): %v", err)
+	}
+	return nil
+}

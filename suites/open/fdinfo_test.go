@@ -31,7 +31,8 @@ func fdinfo(fd int) map[string]string {
 }
 
 var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
+	// The fdinfo of v5.5: NSpid, and Pid -1 once reaped.
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs, kernel.FdinfoReaped) })
 
 	Context("for a running child", func() {
 		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and NSpid (NSpid exists only with CONFIG_PID_NS).

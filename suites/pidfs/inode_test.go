@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
@@ -25,7 +26,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	})
 
 	Context("on pidfs", func() {
-		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs) })
 
 		// Behavior: every way of getting a pidfd for one process (pidfd_open twice, CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the same st_dev and st_ino. Without CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE the reopen fails with EACCES instead: the pidfs inode is root's with mode 0700 (fs/pidfs.c pidfs_init_inode, fs/namei.c generic_permission).
 		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode through handles; v6.14 selftest; no selftest checks the other routes)
@@ -68,7 +69,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Since:    v6.9
 		It("never gives a new task an inode number seen before", helpers.ID("never_gives_a_new_task_an_inode_number_seen_before"), helpers.ManPidfs, func() {
 			if kernel.Is32BitBuild() {
-				Skip("32-bit kernels reuse inode numbers by design (upper bits are the generation); the uniqueness rule is 64-bit only")
+				helpers.SkipFor(outcome.Architecture, "32-bit kernels reuse inode numbers by design (upper bits are the generation); the uniqueness rule is 64-bit only")
 			}
 			// Threads come in one batch (about 60 µs each); processes are
 			// blocked children killed at once (about 2 ms each): measured on
@@ -79,7 +80,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			self := helpers.Inode(helpers.SelfPidfd()).Ino
 			inos, err := kernel.ThreadPidfdInodes(threads)
 			if err == kernel.ErrNoRawClone {
-				Skip(err.Error())
+				helpers.SkipFor(outcome.Architecture, "%v", err)
 			}
 			Expect(err).NotTo(HaveOccurred())
 			for range processes {
@@ -152,9 +153,9 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on pidfs on a 32-bit kernel", func() {
 		BeforeEach(func() {
 			helpers.RequireFeature(kernel.PidfdOpen)
-			requireBacking(kernel.PidfsBacking)
+			helpers.RequireFeature(kernel.Pidfs)
 			if !kernel.Is32BitBuild() {
-				Skip("64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
+				helpers.SkipFor(outcome.Architecture, "64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
 			}
 			helpers.RequireFeature(kernel.PidfsGetversion)
 		})
@@ -170,7 +171,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			Expect(err).NotTo(HaveOccurred())
 			ids, err := kernel.ThreadPidfdStamps(threads, kernel.PidfsID)
 			if err == kernel.ErrNoRawClone {
-				Skip(err.Error())
+				helpers.SkipFor(outcome.Architecture, "%v", err)
 			}
 			Expect(err).NotTo(HaveOccurred())
 			for range processes {

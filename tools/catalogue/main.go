@@ -3,7 +3,8 @@
 // labels and its source line, built from a Ginkgo dry run plus the comment
 // block above each spec. It fails on a block whose Mirrors line does not
 // follow the grammar in mirrors.go, or whose lines cite an issue number, a §
-// section, DESIGN.md or an unexplained abbreviation (lint.go).
+// section, DESIGN.md or an unexplained abbreviation (lint.go), and on a spec
+// whose Since is newer than every gate that reaches it (since.go).
 //
 //	go run ./tools/catalogue -write conformance
 //	go run ./tools/catalogue -check conformance   # exit 1 when stale
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 )
@@ -48,6 +50,13 @@ func run(dir string, check bool) error {
 	entries, err := buildEntries(root, reports)
 	if err != nil {
 		return err
+	}
+	problems, err := sinceProblems(root, entries)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("specs that older kernels would pass without the behaviour of their Since (since.go):\n  %s", strings.Join(problems, "\n  "))
 	}
 	files, err := render(entries)
 	if err != nil {

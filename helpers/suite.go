@@ -35,8 +35,18 @@ func RunSuite(t *testing.T, area string) {
 	BeforeEach(guardAgainstLeaks)
 	ReportBeforeSuite(func(r Report) {
 		AddReportEntry("kernel", kernel.KernelRelease())
+		AddReportEntry("kernel config", kernelConfigNote())
 	})
 	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline))
+}
+
+// kernelConfigNote says where the evidence of config options came from,
+// or that there was none.
+func kernelConfigNote() string {
+	if source := kernel.ConfigSource(); source != "" {
+		return source
+	}
+	return kernel.RunningConfig().Missing()
 }
 
 // withSpecDeadline bounds every node's context by specTimeout, so

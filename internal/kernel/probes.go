@@ -298,10 +298,12 @@ func probeInfoZeroFill() error {
 	})
 }
 
-// probeGetfdExiting: a zombie has no files left (exit_files); pidfd_getfd
-// on it is ESRCH since v6.9 (kernel/pid.c __pidfd_fget: PF_EXITING) and
-// in stable kernels with the 2026 fix (Debian 6.1.192), EBADF before.
-func probeGetfdExiting() error {
+// probeGetfdZombie: a zombie has no files left (exit_files); pidfd_getfd
+// on it is ESRCH since v6.9 (kernel/pid.c __pidfd_fget: PF_EXITING) and in
+// stable kernels with the 2026 fix (Debian 6.1.192), EBADF before. That
+// fix checks PF_EXITING only before fget_task, not after it as v6.9 does:
+// a target that starts exiting between the two still gives EBADF there.
+func probeGetfdZombie() error {
 	p, err := startProbeChild(nil)
 	if err != nil {
 		return err

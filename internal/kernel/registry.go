@@ -14,7 +14,7 @@ var (
 	FdinfoReaped      = newFeature("Pid -1 in a reaped process's pidfd fdinfo", "5.5", probeFdinfoReaped, OptProcFS)
 	SetnsPidfd        = newFeature("setns(2) through a pidfd", "5.8", probeSetnsPidfd)
 	PidfdGetfd        = newFeature("pidfd_getfd", "5.6", probeGetfd)
-	GetfdExitingESRCH = newFeature("pidfd_getfd ESRCH for an exiting target", "6.9", probeGetfdExiting)
+	GetfdZombieESRCH  = newFeature("pidfd_getfd ESRCH for a zombie", "6.9", probeGetfdZombie)
 	PidfdNonblock     = newFeature("PIDFD_NONBLOCK", "5.10", func() error { return probeOpenFlags(unix.PIDFD_NONBLOCK) })
 	PidfdThread       = newFeature("PIDFD_THREAD", "6.9", func() error { return probeOpenFlags(unix.PIDFD_THREAD) })
 	CloneThreadPidfd  = newFeature("CLONE_PIDFD|CLONE_THREAD", "6.9", probeCloneThreadPidfd)

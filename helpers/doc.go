@@ -5,6 +5,7 @@
 // without Ginkgo, are in internal/kernel; the SELinux confinement machinery
 // is in helpers/selinux.
 //
-// It defines no Ginkgo containers; helpers may call Expect, Skip and
-// DeferCleanup and start with GinkgoHelper().
+// It defines no Ginkgo containers; helpers may call Expect, SkipFor (every
+// skip carries its class, skip.go), Unstageable and DeferCleanup and start
+// with GinkgoHelper().
 package helpers

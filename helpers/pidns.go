@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
@@ -37,8 +38,8 @@ func NewPidNS(ctx context.Context) *PidNS {
 		opts = append(opts, AsRootInNewUserNS())
 	}
 	init, err := tryStartChild(ctx, rolePidNSInit, nil, opts...)
-	if err != nil && os.Geteuid() != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSPC)) {
-		Skip(fmt.Sprintf("a pid namespace needs root or unprivileged user namespaces, and creating one failed: %v", err))
+	if os.Geteuid() != 0 {
+		skipIfUserNSRefused(err, "a pid namespace")
 	}
 	Expect(err).NotTo(HaveOccurred(), "start pid namespace")
 	return &PidNS{init: init}
@@ -84,7 +85,7 @@ func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...str
 	theirs.Close()
 	if err != nil && strings.Contains(err.Error(), "write ns_last_pid") {
 		peer.Close()
-		Skip("choosing a pid number needs /proc/sys/kernel/ns_last_pid (CONFIG_CHECKPOINT_RESTORE): " + err.Error())
+		nsLastPidRefused(err)
 	}
 	if err != nil {
 		peer.Close()
@@ -158,13 +159,31 @@ func ReusePidNumber(ctx context.Context, ns *PidNS, first int, role string, whil
 		Expect(err).To(MatchError(unix.EBUSY), "spawn at pid %d in the namespace", pid)
 		errs = append(errs, err)
 	}
-	Fail(fmt.Sprintf("no pid number could be reused in the namespace: %v", errors.Join(errs...)))
+	Unstageable("no pid number could be reused in the namespace (threads of its helpers kept taking them): %v", errors.Join(errs...))
 	return nil, 0, nil
 }
 
 // reuseNumberTries bounds ReusePidNumber: a thread takes the number rarely
 // (seen under TCG emulation), so several misses in a row are a failure.
 const reuseNumberTries = 5
+
+// nsLastPidRefused turns a failed write of ns_last_pid into what it says:
+// ENOENT is a kernel without CONFIG_CHECKPOINT_RESTORE (which then shows
+// elsewhere too, or the spec fails), EPERM or EACCES a caller without the
+// privilege, EROFS a read-only /proc/sys (a container); anything else
+// leaves the spec unstaged.
+func nsLastPidRefused(err error) {
+	GinkgoHelper()
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		SkipFor(outcome.Config, "choosing a pid number needs %s: %s", nsLastPid, optionOffOrFail(kernel.OptCheckpointRestore, nsLastPid))
+	case errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES):
+		SkipFor(outcome.Privilege, "choosing a pid number needs to write %s, which was refused: %v", nsLastPid, err)
+	case errors.Is(err, unix.EROFS):
+		SkipFor(outcome.Environment, "choosing a pid number needs to write %s, which is read-only here: %v", nsLastPid, err)
+	}
+	Unstageable("choosing a pid number through %s: %v", nsLastPid, err)
+}
 
 // recycle kills and reaps c, freeing its pid number, and returns its wait
 // status.

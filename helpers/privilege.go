@@ -2,6 +2,8 @@ package helpers
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"syscall"
 )
 
@@ -21,6 +23,17 @@ func DropPrivileges(uid, gid int) error {
 	}
 	if err := syscall.Setresuid(uid, uid, uid); err != nil {
 		return fmt.Errorf("setresuid(%d): %w", uid, err)
+	}
+	return nil
+}
+
+// DropToArgs are the role arguments that make a helper drop to uid (and
+// the gid of the same number) when the test runs as root, and none when it
+// already runs unprivileged: either way the helper ends up a user without
+// capabilities, so specs about such a caller run in both kinds of run.
+func DropToArgs(uid int) []string {
+	if os.Geteuid() == 0 {
+		return []string{strconv.Itoa(uid)}
 	}
 	return nil
 }

@@ -1,35 +1,48 @@
 package helpers
 
 import (
-	"fmt"
 	"os"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // RequireFeature runs, skips or fails the current spec by kernel.Feature's
 // Decide: a feature missing on a kernel older than its Since skips, one
-// missing on a newer kernel fails (unless allowlisted or a config option).
+// whose option the config (or an independent sign) shows off skips, and one
+// missing on a kernel that should have it fails, unless allowlisted.
 func RequireFeature(features ...*kernel.Feature) {
 	GinkgoHelper()
+	facts := kernel.RunningFacts()
 	for _, f := range features {
-		switch verdict, reason := f.Decide(kernel.Kernel(), f.Probe(), kernel.AllowedMissing()); verdict {
+		switch d := f.Decide(facts, f.Probe()); d.Verdict {
 		case kernel.SkipSpec:
-			Skip(reason)
+			SkipFor(d.Class, "%s", d.Reason)
 		case kernel.FailSpec:
-			Fail(reason)
+			Fail(d.Reason)
 		}
 	}
 }
 
-// RequireOption skips the current spec when the kernel is built without the
-// option, naming it and the evidence.
+// RequireSince skips the current spec on a kernel older than version, for
+// a behaviour no probe can see without staging it (what names it): the
+// spec is then the only check, and from version on it must hold.
+func RequireSince(version, what string) {
+	GinkgoHelper()
+	if k := kernel.Kernel(); k.Less(kernel.MustParseVersion(version)) {
+		SkipFor(outcome.OlderKernel, "requires %s (since v%s); running %s", what, version, k)
+	}
+}
+
+// RequireOption skips the current spec when the kernel config, or a sign
+// independent of the spec (kernel.Option), shows the option off. Where
+// nothing shows it either way the spec runs: what it sees decides.
 func RequireOption(o *kernel.Option) {
 	GinkgoHelper()
-	if why := o.Off(); why != "" {
-		Skip(fmt.Sprintf("requires %s, which is off on this kernel (%s)", o.Name, why))
+	if ev := o.Evidence(); ev.State == kernel.OptionOff {
+		SkipFor(outcome.Config, "requires %s, which is off on this kernel (%s)", o.Name, ev.Evidence)
 	}
 }
 
@@ -37,7 +50,7 @@ func RequireOption(o *kernel.Option) {
 func RequireRoot(what string) {
 	GinkgoHelper()
 	if os.Geteuid() != 0 {
-		Skip(fmt.Sprintf("needs root for %s; running as uid %d", what, os.Geteuid()))
+		SkipFor(outcome.Privilege, "needs root for %s; running as uid %d", what, os.Geteuid())
 	}
 }
 
@@ -49,7 +62,7 @@ func RequireSELinuxEnforcing() {
 		if os.Getenv(kernel.RequireSELinuxEnv) == "1" {
 			Fail(reason + "; but " + kernel.RequireSELinuxEnv + "=1: this VM config asked for an enforcing policy (see the guest's selinux line on the console)")
 		}
-		Skip(reason)
+		SkipFor(outcome.Environment, "%s", reason)
 	}
 }
 
@@ -57,6 +70,28 @@ func RequireSELinuxEnforcing() {
 func RequireRawClone3() {
 	GinkgoHelper()
 	if !kernel.HaveRawClone3 {
-		Skip(kernel.ErrNoRawClone3.Error())
+		SkipFor(outcome.Architecture, "%s", kernel.ErrNoRawClone3)
 	}
+}
+
+// optionOffOrFail is for something the spec found missing (what) that
+// needs option o: it returns the evidence that o is off on this kernel, and
+// otherwise fails the spec, because a thing missing while its option is on,
+// or with nothing showing the option off, is the kernel's failure, never a
+// reason to skip. A nil o is an option-free thing, which is never missing.
+func optionOffOrFail(o *kernel.Option, what string) string {
+	GinkgoHelper()
+	if o == nil {
+		Fail(what + " is missing, and no kernel config option leaves it out")
+		return ""
+	}
+	switch ev := o.Evidence(); ev.State {
+	case kernel.OptionOff:
+		return o.Name + " is off on this kernel (" + ev.Evidence + ")"
+	case kernel.OptionOn:
+		Fail(what + " is missing although " + o.Name + " is on (" + ev.Evidence + ")")
+	default:
+		Fail(what + " is missing and nothing shows " + o.Name + " off (" + ev.Evidence + "): " + kernel.RunningConfig().Missing())
+	}
+	return ""
 }

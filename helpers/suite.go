@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // RunSuite is every suite's Test function: it rejects a spec tree that
@@ -35,8 +36,18 @@ func RunSuite(t *testing.T, area string) {
 	BeforeEach(guardAgainstLeaks)
 	ReportBeforeSuite(func(r Report) {
 		AddReportEntry("kernel", kernel.KernelRelease())
+		AddReportEntry(outcome.KernelConfigEntry, kernelConfigNote())
 	})
 	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline))
+}
+
+// kernelConfigNote says where the evidence of config options came from,
+// or that there was none.
+func kernelConfigNote() string {
+	if source := kernel.ConfigSource(); source != "" {
+		return source
+	}
+	return kernel.RunningConfig().Missing()
 }
 
 // withSpecDeadline bounds every node's context by specTimeout, so

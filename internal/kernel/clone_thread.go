@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 
 	"golang.org/x/sys/unix"
@@ -26,6 +27,20 @@ func CloneThreadWithPidfd() (pidfd int, err error) {
 		return err
 	})
 	return pidfd, err
+}
+
+// probeCloneThreadPidfd: clone(CLONE_PIDFD|CLONE_THREAD) was EINVAL until
+// v6.9, which made it a thread pidfd (kernel/fork.c copy_process; 6.1 still
+// refuses CLONE_THREAD there).
+func probeCloneThreadPidfd() error {
+	fd, err := CloneThreadWithPidfd()
+	if errors.Is(err, ErrNoRawClone) {
+		return fmt.Errorf("%w: %v", ErrNotProbeable, err)
+	}
+	if err != nil {
+		return fmt.Errorf("clone(CLONE_PIDFD|CLONE_THREAD): %w", err)
+	}
+	return unix.Close(fd)
 }
 
 // onSignalFreeThread runs f on a locked OS thread with every signal blocked,

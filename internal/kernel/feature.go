@@ -7,12 +7,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // A Feature is one kernel capability a spec may depend on. Since is the
 // mainline release that introduced it; Needs lists the config options it
-// cannot exist without, whose absence is never a regression, only a reason
-// to skip.
+// cannot exist without: one shown off (option.go) is never a regression,
+// only a reason to skip.
 type Feature struct {
 	Name  string
 	Since string
@@ -52,36 +54,91 @@ const (
 	FailSpec
 )
 
-// Decide applies the feature-gating rule: a present feature runs (backports
-// welcome); an absent one skips when the kernel is built without an option
-// it needs, on kernels older than Since, or when allowlisted, and fails
-// otherwise, because a feature missing on a kernel that should have it is a
-// regression.
-func (f *Feature) Decide(kernel KernelVersion, probeErr error, allowMissing []string) (Verdict, string) {
+// A Decision is Decide's answer: the verdict, the class of a skip and the
+// reason for a skip or a failure.
+type Decision struct {
+	Verdict Verdict
+	Class   outcome.SkipClass
+	Reason  string
+}
+
+// Facts are what Decide weighs besides the probe: the kernel's version,
+// its config as far as it could be read, and the user's allowlist.
+type Facts struct {
+	Kernel       KernelVersion
+	Config       *KernelConfig
+	AllowMissing []string
+}
+
+// RunningFacts are the facts of the running kernel and environment.
+func RunningFacts() Facts {
+	return Facts{Kernel: Kernel(), Config: RunningConfig(), AllowMissing: AllowedMissing()}
+}
+
+// Decide applies the feature-gating rule. A present feature runs (backports
+// welcome). An absent one skips on a kernel older than Since, when the
+// config or an independent sign shows an option it needs off, or when the
+// user allowlisted it; otherwise it fails, because a feature missing on a
+// kernel that should have it is a regression, and the probe's failure alone
+// never shows an option off.
+func (f *Feature) Decide(facts Facts, probeErr error) Decision {
 	if probeErr == nil {
-		return Run, ""
+		return Decision{Verdict: Run}
 	}
 	if errors.Is(probeErr, ErrNotProbeable) {
-		return SkipSpec, fmt.Sprintf("%s cannot be checked here: %v", f.Name, probeErr)
+		return skip(outcome.Architecture, "%s cannot be checked here: %v", f.Name, probeErr)
 	}
+	if facts.Kernel.Less(MustParseVersion(f.Since)) {
+		return skip(outcome.OlderKernel, "requires %s (since v%s); running %s", f.Name, f.Since, facts.Kernel)
+	}
+	var options []string
 	for _, o := range f.Needs {
-		if why := o.Off(); why != "" {
-			return SkipSpec, fmt.Sprintf("requires %s, which is off on this kernel (%s); %s: %v", o.Name, why, f.Name, probeErr)
+		ev := o.EvidenceFrom(facts.Config)
+		switch ev.State {
+		case OptionOff:
+			return skip(outcome.Config, "requires %s, which is off on this kernel (%s); %s: %v", o.Name, ev.Evidence, f.Name, probeErr)
+		case OptionOn:
+			options = append(options, fmt.Sprintf("%s is on (%s)", o.Name, ev.Evidence))
+		default:
+			options = append(options, fmt.Sprintf("nothing shows %s off (%s): %s", o.Name, ev.Evidence, facts.Config.Missing()))
 		}
 	}
-	switch {
-	case kernel.Less(MustParseVersion(f.Since)):
-		return SkipSpec, fmt.Sprintf("requires %s (since v%s); running %s", f.Name, f.Since, kernel)
-	case slices.Contains(allowMissing, f.Name):
-		return SkipSpec, fmt.Sprintf("known gap (allowlisted in %s): %s missing: %v", AllowMissingEnv, f.Name, probeErr)
+	if slices.Contains(facts.AllowMissing, f.Name) {
+		return skip(outcome.Environment, "known gap (allowlisted in %s): %s missing: %v", AllowMissingEnv, f.Name, probeErr)
 	}
-	return FailSpec, fmt.Sprintf("%s is missing on %s although it exists since v%s: %v (allowlist it with %s=%s if this is expected)",
-		f.Name, kernel, f.Since, probeErr, AllowMissingEnv, f.Name)
+	reason := fmt.Sprintf("%s is missing on %s although it exists since v%s: %v", f.Name, facts.Kernel, f.Since, probeErr)
+	for _, o := range options {
+		reason += "; " + o
+	}
+	return Decision{Verdict: FailSpec, Reason: reason + "; if this is expected, allowlist it with " + AllowMissingEnv + "=" + quoteForShell(f.Name)}
+}
+
+func skip(class outcome.SkipClass, format string, args ...any) Decision {
+	return Decision{Verdict: SkipSpec, Class: class, Reason: fmt.Sprintf(format, args...)}
+}
+
+// quoteForShell quotes a feature name for the allowlist suggestion when the
+// shell would split or expand it.
+func quoteForShell(name string) string {
+	if strings.ContainsAny(name, " \t()[]*?$'\"|&;<>") {
+		return "'" + strings.ReplaceAll(name, "'", `'\''`) + "'"
+	}
+	return name
 }
 
 // AllowedMissing is the list in PIDFDCONF_ALLOW_MISSING.
-func AllowedMissing() []string {
-	return strings.FieldsFunc(os.Getenv(AllowMissingEnv), func(r rune) bool { return r == ',' || r == ' ' })
+func AllowedMissing() []string { return ParseAllowMissing(os.Getenv(AllowMissingEnv)) }
+
+// ParseAllowMissing splits an allowlist at commas and trims each name:
+// feature names contain spaces ("pid namespaces"), never commas.
+func ParseAllowMissing(list string) []string {
+	var names []string
+	for _, n := range strings.Split(list, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // ProbeResult is one feature's probe outcome, for reports and the VM guest.

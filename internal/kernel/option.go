@@ -1,228 +1,158 @@
 package kernel
 
 import (
-	"bufio"
-	"compress/gzip"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
 )
 
 // An Option is a kernel config option a feature needs and a kernel may be
-// built without. A kernel CI config without it is a configuration choice,
-// not a regression: a feature whose option is off skips, naming the option,
-// on every kernel version.
-//
-// Whether it is off comes from the kernel's config where the kernel shows
-// it (/proc/config.gz, or /boot/config-RELEASE), and otherwise from a sign
-// only a kernel built without the option gives (ENOSYS from a syscall that
-// the option compiles in, a namespace missing from /proc/self/ns).
+// built without. A kernel built without it is a configuration choice, not
+// a regression: a feature whose option is off skips, naming the option, on
+// every kernel version. But "off" is a claim that needs evidence the
+// feature's own probe did not produce: a feature that is simply missing
+// could as well be a regression. The evidence is the kernel's config
+// (PIDFDCONF_KCONFIG, /proc/config.gz, /boot/config-RELEASE) or a sign
+// only the option decides and the feature's probe never looks at (signs.go
+// names, for each, the kernel source that makes it so).
 type Option struct {
 	Name string
-	sign func() (off bool, evidence string)
-	// atBoot: built in is not enough, the option can still be inactive at
-	// boot (an LSM missing from lsm=), so the sign is read even when the
-	// config says y.
-	atBoot bool
-	once   sync.Once
-	off    string // the evidence, "" while the option is on or unknown
+	// sign is the option's independent sign, read at most once; nil when
+	// there is none.
+	sign func() Sign
+	// lsm is set for an LSM, which a kernel built with it can still leave
+	// inactive at boot (lsm= on the command line, CONFIG_LSM).
+	lsm string
 }
 
-func newOption(name string, sign func() (bool, string)) *Option {
-	return &Option{Name: name, sign: sign}
+// OptionState is what the evidence says about an option.
+type OptionState int
+
+const (
+	// OptionUnknown: neither the config nor a sign tells.
+	OptionUnknown OptionState = iota
+	OptionOn
+	OptionOff
+)
+
+// A Sign is one piece of evidence about an option: its state and what was
+// seen, for messages.
+type Sign struct {
+	State    OptionState
+	Evidence string
 }
 
-// newBootOption is newOption for an option the boot command line can
-// leave inactive.
-func newBootOption(name string, sign func() (bool, string)) *Option {
-	return &Option{Name: name, sign: sign, atBoot: true}
+func on(format string, args ...any) Sign { return Sign{OptionOn, fmt.Sprintf(format, args...)} }
+func off(format string, args ...any) Sign {
+	return Sign{OptionOff, fmt.Sprintf(format, args...)}
+}
+func unknown(format string, args ...any) Sign {
+	return Sign{OptionUnknown, fmt.Sprintf(format, args...)}
 }
 
-// Off returns why the option is off on the running kernel (built without
-// it, or inactive at boot), or "".
-func (o *Option) Off() string {
-	o.once.Do(func() { o.off = o.decide(runningConfig()) })
-	return o.off
-}
-
-func (o *Option) decide(config map[string]string) string {
-	if v, known := config[o.Name]; known {
-		if v != "y" && v != "m" {
-			return fmt.Sprintf("%s is not set in the kernel config", o.Name)
-		}
-		if !o.atBoot {
-			return ""
-		}
+func newOption(name string, sign func() Sign) *Option {
+	o := &Option{Name: name}
+	if sign != nil {
+		o.sign = sync.OnceValue(sign)
 	}
-	if off, evidence := o.sign(); off {
-		return evidence
+	return o
+}
+
+// newLSMOption is the option of the LSM named lsm (as in lsm=).
+func newLSMOption(name, lsm string) *Option {
+	o := newOption(name, func() Sign { return lsmActive(lsm) })
+	o.lsm = lsm
+	return o
+}
+
+// Evidence is the option's state on the running kernel and what shows it.
+func (o *Option) Evidence() Sign { return o.EvidenceFrom(RunningConfig()) }
+
+// EvidenceFrom is Evidence with the given config: the config decides where
+// it names the option, the independent sign where it does not; an LSM built
+// in is on only if a sign shows it active.
+func (o *Option) EvidenceFrom(config *KernelConfig) Sign {
+	if v, named := config.Lookup(o.Name); named {
+		switch {
+		case v != "y" && v != "m":
+			return off("%s is not set in the kernel config (%s)", o.Name, config.Source)
+		case o.lsm == "":
+			return on("%s=%s in the kernel config (%s)", o.Name, v, config.Source)
+		}
+		if s := o.readSign(); s.State != OptionUnknown {
+			return s
+		}
+		return lsmInDefaultOrder(o.lsm, config)
 	}
-	return ""
+	if config.Known() && config.complete {
+		// make writes every option whose dependencies are met, set or
+		// "is not set": one that is not there at all cannot be on.
+		return off("%s is not in the kernel config (%s): its dependencies are off, or this kernel has no such option", o.Name, config.Source)
+	}
+	return o.readSign()
+}
+
+func (o *Option) readSign() Sign {
+	if o.sign == nil {
+		return unknown("no sign outside the kernel config shows %s", o.Name)
+	}
+	return o.sign()
 }
 
 // The options a pidfd feature or spec can depend on (init/Kconfig and the
 // #ifdefs of fs/pidfs.c, kernel/pid.c and kernel/nsproxy.c as of v7.3).
 var (
-	OptFhandle  = newOption("CONFIG_FHANDLE", syscallCompiledOut("name_to_handle_at", probeNameToHandleAt))
-	OptPidNS    = newOption("CONFIG_PID_NS", pidNamespacesOff)
-	OptTimeNS   = newOption("CONFIG_TIME_NS", namespaceMissing("time"))
-	OptProcFS   = newOption("CONFIG_PROC_FS", procfsMissing)
-	OptLandlock = newBootOption("CONFIG_SECURITY_LANDLOCK", landlockOff)
+	OptFhandle = newOption("CONFIG_FHANDLE", syscallCompiledOut("name_to_handle_at", probeNameToHandleAt))
+	// No sign: procfs is where the signs live, and a /proc that is not
+	// procfs may as well be one nobody mounted.
+	OptProcFS   = newOption("CONFIG_PROC_FS", nil)
+	OptLandlock = newLSMOption("CONFIG_SECURITY_LANDLOCK", "landlock")
+	OptYama     = newLSMOption("CONFIG_SECURITY_YAMA", "yama")
 	OptKcmp     = newOption("CONFIG_KCMP", syscallCompiledOut("kcmp", probeKcmp))
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
 	OptMMU      = newOption("CONFIG_MMU", syscallCompiledOut("process_mrelease", probeProcessMrelease))
-	OptUnix     = newOption("CONFIG_UNIX", unixSocketsOff)
-	OptCgroups  = newOption("CONFIG_CGROUPS", cgroupsOff)
+	OptUnix     = newOption("CONFIG_UNIX", procEntry("/proc/net/unix", "net/unix/af_unix.c:3826 unix_net_init, built with CONFIG_UNIX only"))
+	OptCgroups  = newOption("CONFIG_CGROUPS", procEntry("/proc/self/cgroup", "fs/proc/base.c:3346, under #ifdef CONFIG_CGROUPS"))
+	// Checkpoint/restore brings ns_last_pid, which choosing a pid number
+	// needs (kernel/pid_namespace.c:465).
+	OptCheckpointRestore = newOption("CONFIG_CHECKPOINT_RESTORE", tidAddressReadable)
 )
 
-// syscallCompiledOut: a COND_SYSCALL that the option leaves out answers
-// ENOSYS to every call (kernel/sys_ni.c).
-func syscallCompiledOut(name string, call func() error) func() (bool, string) {
-	return func() (bool, string) {
-		if err := call(); errors.Is(err, unix.ENOSYS) {
-			return true, name + "(2) is ENOSYS"
-		}
-		return false, ""
-	}
-}
+// The options of the namespace types (init/Kconfig NAMESPACES menu; the
+// mount namespace has none). Each type's /proc/<pid>/ns entry is what specs
+// look for, so none of these signs reads /proc/<pid>/ns.
+var (
+	OptUserNS = newOption("CONFIG_USER_NS", procEntry("/proc/self/uid_map", "fs/proc/base.c:3369, under #ifdef CONFIG_USER_NS"))
+	OptPidNS  = newOption("CONFIG_PID_NS", statusHasNSpid)
+	OptUTSNS  = newOption("CONFIG_UTS_NS", cloneRefused(unix.CLONE_NEWUTS, "CLONE_NEWUTS", "copy_utsname, include/linux/uts_namespace.h:54"))
+	OptIPCNS  = newOption("CONFIG_IPC_NS", cloneRefused(unix.CLONE_NEWIPC, "CLONE_NEWIPC", "copy_ipcs, include/linux/ipc_namespace.h:162"))
+	OptNetNS  = newOption("CONFIG_NET_NS", cloneRefused(unix.CLONE_NEWNET, "CLONE_NEWNET", "copy_net_ns, include/net/net_namespace.h:232"))
+	OptTimeNS = newOption("CONFIG_TIME_NS", procEntry("/proc/self/timens_offsets", "fs/proc/base.c:3301, under #ifdef CONFIG_TIME_NS"))
+)
 
-func probeNameToHandleAt() error {
-	_, _, err := unix.NameToHandleAt(unix.AT_FDCWD, "/", 0)
-	return err
-}
-
-func probeKcmp() error {
-	_, err := KcmpFile(os.Getpid(), os.Getpid(), 0, 0)
-	return err
-}
-
-func probeProcessMadvise() error {
-	// No pidfd (-1): EBADF where the syscall exists.
-	_, _, errno := unix.Syscall6(unix.SYS_PROCESS_MADVISE, ^uintptr(0), 0, 0, 0, 0, 0)
-	if errno != 0 {
-		return errno
+// NamespaceOption is the option a namespace type (its /proc/<pid>/ns
+// name) needs; nil for the mount namespace, which every kernel has. The
+// cgroup namespace comes with cgroups (kernel/cgroup/namespace.c is built
+// with CONFIG_CGROUPS).
+func NamespaceOption(name string) (*Option, error) {
+	switch name {
+	case "mnt":
+		return nil, nil
+	case "user":
+		return OptUserNS, nil
+	case "pid", "pid_for_children":
+		return OptPidNS, nil
+	case "uts":
+		return OptUTSNS, nil
+	case "ipc":
+		return OptIPCNS, nil
+	case "net":
+		return OptNetNS, nil
+	case "cgroup":
+		return OptCgroups, nil
+	case "time", "time_for_children":
+		return OptTimeNS, nil
 	}
-	return nil
-}
-
-// cgroupsOff: /proc/self/cgroup exists only with CONFIG_CGROUPS
-// (kernel/cgroup/cgroup.c proc_cgroup_show).
-func cgroupsOff() (bool, string) {
-	if procfsOff, _ := procfsMissing(); procfsOff {
-		return false, ""
-	}
-	if _, err := os.Stat("/proc/self/cgroup"); errors.Is(err, os.ErrNotExist) {
-		return true, "/proc/self/cgroup does not exist"
-	}
-	return false, ""
-}
-
-// unixSocketsOff: without CONFIG_UNIX (or CONFIG_NET) there is no AF_UNIX
-// socket to ask for a peer's pidfd.
-func unixSocketsOff() (bool, string) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err == nil {
-		unix.Close(fds[0])
-		unix.Close(fds[1])
-		return false, ""
-	}
-	if errors.Is(err, unix.EAFNOSUPPORT) || errors.Is(err, unix.ENOSYS) {
-		return true, "socketpair(AF_UNIX): " + err.Error()
-	}
-	return false, ""
-}
-
-func probeProcessMrelease() error {
-	// No pidfd (-1): EBADF where the syscall exists.
-	_, _, errno := unix.Syscall(unix.SYS_PROCESS_MRELEASE, ^uintptr(0), 0, 0)
-	if errno != 0 {
-		return errno
-	}
-	return nil
-}
-
-func namespaceMissing(kind string) func() (bool, string) {
-	return func() (bool, string) {
-		if procfsOff, _ := procfsMissing(); procfsOff {
-			return false, "" // no way to tell without /proc
-		}
-		if _, err := os.Stat("/proc/self/ns/" + kind); errors.Is(err, os.ErrNotExist) {
-			return true, "/proc/self/ns/" + kind + " does not exist"
-		}
-		return false, ""
-	}
-}
-
-// pidNamespacesOff: without CONFIG_PID_NS, clone(CLONE_NEWPID) is EINVAL
-// (kernel/nsproxy.c create_new_namespaces → copy_pid_ns), which tells even
-// without /proc.
-func pidNamespacesOff() (bool, string) {
-	if off, evidence := namespaceMissing("pid")(); off {
-		return true, evidence
-	}
-	if err := probePidNamespaces(); errors.Is(err, unix.EINVAL) {
-		return true, "clone(CLONE_NEWPID) is EINVAL"
-	}
-	return false, ""
-}
-
-func procfsMissing() (bool, string) {
-	if probeProcfs() != nil {
-		return true, "/proc is not procfs"
-	}
-	return false, ""
-}
-
-// landlockOff: ENOSYS means built without it, EOPNOTSUPP built in but not
-// on the lsm= list; both are the configuration's choice.
-func landlockOff() (bool, string) {
-	_, _, errno := unix.Syscall(unix.SYS_LANDLOCK_CREATE_RULESET, 0, 0, 1 /* LANDLOCK_CREATE_RULESET_VERSION */)
-	switch errno {
-	case unix.ENOSYS:
-		return true, "landlock_create_ruleset(2) is ENOSYS"
-	case unix.EOPNOTSUPP:
-		return true, "Landlock is built in but not active (not on the lsm= list)"
-	}
-	return false, ""
-}
-
-// runningConfig is the running kernel's config as the kernel or the
-// distribution publishes it; empty when neither does.
-var runningConfig = sync.OnceValue(func() map[string]string {
-	if f, err := os.Open("/proc/config.gz"); err == nil {
-		defer f.Close()
-		if z, err := gzip.NewReader(f); err == nil {
-			return ParseConfig(z)
-		}
-	}
-	if f, err := os.Open("/boot/config-" + KernelRelease()); err == nil {
-		defer f.Close()
-		return ParseConfig(f)
-	}
-	return map[string]string{}
-})
-
-// ParseConfig reads a kernel .config: CONFIG_X=v lines, and "# CONFIG_X is
-// not set" as the value "n".
-func ParseConfig(r io.Reader) map[string]string {
-	out := map[string]string{}
-	s := bufio.NewScanner(r)
-	for s.Scan() {
-		line := strings.TrimSpace(s.Text())
-		if name, ok := strings.CutPrefix(line, "# "); ok {
-			if name, ok = strings.CutSuffix(name, " is not set"); ok {
-				out[name] = "n"
-			}
-			continue
-		}
-		if name, value, ok := strings.Cut(line, "="); ok && strings.HasPrefix(name, "CONFIG_") {
-			out[name] = strings.Trim(value, `"`)
-		}
-	}
-	return out
+	return nil, fmt.Errorf("no namespace type %q", name)
 }

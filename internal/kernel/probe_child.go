@@ -10,12 +10,28 @@ import (
 
 // A binary that links this package exits at once from init when
 // probeChildEnv is set, so feature probes can create a short-lived child
-// even inside the VM guest, where no role dispatcher runs.
+// even inside the VM guest, where no role dispatcher runs. Two values make
+// it use the socket it inherits as fd 3 first: the peer probes need a
+// process that made a socket's peer credentials and is gone.
 func init() {
-	if os.Getenv(probeChildEnv) != "" {
-		os.Exit(0)
+	switch os.Getenv(probeChildEnv) {
+	case "":
+		return
+	case probeChildListen:
+		unix.Listen(probeChildSocket, 1)
+	case probeChildSend:
+		unix.Write(probeChildSocket, []byte("x"))
 	}
+	os.Exit(0)
 }
+
+// The probe child's jobs besides exiting, and the fd of its socket.
+const (
+	probeChildExit   = "exit"
+	probeChildListen = "listen"
+	probeChildSend   = "send"
+	probeChildSocket = 3
+)
 
 type probeChild struct {
 	proc  *os.Process
@@ -23,6 +39,11 @@ type probeChild struct {
 }
 
 func startProbeChild(attr *syscall.SysProcAttr) (*probeChild, error) {
+	return startProbeChildFor(probeChildExit, nil, attr)
+}
+
+// startProbeChildFor starts a probe child for job with socket as its fd 3.
+func startProbeChildFor(job string, socket *os.File, attr *syscall.SysProcAttr) (*probeChild, error) {
 	exe, err := SelfExecutable()
 	if err != nil {
 		return nil, err
@@ -32,9 +53,14 @@ func startProbeChild(attr *syscall.SysProcAttr) (*probeChild, error) {
 	}
 	c := &probeChild{pidfd: -1}
 	attr.PidFD = &c.pidfd
+	var files []*os.File
+	if socket != nil {
+		files = []*os.File{nil, nil, nil, socket}
+	}
 	c.proc, err = os.StartProcess(exe, []string{exe}, &os.ProcAttr{
-		Env: []string{probeChildEnv + "=exit"},
-		Sys: attr,
+		Env:   []string{probeChildEnv + "=" + job},
+		Files: files,
+		Sys:   attr,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start probe child: %w", err)

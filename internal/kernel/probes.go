@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -295,4 +296,49 @@ func probeInfoZeroFill() error {
 		}
 		return nil
 	})
+}
+
+// probeGetfdZombie: a zombie has no files left (exit_files); pidfd_getfd
+// on it is ESRCH since v6.9 (kernel/pid.c __pidfd_fget: PF_EXITING) and in
+// stable kernels with the 2026 fix (Debian 6.1.192), EBADF before. That
+// fix checks PF_EXITING only before fget_task, not after it as v6.9 does:
+// a target that starts exiting between the two still gives EBADF there.
+func probeGetfdZombie() error {
+	p, err := startProbeChild(nil)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if _, err := WaitReadable(context.Background(), p.pidfd, probeTimeout); err != nil {
+		return fmt.Errorf("the probe child did not exit: %w", err)
+	}
+	fd, err := unix.PidfdGetfd(p.pidfd, 0, 0)
+	if err == nil {
+		unix.Close(fd)
+		return errors.New("pidfd_getfd on a zombie returned an fd")
+	}
+	if !errors.Is(err, unix.ESRCH) {
+		return fmt.Errorf("pidfd_getfd on a zombie: %w", err)
+	}
+	return nil
+}
+
+// probeSetnsPidfd: since v5.8 setns(2) takes a pidfd, and a pidfd of a
+// zombie, which has no namespaces left, fails with ESRCH there
+// (kernel/nsproxy.c validate_nsset); before, a pidfd is no namespace fd and
+// setns fails with EINVAL. CLONE_NEWNS because every kernel has mount
+// namespaces; nothing is joined either way.
+func probeSetnsPidfd() error {
+	p, err := startProbeChild(nil)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	if _, err := WaitReadable(context.Background(), p.pidfd, probeTimeout); err != nil {
+		return fmt.Errorf("the probe child did not exit: %w", err)
+	}
+	if err := unix.Setns(p.pidfd, unix.CLONE_NEWNS); !errors.Is(err, unix.ESRCH) {
+		return fmt.Errorf("setns(pidfd of a zombie, CLONE_NEWNS): %v", err)
+	}
+	return nil
 }

@@ -11,9 +11,13 @@ var (
 	ClonePidfd        = newFeature("CLONE_PIDFD", "5.2", probeClonePidfd)
 	Clone3            = newFeature("clone3", "5.3", probeClone3)
 	WaitidPidfd       = newFeature("waitid(P_PIDFD)", "5.4", probeWaitidPidfd)
+	FdinfoReaped      = newFeature("Pid -1 in a reaped process's pidfd fdinfo", "5.5", probeFdinfoReaped, OptProcFS)
+	SetnsPidfd        = newFeature("setns(2) through a pidfd", "5.8", probeSetnsPidfd)
 	PidfdGetfd        = newFeature("pidfd_getfd", "5.6", probeGetfd)
+	GetfdZombieESRCH  = newFeature("pidfd_getfd ESRCH for a zombie", "6.9", probeGetfdZombie)
 	PidfdNonblock     = newFeature("PIDFD_NONBLOCK", "5.10", func() error { return probeOpenFlags(unix.PIDFD_NONBLOCK) })
 	PidfdThread       = newFeature("PIDFD_THREAD", "6.9", func() error { return probeOpenFlags(unix.PIDFD_THREAD) })
+	CloneThreadPidfd  = newFeature("CLONE_PIDFD|CLONE_THREAD", "6.9", probeCloneThreadPidfd)
 	Pidfs             = newFeature("pidfs", "6.9", probePidfs)
 	PollHupOnReap     = newFeature("EPOLLHUP on reap", "6.9", probeHupOnReap)
 	SignalScopes      = newFeature("PIDFD_SIGNAL_* scopes", "6.9", probeSignalScopes)
@@ -28,7 +32,7 @@ var (
 
 // Features of pidfs beyond the pidfd itself.
 var (
-	PidfsLsofCompat  = newFeature("pidfs lsof compatibility (no file type, anon_inode:[pidfd])", "6.10", probeLsofCompat)
+	PidfsLsofCompat  = newFeature("pidfs lsof compatibility (no file type; anon_inode:[pidfd])", "6.10", probeLsofCompat)
 	NamespaceIoctls  = newFeature("PIDFD_GET_*_NAMESPACE", "6.11", probeNamespaceIoctls)
 	FileHandles      = newFeature("pidfs file handles", "6.14", probeFileHandles, OptFhandle)
 	PidfsXattrs      = newFeature("pidfs trusted.* xattrs", "6.17", probeXattrs)
@@ -40,6 +44,8 @@ var (
 // Other ways to get a pidfd, and other gates on using one.
 var (
 	PeerPidfd           = newFeature("SO_PEERPIDFD and SCM_PIDFD", "6.5", probePeerPidfd, OptUnix)
+	PeerPidfdReaped     = newFeature("SO_PEERPIDFD of a reaped peer", "6.16", probePeerPidfdReaped, OptUnix)
+	ScmPidfdReaped      = newFeature("SCM_PIDFD of a reaped sender", "6.17", probeScmPidfdReaped, OptUnix)
 	LandlockScopeSignal = newFeature("LANDLOCK_SCOPE_SIGNAL", "6.12", probeLandlockScopeSignal, OptLandlock)
 )
 

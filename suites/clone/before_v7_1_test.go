@@ -16,6 +16,7 @@ import (
 var _ = Describe("clone3(2) with the flags of v7.1", helpers.SyscallClone3, func() {
 	DescribeTable("is refused with EINVAL before v7.1 and accepted since",
 		func(ctx SpecContext, flags uint64, exitSignal unix.Signal) {
+			helpers.RequireFeature(kernel.Clone3)
 			_, err := cloneExiting(flags, exitSignal, 0)
 			if kernel.Kernel().AtLeast("7.1") {
 				Expect(err).NotTo(HaveOccurred())

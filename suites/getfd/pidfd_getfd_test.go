@@ -82,17 +82,14 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			Expect(err).To(helpers.BeErrno(unix.EBADF))
 		})
 
-		Context("and has made itself non-dumpable", helpers.NeedsRoot, func() {
-			BeforeEach(func(ctx SpecContext) {
-				helpers.RequireRoot("a caller with and one without CAP_SYS_PTRACE")
-				target.MustCall(ctx, "nondumpable")
-			})
+		Context("and has made itself non-dumpable", func() {
+			BeforeEach(func(ctx SpecContext) { target.MustCall(ctx, "nondumpable") })
 
 			// Behavior: pidfd_getfd(2) fails with EPERM for a caller without ptrace rights over the target.
 			// Mirrors:  pidfd_getfd_test.c child.disable_ptrace; LTP pidfd_getfd02
 			// Since:    v5.6
 			It("fails with EPERM for a caller without ptrace rights", helpers.ID("fails_with_eperm_for_a_caller_without_ptrace_rights"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
-				caller := helpers.StartChild(ctx, roleUnprivilegedCaller, []string{"65534"})
+				caller := helpers.StartChild(ctx, roleUnprivilegedCaller, helpers.DropToArgs(nobody))
 				_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", target.Pid, memfd))
 				Expect(err).To(helpers.BeErrno(unix.EPERM))
 			})
@@ -100,7 +97,8 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			// Behavior: a caller with CAP_SYS_PTRACE still fetches from a non-dumpable target.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
 			// Since:    v5.6
-			It("succeeds for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_for_a_caller_with_cap_sys_ptrace"), helpers.ManPidfdGetfd, func() {
+			It("succeeds for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_for_a_caller_with_cap_sys_ptrace"), helpers.NeedsRoot, helpers.ManPidfdGetfd, func() {
+				helpers.RequireRoot("a caller with CAP_SYS_PTRACE")
 				getfd(target.Pidfd, memfd)
 			})
 		})
@@ -184,10 +182,11 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF
 		// Since:    v6.9 (and stable backports)
 		It("fails with ESRCH while it is a zombie", helpers.ID("exited_target_fails_with_esrch_while_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.GetfdZombieESRCH)
 			target.Kill()
 			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
-			Expect(err).To(exitingTargetErrno.Matcher())
+			Expect(err).To(helpers.BeErrno(unix.ESRCH))
 		})
 
 		// Behavior: pidfd_getfd(2) on a target that exited and was reaped fails with ESRCH.
@@ -203,8 +202,12 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 	// Behavior: racing pidfd_getfd(2) against the target's exit only ever yields the fd (before
 	//           it exits) or ESRCH (after), never EBADF and never an fd after the first ESRCH.
 	// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF (one attempt there)
-	// Since:    v6.9 (and stable backports)
+	// Since:    v6.9 (the 2026 stable fix in 6.1.192 covers a zombie, not this race: it checks
+	//           PF_EXITING only before fget_task, and EBADF comes back when the target exits in between)
 	It("never fails with EBADF or succeeds again once an exiting target gave ESRCH", helpers.ID("never_fails_with_ebadf_or_succeeds_again_once_exiting_target"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+		// A race no probe can stage reliably: the fix-up after fget_task
+		// (kernel/pid.c __pidfd_fget, v6.9) is known by the version.
+		helpers.RequireSince("6.9", "pidfd_getfd's ESRCH for a target that exits during the call")
 		rounds := helpers.ScaledCount(100, 20)
 		AddReportEntry("rounds", rounds)
 		for range rounds {
@@ -212,10 +215,6 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		}
 	})
 })
-
-// exitingTargetErrno: a task past exit_files() made fget_task fail, which
-// read as EBADF until v6.9 mapped PF_EXITING to ESRCH.
-var exitingTargetErrno = helpers.ErrnoHistory{{Since: "5.6", Errno: unix.EBADF}, {Since: "6.9", Errno: unix.ESRCH}}
 
 // raceExit kills a target and calls pidfd_getfd until it reports ESRCH.
 func raceExit(ctx SpecContext) {
@@ -229,12 +228,12 @@ func raceExit(ctx SpecContext) {
 			Expect(ctx.Err()).NotTo(HaveOccurred())
 			continue
 		}
-		Expect(err).To(exitingTargetErrno.Matcher())
+		Expect(err).To(helpers.BeErrno(unix.ESRCH))
 		break
 	}
 	for range 3 {
 		_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
-		Expect(err).To(exitingTargetErrno.Matcher(), "a later call after the first refusal")
+		Expect(err).To(helpers.BeErrno(unix.ESRCH), "a later call after the first refusal")
 	}
 	target.Reap(ctx)
 }

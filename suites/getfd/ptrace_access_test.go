@@ -13,6 +13,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // nobody is the unprivileged uid and gid the ptrace-access specs use.
@@ -33,41 +34,43 @@ func yama() (scope int, ok bool) {
 	return scope, true
 }
 
-// requireYama skips when Yama is not active and otherwise sets ptrace_scope
-// for the spec, restoring the old value at cleanup (scope 3 cannot be undone,
-// so the specs never set it).
+// requireYama skips when the kernel config or the active LSM list shows
+// Yama off (kernel.OptYama), fails when nothing does and its ptrace_scope
+// is missing, and otherwise sets ptrace_scope for the spec (which needs
+// root), restoring the old value at cleanup (scope 3 cannot be undone, so
+// the specs never set it).
 func requireYama(scope int) {
 	GinkgoHelper()
+	helpers.RequireOption(kernel.OptYama)
+	helpers.RequireRoot("setting Yama's ptrace_scope")
 	old, ok := yama()
-	if !ok {
-		Skip("Yama is not active on this kernel (no " + yamaScope + ")")
-	}
+	Expect(ok).To(BeTrue(), "%s is missing, but nothing shows Yama off (%s)", yamaScope, kernel.OptYama.Evidence().Evidence)
 	if old == 3 {
-		Skip("Yama ptrace_scope is 3 (no attach at all) and cannot be lowered until reboot")
+		helpers.SkipFor(outcome.Environment, "Yama ptrace_scope is 3 (no attach at all) and cannot be lowered until reboot")
 	}
 	Expect(os.WriteFile(yamaScope, []byte(strconv.Itoa(scope)), 0)).To(Succeed())
 	DeferCleanup(os.WriteFile, yamaScope, []byte(strconv.Itoa(old)), os.FileMode(0))
 }
 
-// unprivilegedGetfd has a caller running as uid/gid id fetch fd n of pid.
-func unprivilegedGetfd(ctx SpecContext, id, pid, n int) error {
+// unprivilegedGetfd has a caller without capabilities, running as nobody
+// (or as the unprivileged test does), fetch fd n of pid.
+func unprivilegedGetfd(ctx SpecContext, pid, n int) error {
 	GinkgoHelper()
-	caller := helpers.StartChild(ctx, roleUnprivilegedCaller, []string{strconv.Itoa(id)})
+	caller := helpers.StartChild(ctx, roleUnprivilegedCaller, helpers.DropToArgs(nobody))
 	_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", pid, n))
 	return err
 }
 
-var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot, func() {
-	BeforeEach(func() {
-		helpers.RequireFeature(kernel.PidfdGetfd)
-		helpers.RequireRoot("helpers that drop to an unprivileged uid")
-	})
+var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetfd) })
 
+	// As root the target and the caller drop to nobody; an unprivileged
+	// run is such a user already.
 	Context("when an unprivileged caller targets a process of its own uid", func() {
 		var target *helpers.Child
 		var memfd int
 		BeforeEach(func(ctx SpecContext) {
-			target = helpers.StartChild(ctx, roleHolder, []string{strconv.Itoa(nobody)})
+			target = helpers.StartChild(ctx, roleHolder, helpers.DropToArgs(nobody))
 			var err error
 			memfd, err = strconv.Atoi(target.MustCall(ctx, "fd").Text)
 			Expect(err).NotTo(HaveOccurred())
@@ -80,9 +83,9 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		// Since:    v5.6
 		It("succeeds with classic ptrace permissions", helpers.ID("succeeds_with_classic_ptrace_permissions"), helpers.ManPidfdGetfd, helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			if scope, ok := yama(); ok && scope != 0 {
-				Skip(fmt.Sprintf("Yama ptrace_scope is %d; the Yama specs cover it", scope))
+				helpers.SkipFor(outcome.Environment, "Yama ptrace_scope is %d; the Yama specs cover it", scope)
 			}
-			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(Succeed())
+			Expect(unprivilegedGetfd(ctx, target.Pid, memfd)).To(Succeed())
 		})
 
 		// Behavior: once the target made itself non-dumpable, an unprivileged caller with the
@@ -91,13 +94,13 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		// Since:    v5.6
 		It("fails with EPERM once the target is not dumpable", helpers.ID("fails_with_eperm_once_the_target_is_not_dumpable"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 			if scope, ok := yama(); ok && scope != 0 {
-				Skip(fmt.Sprintf("Yama ptrace_scope is %d and would refuse anyway; the spec needs the dumpable check alone", scope))
+				helpers.SkipFor(outcome.Environment, "Yama ptrace_scope is %d and would refuse anyway; the spec needs the dumpable check alone", scope)
 			}
 			target.MustCall(ctx, "nondumpable")
-			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+			Expect(unprivilegedGetfd(ctx, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 		})
 
-		Context("under Yama", Serial, func() {
+		Context("under Yama", Serial, helpers.NeedsRoot, func() {
 			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an
 			//           ancestor of the target fails with EPERM, though it has the target's uid.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS;
@@ -105,7 +108,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 			// Since:    v5.6
 			It("fails with EPERM at ptrace_scope 1 for a caller that is not an ancestor", helpers.ID("fails_with_eperm_at_ptrace_scope_1_for_caller_that_is_not"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 				requireYama(1)
-				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+				Expect(unprivilegedGetfd(ctx, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 			})
 
 			// Behavior: with Yama ptrace_scope 2 (admin-only attach) pidfd_getfd(2) from an unprivileged
@@ -114,7 +117,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 			// Since:    v5.6
 			It("fails with EPERM at ptrace_scope 2 for a caller without CAP_SYS_PTRACE", helpers.ID("fails_with_eperm_at_ptrace_scope_2_for_caller_without_cap"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 				requireYama(2)
-				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+				Expect(unprivilegedGetfd(ctx, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 			})
 
 			// Behavior: with Yama ptrace_scope 2 (admin-only attach) a
@@ -130,10 +133,11 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		})
 	})
 
-	Context("when an unprivileged caller targets a process of another uid that has exited", func() {
+	Context("when an unprivileged caller targets a process of another uid that has exited", helpers.NeedsRoot, func() {
 		var target *helpers.Blocked
 		var caller *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireRoot("a target of another user")
 			target = helpers.StartBlocked(devNull())
 			caller = helpers.StartChild(ctx, roleUnprivilegedCaller, []string{strconv.Itoa(nobody)})
 			target.Kill()
@@ -161,14 +165,15 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		})
 	})
 
-	Context("when an unprivileged caller targets a dumpable process of another uid", func() {
+	Context("when an unprivileged caller targets a dumpable process of another uid", helpers.NeedsRoot, func() {
 		// Behavior: a caller without capabilities fails with EPERM for
 		//           a dumpable target that runs as another user (root).
 		// Mirrors:  LTP pidfd_getfd02 (EPERM); man pidfd_getfd(2)
 		// Since:    v5.6
 		It("fails with EPERM", helpers.ID("another_uid_dumpable_target_fails_with_eperm"), helpers.LTPPidfdGetfd, helpers.ManPidfdGetfd, func(ctx SpecContext) {
+			helpers.RequireRoot("a target of another user")
 			target, memfd := holder(ctx)
-			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+			Expect(unprivilegedGetfd(ctx, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 		})
 	})
 })

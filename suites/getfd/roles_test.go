@@ -48,15 +48,18 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args
 	})
 })
 
-// roleUnprivilegedCaller drops to the uid/gid in its args (all threads, as
-// Go's Setresuid does) and answers, as that user, "getfd <pid> <fd>" with
-// the result of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with
-// that of pidfd_getfd on the pidfd sent along.
+// roleUnprivilegedCaller drops to the uid/gid in its args, if any (all
+// threads, as Go's Setresuid does; without args it runs as the unprivileged
+// test does) and answers, as that user, "getfd <pid> <fd>" with the result
+// of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with that of
+// pidfd_getfd on the pidfd sent along.
 var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *helpers.Peer, args []string) int {
-	id, _ := strconv.Atoi(args[0])
-	if err := helpers.DropPrivileges(id, id); err != nil {
-		fmt.Fprintln(os.Stderr, "drop privileges:", err)
-		return 1
+	if len(args) == 1 {
+		id, _ := strconv.Atoi(args[0])
+		if err := helpers.DropPrivileges(id, id); err != nil {
+			fmt.Fprintln(os.Stderr, "drop privileges:", err)
+			return 1
+		}
 	}
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{

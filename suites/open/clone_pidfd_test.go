@@ -12,6 +12,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // expectPidfdOf proves that child's pidfd names the child: by fdinfo where
@@ -42,11 +43,9 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child); man clone(2)
 	// Since:    v5.3
 	It("returns a pidfd for the child from clone3", helpers.ID("returns_a_pidfd_for_the_child_from_clone3"), helpers.SyscallClone3, helpers.SelftestPidfdWait, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.Clone3)
-		// Go issues clone3 (not clone) when it must create a time namespace.
-		if !kernel.TimeNamespaces.Present() {
-			Skip("Go reaches clone3 only through CLONE_NEWTIME, and this kernel has no time namespaces (CONFIG_TIME_NS)")
-		}
+		// Go issues clone3 (not clone) only when it must create a time
+		// namespace.
+		helpers.RequireFeature(kernel.Clone3, kernel.TimeNamespaces)
 		opts := []helpers.ChildOption{helpers.WithCloneflags(unix.CLONE_NEWTIME)}
 		if os.Geteuid() != 0 {
 			// A time namespace needs CAP_SYS_ADMIN; the new user
@@ -71,7 +70,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		BeforeEach(func() {
 			pidfd, err = kernel.CloneThreadWithPidfd()
 			if errors.Is(err, kernel.ErrNoRawClone) {
-				Skip(err.Error())
+				helpers.SkipFor(outcome.Architecture, "%v", err)
 			}
 			if err == nil {
 				DeferCleanup(unix.Close, pidfd)
@@ -97,9 +96,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Mirrors:  man clone(2)
 		// Since:    v6.9
 		It("returns a pidfd with PIDFD_THREAD set", helpers.ID("returns_a_pidfd_with_pidfd_thread_set"), helpers.ManClone, func() {
-			if err != nil && !kernel.Kernel().AtLeast("6.9") {
-				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + kernel.Kernel().String())
-			}
+			helpers.RequireFeature(kernel.CloneThreadPidfd)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(pidfd).To(helpers.HaveStatusFlags(unix.PIDFD_THREAD))
 		})
@@ -109,9 +106,7 @@ var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (non-leader thread exit; v6.15 selftest)
 		// Since:    v6.9
 		It("reports POLLIN|POLLHUP once the thread has exited", helpers.ID("reports_pollin_pollhup_once_the_thread_has_exited"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			if err != nil && !kernel.Kernel().AtLeast("6.9") {
-				Skip("CLONE_PIDFD|CLONE_THREAD is refused before v6.9; running " + kernel.Kernel().String())
-			}
+			helpers.RequireFeature(kernel.CloneThreadPidfd)
 			Expect(err).NotTo(HaveOccurred())
 			// The exited thread is briefly a zombie (POLLIN) before it is
 			// released (POLLIN|POLLHUP).

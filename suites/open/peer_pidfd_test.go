@@ -16,9 +16,10 @@ import (
 // the process that created or connected the other end, and SCM_PIDFD (with
 // SO_PASSPIDFD set) for the sender of each message. They are ways to open a
 // pidfd, so they live with pidfd_open and CLONE_PIDFD. Since v6.16 an
-// AF_UNIX socket registers its peer with pidfs, so a pidfd (with its exit
-// status) is handed out even for a peer that has been reaped; before, that
-// failed (EINVAL from pidfd_prepare, ESRCH once that was fixed).
+// AF_UNIX socket registers its peer with pidfs, so SO_PEERPIDFD hands out a
+// pidfd (with its exit status) even for a peer that has been reaped, and
+// since v6.17 SCM_PIDFD does the same for a reaped sender; before, both
+// failed (EINVAL from pidfd_prepare, or ESRCH).
 var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", helpers.ManUnix, func() {
 	var peer *helpers.Child
 	var sock int // our end of a socketpair the peer created
@@ -54,13 +55,11 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		}
 		return value
 	}
-	// exitStatusOf checks, where PIDFD_INFO_EXIT exists, that pidfd reports
-	// the peer's death by SIGKILL.
+	// exitStatusOf checks that pidfd reports the peer's death by SIGKILL
+	// (PIDFD_INFO_EXIT came in v6.15, before pidfds of reaped peers).
 	exitStatusOf := func(pidfd int) {
 		GinkgoHelper()
-		if !kernel.PidfdInfoExit.Present() {
-			return
-		}
+		helpers.RequireFeature(kernel.PidfdInfoExit)
 		info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_EXIT)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info.Mask & unix.PIDFD_INFO_EXIT).NotTo(BeZero())
@@ -71,12 +70,6 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		peer.Kill()
 		Expect(peer.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
 	}
-	// reapedPeerHasPidfd is whether this kernel must hand out a pidfd of a
-	// reaped peer; an older one may too (backport) or fail with the errnos
-	// it used then.
-	reapedPeerHasPidfd := kernel.Kernel().AtLeast("6.16")
-	oldReapedPeerErrnos := []unix.Errno{unix.EINVAL, unix.ESRCH}
-
 	Context("getsockopt(SO_PEERPIDFD)", helpers.SyscallGetsockopt, func() {
 		// Behavior: getsockopt(SO_PEERPIDFD) returns a pidfd of the process that created the socket's peer end.
 		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SO_PEERPIDFD of the server)
@@ -107,19 +100,16 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 			Expect(kernel.PollOnce(peerPidfd(), 0)).To(BeNumerically(">", 0))
 		})
 
-		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on an AF_UNIX socket
-		//           returns a pidfd that polls readable and reports, through PIDFD_INFO_EXIT, the
-		//           peer's death by SIGKILL; before v6.16 it fails with EINVAL or ESRCH.
+		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on
+		//           an AF_UNIX socket returns a pidfd that polls readable and
+		//           reports, through PIDFD_INFO_EXIT, the peer's death by SIGKILL.
 		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE)
 		//           for AF_UNIX, whose connect registers the peer with pidfs)
 		// Since:    v6.16
 		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_exit"), func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.PeerPidfdReaped)
 			killAndReap(ctx)
 			fd, err := kernel.GetPeerPidfd(sock)
-			if err != nil && !reapedPeerHasPidfd {
-				Expect(err).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")
-				return
-			}
 			Expect(err).NotTo(HaveOccurred(), "getsockopt(SO_PEERPIDFD)")
 			DeferCleanup(unix.Close, fd)
 			Expect(kernel.PollOnce(fd, 0)).To(BeNumerically(">", 0))
@@ -141,18 +131,14 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		})
 
 		// Behavior: for a message whose sender has been reaped before it is received, SCM_PIDFD holds
-		//           a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL;
-		//           before v6.16 it holds a negative errno (-EINVAL or -ESRCH) instead of an fd.
+		//           a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL.
 		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest, cmsg_check_dead:
 		//           SCM_PIDFD of the reaped client and its exit code through
 		//           PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
-		// Since:    v6.16
+		// Since:    v6.17
 		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_exit"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.ScmPidfdReaped)
 			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
-			if fd < 0 && !reapedPeerHasPidfd {
-				Expect(unix.Errno(-fd)).To(BeElementOf(oldReapedPeerErrnos), "before v6.16")
-				return
-			}
 			Expect(fd).To(BeNumerically(">=", 0), "SCM_PIDFD holds errno %v", unix.Errno(-fd))
 			Expect(kernel.PollOnce(int(fd), 0)).To(BeNumerically(">", 0))
 			exitStatusOf(int(fd))

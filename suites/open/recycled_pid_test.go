@@ -48,6 +48,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
 	// Since:    v5.5
 	It("shows Pid -1 in fdinfo", helpers.ID("shows_pid_minus_1_in_fdinfo"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func() {
+		helpers.RequireFeature(kernel.FdinfoReaped)
 		info, err := kernel.Fdinfo(old.Pidfd)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info).To(HaveKeyWithValue("Pid", "-1"))
@@ -57,6 +58,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 	// Mirrors:  none
 	// Since:    v5.3
 	It("opens the new process when pidfd_open is given the number", helpers.ID("opens_the_new_process_when_pidfd_open_is_given_the_number"), helpers.SyscallPidfdOpen, helpers.ManPidfdOpen, func(ctx SpecContext) {
+		helpers.RequireFeature(kernel.PidfdOpen)
 		fd, err := ns.OpenPidfd(ctx, reused.NsPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		info, err := kernel.Fdinfo(fd)
@@ -90,6 +92,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", func
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
 		// Since:    v5.5
 		It("shows -1 in Pid and NSpid", helpers.ID("shows_minus_1_in_pid_and_nspid"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.FdinfoReaped)
 			r := stage(ctx, helpers.RoleProcess)
 			Expect(r.Fdinfo(ctx)).To(haveFdinfoPid("-1", "-1"))
 		})

@@ -17,7 +17,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on the anon-inode fallback", func() {
 		BeforeEach(func() {
 			helpers.RequireFeature(kernel.PidfdOpen)
-			requireBacking(kernel.AnonInodeBacking)
+			requireAnonInodes()
 		})
 
 		// Behavior: without pidfs a pidfd's inode is anon_inodefs's shared inode,

@@ -1,6 +1,7 @@
 package pidfs_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"unsafe"
@@ -8,7 +9,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	"golang.org/x/sys/unix"
 
+	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // The kinds of fd LTP's tst_fd library opens (lib/tst_fd.c), each opened as
@@ -137,6 +140,22 @@ func openMemfd() (int, error) {
 func openMemfdSecret() (int, error) {
 	fd, _, errno := unix.Syscall(kernel.SYS_MEMFD_SECRET, unix.O_CLOEXEC, 0, 0)
 	return closeLater(int(fd), errnoErr(errno))
+}
+
+// skipUnavailableFd skips a spec whose kind of fd could not be opened:
+// for lack of privilege (EPERM, EACCES: fanotify, bpf, perf, and io_uring or
+// userfaultfd where sysctls restrict them) or because the kernel has no such
+// fd (ENOSYS: a syscall compiled out, memfd_secret without secretmem at
+// boot). Any other failure leaves the spec unstaged.
+func skipUnavailableFd(err error) {
+	GinkgoHelper()
+	switch {
+	case errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES):
+		helpers.SkipFor(outcome.Privilege, "this kind of fd is refused to this run: %v", err)
+	case errors.Is(err, unix.ENOSYS):
+		helpers.SkipFor(outcome.Config, "this kernel has no such fd: %v", err)
+	}
+	helpers.Unstageable("this kind of fd could not be opened: %v", err)
 }
 
 func errnoErr(errno unix.Errno) error {

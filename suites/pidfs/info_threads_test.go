@@ -61,7 +61,8 @@ func infoOfThreads() {
 		//           without CREDS and the group's exit status (SIGKILL), not the leader's own exit(0).
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (its
 		//           GET_INFO parts; the poll parts are in suites/poll)
-		// Since:    v6.16 (the group exit status for an early-exited leader)
+		// Since:    v6.15 (the group exit status for an early-exited leader: commit 9133607de37a,
+		//           in v6.15 with PIDFD_INFO_EXIT itself; its selftest came in v6.16)
 		It("reports the group's exit status for a leader that exited early", helpers.ID("reports_the_group_exit_status_for_a_leader_that_exited_early"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.Procfs, kernel.WaitidPidfd)
 			c.MustCall(ctx, "exit-leader")

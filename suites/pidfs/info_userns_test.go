@@ -40,13 +40,7 @@ func unmappedTarget(ctx SpecContext) int {
 		Expect([]uint32{info.Ruid, info.Rgid}).To(HaveEach(BeEquivalentTo(otherUserID)), "the helper's ids as the test sees them")
 		return pidfd
 	}
-	pidfd := helpers.OpenPidfd(1, 0)
-	info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_CREDS)
-	Expect(err).NotTo(HaveOccurred())
-	if info.Ruid == uint32(os.Geteuid()) {
-		Skip("unprivileged, the unmapped process is pid 1, which runs as this test's uid here")
-	}
-	return pidfd
+	return helpers.Pid1OfAnotherUser()
 }
 
 // infoAcrossUserNamespaces is the part of the PIDFD_GET_INFO Describe about

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
@@ -26,7 +27,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	})
 
 	Context("on pidfs", func() {
-		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs) })
 
 		// Behavior: every way of getting a pidfd for one process (pidfd_open twice,
 		//           CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the
@@ -77,7 +78,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 		// Since:    v6.9
 		It("never gives a new task an inode number seen before", helpers.ID("never_gives_a_new_task_an_inode_number_seen_before"), helpers.ManPidfs, func() {
 			if kernel.Is32BitBuild() {
-				Skip("32-bit kernels reuse inode numbers by design (upper bits are the generation); the uniqueness rule is 64-bit only")
+				helpers.SkipFor(outcome.Architecture, "32-bit kernels reuse inode numbers by design (upper bits are the generation); the uniqueness rule is 64-bit only")
 			}
 			// Threads come in one batch (about 60 µs each); processes are
 			// blocked children killed at once (about 2 ms each): measured on
@@ -88,7 +89,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			self := helpers.Inode(helpers.SelfPidfd()).Ino
 			inos, err := kernel.ThreadPidfdInodes(threads)
 			if err == kernel.ErrNoRawClone {
-				Skip(err.Error())
+				helpers.SkipFor(outcome.Architecture, "%v", err)
 			}
 			Expect(err).NotTo(HaveOccurred())
 			for range processes {
@@ -165,9 +166,9 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on pidfs on a 32-bit kernel", func() {
 		BeforeEach(func() {
 			helpers.RequireFeature(kernel.PidfdOpen)
-			requireBacking(kernel.PidfsBacking)
+			helpers.RequireFeature(kernel.Pidfs)
 			if !kernel.Is32BitBuild() {
-				Skip("64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
+				helpers.SkipFor(outcome.Architecture, "64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
 			}
 			helpers.RequireFeature(kernel.PidfsGetversion)
 		})
@@ -186,7 +187,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 			Expect(err).NotTo(HaveOccurred())
 			ids, err := kernel.ThreadPidfdStamps(threads, kernel.PidfsID)
 			if err == kernel.ErrNoRawClone {
-				Skip(err.Error())
+				helpers.SkipFor(outcome.Architecture, "%v", err)
 			}
 			Expect(err).NotTo(HaveOccurred())
 			for range processes {

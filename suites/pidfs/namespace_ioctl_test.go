@@ -48,11 +48,8 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 
 	DescribeTable("returns the process's namespace",
 		func(name string, ioctl uintptr) {
-			helpers.RequireFeature(kernel.Procfs)
+			helpers.RequireNamespaceType(name)
 			want, err := os.Stat(fmt.Sprintf("/proc/self/ns/%s", name))
-			if os.IsNotExist(err) {
-				Skip(name + " namespaces are not configured in this kernel")
-			}
 			Expect(err).NotTo(HaveOccurred())
 			nsfd, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(helpers.SelfPidfd()), ioctl, 0)
 			Expect(errno).To(BeZero(), "ioctl: %v", errno)
@@ -119,21 +116,12 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 			}
 			return want
 		}
-		// withoutCapabilities is the helper argument that makes a helper
-		// an unprivileged user: nobody when the test is root, otherwise
-		// none (it already is one).
-		withoutCapabilities := func() []string {
-			if os.Geteuid() == 0 {
-				return []string{"65534"}
-			}
-			return nil
-		}
 		// sameUserPair starts a target (dumpable or not) and an asker of
 		// the same uid, neither with a capability.
 		sameUserPair := func(ctx SpecContext, dumpable string) (target, asker *helpers.Child) {
 			GinkgoHelper()
-			target = helpers.StartChild(ctx, rolePtraceTarget, append([]string{dumpable}, withoutCapabilities()...))
-			asker = helpers.StartChild(ctx, roleNamespaceAsker, withoutCapabilities())
+			target = helpers.StartChild(ctx, rolePtraceTarget, append([]string{dumpable}, helpers.DropToArgs(65534)...))
+			asker = helpers.StartChild(ctx, roleNamespaceAsker, helpers.DropToArgs(65534))
 			return target, asker
 		}
 
@@ -153,12 +141,12 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// Mirrors:  none
 		// Since:    v6.11
 		It("succeeds for a dumpable process of the caller's uid", helpers.ID("succeeds_for_a_dumpable_process_of_the_caller_uid"), helpers.ManPidfs, func(ctx SpecContext) {
-			// Which namespace types are configured shows in /proc/self/ns.
-			helpers.RequireFeature(kernel.Procfs)
 			target, asker := sameUserPair(ctx, "1")
 			want := everyOne("success")
 			for _, ns := range namespaceIoctls {
-				if _, err := os.Stat("/proc/self/ns/" + ns.name); os.IsNotExist(err) {
+				// Only a type the config (or a sign) shows off is
+				// expected to be missing.
+				if !helpers.NamespaceTypePresent(ns.name) {
 					// x/sys names errno 95 ENOTSUP, its other Linux name.
 					want[ns.name] = helpers.ErrnoName(unix.EOPNOTSUPP)
 				}
@@ -170,11 +158,10 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		//           caller (uid nobody) on a dumpable process of another user (root).
 		// Mirrors:  none (fs/pidfs.c pidfd_ioctl: ptrace_may_access fails on the uid check → -EACCES)
 		// Since:    v6.11
-		It("fails with EACCES for a process of another user", helpers.ID("fails_with_eacces_for_a_process_of_another_user"), helpers.NeedsRoot, helpers.ManPidfs, func(ctx SpecContext) {
-			helpers.RequireRoot("a helper that drops to another uid")
-			target := helpers.StartBlocked()
-			asker := helpers.StartChild(ctx, roleNamespaceAsker, []string{"65534"})
-			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
+		It("fails with EACCES for a process of another user", helpers.ID("fails_with_eacces_for_a_process_of_another_user"), helpers.ManPidfs, func(ctx SpecContext) {
+			target := helpers.TargetOfAnotherUser()
+			asker := helpers.StartChild(ctx, roleNamespaceAsker, helpers.DropToArgs(65534))
+			Expect(askEvery(ctx, asker, target)).To(Equal(everyOne("EACCES")))
 		})
 
 		// Behavior: every PIDFD_GET_*_NAMESPACE ioctl fails with EACCES for a caller that is

@@ -38,6 +38,8 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			})
 
 			BeforeEach(helpers.RequireSELinuxEnforcing)
+			// The battery opens its pidfds with pidfd_open.
+			BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 			// report attaches the domain and any AVC lines to the spec.
 			report := func() {
@@ -120,6 +122,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			// Mirrors:  pidfd_wait.c global.wait_states (its SIGKILL step; here in a confined domain)
 			// Since:    v5.4
 			It("reaps a child with waitid(P_PIDFD)", helpers.ID("reaps_a_child_with_waitid_p_pidfd"), helpers.SyscallWaitid, helpers.FsPidfs, helpers.ManWaitid, func() {
+				helpers.RequireFeature(kernel.WaitidPidfd)
 				Expect(succeeds("waitid").Detail).To(Equal(fmt.Sprintf("code=%d status=%d", 2 /* CLD_KILLED */, unix.SIGKILL)))
 			})
 
@@ -138,9 +141,9 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			//           it fails with EACCES and logs an AVC for tclass=filesystem; on anon-inode
 			//           kernels (anon_inodefs is labelled) it succeeds with ANON_INODE_FS_MAGIC.
 			// Mirrors:  none (refpolicy PR #762 / fedora-selinux PR #2050 added pidfs labels for this)
-			// Since:    v6.9
+			// Since:    v5.3 (pidfs since v6.9)
 			It("checks fstatfs against the pidfd's superblock label", helpers.ID("checks_fstatfs_against_the_pidfd_superblock_label"), helpers.SyscallFstat, helpers.FsPidfs, helpers.ManPidfs, func() {
-				if !kernel.Pidfs.Present() {
+				if backing() == kernel.AnonInodeBacking {
 					Expect(succeeds("fstatfs").Detail).To(Equal(fmt.Sprintf("f_type=%#x", unix.ANON_INODE_FS_MAGIC)))
 					return
 				}
@@ -157,6 +160,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			//           confined domain, through the caller's own pidfd)
 			// Since:    v5.6
 			It("duplicates a file with pidfd_getfd", helpers.ID("duplicates_a_file_with_pidfd_getfd"), helpers.SyscallPidfdGetfd, helpers.FsPidfs, helpers.ManPidfdGetfd, func() {
+				helpers.RequireFeature(kernel.PidfdGetfd)
 				Expect(succeeds("getfd").Detail).To(Equal("same=true"))
 			})
 
@@ -174,10 +178,7 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 			// Mirrors:  none (SO_PEERPIDFD, 7b26952a91cf, 6.5)
 			// Since:    v6.5
 			It("gets the peer's pidfd with SO_PEERPIDFD", helpers.ID("gets_the_peer_pidfd_with_so_peerpidfd"), helpers.FsPidfs, helpers.ManPidfs, func() {
-				if r := run.Op("so-peerpidfd"); r.Err != nil && !kernel.Kernel().AtLeast("6.5") {
-					Expect(r.Err).To(helpers.BeErrno(unix.ENOPROTOOPT))
-					Skip("SO_PEERPIDFD arrived in 6.5; this kernel answers ENOPROTOOPT")
-				}
+				helpers.RequireFeature(kernel.PeerPidfd)
 				Expect(succeeds("so-peerpidfd").Detail).To(Equal("same=true"))
 			})
 

@@ -17,7 +17,7 @@ var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	Context("on pidfs", func() {
-		BeforeEach(func() { requireBacking(kernel.PidfsBacking) })
+		BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs) })
 
 		// Behavior: fchmod(2) and fchown(2) of a pidfd are refused: EPERM before v6.17
 		//           (seen on 6.12.117), EOPNOTSUPP since pidfs has its own setattr.

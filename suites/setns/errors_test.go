@@ -9,6 +9,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // cloneNsAll is every flag setns(2) takes with a pidfd (the kernel's
@@ -29,6 +30,11 @@ func exitedTarget(ctx context.Context, flags int) int {
 
 var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 	Context("with a pidfd of a live process", func() {
+		// Before v5.8 a pidfd is no namespace fd, and setns(2) fails with
+		// EINVAL whatever the flags: only a kernel that takes pidfds can
+		// show these checks.
+		BeforeEach(func() { helpers.RequireFeature(kernel.SetnsPidfd) })
+
 		// Behavior: setns(2) with a pidfd fails with EINVAL for flags 0, -1, CLONE_VM and
 		//           CLONE_NEWUSER|CLONE_VM: a pidfd needs at least one namespace flag and nothing else.
 		// Mirrors:  pidfd_setns_test.c current_nsset.invalid_flags
@@ -74,7 +80,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 				}
 			}
 			if len(missing) == 0 {
-				Skip("this kernel has every namespace type setns(2) knows")
+				helpers.SkipFor(outcome.Config, "this kernel is built with every namespace type setns(2) knows")
 			}
 			pidfd := helpers.SelfPidfd()
 			j := startJoiner()
@@ -90,6 +96,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			flags int
 		)
 		BeforeEach(func() {
+			helpers.RequireFeature(kernel.SetnsPidfd)
 			types = configuredTypes()
 			for _, t := range types {
 				if t.flag == unix.CLONE_NEWUSER || t.flag == unix.CLONE_NEWNET {
@@ -97,7 +104,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 				}
 			}
 			if flags == 0 {
-				Skip("this kernel has neither user nor network namespaces")
+				helpers.SkipFor(outcome.Config, "this kernel is built without user and network namespaces (see the report's %q entries)", helpers.NamespaceTypeLeftOut)
 			}
 			requireJoinable(types)
 		})

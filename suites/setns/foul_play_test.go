@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // No capability reaches from one user namespace into a sibling: after
@@ -38,9 +39,9 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		}
 		BeforeEach(func(ctx SpecContext) {
 			types = configuredTypes()
-			if !hasType(types, "user") {
-				Skip("needs user namespaces, which this kernel lacks: without them nothing keeps a caller with CAP_SYS_ADMIN out of any process's namespaces")
-			}
+			// Without user namespaces nothing keeps a caller with
+			// CAP_SYS_ADMIN out of any process's namespaces.
+			helpers.RequireNamespaceType("user")
 			requireJoinable(types)
 			child1 = newTarget(ctx, types)
 			child2 = newTarget(ctx, types)
@@ -52,6 +53,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v5.8
 		It("fails with EPERM for each type through its pidfd", helpers.ID("fails_with_eperm_for_each_type_through_the_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.SetnsPidfd)
 			joinChild1(ctx)
 			expectRefused(ctx, func(nsType) int { return child2.Pidfd })
 		})
@@ -60,7 +62,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           namespace fails with EPERM for every namespace type, even after the
 		//           caller joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
-		// Since:    v5.6 (time namespaces; the other types earlier)
+		// Since:    v3.8 (each type the kernel has; cgroup namespaces since v4.6, time namespaces since v5.6)
 		It("fails with EPERM for each type through /proc/<pid>/ns fds", helpers.ID("fails_with_eperm_for_each_type_through_proc_pid_ns_fds"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			joinChild1(ctx)
 			expectRefused(ctx, func(t nsType) int { return child2.nsfds[t.name] })

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/setns"
 )
 
@@ -33,7 +34,7 @@ func startJoiner() *joiner {
 	theirs.Close()
 	if errors.Is(err, unix.ENOSYS) {
 		peer.Close()
-		Skip("the single-threaded setns(2) caller exists only for amd64 and 386; running " + runtime.GOARCH)
+		helpers.SkipFor(outcome.Architecture, "the single-threaded setns(2) caller exists only for amd64 and 386; running %s", runtime.GOARCH)
 	}
 	Expect(err).NotTo(HaveOccurred(), "fork the setns(2) caller")
 	j := &joiner{pid: pid, pidfd: pidfd, peer: peer}

@@ -12,7 +12,9 @@
 //     internal/mirrors, a line citing an issue number, a § section,
 //     DESIGN.md or an unexplained abbreviation (lint.go), or a Behavior
 //     line that lacks an errno, constant or syscall its spec's text names
-//     (behavior.go).
+//     (behavior.go);
+//
+//   - a spec whose Since is newer than every gate that reaches it (since.go).
 //
 // Usage:
 //
@@ -29,6 +31,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
 )
@@ -71,6 +74,13 @@ func run(dir string, check bool) error {
 	}
 	if err := unrecordedRenames(filepath.Join(dir, "catalogue.json"), entries); err != nil {
 		return err
+	}
+	problems, err := sinceProblems(root, entries)
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("specs that older kernels would pass without the behaviour of their Since (since.go):\n  %s", strings.Join(problems, "\n  "))
 	}
 	files, err := render(entries)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/format"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
 )
@@ -95,7 +96,7 @@ func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, with
 	if !withImage {
 		return nil // only the native run needs this arch
 	}
-	extraFiles = append(slices.Clip(extraFiles), image.File{Name: image.RoleBinaryPath, Src: roleBin, Executable: true})
+	extraFiles = append(slices.Clip(extraFiles), image.File{Name: frame.RoleBinaryPath, Src: roleBin, Executable: true})
 	img, err := image.WriteCached(cfg.Cache, arch, initBin, bins, extraFiles...)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/image"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
 // column is one kernel's run: what the build stage made for it, where its
@@ -119,7 +120,9 @@ func guestAppend(cfg RunConfig, k *kernels.Kernel, scale string, nSuites int) st
 		add(kernel.TimeScaleEnv + "=" + scale)
 	}
 	if am := os.Getenv(kernel.AllowMissingEnv); am != "" {
-		add(kernel.AllowMissingEnv + "=" + am)
+		// Feature names hold spaces: quoted, the kernel hands the value to
+		// /init whole (lib/cmdline.c next_arg strips the quotes).
+		add(kernel.AllowMissingEnv + `="` + am + `"`)
 	}
 	add(kernel.SuiteTimeoutEnv + "=" + suiteTimeout(cfg.VMTimeout, nSuites).String())
 	add(cfg.Append)
@@ -156,4 +159,14 @@ func suiteTimeout(vm time.Duration, n int) time.Duration {
 // (boot, /init, the kernel itself) ends well before the VM deadline.
 func vmSilence(vm time.Duration, nSuites int) time.Duration {
 	return suiteTimeout(vm, nSuites) + time.Minute
+}
+
+// checkAllowMissing refuses a PIDFDCONF_ALLOW_MISSING that cannot travel on
+// a kernel command line inside quotes.
+func checkAllowMissing() error {
+	am := os.Getenv(kernel.AllowMissingEnv)
+	if strings.ContainsFunc(am, func(r rune) bool { return r == '"' || r < ' ' }) {
+		return setup.Errorf("%s=%q: a quote or a control character cannot reach the guests; list the feature names as the FAIL messages print them, separated by commas", kernel.AllowMissingEnv, am)
+	}
+	return nil
 }

@@ -1,10 +1,12 @@
 package vm
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
 func TestSuiteTimeoutLeavesRoomForBoot(t *testing.T) {
@@ -16,6 +18,21 @@ func TestSuiteTimeoutLeavesRoomForBoot(t *testing.T) {
 	}
 	if got := suiteTimeout(10*time.Minute, 7); got != 3*time.Minute {
 		t.Errorf("10m/7 suites: %s, want a third of 9m (a big suite needs more than 1/7)", got)
+	}
+}
+
+// Feature names with spaces reach /init whole; a quote could not.
+func TestAllowMissingTravelsQuoted(t *testing.T) {
+	t.Setenv("PIDFDCONF_ALLOW_MISSING", "PIDFD_GET_INFO, pidfs file handles")
+	if got := guestAppend(RunConfig{VMTimeout: time.Minute}, &kernels.Kernel{}, "", 1); !strings.HasPrefix(got, `PIDFDCONF_ALLOW_MISSING="PIDFD_GET_INFO, pidfs file handles" `) {
+		t.Errorf("got %q", got)
+	}
+	if err := checkAllowMissing(); err != nil {
+		t.Error(err)
+	}
+	t.Setenv("PIDFDCONF_ALLOW_MISSING", `pidfs" rdinit=/bin/sh`)
+	if err := checkAllowMissing(); !setup.IsError(err) {
+		t.Errorf("a quote in the allowlist: %v, want a setup error", err)
 	}
 }
 

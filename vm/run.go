@@ -50,6 +50,9 @@ type RunConfig struct {
 func Run(ctx context.Context, cfg RunConfig) (*judge.Matrix, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
+	if err := checkAllowMissing(); err != nil {
+		return nil, err
+	}
 	// One resolver for the kernels and their selftests' sources: it knows
 	// which package lists it has refreshed this run.
 	resolver := &kernels.Resolver{Cache: cfg.Cache, Log: cfg.Log}

@@ -27,7 +27,7 @@ import (
 )
 
 const (
-	suitesDir  = "/suites"
+	suitesDir  = "/" + frame.SuitesPath
 	resultsDir = "/tmp/results"
 	resultTTY  = "/dev/ttyS1"
 )
@@ -202,20 +202,27 @@ func runSuite(name string, console io.Writer) suiterun.Result {
 	})
 }
 
-// roleBinary is where the image carries cmd/pidfdconf-role
-// (vm.RoleBinaryImagePath).
-const roleBinary = "/bin/pidfdconf-role"
+// roleBinary is where the image carries cmd/pidfdconf-role.
+const roleBinary = "/" + frame.RoleBinaryPath
 
 // suiteEnv is what the suites see besides the kernel's environment, with
 // the role binary named when the image has it: helpers start from it
 // instead of re-executing a suite, which costs far more under TCG.
 func suiteEnv() []string {
-	env := []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp"}
+	env := []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp", kernel.GuestEnv + "=1"}
 	if _, err := os.Stat(roleBinary); err == nil {
 		env = append(env, kernel.RoleBinaryEnv+"="+roleBinary)
 	}
+	// The kernel's config, when the runner shipped it: the evidence a
+	// spec may skip on because an option is off.
+	if _, err := os.Stat(kernelConfig); err == nil {
+		env = append(env, kernel.KconfigEnv+"="+kernelConfig)
+	}
 	return env
 }
+
+// kernelConfig is where the runner's config layer puts the kernel's .config.
+const kernelConfig = "/" + frame.KernelConfigPath
 
 // reapOrphans collects helpers a suite leaked: as PID 1 they are ours now.
 func reapOrphans() {

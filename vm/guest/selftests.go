@@ -15,7 +15,7 @@ import (
 
 // selftestsDir holds the kernel's own pidfd selftests of this kernel's
 // version, when the runner appended them to the initramfs.
-const selftestsDir = "/selftests"
+const selftestsDir = "/" + frame.SelftestsPath
 
 // selftestPidMax bounds pid numbers while the selftests run. pidfd_test's
 // recycled-pid case forks until the pid number it holds comes back, which

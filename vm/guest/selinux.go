@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/selinuxpolicy"
 )
 
@@ -18,7 +19,7 @@ import (
 // suite runs, so the suites run in kernel_t under an enforcing policy and
 // helpers/selinux.RunConfined can reach the confined daemon domains.
 const (
-	selinuxPolicy = "/selinux/policy"
+	selinuxPolicy = "/" + frame.SELinuxPolicyPath
 	selinuxFS     = kernel.SELinuxFS
 )
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 	"github.com/u-root/u-root/pkg/cpio"
 )
@@ -48,7 +49,7 @@ func Write(path, arch, initBin string, suiteBins []string, extra ...File) (*Imag
 // the suite names.
 func imageRecords(initBin string, suiteBins []string, extra []File) ([]cpio.Record, []string, error) {
 	var recs []cpio.Record
-	for _, d := range []string{"dev", "proc", "sys", "tmp", "run", "suites", "bin"} {
+	for _, d := range []string{"dev", "proc", "sys", "tmp", "run", frame.SuitesPath, "bin"} {
 		recs = append(recs, cpio.Directory(d, 0o755))
 	}
 	// Device nodes for the moment before devtmpfs is mounted (and for
@@ -76,7 +77,7 @@ func imageRecords(initBin string, suiteBins []string, extra []File) ([]cpio.Reco
 			return nil, nil, err
 		}
 		name := filepath.Base(b)
-		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: "suites/" + name, Mode: cpio.S_IFREG | 0o755}))
+		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: frame.SuitesPath + "/" + name, Mode: cpio.S_IFREG | 0o755}))
 		suites = append(suites, name[:len(name)-len(".test")])
 	}
 	files, err := fileRecords(extra)

@@ -8,6 +8,7 @@ import (
 	"github.com/u-root/u-root/pkg/cpio"
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
 // Layer is a part of one kernel's initramfs that the arch's shared image
@@ -19,18 +20,14 @@ type Layer struct {
 	Files func() ([]File, error) // the files, read only when the layered image is not cached
 }
 
-// ConfigPath is where a kernel's config lies in its initramfs; /init names
-// it to the suites (kernel.KconfigEnv).
-const ConfigPath = "kconfig/config"
-
-// ConfigLayer is a kernel's config at ConfigPath, keyed by its content.
+// ConfigLayer is a kernel's config at frame.KernelConfigPath, keyed by its content.
 func ConfigLayer(config string) (Layer, error) {
 	sum, err := cache.HashFile(config)
 	if err != nil {
 		return Layer{}, err
 	}
 	return Layer{Name: "config", Key: sum, Files: func() ([]File, error) {
-		return []File{{Name: ConfigPath, Src: config}}, nil
+		return []File{{Name: frame.KernelConfigPath, Src: config}}, nil
 	}}, nil
 }
 

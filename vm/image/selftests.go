@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
@@ -96,7 +97,7 @@ func (set *Selftests) Layer() Layer {
 		}
 		var files []File
 		for _, e := range entries {
-			files = append(files, File{Name: "selftests/" + e.Name(), Src: filepath.Join(set.Build.Dir, e.Name()), Executable: true})
+			files = append(files, File{Name: frame.SelftestsPath + "/" + e.Name(), Src: filepath.Join(set.Build.Dir, e.Name()), Executable: true})
 		}
 		return files, nil
 	}}

@@ -4,15 +4,11 @@ import (
 	"context"
 	"errors"
 
+	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
 	"github.com/pidfdconf/pidfdconf/vm/selinuxpolicy"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
-
-// SELinuxPolicyPath is where the initramfs carries the binary SELinux
-// policy; vm/guest/selinux.go loads it from /selinux/policy when the kernel
-// command line asks for SELinux.
-const SELinuxPolicyPath = "selinux/policy"
 
 // File is an extra file for the initramfs: Name inside it (relative,
 // parent directories are created), Src on the host, executable or not.
@@ -47,5 +43,5 @@ func SELinuxFiles(ctx context.Context, log func(string, ...any), cacheDir string
 	if err != nil {
 		return nil, setup.Errorf("SELinux policy for the lsm-selinux config: %v", err)
 	}
-	return []File{{Name: SELinuxPolicyPath, Src: p}}, nil
+	return []File{{Name: frame.SELinuxPolicyPath, Src: p}}, nil
 }

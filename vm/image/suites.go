@@ -95,10 +95,6 @@ func BuildGuest(ctx context.Context, root, out, goarch string, warn func(string,
 	return buildStatic(ctx, root, filepath.Join(out, "init-"+goarch), goarch, "./vm/guest")
 }
 
-// RoleBinaryPath is where the initramfs carries cmd/pidfdconf-role;
-// vm/guest names it to the suites (kernel.RoleBinaryEnv).
-const RoleBinaryPath = "bin/pidfdconf-role"
-
 // BuildRoleBinary compiles cmd/pidfdconf-role, the binary the suites start
 // their helpers from.
 func BuildRoleBinary(ctx context.Context, root, out, goarch string) (string, error) {

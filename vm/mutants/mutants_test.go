@@ -193,6 +193,22 @@ func TestJudgeMutant(t *testing.T) {
 	if res.Verdict != Killed || !res.ExpectedKill || len(res.Killers) != 2 {
 		t.Errorf("the expected spec FAILs: %+v", res)
 	}
+	// A mutation that only makes a feature vanish into SKIPs survives,
+	// whatever the skip says; one whose expected specs got no verdict
+	// is not judged at all.
+	only := judge.NewKernelRun(&kernels.Kernel{Name: "k"})
+	only.Set(judge.Row{Suite: "getfd", Text: "a fails with EPERM"}, judge.Cell{Result: judge.SKIP, Reason: "requires CONFIG_X, which is off"})
+	res = Mutant{}
+	judgeMutant(&res, m, only)
+	if res.Verdict != Survived || !strings.Contains(res.Reason, "only skipped: getfd: a fails with EPERM (requires CONFIG_X") {
+		t.Errorf("only SKIPs: %+v, want SURVIVED naming the skipped spec", res)
+	}
+	only.Cells[judge.Row{Suite: "getfd", Text: "a fails with EPERM"}.Key()] = judge.Cell{Result: judge.MISS, Reason: "not run"}
+	res = Mutant{}
+	judgeMutant(&res, m, only)
+	if res.Verdict != Unjudged {
+		t.Errorf("expected spec MISS: %s, want MISS", res.Verdict)
+	}
 	kr.Miss = "no /init"
 	res = Mutant{}
 	judgeMutant(&res, m, kr)

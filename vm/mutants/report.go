@@ -21,13 +21,17 @@ func verdictNote(r *Mutant) string {
 		}
 		return fmt.Sprintf("by %d spec(s), %s: %s", len(r.Killers), hit, strings.Join(r.Killers, " | "))
 	case Survived:
-		return fmt.Sprintf("breaks %s; expected %s (suites %s)", r.Breaks, strings.Join(r.Expected, ", "), strings.Join(r.Suites, ","))
+		note := fmt.Sprintf("breaks %s; expected %s (suites %s)", r.Breaks, strings.Join(r.Expected, ", "), strings.Join(r.Suites, ","))
+		if r.Reason != "" {
+			note += "; " + r.Reason
+		}
+		return note
 	default:
 		return r.Reason
 	}
 }
 
-// MutantsText is the terminal and mutants.txt report.
+// Text is the terminal and mutants.txt report.
 func Text(run *RunReport) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mutants of %s, run %s\n", run.Source, run.RunID)
@@ -46,7 +50,7 @@ func Text(run *RunReport) string {
 	return b.String()
 }
 
-// MutantsMarkdown is mutants.md: one table row per mutant.
+// Markdown is mutants.md: one table row per mutant.
 func Markdown(run *RunReport) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Kernel mutants: %s\n\nRun %s, %s. Mutation score **%s**.\n\n", run.Source, run.RunID, format.Duration(run.Wall), run.Score)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 )
 
@@ -76,7 +77,28 @@ func judgeMutant(res *Mutant, m Mutation, kr *judge.KernelRun) {
 		res.Verdict, res.Reason = Unjudged, "no usable report from "+strings.Join(why, "; ")
 		return
 	}
+	if missed := expectedWith(kr, m, judge.MISS); len(missed) > 0 {
+		res.Verdict, res.Reason = Unjudged, "expected specs without a verdict: "+strings.Join(missed, "; ")
+		return
+	}
 	res.Verdict = Survived
+	// A feature that vanished without a FAIL is not caught: a SKIP is no
+	// kill, whatever its reason says.
+	if skipped := expectedWith(kr, m, judge.SKIP); len(skipped) > 0 {
+		res.Reason = "expected specs only skipped: " + strings.Join(skipped, "; ")
+	}
+}
+
+// expectedWith lists the specs expected to kill m whose cell on kr is v,
+// with the reason.
+func expectedWith(kr *judge.KernelRun, m Mutation, v judge.Verdict) []string {
+	var out []string
+	for _, r := range kr.Rows {
+		if c := kr.Cells[r.Key()]; c.Result == v && m.Killers().Match(r) {
+			out = append(out, r.Key()+" ("+format.Truncate(format.OneLine(c.Reason), 160)+")")
+		}
+	}
+	return out
 }
 
 // baseProblem says why an unmutated kernel's run cannot serve as the

@@ -106,29 +106,31 @@ func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, with
 	return nil
 }
 
-// initrd is the image k boots: the arch's initramfs, followed by k's
-// version of the kernel's selftests when there are any and k's config when
-// it has one, which /init names to the suites.
-func (b *builds) initrd(cfg RunConfig, k *kernels.Kernel) *image.Image {
-	var layers []image.Layer
-	if set := b.selftests[k.Name]; set != nil {
-		layers = append(layers, set.Layer())
-	}
-	if k.Config != "" {
-		l, err := image.ConfigLayer(k.Config)
-		if err != nil {
-			cfg.logf("kernel %s boots without its config: %v", k.Name, err)
-		} else {
-			layers = append(layers, l)
-		}
-	}
-	img, err := image.WithLayers(cfg.Cache, b.images[k.Arch], layers...)
-	if err != nil {
-		cfg.logf("kernel %s boots the plain initramfs: adding its selftests and config failed: %v", k.Name, err)
-		b.selftestNotes[k.Name] = "appending the selftests to the initramfs: " + err.Error()
+// suitesImage is the initramfs k's suites boot: the arch's image with k's
+// config, which /init names to the suites, when it has one.
+func (b *builds) suitesImage(cfg RunConfig, k *kernels.Kernel) *image.Image {
+	if k.Config == "" {
 		return b.images[k.Arch]
 	}
-	return img
+	l, err := image.ConfigLayer(k.Config)
+	if err == nil {
+		var img *image.Image
+		if img, err = image.WithLayers(cfg.Cache, b.images[k.Arch], l); err == nil {
+			return img
+		}
+	}
+	cfg.logf("kernel %s boots without its config: %v", k.Name, err)
+	return b.images[k.Arch]
+}
+
+// selftestsImage is the initramfs of k's selftests VM: /init and the
+// kernel's own pidfd selftests of k's version, no suites.
+func (b *builds) selftestsImage(cfg RunConfig, k *kernels.Kernel) (*image.Image, error) {
+	bare, err := image.WriteCached(cfg.Cache, k.Arch, b.guests[k.Arch], nil)
+	if err != nil {
+		return nil, err
+	}
+	return image.WithLayers(cfg.Cache, bare, b.selftests[k.Name].Layer())
 }
 
 // vmArches are the architectures of the kernels that boot in QEMU.

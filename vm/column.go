@@ -22,31 +22,42 @@ type column struct {
 	cfg   RunConfig
 	k     *kernels.Kernel
 	b     *builds
-	dir   string
 	scale string
+	kr    *judge.KernelRun
 }
 
-// runKernel runs the suites on one kernel, natively or in a VM, into its
-// directory, and applies the expectations to the result.
-func runKernel(ctx context.Context, c column) *judge.KernelRun {
-	kr := judge.NewKernelRun(c.k)
-	kr.Dir = c.dir
-	kr.Suites = suiteNames(c.b.suites[c.k.Arch])
+// newColumn prepares kernel k's column in dir: the suites its image
+// carries are the ones it must report, and a suite that did not compile
+// for its arch is a harness problem (MISS), never a FAIL.
+func newColumn(cfg RunConfig, k *kernels.Kernel, b *builds, dir, scale string) *column {
+	kr := judge.NewKernelRun(k)
+	kr.Dir = dir
+	kr.Suites = suiteNames(b.suites[k.Arch])
 	_ = os.MkdirAll(kr.Dir, 0o755)
-	// A suite that did not compile is a harness problem: MISS, never FAIL.
-	for a, why := range c.b.broken[c.k.Arch] {
+	for a, why := range b.broken[k.Arch] {
 		kr.SuiteDidNotBuild(a, why)
 	}
-	if c.k.Spec.Kind == kernels.KindHost {
-		c.runNative(ctx, kr)
+	if set := b.selftests[k.Name]; set != nil && k.Spec.Kind != kernels.KindHost {
+		kr.SelftestSource = set.Source
 	} else {
-		c.runVM(ctx, kr)
+		kr.SelftestNote = b.selftestNotes[k.Name]
 	}
-	if kr.SelftestSource == "" {
-		kr.SelftestNote = c.b.selftestNotes[c.k.Name]
+	return &column{cfg: cfg, k: k, b: b, scale: scale, kr: kr}
+}
+
+// runSuites runs the column's suites, natively or in a VM.
+func (c *column) runSuites(ctx context.Context) {
+	if c.k.Spec.Kind == kernels.KindHost {
+		c.runNative(ctx)
+	} else {
+		c.runVM(ctx)
 	}
-	judge.ApplyExpectations(kr, c.cfg.Expectations)
-	return kr
+}
+
+// finish applies the expectations once every job of the column is done.
+func (c *column) finish() *judge.KernelRun {
+	judge.ApplyExpectations(c.kr, c.cfg.Expectations)
+	return c.kr
 }
 
 // suiteNames are the areas of suite binaries (<area>.test).
@@ -60,7 +71,8 @@ func suiteNames(bins []string) []string {
 
 // runNative runs the host's suite binaries on the running kernel and
 // judges what they report exactly as a guest's stream.
-func (c column) runNative(ctx context.Context, kr *judge.KernelRun) {
+func (c *column) runNative(ctx context.Context) {
+	kr := c.kr
 	start := time.Now()
 	arch := kernels.HostArch()
 	s, err := boot.Native{Suites: c.b.suites[arch], GuestBin: c.b.guests[arch], RoleBin: c.b.roles[arch], Dir: kr.Dir}.Run(ctx)
@@ -73,32 +85,52 @@ func (c column) runNative(ctx context.Context, kr *judge.KernelRun) {
 	kr.ConsoleTail = format.Tail(format.Printable(format.ReadTail(filepath.Join(kr.Dir, "console.log"), format.ConsoleTailBytes)), 25)
 }
 
-// runVM boots the kernel with the run's initramfs (and the kernel's own
-// selftests when they were built for it) and judges what it streamed; how
-// the VM ended explains a MISS.
-func (c column) runVM(ctx context.Context, kr *judge.KernelRun) {
-	img := c.b.initrd(c.cfg, c.k)
-	withSelftests := c.b.selftests[c.k.Name] != nil && img != c.b.images[c.k.Arch]
-	if withSelftests {
-		kr.SelftestSource = c.b.selftests[c.k.Name].Source
-	}
+// runVM boots the kernel with the run's initramfs and its config, and
+// judges what it streamed; how the VM ended explains a MISS.
+func (c *column) runVM(ctx context.Context) {
+	kr := c.kr
+	img := c.b.suitesImage(c.cfg, c.k)
 	if st, err := os.Stat(img.Path); err == nil {
 		kr.InitrdBytes = st.Size()
 	}
 	nSuites := len(c.b.areas)
-	appendArgs, timeout := guestAppend(c.cfg, c.k, c.scale, nSuites), c.cfg.VMTimeout
-	if withSelftests {
-		appendArgs += " " + kernel.SelftestTimeoutEnv + "=" + SelftestBudget.String()
-		timeout += SelftestBudget
-	}
-	vm := &boot.VM{
-		Arch: c.k.Arch, Kernel: boot.KernelFile(ctx, c.cfg.Cache, c.k, c.cfg.logf), Initrd: img.Path, Append: appendArgs,
-		MemoryMB: vmMemory(c.cfg, c.k, img), CPUs: max(1, c.cfg.CPUs), Timeout: timeout,
-		Silence:    vmSilence(c.cfg.VMTimeout, nSuites),
-		ConsoleLog: filepath.Join(kr.Dir, "console.log"),
-		ResultLog:  filepath.Join(kr.Dir, "results.stream"),
-	}
+	vm := c.vm(ctx, img, guestAppend(c.cfg, c.k, c.scale, nSuites), c.cfg.VMTimeout, "")
+	vm.Silence = vmSilence(c.cfg.VMTimeout, nSuites)
 	kr.JudgeVM(vm, vm.Run(ctx))
+}
+
+// runSelftests boots the kernel a second time with /init and the kernel's
+// own selftests of its version alone: the cross-check runs beside the
+// suites instead of after them, and however it ends the column's
+// verdicts stand.
+func (c *column) runSelftests(ctx context.Context) {
+	img, err := c.b.selftestsImage(c.cfg, c.k)
+	if err != nil {
+		c.kr.SelftestNote = "building their initramfs: " + err.Error()
+		return
+	}
+	appendArgs := strings.Join([]string{c.k.BootArgs, kernel.TimeScaleEnv + "=" + format.Or(c.scale, "1"),
+		kernel.SelftestTimeoutEnv + "=" + SelftestBudget.String(), c.cfg.Append}, " ")
+	vm := c.vm(ctx, img, appendArgs, SelftestBudget+selftestBoot, "selftests-")
+	// A selftest program prints only into its own log; /init's heartbeat
+	// keeps the console alive, so a minute of silence is a stuck guest.
+	vm.Silence = 2 * time.Minute
+	c.kr.JudgeSelftestsVM(vm, vm.Run(ctx))
+}
+
+// selftestBoot is the selftests VM's time beyond their budget: booting,
+// and streaming their logs back.
+const selftestBoot = 2 * time.Minute
+
+// vm is a VM of the column's kernel booting img, its console and result
+// stream under prefix in the column's directory.
+func (c *column) vm(ctx context.Context, img *image.Image, appendArgs string, timeout time.Duration, prefix string) *boot.VM {
+	return &boot.VM{
+		Arch: c.k.Arch, Kernel: boot.KernelFile(ctx, c.cfg.Cache, c.k, c.cfg.logf), Initrd: img.Path, Append: strings.TrimSpace(appendArgs),
+		MemoryMB: vmMemory(c.cfg, c.k, img), CPUs: max(1, c.cfg.CPUs), Timeout: timeout,
+		ConsoleLog: filepath.Join(c.kr.Dir, prefix+"console.log"),
+		ResultLog:  filepath.Join(c.kr.Dir, prefix+"results.stream"),
+	}
 }
 
 // SelftestBudget is how long the kernel's own selftests may take in a VM,

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
@@ -124,24 +123,20 @@ func resolveKernels(ctx context.Context, cfg RunConfig, resolver *kernels.Resolv
 	return ks, nil
 }
 
-// runKernels runs every kernel, at most cfg.Jobs at once, and applies the
-// expectations to each result.
+// runKernels runs every column's jobs (its suites, and in a VM of their
+// own the kernel's selftests), at most cfg.Jobs at once, longest first,
+// and applies the expectations to each column.
 func runKernels(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, b *builds, dir string) []*judge.KernelRun {
 	scale := guestTimeScale(cfg, len(vmArches(ks)) > 0)
-	runs := make([]*judge.KernelRun, len(ks))
-	sem := make(chan struct{}, cfg.Jobs)
-	var wg sync.WaitGroup
+	cols := make([]*column, len(ks))
 	for i, k := range ks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			runs[i] = runKernel(ctx, column{cfg: cfg, k: k, b: b, dir: filepath.Join(dir, kernels.SafeName(k.Name)), scale: scale})
-			cfg.logf("done %-28s %s", k.Name, report.Timing(runs[i]))
-		}()
+		cols[i] = newColumn(cfg, k, b, filepath.Join(dir, kernels.SafeName(k.Name)), scale)
 	}
-	wg.Wait()
+	runJobs(ctx, cfg, planJobs(cfg.Cache, cols))
+	runs := make([]*judge.KernelRun, len(cols))
+	for i, c := range cols {
+		runs[i] = c.finish()
+	}
 	return runs
 }
 

@@ -34,8 +34,9 @@ type KernelRun struct {
 	InitrdBytes int64
 	// The kernel's own pidfd selftests that ran in the VM (or why none
 	// did), and how their cases compare with the specs that mirror them.
-	SelftestSource string // what shipped: "linux-source-7.3 7.3.4-1~bpo13+1"
-	SelftestNote   string // why there are no selftest results
+	SelftestSource string        // what shipped: "linux-source-7.3 7.3.4-1~bpo13+1"
+	SelftestNote   string        // why there are no selftest results
+	SelftestWall   time.Duration // their own VM's wall time
 	Selftests      []selftests.Result
 	CrossCheck     []selftests.Row
 	// ConfigNote is what the suites said of the kernel's config: where

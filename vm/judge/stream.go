@@ -50,7 +50,6 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 		}
 		kr.addReport(suite, data)
 	}
-	kr.decodeSelftests(s)
 	if !s.Complete() && kr.Miss == "" && kr.Cells[BootRow.Key()].Result != MISS {
 		// Reports that did arrive are kept; the boot row says what broke.
 		kr.Set(BootRow, Cell{Result: MISS, Reason: strings.Join(s.Problems, "; ")})
@@ -68,10 +67,15 @@ func unexpected(reported, want []string) []string {
 	return extra
 }
 
-// decodeSelftests reads the results of the kernel's own selftests, when
-// the runner shipped them.
-func (kr *KernelRun) decodeSelftests(s *frame.Stream) {
-	if kr.SelftestSource == "" {
+// JudgeSelftestsVM reads what the VM that ran the kernel's own selftests
+// streamed. That VM judges no spec: however it ended, the column's
+// verdicts stand, and a broken run leaves only a note why the cross-check
+// has nothing.
+func (kr *KernelRun) JudgeSelftestsVM(vm *boot.VM, res boot.Outcome) {
+	kr.SelftestWall = res.Wall
+	s := readStream(vm.ResultLog)
+	if why := vm.EndReason(res); why != "" && !s.Complete() {
+		kr.SelftestNote = "their VM ended early: " + why
 		return
 	}
 	if data, ok := s.Get(frame.SelftestsError); ok {
@@ -80,7 +84,7 @@ func (kr *KernelRun) decodeSelftests(s *frame.Stream) {
 	}
 	data, ok := s.Get(frame.SelftestsResults)
 	if !ok {
-		kr.SelftestNote = "shipped, but no results came back"
+		kr.SelftestNote = "shipped, but no results came back: " + format.Or(strings.Join(s.Problems, "; "), "the stream holds none")
 		return
 	}
 	if err := json.Unmarshal(data, &kr.Selftests); err != nil {
@@ -115,14 +119,7 @@ func noReport(run frame.SuiteRun) string {
 // stream only ever adds MISS.
 func (kr *KernelRun) JudgeVM(vm *boot.VM, res boot.Outcome) {
 	kr.Wall = res.Wall
-	f, err := os.Open(vm.ResultLog)
-	var s *frame.Stream
-	if err == nil {
-		s = frame.Read(f)
-		f.Close()
-	} else {
-		s = &frame.Stream{Problems: []string{"no result stream: " + err.Error()}}
-	}
+	s := readStream(vm.ResultLog)
 	kr.DecodeStream(s)
 	// Only the end of the console: a guest that flooded it must not be
 	// read back into memory whole.
@@ -137,4 +134,14 @@ func (kr *KernelRun) JudgeVM(vm *boot.VM, res boot.Outcome) {
 			kr.Set(BootRow, Cell{Result: MISS, Reason: why + "; " + kr.Cells[BootRow.Key()].Reason})
 		}
 	}
+}
+
+// readStream decodes a VM's result stream file.
+func readStream(path string) *frame.Stream {
+	f, err := os.Open(path)
+	if err != nil {
+		return &frame.Stream{Problems: []string{"no result stream: " + err.Error()}}
+	}
+	defer f.Close()
+	return frame.Read(f)
 }

@@ -14,6 +14,10 @@ func Timing(kr *judge.KernelRun) string {
 	if kr.Kernel.Spec.Kind == kernels.KindHost {
 		return fmt.Sprintf("native: suites %s, wall %s", format.Duration(kr.Suite), format.Duration(kr.Wall))
 	}
-	return fmt.Sprintf("boot %s, suites %s, VM wall %s (overhead beyond suites %s)",
+	t := fmt.Sprintf("boot %s, suites %s, VM wall %s (overhead beyond suites %s)",
 		format.Duration(kr.Boot), format.Duration(kr.Suite), format.Duration(kr.Wall), format.Duration(kr.Wall-kr.Suite))
+	if kr.SelftestWall > 0 {
+		t += fmt.Sprintf("; the kernel's own selftests in a VM of their own %s", format.Duration(kr.SelftestWall))
+	}
+	return t
 }

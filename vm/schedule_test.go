@@ -1,0 +1,47 @@
+package vm
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/cache"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
+)
+
+// Jobs run longest first, by what they took last time: a long selftests VM
+// started last would leave every other core idle while it runs alone.
+func TestPlanStartsTheLongestJobsFirst(t *testing.T) {
+	c := cache.Cache{Dir: t.TempDir()}
+	col := func(name string, selftests bool) *column {
+		kr := judge.NewKernelRun(&kernels.Kernel{Name: name})
+		if selftests {
+			kr.SelftestSource = "linux-source"
+		}
+		return &column{k: kr.Kernel, kr: kr}
+	}
+	cols := []*column{col("6.1", true), col("7.3", true), col("host", false)}
+	saveTimings(c, map[string]time.Duration{
+		"6.1 suites": 115 * time.Second, "6.1 selftests": 30 * time.Second,
+		"7.3 suites": 180 * time.Second, "7.3 selftests": 230 * time.Second,
+		"host suites": 70 * time.Second,
+	})
+	var got []string
+	for _, j := range planJobs(c, cols) {
+		got = append(got, j.key())
+	}
+	want := []string{"7.3 selftests", "7.3 suites", "6.1 suites", "host suites", "6.1 selftests"}
+	if len(got) != len(want) {
+		t.Fatalf("jobs %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("jobs %v, want %v", got, want)
+		}
+	}
+	// Without a record, the kernel's selftests are taken for the longest.
+	fresh := planJobs(cache.Cache{Dir: t.TempDir()}, cols)
+	if !fresh[0].selftests || fresh[len(fresh)-1].selftests {
+		t.Errorf("unmeasured plan starts with %s and ends with %s", fresh[0].key(), fresh[len(fresh)-1].key())
+	}
+}

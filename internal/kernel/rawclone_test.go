@@ -3,6 +3,7 @@
 package kernel
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -218,4 +219,40 @@ func TestStartBlockedProcess(t *testing.T) {
 	if info := waitExited(t, pidfd); info.Code != CLD_KILLED || info.Status != int32(unix.SIGKILL) {
 		t.Errorf("child %d: %+v; want CLD_KILLED by SIGKILL", pid, info)
 	}
+}
+
+func TestForkJoiner(t *testing.T) {
+	ctrl, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, pidfd, err := ForkJoiner(ctrl[1], ctrl[0])
+	unix.Close(ctrl[1])
+	if err != nil {
+		unix.Close(ctrl[0])
+		t.Fatalf("fork: %v", err)
+	}
+	defer killAndReap(pidfd)
+	if got := sigBlk(t, pid); got != allBlocked {
+		t.Errorf("SigBlk %s; want %s", got, allBlocked)
+	}
+	var req [8]byte
+	binary.LittleEndian.PutUint32(req[0:], ^uint32(0)) // fd -1
+	if _, err := unix.Write(ctrl[0], req[:]); err != nil {
+		t.Fatal(err)
+	}
+	if revents, err := PollOnce(ctrl[0], rawChildTimeout()); err != nil || revents&unix.POLLIN == 0 {
+		t.Fatalf("no answer: revents %#x, %v", revents, err)
+	}
+	var reply [16]byte
+	n, err := unix.Read(ctrl[0], reply[:])
+	if err != nil || n != 8 {
+		t.Fatalf("answer of %d bytes, %v; want 8", n, err)
+	}
+	if r := int64(binary.LittleEndian.Uint64(reply[:])); r != -int64(unix.EBADF) {
+		t.Errorf("setns(-1, 0) answered %d; want -EBADF", r)
+	}
+	// EOF on the control socket ends the joiner with exit_group(0).
+	unix.Close(ctrl[0])
+	expectExited(t, waitExited(t, pidfd), pid, 0)
 }

@@ -2,8 +2,10 @@
 // the VM runner and its guest share, without Ginkgo or Gomega: the release
 // version, the registry of pidfd features and their probes, the uapi
 // constants golang.org/x/sys/unix lacks, thin syscall and ioctl wrappers
-// (poll, waitid, PIDFD_GET_INFO, fdinfo, raw clone) and the names of the
-// PIDFDCONF_* environment variables.
+// (poll, waitid, PIDFD_GET_INFO, fdinfo), the raw clone and the children
+// that run no Go code behind it (rawclone.go: the blocked child, the clone3
+// children, threads, the setns joiner) and the names of the PIDFDCONF_*
+// environment variables.
 //
 // Nothing here calls Expect, Skip or Fail: functions return errors, and the
 // helpers package turns them into spec outcomes.

@@ -23,25 +23,25 @@ type Clone3Process struct {
 	Pidfd int
 }
 
-// clone3Child is the block the assembly child reads: the fields are at the
-// offsets clone3_amd64.s uses, so keep their order and sizes.
+// clone3Child is the block Clone3Exec's child body reads: the fields are at
+// the offsets clone3_amd64.s uses, so keep their order and sizes.
 type clone3Child struct {
-	path     *byte   // 0: nil means "exit(exitCode) at once"
-	argv     **byte  // 8
-	envp     **byte  // 16
-	mask     *uint64 // 24: the signal mask the exec'd role starts with
-	peerFd   int64   // 32: becomes fd 3 in the role
-	exitCode int64   // 40
+	path   *byte   // 0
+	argv   **byte  // 8
+	envp   **byte  // 16
+	mask   *uint64 // 24: the signal mask the exec'd role starts with
+	peerFd int64   // 32: becomes fd 3 in the role
 }
 
 // clone3Call lives on the heap (its address goes to assembly), so the
 // pidfd the kernel writes and everything the child reads stay put.
 type clone3Call struct {
-	args  clone3Args
-	child clone3Child
-	pidfd int32
-	mask  uint64
-	keep  [][]*byte
+	args     clone3Args
+	child    clone3Child
+	exitCode int // without a child.path: the child only calls exit(exitCode)
+	pidfd    int32
+	mask     uint64
+	keep     [][]*byte
 }
 
 // Clone3Exit calls clone3(flags, exitSignal). The child runs no Go code:
@@ -49,7 +49,7 @@ type clone3Call struct {
 // CLONE_THREAD clone the kernel should have refused ends only the new
 // thread. It returns the pid (tid) and the pidfd where CLONE_PIDFD asked.
 func Clone3Exit(flags uint64, exitSignal unix.Signal, code int) (Clone3Process, error) {
-	call := &clone3Call{child: clone3Child{peerFd: -1, exitCode: int64(code)}}
+	call := &clone3Call{exitCode: code}
 	return call.run(flags, exitSignal)
 }
 
@@ -110,11 +110,6 @@ func (call *clone3Call) run(flags uint64, exitSignal unix.Signal) (Clone3Process
 	}
 	c.Pid, c.Pidfd = int(pid), int(call.pidfd)
 	return c, nil
-}
-
-// clone3Raw issues clone3 with call.args; see clone3_amd64.s.
-func clone3Raw(call *clone3Call) (pid uintptr, errno uintptr) {
-	return clone3Asm(unsafe.Pointer(&call.args), unsafe.Sizeof(call.args), unsafe.Pointer(&call.child))
 }
 
 // ErrNoRawClone3 is returned where there is no assembly stub for clone3.

@@ -1,9 +1,24 @@
 package kernel
 
-import "unsafe"
+import (
+	"unsafe"
 
-// HaveRawClone3 says whether this architecture has the clone3 stub.
+	"golang.org/x/sys/unix"
+)
+
+// HaveRawClone3 says whether this architecture has the clone3 child bodies.
 const HaveRawClone3 = true
 
-// clone3Asm is implemented in clone3_amd64.s.
-func clone3Asm(args unsafe.Pointer, size uintptr, child unsafe.Pointer) (r1 uintptr, errno uintptr)
+// execChildPC is the address of Clone3Exec's child body (clone3_amd64.s).
+func execChildPC() uintptr
+
+// clone3Raw issues clone3 with call.args through rawClone, for a child that
+// executes call.child.path or, without one, calls exit(call.exitCode).
+func clone3Raw(call *clone3Call) (pid uintptr, errno uintptr) {
+	if call.child.path == nil {
+		return rawClone(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&call.args)), unsafe.Sizeof(call.args), 0,
+			exitChildPC(), uintptr(call.exitCode), 0)
+	}
+	return rawClone(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&call.args)), unsafe.Sizeof(call.args), 0,
+		execChildPC(), uintptr(unsafe.Pointer(&call.child)), 0)
+}

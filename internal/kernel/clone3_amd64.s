@@ -1,35 +1,11 @@
 #include "textflag.h"
 
-// func clone3Asm(args unsafe.Pointer, size uintptr, child unsafe.Pointer) (r1 uintptr, errno uintptr)
-//
-// The child (and a thread, should the kernel accept CLONE_THREAD) runs
-// only the instructions after the syscall, with the pointer to its
-// clone3Child block in R12, which the kernel copies into it. It touches no
-// stack, so sharing the parent's stack under CLONE_VM is harmless. It
-// either exits at once, or sets its signal mask, moves the peer fd to 3
-// (without FD_CLOEXEC) and executes the role.
-TEXT ·clone3Asm(SB),NOSPLIT,$0-40
-	MOVQ	args+0(FP), DI
-	MOVQ	size+8(FP), SI
-	MOVQ	child+16(FP), R12
-	MOVQ	$435, AX	// SYS_clone3
-	SYSCALL
-	CMPQ	AX, $0
-	JEQ	child
-	CMPQ	AX, $0xfffffffffffff001
-	JLS	ok
-	MOVQ	$-1, r1+24(FP)
-	NEGQ	AX
-	MOVQ	AX, errno+32(FP)
-	RET
-ok:
-	MOVQ	AX, r1+24(FP)
-	MOVQ	$0, errno+32(FP)
-	RET
-child:
-	MOVQ	0(R12), DI
-	TESTQ	DI, DI
-	JZ	justexit
+// execChild is the body (see rawclone.go) of Clone3Exec's child, with its
+// clone3Child block in R12: it sets its signal mask, moves the peer fd to 3
+// (without FD_CLOEXEC) and executes the role, or exits with 127. It only
+// reads the block, from its own copy of the parent's memory: Clone3Exec's
+// callers never pass CLONE_VM.
+TEXT execChild<>(SB),NOSPLIT|NOFRAME,$0
 	MOVQ	$2, DI		// SIG_SETMASK
 	MOVQ	24(R12), SI
 	MOVQ	$0, DX
@@ -51,10 +27,13 @@ child:
 	MOVQ	$59, AX		// SYS_execve
 	SYSCALL
 	MOVQ	$127, DI
-	JMP	exit
-justexit:
-	MOVQ	40(R12), DI
-exit:
-	MOVQ	$60, AX		// SYS_exit: this thread only
+again:
+	MOVQ	$60, AX		// SYS_exit
 	SYSCALL
-	JMP	exit
+	JMP	again
+
+// func execChildPC() uintptr
+TEXT ·execChildPC(SB),NOSPLIT,$0-8
+	LEAQ	execChild<>(SB), AX
+	MOVQ	AX, ret+0(FP)
+	RET

@@ -2,11 +2,9 @@
 
 package kernel
 
-import "unsafe"
-
-// HaveRawClone3 says whether this architecture has the clone3 stub.
+// HaveRawClone3 says whether this architecture has the clone3 child bodies.
 const HaveRawClone3 = false
 
-func clone3Asm(args unsafe.Pointer, size uintptr, child unsafe.Pointer) (r1 uintptr, errno uintptr) {
-	panic("no raw clone3 stub on this architecture")
+func clone3Raw(*clone3Call) (pid uintptr, errno uintptr) {
+	panic("no raw clone3 child bodies on this architecture")
 }

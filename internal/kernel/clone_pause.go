@@ -2,21 +2,11 @@
 
 package kernel
 
-import (
-	"runtime"
-	"unsafe"
+import "golang.org/x/sys/unix"
 
-	"golang.org/x/sys/unix"
-)
-
-// clonePausingChild is implemented in clone_pause_amd64.s.
-//
-//go:noescape
-func clonePausingChild(flags, stack uintptr, parentTid *int32, fd0, closeFrom int) (r1 uintptr, errno uintptr)
-
-// pauseStack is the pausing children's stack; it is never written (a child
-// only makes syscalls), but CLONE_VM wants its own stack pointer.
-var pauseStack [256]uint64
+// pauseChildPC is the address of the pausing children's body
+// (clone_pause_amd64.s).
+func pauseChildPC() uintptr
 
 // HavePausingChild says whether StartPausingChild and StartBlockedProcess
 // work on this architecture.
@@ -46,22 +36,8 @@ func StartBlockedProcess(fd0 int) (pid int, err error) {
 	return pid, err
 }
 
-// startPausing clones on the calling thread, as fork(2) would: a child
-// takes that thread's credentials (a Landlock domain is per thread). Every
-// signal is blocked there meanwhile, so the child is born with all blocked.
+// startPausing starts a pausing child that shares our memory (it touches
+// none of it), on the calling thread (see startChild).
 func startPausing(flags uintptr, fd0, closeFrom int) (pid, pidfd int, err error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	restore, err := blockAllSignals()
-	if err != nil {
-		return -1, -1, err
-	}
-	defer restore()
-	fd := int32(-1)
-	top := uintptr(unsafe.Pointer(&pauseStack[len(pauseStack)-1]))
-	r, errno := clonePausingChild(unix.CLONE_VM|flags|uintptr(unix.SIGCHLD), top, &fd, fd0, closeFrom)
-	if errno != 0 {
-		return -1, -1, unix.Errno(errno)
-	}
-	return int(r), int(fd), nil
+	return startChild(unix.CLONE_VM|flags|uintptr(unix.SIGCHLD), childStackTop(), pauseChildPC(), uintptr(fd0), uintptr(closeFrom))
 }

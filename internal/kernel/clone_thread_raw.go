@@ -2,27 +2,10 @@
 
 package kernel
 
-import (
-	"unsafe"
-
-	"golang.org/x/sys/unix"
-)
-
-// cloneExitingThread is implemented in clone_thread_$GOARCH.s.
-//
-//go:noescape
-func cloneExitingThread(flags uintptr, stack uintptr, parentTid *int32) (r1 uintptr, errno uintptr)
-
-// threadStack is never written: the thread's only instructions are the exit
-// syscall; the kernel still wants a separate stack pointer for CLONE_VM.
-var threadStack [256]uint64
-
+// rawCloneExitingThread clones a thread of ours that calls exit(0) at once;
+// the caller has blocked every signal on its locked thread
+// (onSignalFreeThread).
 func rawCloneExitingThread(flags int) (int, error) {
-	pidfd := int32(-1)
-	top := uintptr(unsafe.Pointer(&threadStack[len(threadStack)-1]))
-	_, errno := cloneExitingThread(uintptr(flags), top, &pidfd)
-	if errno != 0 {
-		return -1, unix.Errno(errno)
-	}
-	return int(pidfd), nil
+	_, pidfd, err := cloneChild(uintptr(flags), childStackTop(), exitChildPC(), 0, 0)
+	return pidfd, err
 }

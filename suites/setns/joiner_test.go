@@ -14,7 +14,6 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
-	"github.com/pidfdconf/pidfdconf/suites/setns"
 )
 
 // A joiner is the process that calls setns(2) for a spec, so the test
@@ -30,7 +29,7 @@ func startJoiner() *joiner {
 	GinkgoHelper()
 	peer, theirs, err := helpers.NewPeerPair()
 	Expect(err).NotTo(HaveOccurred())
-	pid, pidfd, err := setns.ForkJoiner(int(theirs.Fd()), peer.Fd())
+	pid, pidfd, err := kernel.ForkJoiner(int(theirs.Fd()), peer.Fd())
 	theirs.Close()
 	if errors.Is(err, unix.ENOSYS) {
 		peer.Close()

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
@@ -38,7 +39,7 @@ func NewPidNS(ctx context.Context) *PidNS {
 	}
 	init, err := tryStartChild(ctx, rolePidNSInit, nil, opts...)
 	if err != nil && os.Geteuid() != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSPC)) {
-		Skip(fmt.Sprintf("a pid namespace needs root or unprivileged user namespaces, and creating one failed: %v", err))
+		SkipFor(outcome.Privilege, "a pid namespace needs root or unprivileged user namespaces, and creating one failed: %v", err)
 	}
 	Expect(err).NotTo(HaveOccurred(), "start pid namespace")
 	return &PidNS{init: init}
@@ -84,7 +85,7 @@ func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...str
 	theirs.Close()
 	if err != nil && strings.Contains(err.Error(), "write ns_last_pid") {
 		peer.Close()
-		Skip("choosing a pid number needs /proc/sys/kernel/ns_last_pid (CONFIG_CHECKPOINT_RESTORE): " + err.Error())
+		SkipFor(outcome.Config, "choosing a pid number needs /proc/sys/kernel/ns_last_pid (CONFIG_CHECKPOINT_RESTORE): %v", err)
 	}
 	if err != nil {
 		peer.Close()

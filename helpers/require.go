@@ -1,12 +1,12 @@
 package helpers
 
 import (
-	"fmt"
 	"os"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // RequireFeature runs, skips or fails the current spec by kernel.Feature's
@@ -15,9 +15,9 @@ import (
 func RequireFeature(features ...*kernel.Feature) {
 	GinkgoHelper()
 	for _, f := range features {
-		switch verdict, reason := f.Decide(kernel.Kernel(), f.Probe(), kernel.AllowedMissing()); verdict {
+		switch verdict, class, reason := f.DecideClass(kernel.Kernel(), f.Probe(), kernel.AllowedMissing()); verdict {
 		case kernel.SkipSpec:
-			Skip(reason)
+			SkipFor(class, "%s", reason)
 		case kernel.FailSpec:
 			Fail(reason)
 		}
@@ -29,7 +29,7 @@ func RequireFeature(features ...*kernel.Feature) {
 func RequireOption(o *kernel.Option) {
 	GinkgoHelper()
 	if why := o.Off(); why != "" {
-		Skip(fmt.Sprintf("requires %s, which is off on this kernel (%s)", o.Name, why))
+		SkipFor(outcome.Config, "requires %s, which is off on this kernel (%s)", o.Name, why)
 	}
 }
 
@@ -37,7 +37,7 @@ func RequireOption(o *kernel.Option) {
 func RequireRoot(what string) {
 	GinkgoHelper()
 	if os.Geteuid() != 0 {
-		Skip(fmt.Sprintf("needs root for %s; running as uid %d", what, os.Geteuid()))
+		SkipFor(outcome.Privilege, "needs root for %s; running as uid %d", what, os.Geteuid())
 	}
 }
 
@@ -49,7 +49,7 @@ func RequireSELinuxEnforcing() {
 		if os.Getenv(kernel.RequireSELinuxEnv) == "1" {
 			Fail(reason + "; but " + kernel.RequireSELinuxEnv + "=1: this VM config asked for an enforcing policy (see the guest's selinux line on the console)")
 		}
-		Skip(reason)
+		SkipFor(outcome.Environment, "%s", reason)
 	}
 }
 
@@ -57,6 +57,6 @@ func RequireSELinuxEnforcing() {
 func RequireRawClone3() {
 	GinkgoHelper()
 	if !kernel.HaveRawClone3 {
-		Skip(kernel.ErrNoRawClone3.Error())
+		SkipFor(outcome.Architecture, "%v", kernel.ErrNoRawClone3)
 	}
 }

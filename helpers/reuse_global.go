@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
@@ -46,8 +47,8 @@ func ReuseGlobalPid(ctx context.Context, role string) *PidReuse {
 		wanted, got = old.Pid, successor.Pid
 		recycle(ctx, successor)
 	}
-	Skip(fmt.Sprintf("a freed global pid number went to another process (or ns_last_pid was moved) before this test's fork %d times in a row (last: wanted pid %d, the fork got %d); the host forks too often to stage a global reuse",
-		globalReuseAttempts, wanted, got))
+	SkipFor(outcome.Environment, "a freed global pid number went to another process (or ns_last_pid was moved) before this test's fork %d times in a row (last: wanted pid %d, the fork got %d); the host forks too often to stage a global reuse",
+		globalReuseAttempts, wanted, got)
 	return nil
 }
 
@@ -58,10 +59,10 @@ func requireGlobalPidChoice() {
 	RequireRoot("choosing a global pid number through ns_last_pid")
 	RequireFeature(kernel.Procfs)
 	if levels := pidNamespaceLevels(); levels > 1 {
-		Skip(fmt.Sprintf("the test runs %d pid namespaces deep; global pid numbers are chosen only in the initial one", levels-1))
+		SkipFor(outcome.Environment, "the test runs %d pid namespaces deep; global pid numbers are chosen only in the initial one", levels-1)
 	}
 	if _, err := os.Stat(nsLastPid); errors.Is(err, os.ErrNotExist) {
-		Skip("choosing a pid number needs " + nsLastPid + " (CONFIG_CHECKPOINT_RESTORE)")
+		SkipFor(outcome.Config, "choosing a pid number needs %s (CONFIG_CHECKPOINT_RESTORE)", nsLastPid)
 	}
 }
 
@@ -114,7 +115,7 @@ func writeLastPid(n int) {
 	GinkgoHelper()
 	err := os.WriteFile(nsLastPid, []byte(strconv.Itoa(n)), 0)
 	if errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) || errors.Is(err, unix.EROFS) {
-		Skip(fmt.Sprintf("choosing a global pid number needs a writable %s: %v", nsLastPid, err))
+		SkipFor(outcome.Privilege, "choosing a global pid number needs a writable %s: %v", nsLastPid, err)
 	}
 	Expect(err).NotTo(HaveOccurred(), "write %s", nsLastPid)
 }

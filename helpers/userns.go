@@ -3,12 +3,13 @@ package helpers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // StartChildInUserNS starts a helper in role inside a new user namespace
@@ -20,7 +21,7 @@ func StartChildInUserNS(ctx context.Context, role string, args []string) *Child 
 	GinkgoHelper()
 	c, err := tryStartChild(ctx, role, args, AsRootInNewUserNS())
 	if err != nil && os.Geteuid() != 0 && (errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) || errors.Is(err, unix.ENOSPC)) {
-		Skip(fmt.Sprintf("creating a user namespace was refused to this unprivileged run: %v", err))
+		SkipFor(outcome.Privilege, "creating a user namespace was refused to this unprivileged run: %v", err)
 	}
 	Expect(err).NotTo(HaveOccurred(), "start helper role %s in a new user namespace", role)
 	return c

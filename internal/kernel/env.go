@@ -1,5 +1,7 @@
 package kernel
 
+import "os"
+
 // The PIDFDCONF_* environment variables. The VM runner passes the first
 // four to its guests on the kernel command line; the rest are set by one
 // process for another it starts.
@@ -33,6 +35,15 @@ const (
 	probeChildEnv = "PIDFDCONF_PROBE_CHILD"
 	// BlockChildEnv makes a suite binary block until it is killed.
 	BlockChildEnv = "PIDFDCONF_BLOCK_CHILD"
+	// GuestEnv is 1 in the VM guest, which /init sets for the suites.
+	GuestEnv = "PIDFDCONF_GUEST"
+	// KconfigEnv names the running kernel's config file: in the VM guest,
+	// the config the runner booted (when it has one); natively it overrides
+	// /proc/config.gz and /boot/config-RELEASE.
+	KconfigEnv = "PIDFDCONF_KCONFIG"
 	// SigwaitMaskedEnv tells the sigwait role its signals are already blocked.
 	SigwaitMaskedEnv = "PIDFDCONF_SIGWAIT_MASKED"
 )
+
+// InGuest reports whether the suites run inside the VM runner's guest.
+func InGuest() bool { return os.Getenv(GuestEnv) == "1" }

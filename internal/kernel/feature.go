@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 // A Feature is one kernel capability a spec may depend on. Since is the
@@ -58,24 +60,30 @@ const (
 // otherwise, because a feature missing on a kernel that should have it is a
 // regression.
 func (f *Feature) Decide(kernel KernelVersion, probeErr error, allowMissing []string) (Verdict, string) {
+	verdict, _, reason := f.DecideClass(kernel, probeErr, allowMissing)
+	return verdict, reason
+}
+
+// DecideClass is Decide that also says which class a skip belongs to.
+func (f *Feature) DecideClass(kernel KernelVersion, probeErr error, allowMissing []string) (Verdict, outcome.SkipClass, string) {
 	if probeErr == nil {
-		return Run, ""
+		return Run, "", ""
 	}
 	if errors.Is(probeErr, ErrNotProbeable) {
-		return SkipSpec, fmt.Sprintf("%s cannot be checked here: %v", f.Name, probeErr)
+		return SkipSpec, outcome.Architecture, fmt.Sprintf("%s cannot be checked here: %v", f.Name, probeErr)
 	}
 	for _, o := range f.Needs {
 		if why := o.Off(); why != "" {
-			return SkipSpec, fmt.Sprintf("requires %s, which is off on this kernel (%s); %s: %v", o.Name, why, f.Name, probeErr)
+			return SkipSpec, outcome.Config, fmt.Sprintf("requires %s, which is off on this kernel (%s); %s: %v", o.Name, why, f.Name, probeErr)
 		}
 	}
 	switch {
 	case kernel.Less(MustParseVersion(f.Since)):
-		return SkipSpec, fmt.Sprintf("requires %s (since v%s); running %s", f.Name, f.Since, kernel)
+		return SkipSpec, outcome.OlderKernel, fmt.Sprintf("requires %s (since v%s); running %s", f.Name, f.Since, kernel)
 	case slices.Contains(allowMissing, f.Name):
-		return SkipSpec, fmt.Sprintf("known gap (allowlisted in %s): %s missing: %v", AllowMissingEnv, f.Name, probeErr)
+		return SkipSpec, outcome.Environment, fmt.Sprintf("known gap (allowlisted in %s): %s missing: %v", AllowMissingEnv, f.Name, probeErr)
 	}
-	return FailSpec, fmt.Sprintf("%s is missing on %s although it exists since v%s: %v (allowlist it with %s=%s if this is expected)",
+	return FailSpec, "", fmt.Sprintf("%s is missing on %s although it exists since v%s: %v (allowlist it with %s=%s if this is expected)",
 		f.Name, kernel, f.Since, probeErr, AllowMissingEnv, f.Name)
 }
 

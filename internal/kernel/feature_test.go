@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
 func TestDecide(t *testing.T) {
@@ -24,23 +26,27 @@ func TestDecide(t *testing.T) {
 		err     error
 		allow   []string
 		want    Verdict
+		class   outcome.SkipClass
 		message string
 	}{
-		{"present runs", thread, "6.18.44-fc-v769", nil, nil, Run, ""},
-		{"backport on an old kernel runs", thread, "6.1.0-50-cloud-amd64", nil, nil, Run, ""},
-		{"missing on an old kernel skips", thread, "6.1.0-50-cloud-amd64", missing, nil, SkipSpec, "requires PIDFD_THREAD (since v6.9); running 6.1.0"},
-		{"missing on a new kernel fails", thread, "6.18.44-fc-v769", missing, nil, FailSpec, "PIDFD_THREAD is missing on 6.18.44"},
-		{"missing on a release candidate fails", thread, "7.1.0-rc2", missing, nil, FailSpec, "missing on 7.1.0"},
-		{"allowlisted gap skips", thread, "6.18.44", missing, []string{"other", "PIDFD_THREAD"}, SkipSpec, "known gap (allowlisted"},
-		{"built without its option skips on any version", handlesOff, "7.3.4", missing, nil, SkipSpec, "requires CONFIG_FHANDLE, which is off on this kernel (name_to_handle_at(2) is ENOSYS)"},
-		{"built with its option and missing fails", handlesOn, "7.3.4", missing, nil, FailSpec, "pidfs file handles is missing on 7.3.4"},
-		{"built with its option and too old skips", handlesOn, "6.12.117", missing, nil, SkipSpec, "requires pidfs file handles (since v6.14)"},
-		{"a probe the suite cannot make here skips", thread, "7.3.4", ErrNoRawClone3, nil, SkipSpec, "cannot be checked here: raw clone3 is implemented for amd64 only"},
+		{"present runs", thread, "6.18.44-fc-v769", nil, nil, Run, "", ""},
+		{"backport on an old kernel runs", thread, "6.1.0-50-cloud-amd64", nil, nil, Run, "", ""},
+		{"missing on an old kernel skips", thread, "6.1.0-50-cloud-amd64", missing, nil, SkipSpec, outcome.OlderKernel, "requires PIDFD_THREAD (since v6.9); running 6.1.0"},
+		{"missing on a new kernel fails", thread, "6.18.44-fc-v769", missing, nil, FailSpec, "", "PIDFD_THREAD is missing on 6.18.44"},
+		{"missing on a release candidate fails", thread, "7.1.0-rc2", missing, nil, FailSpec, "", "missing on 7.1.0"},
+		{"allowlisted gap skips", thread, "6.18.44", missing, []string{"other", "PIDFD_THREAD"}, SkipSpec, outcome.Environment, "known gap (allowlisted"},
+		{"built without its option skips on any version", handlesOff, "7.3.4", missing, nil, SkipSpec, outcome.Config, "requires CONFIG_FHANDLE, which is off on this kernel (name_to_handle_at(2) is ENOSYS)"},
+		{"built with its option and missing fails", handlesOn, "7.3.4", missing, nil, FailSpec, "", "pidfs file handles is missing on 7.3.4"},
+		{"built with its option and too old skips", handlesOn, "6.12.117", missing, nil, SkipSpec, outcome.OlderKernel, "requires pidfs file handles (since v6.14)"},
+		{"a probe the suite cannot make here skips", thread, "7.3.4", ErrNoRawClone3, nil, SkipSpec, outcome.Architecture, "cannot be checked here: raw clone3 is implemented for amd64 only"},
 	}
 	for _, c := range cases {
-		got, msg := c.f.Decide(MustParseVersion(c.kernel), c.err, c.allow)
-		if got != c.want || !strings.Contains(msg, c.message) {
-			t.Errorf("%s: Decide = %v %q; want %v containing %q", c.name, got, msg, c.want, c.message)
+		got, class, msg := c.f.DecideClass(MustParseVersion(c.kernel), c.err, c.allow)
+		if got != c.want || class != c.class || !strings.Contains(msg, c.message) {
+			t.Errorf("%s: DecideClass = %v %q %q; want %v %q containing %q", c.name, got, class, msg, c.want, c.class, c.message)
+		}
+		if v, m := c.f.Decide(MustParseVersion(c.kernel), c.err, c.allow); v != got || m != msg {
+			t.Errorf("%s: Decide = %v %q differs from DecideClass", c.name, v, m)
 		}
 	}
 }

@@ -46,7 +46,10 @@ func newBootOption(name string, sign func() (bool, string)) *Option {
 // Off returns why the option is off on the running kernel (built without
 // it, or inactive at boot), or "".
 func (o *Option) Off() string {
-	o.once.Do(func() { o.off = o.decide(runningConfig()) })
+	o.once.Do(func() {
+		config, _ := runningConfig()
+		o.off = o.decide(config)
+	})
 	return o.off
 }
 
@@ -191,21 +194,47 @@ func landlockOff() (bool, string) {
 	return false, ""
 }
 
-// runningConfig is the running kernel's config as the kernel or the
-// distribution publishes it; empty when neither does.
-var runningConfig = sync.OnceValue(func() map[string]string {
-	if f, err := os.Open("/proc/config.gz"); err == nil {
-		defer f.Close()
-		if z, err := gzip.NewReader(f); err == nil {
-			return ParseConfig(z)
+// runningConfig is the running kernel's config and where it was read
+// from: the file PIDFDCONF_KCONFIG names (the VM guest's copy of the
+// config the runner booted), else what the kernel or the distribution
+// publishes; empty, from "", when there is none.
+var runningConfig = sync.OnceValues(func() (map[string]string, string) {
+	paths := []string{"/proc/config.gz", "/boot/config-" + KernelRelease()}
+	if p := os.Getenv(KconfigEnv); p != "" {
+		paths = []string{p}
+	}
+	for _, p := range paths {
+		if config, err := readConfig(p); err == nil {
+			return config, p
 		}
 	}
-	if f, err := os.Open("/boot/config-" + KernelRelease()); err == nil {
-		defer f.Close()
-		return ParseConfig(f)
-	}
-	return map[string]string{}
+	return map[string]string{}, ""
 })
+
+// ConfigSource is the file the kernel config was read from, "" when none
+// was found; reports print it next to the skips it backs.
+func ConfigSource() string {
+	_, source := runningConfig()
+	return source
+}
+
+// readConfig reads a kernel .config, gzip-compressed or not.
+func readConfig(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	if magic, err := r.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
+		z, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return ParseConfig(z), nil
+	}
+	return ParseConfig(r), nil
+}
 
 // ParseConfig reads a kernel .config: CONFIG_X=v lines, and "# CONFIG_X is
 // not set" as the value "n".

@@ -24,9 +24,11 @@ type Entry struct {
 	Mirrors  string        `json:"mirrors"`
 	Refs     []mirrors.Ref `json:"mirrors_refs"`
 	Since    string        `json:"since"`
-	File     string        `json:"file"`
-	Line     int           `json:"line"`
-	Labels   []string      `json:"labels"`
+	// ReliedOnBy names the software that depends on the behaviour (relied.go).
+	ReliedOnBy []string `json:"relied_on_by,omitempty"`
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	Labels     []string `json:"labels"`
 }
 
 func buildEntries(root string, reports []types.Report) ([]Entry, error) {
@@ -55,14 +57,14 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 				missing = append(missing, fmt.Sprintf("%s:%d %s", rel, loc.LineNumber, s.FullText()))
 				continue
 			}
-			refs, err := checkBlock(meta)
+			refs, users, err := checkBlock(meta)
 			if err != nil {
 				malformed = append(malformed, fmt.Sprintf("%s:%d %v", rel, loc.LineNumber, err))
 				continue
 			}
 			entries = append(entries, Entry{
 				Suite: r.SuiteDescription, ID: id, KTAP: ktapName(r.SuiteDescription, id), Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
-				Behavior: meta["Behavior"], Mirrors: meta["Mirrors"], Refs: refs, Since: meta["Since"],
+				Behavior: meta["Behavior"], Mirrors: meta["Mirrors"], Refs: refs, Since: meta["Since"], ReliedOnBy: users,
 			})
 		}
 	}
@@ -84,15 +86,25 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 	return entries, nil
 }
 
-// checkBlock lints a spec's comment block and parses its Mirrors line.
-func checkBlock(meta map[string]string) ([]mirrors.Ref, error) {
-	for _, field := range []string{"Behavior", "Mirrors", "Since"} {
+// checkBlock lints a spec's comment block and parses its Mirrors line and
+// its optional Relied on by line.
+func checkBlock(meta map[string]string) ([]mirrors.Ref, []string, error) {
+	for _, field := range []string{"Behavior", "Mirrors", "Since", reliedOnBy} {
 		if err := lintLine(field, meta[field]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return mirrors.Parse(meta["Mirrors"])
+	refs, err := mirrors.Parse(meta["Mirrors"])
+	if err != nil {
+		return nil, nil, err
+	}
+	users, err := parseReliedOnBy(meta[reliedOnBy])
+	return refs, users, err
 }
+
+// reliedOnBy is the optional field naming the software that depends on a
+// spec's behaviour.
+const reliedOnBy = "Relied on by"
 
 func readLines(path string) ([]string, error) {
 	f, err := os.Open(path)
@@ -109,7 +121,7 @@ func readLines(path string) ([]string, error) {
 }
 
 var (
-	metaLine = regexp.MustCompile(`^\s*//\s*(Behavior|Mirrors|Since):\s*(.*)$`)
+	metaLine = regexp.MustCompile(`^\s*//\s*(Behavior|Mirrors|Since|Relied on by):\s*(.*)$`)
 	// A spec's block may sit above its table rather than its entry, but
 	// never above another It: that block belongs to the other spec.
 	otherLeaf = regexp.MustCompile(`^\s*It\(`)

@@ -2,7 +2,8 @@
 // with its behaviour, the test it mirrors, the kernel it needs and its
 // labels and its source line, built from a Ginkgo dry run plus the comment
 // block above each spec. It fails on a block whose Mirrors line does not
-// follow the grammar in mirrors.go, or whose lines cite an issue number, a §
+// follow the grammar in mirrors.go (or a Relied on by line the grammar in
+// relied.go), or whose lines cite an issue number, a §
 // section, DESIGN.md or an unexplained abbreviation (lint.go).
 //
 //	go run ./tools/catalogue -write conformance

@@ -81,6 +81,8 @@ var (
 	OptMMU      = newOption("CONFIG_MMU", syscallCompiledOut("process_mrelease", probeProcessMrelease))
 	OptUnix     = newOption("CONFIG_UNIX", unixSocketsOff)
 	OptCgroups  = newOption("CONFIG_CGROUPS", cgroupsOff)
+	OptUserNS   = newOption("CONFIG_USER_NS", namespaceMissing("user"))
+	OptCoredump = newOption("CONFIG_COREDUMP", coredumpOff)
 )
 
 // syscallCompiledOut: a COND_SYSCALL that the option leaves out answers
@@ -121,6 +123,22 @@ func cgroupsOff() (bool, string) {
 	}
 	if _, err := os.Stat("/proc/self/cgroup"); errors.Is(err, os.ErrNotExist) {
 		return true, "/proc/self/cgroup does not exist"
+	}
+	return false, ""
+}
+
+// coredumpOff: the kernel.core_pattern sysctl is defined in fs/coredump.c,
+// which only CONFIG_COREDUMP builds; with procfs and sysctls present, a
+// missing /proc/sys/kernel/core_pattern means it is off.
+func coredumpOff() (bool, string) {
+	if procfsOff, _ := procfsMissing(); procfsOff {
+		return false, ""
+	}
+	if _, err := os.Stat("/proc/sys/kernel"); err != nil {
+		return false, "" // no sysctls to tell by
+	}
+	if _, err := os.Stat("/proc/sys/kernel/core_pattern"); errors.Is(err, os.ErrNotExist) {
+		return true, "/proc/sys/kernel/core_pattern does not exist"
 	}
 	return false, ""
 }

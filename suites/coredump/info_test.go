@@ -44,8 +44,8 @@ var _ = Describe("PIDFD_GET_INFO after a process dumped core", Serial, helpers.I
 				crash(ctx, c)
 				Expect(coredumpInfo(c.Pidfd).Coredump_mask).To(Equal(unix.PIDFD_COREDUMPED | as))
 			},
-			Entry("as the user", helpers.ID("pidfd_info_coredumped_user_after_pipe_dump"), helpers.ManCore, false, uint32(unix.PIDFD_COREDUMP_USER)),
-			Entry("as root after a uid change with fs.suid_dumpable 2", helpers.ID("pidfd_info_coredumped_root_after_suid_dump"), helpers.ManCore, true, uint32(unix.PIDFD_COREDUMP_ROOT)),
+			Entry("the user", helpers.ID("pidfd_info_coredumped_user_after_pipe_dump"), helpers.ManCore, false, uint32(unix.PIDFD_COREDUMP_USER)),
+			Entry("root, after a uid change with fs.suid_dumpable 2", helpers.ID("pidfd_info_coredumped_root_after_suid_dump"), helpers.ManCore, true, uint32(unix.PIDFD_COREDUMP_ROOT)),
 		)
 
 		// Behavior: after a process died by SIGSEGV and dumped core, PIDFD_GET_INFO with PIDFD_INFO_COREDUMP also sets PIDFD_INFO_COREDUMP_SIGNAL and reports coredump_signal SIGSEGV.

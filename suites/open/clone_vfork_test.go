@@ -124,12 +124,18 @@ var _ = Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallCl
 			expectExitThroughPidfd(ctx, c.Pidfd, c.Pid, 42)
 		})
 	})
+})
 
+// glibc hands clone3 the address of its pidfd variable: where the kernel
+// cannot write it, the whole clone must be undone.
+var _ = Describe("clone3(2) CLONE_PIDFD", helpers.SyscallClone3, helpers.FlagClonePidfd, func() {
 	// Behavior: clone3(CLONE_PIDFD) with a pidfd address the kernel cannot write (a read-only page) fails with EFAULT, and the child it had begun to create is gone: the caller has no child, not even a zombie, and no new fd.
 	// Mirrors:  none (kernel/fork.c copy_process: a failed put_user of the pidfd unwinds through bad_fork_put_pidfd)
 	// Since:    v5.3
 	// Relied on by: glibc pidfd_spawn/posix_spawn
 	It("fails with EFAULT for an unwritable pidfd address and leaves no child", helpers.ID("clone3_pidfd_bad_address_efault_leaves_no_child"), helpers.ManClone, func(ctx SpecContext) {
+		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)
+		helpers.RequireRawClone3()
 		prober := helpers.StartChild(ctx, roleBadPidfdAddress, nil)
 		r := prober.MustCall(ctx, "clone")
 		Expect(r.Fields).To(Equal([]string{"EFAULT", "ECHILD", "same-fd"}), "clone3 errno, then waitid(P_ALL, __WALL) errno, then whether the lowest free fd moved")

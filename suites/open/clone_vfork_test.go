@@ -70,10 +70,11 @@ var _ = Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallCl
 		// Relied on by: glibc pidfd_spawn/posix_spawn; systemd (posix_spawn of units)
 		It("returns only after the child has executed its program", helpers.ID("clone_vfork_pidfd_parent_resumes_after_exec"), helpers.ManClone, func(ctx SpecContext) {
 			helpers.RequireOption(kernel.OptKcmp)
-			// Open in the parent, close-on-exec, at a number the child's
-			// stub does not touch (it only makes its peer fd 3).
-			probe := helpers.OpenFile("/", unix.O_PATH)
-			Expect(probe).NotTo(Equal(3))
+			// Close-on-exec, at a number the child's stub does not touch
+			// (it makes its peer fd 3).
+			probe, err := unix.FcntlInt(uintptr(helpers.OpenFile("/", unix.O_PATH)), unix.F_DUPFD_CLOEXEC, 10)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(unix.Close, probe)
 			c, err := vforkWithin(ctx, func() (helpers.Clone3Child, error) {
 				return helpers.Clone3Role(vforkFlags, unix.SIGCHLD, helpers.RoleProcess, nil)
 			})

@@ -32,8 +32,10 @@ var cgroupSerial atomic.Int64
 // NewCgroup creates the cgroup. It skips where there is no cgroup2
 // hierarchy to create it in, and for want of privilege where the test may
 // not create one (only root, or a user the hierarchy was delegated to, can).
+// The cgroup tree is the whole system's: only Serial specs may call it.
 func NewCgroup() *Cgroup {
 	GinkgoHelper()
+	Expect(CurrentSpecReport().IsSerial).To(BeTrue(), "a spec that creates a cgroup must be Serial")
 	RequireFeature(kernel.Procfs)
 	RequireOption(kernel.OptCgroups)
 	parent := ownCgroup2Dir()

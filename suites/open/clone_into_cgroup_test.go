@@ -30,7 +30,7 @@ func cloneIntoCgroupExiting(cgroup uint64) error {
 	return err
 }
 
-var _ = Describe("clone3(2) CLONE_INTO_CGROUP|CLONE_PIDFD", helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneIntoCgroup, helpers.NeedsCgroup2, func() {
+var _ = Describe("clone3(2) CLONE_INTO_CGROUP|CLONE_PIDFD", Serial, helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneIntoCgroup, helpers.NeedsCgroup2, func() {
 	var cg *helpers.Cgroup
 	BeforeEach(func() {
 		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)

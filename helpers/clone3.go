@@ -1,6 +1,10 @@
 package helpers
 
 import (
+	"context"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
@@ -18,6 +22,11 @@ type Clone3Child struct {
 // executes the binary of roleName in that role with args at once, its Peer
 // at fd 3.
 func Clone3Role(flags uint64, exitSignal unix.Signal, roleName string, args []string) (Clone3Child, error) {
+	return Clone3RoleWith(kernel.Clone3Options{}, flags, exitSignal, roleName, args)
+}
+
+// Clone3RoleWith is Clone3Role with more clone_args fields set.
+func Clone3RoleWith(opts kernel.Clone3Options, flags uint64, exitSignal unix.Signal, roleName string, args []string) (Clone3Child, error) {
 	failed := Clone3Child{Clone3Process: kernel.Clone3Process{Pid: -1, Pidfd: -1}}
 	exe, err := role.Executable(roleName)
 	if err != nil {
@@ -28,10 +37,47 @@ func Clone3Role(flags uint64, exitSignal unix.Signal, roleName string, args []st
 		return failed, err
 	}
 	defer theirs.Close()
-	c, err := kernel.Clone3Exec(flags, exitSignal, exe, append([]string{exe}, args...), role.Environ(roleName), int(theirs.Fd()))
+	c, err := kernel.Clone3ExecWith(opts, flags, exitSignal, exe, append([]string{exe}, args...), role.Environ(roleName), int(theirs.Fd()))
 	if err != nil {
 		peer.Close()
 		return Clone3Child{Clone3Process: c}, err
 	}
 	return Clone3Child{Clone3Process: c, Peer: peer}, nil
+}
+
+// SettleClone3 registers a cleanup that kills a raw clone3 child of the
+// test, waits until the kernel has released it (reaping it with __WALL,
+// which finds a child of any exit signal), and closes its pidfd and peer.
+// A child the spec reaped itself is merely gone.
+func SettleClone3(c Clone3Child) {
+	DeferCleanup(func(ctx SpecContext) {
+		if c.Peer != nil {
+			c.Peer.Close()
+		}
+		pidfd := c.Pidfd
+		if pidfd < 0 {
+			var err error
+			if pidfd, err = unix.PidfdOpen(c.Pid, 0); err != nil {
+				return // released already
+			}
+		}
+		defer unix.Close(pidfd)
+		unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0)
+		kernel.WaitPollBits(ctx, pidfd, unix.POLLIN, EventTimeout())
+		unix.Wait4(c.Pid, nil, unix.WALL|unix.WNOHANG, nil)
+	})
+}
+
+// StartClone3Role is Clone3RoleWith for a child that must start: it
+// settles the child at cleanup and waits for the role's "ready". The Child
+// it returns has no exec.Cmd: use its Peer, Pidfd and Kill, not Reap.
+func StartClone3Role(ctx context.Context, opts kernel.Clone3Options, flags uint64, exitSignal unix.Signal, roleName string, args ...string) *Child {
+	GinkgoHelper()
+	RequireRawClone3()
+	c, err := Clone3RoleWith(opts, flags, exitSignal, roleName, args)
+	Expect(err).NotTo(HaveOccurred(), "clone3 for role %s", roleName)
+	SettleClone3(c)
+	child := &Child{Pid: c.Pid, Pidfd: c.Pidfd, Peer: c.Peer}
+	Expect(child.Recv(ctx)).To(HavePrefix("ready "), "role %s in clone3 child %d", roleName, c.Pid)
+	return child
 }

@@ -29,11 +29,13 @@ var (
 	RegisterRole = role.Register
 	// RoleEnviron is this process's environment with the role set.
 	RoleEnviron = role.Environ
-	NewPeerPair = role.NewPeerPair
-	ParseReply  = role.ParseReply
-	Answer      = role.Answer
-	Serve       = role.Serve
-	ErrNoReply  = role.ErrNoReply
+	// RoleExecutable is the binary to exec for a helper in a role.
+	RoleExecutable = role.Executable
+	NewPeerPair    = role.NewPeerPair
+	ParseReply     = role.ParseReply
+	Answer         = role.Answer
+	Serve          = role.Serve
+	ErrNoReply     = role.ErrNoReply
 	// RoleProcess is the general helper (internal/role lists its commands).
 	RoleProcess = role.Process
 )

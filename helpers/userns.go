@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
+	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -18,9 +20,11 @@ import (
 // capability there and none in the test's namespace. That makes an
 // unprivileged caller the same way whether the test runs as root or not; it
 // skips only when the kernel refuses the namespace to an unprivileged test.
-func StartChildInUserNS(ctx context.Context, role string, args []string) *Child {
+// opts apply after that mapping, so MappedInNewUserNS or
+// UnmappedInNewUserNS may replace it.
+func StartChildInUserNS(ctx context.Context, role string, args []string, opts ...ChildOption) *Child {
 	GinkgoHelper()
-	c, err := tryStartChild(ctx, role, args, AsRootInNewUserNS())
+	c, err := tryStartChild(ctx, role, args, append([]ChildOption{AsRootInNewUserNS()}, opts...)...)
 	skipIfUserNSRefused(err, "this helper")
 	Expect(err).NotTo(HaveOccurred(), "start helper role %s in a new user namespace", role)
 	return c
@@ -44,5 +48,26 @@ func skipIfUserNSRefused(err error, what string) {
 		return
 	case errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) || errors.Is(err, unix.ENOSPC):
 		SkipFor(outcome.Privilege, "%s needs root or an unprivileged user namespace, and creating one was refused to this unprivileged run: %v", what, err)
+	}
+}
+
+// MappedInNewUserNS replaces AsRootInNewUserNS's mapping: the test's uid
+// and gid are id inside the new user namespace (which an unprivileged
+// caller may write too, for its own ids), so what the kernel translates
+// into that namespace reads as id, distinct from the test's own ids.
+func MappedInNewUserNS(id int) ChildOption {
+	return func(c *exec.Cmd) {
+		c.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: id, HostID: os.Geteuid(), Size: 1}}
+		c.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: id, HostID: os.Getegid(), Size: 1}}
+	}
+}
+
+// UnmappedInNewUserNS replaces AsRootInNewUserNS's mapping with none: in
+// that user namespace every id, the helper's own included, reads as the
+// overflow id, while the kernel still knows the helper by the test's ids.
+func UnmappedInNewUserNS() ChildOption {
+	return func(c *exec.Cmd) {
+		c.SysProcAttr.UidMappings = nil
+		c.SysProcAttr.GidMappings = nil
 	}
 }

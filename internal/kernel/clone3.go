@@ -39,6 +39,7 @@ type clone3Call struct {
 	args     clone3Args
 	child    clone3Child
 	exitCode int // without a child.path: the child only calls exit(exitCode)
+	opts     Clone3Options
 	pidfd    int32
 	mask     uint64
 	keep     [][]*byte
@@ -49,8 +50,7 @@ type clone3Call struct {
 // CLONE_THREAD clone the kernel should have refused ends only the new
 // thread. It returns the pid (tid) and the pidfd where CLONE_PIDFD asked.
 func Clone3Exit(flags uint64, exitSignal unix.Signal, code int) (Clone3Process, error) {
-	call := &clone3Call{exitCode: code}
-	return call.run(flags, exitSignal)
+	return Clone3ExitWith(Clone3Options{}, flags, exitSignal, code)
 }
 
 // Clone3Exec calls clone3(flags, exitSignal) for a child that executes
@@ -58,11 +58,7 @@ func Clone3Exit(flags uint64, exitSignal unix.Signal, code int) (Clone3Process, 
 // signal blocked. Go cannot run in a child it did not fork itself, so the
 // child never leaves the assembly stub before execve(2).
 func Clone3Exec(flags uint64, exitSignal unix.Signal, path string, argv, envp []string, fd3 int) (Clone3Process, error) {
-	call := &clone3Call{child: clone3Child{peerFd: int64(fd3)}}
-	if err := call.prepareExec(path, argv, envp); err != nil {
-		return Clone3Process{Pid: -1, Pidfd: -1}, err
-	}
-	return call.run(flags, exitSignal)
+	return Clone3ExecWith(Clone3Options{}, flags, exitSignal, path, argv, envp, fd3)
 }
 
 func (call *clone3Call) prepareExec(path string, argv, envp []string) error {
@@ -90,9 +86,12 @@ func (call *clone3Call) run(flags uint64, exitSignal unix.Signal) (Clone3Process
 		return c, ErrNoRawClone3
 	}
 	call.pidfd = -1
-	call.args = clone3Args{Flags: flags, ExitSignal: uint64(exitSignal)}
+	call.args = clone3Args{Flags: flags, ExitSignal: uint64(exitSignal), Cgroup: call.opts.Cgroup}
 	if flags&unix.CLONE_PIDFD != 0 {
 		call.args.Pidfd = uint64(uintptr(unsafe.Pointer(&call.pidfd)))
+	}
+	if call.opts.PidfdAddr != 0 {
+		call.args.Pidfd = uint64(call.opts.PidfdAddr)
 	}
 	var pid uintptr
 	// With every signal blocked, no Go handler can run in the child before

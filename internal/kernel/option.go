@@ -113,6 +113,7 @@ var (
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
 	OptMMU      = newOption("CONFIG_MMU", syscallCompiledOut("process_mrelease", probeProcessMrelease))
 	OptUnix     = newOption("CONFIG_UNIX", procEntry("/proc/net/unix", "net/unix/af_unix.c:3826 unix_net_init, built with CONFIG_UNIX only"))
+	OptCoredump = newOption("CONFIG_COREDUMP", coredumpSysctl)
 	OptCgroups  = newOption("CONFIG_CGROUPS", procEntry("/proc/self/cgroup", "fs/proc/base.c:3346, under #ifdef CONFIG_CGROUPS"))
 	// Checkpoint/restore brings ns_last_pid, which choosing a pid number
 	// needs (kernel/pid_namespace.c:465).

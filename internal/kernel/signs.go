@@ -156,3 +156,15 @@ func startAndReap(attr *syscall.SysProcAttr) error {
 	p.close()
 	return nil
 }
+
+// coredumpSysctl: the kernel.core_pattern sysctl is registered only by
+// fs/coredump.c (its kern_table, register_sysctl_init "kernel"), which
+// fs/Makefile:47 builds only with CONFIG_COREDUMP; the coredump specs read
+// core_pattern only to restore it. Without procfs or sysctls (no
+// /proc/sys/kernel) it cannot tell.
+func coredumpSysctl() Sign {
+	if _, err := os.Stat("/proc/sys/kernel"); err != nil {
+		return unknown("/proc/sys/kernel cannot tell: %v", err)
+	}
+	return procEntry("/proc/sys/kernel/core_pattern", "fs/coredump.c registers kernel.core_pattern, built with CONFIG_COREDUMP only")()
+}

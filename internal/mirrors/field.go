@@ -6,11 +6,11 @@ import (
 )
 
 // A Field is one metadata field of the comment block above a spec
-// (Behavior, Mirrors or Since): its first line and the continuation lines
+// (Behavior, Mirrors, Since, or the optional Relied on by): its first line and the continuation lines
 // below it, which have the same indentation before "//" and whose text
 // starts exactly at the column where the field's value starts.
 type Field struct {
-	Name  string // Behavior, Mirrors or Since
+	Name  string // Behavior, Mirrors, Since or Relied on by
 	Value string // the lines' text joined by single spaces
 	// First and Last are the indexes of its first and last line.
 	First, Last int
@@ -21,7 +21,7 @@ type Field struct {
 }
 
 var (
-	fieldLine        = regexp.MustCompile(`^(\s*)(//\s*(Behavior|Mirrors|Since):\s*)(.*)$`)
+	fieldLine        = regexp.MustCompile(`^(\s*)(//\s*(Behavior|Mirrors|Since|Relied on by):\s*)(.*)$`)
 	continuationLine = regexp.MustCompile(`^(\s*)//( +)(\S.*)$`)
 )
 

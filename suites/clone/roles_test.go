@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -200,4 +201,57 @@ var roleMiddle = helpers.RegisterRole("clone-middle", func(p *helpers.Peer, _ []
 	}
 	p.Send(fmt.Sprintf("ok %d", gc.Pid), gc.Peer.Fd())
 	return 0
+})
+
+// roleHolder holds pidfds for the test, as another process of a sandbox or
+// session manager would. It answers "ready <pid>" and serves:
+//
+//	hold + fd              keeps a copy of fd (close-on-exec, as received)
+//	                       → ok <its fd number here>
+//	release <fd>           closes it → ok
+//	exec <fd> <cloexec>    sets (1) or clears (0) FD_CLOEXEC on fd, then
+//	                       executes helpers.RoleProcess, which answers
+//	                       "ready <pid>" (nothing else answers on success)
+//	exit <code>            exit_group(code)
+//
+// A copy it was born with (inherited at fork, fd 4) is released like one
+// it holds.
+var roleHolder = helpers.RegisterRole("clone-holder", func(p *helpers.Peer, _ []string) int {
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{
+		"hold": func(req *helpers.Request) (string, error) {
+			if err := req.Want(0, 1); err != nil {
+				return "", err
+			}
+			fd, err := unix.FcntlInt(uintptr(req.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
+			return strconv.Itoa(fd), err
+		},
+		"release": func(req *helpers.Request) (string, error) {
+			if err := req.Want(1, 0); err != nil {
+				return "", err
+			}
+			return "", unix.Close(req.Int(0))
+		},
+		"exec": func(req *helpers.Request) (string, error) {
+			if err := req.Want(2, 0); err != nil {
+				return "", err
+			}
+			flags := 0
+			if req.Int(1) == 1 {
+				flags = unix.FD_CLOEXEC
+			}
+			if _, err := unix.FcntlInt(uintptr(req.Int(0)), unix.F_SETFD, flags); err != nil {
+				return "", err
+			}
+			exe, err := helpers.RoleExecutable(helpers.RoleProcess)
+			if err == nil {
+				err = syscall.Exec(exe, []string{exe}, helpers.RoleEnviron(helpers.RoleProcess))
+			}
+			return "", err
+		},
+		"exit": func(req *helpers.Request) (string, error) {
+			os.Exit(req.Int(0))
+			return "", helpers.ErrNoReply
+		},
+	})
 })

@@ -1,11 +1,14 @@
 package open_test
 
 import (
+	"fmt"
 	"os"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // roleSocketPeer creates a unix socketpair at start, so that it is the
@@ -31,3 +34,47 @@ var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Pe
 		},
 	})
 })
+
+// roleBadPidfdAddress answers "ready <pid>" and serves "clone": clone3(
+// CLONE_PIDFD) of a child that exits at once, with the pidfd to be written
+// to a read-only page → ok <clone3 errno> <errno of waitid(P_ALL, __WALL,
+// WNOHANG), which finds any child of this process> <same-fd | moved-fd: the
+// lowest free fd before and after>. It runs in its own process so that it
+// has no other child a wait could find.
+var roleBadPidfdAddress = helpers.RegisterRole("open-bad-pidfd-address", func(p *helpers.Peer, _ []string) int {
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{
+		"clone": func(*helpers.Request) (string, error) {
+			page, err := unix.Mmap(-1, 0, os.Getpagesize(), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+			if err != nil {
+				return "", err
+			}
+			defer unix.Munmap(page)
+			before, err := lowestFreeFd()
+			if err != nil {
+				return "", err
+			}
+			_, cloneErr := kernel.Clone3ExitWith(kernel.Clone3Options{PidfdAddr: uintptr(unsafe.Pointer(&page[0]))}, unix.CLONE_PIDFD, unix.SIGCHLD, 0)
+			var info unix.Siginfo
+			waitErr := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOHANG|unix.WALL, nil)
+			after, err := lowestFreeFd()
+			if err != nil {
+				return "", err
+			}
+			fd := "same-fd"
+			if after != before {
+				fd = fmt.Sprintf("moved-fd(%d→%d)", before, after)
+			}
+			return fmt.Sprintf("%s %s %s", helpers.ErrnoName(cloneErr), helpers.ErrnoName(waitErr), fd), nil
+		},
+	})
+})
+
+// lowestFreeFd is the fd number the next open would get.
+func lowestFreeFd() (int, error) {
+	fd, err := unix.Open("/", unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	return fd, unix.Close(fd)
+}

@@ -50,6 +50,9 @@ var roleScopedSender = helpers.RegisterRole("signal-scoped-sender", func(p *help
 // sendCommands are what a signal-sending role serves:
 //
 //	send <sig> <flags>  + pidfd → pidfd_send_signal(pidfd, sig, NULL, flags)
+//	queue <sig> <value> + pidfd → pidfd_send_signal with the siginfo sigqueue(3)
+//	                            makes: SI_QUEUE, the caller's own pid and uid as
+//	                            it sees them, sival_int value
 //	kill-own-child            → starts a blocked child of its own (which
 //	                            shares any Landlock domain it is in), sends it
 //	                            SIGKILL through a pidfd and answers
@@ -61,6 +64,14 @@ func sendCommands() map[string]helpers.Command {
 				return "", err
 			}
 			return "", unix.PidfdSendSignal(req.Fds[0], unix.Signal(req.Int(0)), nil, req.Int(1))
+		},
+		"queue": func(req *helpers.Request) (string, error) {
+			if err := req.Want(2, 1); err != nil {
+				return "", err
+			}
+			sig := unix.Signal(req.Int(0))
+			info := kernel.SigInfo{Signo: sig, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: int32(req.Int(1))}
+			return "", unix.PidfdSendSignal(req.Fds[0], sig, info.Raw(), 0)
 		},
 		"kill-own-child": func(req *helpers.Request) (string, error) {
 			if err := req.Want(0, 0); err != nil {

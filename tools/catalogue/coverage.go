@@ -54,6 +54,9 @@ func coverage(entries []Entry) string {
 	for _, t := range missingLTP {
 		fmt.Fprintf(&b, "  - not mirrored: `%s`\n", t)
 	}
+	if n := reliedOn(entries); n > 0 {
+		fmt.Fprintf(&b, "- Contracts that real software relies on: %d specs name that software (*Relied on by:* in their behaviour).\n", n)
+	}
 	return b.String()
 }
 
@@ -64,4 +67,15 @@ func citedByAny(cited []string, id string) bool {
 		}
 	}
 	return false
+}
+
+// reliedOn counts the specs that name the software relying on them.
+func reliedOn(entries []Entry) int {
+	n := 0
+	for _, e := range entries {
+		if len(e.ReliedOnBy) > 0 {
+			n++
+		}
+	}
+	return n
 }

@@ -26,9 +26,11 @@ type Entry struct {
 	Mirrors   string        `json:"mirrors"`
 	Refs      []mirrors.Ref `json:"mirrors_refs"`
 	Since     string        `json:"since"`
-	File      string        `json:"file"`
-	Line      int           `json:"line"`
-	Labels    []string      `json:"labels"`
+	// ReliedOnBy names the software that depends on the behaviour (relied.go).
+	ReliedOnBy []string `json:"relied_on_by,omitempty"`
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	Labels     []string `json:"labels"`
 }
 
 func buildEntries(root string, reports []types.Report) ([]Entry, error) {
@@ -70,10 +72,11 @@ func buildEntries(root string, reports []types.Report) ([]Entry, error) {
 				continue
 			}
 			refs, _ := mirrors.Parse(b.values["Mirrors"])
+			users, _ := parseReliedOnBy(b.values[reliedOnBy])
 			entries = append(entries, Entry{
 				Suite: r.SuiteDescription, ID: id, FormerIDs: specid.FormerIDs(suite, id), KTAP: ktapName(r.SuiteDescription, id),
 				Spec: s.FullText(), File: rel, Line: loc.LineNumber, Labels: s.Labels(),
-				Behavior: b.values["Behavior"], Mirrors: b.values["Mirrors"], Refs: refs, Since: b.values["Since"],
+				Behavior: b.values["Behavior"], Mirrors: b.values["Mirrors"], Refs: refs, Since: b.values["Since"], ReliedOnBy: users,
 			})
 		}
 	}
@@ -113,13 +116,16 @@ func blockProblems(b metaBlock, spec, file string, lines []string, text string, 
 	}
 	problems := b.widthProblems(file, lines)
 	at := func(f string) string { return fmt.Sprintf("%s:%d", file, b.span[f][0]+1) }
-	for _, f := range fieldNames {
+	for _, f := range append(fieldNames, reliedOnBy) {
 		if err := lintLine(f, b.values[f]); err != nil {
 			problems = append(problems, fmt.Sprintf("%s: %v", at(f), err))
 		}
 	}
 	if _, err := mirrors.Parse(b.values["Mirrors"]); err != nil {
 		problems = append(problems, fmt.Sprintf("%s: %v; write it by the grammar in internal/mirrors", at("Mirrors"), err))
+	}
+	if _, err := parseReliedOnBy(b.values[reliedOnBy]); err != nil {
+		problems = append(problems, fmt.Sprintf("%s: %v", at(reliedOnBy), err))
 	}
 	if lost := behaviorDrift(b.values["Behavior"], text, syscalls); len(lost) > 0 {
 		problems = append(problems, fmt.Sprintf("%s: the Behavior line does not say %s, which its spec's text says (%q); name them in it (or fix the text)",

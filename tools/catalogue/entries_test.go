@@ -88,7 +88,7 @@ func TestBlockProblemsNameTheLineAndTheFix(t *testing.T) {
 	got := strings.Join(blockProblems(b, "x_test.go:4 spec", "x_test.go", lines, "fails with ESRCH", nil), "\n")
 	for _, want := range []string{
 		"x_test.go:1: Behavior cites an issue number",
-		`x_test.go:2: Mirrors "pidfd_open_test.c TEST(x)"`,
+		`x_test.go:2: the Mirrors line "pidfd_open_test.c TEST(x)"`,
 		"write it by the grammar in internal/mirrors",
 		"x_test.go:1: the Behavior line does not say ESRCH, which its spec's text says",
 	} {

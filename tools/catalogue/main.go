@@ -12,7 +12,7 @@
 //     internal/mirrors, a line citing an issue number, a § section,
 //     DESIGN.md or an unexplained abbreviation (lint.go), or a Behavior
 //     line that lacks an errno, constant or syscall its spec's text names
-//     (behavior.go);
+//     (behavior.go), or a Relied on by line outside its grammar (relied.go);
 //
 //   - a spec whose Since is newer than every gate that reaches it (since.go).
 //

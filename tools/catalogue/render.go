@@ -22,7 +22,7 @@ func render(entries []Entry) (map[string][]byte, error) {
 			suite = e.Suite
 			fmt.Fprintf(&md, "\n## %s\n\n| id | spec | behaviour | mirrors | since | source |\n|---|---|---|---|---|---|\n", suite)
 		}
-		fmt.Fprintf(&md, "| %s | %s | %s | %s | %s | %s |\n", idCell(e), cell(e.Spec), cell(e.Behavior), cell(e.Mirrors), cell(e.Since), sourceLink(e))
+		fmt.Fprintf(&md, "| %s | %s | %s | %s | %s | %s |\n", idCell(e), cell(e.Spec), cell(behaviourCell(e)), cell(e.Mirrors), cell(e.Since), sourceLink(e))
 	}
 	return map[string][]byte{"catalogue.json": append(js, '\n'), "catalogue.md": []byte(md.String())}, nil
 }
@@ -43,3 +43,12 @@ func idCell(e Entry) string {
 }
 
 func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// behaviourCell is the behaviour, and on a line of its own the software
+// that relies on it, when the spec names any.
+func behaviourCell(e Entry) string {
+	if len(e.ReliedOnBy) == 0 {
+		return e.Behavior
+	}
+	return e.Behavior + "<br>*Relied on by:* " + strings.Join(e.ReliedOnBy, "; ")
+}

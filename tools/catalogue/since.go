@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
@@ -348,9 +349,8 @@ func (w *gateWalk) blockGate(body *ast.BlockStmt, pkg *goPackage, closures bool)
 				}
 			}
 		case *ast.Ident:
-			if pkg == w.helpers {
-				gate = newer(gate, w.gateCall(fun.Name, call))
-			}
+			// helpers' own gates, and a suite's require* given a literal version.
+			gate = newer(gate, w.gateCall(fun.Name, call))
 			if lit := w.closures[fun.Name]; closures && lit != nil {
 				gate = newer(gate, w.blockGate(lit.Body, pkg, true))
 			} else if fd := pkg.funcs[fun.Name]; fd != nil {
@@ -362,7 +362,8 @@ func (w *gateWalk) blockGate(body *ast.BlockStmt, pkg *goPackage, closures bool)
 	return gate
 }
 
-// gateCall is the version a RequireFeature or RequireSince call gates at.
+// gateCall is the version a RequireFeature, RequireSince or other
+// require* call gates at.
 func (w *gateWalk) gateCall(name string, call *ast.CallExpr) kernel.KernelVersion {
 	var gate kernel.KernelVersion
 	switch name {
@@ -374,17 +375,25 @@ func (w *gateWalk) gateCall(name string, call *ast.CallExpr) kernel.KernelVersio
 				}
 			}
 		}
-	case "RequireSince":
-		if len(call.Args) > 0 {
-			if s, ok := stringLit(call.Args[0]); ok {
+	default:
+		// RequireSince, or a suite's own require* gate, given the
+		// version it gates at as a literal X.Y[.Z].
+		if !strings.HasPrefix(strings.ToLower(name), "require") {
+			break
+		}
+		for _, arg := range call.Args {
+			if s, ok := stringLit(arg); ok && literalVersion.MatchString(s) {
 				if v, err := kernel.ParseRelease(s); err == nil {
-					gate = v
+					gate = newer(gate, v)
 				}
 			}
 		}
 	}
 	return gate
 }
+
+// literalVersion is a version as a gate's argument names it.
+var literalVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 // enclosing is the chain of nodes from the file down to target, outermost
 // first, target excluded.

@@ -72,7 +72,7 @@ func Run(ctx context.Context, cfg RunConfig) (*judge.Matrix, error) {
 	if err != nil {
 		return nil, err
 	}
-	runs := runKernels(ctx, cfg, ks, b, dir)
+	runs, schedule := runKernels(ctx, cfg, ks, b, dir)
 	if err := ctx.Err(); err != nil {
 		return nil, setup.Errorf("interrupted (%v): partial results in %s", err, dir)
 	}
@@ -80,7 +80,7 @@ func Run(ctx context.Context, cfg RunConfig) (*judge.Matrix, error) {
 	m := judge.NewMatrix(runID, runs, cat.Rows(b.areas, cfg.Filter)...)
 	cat.Annotate(m)
 	m.Strict = cfg.Strict
-	m.Wall = time.Since(start)
+	m.Wall, m.Schedule = time.Since(start), schedule
 	for _, a := range sortedArches(vmArches(ks), false) {
 		m.Image = append(m.Image, b.images[a])
 	}
@@ -126,18 +126,18 @@ func resolveKernels(ctx context.Context, cfg RunConfig, resolver *kernels.Resolv
 // runKernels runs every column's jobs (its suites, and in a VM of their
 // own the kernel's selftests), at most cfg.Jobs at once, longest first,
 // and applies the expectations to each column.
-func runKernels(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, b *builds, dir string) []*judge.KernelRun {
+func runKernels(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, b *builds, dir string) ([]*judge.KernelRun, judge.Schedule) {
 	scale := guestTimeScale(cfg, len(vmArches(ks)) > 0)
 	cols := make([]*column, len(ks))
 	for i, k := range ks {
 		cols[i] = newColumn(cfg, k, b, filepath.Join(dir, kernels.SafeName(k.Name)), scale)
 	}
-	runJobs(ctx, cfg, planJobs(cfg.Cache, cols))
+	schedule := runJobs(ctx, cfg, planJobs(cfg.Cache, cols))
 	runs := make([]*judge.KernelRun, len(cols))
 	for i, c := range cols {
 		runs[i] = c.finish()
 	}
-	return runs
+	return runs, schedule
 }
 
 // guestTimeScale is PIDFDCONF_TIME_SCALE for the guests: the user's, or 4

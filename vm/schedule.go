@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/format"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/report"
 )
 
@@ -58,12 +59,14 @@ func planJobs(c cache.Cache, cols []*column) []job {
 
 // runJobs runs the jobs, at most cfg.Jobs at once, in order, and
 // remembers how long each took for the next run's plan.
-func runJobs(ctx context.Context, cfg RunConfig, jobs []job) {
+func runJobs(ctx context.Context, cfg RunConfig, jobs []job) judge.Schedule {
+	start := time.Now()
+	sched := judge.Schedule{Jobs: min(cfg.Jobs, max(1, len(jobs)))}
 	queue := make(chan job)
 	var mu sync.Mutex
 	took := loadTimings(cfg.Cache)
 	var wg sync.WaitGroup
-	for range min(cfg.Jobs, max(1, len(jobs))) {
+	for range sched.Jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -78,6 +81,7 @@ func runJobs(ctx context.Context, cfg RunConfig, jobs []job) {
 				}
 				mu.Lock()
 				took[j.key()] = time.Since(start)
+				sched.Work += took[j.key()]
 				mu.Unlock()
 			}
 		}()
@@ -90,6 +94,8 @@ func runJobs(ctx context.Context, cfg RunConfig, jobs []job) {
 	if ctx.Err() == nil {
 		saveTimings(cfg.Cache, took)
 	}
+	sched.Wall = time.Since(start)
+	return sched
 }
 
 // timingsFile keeps how long each job took last time, by job key.

@@ -60,7 +60,7 @@ func main() {
 	var selftests []string
 	if *withSelftests {
 		var err error
-		if selftests, err = buildSelftests(cacheDir, *source); err != nil {
+		if selftests, err = buildSelftests(ctx, cache.Cache{Dir: cacheDir}, *source); err != nil {
 			fail(3, err)
 		}
 	}
@@ -87,12 +87,12 @@ func main() {
 	over := printBudgets(os.Stdout, results)
 	writeJSON(filepath.Join(*out, "bench.json"), results)
 
-	vms, err := benchVMs(ctx, *vmKernels, *out, cacheDir, *withSelftests)
+	vms, sc, err := benchVMs(ctx, *vmKernels, *out, cacheDir, *withSelftests)
 	if err != nil {
 		fail(3, err)
 	}
-	printVMTable(os.Stdout, vms)
-	over = printVMBudgets(os.Stdout, vms) || over
+	printVMTable(os.Stdout, vms, sc)
+	over = printVMBudgets(os.Stdout, vms, sc) || over
 	if len(vms) > 0 {
 		writeJSON(filepath.Join(*out, "bench-vm.json"), vms)
 	}

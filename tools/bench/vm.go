@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/internal/selftests"
 	"github.com/pidfdconf/pidfdconf/vm"
 	"github.com/pidfdconf/pidfdconf/vm/boot"
 	"github.com/pidfdconf/pidfdconf/vm/cache"
@@ -16,55 +17,61 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
 )
 
-// VMResult is one kernel's VM figures. Suites and Selftests are the guest's
-// own clock for the same VM, so their ratio is free of boot and host noise.
+// VMResult is one kernel's VM figures. The suites run in one VM and the
+// kernel's own selftests in another of the same kernel, beside it; Suites
+// and Selftests are the guests' own clocks, so their ratio is free of boot
+// and host noise.
 type VMResult struct {
-	Kernel         string        `json:"kernel"`
-	Accel          string        `json:"accel"`
-	SuitesBytes    int64         `json:"initramfs_suites_bytes"`
-	SelftestsBytes int64         `json:"initramfs_selftests_bytes"`
-	BareBoot       time.Duration `json:"bare_boot_ns"`       // QEMU start to exit, /init alone
-	UptimeAtInit   time.Duration `json:"uptime_at_init_ns"`  // of the bare boot, guest clock
-	BootSuites     time.Duration `json:"boot_suites_ns"`     // the suites' VM without its selftests
-	Suites         time.Duration `json:"suites_ns"`          // in the guest, every suite binary
-	Selftests      time.Duration `json:"selftests_ns"`       // in the same guest, every program
-	Ratio          float64       `json:"ours_over_theirs"`   // Suites / Selftests
-	Verdicts       string        `json:"verdicts,omitempty"` // the kernel's column, counted
-	Error          string        `json:"error,omitempty"`
+	Kernel       string        `json:"kernel"`
+	Accel        string        `json:"accel"`
+	SuitesBytes  int64         `json:"initramfs_suites_bytes"`
+	BareBoot     time.Duration `json:"bare_boot_ns"`      // QEMU start to exit, /init alone
+	UptimeAtInit time.Duration `json:"uptime_at_init_ns"` // of the bare boot, guest clock
+	SuitesVM     time.Duration `json:"suites_vm_ns"`      // the column without its cross-check
+	SelftestsVM  time.Duration `json:"selftests_vm_ns"`   // the cross-check's own VM
+	Suites       time.Duration `json:"suites_ns"`         // in the guest, every suite binary
+	Selftests    time.Duration `json:"selftests_ns"`      // in their guest, every program
+	// Overhead is the column's time beyond both boots, the suites and the
+	// selftests: QEMU, probes, streaming, power-off.
+	Overhead time.Duration `json:"overhead_ns"`
+	Faster   float64       `json:"ours_faster_by"`     // Selftests / Suites
+	Checks   float64       `json:"passing_checks_x"`   // our PASS cells / their passing cases
+	Verdicts string        `json:"verdicts,omitempty"` // the kernel's column, counted
+	Error    string        `json:"error,omitempty"`
 }
 
-// vmBudgets are per-kernel limits for the VM figures, set for TCG on the
-// 2-core host the project runs on (KVM stays far below them): the fixed cost
-// of a VM must stay small next to the specs, the suites must not cost more
-// than the kernel's own selftests in the same VM, and the initramfs must
-// not grow past what every VM copies in at boot.
-var vmBudgets = struct {
-	bareBoot, bootSuites time.Duration
-	ratio                float64
-	initramfs            int64
-}{10 * time.Second, 90 * time.Second, 1.0, 110 << 20}
+// Schedule is how the matrix of the VM figures shared the machine.
+type Schedule struct {
+	Wall, Work time.Duration
+	Jobs       int
+	Spread     float64 `json:"wall_over_even_spread"` // Wall / (Work / Jobs)
+}
 
-// benchVMs runs the suites and the kernel's selftests in one VM per kernel
-// (one VM at a time, so they do not share the cores), then a bare boot of
-// each kernel for the fixed cost.
-func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests bool) ([]VMResult, error) {
+// benchVMs runs the matrix of kernels as `make matrix` does (every job
+// scheduled over the cores, the selftests in VMs of their own), then a
+// bare boot of each kernel for the fixed cost.
+func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests bool) ([]VMResult, Schedule, error) {
 	root, err := image.ModuleRoot(".")
 	if err != nil {
-		return nil, err
+		return nil, Schedule{}, err
 	}
 	specs, err := vmSpecs(kernelList)
 	if err != nil || len(specs) == 0 {
-		return nil, err
+		return nil, Schedule{}, err
 	}
 	exps, err := judge.DefaultExpectations()
 	if err != nil {
-		return nil, err
+		return nil, Schedule{}, err
 	}
 	cfg := vm.RunConfig{Root: root, Out: filepath.Join(out, "vm"), Specs: specs, Selftests: selftests,
-		VMTimeout: 10 * time.Minute, Jobs: 1, CPUs: 2, Cache: cache.Cache{Dir: cacheDir}, Log: os.Stderr, Expectations: exps}
+		VMTimeout: 10 * time.Minute, CPUs: 2, Cache: cache.Cache{Dir: cacheDir}, Log: os.Stderr, Expectations: exps}
 	m, err := vm.Run(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return nil, Schedule{}, err
+	}
+	sc := Schedule{Wall: m.Schedule.Wall, Work: m.Schedule.Work, Jobs: m.Schedule.Jobs}
+	if sc.Work > 0 {
+		sc.Spread = sc.Wall.Seconds() / (sc.Work.Seconds() / float64(sc.Jobs))
 	}
 	var results []VMResult
 	for _, kr := range m.Kernels {
@@ -76,7 +83,7 @@ func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests b
 		r.BareBoot, r.UptimeAtInit = bare.Wall, bare.UptimeAtInit
 		results = append(results, r)
 	}
-	return results, nil
+	return results, sc, nil
 }
 
 // vmSpecs are the -vm-kernels specs without the host (it has no VM);
@@ -103,25 +110,35 @@ func bareDir(out, kernel string) string {
 
 // vmFigures reads one kernel's figures from its matrix column.
 func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool) VMResult {
-	r := VMResult{Kernel: kr.Kernel.Name, Accel: accel(), Suites: kr.Suite, Verdicts: verdicts(m, kr)}
+	r := VMResult{Kernel: kr.Kernel.Name, Accel: accel(), Suites: kr.Suite, Verdicts: verdicts(m, kr),
+		SuitesVM: kr.Wall, SelftestsVM: kr.SelftestWall}
 	for _, img := range m.Image {
 		if img.Arch == kr.Kernel.Arch {
 			r.SuitesBytes = img.Size
-			if kr.SelftestSource != "" {
-				r.SelftestsBytes = kr.InitrdBytes - img.Size
-			}
 		}
 	}
 	var cut []string
+	passing := 0
 	for _, s := range kr.Selftests {
 		r.Selftests += s.Took
 		if s.TimedOut || s.ExitCode < 0 {
 			cut = append(cut, s.Program)
 		}
+		for _, c := range s.Cases {
+			if c.Verdict == selftests.Pass || c.Verdict == selftests.XPass {
+				passing++
+			}
+		}
 	}
-	r.BootSuites = kr.Wall - r.Selftests
-	if r.Selftests > 0 {
-		r.Ratio = r.Suites.Seconds() / r.Selftests.Seconds()
+	r.Overhead = kr.Wall - kr.Boot - kr.Suite
+	if kr.SelftestWall > 0 {
+		r.Overhead += kr.SelftestWall - kr.SelftestBoot - r.Selftests
+	}
+	if r.Suites > 0 {
+		r.Faster = r.Selftests.Seconds() / r.Suites.Seconds()
+	}
+	if passing > 0 {
+		r.Checks = float64(m.Counts(kr)[judge.PASS]) / float64(passing)
 	}
 	switch {
 	case kr.Miss != "":
@@ -141,7 +158,7 @@ func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool) VMRes
 func verdicts(m *judge.Matrix, kr *judge.KernelRun) string {
 	counts := m.Counts(kr)
 	s := ""
-	for _, res := range []judge.Verdict{judge.PASS, judge.SKIP, judge.XFAIL, judge.XPASS, judge.FAIL, judge.TIMEOUT, judge.MISS} {
+	for _, res := range judge.VerdictOrder {
 		if counts[res] > 0 {
 			s += fmt.Sprintf("%s %d ", res, counts[res])
 		}

@@ -37,6 +37,7 @@ type KernelRun struct {
 	SelftestSource string        // what shipped: "linux-source-7.3 7.3.4-1~bpo13+1"
 	SelftestNote   string        // why there are no selftest results
 	SelftestWall   time.Duration // their own VM's wall time
+	SelftestBoot   time.Duration // and its time to /init
 	Selftests      []selftests.Result
 	CrossCheck     []selftests.Row
 	// ConfigNote is what the suites said of the kernel's config: where

@@ -21,6 +21,17 @@ type Matrix struct {
 	Strict  bool // XPASS counts as failure
 	Wall    time.Duration
 	Image   []*image.Image
+	// Schedule is how the run's VMs (and the native run) shared the
+	// machine: the wall time of the phase that ran them, the sum of their
+	// own times, and the jobs at once.
+	Schedule Schedule
+}
+
+// Schedule is the shape of a run's jobs phase: with Work spread evenly
+// over Jobs, Wall would be Work/Jobs.
+type Schedule struct {
+	Wall, Work time.Duration
+	Jobs       int
 }
 
 // NewMatrix aggregates kernel runs: the boot row first, then every spec row

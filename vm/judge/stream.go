@@ -74,6 +74,12 @@ func unexpected(reported, want []string) []string {
 func (kr *KernelRun) JudgeSelftestsVM(vm *boot.VM, res boot.Outcome) {
 	kr.SelftestWall = res.Wall
 	s := readStream(vm.ResultLog)
+	if data, ok := s.Get(frame.InfoName); ok {
+		var info frame.GuestInfo
+		if json.Unmarshal(data, &info) == nil {
+			kr.SelftestBoot = time.Duration(info.UptimeAtInit * float64(time.Second))
+		}
+	}
 	if why := vm.EndReason(res); why != "" && !s.Complete() {
 		kr.SelftestNote = "their VM ended early: " + why
 		return

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
@@ -35,6 +36,10 @@ func Text(m *judge.Matrix) string {
 	textGrid(&b, m)
 	for _, img := range m.Image {
 		fmt.Fprintf(&b, "\ninitramfs %s: %.1f MB (sha256 %s)", img.Arch, float64(img.Size)/1e6, img.SHA256[:12])
+	}
+	if sc := m.Schedule; sc.Work > 0 {
+		fmt.Fprintf(&b, "\nVMs and native run: %s of work, %d at once, in %s (evenly spread: %s)",
+			format.Duration(sc.Work), sc.Jobs, format.Duration(sc.Wall), format.Duration(sc.Work/time.Duration(sc.Jobs)))
 	}
 	fmt.Fprintf(&b, "\nwall time %s; exit %d (%s)\n", format.Duration(m.Wall), m.ExitCode(), exitMeaning(m.ExitCode()))
 	return b.String()

@@ -40,7 +40,7 @@ func BootBare(ctx context.Context, cfg RunConfig, k *kernels.Kernel, dir string)
 		return BareBoot{}, err
 	}
 	v := &boot.VM{
-		Arch: k.Arch, Kernel: boot.KernelFile(ctx, cfg.Cache, k, cfg.logf), Initrd: img.Path, Append: k.BootArgs,
+		Arch: k.MachineArch(), Kernel: boot.KernelFile(ctx, cfg.Cache, k, cfg.logf), Initrd: img.Path, Append: k.BootArgs,
 		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: bareTimeout, Silence: bareTimeout / 2,
 		ConsoleLog: filepath.Join(dir, "console.log"),
 		ResultLog:  filepath.Join(dir, "results.stream"),

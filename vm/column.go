@@ -45,11 +45,15 @@ func newColumn(cfg RunConfig, k *kernels.Kernel, b *builds, dir, scale string) *
 	return &column{cfg: cfg, k: k, b: b, scale: scale, kr: kr}
 }
 
-// runSuites runs the column's suites, natively or in a VM.
+// runSuites runs the column's suites, natively or in a VM; a column the
+// kernel cannot run is not booted.
 func (c *column) runSuites(ctx context.Context) {
-	if c.k.Spec.Kind == kernels.KindHost {
+	switch {
+	case c.k.Unsupported != "":
+		return
+	case c.k.Spec.Kind == kernels.KindHost:
 		c.runNative(ctx)
-	} else {
+	default:
 		c.runVM(ctx)
 	}
 }
@@ -126,7 +130,7 @@ const selftestBoot = 2 * time.Minute
 // stream under prefix in the column's directory.
 func (c *column) vm(ctx context.Context, img *image.Image, appendArgs string, timeout time.Duration, prefix string) *boot.VM {
 	return &boot.VM{
-		Arch: c.k.Arch, Kernel: boot.KernelFile(ctx, c.cfg.Cache, c.k, c.cfg.logf), Initrd: img.Path, Append: strings.TrimSpace(appendArgs),
+		Arch: c.k.MachineArch(), Kernel: boot.KernelFile(ctx, c.cfg.Cache, c.k, c.cfg.logf), Initrd: img.Path, Append: strings.TrimSpace(appendArgs),
 		MemoryMB: vmMemory(c.cfg, c.k, img), CPUs: max(1, c.cfg.CPUs), Timeout: timeout,
 		ConsoleLog: filepath.Join(c.kr.Dir, prefix+"console.log"),
 		ResultLog:  filepath.Join(c.kr.Dir, prefix+"results.stream"),
@@ -168,7 +172,7 @@ func vmMemory(cfg RunConfig, k *kernels.Kernel, img *image.Image) int {
 	if mem == 0 {
 		mem = max(512, int(img.Size/(1<<20))*3+384)
 	}
-	if k.Arch == "386" {
+	if k.MachineArch() == "386" {
 		mem = min(mem, 768) // stay in lowmem: tinyconfig has no HIGHMEM
 	}
 	return mem

@@ -114,7 +114,7 @@ func resolveKernels(ctx context.Context, cfg RunConfig, resolver *kernels.Resolv
 		cfg.logf("kernel %-28s %s", k.Name, k.Describe)
 		ks = append(ks, k)
 		if s.Kind != kernels.KindHost {
-			if err := boot.EnsureQEMU(ctx, cfg.logf, k.Arch); err != nil {
+			if err := boot.EnsureQEMU(ctx, cfg.logf, k.MachineArch()); err != nil {
 				return nil, err
 			}
 		}

@@ -86,6 +86,10 @@ func NewMatrix(runID string, runs []*KernelRun, expected ...Row) *Matrix {
 
 // Cell is the verdict of row on kr, deriving what no report states directly.
 func (m *Matrix) Cell(kr *KernelRun, r Row) Cell {
+	if why := kr.Kernel.Unsupported; why != "" && r.Key() != LSMRow.Key() {
+		// Evidence from the kernel's config: the column cannot run at all.
+		return Cell{Result: SKIP, Class: outcome.Config, Reason: "not booted: " + why}
+	}
 	switch r.Key() {
 	case BootRow.Key():
 		if kr.Miss != "" {

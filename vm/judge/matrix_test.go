@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/onsi/ginkgo/v2/types"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/judge/judgetest"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
@@ -133,5 +134,22 @@ func TestBrokenSuiteIsMissOnItsArchOnly(t *testing.T) {
 	}
 	if c := m.Cell(i386, row); c.Result != judge.MISS {
 		t.Errorf("i386: %+v", c)
+	}
+}
+
+// A column the kernel cannot run (a compat column without IA32_EMULATION)
+// is not booted: every row SKIPs with the config's reason, and the run
+// passes.
+func TestUnsupportedColumnSkipsEveryRow(t *testing.T) {
+	kr := judge.NewKernelRun(&kernels.Kernel{Name: "7.3+compat", Unsupported: "requires CONFIG_IA32_EMULATION, which is off"})
+	kr.Suites = []string{"open"}
+	m := judge.NewMatrix("t", []*judge.KernelRun{kr}, judge.Row{Suite: "open", Text: "pidfd_open(2) opens"})
+	for _, r := range m.Rows {
+		if c := m.Cell(kr, r); c.Result != judge.SKIP || c.Class != outcome.Config || !strings.Contains(c.Reason, "IA32_EMULATION") {
+			t.Errorf("%s: %+v", r.Key(), c)
+		}
+	}
+	if m.ExitCode() != judge.ExitOK {
+		t.Errorf("exit %d", m.ExitCode())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/configs"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
@@ -120,13 +121,39 @@ func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error
 		k.BootArgs = boot
 		k.Describe += ", boot args: " + boot
 	}
+	if s.Compat {
+		compat(k)
+	}
 	return k, nil
+}
+
+// compat makes k a compat column: the same kernel, its suites, /init and
+// helpers built for i386, so every call the suites make takes the kernel's
+// 32-bit compat paths (compat siginfo, compat ioctl, 32-bit st_ino...).
+// A kernel built without CONFIG_IA32_EMULATION cannot run them: the
+// column is not booted, its specs SKIP naming the option.
+func compat(k *Kernel) {
+	k.Name += "+" + CompatSuffix
+	k.Describe += ", i386 userspace (compat)"
+	k.KernelArch, k.Arch = k.Arch, "386"
+	k.LSMGroup = "" // another userspace: its verdicts are its own
+	if k.Config == "" {
+		return
+	}
+	f, err := os.Open(k.Config)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if v := kernel.ParseConfig(f)["CONFIG_IA32_EMULATION"]; v != "y" {
+		k.Unsupported = "requires CONFIG_IA32_EMULATION, which is off in the kernel config: it cannot run i386 programs"
+	}
 }
 
 // noPackageError names what the archive does have, so a typo or an
 // outdated name is fixed from the message alone.
 func noPackageError(s KernelSpec, have []string) error {
-	where, fix := "the host's apt sources", fmt.Sprintf("or name a archive: apt:ARCHIVE/%s (archives: %s)", s.Package, strings.Join(KnownArchives, ", "))
+	where, fix := "the host's apt sources", fmt.Sprintf("or name an archive: apt:ARCHIVE/%s (archives: %s)", s.Package, strings.Join(KnownArchives, ", "))
 	if s.Archive != "" {
 		where, fix = "Debian "+s.Archive, "or another archive: "+strings.Join(KnownArchives, ", ")
 	}

@@ -23,11 +23,26 @@ type Kernel struct {
 	// ConfigSource says where Config came from (its package, the build,
 	// beside the image...): the guest gets the file, the report the origin.
 	ConfigSource string
-	Arch         string // GOARCH of the kernel and its suites: amd64 or 386
-	BootArgs     string // extra kernel command line from the config variant
+	Arch         string // GOARCH of the suites, /init and helpers: amd64 or 386
+	// KernelArch is the kernel's GOARCH where it differs from Arch: a
+	// compat column (an amd64 kernel running i386 programs).
+	KernelArch string
+	// Unsupported says why the column cannot run at all (a compat column
+	// of a kernel built without IA32_EMULATION): it is not booted and its
+	// specs SKIP with this reason, class config.
+	Unsupported string
+	BootArgs    string // extra kernel command line from the config variant
 	// LSMGroup is set for configs that differ only in the LSM stack; their
 	// verdicts must be identical.
 	LSMGroup string
+}
+
+// MachineArch is the GOARCH QEMU emulates for k: its kernel's.
+func (k *Kernel) MachineArch() string {
+	if k.KernelArch != "" {
+		return k.KernelArch
+	}
+	return k.Arch
 }
 
 // Resolver turns specs into kernels, downloading or building into the cache.

@@ -41,7 +41,13 @@ type KernelSpec struct {
 	BootArgsSet string
 	// ConfigFile of a file:BZIMAGE:CONFIG kernel: its .config, named by hand.
 	ConfigFile string
+	// Compat: apt:PACKAGE+compat, the kernel's column with i386 suites.
+	Compat bool
 }
+
+// CompatSuffix ends an apt: spec whose suites run as i386 programs on the
+// amd64 kernel: apt:PACKAGE+compat.
+const CompatSuffix = "compat"
 
 // NewestDebianKernel is Debian's newest released kernel: stable's backports
 // archive is where Debian ships each new kernel release to stable users once
@@ -51,19 +57,21 @@ type KernelSpec struct {
 // -backports archive.
 const NewestDebianKernel = "apt:trixie-backports/linux-image-*-cloud-amd64"
 
-// DefaultKernels is the matrix of `make matrix`: the running kernel, Debian's
-// newest 6.1 cloud kernel (anon-inode pidfds), newest 6.12 (pidfs) and the
-// newest kernel Debian has released.
-var DefaultKernels = []string{
-	"host",
+// DebianKernels are Debian's newest 6.1 cloud kernel (anon-inode pidfds),
+// newest 6.12 (pidfs) and the newest kernel Debian has released.
+var DebianKernels = []string{
 	"apt:linux-image-6.1.0-*-cloud-amd64",
 	"apt:linux-image-6.12.*-cloud-amd64",
 	NewestDebianKernel,
 }
 
+// DefaultKernels is the matrix of `make matrix`: the running kernel, the
+// Debian kernels, and the newest again with i386 suites (compat).
+var DefaultKernels = append(append([]string{"host"}, DebianKernels...), NewestDebianKernel+"+"+CompatSuffix)
+
 // SmokeKernels are the two Debian kernels of `make vm-smoke`: the oldest and
 // the newest behaviour, on every commit.
-var SmokeKernels = []string{DefaultKernels[1], NewestDebianKernel}
+var SmokeKernels = []string{DebianKernels[0], NewestDebianKernel}
 
 // ConfigSourceVersion is the linux-source the config matrix builds from:
 // the newest; build:6.12:CONFIG still reaches the older one.
@@ -129,10 +137,13 @@ func parseAptSpec(k KernelSpec, arg string) (KernelSpec, error) {
 		archive, pkg = "", arg
 	}
 	if pkg == "" || strings.ContainsAny(pkg, " =/") {
-		return k, setup.Errorf("kernel spec %q: write apt:[ARCHIVE/]linux-image-NAME[+BOOTARGS] (a package name or glob, no version), e.g. %s", k.Raw, NewestDebianKernel)
+		return k, setup.Errorf("kernel spec %q: write apt:[ARCHIVE/]linux-image-NAME[+BOOTARGS|+compat] (a package name or glob, no version), e.g. %s", k.Raw, NewestDebianKernel)
 	}
 	if qualified && !archiveName.MatchString(archive) {
 		return k, setup.Errorf("kernel spec %q: %q is not a Debian archive name: use one of %s", k.Raw, archive, strings.Join(KnownArchives, ", "))
+	}
+	if set == CompatSuffix {
+		k.Compat, set = true, ""
 	}
 	if set != "" {
 		if _, err := configs.BootArgs(set); err != nil {
@@ -211,7 +222,7 @@ func ConfigKernels(list string) ([]KernelSpec, error) {
 		// The SELinux setup also runs on Debian's kernels, so their pidfds
 		// are compared under an enforcing policy too.
 		if n == "lsm-selinux" {
-			for _, d := range DefaultKernels[1:] {
+			for _, d := range DebianKernels {
 				k, err := ParseKernelSpec(d + "+" + n)
 				if err != nil {
 					return nil, err

@@ -1,6 +1,8 @@
 package kernels
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,10 +69,10 @@ func TestParseKernelSpec(t *testing.T) {
 
 func TestParseKernelListDefaultsAndConfigs(t *testing.T) {
 	specs, err := ParseKernelList("", DefaultKernels)
-	if err != nil || len(specs) != 4 || specs[0].Kind != KindHost || specs[3].Archive == "" {
-		t.Fatalf("default list: host, 6.1, 6.12 and the newest Debian kernel: %v %v", specs, err)
+	if err != nil || len(specs) != 5 || specs[0].Kind != KindHost || specs[3].Archive == "" || specs[3].Compat || !specs[4].Compat || specs[4].Package != specs[3].Package {
+		t.Fatalf("default list: host, 6.1, 6.12, the newest Debian kernel and its compat column: %v %v", specs, err)
 	}
-	if len(SmokeKernels) != 2 || SmokeKernels[0] != DefaultKernels[1] || SmokeKernels[1] != NewestDebianKernel {
+	if len(SmokeKernels) != 2 || SmokeKernels[0] != DebianKernels[0] || SmokeKernels[1] != NewestDebianKernel {
 		t.Fatalf("smoke kernels are 6.1 and the newest: %v", SmokeKernels)
 	}
 	specs, err = ParseKernelList("host, file:/x  apt:linux-image-x", nil)
@@ -93,5 +95,29 @@ func TestParseKernelListDefaultsAndConfigs(t *testing.T) {
 	}
 	if _, err := ConfigKernels("minimal,bogus"); err == nil || !strings.Contains(err.Error(), "unknown config \"bogus\"") {
 		t.Fatalf("bogus config: %v", err)
+	}
+}
+
+// apt:PACKAGE+compat is the kernel's column with i386 suites; the column
+// of a kernel whose config lacks IA32_EMULATION is not booted.
+func TestCompatColumn(t *testing.T) {
+	s, err := ParseKernelSpec("apt:linux-image-7.3.4+deb13-cloud-amd64+compat")
+	if err != nil || !s.Compat || s.Package != "linux-image-7.3.4+deb13-cloud-amd64" || s.BootArgsSet != "" {
+		t.Fatalf("%+v %v", s, err)
+	}
+	config := func(text string) string {
+		path := filepath.Join(t.TempDir(), "config")
+		os.WriteFile(path, []byte(text), 0o644)
+		return path
+	}
+	k := &Kernel{Name: "7.3.4", Arch: "amd64", Config: config("CONFIG_IA32_EMULATION=y\n"), LSMGroup: "apt:x"}
+	compat(k)
+	if k.Name != "7.3.4+compat" || k.Arch != "386" || k.MachineArch() != "amd64" || k.LSMGroup != "" || k.Unsupported != "" {
+		t.Errorf("compat column: %+v", k)
+	}
+	off := &Kernel{Name: "x", Arch: "amd64", Config: config("# CONFIG_IA32_EMULATION is not set\n")}
+	compat(off)
+	if !strings.Contains(off.Unsupported, "CONFIG_IA32_EMULATION") {
+		t.Errorf("a kernel without IA32_EMULATION: %+v", off)
 	}
 }

@@ -17,6 +17,10 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 	if data, ok := s.Get(frame.InfoName); ok {
 		var info frame.GuestInfo
 		if json.Unmarshal(data, &info) == nil {
+			if err := info.Check(); err != nil {
+				kr.Miss = "no usable result from the guest: " + err.Error()
+				return
+			}
 			kr.Info = &info
 			kr.Boot = time.Duration(info.UptimeAtInit * float64(time.Second))
 		}
@@ -33,7 +37,9 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 		data, ok := s.Get(suite + "/" + frame.ReportFile)
 		if !ok {
 			why := "no report"
-			if run.Suite != "" {
+			if p := s.ProblemOf(suite + "/" + frame.ReportFile); p != "" {
+				why = "no report: " + p
+			} else if run.Suite != "" {
 				why = noReport(run)
 			} else if len(s.Problems) > 0 {
 				why = "no report: " + strings.Join(s.Problems, "; ")

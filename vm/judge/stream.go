@@ -117,12 +117,16 @@ func (kr *KernelRun) JudgeVM(vm *boot.VM, res boot.Outcome) {
 	kr.ConsoleTail = format.Tail(format.Printable(format.ReadTail(vm.ConsoleLog, format.ConsoleTailBytes)), 25)
 
 	// How the VM ended explains a MISS better than the stream defects do.
+	// A guest past a cap is MISS even when its stream completed: what it
+	// did beyond the cap went unread.
 	why := vm.EndReason(res)
-	if why != "" && !s.Complete() {
+	if why != "" && (!s.Complete() || res.Capped != "") {
 		if kr.Miss != "" {
 			kr.Miss = why
+		} else if prev := kr.Cells[BootRow.Key()].Reason; prev != "" {
+			kr.Set(BootRow, Cell{Result: MISS, Reason: why + "; " + prev})
 		} else {
-			kr.Set(BootRow, Cell{Result: MISS, Reason: why + "; " + kr.Cells[BootRow.Key()].Reason})
+			kr.Set(BootRow, Cell{Result: MISS, Reason: why})
 		}
 	}
 }

@@ -57,7 +57,8 @@ func JSON(m *judge.Matrix) MatrixJSON {
 			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
 			ConsoleLog: kernels.SafeName(k.Name) + "/console.log", Expired: kr.ExpiredExpectations,
 		}
-		if k.Config != "" {
+		jk.ConfigSHA256 = k.ConfigSHA256
+		if jk.ConfigSHA256 == "" && k.Config != "" {
 			jk.ConfigSHA256, _ = cache.HashFile(k.Config)
 		}
 		if m.Cell(kr, judge.BootRow).Result == judge.MISS || len(kr.SuiteMiss) > 0 {

@@ -60,7 +60,7 @@ func main() {
 	var selftests []string
 	if *withSelftests {
 		var err error
-		if selftests, err = buildSelftests(cacheDir, *source); err != nil {
+		if selftests, err = buildSelftests(ctx, cacheDir, *source); err != nil {
 			fail(3, err)
 		}
 	}

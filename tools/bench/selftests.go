@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,7 +14,7 @@ import (
 // buildSelftests builds the pidfd selftests of Debian's linux-source package
 // of a version (installing it when missing) and returns the programs' paths.
 // A program that does not compile is reported and left out.
-func buildSelftests(cache, version string) ([]string, error) {
+func buildSelftests(ctx context.Context, cache, version string) ([]string, error) {
 	pkg := "linux-source-" + version
 	tarball := filepath.Join("/usr/src", pkg+".tar.xz")
 	if err := ensurePackages(selftests.MissingPackages()...); err != nil {
@@ -24,7 +25,7 @@ func buildSelftests(cache, version string) ([]string, error) {
 			return nil, err
 		}
 	}
-	b, err := selftests.BuildPidfd(tarball, filepath.Join(cache, "selftests"), os.Stdout)
+	b, err := selftests.BuildPidfd(ctx, tarball, filepath.Join(cache, "selftests"), os.Stdout)
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func requireNoProcessGroup(t *testing.T, pidFile string) {
 	deadline := time.Now().Add(3 * time.Second)
 	for syscall.Kill(-pgid, 0) == nil {
 		if time.Now().After(deadline) {
-			t.Fatalf("QEMU's process group %d is still alive", pgid)
+			t.Fatalf("process group %d is still alive", pgid)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -559,4 +559,49 @@ func TestFaultSIGINTMidMatrix(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// SIGTERM while a tree's kernel builds: make and the compiler it started
+// (a child that would outlive make) die with the runner, which exits 3.
+func TestFaultSIGTERMMidBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the runner; skipped with -short")
+	}
+	for _, p := range []string{"build-essential", "flex", "bison", "bc", "libelf-dev", "libssl-dev", "xz-utils"} {
+		if !setup.PackageInstalled(p) && !setup.IsRoot() {
+			t.Skipf("needs the kernel build tools (%s missing)", p)
+		}
+	}
+	shared := boottest.SharedDir(t)
+	tree := filepath.Join(shared, "linux")
+	for p, text := range map[string]string{
+		"Makefile": "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION =\n", "Kconfig": "",
+		"scripts/kconfig/merge_config.sh": "", "arch/x86/boot/header.S": "",
+	} {
+		os.MkdirAll(filepath.Dir(filepath.Join(tree, p)), 0o755)
+		os.WriteFile(filepath.Join(tree, p), []byte(text), 0o644)
+	}
+	// The fake make is a group leader with a long-running compiler.
+	pgidFile := filepath.Join(shared, "make.pid")
+	os.WriteFile(filepath.Join(shared, "make"), []byte("#!/bin/sh\necho $$ >"+boottest.Quote(pgidFile)+"\nsleep 600 &\nwait\n"), 0o755)
+	t.Setenv("PATH", shared+":"+os.Getenv("PATH"))
+
+	cmd, out := runnerCmd(t, "tree:"+tree, t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if b, err := os.ReadFile(pgidFile); err == nil && len(b) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("make not started after 60s:\n%s", out)
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitCode(t, cmd, out, 20*time.Second); code != judge.ExitSetup {
+		t.Errorf("exit code %d, want %d:\n%s", code, judge.ExitSetup, out)
+	}
+	requireNoProcessGroup(t, pgidFile)
 }

@@ -5,10 +5,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/user"
 	"strconv"
 	"syscall"
 
+	"github.com/pidfdconf/pidfdconf/vm/setup"
 	"golang.org/x/sys/unix"
 )
 
@@ -45,21 +45,6 @@ const (
 // unprivileged user may not open.
 const resultFDSet = 1
 
-// unprivileged is the user QEMU runs as when the runner is root: nobody,
-// which owns no files, or uid/gid 65534 where there is no such entry.
-func unprivileged() *syscall.Credential {
-	uid, gid := uint32(65534), uint32(65534)
-	if u, err := user.Lookup("nobody"); err == nil {
-		if n, err := strconv.ParseUint(u.Uid, 10, 32); err == nil {
-			uid = uint32(n)
-		}
-		if n, err := strconv.ParseUint(u.Gid, 10, 32); err == nil {
-			gid = uint32(n)
-		}
-	}
-	return &syscall.Credential{Uid: uid, Gid: gid, Groups: []uint32{}}
-}
-
 // qemuCredential is who QEMU runs as: nil (the runner's user) unless the
 // runner is root, else nobody, plus the group of /dev/kvm when KVM is
 // usable, so the accelerator survives the drop.
@@ -67,7 +52,7 @@ func qemuCredential() *syscall.Credential {
 	if os.Geteuid() != 0 {
 		return nil
 	}
-	c := unprivileged()
+	c := setup.Nobody()
 	var st unix.Stat_t
 	if KVMUsable() && unix.Stat("/dev/kvm", &st) == nil && st.Mode&0o006 != 0o006 {
 		c.Groups = append(c.Groups, st.Gid)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/boot"
+	"github.com/pidfdconf/pidfdconf/vm/kernels/kernelstest"
 )
 
 // FakeQEMU puts a shell script named like QEMU first on PATH for the rest
@@ -27,19 +28,9 @@ func FakeQEMU(t *testing.T, body string) {
 	t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
 }
 
-// SharedDir is a temporary directory that any user may read and write,
-// for what a fake QEMU running as nobody reads or writes.
-func SharedDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	// t.TempDir's parent is private to the test too.
-	for _, d := range []string{filepath.Dir(dir), dir} {
-		if err := os.Chmod(d, 0o777); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+// SharedDir is kernelstest.SharedDir: a directory a fake QEMU running as
+// nobody can use.
+func SharedDir(t *testing.T) string { return kernelstest.SharedDir(t) }
 
 // Quote is s as one shell word.
 func Quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -52,18 +53,40 @@ var gitSettings = [][2]string{
 var filterKey = regexp.MustCompile(`^filter\..*\.(clean|smudge|process|required)$`)
 
 // gitCmd is a hardened git in dir run as cred (nil: the runner's user),
-// with extra settings on top of gitSettings.
+// with extra settings on top of gitSettings, in an environment of its own.
 func gitCmd(ctx context.Context, dir string, cred *syscall.Credential, extra [][2]string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"--no-pager", "-C", dir}, args...)...)
+	cmd.Env = gitEnv([]string{"PATH=" + os.Getenv("PATH"), "LC_ALL=C", "HOME=/nonexistent", "GIT_OPTIONAL_LOCKS=0"}, dir, extra)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	return cmd
+}
+
+// gitEnv is base with the hardening: no system or global config, no pager
+// or prompt, and the settings (gitSettings, then extra) for dir.
+func gitEnv(base []string, dir string, extra [][2]string) []string {
 	settings := append(append([][2]string{{"safe.directory", dir}}, gitSettings...), extra...)
-	env := []string{"PATH=" + os.Getenv("PATH"), "LC_ALL=C", "HOME=/nonexistent",
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_OPTIONAL_LOCKS=0",
-		"GIT_PAGER=cat", "PAGER=cat", "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_COUNT=" + strconv.Itoa(len(settings))}
+	env := append(base, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_PAGER=cat", "PAGER=cat", "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_COUNT="+strconv.Itoa(len(settings)))
 	for i, kv := range settings {
 		env = append(env, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", i, kv[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", i, kv[1]))
 	}
+	return env
+}
+
+// TreeGit is git args in the tree dir with the same hardening as the
+// runner's own calls (make bisect-run's `git bisect start` and `git bisect
+// run` check commits out: hooks, fsmonitor and smudge filters would run),
+// as the runner's user and in the runner's environment, which the bisect
+// step it starts needs.
+func TreeGit(ctx context.Context, dir string, args ...string) *exec.Cmd {
+	if abs, err := filepath.Abs(dir); err == nil {
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			dir = real // safe.directory names the resolved path
+		}
+	}
+	g := newGitRunner(ctx, dir, nil)
 	cmd := exec.CommandContext(ctx, "git", append([]string{"--no-pager", "-C", dir}, args...)...)
-	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	cmd.Env = gitEnv(os.Environ(), g.dir, g.filters)
 	return cmd
 }
 

@@ -31,12 +31,12 @@ func gitTree(t *testing.T) string {
 	return dir
 }
 
-// A tree's .git/config naming commands for everything describe, diff and
-// ls-files could run: none of them runs while the runner identifies the
-// tree, and without the hardening each would.
-func TestTreeGitRunsNoConfiguredCommand(t *testing.T) {
-	dir := gitTree(t)
-	marks := kernelstest.SharedDir(t)
+// hostileGit makes dir's git config and hooks name a command for
+// everything git could run, each touching its own file in the returned
+// directory.
+func hostileGit(t *testing.T, dir string) (marks string) {
+	t.Helper()
+	marks = kernelstest.SharedDir(t)
 	mark := func(what string) string { return "touch " + filepath.Join(marks, what) }
 	hooks := filepath.Join(dir, ".git", "hooks")
 	for _, h := range []string{"post-checkout", "post-index-change", "reference-transaction", "pre-auto-gc"} {
@@ -67,10 +67,16 @@ func TestTreeGitRunsNoConfiguredCommand(t *testing.T) {
 	}
 	f.WriteString(config)
 	f.Close()
+	return marks
+}
 
-	// The control: plain git, as the runner used to call it, runs them.
-	for _, args := range [][]string{{"describe", "--always", "--dirty"}, {"diff", "HEAD", "--binary"}} {
-		exec.Command("git", append([]string{"-c", "safe.directory=*", "-C", dir}, args...)...).Run()
+// requireRan fails unless plain git, as the runner used to call it, runs
+// some configured command for args: the control without which the
+// hardened calls' silence proves nothing. It clears the marks.
+func requireRan(t *testing.T, dir, marks string, args ...[]string) {
+	t.Helper()
+	for _, a := range args {
+		exec.Command("git", append([]string{"-c", "safe.directory=*", "-C", dir}, a...)...).Run()
 	}
 	ran, _ := os.ReadDir(marks)
 	if len(ran) == 0 {
@@ -80,15 +86,44 @@ func TestTreeGitRunsNoConfiguredCommand(t *testing.T) {
 		t.Logf("plain git ran %s", e.Name())
 		os.Remove(filepath.Join(marks, e.Name()))
 	}
+}
 
+func requireNoneRan(t *testing.T, marks, what string) {
+	t.Helper()
+	ran, _ := os.ReadDir(marks)
+	for _, e := range ran {
+		t.Errorf("%s ran the configured %s", what, e.Name())
+	}
+}
+
+// A tree's .git/config naming commands for everything describe, diff and
+// ls-files could run: none of them runs while the runner identifies the
+// tree.
+func TestTreeGitRunsNoConfiguredCommand(t *testing.T) {
+	dir := gitTree(t)
+	marks := hostileGit(t, dir)
+	requireRan(t, dir, marks, []string{"describe", "--always", "--dirty"}, []string{"diff", "HEAD", "--binary"})
 	ts := inspect(t, dir, "minimal")
 	if !ts.Git || !strings.HasSuffix(ts.Desc, "-dirty") || ts.Hash == "" {
 		t.Errorf("the tree was not identified: %+v", ts)
 	}
-	ran, _ = os.ReadDir(marks)
-	for _, e := range ran {
-		t.Errorf("identifying the tree ran the configured %s", e.Name())
+	requireNoneRan(t, marks, "identifying the tree")
+}
+
+// make bisect-run's checkouts go through TreeGit: no hook, smudge filter
+// or fsmonitor runs, and the checkout still happens.
+func TestTreeGitChecksOutWithoutRunningTheTree(t *testing.T) {
+	dir := gitTree(t)
+	marks := hostileGit(t, dir)
+	requireRan(t, dir, marks, []string{"checkout", "--", "kernel/pid.c"})
+	writeTreeFile(t, dir, "kernel/pid.c", "int pie;\n")
+	if out, err := TreeGit(t.Context(), dir, "checkout", "--", "kernel/pid.c").CombinedOutput(); err != nil {
+		t.Fatalf("checkout: %v\n%s", err, out)
 	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "kernel/pid.c")); string(b) != "int pid;\n" {
+		t.Errorf("the checkout did not happen: %q", b)
+	}
+	requireNoneRan(t, marks, "tree-git checkout")
 }
 
 // When the runner is root, a tree is configured and built by its owner,

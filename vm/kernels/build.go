@@ -188,8 +188,9 @@ func buildKernel(ctx context.Context, src, out, arch string, frags []string, log
 		return err
 	}
 	defer b.Close()
-	if by.cred != nil {
-		b.cred, b.env = by.cred, buildEnv(work)
+	b.cred = by.cred
+	if by.ownEnv {
+		b.env = buildEnv(work)
 	}
 	if err := b.Configure(ctx, frags, work); err != nil {
 		return err

@@ -19,16 +19,20 @@ import (
 // the bzImage and config out of it into the cache, which stays the
 // runner's (built.go).
 
-// builder is who configures and builds a tree.
+// builder is who configures and builds a kernel. The zero builder is the
+// runner itself with its environment (Debian's linux-source).
 type builder struct {
-	cred *syscall.Credential // nil: the runner's own user (not root)
+	cred *syscall.Credential // nil: the runner's own user
 	who  string              // for messages: "uid 1000 (the tree's owner)"
+	// ownEnv gives the build an environment of its own (buildEnv): the
+	// runner's may hold CI secrets, and a tree's scripts are anyone's.
+	ownEnv bool
 }
 
 // treeBuilder is the builder of the tree at dir.
 func treeBuilder(dir string) (builder, error) {
 	if !setup.IsRoot() {
-		return builder{}, nil
+		return builder{ownEnv: true}, nil
 	}
 	var st syscall.Stat_t
 	if err := syscall.Stat(dir, &st); err != nil {
@@ -36,10 +40,10 @@ func treeBuilder(dir string) (builder, error) {
 	}
 	if st.Uid != 0 {
 		return builder{cred: &syscall.Credential{Uid: st.Uid, Gid: st.Gid, Groups: []uint32{}},
-			who: fmt.Sprintf("uid %d (the tree's owner)", st.Uid)}, nil
+			who: fmt.Sprintf("uid %d (the tree's owner)", st.Uid), ownEnv: true}, nil
 	}
 	n := setup.Nobody()
-	return builder{cred: n, who: fmt.Sprintf("uid %d (nobody: root owns the tree)", n.Uid)}, nil
+	return builder{cred: n, who: fmt.Sprintf("uid %d (nobody: root owns the tree)", n.Uid), ownEnv: true}, nil
 }
 
 // canRead checks, as the builder, that the tree's top Makefile can be
@@ -78,8 +82,8 @@ func (b builder) workDir(parent string) (string, error) {
 	return dir, nil
 }
 
-// buildEnv is a build's whole environment: the runner's may hold CI secrets,
-// and nothing in it is the kernel build's business.
+// buildEnv is a tree build's whole environment: nothing in the runner's is
+// the kernel build's business.
 func buildEnv(home string) []string {
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "TMPDIR=" + home, "LC_ALL=C"}
 }

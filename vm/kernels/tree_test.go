@@ -142,6 +142,7 @@ func fakeMake(t *testing.T) (ran string, fail func()) {
 	ran, failFlag := filepath.Join(dir, "ran"), filepath.Join(dir, "fail")
 	script := `#!/bin/sh
 id -u >>` + ran + `
+[ -n "$PIDFDCONF_SECRET" ] && echo "the build saw the runner's environment" >>` + ran + `
 [ -e ` + failFlag + ` ] && { echo "kernel/pid.c:1: error: expected ';'"; exit 2; }
 for a in "$@"; do case $a in O=*) o=${a#O=};; esac; last=$a; done
 mkdir -p "$o/arch/x86/boot"
@@ -161,6 +162,7 @@ func TestTreeBuildsIntoTheCacheOnce(t *testing.T) {
 		}
 	}
 	ran, fail := fakeMake(t)
+	t.Setenv("PIDFDCONF_SECRET", "token")
 	dir := fakeTree(t)
 	r := &Resolver{Cache: cache.Cache{Dir: t.TempDir()}}
 	resolve := func(spec string) (*Kernel, error) {
@@ -185,8 +187,13 @@ func TestTreeBuildsIntoTheCacheOnce(t *testing.T) {
 	if err != nil || other.BzImage == k.BzImage {
 		t.Errorf("another config shares the build: %v", err)
 	}
-	// Root's tree builds as nobody, never as root.
-	if b, _ := os.ReadFile(ran); setup.IsRoot() && strings.TrimSpace(string(b)) != strings.TrimSpace(strings.Repeat("65534\n", strings.Count(string(b), "\n"))) {
+	// Root's tree builds as nobody, never as root, and never sees the
+	// runner's environment.
+	b, _ := os.ReadFile(ran)
+	if strings.Contains(string(b), "environment") {
+		t.Errorf("%s", b)
+	}
+	if setup.IsRoot() && strings.TrimSpace(string(b)) != strings.TrimSpace(strings.Repeat("65534\n", strings.Count(string(b), "\n"))) {
 		t.Errorf("make ran as %q, want nobody every time", b)
 	}
 	fail()

@@ -10,6 +10,11 @@ OUT         ?= out
 # Kernel downloads and builds are cached by content hash here.
 CACHE_DIR   ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/pidfdconf
 export CACHE_DIR
+# OUT and the other variables a user sets reach recipes through the
+# environment, quoted ("$$OUT"), never pasted into a shell line, so that
+# quotes, $(…), backticks or ';' in a value stay text (vm/vm.mk does the
+# same for its own). GO is the command to run go with, as CC is for cc.
+export OUT
 
 .PHONY: help test quick lint vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak role-binary
 .DEFAULT_GOAL := test
@@ -38,14 +43,14 @@ vet:
 	GOARCH=386 CGO_ENABLED=0 $(GO) vet $(GUEST_PKGS)
 
 # staticcheck runs for i386 from a host binary: `go tool` would build the tool itself for i386.
-STATICCHECK := $(OUT)/bin/staticcheck
+STATICCHECK = "$$OUT/bin/staticcheck"
 
 ## lint: gofmt, staticcheck (pinned in go.mod; also for i386), actionlint on the workflows, every target in make help
 lint:
 	@$(MAKE) --no-print-directory help >/dev/null
 	@unformatted=$$($(GOFMT) -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$unformatted" ]; then echo "gofmt: run gofmt -w on $$unformatted" >&2; exit 1; fi
-	@mkdir -p $(dir $(STATICCHECK))
+	@mkdir -p "$$OUT/bin"
 	$(GO) build -o $(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
 	$(STATICCHECK) ./...
 	GOARCH=386 CGO_ENABLED=0 $(STATICCHECK) $(GUEST_PKGS)
@@ -61,9 +66,9 @@ unit:
 ## role-binary: cmd/pidfdconf-role, the helper processes without the suites (PIDFDCONF_ROLE_BINARY)
 # The suites start their helpers from it when PIDFDCONF_ROLE_BINARY names it, and re-execute
 # themselves otherwise.
-ROLE_BIN := $(abspath $(OUT))/bin/pidfdconf-role
+ROLE_BIN = "$$(realpath -m -- "$$OUT")/bin/pidfdconf-role"
 role-binary:
-	@mkdir -p $(dir $(ROLE_BIN))
+	@mkdir -p "$$OUT/bin"
 	CGO_ENABLED=0 $(GO) build -o $(ROLE_BIN) ./cmd/pidfdconf-role
 
 ## suites: every suite natively against the running kernel, one go test line each
@@ -76,9 +81,9 @@ suites-unprivileged:
 
 ## conformance: the suites natively with a human summary and reports in $(OUT)/native
 conformance: role-binary
-	@mkdir -p $(OUT)/native
+	@mkdir -p "$$OUT/native"
 	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) $(GINKGO) -r --keep-going --fail-on-pending --fail-on-empty --timeout=30m \
-		--output-dir=$(OUT)/native --json-report=report.json --junit-report=junit.xml suites
+		--output-dir="$$OUT/native" --json-report=report.json --junit-report=junit.xml suites
 
 ## catalogue: regenerate conformance/ from the spec tree and the spec comments
 catalogue:
@@ -90,16 +95,17 @@ conformance-check:
 
 ## bench: the suites timed against the kernel's own pidfd selftests (Debian linux-source), natively and in the vm-smoke VMs (bare boot, boot+suites, initramfs size), with budgets
 bench:
-	$(GO) run ./tools/bench -out $(OUT)/bench
+	$(GO) run ./tools/bench -out "$$OUT/bench"
 
 ## soak: the suites SOAK_N times natively and under stress-ng, the smoke VM kernels SOAK_VM_N times; fails on any flake or leak
 SOAK_N    ?= 100
 SOAK_VM_N ?= 10
+export SOAK_N SOAK_VM_N
 soak: role-binary
-	@mkdir -p $(OUT)/bin
-	$(GO) build -o $(OUT)/bin/soak ./tools/soak
+	@mkdir -p "$$OUT/bin"
+	$(GO) build -o "$$OUT/bin/soak" ./tools/soak
 	@$(if $(filter 0,$(SOAK_VM_N)),,$(VM_BUILD))
-	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) $(OUT)/bin/soak -n $(SOAK_N) -vm-n $(SOAK_VM_N) -go "$(GO)" -runner $(VM_RUNNER) -out $(OUT)/soak
+	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) "$$OUT/bin/soak" -n "$$SOAK_N" -vm-n "$$SOAK_VM_N" -go "$(GO)" -runner $(VM_RUNNER) -out "$$OUT/soak"
 
 # vm/ owns matrix, kernels, vm-smoke and bench.
 include vm/vm.mk

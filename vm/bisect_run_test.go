@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/vm/boot/boottest"
 	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/gate"
 	"github.com/pidfdconf/pidfdconf/vm/image"
@@ -23,7 +24,7 @@ type bisectCommit struct{ stream []byte }
 // guest reports, and returns the repository and its commit ids in order.
 func bisectRepo(t *testing.T, commits []bisectCommit) (string, []string) {
 	t.Helper()
-	repo := t.TempDir()
+	repo := boottest.SharedDir(t) // the fake QEMU reads it, as nobody when root
 	gitIn := func(args ...string) string {
 		out, err := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...).CombinedOutput()
 		if err != nil {
@@ -57,8 +58,8 @@ func TestBisectRunFindsBreakingCommit(t *testing.T) {
 	}
 	good, bad, unreached := openStream(t, "passed"), openStream(t, "failed"), specStream(t, "skipped", "")
 	repo, ids := bisectRepo(t, []bisectCommit{{good}, {bad}, {nil}, {bad}, {unreached}})
-	t.Setenv("BISECT_REPO", repo)
-	fakeQEMUFault(t, `if [ -s "$BISECT_REPO/stream" ]; then echo booted; cat "$BISECT_REPO/stream" >"$out"; else echo "VFS: Unable to mount root fs"; fi`)
+	stream := boottest.Quote(filepath.Join(repo, "stream"))
+	fakeQEMUFault(t, `if [ -s `+stream+` ]; then echo booted; cat `+stream+` >&3; else echo "VFS: Unable to mount root fs"; fi`)
 	root, _ := image.ModuleRoot(".")
 	step := []string{runnerBinary(t), "bisect-run", "-kernel", "file:" + kernelstest.BzImageFile(t, "fault"),
 		"-focus", "open: pidfd_open(2) fails", "-root", root, "-out", t.TempDir(), "-cache", t.TempDir(), "-timeout", "1m"}

@@ -2,8 +2,10 @@ package vm
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,16 +34,13 @@ import (
 // process and no half-written cache entry, and never read as FAIL. QEMU is
 // a shell script (fakeQEMU) and the builds a fake go, so nothing boots.
 
-// faultPIDEnv names the file where the fake QEMU writes its pid (which is
-// also its process group: QEMU runs in a group of its own).
-const faultPIDEnv = "FAULT_QEMU_PID"
-
-// fakeQEMUFault is fakeQEMU that first records its pid in $FAULT_QEMU_PID.
+// fakeQEMUFault is fakeQEMU that first records its pid (which is also its
+// process group: QEMU runs in a group of its own) in the file it returns,
+// which exists once the fake has started.
 func fakeQEMUFault(t *testing.T, body string) (pidFile string) {
 	t.Helper()
-	pidFile = filepath.Join(t.TempDir(), "qemu.pid")
-	t.Setenv(faultPIDEnv, pidFile)
-	boottest.FakeQEMU(t, `echo $$ >"$`+faultPIDEnv+`"`+"\n"+body)
+	pidFile = filepath.Join(boottest.SharedDir(t), "qemu.pid")
+	boottest.FakeQEMU(t, `echo $$ >`+boottest.Quote(pidFile)+"\n"+body)
 	return pidFile
 }
 
@@ -57,7 +56,7 @@ func requireNoProcessGroup(t *testing.T, pidFile string) {
 	deadline := time.Now().Add(3 * time.Second)
 	for syscall.Kill(-pgid, 0) == nil {
 		if time.Now().After(deadline) {
-			t.Fatalf("QEMU's process group %d is still alive", pgid)
+			t.Fatalf("process group %d is still alive", pgid)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -163,12 +162,11 @@ func specStream(t *testing.T, state, msg string) []byte {
 // streamFault serves stream as the guest's result stream, then powers off.
 func streamFault(t *testing.T, stream []byte) *judge.KernelRun {
 	t.Helper()
-	src := filepath.Join(t.TempDir(), "stream")
+	src := filepath.Join(boottest.SharedDir(t), "stream")
 	if err := os.WriteFile(src, stream, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("FAULT_STREAM", src)
-	pid := fakeQEMUFault(t, `echo booted; cat "$FAULT_STREAM" >"$out"`)
+	pid := fakeQEMUFault(t, `echo booted; cat `+boottest.Quote(src)+` >&3`)
 	return judgeFault(t, boottest.VM(t, time.Minute, 10*time.Second), pid, 10*time.Second)
 }
 
@@ -202,24 +200,167 @@ func TestFaultCorruptedFrame(t *testing.T) {
 	}
 }
 
-// floodBytes is far more than the harness may hold in memory at once.
-const floodBytes = 64 << 20
-
-func TestFaultConsoleFlood(t *testing.T) {
+// A console that never ends: the VM is stopped at boot.ConsoleMaxBytes,
+// the log keeps its head and its tail, and the host holds neither whole.
+func TestFaultEndlessConsole(t *testing.T) {
 	// No newline at all: the worst case for a line-based reader.
-	pid := fakeQEMUFault(t, `head -c `+strconv.Itoa(floodBytes)+` /dev/zero | tr '\0' x; echo; echo flooded`)
+	pid := fakeQEMUFault(t, `echo booting; while :; do head -c 1048576 /dev/zero | tr '\0' x; done`)
+	v := boottest.VM(t, time.Minute, 10*time.Second)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	kr := judgeFault(t, boottest.VM(t, time.Minute, 10*time.Second), pid, 30*time.Second)
+	kr := judgeFault(t, v, pid, 30*time.Second)
 	runtime.ReadMemStats(&after)
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > floodBytes/4 {
-		t.Errorf("judging a %d MB flood allocated %d MB: the console was buffered", floodBytes>>20, alloc>>20)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > boot.ConsoleMaxBytes/4 {
+		t.Errorf("judging a %d MB flood allocated %d MB: the console was buffered", boot.ConsoleMaxBytes>>20, alloc>>20)
 	}
-	if !strings.HasSuffix(kr.ConsoleTail, "flooded") {
-		t.Errorf("console tail does not end with the last line: %q", format.Truncate(kr.ConsoleTail, 200))
+	if why := missReason(kr); !strings.HasPrefix(why, "console flood: the guest wrote more than 64 MiB") {
+		t.Errorf("MISS reason %q", why)
 	}
-	if !strings.HasPrefix(missReason(kr), "no result from the guest") {
-		t.Errorf("MISS reason %q", missReason(kr))
+	st, err := os.Stat(v.ConsoleLog)
+	if err != nil || st.Size() > boot.ConsoleHeadBytes+boot.ConsoleTailBytes+4096 {
+		t.Errorf("console.log: %v, %d bytes, more than its head and tail", err, st.Size())
+	}
+	head, _ := os.ReadFile(v.ConsoleLog)
+	if !bytes.Contains(head[:4096], []byte("\nbooting\n")) || !bytes.Contains(head, []byte("bytes of console dropped here")) {
+		t.Errorf("console.log lacks its head or the note of the dropped middle")
+	}
+	if !strings.HasSuffix(kr.ConsoleTail, "xxxxxxxx") {
+		t.Errorf("console tail does not end with the flood: %q", format.Truncate(kr.ConsoleTail, 200))
+	}
+}
+
+// A guest that streamed every result and then floods its console is MISS
+// all the same: it passed a cap.
+func TestFaultFloodAfterResults(t *testing.T) {
+	src := filepath.Join(boottest.SharedDir(t), "stream")
+	os.WriteFile(src, openStream(t, "passed"), 0o644)
+	pid := fakeQEMUFault(t, `cat `+boottest.Quote(src)+` >&3; yes flood`)
+	kr := judgeFault(t, boottest.VM(t, time.Minute, 10*time.Second), pid, 30*time.Second)
+	if why := missReason(kr); !strings.HasPrefix(why, "console flood") {
+		t.Errorf("MISS reason %q", why)
+	}
+}
+
+// A console longer than its head but far below the cap loses only its
+// middle, and the guest's results count.
+func TestFaultLongConsoleKeepsHeadAndTail(t *testing.T) {
+	src := filepath.Join(boottest.SharedDir(t), "stream")
+	os.WriteFile(src, openStream(t, "passed"), 0o644)
+	pid := fakeQEMUFault(t, `echo booting; head -c 3145728 /dev/zero | tr '\0' x; echo; echo the end; cat `+boottest.Quote(src)+` >&3`)
+	v := boottest.VM(t, time.Minute, 10*time.Second)
+	res := v.Run(t.Context())
+	requireNoProcessGroup(t, pid)
+	if why := v.EndReason(res); why != "" {
+		t.Fatalf("the VM ended early: %s", why)
+	}
+	kr := judge.NewKernelRun(&kernels.Kernel{Name: "fault", Arch: "amd64", Spec: kernels.KernelSpec{Kind: kernels.KindFile}})
+	kr.Suites = []string{"open"}
+	kr.JudgeVM(v, res)
+	if c := kr.Cells["open: pidfd_open(2) fails"]; c.Result != judge.PASS {
+		t.Errorf("the spec is %s (%s), want PASS", c.Result, c.Reason)
+	}
+	log, _ := os.ReadFile(v.ConsoleLog)
+	if !bytes.Contains(log, []byte("\nbooting\n")) || !bytes.HasSuffix(log, []byte("\nthe end\n")) {
+		t.Errorf("console.log (%d bytes) lacks its first or last line", len(log))
+	}
+	if n := int64(len(log)); n > boot.ConsoleHeadBytes+boot.ConsoleTailBytes+4096 {
+		t.Errorf("console.log is %d bytes", n)
+	}
+}
+
+// A result stream past frame.MaxStreamBytes stops the VM; the file QEMU
+// would have filled stays at the cap.
+func TestFaultEndlessResultStream(t *testing.T) {
+	pid := fakeQEMUFault(t, `echo booting; while :; do head -c 1048576 /dev/zero | tr '\0' A; echo; done >&3`)
+	v := boottest.VM(t, time.Minute, 10*time.Second)
+	kr := judgeFault(t, v, pid, 30*time.Second)
+	if why := missReason(kr); !strings.HasPrefix(why, "result stream over 64 MiB (frame.MaxStreamBytes)") {
+		t.Errorf("MISS reason %q", why)
+	}
+	if st, err := os.Stat(v.ResultLog); err != nil || st.Size() != frame.MaxStreamBytes {
+		t.Errorf("results.stream: %v, %d bytes, want exactly the cap", err, st.Size())
+	}
+}
+
+// A report frame carrying a gzip bomb: the suite is MISS naming the
+// frame and the cap, and nothing of the bomb is held.
+func TestFaultGzipBombFrame(t *testing.T) {
+	var zb bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&zb, gzip.BestCompression)
+	chunk := make([]byte, 1<<20)
+	for range 4 * frame.MaxDecompressedBytes >> 20 {
+		zw.Write(chunk)
+	}
+	zw.Close()
+	var s bytes.Buffer
+	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.0-fault", Suites: []string{"open"}})
+	frame.Write(&s, frame.InfoName, info)
+	frame.Write(&s, "open/"+frame.ReportFile+frame.GzipSuffix, zb.Bytes())
+	frame.WriteExit(&s, 0)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	kr := streamFault(t, s.Bytes())
+	runtime.ReadMemStats(&after)
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > frame.MaxDecompressedBytes/4 {
+		t.Errorf("judging the bomb allocated %d MiB", alloc>>20)
+	}
+	if why := kr.SuiteMiss["open"]; !strings.Contains(why, "frame open/report.json.gz: decompresses to more than 64 MiB") {
+		t.Errorf("suite open: %q", why)
+	}
+}
+
+// A frame whose header announces more than frame.MaxFrameBytes is not read.
+func TestFaultOversizedFrame(t *testing.T) {
+	var s bytes.Buffer
+	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.0-fault", Suites: []string{"open"}})
+	frame.Write(&s, frame.InfoName, info)
+	fmt.Fprintf(&s, "BEGIN open/report.json %d %s\n", 1<<40, strings.Repeat("0", 64))
+	s.WriteString(strings.Repeat(strings.Repeat("A", 76)+"\n", 1000) + "END\n")
+	frame.WriteExit(&s, 0)
+	kr := streamFault(t, s.Bytes())
+	if why := kr.SuiteMiss["open"]; !strings.Contains(why, "over the cap of 16 MiB (frame.MaxFrameBytes)") {
+		t.Errorf("suite open: %q", why)
+	}
+}
+
+// QEMU runs under its seccomp sandbox, as nobody when the runner is root,
+// with PATH as its only environment, and reads the kernel and the
+// initramfs from the fds the runner opened, even from a private directory.
+func TestQEMUIsConfined(t *testing.T) {
+	seen := filepath.Join(boottest.SharedDir(t), "seen")
+	boottest.FakeQEMU(t, `{ id -u; id -G; env | grep -v '^PWD=' | sort | tr '\n' ' '; echo; echo "$@"; cat /proc/self/fd/4 /proc/self/fd/5; } >`+boottest.Quote(seen))
+	v := boottest.VM(t, time.Minute, 10*time.Second)
+	os.WriteFile(v.Kernel, []byte("KERNEL\n"), 0o600) // the user's own 0600 file
+	os.WriteFile(v.Initrd, []byte("INITRD\n"), 0o644)
+	t.Setenv("PIDFDCONF_SECRET", "token")
+	v.Run(t.Context())
+	b, err := os.ReadFile(seen)
+	if err != nil {
+		t.Fatalf("the fake QEMU did not run: %v", err)
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 6 {
+		t.Fatalf("fake QEMU saw:\n%s", b)
+	}
+	wantUID := strconv.Itoa(os.Geteuid())
+	if setup.IsRoot() {
+		wantUID = "65534"
+		if lines[1] != "65534" {
+			t.Errorf("groups %q, want nogroup alone", lines[1])
+		}
+	}
+	if lines[0] != wantUID {
+		t.Errorf("QEMU ran as uid %s, want %s", lines[0], wantUID)
+	}
+	if env := strings.TrimSpace(lines[2]); strings.Contains(env, "SECRET") || !strings.HasPrefix(env, "PATH=") {
+		t.Errorf("QEMU's environment: %q", env)
+	}
+	if !strings.Contains(lines[3], "-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny") {
+		t.Errorf("QEMU's arguments lack the sandbox: %s", lines[3])
+	}
+	if lines[4] != "KERNEL" || lines[5] != "INITRD" {
+		t.Errorf("QEMU read %q and %q through its fds", lines[4], lines[5])
 	}
 }
 
@@ -447,4 +588,49 @@ func TestFaultSIGINTMidMatrix(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// SIGTERM while a tree's kernel builds: make and the compiler it started
+// (a child that would outlive make) die with the runner, which exits 3.
+func TestFaultSIGTERMMidBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the runner; skipped with -short")
+	}
+	for _, p := range []string{"build-essential", "flex", "bison", "bc", "libelf-dev", "libssl-dev", "xz-utils"} {
+		if !setup.PackageInstalled(p) && !setup.IsRoot() {
+			t.Skipf("needs the kernel build tools (%s missing)", p)
+		}
+	}
+	shared := boottest.SharedDir(t)
+	tree := filepath.Join(shared, "linux")
+	for p, text := range map[string]string{
+		"Makefile": "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\nEXTRAVERSION =\n", "Kconfig": "",
+		"scripts/kconfig/merge_config.sh": "", "arch/x86/boot/header.S": "",
+	} {
+		os.MkdirAll(filepath.Dir(filepath.Join(tree, p)), 0o755)
+		os.WriteFile(filepath.Join(tree, p), []byte(text), 0o644)
+	}
+	// The fake make is a group leader with a long-running compiler.
+	pgidFile := filepath.Join(shared, "make.pid")
+	os.WriteFile(filepath.Join(shared, "make"), []byte("#!/bin/sh\necho $$ >"+boottest.Quote(pgidFile)+"\nsleep 600 &\nwait\n"), 0o755)
+	t.Setenv("PATH", shared+":"+os.Getenv("PATH"))
+
+	cmd, out := runnerCmd(t, "tree:"+tree, t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if b, err := os.ReadFile(pgidFile); err == nil && len(b) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("make not started after 60s:\n%s", out)
+		}
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := exitCode(t, cmd, out, 20*time.Second); code != judge.ExitSetup {
+		t.Errorf("exit code %d, want %d:\n%s", code, judge.ExitSetup, out)
+	}
+	requireNoProcessGroup(t, pgidFile)
 }

@@ -23,9 +23,11 @@
 
 .PHONY: matrix kernels vm-smoke merge bisect-run
 
-# Built (not `go run`) so the runner's exit code reaches the shell intact.
-VM_RUNNER  = $(OUT)/bin/pidfdconf-vm
-VM_BUILD   = $(GO) build -o $(VM_RUNNER) ./vm/cmd/pidfdconf-vm
+# The user's variables reach recipes only through the environment, quoted
+# ("$$KERNELS"), never pasted into a shell line: a value holding quotes,
+# $(…), backticks or ';' arrives at the runner as the text it is. Lists of
+# more arguments (VM_FLAGS, SHARDS, MUTANT_FLAGS) go in PIDFDCONF_VM_ARGS,
+# which the runner splits into words as a shell would, expanding nothing.
 KERNELS   ?=
 CONFIGS   ?=
 APPEND    ?=
@@ -35,36 +37,51 @@ SELFTESTS ?= 1
 # BASELINE: matrix.json of an earlier run; BASELINE_MAP=old=new pairs differently named columns.
 BASELINE     ?=
 BASELINE_MAP ?=
-VM_ARGS    = -kernels "$(KERNELS)" -configs "$(CONFIGS)" -selftests=$(if $(filter 0,$(SELFTESTS)),false,true)
-MATRIX_ARGS = $(if $(BASELINE),-baseline "$(BASELINE)" -baseline-map "$(BASELINE_MAP)")
+export KERNELS CONFIGS APPEND SELFTESTS BASELINE BASELINE_MAP
+
+# Built (not `go run`) so the runner's exit code reaches the shell intact.
+# VM_RUNNER is a shell word for recipes ($OUT is in their environment).
+VM_RUNNER  = "$$OUT/bin/pidfdconf-vm"
+VM_BUILD   = $(GO) build -o $(VM_RUNNER) ./vm/cmd/pidfdconf-vm
+VM_ARGS    = -kernels "$$KERNELS" -configs "$$CONFIGS" -selftests=$(if $(filter 0,$(SELFTESTS)),false,true)
+MATRIX_ARGS = $(if $(BASELINE),-baseline "$$BASELINE" -baseline-map "$$BASELINE_MAP")
 
 ## matrix: the suites in VMs across kernels/configs; reports in $(OUT)/<run>/
+matrix: export PIDFDCONF_VM_ARGS = $(VM_FLAGS)
 matrix:
 	@$(VM_BUILD)
-	$(VM_RUNNER) matrix $(VM_ARGS) -out $(OUT) -append "$(APPEND)" $(MATRIX_ARGS) $(VM_FLAGS)
+	$(VM_RUNNER) matrix $(VM_ARGS) -out "$$OUT" -append "$$APPEND" $(MATRIX_ARGS)
 
 ## merge: combine the matrix.json of shards (SHARDS=…) into one matrix in $(MERGED)
 SHARDS ?=
 MERGED ?= $(OUT)/merged
+export MERGED
+merge: export PIDFDCONF_VM_ARGS = $(SHARDS)
 merge:
 	@$(VM_BUILD)
-	$(VM_RUNNER) merge -out $(MERGED) $(MATRIX_ARGS) $(SHARDS)
+	$(VM_RUNNER) merge -out "$$MERGED" $(MATRIX_ARGS)
 
 ## bisect-run: `git bisect run` over KERNEL_TREE, one runner step per commit (exit 0 good, 1 bad, 125 skip)
 # make exits 2 on any failed recipe, so it cannot be the step itself: it
 # drives git bisect with the runner, whose exit code git sees unchanged.
 # GOOD and BAD start the bisection; without them it must be started already.
+# git runs through the runner's tree-git: the tree's hooks, fsmonitor and
+# filters would otherwise run on every checkout, as whoever runs make. The
+# step is `env RUNNER …`: git bisect run hands a first word with shell
+# characters to sh, and $OUT may hold them.
 KERNEL_TREE ?=
 SPEC        ?=
 TREE_CONFIG ?= minimal
 GOOD        ?=
 BAD         ?=
+export KERNEL_TREE SPEC TREE_CONFIG GOOD BAD
 bisect-run:
-	@test -n "$(KERNEL_TREE)" -a -n "$(SPEC)" || { echo "usage: make bisect-run KERNEL_TREE=DIR SPEC='suite: spec text glob' [GOOD=rev BAD=rev] [TREE_CONFIG=minimal]" >&2; exit 2; }
+	@test -n "$$KERNEL_TREE" -a -n "$$SPEC" || { echo "usage: make bisect-run KERNEL_TREE=DIR SPEC='suite: spec text glob' [GOOD=rev BAD=rev] [TREE_CONFIG=minimal]" >&2; exit 2; }
 	@$(VM_BUILD)
-	$(if $(GOOD)$(BAD),git -C "$(KERNEL_TREE)" bisect start $(BAD) $(GOOD))
-	git -C "$(KERNEL_TREE)" bisect run "$(abspath $(VM_RUNNER))" bisect-run -root "$(CURDIR)" \
-		-kernel "tree:$(abspath $(KERNEL_TREE)):$(TREE_CONFIG)" -focus '$(SPEC)' -out "$(abspath $(OUT))/bisect"
+	$(if $(GOOD)$(BAD),$(VM_RUNNER) tree-git "$$KERNEL_TREE" bisect start $(if $(BAD),"$$BAD") $(if $(GOOD),"$$GOOD"))
+	runner=$$(realpath -- $(VM_RUNNER)) && tree=$$(realpath -- "$$KERNEL_TREE") && out=$$(realpath -m -- "$$OUT/bisect") && \
+		"$$runner" tree-git "$$tree" bisect run env "$$runner" bisect-run -root "$$PWD" \
+		-kernel "tree:$$tree:$$TREE_CONFIG" -focus "$$SPEC" -out "$$out"
 
 ## kernels: fetch/build the kernels of the matrix into the cache
 kernels:
@@ -72,16 +89,19 @@ kernels:
 	$(VM_RUNNER) kernels $(VM_ARGS)
 
 ## vm-smoke: the suites in VMs on Debian's 6.1 and newest kernels (fails on FAIL or MISS)
+vm-smoke: export PIDFDCONF_VM_ARGS = $(VM_FLAGS)
 vm-smoke:
 	@$(VM_BUILD)
-	$(VM_RUNNER) matrix -smoke -out $(OUT)/vm-smoke $(VM_FLAGS)
+	$(VM_RUNNER) matrix -smoke -out "$$OUT/vm-smoke"
 
 ## mutants: kernel mutations (vm/mutants/mutations.txt) built from Debian linux-source and booted; prints the mutation score
 # MUTANT_SOURCE: linux-source X.Y to mutate (or latest); MUTANTS=name,... runs a subset.
 MUTANT_SOURCE ?= 6.12
 MUTANTS       ?=
 MUTANT_FLAGS  ?=
+export MUTANT_SOURCE MUTANTS
 .PHONY: mutants
+mutants: export PIDFDCONF_VM_ARGS = $(MUTANT_FLAGS)
 mutants:
 	@$(VM_BUILD)
-	$(VM_RUNNER) mutants -source $(MUTANT_SOURCE) -mutants "$(MUTANTS)" -out $(OUT)/mutants $(MUTANT_FLAGS)
+	$(VM_RUNNER) mutants -source "$$MUTANT_SOURCE" -mutants "$$MUTANTS" -out "$$OUT/mutants"

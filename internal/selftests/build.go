@@ -1,6 +1,7 @@
 package selftests
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -45,7 +46,7 @@ const buildRecord = "build.json"
 // only the parts the build needs are extracted into a temporary directory,
 // or an unpacked tree, used in place (`make headers` writes its usr/include).
 // A cached build is returned as is. Progress goes to log.
-func BuildPidfd(source, cacheDir string, log io.Writer) (*Build, error) {
+func BuildPidfd(ctx context.Context, source, cacheDir string, log io.Writer) (*Build, error) {
 	compiler, err := compilerVersion()
 	if err != nil {
 		return nil, err
@@ -72,11 +73,11 @@ func BuildPidfd(source, cacheDir string, log io.Writer) (*Build, error) {
 	defer os.RemoveAll(tmp)
 	tree := source
 	if !isDir(source) {
-		if tree, err = extract(source, filepath.Join(tmp, "src")); err != nil {
+		if tree, err = extract(ctx, source, filepath.Join(tmp, "src")); err != nil {
 			return nil, err
 		}
 	}
-	b, err := buildTree(tree, filepath.Join(tmp, "bin"))
+	b, err := buildTree(ctx, tree, filepath.Join(tmp, "bin"))
 	if err != nil {
 		return nil, err
 	}
@@ -93,16 +94,17 @@ func BuildPidfd(source, cacheDir string, log io.Writer) (*Build, error) {
 }
 
 // buildTree installs the tree's headers and compiles its programs into bin.
-func buildTree(tree, bin string) (*Build, error) {
-	if err := installHeaders(tree); err != nil {
+// Every make runs in a process group that cancelling ctx kills whole.
+func buildTree(ctx context.Context, tree, bin string) (*Build, error) {
+	if err := installHeaders(ctx, tree); err != nil {
 		return nil, err
 	}
-	b, err := compileAll(tree, bin)
+	b, err := compileAll(ctx, tree, bin)
 	if err != nil {
 		return nil, err
 	}
 	b.SettingsTimeout = settingsTimeout(tree)
-	if b.Release, err = release(tree); err != nil {
+	if b.Release, err = release(ctx, tree); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -1,11 +1,13 @@
 package selftests
 
 import (
+	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/pidfdconf/pidfdconf/internal/procgroup"
 )
 
 // treeParts are the parts of a kernel tree that `make headers` and the
@@ -27,7 +29,7 @@ var treeParts = []string{
 
 // extract unpacks treeParts of a linux-source tarball into dest (which it
 // creates) and returns dest, the root of the partial tree.
-func extract(tarball, dest string) (string, error) {
+func extract(ctx context.Context, tarball, dest string) (string, error) {
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return "", err
 	}
@@ -37,7 +39,7 @@ func extract(tarball, dest string) (string, error) {
 		// The tarball's single top directory (linux-source-X.Y) is the '*'.
 		args = append(args, "*/"+p)
 	}
-	if out, err := exec.Command("tar", args...).CombinedOutput(); err != nil {
+	if out, err := procgroup.Command(ctx, "tar", args...).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("extracting %s: %v: %s", tarball, err, firstLine(string(out)))
 	}
 	if _, err := os.Stat(filepath.Join(dest, "tools/testing/selftests/pidfd/Makefile")); err != nil {
@@ -50,8 +52,8 @@ func extract(tarball, dest string) (string, error) {
 // sanitised uapi headers in usr/include, where the selftests' lib.mk looks
 // (KHDR_INCLUDES). It is the kernel's own recipe, so generated headers such
 // as asm/unistd_64.h are exactly what that version exports.
-func installHeaders(tree string) error {
-	cmd := exec.Command("make", "-s", fmt.Sprintf("-j%d", jobs()), "ARCH=x86", "headers")
+func installHeaders(ctx context.Context, tree string) error {
+	cmd := procgroup.Command(ctx, "make", "-s", fmt.Sprintf("-j%d", jobs()), "ARCH=x86", "headers")
 	cmd.Dir = tree
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("make headers in %s: %v: %s", tree, err, lastLines(string(out), 5))
@@ -60,8 +62,8 @@ func installHeaders(tree string) error {
 }
 
 // release reads VERSION.PATCHLEVEL.SUBLEVEL from the tree's top Makefile.
-func release(tree string) (string, error) {
-	out, err := exec.Command("make", "-s", "-C", tree, "kernelversion").Output()
+func release(ctx context.Context, tree string) (string, error) {
+	out, err := procgroup.Command(ctx, "make", "-s", "-C", tree, "kernelversion").Output()
 	if err != nil {
 		return "", fmt.Errorf("make kernelversion in %s: %v", tree, err)
 	}

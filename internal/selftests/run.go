@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
-	"syscall"
 	"time"
+
+	"github.com/pidfdconf/pidfdconf/internal/procgroup"
 )
 
 // DefaultTimeout is kselftest's per-program limit (kselftest/runner.sh
@@ -63,11 +63,9 @@ func RunProgram(ctx context.Context, path string, timeout time.Duration) Result 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var log bytes.Buffer
-	cmd := exec.CommandContext(ctx, path)
+	cmd := procgroup.Command(ctx, path)
 	cmd.Dir = filepath.Dir(path)
 	cmd.Stdout, cmd.Stderr = &log, &log
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	// Test children that outlive the program must not hold the run open.
 	cmd.WaitDelay = 2 * time.Second
 	start := time.Now()

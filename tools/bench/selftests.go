@@ -26,7 +26,7 @@ func buildSelftests(ctx context.Context, c cache.Cache, version string) ([]strin
 	if err != nil {
 		return nil, err
 	}
-	b, err := selftests.BuildPidfd(tarball, filepath.Join(c.Dir, "selftests"), os.Stdout)
+	b, err := selftests.BuildPidfd(ctx, tarball, filepath.Join(c.Dir, "selftests"), os.Stdout)
 	if err != nil {
 		return nil, err
 	}

@@ -9,12 +9,15 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/format"
+	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 	"golang.org/x/sys/unix"
 )
@@ -39,6 +42,7 @@ type Outcome struct {
 	Panic    string // the console line that ended the VM early
 	TimedOut bool   // Timeout passed while the guest still produced output
 	Stalled  bool   // Silence passed without output: the guest is stuck
+	Capped   string // the cap on console or result stream the guest passed; the VM was stopped
 	Err      error  // QEMU failed to start or died abnormally
 }
 
@@ -97,54 +101,81 @@ func (v *VM) args() []string {
 	if v.Append != "" {
 		cmdline += " " + v.Append
 	}
-	return []string{
+	set := strconv.Itoa(resultFDSet)
+	return append([]string{
 		"-nodefaults", "-no-reboot", "-nographic", "-monitor", "none",
 		"-accel", "kvm", "-accel", "tcg",
 		"-cpu", "max",
 		"-m", fmt.Sprint(v.MemoryMB),
 		"-smp", fmt.Sprint(v.CPUs),
-		"-kernel", v.Kernel,
-		"-initrd", v.Initrd,
+		"-kernel", fdPath(kernelFD), // v.Kernel, opened by the runner
+		"-initrd", fdPath(initrdFD), // v.Initrd
 		"-append", cmdline,
 		"-serial", "stdio", // ttyS0: read live to spot panics
-		"-serial", "file:" + v.ResultLog, // ttyS1: read after exit
-	}
+		// ttyS1: the result stream, a pipe the runner reads and caps.
+		// append=on: without it QEMU truncates the file, which a pipe
+		// in an fd set refuses.
+		"-add-fd", "fd=" + strconv.Itoa(resultFD) + ",set=" + set,
+		"-chardev", "file,id=results,append=on,path=/dev/fdset/" + set,
+		"-serial", "chardev:results",
+	}, sandbox...)
 }
 
-// Run boots the VM and waits until it powers off, panics, or hits its
-// deadline. QEMU runs in its own process group with a parent-death signal,
-// so neither Ctrl-C, a deadline nor a crash of the runner leaves it behind.
+// Run boots the VM and waits until it powers off, panics, passes a cap, or
+// hits its deadline. QEMU runs in its own process group with a
+// parent-death signal, so neither Ctrl-C, a deadline nor a crash of the
+// runner leaves it behind.
 func (v *VM) Run(ctx context.Context) Outcome {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, v.Timeout)
 	defer cancel()
 
-	con, err := os.Create(v.ConsoleLog)
+	var pgid atomic.Int64
+	killGroup := func() {
+		if p := pgid.Load(); p > 0 {
+			_ = syscall.Kill(-int(p), syscall.SIGKILL)
+		}
+	}
+	var capped capReason
+	con, err := createConsoleLog(v.ConsoleLog, func() {
+		capped.set(fmt.Sprintf("console flood: the guest wrote more than %d MiB to its console (boot.ConsoleMaxBytes); console.log keeps the first %d MiB and the last %d MiB",
+			ConsoleMaxBytes>>20, ConsoleHeadBytes>>20, ConsoleTailBytes>>20))
+		killGroup()
+	})
 	if err != nil {
 		return Outcome{Err: err}
 	}
 	defer con.Close()
 
-	cmd, stdout, err := v.start(con)
+	q, err := v.start(con)
 	if err != nil {
 		return Outcome{Err: err}
 	}
-	killGroup := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	defer q.console.Close()
+	defer q.results.Close()
+	pgid.Store(int64(q.cmd.Process.Pid))
 	watch := &consoleWatch{kill: killGroup}
 	prog := newProgress()
 	scanDone := make(chan struct{})
 	go func() {
 		defer close(scanDone)
-		watch.copy(progressReader{stdout, prog}, con)
+		watch.copy(progressReader{q.console, prog}, con)
+	}()
+	resultsDone := make(chan error, 1)
+	go func() {
+		resultsDone <- copyResults(progressReader{q.results, prog}, v.ResultLog, func() {
+			capped.set(fmt.Sprintf("result stream over %d MiB (frame.MaxStreamBytes): the VM was stopped", frame.MaxStreamBytes>>20))
+			killGroup()
+		})
 	}()
 	stalled := make(chan struct{})
 	if v.Silence > 0 {
-		go watchSilence(ctx, prog, v.ResultLog, v.Silence, stalled)
+		go watchSilence(ctx, prog, v.Silence, stalled)
 	}
 	waitDone := make(chan error, 1)
 	go func() {
 		<-scanDone // the pipe closes when QEMU exits (or is killed)
-		waitDone <- cmd.Wait()
+		waitDone <- q.cmd.Wait()
 	}()
 
 	res := Outcome{}
@@ -163,19 +194,49 @@ func (v *VM) Run(ctx context.Context) Outcome {
 		}
 	}
 	killGroup() // anything QEMU might have forked
+	if rerr := <-resultsDone; rerr != nil && res.Err == nil {
+		res.Err = fmt.Errorf("writing the result stream: %v", rerr)
+	}
 	res.Wall = time.Since(start)
 	res.Panic = watch.fatalLine()
-	if err != nil && res.Panic == "" && !res.TimedOut && !res.Stalled && res.Err == nil {
+	res.Capped = capped.get()
+	if res.Capped != "" {
+		res.Stalled, res.TimedOut = false, false
+	}
+	if err != nil && res.Panic == "" && res.Capped == "" && !res.TimedOut && !res.Stalled && res.Err == nil {
 		res.Err = fmt.Errorf("%s: %v", QEMUBinary(v.Arch), err)
 	}
 	return res
 }
 
+// capReason is the first cap a guest passed.
+type capReason struct {
+	mu  sync.Mutex
+	why string
+}
+
+func (c *capReason) set(why string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.why == "" {
+		c.why = why
+	}
+}
+
+func (c *capReason) get() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.why
+}
+
 // EndReason says why the VM ended early, "" when it powered off by itself:
-// a stuck guest (silence), a slow one (the outer deadline while output still
-// arrived), a dead kernel, or QEMU's own failure.
+// a guest past a cap, a stuck guest (silence), a slow one (the outer
+// deadline while output still arrived), a dead kernel, or QEMU's own
+// failure.
 func (v *VM) EndReason(res Outcome) string {
 	switch {
+	case res.Capped != "":
+		return res.Capped
 	case res.Panic != "":
 		return "kernel died: " + res.Panic
 	case res.Stalled:
@@ -188,22 +249,54 @@ func (v *VM) EndReason(res Outcome) string {
 	return ""
 }
 
-// start starts QEMU in its own process group, its stderr and the command
-// line in con, and returns the pipe of its stdout (the console, ttyS0).
-func (v *VM) start(con io.Writer) (*exec.Cmd, io.Reader, error) {
+// qemu is a started QEMU and the read ends of its two serial ports.
+type qemu struct {
+	cmd              *exec.Cmd
+	console, results *os.File
+}
+
+// start starts QEMU confined (see confine.go) in its own process group,
+// with the command line at the top of con; its stdout (ttyS0) and stderr
+// share the console pipe, its result stream (ttyS1) has a pipe of its own.
+func (v *VM) start(con io.Writer) (*qemu, error) {
+	cred := qemuCredential()
+	kernel, err := openForQEMU(v.Kernel, cred)
+	if err != nil {
+		return nil, err
+	}
+	defer kernel.Close()
+	initrd, err := openForQEMU(v.Initrd, cred)
+	if err != nil {
+		return nil, err
+	}
+	defer initrd.Close()
+	conR, conW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer conW.Close()
+	resR, resW, err := os.Pipe()
+	if err != nil {
+		conR.Close()
+		return nil, err
+	}
+	defer resW.Close()
+
 	cmd := exec.Command(QEMUBinary(v.Arch), v.args()...)
 	cmd.Stdin = nil
-	cmd.Stderr = con // QEMU's own complaints belong next to the console
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, nil, err
+	cmd.Stdout, cmd.Stderr = conW, conW // QEMU's own complaints belong next to the console
+	confine(cmd, cred, resW, kernel, initrd)
+	who := "as the runner's user"
+	if cred != nil {
+		who = fmt.Sprintf("as uid %d gid %d", cred.Uid, cred.Gid)
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	fmt.Fprintf(con, "# %s %s\n", QEMUBinary(v.Arch), strings.Join(v.args(), " "))
+	fmt.Fprintf(con, "# %s %s\n# kernel %s, initrd %s; %s\n", QEMUBinary(v.Arch), strings.Join(v.args(), " "), v.Kernel, v.Initrd, who)
 	if err := cmd.Start(); err != nil {
-		return nil, nil, fmt.Errorf("starting %s: %w", QEMUBinary(v.Arch), err)
+		conR.Close()
+		resR.Close()
+		return nil, fmt.Errorf("starting %s: %w", QEMUBinary(v.Arch), err)
 	}
-	return cmd, stdout, nil
+	return &qemu{cmd: cmd, console: conR, results: resR}, nil
 }
 
 // consoleWatch copies the live console to its log and remembers the first

@@ -2,7 +2,6 @@ package boot
 
 import (
 	"context"
-	"os"
 	"sync/atomic"
 	"time"
 )
@@ -44,22 +43,17 @@ func (pr progressReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// watchSilence closes stalled once p has been quiet for silence, counting
-// growth of the file at resultLog (QEMU writes the result stream there) as
-// progress too. It returns when ctx ends.
-func watchSilence(ctx context.Context, p *progress, resultLog string, silence time.Duration, stalled chan<- struct{}) {
+// watchSilence closes stalled once p has been quiet for silence (the
+// console and the result stream both touch it as they are copied). It
+// returns when ctx ends.
+func watchSilence(ctx context.Context, p *progress, silence time.Duration, stalled chan<- struct{}) {
 	tick := time.NewTicker(min(max(silence/10, 10*time.Millisecond), time.Second))
 	defer tick.Stop()
-	var size int64
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		}
-		if st, err := os.Stat(resultLog); err == nil && st.Size() != size {
-			size = st.Size()
-			p.touch()
 		}
 		if p.quietFor() >= silence {
 			close(stalled)

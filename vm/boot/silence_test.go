@@ -20,7 +20,7 @@ func TestSilenceSeparatesSlowFromStuck(t *testing.T) {
 		// total, never silent that long, no newline (Ginkgo's dots).
 		{"slow console", "for i in 1 2 3 4 5 6 7 8 9 10; do printf .; sleep 0.2; done", time.Minute, ""},
 		// A silent console while the result stream grows is progress too.
-		{"slow result stream", "for i in 1 2 3 4 5 6 7 8 9 10; do printf x >>\"$out\"; sleep 0.2; done", time.Minute, ""},
+		{"slow result stream", "for i in 1 2 3 4 5 6 7 8 9 10; do printf x >&3; sleep 0.2; done", time.Minute, ""},
 		{"stuck after a line", "echo booting; exec sleep 60", time.Minute, "guest stuck: no console or result output for 1s"},
 		{"stuck at once", "exec sleep 60", time.Minute, "guest stuck"},
 		{"slow past the deadline", "while :; do printf .; sleep 0.1; done", 1500 * time.Millisecond, "guest slow: VM deadline 1.5s passed"},

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -24,7 +26,10 @@ import (
 type Cache struct{ Dir string }
 
 // DefaultDir is $CACHE_DIR (exported by the top Makefile), else
-// $XDG_CACHE_HOME/pidfdconf, else $HOME/.cache/pidfdconf.
+// $XDG_CACHE_HOME/pidfdconf, else .cache/pidfdconf in the home of $HOME or
+// of the passwd entry. Without any home it is a new private directory for
+// this process (nothing is reused, and no fixed path in the temporary
+// directory, which another user could have created first, is trusted).
 func DefaultDir() string {
 	if d := os.Getenv("CACHE_DIR"); d != "" {
 		return d
@@ -32,9 +37,25 @@ func DefaultDir() string {
 	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
 		return filepath.Join(d, "pidfdconf")
 	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".cache", "pidfdconf")
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		return filepath.Join(home, ".cache", "pidfdconf")
+	}
+	if u, err := user.Current(); err == nil && u.HomeDir != "" && u.HomeDir != "/nonexistent" {
+		return filepath.Join(u.HomeDir, ".cache", "pidfdconf")
+	}
+	return privateDir()
 }
+
+// privateDir is one new directory of this process's in the temporary
+// directory, made on first use.
+var privateDir = sync.OnceValue(func() string {
+	d, err := os.MkdirTemp("", "pidfdconf-cache-")
+	if err != nil {
+		// A path nobody can create, so that Fill names the fix (CACHE_DIR).
+		return "/dev/null/pidfdconf-cache"
+	}
+	return d
+})
 
 // staleTemp is older than the longest fill (a kernel build, ~20 min here).
 const staleTemp = 6 * time.Hour

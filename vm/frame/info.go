@@ -1,6 +1,11 @@
 package frame
 
-import "github.com/pidfdconf/pidfdconf/internal/kernel"
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
 
 // Frame names shared by guest and host.
 const (
@@ -37,4 +42,40 @@ type SuiteRun struct {
 	Exit    int     `json:"exit"`
 	Seconds float64 `json:"seconds"`
 	Error   string  `json:"error,omitempty"` // could not start, killed by a signal, ...
+}
+
+// Bounds of a GuestInfo: the guest writes it, so the host checks it before
+// using its suite names as keys and its strings in reports. Real values:
+// seven suites of up to six letters, a release of about 30 bytes, a
+// command line of about 400.
+const (
+	maxSuites      = 64
+	maxInfoString  = 4 << 10
+	maxInfoEntries = 1024 // LSMs, mounts, probes
+)
+
+// suiteName is what a suite directory under suites/ is called.
+var suiteName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+
+// Check says what is wrong with g, nil when it is within bounds.
+func (g *GuestInfo) Check() error {
+	if len(g.Suites) > maxSuites {
+		return fmt.Errorf("guest info lists %d suites, more than %d", len(g.Suites), maxSuites)
+	}
+	for _, s := range g.Suites {
+		if !suiteName.MatchString(s) {
+			return fmt.Errorf("guest info: suite name %q is not a suite directory's name", formatLine(s))
+		}
+	}
+	for field, v := range map[string]string{"release": g.Release, "machine": g.Machine, "cmdline": g.Cmdline, "config_hash": g.ConfigHash} {
+		if len(v) > maxInfoString {
+			return fmt.Errorf("guest info: %s is %d bytes, more than %d", field, len(v), maxInfoString)
+		}
+	}
+	for field, n := range map[string]int{"lsms": len(g.LSMs), "mounts": len(g.Mounts), "probes": len(g.Probes)} {
+		if n > maxInfoEntries {
+			return fmt.Errorf("guest info: %d %s, more than %d", n, field, maxInfoEntries)
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,15 +62,28 @@ type Comparison struct {
 	ExitCode     int      `json:"exit_code"`
 }
 
-// LoadMatrixJSON reads a matrix.json written by a finished run.
+// LoadMatrixJSON reads a matrix.json written by a finished run, here or
+// elsewhere: at most MaxMatrixJSONBytes of it, and every field checked
+// (check.go) before anything uses it.
 func LoadMatrixJSON(path string) (*report.MatrixJSON, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, setup.Errorf("baseline: %v", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxMatrixJSONBytes+1))
+	if err != nil {
+		return nil, setup.Errorf("baseline: %v", err)
+	}
+	if len(b) > MaxMatrixJSONBytes {
+		return nil, setup.Errorf("%s: more than %d MiB, not a matrix.json a run writes", path, MaxMatrixJSONBytes>>20)
 	}
 	var m report.MatrixJSON
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, setup.Errorf("%s is not a matrix.json: %v", path, err)
+	}
+	if err := checkMatrixJSON(path, &m); err != nil {
+		return nil, setup.Errorf("%v", err)
 	}
 	return &m, nil
 }

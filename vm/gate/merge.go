@@ -2,6 +2,7 @@ package gate
 
 import (
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -63,10 +64,17 @@ func kernelRunFromJSON(jk report.KernelJSON, rows []report.RowJSON, runDir strin
 	if err != nil {
 		spec = kernels.KernelSpec{Raw: jk.Spec}
 	}
-	kr := judge.NewKernelRun(&kernels.Kernel{
-		Spec: spec, Name: jk.Name, Describe: jk.Describe, BzImage: jk.BzImage, Config: jk.Config, ConfigSource: jk.ConfigSource,
+	// BzImage and Config name files on the machine that ran the shard:
+	// they are carried into the reports, never read here (report.JSON
+	// would hash Config without its known hash).
+	k := &kernels.Kernel{
+		Spec: spec, Name: jk.Name, Describe: jk.Describe, BzImage: jk.BzImage, ConfigSource: jk.ConfigSource,
 		Arch: jk.Arch, BootArgs: jk.BootArgs, LSMGroup: jk.LSMGroup,
-	})
+	}
+	if jk.ConfigSHA256 != "" {
+		k.Config, k.ConfigSHA256 = jk.Config, jk.ConfigSHA256
+	}
+	kr := judge.NewKernelRun(k)
 	kr.ConfigNote, kr.ConfigSeen = jk.ConfigNote, jk.ConfigSeen
 	kr.Info, kr.Miss, kr.Runs, kr.ConsoleTail = jk.Info, jk.Miss, jk.Runs, jk.ConsoleTail
 	kr.ExpiredExpectations = jk.Expired
@@ -94,27 +102,29 @@ func seconds(s float64) time.Duration {
 }
 
 // WriteMerged writes the merged matrix into dir: the shards' kernel
-// directories (console logs, Ginkgo reports, selftests) are copied, each
-// kernel's ktap.txt and junit.xml are written again from the merged rows,
-// and then every matrix report.
+// directories (console logs, Ginkgo reports, selftests) are copied (only
+// their files and directories, see copyKernelDir), each kernel's ktap.txt
+// and junit.xml are written again from the merged rows, and then every
+// matrix report.
 func WriteMerged(m *judge.Matrix, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return setup.Errorf("cannot create %s: %v", dir, err)
 	}
+	out, err := os.OpenRoot(dir)
+	if err != nil {
+		return setup.Errorf("cannot open %s: %v", dir, err)
+	}
+	defer out.Close()
 	for _, kr := range m.Kernels {
-		dst := filepath.Join(dir, kernels.SafeName(kr.Kernel.Name))
-		if _, err := os.Stat(kr.Dir); err == nil {
-			if err := os.CopyFS(dst, os.DirFS(kr.Dir)); err != nil {
-				return err
-			}
-		} else if err := os.MkdirAll(dst, 0o755); err != nil {
+		name := kernels.SafeName(kr.Kernel.Name)
+		if err := copyKernelDir(kr.Dir, out, name); err != nil {
 			return err
 		}
-		kr.Dir = dst
-		if err := os.WriteFile(filepath.Join(dst, "junit.xml"), report.JUnit(m, []*judge.KernelRun{kr}), 0o644); err != nil {
+		kr.Dir = filepath.Join(dir, name)
+		if err := out.WriteFile(path.Join(name, "junit.xml"), report.JUnit(m, []*judge.KernelRun{kr}), 0o644); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dst, "ktap.txt"), []byte(report.KTAP(m, kr)), 0o644); err != nil {
+		if err := out.WriteFile(path.Join(name, "ktap.txt"), []byte(report.KTAP(m, kr)), 0o644); err != nil {
 			return err
 		}
 	}

@@ -78,7 +78,7 @@ func buildSelftests(ctx context.Context, logf func(string, ...any), r *kernels.R
 	if r.Log != nil {
 		log = r.Log
 	}
-	b, err := selftests.BuildPidfd(tarball, filepath.Join(r.Cache.Dir, "selftests"), log)
+	b, err := selftests.BuildPidfd(ctx, tarball, filepath.Join(r.Cache.Dir, "selftests"), log)
 	if err != nil {
 		return nil, err
 	}

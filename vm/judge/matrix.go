@@ -199,21 +199,24 @@ func (m *Matrix) Counts(kr *KernelRun) map[Verdict]int {
 	return c
 }
 
-// ExitCode: 1 on any FAIL/TIMEOUT (XPASS when strict), else 2 on any MISS,
-// else 0. A MISS never hides a FAIL and is never counted as one.
+// ExitCode: 1 on any FAIL/TIMEOUT (XPASS when strict), else 2 on any MISS
+// or result it does not know (no verdict it can stand behind), else 0. A
+// MISS never hides a FAIL and is never counted as one.
 func (m *Matrix) ExitCode() int {
 	fail, miss := false, false
 	for _, kr := range m.Kernels {
 		// A suite that sent no report has no rows to be MISS in.
 		miss = miss || len(kr.SuiteMiss) > 0
 		for _, r := range m.Rows {
-			switch m.Cell(kr, r).Result {
+			switch res := m.Cell(kr, r).Result; res {
 			case FAIL, TIMEOUT:
 				fail = true
 			case XPASS:
 				fail = fail || m.Strict
 			case MISS:
 				miss = true
+			default:
+				miss = miss || !res.Known()
 			}
 		}
 	}

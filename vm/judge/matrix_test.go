@@ -39,6 +39,11 @@ func TestMatrixExitCodes(t *testing.T) {
 		{"spec missing on one kernel is a miss", func() []*judge.KernelRun {
 			return []*judge.KernelRun{judgetest.Column(t, "a", "", pass), judgetest.Column(t, "b", "")}
 		}, judge.ExitMiss},
+		{"a result no run writes is no verdict", func() []*judge.KernelRun {
+			a := judgetest.Column(t, "a", "", pass)
+			a.Set(judge.Row{Suite: "open", Text: "forged"}, judge.Cell{Result: "<script>"})
+			return []*judge.KernelRun{a}
+		}, judge.ExitMiss},
 	}
 	for _, c := range cases {
 		m := judge.NewMatrix("test", c.runs())

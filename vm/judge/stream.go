@@ -21,6 +21,10 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 	if data, ok := s.Get(frame.InfoName); ok {
 		var info frame.GuestInfo
 		if json.Unmarshal(data, &info) == nil {
+			if err := info.Check(); err != nil {
+				kr.Miss = "no usable result from the guest: " + err.Error()
+				return
+			}
 			kr.Info = &info
 			kr.Boot = time.Duration(info.UptimeAtInit * float64(time.Second))
 		}
@@ -40,7 +44,9 @@ func (kr *KernelRun) DecodeStream(s *frame.Stream) {
 		data, ok := s.Get(suite + "/" + frame.ReportFile)
 		if !ok {
 			why := "no report: the guest did not send one"
-			if run.Suite != "" {
+			if p := s.ProblemOf(suite + "/" + frame.ReportFile); p != "" {
+				why = "no report: " + p
+			} else if run.Suite != "" {
 				why = noReport(run)
 			} else if len(s.Problems) > 0 {
 				why = "no report: " + strings.Join(s.Problems, "; ")
@@ -132,12 +138,16 @@ func (kr *KernelRun) JudgeVM(vm *boot.VM, res boot.Outcome) {
 	kr.ConsoleTail = format.Tail(format.Printable(format.ReadTail(vm.ConsoleLog, format.ConsoleTailBytes)), 25)
 
 	// How the VM ended explains a MISS better than the stream defects do.
+	// A guest past a cap is MISS even when its stream completed: what it
+	// did beyond the cap went unread.
 	why := vm.EndReason(res)
-	if why != "" && !s.Complete() {
+	if why != "" && (!s.Complete() || res.Capped != "") {
 		if kr.Miss != "" {
 			kr.Miss = why
+		} else if prev := kr.Cells[BootRow.Key()].Reason; prev != "" {
+			kr.Set(BootRow, Cell{Result: MISS, Reason: why + "; " + prev})
 		} else {
-			kr.Set(BootRow, Cell{Result: MISS, Reason: why + "; " + kr.Cells[BootRow.Key()].Reason})
+			kr.Set(BootRow, Cell{Result: MISS, Reason: why})
 		}
 	}
 }

@@ -18,6 +18,16 @@ const (
 	NA Verdict = ""
 )
 
+// Known reports whether v is one of the results above: a matrix.json read
+// back may hold anything.
+func (v Verdict) Known() bool {
+	switch v {
+	case PASS, FAIL, SKIP, XFAIL, XPASS, TIMEOUT, MISS, NA:
+		return true
+	}
+	return false
+}
+
 // Cell is one spec on one kernel.
 type Cell struct {
 	Result Verdict `json:"result"`

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
+
+	"github.com/pidfdconf/pidfdconf/internal/procgroup"
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/configs"
@@ -97,7 +99,7 @@ func (r *Resolver) resolveBuild(ctx context.Context, s KernelSpec) (*Kernel, err
 		return nil, err
 	}
 	src := in.src
-	b, err := r.buildVariant(ctx, s, in.SrcDir, v, src.Package, src.Version)
+	b, err := r.buildVariant(ctx, s, in.SrcDir, v, builder{}, src.Package, src.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +116,9 @@ type variantBuild struct {
 	Boot    string // the variant's boot arguments
 }
 
-// buildVariant builds the source tree src with tinyconfig + v's fragments
-// into the cache, keyed as variantInputs says.
-func (r *Resolver) buildVariant(ctx context.Context, s KernelSpec, src string, v configs.Variant, identity ...string) (*variantBuild, error) {
+// buildVariant builds the source tree src as by (builder.go) with
+// tinyconfig + v's fragments into the cache, keyed as variantInputs says.
+func (r *Resolver) buildVariant(ctx context.Context, s KernelSpec, src string, v configs.Variant, by builder, identity ...string) (*variantBuild, error) {
 	frags, key, err := variantInputs(v, identity...)
 	if err != nil {
 		return nil, err
@@ -127,7 +129,7 @@ func (r *Resolver) buildVariant(ctx context.Context, s KernelSpec, src string, v
 	dir, err := r.Cache.Fill("build", key, func(tmp string) error {
 		start := time.Now()
 		r.logf("building %s (tinyconfig + %s, %s) — several minutes; log: %s", s.Raw, strings.Join(v.Fragments, "+"), MakeArch(v.Arch), logPath)
-		if err := buildKernel(ctx, src, tmp, MakeArch(v.Arch), frags, logPath); err != nil {
+		if err := buildKernel(ctx, src, tmp, MakeArch(v.Arch), frags, logPath, by); err != nil {
 			return err
 		}
 		r.logf("built %s in %s", s.Raw, format.Duration(time.Since(start)))
@@ -172,39 +174,51 @@ func (b *variantBuild) kernel(s KernelSpec, name, describe, lsmGroup string) *Ke
 	return k
 }
 
-// buildKernel configures and builds out of tree (O=) so one extracted source
-// tree serves every config; the bzImage and .config end up in out, and the
-// object tree is dropped (a cached build is only its result).
-func buildKernel(ctx context.Context, src, out, arch string, frags []string, logPath string) error {
-	b, err := OpenBuild(src, filepath.Join(out, "obj"), arch, logPath)
+// buildKernel configures and builds out of tree (O=), as by, so one
+// extracted source tree serves every config; the bzImage and .config are
+// copied into out, and the object tree is dropped (a cached build is only
+// its result).
+func buildKernel(ctx context.Context, src, out, arch string, frags []string, logPath string, by builder) error {
+	work, err := by.workDir(out)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	b, err := OpenBuild(src, filepath.Join(work, "obj"), arch, logPath)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	if err := b.Configure(ctx, frags, out); err != nil {
+	b.cred = by.cred
+	if by.ownEnv {
+		b.env = buildEnv(work)
+	}
+	if err := b.Configure(ctx, frags, work); err != nil {
 		return err
 	}
-	img, err := b.BzImage(ctx)
-	if err != nil {
+	if _, err := b.BzImage(ctx); err != nil {
 		return err
 	}
-	if err := os.Rename(img, filepath.Join(out, "bzImage")); err != nil {
+	if err := copyBuilt(b.obj, "arch/x86/boot/bzImage", filepath.Join(out, "bzImage"), maxBuiltImage); err != nil {
 		return err
 	}
-	if err := os.Rename(filepath.Join(b.obj, ".config"), filepath.Join(out, "config")); err != nil {
+	if err := copyBuilt(b.obj, ".config", filepath.Join(out, "config"), maxBuiltConfig); err != nil {
 		return err
 	}
-	os.RemoveAll(b.obj)
 	_, err = checkBzImage(filepath.Join(out, "bzImage"))
 	return err
 }
 
 // Build is one out-of-tree kernel build: the source tree, the object
 // directory make writes into (O=), and the log every step appends to. A
-// build that keeps obj between calls rebuilds incrementally.
+// build that keeps obj between calls rebuilds incrementally. Every step
+// runs in a process group of its own that cancelling the context (Ctrl-C,
+// SIGTERM) kills whole, compilers included.
 type Build struct {
 	src, obj, arch, logPath string
 	log                     *os.File
+	cred                    *syscall.Credential // nil: as the runner
+	env                     []string            // nil: the runner's
 }
 
 // OpenBuild starts a build whose log is truncated at logPath.
@@ -222,9 +236,11 @@ func (b *Build) Close() error { return b.log.Close() }
 // quotes the log's last line.
 func (b *Build) step(ctx context.Context, name string, args ...string) error {
 	fmt.Fprintf(b.log, "\n$ %s %s\n", name, strings.Join(args, " "))
-	cmd := exec.CommandContext(ctx, name, args...)
+	cmd := procgroup.Command(ctx, name, args...)
 	cmd.Dir = b.src
 	cmd.Stdout, cmd.Stderr = b.log, b.log
+	cmd.SysProcAttr.Credential = b.cred
+	cmd.Env = b.env
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -266,7 +282,7 @@ func (b *Build) Configure(ctx context.Context, frags []string, scratch string) e
 	}
 	// Kconfig silently drops options whose dependencies are unmet; say so in
 	// the log (not fatal: e.g. no-proc turns off IKCONFIG_PROC by design).
-	got, _ := os.ReadFile(filepath.Join(b.obj, ".config"))
+	got, _ := readBuilt(b.obj, ".config", maxBuiltConfig)
 	have := configs.FragmentOptions(string(got))
 	for _, k := range slices.Sorted(maps.Keys(want)) {
 		h := have[k]

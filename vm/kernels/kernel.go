@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
@@ -23,6 +25,9 @@ type Kernel struct {
 	// ConfigSource says where Config came from (its package, the build,
 	// beside the image...): the guest gets the file, the report the origin.
 	ConfigSource string
+	// ConfigSHA256 is Config's sha256 when it is known without reading
+	// Config: a merged shard's, whose paths name files of another machine.
+	ConfigSHA256 string
 	Arch         string // GOARCH of the suites, /init and helpers: amd64 or 386
 	// KernelArch is the kernel's GOARCH where it differs from Arch: a
 	// compat column (an amd64 kernel running i386 programs).
@@ -96,13 +101,43 @@ func UniqueNames(ks []*Kernel) {
 	}
 }
 
-// SafeName keeps a column name usable as a directory name.
+// SafeName keeps a column name usable as a directory name: one path
+// element, never "." or "..", whatever the name holds.
 func SafeName(s string) string {
-	return strings.Map(func(r rune) rune {
+	safe := strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == '+':
 			return r
 		}
 		return '_'
 	}, s)
+	if strings.Trim(safe, ".") == "" {
+		return strings.Repeat("_", max(len(safe), 1))
+	}
+	return safe
+}
+
+// MaxNameBytes is the longest column name: a file name's limit. Real names
+// are about 40 bytes ("6.12.118+deb12-cloud-amd64+lsm-selinux").
+const MaxNameBytes = 255
+
+// CheckName says what makes name unfit as a column name, nil when it is
+// fit: a column name becomes a directory and a report heading, and a
+// merged matrix takes it from a shard file anyone may have written.
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("empty")
+	case len(name) > MaxNameBytes:
+		return fmt.Errorf("%d bytes, more than %d", len(name), MaxNameBytes)
+	case name == "." || name == "..":
+		return fmt.Errorf("%q is a directory's own name", name)
+	case strings.ContainsRune(name, '/'):
+		return fmt.Errorf("%q holds a '/'", name)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%q is not UTF-8", name)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return fmt.Errorf("%q holds a control character", name)
+	}
+	return nil
 }

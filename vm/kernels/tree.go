@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -60,7 +58,7 @@ func (r *Resolver) resolveTree(ctx context.Context, s KernelSpec) (*Kernel, erro
 	if err != nil {
 		return nil, err
 	}
-	t, err := inspectTree(ctx, s)
+	t, by, err := inspectTree(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -68,42 +66,53 @@ func (r *Resolver) resolveTree(ctx context.Context, s KernelSpec) (*Kernel, erro
 	if err := setup.EnsurePackages(ctx, r.logf, "building "+s.Raw, buildTools...); err != nil {
 		return nil, err
 	}
-	b, err := r.buildVariant(ctx, s, t.Dir, v, t.identity()...)
+	b, err := r.buildVariant(ctx, s, t.Dir, v, by, t.identity()...)
 	if err != nil {
 		return nil, err
 	}
 	describe := fmt.Sprintf("%s, %s, build log %s", t, b.describe(), b.Log)
+	if by.cred != nil {
+		describe += ", built as " + by.who
+	}
 	return b.kernel(s, "tree-"+t.Version+"-"+v.Name, describe, "tree:"+t.Dir+":lsm"), nil
 }
 
-// inspectTree checks that the spec's path is a kernel tree and works out
-// what identifies its sources.
-func inspectTree(ctx context.Context, s KernelSpec) (treeSource, error) {
+// inspectTree checks that the spec's path is a kernel tree its builder can
+// read, and works out what identifies its sources.
+func inspectTree(ctx context.Context, s KernelSpec) (treeSource, builder, error) {
 	dir, err := filepath.Abs(s.Path)
 	if err == nil {
 		dir, err = filepath.EvalSymlinks(dir)
 	}
 	if err != nil {
-		return treeSource{}, setup.Errorf("kernel spec %q: %v: point tree: at an existing kernel source tree (a git checkout or an unpacked tarball)", s.Raw, err)
+		return treeSource{}, builder{}, setup.Errorf("kernel spec %q: %v: point tree: at an existing kernel source tree (a git checkout or an unpacked tarball)", s.Raw, err)
 	}
 	for _, m := range treeMarkers {
 		if _, err := os.Stat(filepath.Join(dir, m)); err != nil {
-			return treeSource{}, setup.Errorf("kernel spec %q: %s is not the top of a Linux source tree (no %s): point tree: at the directory holding the kernel's top Makefile", s.Raw, dir, m)
+			return treeSource{}, builder{}, setup.Errorf("kernel spec %q: %s is not the top of a Linux source tree (no %s): point tree: at the directory holding the kernel's top Makefile", s.Raw, dir, m)
 		}
 	}
 	t := treeSource{Dir: dir}
 	if t.Version, err = makefileVersion(filepath.Join(dir, "Makefile")); err != nil {
-		return t, setup.Errorf("kernel spec %q: %v: point tree: at the directory holding the kernel's top Makefile", s.Raw, err)
+		return t, builder{}, setup.Errorf("kernel spec %q: %v: point tree: at the directory holding the kernel's top Makefile", s.Raw, err)
 	}
-	if gitTop(ctx, dir) == dir {
-		err = t.fromGit(ctx)
+	by, err := treeBuilder(dir)
+	if err == nil {
+		err = by.canRead(ctx, dir)
+	}
+	if err != nil {
+		return t, by, err
+	}
+	g := newGitRunner(ctx, dir, by.cred)
+	if gitTop(ctx, g) == dir {
+		err = t.fromGit(ctx, g)
 	} else {
 		t.Hash, err = hashTreeContent(dir)
 	}
 	if err != nil {
-		return t, setup.Errorf("kernel spec %q: identifying the sources: %v", s.Raw, err)
+		return t, by, setup.Errorf("kernel spec %q: identifying the sources: %v", s.Raw, err)
 	}
-	return t, nil
+	return t, by, nil
 }
 
 // makefileVariable matches the version lines at the top of the kernel's
@@ -130,26 +139,23 @@ func makefileVersion(path string) (string, error) {
 	if vars["SUBLEVEL"] != "" {
 		v += "." + vars["SUBLEVEL"]
 	}
-	return v + vars["EXTRAVERSION"], nil
-}
-
-// git runs git in dir; safe.directory=* because the tree under test is
-// often owned by another user than the one running the matrix, and git
-// would otherwise refuse to describe it.
-func git(ctx context.Context, dir string, args ...string) (string, error) {
-	out, err := exec.CommandContext(ctx, "git", append([]string{"-c", "safe.directory=*", "-C", dir}, args...)...).Output()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		err = fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, setup.LastLine(ee.Stderr))
+	v += vars["EXTRAVERSION"]
+	// The version names the column and a directory: a Makefile anyone
+	// wrote must not put a path or markup there.
+	if !releaseChars.MatchString(v) || len(v) > 64 {
+		return "", fmt.Errorf("%s: version %q is not a kernel release (digits, letters, '.', '-', '+', '_')", path, v)
 	}
-	return strings.TrimSpace(string(out)), err
+	return v, nil
 }
 
-// gitTop is the top of the git work tree holding dir, "" when there is
-// none (or no git): a tarball unpacked inside some other repository is not
-// that repository's commit.
-func gitTop(ctx context.Context, dir string) string {
-	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+// releaseChars is what a kernel release is made of ("6.12.0-rc3").
+var releaseChars = regexp.MustCompile(`^[0-9A-Za-z.+_-]+$`)
+
+// gitTop is the top of the git work tree holding g's directory, "" when
+// there is none (or no git): a tarball unpacked inside some other
+// repository is not that repository's commit.
+func gitTop(ctx context.Context, g *gitRunner) string {
+	top, err := g.run(ctx, "rev-parse", "--show-toplevel")
 	if err != nil {
 		return ""
 	}
@@ -162,20 +168,21 @@ func gitTop(ctx context.Context, dir string) string {
 // fromGit identifies a checkout by its commit; uncommitted changes (to
 // tracked files, and untracked files git does not ignore) are hashed so a
 // local edit is a new build without a commit.
-func (t *treeSource) fromGit(ctx context.Context) error {
+// The commands run hardened (treegit.go).
+func (t *treeSource) fromGit(ctx context.Context, g *gitRunner) error {
 	var err error
 	t.Git = true
-	if t.Commit, err = git(ctx, t.Dir, "rev-parse", "HEAD"); err != nil {
+	if t.Commit, err = g.run(ctx, "rev-parse", "HEAD"); err != nil {
 		return err
 	}
-	if t.Desc, err = git(ctx, t.Dir, "describe", "--always", "--dirty"); err != nil {
+	if t.Desc, err = g.run(ctx, "describe", "--always", "--dirty"); err != nil {
 		return err
 	}
-	diff, err := git(ctx, t.Dir, "diff", "HEAD", "--binary")
+	diff, err := g.run(ctx, "diff", "--no-textconv", "--no-ext-diff", "--binary", "HEAD")
 	if err != nil {
 		return err
 	}
-	untracked, err := git(ctx, t.Dir, "ls-files", "--others", "--exclude-standard", "-z")
+	untracked, err := g.run(ctx, "ls-files", "--others", "--exclude-standard", "-z")
 	if err != nil {
 		return err
 	}

@@ -14,10 +14,11 @@ import (
 )
 
 // fakeTree writes the top of a kernel source tree: enough for inspectTree,
-// nothing that builds.
+// nothing that builds. It is root's when the test runs as root, so its
+// builder is nobody, who can read it.
 func fakeTree(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := filepath.Join(kernelstest.SharedDir(t), "linux")
 	files := map[string]string{
 		"Makefile":                        "# SPDX\nVERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\nEXTRAVERSION =\nNAME = Baby Opossum Posse\n",
 		"Kconfig":                         "mainmenu \"Linux\"\n",
@@ -48,7 +49,7 @@ func inspect(t *testing.T, dir, config string) treeSource {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := inspectTree(t.Context(), s)
+	ts, _, err := inspectTree(t.Context(), s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,17 +129,21 @@ func TestTreeSpecRejectsWhatIsNotATree(t *testing.T) {
 }
 
 // fakeMake stands in for the kernel's make: "bzImage" leaves a bootable
-// looking image in O=, every other target a .config; FAKE_MAKE_FAIL=1
-// fails the build the way a broken commit does.
-func fakeMake(t *testing.T) {
+// looking image in O=, every other target a .config; it records who ran
+// it in the file it returns. Calling fail makes the build fail the way a
+// broken commit does (a file, not the environment: builds get none).
+func fakeMake(t *testing.T) (ran string, fail func()) {
 	t.Helper()
-	img := filepath.Join(t.TempDir(), "bzImage")
+	dir := kernelstest.SharedDir(t)
+	img := filepath.Join(dir, "bzImage.src")
 	if err := os.WriteFile(img, kernelstest.BzImage("tree"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
+	ran, failFlag := filepath.Join(dir, "ran"), filepath.Join(dir, "fail")
 	script := `#!/bin/sh
-[ "$FAKE_MAKE_FAIL" = 1 ] && { echo "kernel/pid.c:1: error: expected ';'"; exit 2; }
+id -u >>` + ran + `
+[ -n "$PIDFDCONF_SECRET" ] && echo "the build saw the runner's environment" >>` + ran + `
+[ -e ` + failFlag + ` ] && { echo "kernel/pid.c:1: error: expected ';'"; exit 2; }
 for a in "$@"; do case $a in O=*) o=${a#O=};; esac; last=$a; done
 mkdir -p "$o/arch/x86/boot"
 case $last in bzImage) cp ` + img + ` "$o/arch/x86/boot/bzImage";; *) echo CONFIG_X=y >"$o/.config";; esac
@@ -147,6 +152,7 @@ case $last in bzImage) cp ` + img + ` "$o/arch/x86/boot/bzImage";; *) echo CONFI
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
+	return ran, func() { os.WriteFile(failFlag, nil, 0o644) }
 }
 
 func TestTreeBuildsIntoTheCacheOnce(t *testing.T) {
@@ -155,7 +161,8 @@ func TestTreeBuildsIntoTheCacheOnce(t *testing.T) {
 			t.Skipf("needs the kernel build tools (%s missing)", p)
 		}
 	}
-	fakeMake(t)
+	ran, fail := fakeMake(t)
+	t.Setenv("PIDFDCONF_SECRET", "token")
 	dir := fakeTree(t)
 	r := &Resolver{Cache: cache.Cache{Dir: t.TempDir()}}
 	resolve := func(spec string) (*Kernel, error) {
@@ -180,7 +187,16 @@ func TestTreeBuildsIntoTheCacheOnce(t *testing.T) {
 	if err != nil || other.BzImage == k.BzImage {
 		t.Errorf("another config shares the build: %v", err)
 	}
-	t.Setenv("FAKE_MAKE_FAIL", "1")
+	// Root's tree builds as nobody, never as root, and never sees the
+	// runner's environment.
+	b, _ := os.ReadFile(ran)
+	if strings.Contains(string(b), "environment") {
+		t.Errorf("%s", b)
+	}
+	if setup.IsRoot() && strings.TrimSpace(string(b)) != strings.TrimSpace(strings.Repeat("65534\n", strings.Count(string(b), "\n"))) {
+		t.Errorf("make ran as %q, want nobody every time", b)
+	}
+	fail()
 	writeTreeFile(t, dir, "kernel/pid.c", "int pid\n")
 	_, err = resolve("tree:" + dir)
 	var be *BuildError

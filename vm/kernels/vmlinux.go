@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -43,7 +45,7 @@ func Vmlinux(ctx context.Context, bzImage, dst string) error {
 	if err != nil {
 		return err
 	}
-	return decompressPayload(ctx, payload, dst)
+	return decompressPayload(ctx, payload, dst, maxVmlinuxBytes)
 }
 
 // bzImagePayload is the compressed kernel inside a bzImage: payload_offset
@@ -73,8 +75,8 @@ func bzImagePayload(path string) ([]byte, error) {
 }
 
 // decompressPayload unpacks payload into dst with the host tool for its
-// format.
-func decompressPayload(ctx context.Context, payload []byte, dst string) error {
+// format, failing past limit bytes.
+func decompressPayload(ctx context.Context, payload []byte, dst string, limit int64) error {
 	for _, t := range payloadTools {
 		if !bytes.HasPrefix(payload, t.magic) {
 			continue
@@ -91,10 +93,14 @@ func decompressPayload(ctx context.Context, payload []byte, dst string) error {
 		}
 		var stderr bytes.Buffer
 		cmd := exec.CommandContext(ctx, t.tool, t.args...)
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(payload), out, &stderr
+		capped := &cappedWriter{w: out, left: limit}
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(payload), capped, &stderr
 		err = cmd.Run()
 		if cerr := out.Close(); err == nil {
 			err = cerr
+		}
+		if capped.over {
+			return fmt.Errorf("the payload decompresses past %d MiB, the cap on a kernel's size", limit>>20)
 		}
 		if err != nil {
 			return fmt.Errorf("%s %s: %v: %s", t.tool, strings.Join(t.args, " "), err, setup.LastLine(stderr.Bytes()))
@@ -102,4 +108,25 @@ func decompressPayload(ctx context.Context, payload []byte, dst string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown payload compression (magic % x)", payload[:min(len(payload), 4)])
+}
+
+// maxVmlinuxBytes caps the decompressed kernel: a Debian cloud vmlinux is
+// 53-62 MB, and a payload that inflates past 16 times that is a bomb (the
+// bzImage may come from a tree anyone wrote), not a kernel.
+const maxVmlinuxBytes = 1 << 30
+
+// cappedWriter fails once more than left bytes were written.
+type cappedWriter struct {
+	w    io.Writer
+	left int64
+	over bool
+}
+
+func (c *cappedWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > c.left {
+		c.over = true
+		return 0, errors.New("past the cap")
+	}
+	c.left -= int64(len(p))
+	return c.w.Write(p)
 }

@@ -79,15 +79,7 @@ func htmlGrid(b *strings.Builder, m *judge.Matrix) {
 			if c.Result != judge.PASS && c.Result != judge.NA {
 				allPass = false
 			}
-			class := string(c.Result)
-			if c.Result == judge.NA {
-				class = "NA"
-			}
-			title := c.Reason
-			if c.Location != "" {
-				title += "\n" + c.Location
-			}
-			fmt.Fprintf(&cells, `<td class="r %s" title="%s">%s</td>`, class, e(title), e(c.Label()))
+			fmt.Fprintf(&cells, `<td class="r %s" title="%s">%s</td>`, e(resultClass(c.Result)), e(cellTitle(c)), e(c.Label()))
 		}
 		cls := ""
 		if allPass {
@@ -100,4 +92,24 @@ func htmlGrid(b *strings.Builder, m *judge.Matrix) {
 		fmt.Fprintf(b, "<tr%s><td class=s>%s%s</td>%s</tr>\n", cls, suite, e(r.Text), cells.String())
 	}
 	b.WriteString("</tbody></table>\n")
+}
+
+// resultClass is the CSS class of a result: one of htmlStyle's, whatever
+// a merged shard claims the result is (every value is escaped as well).
+func resultClass(v judge.Verdict) string {
+	switch {
+	case v == judge.NA:
+		return "NA"
+	case v.Known():
+		return string(v)
+	}
+	return "MISS"
+}
+
+// cellTitle is what hovering a cell shows: the reason and where it failed.
+func cellTitle(c judge.Cell) string {
+	if c.Location != "" {
+		return c.Reason + "\n" + c.Location
+	}
+	return c.Reason
 }

@@ -63,7 +63,8 @@ func JSON(m *judge.Matrix) MatrixJSON {
 			ConsoleLog: kernels.SafeName(k.Name) + "/console.log", Expired: kr.ExpiredExpectations,
 			ConfigSource: k.ConfigSource, ConfigNote: kr.ConfigNote, ConfigSeen: kr.ConfigSeen, SkipClasses: m.SkipClasses(kr),
 		}
-		if k.Config != "" {
+		jk.ConfigSHA256 = k.ConfigSHA256
+		if jk.ConfigSHA256 == "" && k.Config != "" {
 			jk.ConfigSHA256, _ = cache.HashFile(k.Config)
 		}
 		if m.Cell(kr, judge.BootRow).Result == judge.MISS || len(kr.SuiteMiss) > 0 {

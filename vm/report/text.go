@@ -42,7 +42,8 @@ func Text(m *judge.Matrix) string {
 			format.Duration(sc.Work), sc.Jobs, format.Duration(sc.Wall), format.Duration(sc.Work/time.Duration(sc.Jobs)))
 	}
 	fmt.Fprintf(&b, "\nwall time %s; exit %d (%s)\n", format.Duration(m.Wall), m.ExitCode(), exitMeaning(m.ExitCode()))
-	return b.String()
+	// Guests wrote much of it: no terminal control sequence gets through.
+	return format.Printable(b.String())
 }
 
 // textGrid is the spec × kernel grid of labels.

@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/vm/cache"
 )
 
 // Package is the Debian package that carries the policy modules.
@@ -51,16 +52,10 @@ var notDefault = []string{"amtu", "bugzilla", "cobbler", "condor", "cyphesis", "
 	"likewise", "livecd", "nessus", "numad", "oddjob", "openca", "soundserver", "thunderbird",
 	"updfstab", "usernetctl"}
 
-// DefaultCacheDir is $CACHE_DIR, else ~/.cache/pidfdconf.
-func DefaultCacheDir() string {
-	if d := os.Getenv("CACHE_DIR"); d != "" {
-		return d
-	}
-	if h, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(h, ".cache", "pidfdconf")
-	}
-	return filepath.Join(os.TempDir(), "pidfdconf-cache")
-}
+// DefaultCacheDir is the runner's cache (cache.DefaultDir): never a fixed
+// path in the temporary directory, which another user could have made
+// first and filled with a policy of their own.
+func DefaultCacheDir() string { return cache.DefaultDir() }
 
 // Policy returns the path of the binary policy (policy.NN) built from the
 // candidate version of selinux-policy-default, building and caching it on

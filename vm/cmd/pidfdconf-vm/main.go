@@ -31,6 +31,7 @@ const usage = `usage: pidfdconf-vm matrix|kernels [flags]
        pidfdconf-vm merge -out DIR [-baseline OLD/matrix.json] SHARD/matrix.json...
        pidfdconf-vm bisect-run -kernel SPEC -focus GLOB [-root DIR] [flags]
        pidfdconf-vm mutants [-mutants NAME,...] [-source X.Y|latest] [-out DIR]
+       pidfdconf-vm tree-git DIR GIT-ARGS...
 
   matrix    boot every kernel, run the suites, print the matrix, write reports
             (-baseline OLD/matrix.json: regressions against that run first)
@@ -45,10 +46,17 @@ const usage = `usage: pidfdconf-vm matrix|kernels [flags]
             vm/judge/expectations.txt; exit 0 good, 1 bad (FAIL/TIMEOUT), 125 skip
             (did not build or boot, MISS, all SKIP), 128 anything else (stops
             the bisection)
+  tree-git  git GIT-ARGS in the kernel tree DIR with hooks, fsmonitor, filters
+            and every other command the tree's git config may name turned off
+            (make bisect-run's git bisect start and run)
   mutants   build each kernel mutation of vm/mutants/mutations.txt, boot it
             with the suites expected to catch it, print the mutation score;
             exit 0 when every non-equivalent mutant is killed and the
             unmutated base is clean, 1 survivor or unclean base, 2 MISS
+
+$PIDFDCONF_VM_ARGS: more arguments, appended to the command line, split into
+words as a shell would (quotes, backslashes) without expanding anything
+(make passes VM_FLAGS, SHARDS and MUTANT_FLAGS so).
 
 kernel specs (-kernels, space or comma separated):
   host                    the running kernel, suites run natively
@@ -79,6 +87,14 @@ type options struct {
 }
 
 func run(args []string) int {
+	more, err := envArgs()
+	if err != nil {
+		return fail(err)
+	}
+	args = append(args, more...)
+	if len(args) > 0 && args[0] == "tree-git" {
+		return runTreeGit(args[1:])
+	}
 	if len(args) > 0 && args[0] == "compare" {
 		return runCompare(args[1:])
 	}

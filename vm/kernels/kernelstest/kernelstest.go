@@ -51,3 +51,18 @@ func Gzip(data []byte) []byte {
 	zw.Close()
 	return b.Bytes()
 }
+
+// SharedDir is a temporary directory that any user may read and write: the
+// runner, when root, hands what it does not trust (QEMU, a tree's build)
+// to another user, and a stand-in for those must reach its files.
+func SharedDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	// t.TempDir's parent is private to the test too.
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o777); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}

@@ -1,5 +1,7 @@
 package kernel
 
+import "os"
+
 // The PIDFDCONF_* environment variables. The VM runner passes the first
 // four to its guests on the kernel command line; the rest are set by one
 // process for another it starts.
@@ -35,4 +37,12 @@ const (
 	BlockChildEnv = "PIDFDCONF_BLOCK_CHILD"
 	// SigwaitMaskedEnv tells the sigwait role its signals are already blocked.
 	SigwaitMaskedEnv = "PIDFDCONF_SIGWAIT_MASKED"
+	// GuestEnv is set to 1 by the VM guest's /init for everything it runs.
+	GuestEnv = "PIDFDCONF_GUEST"
+	// KconfigEnv names the running kernel's config file: the guest's copy
+	// of the config the runner booted, or one a user points at natively.
+	KconfigEnv = "PIDFDCONF_KCONFIG"
 )
+
+// InGuest reports whether this process runs inside the VM runner's guest.
+func InGuest() bool { return os.Getenv(GuestEnv) == "1" }

@@ -46,7 +46,10 @@ func newBootOption(name string, sign func() (bool, string)) *Option {
 // Off returns why the option is off on the running kernel (built without
 // it, or inactive at boot), or "".
 func (o *Option) Off() string {
-	o.once.Do(func() { o.off = o.decide(runningConfig()) })
+	o.once.Do(func() {
+		config, _ := runningConfig()
+		o.off = o.decide(config)
+	})
 	return o.off
 }
 
@@ -191,21 +194,37 @@ func landlockOff() (bool, string) {
 	return false, ""
 }
 
-// runningConfig is the running kernel's config as the kernel or the
-// distribution publishes it; empty when neither does.
-var runningConfig = sync.OnceValue(func() map[string]string {
+// runningConfig is the running kernel's config and where it was read:
+// $PIDFDCONF_KCONFIG (the VM guest's copy of the booted kernel's config, or
+// a file a user names), else what the kernel or the distribution publishes;
+// empty, with no source, when none of them exists.
+var runningConfig = sync.OnceValues(func() (map[string]string, string) {
+	if path := os.Getenv(KconfigEnv); path != "" {
+		if f, err := os.Open(path); err == nil {
+			defer f.Close()
+			return ParseConfig(f), path
+		}
+	}
 	if f, err := os.Open("/proc/config.gz"); err == nil {
 		defer f.Close()
 		if z, err := gzip.NewReader(f); err == nil {
-			return ParseConfig(z)
+			return ParseConfig(z), "/proc/config.gz"
 		}
 	}
-	if f, err := os.Open("/boot/config-" + KernelRelease()); err == nil {
+	path := "/boot/config-" + KernelRelease()
+	if f, err := os.Open(path); err == nil {
 		defer f.Close()
-		return ParseConfig(f)
+		return ParseConfig(f), path
 	}
-	return map[string]string{}
+	return map[string]string{}, ""
 })
+
+// ConfigSource is where the running kernel's config was read from, "" when
+// there was none (options then go by their signs alone).
+func ConfigSource() string {
+	_, source := runningConfig()
+	return source
+}
 
 // ParseConfig reads a kernel .config: CONFIG_X=v lines, and "# CONFIG_X is
 // not set" as the value "n".

@@ -83,6 +83,50 @@ var (
 	OptCgroups  = newOption("CONFIG_CGROUPS", cgroupsOff)
 )
 
+// The options of the other kernel APIs that hand out or take pidfds. Each
+// sign is a call other than the feature's own probe that a kernel built
+// without the option answers differently.
+var (
+	OptSeccompFilter = newOption("CONFIG_SECCOMP_FILTER", seccompFiltersOff)
+	OptFanotify      = newOption("CONFIG_FANOTIFY", syscallCompiledOut("fanotify_init", probeFanotifyInit))
+	OptIOUring       = newOption("CONFIG_IO_URING", syscallCompiledOut("io_uring_setup", probeIOUringSetup))
+)
+
+// seccompFiltersOff: seccomp(SECCOMP_SET_MODE_FILTER) with no program
+// faults copying it (EFAULT) where filters are built in; without
+// CONFIG_SECCOMP_FILTER the mode is EINVAL (kernel/seccomp.c's stub), and
+// without CONFIG_SECCOMP the syscall is ENOSYS. Nothing is installed.
+func seccompFiltersOff() (bool, string) {
+	_, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, 0)
+	switch errno {
+	case unix.EINVAL:
+		return true, "seccomp(SECCOMP_SET_MODE_FILTER) is EINVAL"
+	case unix.ENOSYS:
+		return true, "seccomp(2) is ENOSYS (no CONFIG_SECCOMP)"
+	}
+	return false, ""
+}
+
+// probeFanotifyInit asks for no valid group: EINVAL (or EPERM without
+// CAP_SYS_ADMIN) where fanotify is built in.
+func probeFanotifyInit() error {
+	fd, err := unix.FanotifyInit(^uint(0), 0)
+	if err == nil {
+		unix.Close(fd)
+	}
+	return err
+}
+
+// probeIOUringSetup passes no parameters: EFAULT (or EPERM where the
+// io_uring_disabled sysctl refuses it) where io_uring is built in.
+func probeIOUringSetup() error {
+	_, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, 1, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}
+
 // syscallCompiledOut: a COND_SYSCALL that the option leaves out answers
 // ENOSYS to every call (kernel/sys_ni.c).
 func syscallCompiledOut(name string, call func() error) func() (bool, string) {

@@ -10,12 +10,21 @@ import (
 
 // A binary that links this package exits at once from init when
 // probeChildEnv is set, so feature probes can create a short-lived child
-// even inside the VM guest, where no role dispatcher runs.
+// even inside the VM guest, where no role dispatcher runs. A probe that
+// must change the state of the process it runs in names itself in the
+// variable, runs in such a child and answers with the exit code.
 func init() {
-	if os.Getenv(probeChildEnv) != "" {
+	switch mode := os.Getenv(probeChildEnv); mode {
+	case "":
+	case probeInChildSeccompAddfd:
+		os.Exit(seccompAddfdExitCode())
+	default:
 		os.Exit(0)
 	}
 }
+
+// The probes that run in a child: probeChildEnv's values.
+const probeInChildSeccompAddfd = "seccomp-addfd"
 
 type probeChild struct {
 	proc  *os.Process
@@ -23,6 +32,11 @@ type probeChild struct {
 }
 
 func startProbeChild(attr *syscall.SysProcAttr) (*probeChild, error) {
+	return startProbeChildIn(attr, "exit")
+}
+
+// startProbeChildIn starts a probe child whose init runs the probe mode.
+func startProbeChildIn(attr *syscall.SysProcAttr, mode string) (*probeChild, error) {
 	exe, err := SelfExecutable()
 	if err != nil {
 		return nil, err
@@ -33,7 +47,7 @@ func startProbeChild(attr *syscall.SysProcAttr) (*probeChild, error) {
 	c := &probeChild{pidfd: -1}
 	attr.PidFD = &c.pidfd
 	c.proc, err = os.StartProcess(exe, []string{exe}, &os.ProcAttr{
-		Env: []string{probeChildEnv + "=exit"},
+		Env: []string{probeChildEnv + "=" + mode},
 		Sys: attr,
 	})
 	if err != nil {

@@ -83,9 +83,9 @@ var _ = Describe("fanotify FAN_REPORT_PIDFD", helpers.SyscallFanotify, helpers.M
 		}), "mask, pid, whether the event's file was installed, pidfd record")
 	})
 
-	// Behavior: for an acting process that has been reaped before the event is read, the pidfd record holds a pidfd that reports the process's exit (it polls readable, and PIDFD_INFO_EXIT gives its death by SIGKILL where that exists) since v7.3, which registers the process with pidfs when the event is queued; before, it holds FAN_NOPIDFD.
+	// Behavior: for an acting process that has been reaped before the event is read, the pidfd record holds a pidfd that reports the process's exit (it polls readable, and PIDFD_INFO_EXIT gives its death by SIGKILL where that exists) on kernels that register the process with pidfs when the event is queued (v7.2 does, v6.18 does not); before, it holds FAN_NOPIDFD.
 	// Mirrors:  man fanotify(7)
-	// Since:    v5.15 (a pidfd of the reaped process since v7.3)
+	// Since:    v5.15 (a pidfd of the reaped process by v7.2)
 	// Relied on by: file-access auditors and on-access scanners (a short-lived process is still identified, never confused with a process that took its pid)
 	It("reports the acting process even after it was reaped", helpers.ID("event_pidfd_of_reaped_acting_process"), func(ctx SpecContext) {
 		e := openAndRead(ctx, func() {
@@ -106,8 +106,10 @@ var _ = Describe("fanotify FAN_REPORT_PIDFD", helpers.SyscallFanotify, helpers.M
 	})
 })
 
-// staleEventPidfdSince is the release whose fanotify hands out a pidfd of
-// an acting process that is already reaped (fs/notify/fanotify:
+// staleEventPidfdSince is a release whose fanotify hands out a pidfd of an
+// acting process that is already reaped (fs/notify/fanotify:
 // pidfs_register_pid_gfp when the event is queued, PIDFD_STALE when it is
-// read); older kernels report FAN_NOPIDFD.
-const staleEventPidfdSince = "7.3"
+// read): Debian's 7.2.13 source has it, v6.18 still answers FAN_NOPIDFD.
+// The release in between that brought it is not pinned down, so kernels
+// before 7.2 may answer either way.
+const staleEventPidfdSince = "7.2"

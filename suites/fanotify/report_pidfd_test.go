@@ -26,7 +26,7 @@ var _ = Describe("fanotify FAN_REPORT_PIDFD", helpers.SyscallFanotify, helpers.M
 
 	BeforeEach(func(ctx SpecContext) {
 		if !kernel.HasCapability(unix.CAP_SYS_ADMIN) {
-			helpers.SkipFor(outcome.Privilege, "fanotify_init(FAN_REPORT_PIDFD) needs CAP_SYS_ADMIN, which this run (uid %d) lacks", unix.Geteuid())
+			helpers.SkipFor(outcome.Privilege, "fanotify_init(FAN_REPORT_PIDFD) needs CAP_SYS_ADMIN in the initial user namespace (capable(), which a user namespace cannot stand in for), and this run (uid %d) lacks it", unix.Geteuid())
 		}
 		helpers.RequireFeature(kernel.FanotifyPidfd)
 		dir, err := os.MkdirTemp("", "pidfdconf-fanotify-")

@@ -46,7 +46,7 @@ var _ = Describe("process_madvise(2)", helpers.SyscallProcessMadvise, helpers.Ma
 	DescribeTable("advises another process's memory and returns the bytes advised", helpers.NeedsRoot,
 		func(advice int) {
 			if !kernel.HasCapability(unix.CAP_SYS_NICE) {
-				helpers.SkipFor(outcome.Privilege, "advising another process's memory needs CAP_SYS_NICE, which this run (uid %d) lacks", unix.Geteuid())
+				helpers.SkipFor(outcome.Privilege, "advising another process's memory needs CAP_SYS_NICE in the initial user namespace (capable(), which a user namespace cannot stand in for), and this run (uid %d) lacks it", unix.Geteuid())
 			}
 			Expect(kernel.MadvisePidfd(hog.Pidfd, addr, length, advice, 0)).To(Equal(length))
 		},

@@ -80,7 +80,7 @@ var _ = Describe("process_madvise(2)", helpers.SyscallProcessMadvise, helpers.Ma
 	// Behavior: process_madvise(2) with any flag set fails with EINVAL before it looks at the process or the advice.
 	// Mirrors:  man process_madvise(2)
 	// Since:    v5.10
-	// Relied on by: Android ActivityManager (probes for the syscall with it)
+	// Relied on by: Android ActivityManager (passes flags 0: a flag it does not know must be refused, never ignored)
 	It("fails with EINVAL for nonzero flags", helpers.ID("madvise_nonzero_flags_fail_with_einval"), func() {
 		_, err := kernel.MadvisePidfd(hog.Pidfd, addr, length, unix.MADV_COLD, 1)
 		Expect(err).To(helpers.BeErrno(unix.EINVAL))

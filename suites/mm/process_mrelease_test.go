@@ -66,7 +66,7 @@ var _ = Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, helpers.
 	// Behavior: process_mrelease(2) with any flag set fails with EINVAL before it looks at the process.
 	// Mirrors:  LTP process_mrelease02 (as tools/testing/selftests/mm/mrelease_test.c run_negative_tests)
 	// Since:    v5.15
-	// Relied on by: Android lmkd (probes for the syscall with it)
+	// Relied on by: Android lmkd (passes flags 0: a flag it does not know must be refused, never ignored)
 	It("fails with EINVAL for nonzero flags", helpers.ID("mrelease_nonzero_flags_fail_with_einval"), helpers.LTPProcessMrelease, func() {
 		Expect(kernel.MreleasePidfd(hog.Pidfd, 1)).To(helpers.BeErrno(unix.EINVAL))
 	})

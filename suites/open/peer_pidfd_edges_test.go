@@ -83,7 +83,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 		// Behavior: a sender with CAP_SYS_ADMIN over its pid namespace may name another process of that namespace in SCM_CREDENTIALS; the SCM_PIDFD of the message then refers to that same process, so credentials and pidfd never disagree.
 		// Mirrors:  none (net/core/scm.c: SCM_CREDENTIALS replaces the message's pid, from which SCM_PIDFD is made)
 		// Since:    v6.5
-		// Relied on by: dbus-broker (trusts SCM_PIDFD and SCM_CREDENTIALS together); systemd (journald takes both from each message)
+		// Relied on by: systemd (its sd_notify socket sets SO_PASSCRED and SO_PASSPIDFD and takes a notification's sender from both)
 		It("carries a pidfd of the process the credentials name", helpers.ID("scm_pidfd_follows_pid_claimed_in_credentials"), helpers.SyscallRecvmsg, func(ctx SpecContext) {
 			sender := ns.Spawn(ctx, 0, roleSocketPeer)
 			sock := sender.MustCall(ctx, "socket").Fds[0]
@@ -98,7 +98,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 	// Behavior: with SO_PASSCRED and SO_PASSPIDFD both set, a message carries SCM_CREDENTIALS and SCM_PIDFD that name the same process: the credentials' pid, uid and gid are the sender's and the pidfd is the sender's.
 	// Mirrors:  none
 	// Since:    v6.5
-	// Relied on by: dbus-broker (trusts SCM_PIDFD and SCM_CREDENTIALS together); systemd (journald takes both from each message)
+	// Relied on by: systemd (its sd_notify socket sets SO_PASSCRED and SO_PASSPIDFD and takes a notification's sender from both; PassPIDFD= socket units)
 	It("carries credentials and a pidfd of the same sender", helpers.ID("scm_credentials_and_scm_pidfd_name_same_sender"), helpers.SyscallRecvmsg, func(ctx SpecContext) {
 		peer := helpers.StartChild(ctx, roleSocketPeer, nil)
 		sock := peer.MustCall(ctx, "socket").Fds[0]

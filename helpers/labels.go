@@ -44,8 +44,12 @@ var (
 	SyscallGetsockopt      = define("syscall:getsockopt")
 	SyscallRecvmsg         = define("syscall:recvmsg")
 	SyscallOpenTree        = define("syscall:open_tree")
+	SyscallSeccomp         = define("syscall:seccomp")
+	SyscallFanotify        = define("syscall:fanotify")
+	SyscallIOUring         = define("syscall:io_uring_enter")
 	IoctlPidfdGetInfo      = define("ioctl:pidfd_get_info")
 	IoctlPidfdGetNamespace = define("ioctl:pidfd_get_namespace")
+	IoctlSeccompNotif      = define("ioctl:seccomp_notif")
 	FlagPidfdNonblock      = define("flag:pidfd_nonblock")
 	FlagPidfdThread        = define("flag:pidfd_thread")
 	FlagClonePidfd         = define("flag:clone_pidfd")
@@ -78,6 +82,9 @@ var (
 	LTPPidfdSendSignal      = define("ltp:pidfd_send_signal")
 	LTPPidfdGetfd           = define("ltp:pidfd_getfd")
 	LTPIoctlPidfd           = define("ltp:ioctl_pidfd")
+	LTPProcessMrelease      = define("ltp:process_mrelease")
+	LTPFanotify             = define("ltp:fanotify")
+	SelftestSeccompBPF      = define("selftest:seccomp_bpf") // tools/testing/selftests/seccomp
 	ManPidfdOpen            = define("man:pidfd_open.2")
 	ManPidfdSendSignal      = define("man:pidfd_send_signal.2")
 	ManPidfdGetfd           = define("man:pidfd_getfd.2")
@@ -90,6 +97,9 @@ var (
 	ManProcessMrelease      = define("man:process_mrelease.2")
 	ManUnix                 = define("man:unix.7")
 	ManLandlock             = define("man:landlock.7")
+	ManSeccompUnotify       = define("man:seccomp_unotify.2")
+	ManFanotify             = define("man:fanotify.7")
+	ManIOUringPrepWaitid    = define("man:io_uring_prep_waitid.3")
 )
 
 // Environment labels.

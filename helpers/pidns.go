@@ -143,12 +143,24 @@ func (ns *PidNS) Fdinfo(ctx context.Context, fd int) map[string]string {
 // then it starts over at first+100, first+200, and so on.
 func ReusePidNumber(ctx context.Context, ns *PidNS, first int, role string, whileAlive func(nsPid int)) (*Child, syscall.WaitStatus, *Child) {
 	GinkgoHelper()
+	return ReusePidNumberOf(ctx, ns, first, RoleProcess, role, func(old *Child) {
+		if whileAlive != nil {
+			whileAlive(old.NsPid)
+		}
+	})
+}
+
+// ReusePidNumberOf is ReusePidNumber with the first helper in oldRole, for
+// stagings that need the old process to do something (such as hand out a
+// socket) while it lives; whileAlive gets the old helper itself.
+func ReusePidNumberOf(ctx context.Context, ns *PidNS, first int, oldRole, role string, whileAlive func(old *Child)) (*Child, syscall.WaitStatus, *Child) {
+	GinkgoHelper()
 	var errs []error
 	for pid := first; pid < first+reuseNumberTries*100; pid += 100 {
-		old, err := ns.trySpawn(ctx, pid, RoleProcess)
+		old, err := ns.trySpawn(ctx, pid, oldRole)
 		if err == nil {
 			if whileAlive != nil {
-				whileAlive(pid)
+				whileAlive(old)
 			}
 			status := recycle(ctx, old)
 			var successor *Child

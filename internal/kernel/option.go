@@ -114,7 +114,11 @@ var (
 	OptMMU      = newOption("CONFIG_MMU", syscallCompiledOut("process_mrelease", probeProcessMrelease))
 	OptUnix     = newOption("CONFIG_UNIX", procEntry("/proc/net/unix", "net/unix/af_unix.c:3826 unix_net_init, built with CONFIG_UNIX only"))
 	OptCoredump = newOption("CONFIG_COREDUMP", coredumpSysctl)
-	OptCgroups  = newOption("CONFIG_CGROUPS", procEntry("/proc/self/cgroup", "fs/proc/base.c:3346, under #ifdef CONFIG_CGROUPS"))
+	// The kernel APIs of the contract specs beyond the selftests.
+	OptSeccompFilter = newOption("CONFIG_SECCOMP_FILTER", seccompFiltersCompiled)
+	OptFanotify      = newOption("CONFIG_FANOTIFY", syscallCompiledOut("fanotify_init", probeFanotifyInit))
+	OptIOUring       = newOption("CONFIG_IO_URING", syscallCompiledOut("io_uring_setup", probeIOUringSetup))
+	OptCgroups       = newOption("CONFIG_CGROUPS", procEntry("/proc/self/cgroup", "fs/proc/base.c:3346, under #ifdef CONFIG_CGROUPS"))
 	// Checkpoint/restore brings ns_last_pid, which choosing a pid number
 	// needs (kernel/pid_namespace.c:465).
 	OptCheckpointRestore = newOption("CONFIG_CHECKPOINT_RESTORE", tidAddressReadable)

@@ -34,22 +34,46 @@ func probePeerPidfd() error {
 // on kernels that could not make one, the negative errno they put there
 // instead. ok is false when the message carried no SCM_PIDFD.
 func RecvSCMPidfd(sock int) (value int32, ok bool, err error) {
+	m, err := RecvPeerMessage(sock)
+	return m.Pidfd, m.HasPidfd, err
+}
+
+// PeerMessage is what recvmsg(2) brought along with one message on a
+// socket with SO_PASSCRED and SO_PASSPIDFD set.
+type PeerMessage struct {
+	Creds    *unix.Ucred // SCM_CREDENTIALS, nil when absent
+	Pidfd    int32       // SCM_PIDFD: a pidfd, or a negative errno where the kernel could not make one
+	HasPidfd bool
+}
+
+// RecvPeerMessage receives one message on sock without blocking and
+// returns its SCM_CREDENTIALS and SCM_PIDFD control messages.
+func RecvPeerMessage(sock int) (PeerMessage, error) {
 	buf := make([]byte, 16)
-	oob := make([]byte, unix.CmsgSpace(4))
-	_, oobn, _, _, err := unix.Recvmsg(sock, buf, oob, unix.MSG_DONTWAIT|unix.MSG_CMSG_CLOEXEC)
+	oob := make([]byte, unix.CmsgSpace(4)+unix.CmsgSpace(unix.SizeofUcred))
+	_, oobn, flags, _, err := unix.Recvmsg(sock, buf, oob, unix.MSG_DONTWAIT|unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
-		return 0, false, fmt.Errorf("recvmsg: %w", err)
+		return PeerMessage{}, fmt.Errorf("recvmsg: %w", err)
+	}
+	if flags&unix.MSG_CTRUNC != 0 {
+		return PeerMessage{}, fmt.Errorf("recvmsg: control messages truncated (%d bytes of room)", len(oob))
 	}
 	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
 	if err != nil {
-		return 0, false, fmt.Errorf("control message: %w", err)
+		return PeerMessage{}, fmt.Errorf("control message: %w", err)
 	}
-	for _, m := range msgs {
-		if m.Header.Level == unix.SOL_SOCKET && m.Header.Type == unix.SCM_PIDFD && len(m.Data) >= 4 {
-			return int32(binary.NativeEndian.Uint32(m.Data)), true, nil
+	var m PeerMessage
+	for _, c := range msgs {
+		switch {
+		case c.Header.Level == unix.SOL_SOCKET && c.Header.Type == unix.SCM_CREDENTIALS:
+			if m.Creds, err = unix.ParseUnixCredentials(&c); err != nil {
+				return m, err
+			}
+		case c.Header.Level == unix.SOL_SOCKET && c.Header.Type == unix.SCM_PIDFD && len(c.Data) >= 4:
+			m.Pidfd, m.HasPidfd = int32(binary.NativeEndian.Uint32(c.Data)), true
 		}
 	}
-	return 0, false, nil
+	return m, nil
 }
 
 // probePeerPidfdReaped: a client connected to a listening socket gets, as

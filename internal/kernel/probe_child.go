@@ -12,7 +12,9 @@ import (
 // probeChildEnv is set, so feature probes can create a short-lived child
 // even inside the VM guest, where no role dispatcher runs. Two values make
 // it use the socket it inherits as fd 3 first: the peer probes need a
-// process that made a socket's peer credentials and is gone.
+// process that made a socket's peer credentials and is gone. A probe that
+// must change the state of the process it runs in (seccomp) runs in such a
+// child and answers with the exit code.
 func init() {
 	switch os.Getenv(probeChildEnv) {
 	case "":
@@ -21,16 +23,19 @@ func init() {
 		unix.Listen(probeChildSocket, 1)
 	case probeChildSend:
 		unix.Write(probeChildSocket, []byte("x"))
+	case probeChildSeccompAddfd:
+		os.Exit(seccompAddfdExitCode())
 	}
 	os.Exit(0)
 }
 
 // The probe child's jobs besides exiting, and the fd of its socket.
 const (
-	probeChildExit   = "exit"
-	probeChildListen = "listen"
-	probeChildSend   = "send"
-	probeChildSocket = 3
+	probeChildExit         = "exit"
+	probeChildListen       = "listen"
+	probeChildSend         = "send"
+	probeChildSeccompAddfd = "seccomp-addfd"
+	probeChildSocket       = 3
 )
 
 type probeChild struct {

@@ -69,3 +69,14 @@ var (
 	PidfdInfoCoredump      = newFeature("PIDFD_INFO_COREDUMP", "6.16", probeInfoCoredump)
 	PidfdInfoSupportedMask = newFeature("PIDFD_INFO_SUPPORTED_MASK", "6.19", probeInfoSupportedMask)
 )
+
+// Other kernel APIs that take or hand out pidfds, which low-memory killers,
+// container runtimes, file-access auditors and async runtimes rely on.
+var (
+	ProcessMadvise   = newFeature("process_madvise", "5.10", answersEBADF(probeProcessMadvise), OptAdvise)
+	ProcessMrelease  = newFeature("process_mrelease", "5.15", answersEBADF(probeProcessMrelease), OptMMU)
+	SeccompUserNotif = newFeature("seccomp user notification", "5.0", probeSeccompUserNotif, OptSeccompFilter)
+	SeccompAddfd     = newFeature("SECCOMP_IOCTL_NOTIF_ADDFD", "5.9", probeSeccompAddfd, OptSeccompFilter)
+	FanotifyPidfd    = newFeature("fanotify FAN_REPORT_PIDFD", "5.15", probeFanotifyPidfd, OptFanotify)
+	UringWaitid      = newFeature("io_uring IORING_OP_WAITID", "6.7", probeUringWaitid, OptIOUring)
+)

@@ -168,3 +168,41 @@ func coredumpSysctl() Sign {
 	}
 	return procEntry("/proc/sys/kernel/core_pattern", "fs/coredump.c registers kernel.core_pattern, built with CONFIG_COREDUMP only")()
 }
+
+// seccompFiltersCompiled: seccomp(SECCOMP_SET_MODE_FILTER) with no program
+// faults copying it (EFAULT) where filters are built in; without
+// CONFIG_SECCOMP_FILTER the mode is EINVAL (kernel/seccomp.c's stub), and
+// without CONFIG_SECCOMP the syscall is ENOSYS. Nothing is installed, and
+// no seccomp spec's probe makes this call.
+func seccompFiltersCompiled() Sign {
+	_, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, 0)
+	switch errno {
+	case unix.EINVAL:
+		return off("seccomp(SECCOMP_SET_MODE_FILTER) is EINVAL")
+	case unix.ENOSYS:
+		return off("seccomp(2) is ENOSYS (no CONFIG_SECCOMP)")
+	case unix.EFAULT:
+		return on("seccomp(SECCOMP_SET_MODE_FILTER) reads its program (EFAULT)")
+	}
+	return unknown("seccomp(SECCOMP_SET_MODE_FILTER): %v", errno)
+}
+
+// probeFanotifyInit asks for no valid group: EINVAL (or EPERM without
+// CAP_SYS_ADMIN) where fanotify is built in.
+func probeFanotifyInit() error {
+	fd, err := unix.FanotifyInit(^uint(0), 0)
+	if err == nil {
+		unix.Close(fd)
+	}
+	return err
+}
+
+// probeIOUringSetup passes no parameters: EFAULT (or EPERM where the
+// io_uring_disabled sysctl refuses it) where io_uring is built in.
+func probeIOUringSetup() error {
+	_, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, 1, 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
+}

@@ -12,6 +12,14 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// reapedPeerHasPidfd is whether this kernel must hand out a pidfd of a
+// reaped peer; an older one may too (backport) or fail with
+// oldReapedPeerErrnos, the errnos it used then.
+var (
+	reapedPeerHasPidfd  = kernel.Kernel().AtLeast("6.16")
+	oldReapedPeerErrnos = []unix.Errno{unix.EINVAL, unix.ESRCH}
+)
+
 // A unix socket hands out pidfds of its peer: getsockopt(SO_PEERPIDFD) for
 // the process that created or connected the other end, and SCM_PIDFD (with
 // SO_PASSPIDFD set) for the sender of each message. They are ways to open a

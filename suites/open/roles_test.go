@@ -3,6 +3,8 @@ package open_test
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -14,14 +16,26 @@ import (
 // roleSocketPeer creates a unix socketpair at start, so that it is the
 // peer (SO_PEERPIDFD) of both ends, and answers "ready <pid>". Commands:
 //
-//	socket  → ok + the other end (once; the role keeps its own end)
-//	say     → writes one byte on its end → ok
+//	socket          → ok + the other end (once; the role keeps its own end)
+//	say             → writes one byte on its end → ok
+//	say-as <pid>    → the same with SCM_CREDENTIALS naming pid (and its own
+//	                  uid and gid) → ok | err (EPERM without CAP_SYS_ADMIN
+//	                  over its pid namespace)
+//	keep            + a socket: keeps it for peer-pidfd → ok
+//	peer-pidfd      [+ a socket] getsockopt(SO_PEERPIDFD) on the socket sent
+//	                  along, or else the kept one → ok <this process's /proc
+//	                  fdinfo of the pidfd> + the pidfd | err
+//	exec <role>     the thread-group leader execs this binary in role (which
+//	                  answers "ready" again on the same peer socket); only a
+//	                  failure answers
+//	exec-thread <role>  the same from a thread that is not the leader
 var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Peer, _ []string) int {
 	sp, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1
 	}
+	kept := -1
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
 		"socket": func(req *helpers.Request) (string, error) {
@@ -31,6 +45,44 @@ var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Pe
 		"say": func(*helpers.Request) (string, error) {
 			_, err := unix.Write(sp[0], []byte{'x'})
 			return "", err
+		},
+		"say-as": func(req *helpers.Request) (string, error) {
+			creds := unix.UnixCredentials(&unix.Ucred{Pid: int32(req.Int(0)), Uid: uint32(os.Getuid()), Gid: uint32(os.Getgid())})
+			return "", unix.Sendmsg(sp[0], []byte{'x'}, creds, nil, 0)
+		},
+		"keep": func(req *helpers.Request) (string, error) {
+			if err := req.Want(0, 1); err != nil {
+				return "", err
+			}
+			var err error
+			kept, err = unix.FcntlInt(uintptr(req.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
+			return "", err
+		},
+		"peer-pidfd": func(req *helpers.Request) (string, error) {
+			sock := kept
+			if len(req.Fds) == 1 {
+				sock = req.Fds[0]
+			}
+			pidfd, err := kernel.GetPeerPidfd(sock)
+			if err != nil {
+				return "", err
+			}
+			req.Attach(pidfd)
+			data, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", pidfd))
+			return string(data), err
+		},
+		"exec": func(req *helpers.Request) (string, error) {
+			return "", execRole(req.Args[0])
+		},
+		"exec-thread": func(req *helpers.Request) (string, error) {
+			failed := make(chan error)
+			go func() {
+				// The main goroutine holds the leader thread (internal/role),
+				// so this one runs, and stays, on another thread.
+				runtime.LockOSThread()
+				failed <- execRole(req.Args[0])
+			}()
+			return "", <-failed
 		},
 	})
 })
@@ -77,4 +129,13 @@ func lowestFreeFd() (int, error) {
 		return -1, err
 	}
 	return fd, unix.Close(fd)
+}
+
+// execRole execs this binary in role; it returns only on failure.
+func execRole(role string) error {
+	exe, err := kernel.SelfExecutable()
+	if err != nil {
+		return err
+	}
+	return syscall.Exec(exe, []string{exe}, helpers.RoleEnviron(role))
 }

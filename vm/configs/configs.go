@@ -32,6 +32,7 @@ type Variant struct {
 // differ only in boot arguments, so their verdicts must be identical.
 var variants = []Variant{
 	{Name: "minimal", Fragments: []string{"minimal"}, Arch: "amd64"},
+	{Name: "contracts", Fragments: []string{"minimal", "contracts"}, Arch: "amd64"},
 	{Name: "no-pid-ns", Fragments: []string{"minimal", "no-pid-ns"}, Arch: "amd64"},
 	{Name: "no-proc", Fragments: []string{"minimal", "no-proc"}, Arch: "amd64"},
 	{Name: "lsm-none", Fragments: []string{"minimal", "lsm"}, BootArgs: "lsm-none", Arch: "amd64"},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/ktap"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 	"github.com/pidfdconf/pidfdconf/internal/specid"
 	"github.com/pidfdconf/pidfdconf/internal/specreport"
 )
@@ -33,10 +33,6 @@ const (
 	ksftFail = 1
 	ksftSkip = 4
 )
-
-// RoleBinaryName is the role binary's file name beside the programs of
-// the kselftest collection.
-const RoleBinaryName = "pidfdconf-role"
 
 // kselftest is the KTAP stream of a suite run as a kselftest program;
 // nil in every other run.
@@ -62,7 +58,7 @@ type ktapStream struct {
 // prefixes and parses, so fd 1 goes to /dev/null and the KTAP stream keeps
 // the original; each failure's message is on its KTAP diagnostic line.
 func runAsKselftest(m interface{ Run() int }) int {
-	useRoleBinaryBeside()
+	role.UseBinaryBeside()
 	out, err := takeStdout()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "pidfdconf: cannot keep stdout for KTAP: %v\n", err)
@@ -70,24 +66,6 @@ func runAsKselftest(m interface{ Run() int }) int {
 	}
 	kselftest = &ktapStream{out: out, count: map[outcome.Verdict]int{}}
 	return kselftest.exitCode(m.Run())
-}
-
-// useRoleBinaryBeside names the role binary installed beside this program
-// for the helpers (unless the environment already names one): starting
-// helpers from the small role binary costs far less than re-executing a
-// suite, which matters on slow lab boards and under emulation.
-func useRoleBinaryBeside() {
-	if os.Getenv(kernel.RoleBinaryEnv) != "" {
-		return
-	}
-	exe, err := kernel.SelfExecutable()
-	if err != nil {
-		return
-	}
-	bin := filepath.Join(filepath.Dir(exe), RoleBinaryName)
-	if st, err := os.Stat(bin); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
-		os.Setenv(kernel.RoleBinaryEnv, bin)
-	}
 }
 
 // takeStdout returns a close-on-exec copy of fd 1 and points fd 1 at

@@ -13,7 +13,8 @@ the parser finds the prefix on its first "KTAP version" line and strips it
 (as it does for any prefixed console), for the specs.
 
 Prints one JSON object: "runner", the whole document's summary (as
-ktap_counts.py prints it), and "programs", each program's summary by name.
+ktap_counts.py prints it), and "programs", each program's summary by name
+with "results" added: each case's status (SUCCESS, FAILURE, SKIPPED...).
 """
 
 import json
@@ -44,6 +45,19 @@ def sections(lines, collection):
     return found
 
 
+def results(test):
+    """Each case's status by name."""
+    out = {}
+
+    def leaves(t):
+        if not t.subtests:
+            out[t.name] = t.status.name
+        for sub in t.subtests:
+            leaves(sub)
+    leaves(test)
+    return out
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -54,7 +68,8 @@ def main():
         sys.path.insert(0, ktap_counts.kunit_dir(source, tmp))
         result = {"runner": ktap_counts.summary(ktap_counts.parse(lines)), "programs": {}}
         for name, part in sections(lines, collection).items():
-            result["programs"][name] = ktap_counts.summary(ktap_counts.parse(part))
+            test = ktap_counts.parse(part)
+            result["programs"][name] = dict(ktap_counts.summary(test), results=results(test))
     print(json.dumps(result))
 
 

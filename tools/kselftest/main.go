@@ -5,7 +5,7 @@
 // run_kselftest.sh runs it with no Go on the target. `make
 // kselftest-install` calls it.
 //
-//	usage: kselftest -install DIR [-arch x86_64|i386|arm64] [-runner]
+//	usage: kselftest -install DIR [-arch x86_64|i386|arm64] [-runner=false]
 package main
 
 import (
@@ -20,10 +20,10 @@ import (
 func main() {
 	dir := flag.String("install", "", "INSTALL_PATH: a kselftest install (or a new directory) to add the collection to")
 	arch := flag.String("arch", "", "the target's kernel ARCH: x86_64, i386 or arm64 (default: this machine's)")
-	runner := flag.Bool("runner", false, "also copy the kernel's runner (run_kselftest.sh, kselftest/) from a linux-source into DIR when it has none")
+	runner := flag.Bool("runner", true, "copy the kernel's runner (run_kselftest.sh, kselftest/) from a linux-source into DIR when it has none (an existing install keeps its own)")
 	flag.Parse()
 	if *dir == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: kselftest -install DIR [-arch x86_64|i386|arm64] [-runner]")
+		fmt.Fprintln(os.Stderr, "usage: kselftest -install DIR [-arch x86_64|i386|arm64] [-runner=false]")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -16,7 +16,7 @@ export CACHE_DIR
 # same for its own). GO is the command to run go with, as CC is for cc.
 export OUT
 
-.PHONY: help test quick lint vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak role-binary
+.PHONY: help test quick lint vet unit suites suites-unprivileged conformance conformance-check catalogue bench soak role-binary kselftest-install
 .DEFAULT_GOAL := test
 
 ## help: every target with what it does (fails when a target has no "## target:" line)
@@ -106,6 +106,13 @@ soak: role-binary
 	$(GO) build -o "$$OUT/bin/soak" ./tools/soak
 	@$(if $(filter 0,$(SOAK_VM_N)),,$(VM_BUILD))
 	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) "$$OUT/bin/soak" -n "$$SOAK_N" -vm-n "$$SOAK_VM_N" -go "$(GO)" -runner $(VM_RUNNER) -out "$$OUT/soak"
+
+## kselftest-install: the suites as the kselftest collection pidfdconf in INSTALL_PATH (ARCH=x86_64|i386|arm64), with the kernel's run_kselftest.sh unless INSTALL_PATH has one or KSELFTEST_RUNNER=0
+# ARCH is the kernel's name for the target, as kselftest's own install takes it;
+# empty builds for this machine. The check is tools/kselftest's test (make unit).
+kselftest-install:
+	@test -n "$(INSTALL_PATH)" || { echo "usage: make kselftest-install INSTALL_PATH=DIR [ARCH=x86_64|i386|arm64] [KSELFTEST_RUNNER=0]" >&2; exit 2; }
+	$(GO) run ./tools/kselftest -install "$(INSTALL_PATH)" -arch "$(ARCH)" -runner=$(if $(filter 0,$(KSELFTEST_RUNNER)),false,true)
 
 # vm/ owns matrix, kernels, vm-smoke and bench.
 include vm/vm.mk

@@ -41,8 +41,12 @@ var (
 )
 
 // Main is every suite's TestMain: in a helper it runs the role and exits
-// before Ginkgo parses a flag; otherwise it runs the tests.
+// before Ginkgo parses a flag; otherwise it runs the tests (as a kselftest
+// program in the collection's build, see kselftest.go).
 func Main(m *testing.M) {
 	role.RunIfHelper()
+	if kselftestBuild != "" {
+		os.Exit(runAsKselftest(m))
+	}
 	os.Exit(m.Run())
 }

@@ -24,6 +24,9 @@ func RunSuite(t *testing.T, area string) {
 	areaLabel := "area:" + area
 	known[areaLabel] = true
 	if problems := specTreeProblems(PreviewSpecs("pidfd "+area, Label(areaLabel)).SpecReports); len(problems) > 0 {
+		if kselftest != nil {
+			kselftest.bail(append([]string{"spec metadata rules broken (see helpers/labels.go):"}, problems...))
+		}
 		t.Fatalf("spec metadata rules broken (see helpers/labels.go):\n  %s", strings.Join(problems, "\n  "))
 	}
 	// Warm up the Go runtime's lazily created fds (netpoller, pidfd probe)
@@ -38,7 +41,12 @@ func RunSuite(t *testing.T, area string) {
 		AddReportEntry("kernel", kernel.KernelRelease())
 		AddReportEntry(outcome.KernelConfigEntry, kernelConfigNote())
 	})
-	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline))
+	suiteConfig, reporterConfig := GinkgoConfiguration()
+	if kselftest != nil {
+		kselftest.register(area)
+		suiteConfig, reporterConfig = kselftest.configure(suiteConfig, reporterConfig)
+	}
+	RunSpecs(t, "pidfd "+area, Label(areaLabel), AroundNode(withSpecDeadline), suiteConfig, reporterConfig)
 }
 
 // kernelConfigNote says where the evidence of config options came from,

@@ -22,10 +22,23 @@ const corenameMax = 128
 // core_pattern that names it is restored.
 func dumpDir() string {
 	GinkgoHelper()
-	dir, err := os.MkdirTemp("", "pcd")
+	dir, err := os.MkdirTemp(shortTempBase(), "pcd")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, dir)
 	return dir
+}
+
+// shortTempBase is the first of $TMPDIR, /tmp and /dev/shm short enough
+// for the pipe pattern, which names the dump directory twice within
+// corenameMax bytes: a kselftest runner's TMPDIR is often a long path.
+func shortTempBase() string {
+	const most = 30
+	for _, base := range []string{os.TempDir(), "/tmp", "/dev/shm"} {
+		if st, err := os.Stat(base); err == nil && st.IsDir() && len(base) <= most {
+			return base
+		}
+	}
+	return os.TempDir()
 }
 
 // setCorePattern sets kernel.core_pattern for the spec (restored at

@@ -36,19 +36,17 @@ def kunit_dir(source, tmp):
     return os.path.join(tmp, KUNIT)
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    source, ktap_file = sys.argv[1], sys.argv[2]
-    with tempfile.TemporaryDirectory() as tmp:
-        sys.path.insert(0, kunit_dir(source, tmp))
-        import kunit_parser
-        import kunit_printer
-        with open(ktap_file) as f:
-            lines = f.read().splitlines()
-        # The parser prints a human summary: keep it off stdout.
-        printer = kunit_printer.Printer(print=False, output=io.StringIO())
-        test = kunit_parser.parse_run_tests(lines, printer)
+def parse(lines):
+    """The kernel parser's Test tree of KTAP lines (kunit_parser on the path)."""
+    import kunit_parser
+    import kunit_printer
+    # The parser prints a human summary: keep it off stdout.
+    printer = kunit_printer.Printer(print=False, output=io.StringIO())
+    return kunit_parser.parse_run_tests(lines, printer)
+
+
+def summary(test):
+    """The counts, status and case names of a parsed Test, as printed."""
     c = test.counts
     cases = []
 
@@ -58,11 +56,22 @@ def main():
         for sub in t.subtests:
             leaves(sub)
     leaves(test)
-    print(json.dumps({
+    return {
         "passed": c.passed, "failed": c.failed, "crashed": c.crashed,
         "skipped": c.skipped, "errors": c.errors, "status": test.status.name,
         "cases": cases,
-    }))
+    }
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    source, ktap_file = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.path.insert(0, kunit_dir(source, tmp))
+        with open(ktap_file) as f:
+            test = parse(f.read().splitlines())
+    print(json.dumps(summary(test)))
 
 
 if __name__ == "__main__":

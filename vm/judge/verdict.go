@@ -2,31 +2,20 @@ package judge
 
 import "github.com/pidfdconf/pidfdconf/internal/outcome"
 
-// Verdict is one verdict of a matrix cell: PASS, FAIL, SKIP, TIMEOUT, MISS, XFAIL or XPASS.
-type Verdict string
+// Verdict is one verdict of a matrix cell, in the words every report uses
+// (outcome.Verdict: the kselftest collection speaks it too).
+type Verdict = outcome.Verdict
 
 const (
-	PASS    Verdict = "PASS"
-	FAIL    Verdict = "FAIL"
-	SKIP    Verdict = "SKIP"
-	XFAIL   Verdict = "XFAIL"
-	XPASS   Verdict = "XPASS"
-	TIMEOUT Verdict = "TIMEOUT"
-	MISS    Verdict = "MISS"
-	// NA marks a row that does not apply to a kernel (LSM-independence on a
-	// kernel outside any LSM group).
-	NA Verdict = ""
+	PASS    = outcome.PASS
+	FAIL    = outcome.FAIL
+	SKIP    = outcome.SKIP
+	XFAIL   = outcome.XFAIL
+	XPASS   = outcome.XPASS
+	TIMEOUT = outcome.TIMEOUT
+	MISS    = outcome.MISS
+	NA      = outcome.NA
 )
-
-// Known reports whether v is one of the results above: a matrix.json read
-// back may hold anything.
-func (v Verdict) Known() bool {
-	switch v {
-	case PASS, FAIL, SKIP, XFAIL, XPASS, TIMEOUT, MISS, NA:
-		return true
-	}
-	return false
-}
 
 // Cell is one spec on one kernel.
 type Cell struct {

@@ -50,7 +50,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		It("still shows its pid", helpers.ID("still_shows_its_pid"), helpers.ManProc, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
 		})
 	})

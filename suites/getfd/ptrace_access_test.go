@@ -57,21 +57,38 @@ func unprivilegedGetfd(ctx SpecContext, id, pid, n int) error {
 	return err
 }
 
-var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot, func() {
-	BeforeEach(func() {
-		helpers.RequireFeature(kernel.PidfdGetfd)
-		helpers.RequireRoot("helpers that drop to an unprivileged uid")
-	})
+// asNobody is the helper argument that makes a helper uid/gid nobody: none
+// when the test already runs unprivileged (it is nobody then, or another
+// plain user whose helpers share its uid), nobody's when it is root.
+func asNobody() []string {
+	if os.Geteuid() == 0 {
+		return []string{strconv.Itoa(nobody)}
+	}
+	return nil
+}
 
+var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
+	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetfd) })
+
+	// Both processes run as nobody (as root, helpers that drop to it; as
+	// a plain user, helpers that keep the test's uid).
 	Context("when an unprivileged caller targets a process of its own uid", func() {
 		var target *helpers.Child
 		var memfd int
 		BeforeEach(func(ctx SpecContext) {
-			target = helpers.StartChild(ctx, roleHolder, []string{strconv.Itoa(nobody)})
+			target = helpers.StartChild(ctx, roleHolder, asNobody())
 			var err error
 			memfd, err = strconv.Atoi(target.MustCall(ctx, "fd").Text)
 			Expect(err).NotTo(HaveOccurred())
 		})
+		// callerGetfd has a sibling caller with the target's uid and no
+		// capability fetch fd n.
+		callerGetfd := func(ctx SpecContext) error {
+			GinkgoHelper()
+			caller := helpers.StartChild(ctx, roleUnprivilegedCaller, asNobody())
+			_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", target.Pid, memfd))
+			return err
+		}
 
 		// Behavior: without Yama restrictions (not active, or ptrace_scope 0) a caller without capabilities fetches an fd of a dumpable process with its own uid: ptrace access by matching credentials.
 		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (run unprivileged); man pidfd_getfd(2)
@@ -80,27 +97,29 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 			if scope, ok := yama(); ok && scope != 0 {
 				Skip(fmt.Sprintf("Yama ptrace_scope is %d; the Yama specs cover it", scope))
 			}
-			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(Succeed())
+			Expect(callerGetfd(ctx)).To(Succeed())
 		})
 
-		// Behavior: once the target made itself non-dumpable, an unprivileged caller with the target's uid fails with EPERM: only CAP_SYS_PTRACE passes a non-dumpable target.
-		// Mirrors:  pidfd_getfd_test.c child.disable_ptrace; LTP pidfd_getfd02 (EPERM)
+		// Behavior: once the target made itself non-dumpable, an unprivileged caller with the target's uid (a sibling process here) fails with EPERM: only CAP_SYS_PTRACE passes a non-dumpable target. Runs as a plain user, as the selftest does.
+		// Mirrors:  pidfd_getfd_test.c child.disable_ptrace (its parent as the caller there); LTP pidfd_getfd02 (EPERM)
 		// Since:    v5.6
 		It("fails with EPERM once the target is not dumpable", helpers.ID("fails_with_eperm_once_the_target_is_not_dumpable"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
 			if scope, ok := yama(); ok && scope != 0 {
-				Skip(fmt.Sprintf("Yama ptrace_scope is %d and would refuse anyway; the spec needs the dumpable check alone", scope))
+				Skip(fmt.Sprintf("Yama ptrace_scope is %d and would refuse a sibling anyway; the spec needs the dumpable check alone (\"fails with EPERM for a caller of the target's uid without CAP_SYS_PTRACE\" asks as the target's parent)", scope))
 			}
 			target.MustCall(ctx, "nondumpable")
-			Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+			Expect(callerGetfd(ctx)).To(helpers.BeErrno(unix.EPERM))
 		})
 
-		Context("under Yama", Serial, func() {
+		Context("under Yama", Serial, helpers.NeedsRoot, func() {
+			BeforeEach(func() { helpers.RequireRoot("setting kernel.yama.ptrace_scope") })
+
 			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an ancestor of the target fails with EPERM, though it has the target's uid.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS; Yama ptrace_scope 1 limits attaching to descendants)
 			// Since:    v5.6
 			It("fails with EPERM at ptrace_scope 1 for a caller that is not an ancestor", helpers.ID("fails_with_eperm_at_ptrace_scope_1_for_caller_that_is_not"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 				requireYama(1)
-				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+				Expect(callerGetfd(ctx)).To(helpers.BeErrno(unix.EPERM))
 			})
 
 			// Behavior: with Yama ptrace_scope 2 (admin-only attach) an unprivileged caller fails with EPERM, though it has the target's uid.
@@ -108,29 +127,28 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 			// Since:    v5.6
 			It("fails with EPERM at ptrace_scope 2 for a caller without CAP_SYS_PTRACE", helpers.ID("fails_with_eperm_at_ptrace_scope_2_for_caller_without_cap"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 				requireYama(2)
-				Expect(unprivilegedGetfd(ctx, nobody, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
+				Expect(callerGetfd(ctx)).To(helpers.BeErrno(unix.EPERM))
 			})
 
 			// Behavior: with Yama ptrace_scope 2 (admin-only attach) a caller with CAP_SYS_PTRACE still fetches the fd.
 			// Mirrors:  man pidfd_getfd(2)
 			// Since:    v5.6
-			It("succeeds at ptrace_scope 2 for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_at_ptrace_scope_2_for_a_caller_with_cap_sys_ptrace"), helpers.ManPidfdGetfd, func() {
+			It("succeeds at ptrace_scope 2 for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_at_ptrace_scope_2_for_a_caller_with_cap_sys_ptrace"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 				requireYama(2)
-				fd, err := unix.PidfdGetfd(target.Pidfd, memfd, 0)
-				Expect(err).NotTo(HaveOccurred())
-				Expect(unix.Close(fd)).To(Succeed())
+				expectHoldersFile(ctx, getfd(target.Pidfd, memfd), target, memfd)
 			})
 		})
 	})
 
-	Context("when an unprivileged caller targets a process of another uid that has exited", func() {
+	Context("when an unprivileged caller targets a process of another uid that has exited", helpers.NeedsRoot, func() {
 		var target *helpers.Blocked
 		var caller *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireRoot("helpers that drop to an unprivileged uid")
 			target = helpers.StartBlocked(devNull())
 			caller = helpers.StartChild(ctx, roleUnprivilegedCaller, []string{strconv.Itoa(nobody)})
 			target.Kill()
-			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, target.Pidfd)
 		})
 
 		// Behavior: pidfd_getfd(2) by a caller without ptrace rights (uid nobody) on a zombie of another user (root) fails with EPERM, not ESRCH: the ptrace check comes before the check for an exiting task.
@@ -151,7 +169,9 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.NeedsRoot,
 		})
 	})
 
-	Context("when an unprivileged caller targets a dumpable process of another uid", func() {
+	Context("when an unprivileged caller targets a dumpable process of another uid", helpers.NeedsRoot, func() {
+		BeforeEach(func() { helpers.RequireRoot("helpers that drop to an unprivileged uid") })
+
 		// Behavior: a caller without capabilities fails with EPERM for a dumpable target that runs as another user (root).
 		// Mirrors:  LTP pidfd_getfd02 (EPERM); man pidfd_getfd(2)
 		// Since:    v5.6

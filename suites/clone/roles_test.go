@@ -69,19 +69,25 @@ var roleTryCloneParent = helpers.RegisterRole("clone-try-parent", func(p *helper
 	return 0
 })
 
-// roleUnprivilegedAutokill gives up root (and with it every capability),
-// answers "ready", then serves "clone <flags>": clone3(flags) of a child
+// roleWithoutCapSysAdmin drops CAP_SYS_ADMIN from every set of its main
+// thread, where it serves (roles run on the locked main thread), and keeps
+// its uid: as root it stays uid 0, so a kernel that checked uid 0 instead of
+// the capability would let it through. It answers "ready <pid>", then
+// serves "euid" → ok <euid>, and "clone <flags>": clone3(flags) of a child
 // that exits at once → "ok" (the child is released before the reply) or
 // "err ERRNO".
-var roleUnprivilegedAutokill = helpers.RegisterRole("clone-unprivileged", func(p *helpers.Peer, _ []string) int {
-	if os.Geteuid() == 0 {
-		if err := helpers.DropPrivileges(65534, 65534); err != nil {
-			p.Send(helpers.Answer("", err))
-			return 1
-		}
+var roleWithoutCapSysAdmin = helpers.RegisterRole("clone-without-cap-sys-admin", func(p *helpers.Peer, _ []string) int {
+	if err := kernel.DropCapability(unix.CAP_SYS_ADMIN); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	if kernel.HasCapability(unix.CAP_SYS_ADMIN) {
+		p.Send(helpers.Answer("", fmt.Errorf("CAP_SYS_ADMIN still effective after capset: %w", unix.EIO)))
+		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
+		"euid": func(*helpers.Request) (string, error) { return strconv.Itoa(os.Geteuid()), nil },
 		"clone": func(req *helpers.Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err

@@ -97,6 +97,41 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		}
 	})
 
+	// Each pidfd_open flag tried both ways: the pidfd's status flags hold
+	// exactly the flags asked for. PIDFD_NONBLOCK (O_NONBLOCK) goes to the
+	// open (v6.1 kernel/fork.c:2006-2007 anon_inode_getfile(..., flags |
+	// O_RDWR); v6.12 fs/pidfs.c:429 dentry_open); PIDFD_THREAD (O_EXCL),
+	// which the open strips, is set on the file afterwards (v6.12
+	// kernel/fork.c:2069-2071; v7.3 fs/pidfs.c:1208 pidfs_dentry_open).
+	DescribeTable("returns a pidfd whose status flags hold the flags asked for",
+		func(flags int) {
+			if flags&unix.PIDFD_NONBLOCK != 0 {
+				helpers.RequireFeature(kernel.PidfdNonblock)
+			}
+			if flags&unix.PIDFD_THREAD != 0 {
+				helpers.RequireFeature(kernel.PidfdThread)
+			}
+			fd := helpers.OpenPidfd(os.Getpid(), flags)
+			Expect(helpers.StatusFlags(fd)&definedOpenFlags).To(Equal(flags), "F_GETFL %#o", helpers.StatusFlags(fd))
+		},
+		// Behavior: pidfd_open(2) without flags returns a pidfd with neither O_NONBLOCK nor O_EXCL (PIDFD_THREAD) in its status flags.
+		// Mirrors:  none
+		// Since:    v5.3
+		Entry("no flags", helpers.ID("status_flags_hold_neither_flag_without_flags"), helpers.ManPidfdOpen, 0),
+		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns a pidfd with O_NONBLOCK and without O_EXCL in its status flags.
+		// Mirrors:  pidfd_wait.c global.wait_nonblock (checks O_NONBLOCK only)
+		// Since:    v5.10
+		Entry("PIDFD_NONBLOCK", helpers.ID("status_flags_hold_only_o_nonblock_for_pidfd_nonblock"), helpers.FlagPidfdNonblock, helpers.SelftestPidfdWait, unix.PIDFD_NONBLOCK),
+		// Behavior: pidfd_open(2) with PIDFD_THREAD returns a pidfd with O_EXCL and without O_NONBLOCK in its status flags.
+		// Mirrors:  none
+		// Since:    v6.9
+		Entry("PIDFD_THREAD", helpers.ID("status_flags_hold_only_o_excl_for_pidfd_thread"), helpers.FlagPidfdThread, helpers.ManPidfdOpen, unix.PIDFD_THREAD),
+		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK|PIDFD_THREAD returns a pidfd with both O_NONBLOCK and O_EXCL in its status flags.
+		// Mirrors:  none
+		// Since:    v6.9
+		Entry("PIDFD_NONBLOCK|PIDFD_THREAD", helpers.ID("status_flags_hold_both_flags_for_nonblock_and_thread"), helpers.FlagPidfdThread, helpers.FlagPidfdNonblock, helpers.ManPidfdOpen, unix.PIDFD_NONBLOCK|unix.PIDFD_THREAD),
+	)
+
 	Context("with PIDFD_NONBLOCK", helpers.FlagPidfdNonblock, func() {
 		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns an fd with O_NONBLOCK set.
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
@@ -136,7 +171,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		It("opens it", helpers.ID("opens_it"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			fd := helpers.OpenPidfd(child.Pid, 0)
 			if kernel.Procfs.Present() {
 				Expect(fdinfoPid(fd)).To(Equal(strconv.Itoa(child.Pid)))

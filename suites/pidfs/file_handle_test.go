@@ -57,6 +57,48 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL),
 	)
 
+	// Each flag open_by_handle_at(2) takes for a pidfd, tried both ways:
+	// PIDFD_THREAD is O_EXCL and PIDFD_NONBLOCK is O_NONBLOCK (v7.3
+	// fs/pidfs.c:996-1002), and the reopened pidfd carries exactly the ones
+	// asked for in its status flags. O_NONBLOCK goes through dentry_open
+	// since v6.14; O_EXCL, which do_dentry_open() strips, only since
+	// pidfs_dentry_open() raises it again (v7.3 fs/pidfs.c:988-993, commit
+	// "pidfs: preserve thread pidfds reopened by file handle", v7.2-rc5):
+	// v6.14–v7.1 returned a thread-group pidfd for O_EXCL.
+	DescribeTable("reopens a pidfd whose status flags follow the open flags",
+		func(flags, want int) {
+			child := helpers.StartBlocked()
+			fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(child.Pidfd), flags)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
+			got := helpers.StatusFlags(fd) & (unix.O_EXCL | unix.O_NONBLOCK)
+			if want&unix.O_EXCL != 0 && got&unix.O_EXCL == 0 && !kernel.Kernel().AtLeast("7.2") {
+				Skip(fmt.Sprintf("open_by_handle_at(O_EXCL) keeps PIDFD_THREAD since v7.2 (pidfs: preserve thread pidfds reopened by file handle); running %s, which returns a thread-group pidfd", kernel.Kernel()))
+			}
+			Expect(got).To(Equal(want), "F_GETFL %#o of the reopened pidfd", helpers.StatusFlags(fd))
+		},
+		// Behavior: open_by_handle_at(2) of a pidfd's handle with O_EXCL (and the selftest's other valid flags) returns a PIDFD_THREAD pidfd: O_EXCL is in its status flags.
+		// Mirrors:  pidfd_file_handle_test.c file_handle.open_by_handle_at_valid_flags (its F_GETFL & PIDFD_THREAD check, v7.2 selftest)
+		// Since:    v7.2
+		Entry("O_EXCL: PIDFD_THREAD set", helpers.ID("reopens_with_o_excl_as_pidfd_thread_pidfd"), helpers.FlagPidfdThread, helpers.SelftestPidfdFileHandle,
+			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL, unix.O_EXCL|unix.O_NONBLOCK),
+		// Behavior: open_by_handle_at(2) of a pidfd's handle without O_EXCL returns a thread-group pidfd: O_EXCL is not in its status flags.
+		// Mirrors:  none
+		// Since:    v6.14
+		Entry("no O_EXCL: PIDFD_THREAD not set", helpers.ID("reopens_without_o_excl_as_thread_group_pidfd"), helpers.FlagPidfdThread, helpers.ManPidfs,
+			unix.O_CLOEXEC, 0),
+		// Behavior: open_by_handle_at(2) of a pidfd's handle with O_NONBLOCK returns a pidfd with O_NONBLOCK in its status flags (a PIDFD_NONBLOCK pidfd).
+		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (opens with O_NONBLOCK, checks only the inode)
+		// Since:    v6.14
+		Entry("O_NONBLOCK: O_NONBLOCK set", helpers.ID("reopens_with_o_nonblock_as_nonblocking_pidfd"), helpers.FlagPidfdNonblock, helpers.SelftestPidfdFileHandle,
+			unix.O_NONBLOCK|unix.O_CLOEXEC, unix.O_NONBLOCK),
+		// Behavior: open_by_handle_at(2) of a pidfd's handle without O_NONBLOCK returns a blocking pidfd: O_NONBLOCK is not in its status flags.
+		// Mirrors:  none
+		// Since:    v6.14
+		Entry("no O_NONBLOCK: O_NONBLOCK not set", helpers.ID("reopens_without_o_nonblock_as_blocking_pidfd"), helpers.FlagPidfdNonblock, helpers.ManPidfs,
+			unix.O_CLOEXEC, 0),
+	)
+
 	// Behavior: open_by_handle_at(2) of a pidfs handle fails with EINVAL for each open flag outside O_RDONLY/O_WRONLY/O_RDWR/O_NONBLOCK/O_CLOEXEC/O_EXCL (pidfs_export_permission).
 	// Mirrors:  pidfd_file_handle_test.c file_handle.open_by_handle_at_invalid_flags (asserts failure only; v6.14 selftest)
 	// Since:    v6.14
@@ -91,6 +133,32 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		Expect(err).To(helpers.BeErrno(unix.ESTALE))
 	})
 
+	// Behavior: a handle of a process that has been reaped and whose every pidfd is closed does not open: open_by_handle_at(2) fails with ESTALE.
+	// Mirrors:  none (pidfd_file_handle_test.c file_handle.pid_has_been_reaped holds the pidfd)
+	// Since:    v6.14
+	It("fails with ESTALE once the process is reaped and no pidfd to it is left", helpers.ID("fails_with_estale_once_reaped_and_no_pidfd_left"), helpers.ManPidfs, func(ctx SpecContext) {
+		child := helpers.StartBlocked()
+		h := handleOf(child.Pidfd)
+		child.Forget(ctx)
+		// v7.3 fs/pidfs.c:928-945 pidfs_ino_get_pid: the struct pid is gone
+		// from the inode table, or marked exited → NULL → ESTALE.
+		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), h, unix.O_CLOEXEC)
+		Expect(err).To(helpers.BeErrno(unix.ESTALE))
+	})
+
+	// Behavior: the handle of a reaped process whose pid number another process now has does not open (ESTALE): it never decodes to the process that took the number, whose own handle decodes to its own inode.
+	// Mirrors:  none (pidfs handles carry the struct pid's inode number, never a pid number: v7.3 fs/pidfs.c pidfs_encode_fh)
+	// Since:    v6.14
+	It("refuses the handle of a reaped process whose pid number was reused with ESTALE", helpers.ID("refuses_handle_of_reaped_process_whose_pid_was_reused"), helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
+		helpers.RequireFeature(kernel.PidNamespaces)
+		old, _, successor := helpers.ReusePidNumber(ctx, helpers.NewPidNS(ctx), 1000, helpers.RoleProcess, nil)
+		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), handleOf(old.Pidfd), unix.O_CLOEXEC)
+		Expect(err).To(helpers.BeErrno(unix.ESTALE), "the reaped process's handle")
+		fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(successor.Pidfd), unix.O_CLOEXEC)
+		Expect(err).NotTo(HaveOccurred(), "the successor's handle")
+		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(successor.Pidfd)))
+	})
+
 	// Behavior: the handle of a process that exited but is not reaped, or of a process in a child pid namespace, decodes from the caller's namespace to the same inode.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_exited (v6.14 selftest); pidfd_file_handle_test.c file_handle.file_handle_child_pidns (v6.14 selftest)
 	// Since:    v6.14
@@ -105,7 +173,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			child := helpers.StartBlocked()
 			h := handleOf(child.Pidfd)
 			child.Kill()
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			return child.Pidfd, h
 		}),
 		Entry("a process in a child pid namespace", helpers.ID("decodes_the_handle_of_a_process_in_a_child_pid_namespace"), helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -18,20 +19,42 @@ import (
 
 // statusIDs is the four ids (real, effective, saved, filesystem) of a
 // "Uid:" or "Gid:" line of /proc/self/status.
-func statusIDs(field string) []uint32 {
+func statusIDs(field string) []uint32 { return statusIDsOf("self", field) }
+
+// statusIDsOf is statusIDs of /proc/<task>/status (task "self", a pid, or
+// "<pid>/task/<tid>").
+func statusIDsOf(task, field string) []uint32 {
 	GinkgoHelper()
-	data, err := os.ReadFile("/proc/self/status")
+	line := statusLine(task, field)
+	var ids [4]uint32
+	_, err := fmt.Sscan(line, &ids[0], &ids[1], &ids[2], &ids[3])
+	Expect(err).NotTo(HaveOccurred(), "%s: %q", field, line)
+	return ids[:]
+}
+
+// ownIDs is ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid of the
+// calling thread, as it reads them itself (setfsuid/setfsgid of an invalid
+// id change nothing and return the current one).
+func ownIDs() []uint32 {
+	ru, eu, su := unix.Getresuid()
+	rg, eg, sg := unix.Getresgid()
+	fu, _ := unix.SetfsuidRetUid(-1)
+	fg, _ := unix.SetfsgidRetGid(-1)
+	return []uint32{uint32(ru), uint32(eu), uint32(su), uint32(fu), uint32(rg), uint32(eg), uint32(sg), uint32(fg)}
+}
+
+// statusLine is the value of the field line of /proc/<task>/status.
+func statusLine(task, field string) string {
+	GinkgoHelper()
+	data, err := os.ReadFile("/proc/" + task + "/status")
 	Expect(err).NotTo(HaveOccurred())
 	for _, line := range strings.Split(string(data), "\n") {
 		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			var ids [4]uint32
-			_, err := fmt.Sscan(rest, &ids[0], &ids[1], &ids[2], &ids[3])
-			Expect(err).NotTo(HaveOccurred(), "%q", line)
-			return ids[:]
+			return strings.TrimSpace(rest)
 		}
 	}
-	Fail("no " + field + " line in /proc/self/status")
-	return nil
+	Fail("no " + field + " line in /proc/" + task + "/status")
+	return ""
 }
 
 // exitStatus is a PIDFD_INFO_EXIT exit_code decoded as a wait status.
@@ -84,7 +107,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		BeforeEach(func(ctx SpecContext) {
 			child = helpers.StartBlocked()
 			child.Kill()
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 		})
 
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
@@ -107,6 +130,32 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(os.Getpid()), uint32(os.Getpid()), uint32(os.Getppid())}))
 		Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid}).To(Equal(statusIDs("Uid")))
 		Expect([]uint32{info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(Equal(statusIDs("Gid")))
+	})
+
+	// Behavior: PIDFD_GET_INFO reports a process whose real, effective, saved and filesystem uids all differ, and whose gids do, with each id in its own field: the ids the process itself reads (getresuid, getresgid, setfsuid and setfsgid) and /proc/<pid>/status shows.
+	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own ids, all equal there)
+	// Since:    v6.13
+	It("reports real, effective, saved and filesystem ids that all differ, each in its field", helpers.ID("reports_distinct_real_effective_saved_fs_ids_each_in_field"), helpers.NeedsRoot, helpers.SelftestPidfdOpen, func(ctx SpecContext) {
+		helpers.RequireRoot("a helper that takes four different uids and gids")
+		helpers.RequireFeature(kernel.Procfs)
+		c := helpers.StartChild(ctx, roleDistinctIDs, nil)
+		var own [8]uint32
+		r := c.MustCall(ctx, "ids")
+		_, err := fmt.Sscan(r.Text, &own[0], &own[1], &own[2], &own[3], &own[4], &own[5], &own[6], &own[7])
+		Expect(err).NotTo(HaveOccurred(), "ids reply %q", r.Text)
+		Expect(own).To(Equal(distinctIDs), "ruid euid suid fsuid rgid egid sgid fsgid as the helper reads them")
+		info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CREDS)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mask & unix.PIDFD_INFO_CREDS).NotTo(BeZero())
+		// v7.3 fs/pidfs.c pidfd_info: kinfo.ruid = c->uid, euid = c->euid,
+		// suid = c->suid, fsuid = c->fsuid, and the same for the gids, of
+		// the task's credentials (from_kuid_munged into the caller's
+		// namespace, the initial one here).
+		got := [8]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid, info.Rgid, info.Egid, info.Sgid, info.Fsgid}
+		Expect(got).To(Equal(own), "ruid euid suid fsuid rgid egid sgid fsgid from PIDFD_GET_INFO")
+		pid := strconv.Itoa(c.Pid)
+		Expect(got[:4]).To(Equal(statusIDsOf(pid, "Uid")), "Uid: of /proc/%s/status", pid)
+		Expect(got[4:]).To(Equal(statusIDsOf(pid, "Gid")), "Gid: of /proc/%s/status", pid)
 	})
 
 	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and the bytes beyond the kernel's struct (here from 88, PIDFD_INFO_SIZE_VER3, on) come back zeroed. v6.13 and v6.14 accept the size but leave the caller's tail as it was.
@@ -184,19 +233,23 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	)
 
 	Context("when the process is a zombie", func() {
-		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
-		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest)
+		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap); the zombie still reports its pid, tgid, parent and the credentials it had (the test's).
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest; checks the mask only)
 		// Since:    v6.15
 		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.ID("marks_creds_but_not_exit_with_or_without_pidfd_info_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
 			child := helpers.StartBlocked()
 			child.Kill()
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			for _, mask := range []uint64{unix.PIDFD_INFO_CGROUPID, unix.PIDFD_INFO_CGROUPID | unix.PIDFD_INFO_EXIT} {
 				info, err := kernel.GetPidfdInfo(child.Pidfd, mask)
 				Expect(err).NotTo(HaveOccurred(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_CREDS).NotTo(BeZero(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_EXIT).To(BeZero(), "mask %#x", mask)
+				// The zombie's task is still there (v7.3 fs/pidfs.c
+				// pidfd_info: get_pid_task finds it), so the ids are its own.
+				Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(child.Pid), uint32(child.Pid), uint32(os.Getpid())}), "pid tgid ppid, mask %#x", mask)
+				Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid, info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(Equal(ownIDs()), "credentials (the test's, which it inherited), mask %#x", mask)
 			}
 		})
 	})
@@ -246,11 +299,12 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	Context("with PIDFD_INFO_SUPPORTED_MASK", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoSupportedMask) })
 
-		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills supported_mask with exactly the request bits this kernel knows: PID, CREDS, CGROUPID and SUPPORTED_MASK, EXIT and COREDUMP where their probes find them, COREDUMP_SIGNAL with COREDUMP, COREDUMP_CODE from v7.1. The field sits at offset 72 on v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills supported_mask with exactly the set of the kernel's version (PIDFD_INFO_SUPPORTED, whatever the config): PID|CREDS|CGROUPID|EXIT|COREDUMP|SUPPORTED_MASK|COREDUMP_SIGNAL on v6.19 and v7.0, and COREDUMP_CODE too from v7.1. The field sits at offset 72 on v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
 		// Mirrors:  pidfd_info_test.c global.supported_mask_field (asserts each 7.3 bit is present; here the exact set)
 		// Since:    v6.19 (supported_mask at offset 80 since v7.1)
 		It("reports exactly the request bits this kernel supports", helpers.ID("reports_exactly_the_request_bits_this_kernel_supports"), helpers.SelftestPidfdInfo, func() {
 			reply, supported := infoSupportedMask(helpers.SelfPidfd(), 0)
+			// v7.3 fs/pidfs.c:509-511: kinfo.supported_mask = PIDFD_INFO_SUPPORTED.
 			Expect(reply & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
 			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
 		})

@@ -79,6 +79,19 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		Expect(errno).To(helpers.BeErrno(unix.ESRCH))
 	})
 
+	// Behavior: every PIDFD_GET_*_NAMESPACE ioctl on the pidfd of a process that has exited but is not reaped fails with ESRCH: the zombie's namespaces are gone (exit_task_namespaces), though its task is not.
+	// Mirrors:  none (v7.3 fs/pidfs.c pidfd_ioctl and v6.12 fs/pidfs.c:151-158: no task->nsproxy → -ESRCH, "just pretend it didn't exist")
+	// Since:    v6.11
+	It("fails with ESRCH for every namespace of a zombie", helpers.ID("fails_with_esrch_for_every_namespace_of_a_zombie"), helpers.ManPidfs, func(ctx SpecContext) {
+		child := helpers.StartBlocked()
+		child.Kill()
+		helpers.AwaitZombie(ctx, child.Pidfd)
+		for _, ns := range namespaceIoctls {
+			_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(child.Pidfd), ns.ioctl, 0)
+			Expect(errno).To(helpers.BeErrno(unix.ESRCH), "PIDFD_GET_%s_NAMESPACE", ns.name)
+		}
+	})
+
 	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a process in a child pid namespace returns that namespace: the inode of /proc/<pid>/ns/pid, not the caller's.
 	// Mirrors:  none
 	// Since:    v6.11

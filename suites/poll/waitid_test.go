@@ -22,13 +22,29 @@ func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.WaitidPidfd) })
 
-	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with its pid and exit status.
-	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0))
+	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with its pid, its real uid (the test's, which it kept) and exit status.
+	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0); si_uid not checked there)
 	// Since:    v5.4
 	It("reports CLD_EXITED with the child's pid and exit status", helpers.ID("reports_cld_exited_with_the_child_pid_and_exit_status"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 		c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 		Expect(c.Peer.Send("exit 3")).To(Succeed())
-		Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
+		info := waitFor(ctx, c.Pidfd, unix.WEXITED)
+		Expect(childState(info)).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
+		// kernel/exit.c wait_task_zombie: infop->uid is the child's
+		// task_uid, mapped into the waiter's user namespace.
+		Expect(info.Uid).To(BeEquivalentTo(os.Getuid()), "si_uid")
+	})
+
+	// Behavior: once a child has been reaped through its pidfd, a second waitid(P_PIDFD) on the same pidfd fails with ECHILD (with or without WNOHANG): no task is left for the pid.
+	// Mirrors:  none (v7.3 kernel/exit.c:1649-1672 do_wait_pid: pid_task(pid, PIDTYPE_TGID) is NULL, so notask_error -ECHILD (:1685) stays)
+	// Since:    v5.4
+	It("fails with ECHILD once the child has been reaped", helpers.ID("fails_with_echild_once_the_child_has_been_reaped"), helpers.ManWaitid, func(ctx SpecContext) {
+		b := helpers.StartBlocked()
+		b.Reap(ctx)
+		_, err := kernel.Waitid(b.Pidfd, unix.WEXITED|unix.WNOHANG)
+		Expect(err).To(helpers.BeErrno(unix.ECHILD), "WEXITED|WNOHANG")
+		_, err = kernel.WaitidTimeout(ctx, b.Pidfd, unix.WEXITED, helpers.EventTimeout())
+		Expect(err).To(helpers.BeErrno(unix.ECHILD), "WEXITED, blocking")
 	})
 
 	Context("when the child is stopped, continued and killed through its pidfd", func() {

@@ -27,6 +27,36 @@ func exitedTarget(ctx context.Context, flags int) int {
 	return child.Pidfd
 }
 
+// reapedTarget is the pidfd of a helper that entered a new user and
+// network namespace, exited and was reaped.
+func reapedTarget(ctx context.Context, flags int) int {
+	GinkgoHelper()
+	child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(uintptr(flags)))
+	Expect(child.Peer.Send("exit 0")).To(Succeed())
+	_, err := kernel.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED, helpers.EventTimeout())
+	Expect(err).NotTo(HaveOccurred(), "the helper did not exit")
+	return child.Pidfd
+}
+
+// exitedTypes are the namespace types configured here and the flags of
+// the two an exited target enters (user and network, those the kernel has),
+// skipping where it has neither.
+func exitedTypes() ([]nsType, int) {
+	GinkgoHelper()
+	types := configuredTypes()
+	flags := 0
+	for _, t := range types {
+		if t.flag == unix.CLONE_NEWUSER || t.flag == unix.CLONE_NEWNET {
+			flags |= t.flag
+		}
+	}
+	if flags == 0 {
+		Skip("this kernel has neither user nor network namespaces")
+	}
+	requireJoinable(types)
+	return types, flags
+}
+
 var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 	Context("with a pidfd of a live process", func() {
 		// Behavior: setns(2) with a pidfd fails with EINVAL for flags 0, -1, CLONE_VM and CLONE_NEWUSER|CLONE_VM: a pidfd needs at least one namespace flag and nothing else.
@@ -86,18 +116,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			types []nsType
 			flags int
 		)
-		BeforeEach(func() {
-			types = configuredTypes()
-			for _, t := range types {
-				if t.flag == unix.CLONE_NEWUSER || t.flag == unix.CLONE_NEWNET {
-					flags |= t.flag
-				}
-			}
-			if flags == 0 {
-				Skip("this kernel has neither user nor network namespaces")
-			}
-			requireJoinable(types)
-		})
+		BeforeEach(func() { types, flags = exitedTypes() })
 
 		// Behavior: setns(2) through the pidfd of a process that has exited but is not reaped fails with ESRCH: the zombie has no namespaces left.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_exited_child
@@ -113,6 +132,39 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		It("leaves the caller in all of its namespaces", helpers.ID("leaves_the_caller_in_all_of_its_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
+			j := startJoiner()
+			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
+			self := selfNamespaces(types)
+			for _, t := range types {
+				Expect(j.ns(t.name)).To(Equal(self[t.name]), "the caller's %s namespace", t.name)
+			}
+		})
+	})
+
+	// validate_nsset looks the pidfd's task up first: a reaped process has
+	// none (v7.3 kernel/nsproxy.c:409-413, v6.1 :367-371: pid_task(pid,
+	// PIDTYPE_PID) is NULL → -ESRCH), before any namespace is touched.
+	Context("with a pidfd of a process that has been reaped", func() {
+		var (
+			types []nsType
+			flags int
+		)
+		BeforeEach(func() { types, flags = exitedTypes() })
+
+		// Behavior: setns(2) through the pidfd of a process that has exited and been reaped fails with ESRCH.
+		// Mirrors:  none (pidfd_setns_test.c current_nsset.pidfd_exited_child keeps its child a zombie)
+		// Since:    v5.8
+		It("fails with ESRCH", helpers.ID("reaped_target_fails_with_esrch"), helpers.ManSetns, func(ctx SpecContext) {
+			pidfd := reapedTarget(ctx, flags)
+			j := startJoiner()
+			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
+		})
+
+		// Behavior: a setns(2) refused with ESRCH for a reaped process leaves every namespace of the caller as it was.
+		// Mirrors:  none
+		// Since:    v5.8
+		It("leaves the caller in all of its namespaces", helpers.ID("reaped_target_leaves_caller_in_all_its_namespaces"), helpers.ManSetns, func(ctx SpecContext) {
+			pidfd := reapedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
 			self := selfNamespaces(types)

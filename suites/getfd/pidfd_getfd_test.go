@@ -13,6 +13,36 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// pidfd_getfd(2), state by state and field by field. The file fetched is
+// compared with what the holder itself says of its memfd (its fstat), and
+// with kcmp(KCMP_FILE) where the kernel has it.
+//
+//	state of the target             outcome                          spec
+//	live process                    its file                         returns_an_fd_for_the_same_open_file_description,
+//	                                                                 succeeds_for_same_uid_caller_without_cap_while_dumpable
+//	exiting                         the fd, then only ESRCH          never_fails_with_ebadf_or_succeeds_again_once_exiting_target
+//	zombie                          ESRCH (EBADF before v6.9)        fails_with_esrch_while_it_is_a_zombie
+//	zombie of another user          EPERM before ESRCH               ptrace_access_test.go:fails_with_eperm_while_it_is_a_zombie
+//	reaped, the pidfd held          ESRCH                            exited_target_fails_with_esrch_once_reaped
+//	reaped and forgotten            –                                nothing to fetch through
+//	pid number reused               –                                not tried (gap): the stale pidfd has no task, as in the
+//	                                                                 reaped row; no helper hands pidfd_getfd to the reuse stager
+//	in another pid namespace        –                                not tried: pidfd_getfd has no pid namespace check, only
+//	                                                                 the ptrace one
+//	non-leader thread (PIDFD_THREAD) the process's file; ESRCH once  returns_the_process_fd, fails_with_esrch_once_the_thread_has_exited
+//	                                the thread has exited
+//	after exec                      –                                not tried (gap)
+//	not dumpable                    EPERM without CAP_SYS_PTRACE,    fails_with_eperm_for_a_caller_without_ptrace_rights,
+//	                                the file with it                 ptrace_access_test.go:fails_with_eperm_once_the_target_is_not_dumpable,
+//	                                                                 succeeds_for_a_caller_with_cap_sys_ptrace
+//
+//	field of the result             compared with                    spec
+//	the open file description       kcmp KCMP_FILE, the holder's     returns_an_fd_for_the_same_open_file_description,
+//	                                fstat, its file offset           succeeds_for_a_caller_with_cap_sys_ptrace, shares_the_file_offset_with_the_target_fd
+//	FD_CLOEXEC                      F_GETFD                          returns_an_fd_with_fd_cloexec_set
+//	status flags                    the holder's O_RDWR|O_APPEND     keeps_the_file_status_flags
+//	flags argument                  EINVAL before the fds            fails_with_einval_for_nonzero_flags_before_looking_*
+
 // holder starts a getfd-holder helper and returns it with its memfd number.
 func holder(ctx SpecContext) (*helpers.Child, int) {
 	GinkgoHelper()

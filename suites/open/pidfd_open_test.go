@@ -12,6 +12,36 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// pidfd_open(2), state by state and field by field. Each target state is
+// tried by the spec named (its ID; another file's as file:ID), each field
+// it returns is compared with a source that does not go through the call.
+//
+//	state of the target             outcome                          spec
+//	live process                    a pidfd for it                   returns_a_pidfd_whose_fdinfo_names_the_process
+//	exiting (PF_EXITING, not yet    –                                not tried: a window no spec can hold open
+//	  a zombie)
+//	zombie                          a pidfd for it                   opens_it
+//	reaped, a pidfd still held      ESRCH                            fails_with_esrch
+//	reaped and forgotten            ESRCH (the same lookup: the      fails_with_esrch
+//	                                number is free either way)
+//	pid number reused               a pidfd for the successor        recycled_pid_test.go:opens_the_new_process_when_pidfd_open_is_given_the_number
+//	in another pid namespace        numbers are the caller's: the    recycled_pid_test.go:opens_the_new_process_when_pidfd_open_is_given_the_number
+//	                                namespace's init opens its own   (opened from inside the namespace)
+//	non-leader thread               PIDFD_THREAD: a pidfd for it;    opens_it_with_pidfd_thread,
+//	                                without: EINVAL, ENOENT (v6.16)  refuses_it_without_pidfd_thread_with_errno_of_kernel_version
+//	after exec                      –                                not tried here: the struct pid stays, suites/poll and
+//	                                                                 suites/pidfs follow a pidfd across an exec
+//	no such pid / pid ≤ 0           ESRCH / EINVAL                   fails_with_esrch_for_a_pid_no_process_has, fails_with_einval_for_a_pid_that_is_not_positive_*
+//
+//	field of the result             compared with                    spec
+//	the process it names            fdinfo Pid (procfs), PIDFD_GET_INFO, the pidfs inode of CLONE_PIDFD
+//	                                                                 returns_a_pidfd_whose_fdinfo_names_the_process, returns_a_pidfd_whose_pidfd_get_info_reports_the_caller_ids,
+//	                                                                 clone_pidfd_test.go:returns_the_same_pidfs_inode_as_pidfd_open_of_the_child
+//	FD_CLOEXEC                      F_GETFD                          returns_an_fd_with_fd_cloexec_set
+//	O_NONBLOCK, O_EXCL (each flag   F_GETFL, with and without        status_flags_hold_* (all four combinations)
+//	  both ways)                    the flag
+//	every undefined flag bit        EINVAL                           rejects_undefined_flag_bit_*, rejects_all_flag_bits
+
 // noSuchPid is above PID_MAX_LIMIT (4194304), so no process can have it.
 const noSuchPid = 1<<22 + 1
 

@@ -11,6 +11,31 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// name_to_handle_at(2) and open_by_handle_at(2) on pidfds, state by state.
+// What a handle opens is compared with the pidfd it was taken from (device
+// and inode), and its status flags with the open flags asked for.
+//
+//	state of the process            open_by_handle_at                spec
+//	live                            the same inode                   reopens_the_same_*
+//	zombie                          the same inode                   decodes_the_handle_of_a_zombie
+//	reaped, a pidfd still held      ESTALE                           fails_with_estale_once_the_process_is_reaped
+//	reaped and forgotten            ESTALE                           fails_with_estale_once_reaped_and_no_pidfd_left
+//	pid number reused               ESTALE, never the successor      refuses_handle_of_reaped_process_whose_pid_was_reused
+//	in a child pid namespace        the same inode                   decodes_the_handle_of_a_process_in_a_child_pid_namespace
+//	outside the caller's pid ns     ESTALE                           refuses_handle_of_process_outside_caller_pid_namespace
+//	non-leader thread, after exec   –                                not tried: no contract (pidfs_export_open opens any
+//	                                                                 struct pid the handle names)
+//
+//	open flag                       status flags of the result       spec
+//	O_EXCL, without it              PIDFD_THREAD (v7.2) / none       reopens_with_o_excl_as_pidfd_thread_pidfd, reopens_without_o_excl_as_thread_group_pidfd
+//	O_NONBLOCK, without it          O_NONBLOCK / none                reopens_with_o_nonblock_as_nonblocking_pidfd, reopens_without_o_nonblock_as_blocking_pidfd
+//	any other                       EINVAL                           fails_with_einval_for_the_invalid_open_flag_*
+//	mount fd FD_PIDFS_ROOT, or not  the same inode / ESTALE, EBADF   decodes_the_handle_with_fd_pidfs_root_*, fails_to_decode_the_handle_with_the_mount_fd_*
+//	  a pidfd
+//	name_to_handle_at flags         AT_HANDLE_FID works,             encodes_at_handle_fid_handle_that_decodes_to_same_inode, refuses_at_handle_connectable_with_einval,
+//	                                AT_HANDLE_CONNECTABLE EINVAL,    fails_with_enotdir_for_a_path_below_a_pidfd_*
+//	                                a path ENOTDIR
+
 // atHandleFID and atHandleConnectable are the uapi name_to_handle_at flags
 // AT_HANDLE_FID (v6.5) and AT_HANDLE_CONNECTABLE (v6.13).
 const (

@@ -17,6 +17,46 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// PIDFD_GET_INFO, state by state and field by field. Each field is
+// compared with a source that does not go through the ioctl: the pid the
+// process was started with, getpid(2)/getppid(2), the thread's own
+// gettid(2), the ids the process reads itself (getresuid, getresgid,
+// setfsuid), /proc/<pid>/status, the cgroup2 directory's handle, the wait
+// status waitid(2) reported.
+//
+//	state of the target             outcome                          spec
+//	live                            PID, CREDS (CGROUPID)            reports_a_live_child_ids, reports_caller_own_ids_as_getpid_getppid_and_proc_self
+//	live, r/e/s/fs ids all differ   each id in its own field         reports_distinct_real_effective_saved_fs_ids_each_in_field
+//	zombie                          CREDS and ids, no EXIT           marks_creds_but_not_exit_with_or_without_pidfd_info_exit, marks_creds_but_not_exit_while_it_is_a_zombie
+//	reaped, the pidfd held          ESRCH without EXIT; with it      fails_with_esrch_after_reap_unless_exit_information,
+//	                                only EXIT (+CGROUPID)            reports_exit_information_but_no_ids, reports_the_exit_code_of_a_process_that_exited
+//	reaped by the kernel (parent    EXIT with its code               reports_exit_code_of_child_kernel_reaped_because_its_parent
+//	  ignores SIGCHLD)
+//	reaped and forgotten            –                                nothing to ask through
+//	pid number reused               ESRCH / only the old exit        recycled_pid_test.go:*
+//	in a child pid namespace        the pid in the caller's ns;      reports_the_pid_in_the_caller_namespace, reports_the_exit_code_once_the_namespace_init_reaped_it
+//	                                exit code after its init reaped
+//	outside the caller's pid ns     ESRCH, EREMOTE (v7.0)            refuses_a_live_process_outside_the_caller_namespace, refuses_exit_status_of_process_outside_caller_namespace
+//	caller in a user namespace      ids mapped, overflow unmapped    reports_credentials_mapped_into_the_caller_namespace, reports_unmapped_credentials_as_the_overflow_ids
+//	non-leader thread (PIDFD_THREAD) pid = its tid, tgid = the group reports_thread_own_pid_and_group_tgid_through_thread_pidfd
+//	leader exited early             group's exit status              reports_the_group_exit_status_for_a_leader_that_exited_early
+//	after exec by a thread          the old tid exited 0, the image  reports_exit_status_0_for_thread_that_execs_after_leader,
+//	                                lives on under the leader's pid  reports_exit_status_0_for_thread_that_execs_while_leader
+//
+//	field                           compared with                    spec
+//	pid, tgid, ppid                 the start pid, getppid(2),       reports_a_live_child_ids, reports_thread_own_pid_and_group_tgid_through_thread_pidfd
+//	                                gettid(2), /proc/<pid>/task/<tid>/status
+//	ruid euid suid fsuid, the gids  getresuid/getresgid/setfsuid of  reports_distinct_real_effective_saved_fs_ids_each_in_field
+//	                                the target, /proc/<pid>/status
+//	cgroupid                        the cgroup2 directory's handle   reports_the_cgroup_id_recorded_at_exit
+//	exit_code                       the wait status waitid(2) saw    reports_the_exit_code_of_a_process_that_exited, reports_pollin_pollhup_and_then_the_exit_status
+//	coredump_mask                   the dumpable flag the process    reports_pidfd_coredump_user_for_a_dumpable_process, reports_pidfd_coredump_skip_for_process_that_is_not_dumpable
+//	                                set
+//	supported_mask                  PIDFD_INFO_SUPPORTED of the      reports_exactly_the_request_bits_this_kernel_supports
+//	                                kernel's version (v6.19, v7.1)
+//	argument size                   EINVAL/ENOTTY below 64, zeroed   fails_for_argument_smaller_than_pidfd_info_size_ver0_*, zeroes_the_tail_of_an_argument_larger_than_the_kernel_struct
+//	                                tail above the kernel's struct
+
 // statusIDs is the four ids (real, effective, saved, filesystem) of a
 // "Uid:" or "Gid:" line of /proc/self/status.
 func statusIDs(field string) []uint32 { return statusIDsOf("self", field) }

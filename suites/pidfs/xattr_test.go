@@ -12,6 +12,20 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// trusted.* extended attributes of pidfds, state by state: what is read
+// back is compared with what was written.
+//
+//	state of the process            outcome                          spec
+//	live                            set, get, list, remove           keeps_ten_trusted_attributes_apart, removes_a_trusted_attribute
+//	zombie, last pidfd closed       kept with the struct pid         keeps_trusted_attribute_after_last_pidfd_to_zombie_is_closed
+//	reaped, the pidfd held          –                                not tried: no contract (pidfs keeps the attributes with
+//	                                                                 the struct pid until it is freed)
+//	reaped and forgotten            –                                nothing to ask through
+//	XATTR_CREATE, XATTR_REPLACE,    created / EEXIST, replaced /     xattr_create_of_a_new_name_succeeds, xattr_create_of_an_existing_name_fails_with_eexist,
+//	  each on a new and an          ENODATA, and the value read back xattr_replace_of_an_existing_name_succeeds, xattr_replace_of_a_missing_name_fails_with_enodata
+//	  existing name
+//	user.* names                    EOPNOTSUPP                       refuses_user_attributes_with_eopnotsupp
+
 // testAttribute is the trusted.* attribute the single-attribute specs use.
 const testAttribute = "trusted.pidfdconf"
 

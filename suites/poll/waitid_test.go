@@ -11,6 +11,30 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// waitid(2) with P_PIDFD, state by state and field by field. The
+// independent source is what the test made the child do (its exit code,
+// the signal sent) and the pid and uid it was started with.
+//
+//	state of the target             outcome                          spec
+//	live child                      EAGAIN (PIDFD_NONBLOCK), nothing fails_with_eagain_while_the_child_runs,
+//	                                with WNOHANG, blocks otherwise   returns_no_state_change_with_wnohang_while_the_child_runs, blocks_again_once_o_nonblock_is_cleared
+//	stopped, continued              CLD_STOPPED, CLD_CONTINUED       reports_cld_stopped, reports_cld_continued
+//	zombie                          CLD_EXITED / CLD_KILLED          reports_cld_exited_with_the_child_pid_and_exit_status, reports_cld_killed
+//	reaped, the pidfd held          ECHILD                           fails_with_echild_once_the_child_has_been_reaped
+//	reaped and forgotten            –                                nothing to wait through
+//	pid number reused               –                                not tried: the reaped row's lookup (no task) applies
+//	not a child (the caller itself) ECHILD                           fails_with_echild_for_a_process_that_is_not_a_child, fails_with_echild_for_the_caller_own_pidfd
+//	leader exited, threads live     nothing until the group exits    poll_test.go:lets_waitid_report_no_exit_until_the_process_exits
+//	non-leader thread               ECHILD (PIDFD_THREAD of it);     fails_with_echild_for_a_non_leader_thread_of_a_child,
+//	                                the leader's: as a process       reports_the_child_exit_through_its_leader_pidfd
+//	after exec by a thread          no exit; the new image's end     poll_test.go:lets_waitid_report_no_exit
+//
+//	field of the siginfo            compared with                    spec
+//	si_signo SIGCHLD, si_code,      the child's pid, the exit code   reports_cld_exited_with_the_child_pid_and_exit_status, reports_cld_*
+//	  si_pid, si_status             or signal the test caused
+//	si_uid                          the child's uid (the test's)     reports_cld_exited_with_the_child_pid_and_exit_status
+//	fd that is no pidfd             EINVAL (-1), EBADF               fails_for_an_fd_that_is_not_a_pidfd_*
+
 // waitFor is a blocking waitid(P_PIDFD) bounded by EventTimeout.
 func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 	GinkgoHelper()

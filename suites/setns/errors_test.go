@@ -11,6 +11,21 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// setns(2) through a pidfd, state by state. What the caller joined is
+// compared, type by type, with /proc/<target>/ns/<type> (and its own
+// /proc/self/ns/<type> for what must not change).
+//
+//	state of the target             outcome                          spec
+//	live, own user namespace        joins each type, or all at once  join_test.go:joins_them_one_type_at_a_time_through_its_pidfd, join_test.go:joins_them_all_in_one_call_through_its_pidfd
+//	zombie                          ESRCH, nothing joined            fails_with_esrch, leaves_the_caller_in_all_of_its_namespaces
+//	reaped, the pidfd held          ESRCH, nothing joined            reaped_target_fails_with_esrch, reaped_target_leaves_caller_in_all_its_namespaces
+//	reaped and forgotten            –                                nothing to join through
+//	sibling user namespace          EPERM for each type              foul_play_test.go:fails_with_eperm_for_each_type_through_its_pidfd
+//	non-leader thread, after exec   –                                not tried: the namespaces are the process's
+//	flags not a set of CLONE_NEW*   EINVAL                           fails_with_einval_for_flags_that_are_not_*, fails_with_einval_for_each_single_bit_outside_clone_ns_all,
+//	  or of a type configured out                                    fails_with_einval_for_flag_of_namespace_type_kernel_lacks
+//	an fd that is neither           EINVAL                           fails_with_einval
+
 // cloneNsAll is every flag setns(2) takes with a pidfd (the kernel's
 // CLONE_NS_ALL); any other bit is refused.
 const cloneNsAll = unix.CLONE_NEWCGROUP | unix.CLONE_NEWIPC | unix.CLONE_NEWNS | unix.CLONE_NEWNET |

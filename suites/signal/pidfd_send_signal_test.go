@@ -13,6 +13,36 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// pidfd_send_signal(2), state by state and field by field. What arrives is
+// read back by a helper that holds the signal blocked and takes it with
+// rt_sigtimedwait(2) (RoleSigwait), or, for a thread signalling itself,
+// from its own pending masks and signal disposition.
+//
+//	state of the target             outcome                          spec
+//	live process                    delivered, siginfo of kill(2)    delivers_the_signal_with_si_code_si_user_*
+//	a thread signalling itself      handled before the call returns  self_signal_through_*_handled_before_return
+//	exiting                         –                                not tried: a window no spec can hold open
+//	zombie                          0, nothing changes               zombie_target_succeeds_and_stays_a_zombie
+//	reaped, the pidfd held          ESRCH                            fails_with_esrch_through_its_pidfd, fails_with_esrch_through_its_proc_pid_directory_fd
+//	reaped and forgotten            –                                nothing to send through
+//	pid number reused               ESRCH, the successor untouched   recycled_pid_test.go:*, recycled_procfd_test.go:*
+//	outside the caller's pid ns     EINVAL, untouched                pidns_boundary_test.go:fails_with_einval, leaves_the_process_unsignalled
+//	in a descendant pid namespace   delivered                        pidns_boundary_test.go:succeeds_for_a_process_in_a_descendant_pid_namespace
+//	non-leader thread               that thread only (SI_TKILL)      scopes_test.go:queues_the_signal_for_that_thread_only_with_si_code_si_tkill
+//	after exec                      –                                not tried (gap): a signal through the leader's pidfd to the image
+//	                                                                 a non-leader's exec left
+//	another user's process          EPERM                            fails_with_eperm
+//	a Landlock scope                EPERM outside, delivered inside  landlock_scope_test.go:*
+//
+//	field of what arrives           compared with                    spec
+//	si_signo, si_code SI_USER,      the signal sent, the sender's    delivers_the_signal_with_si_code_si_user_*
+//	  si_pid, si_uid                getpid(2) and getuid(2)
+//	an SI_QUEUE siginfo and its     the siginfo sent, field by field delivers_an_si_queue_siginfo_and_its_value_intact
+//	  value
+//	which thread may take it        the thread set the scope names   scopes_test.go:*
+//	each scope flag both ways       without: the pidfd's own scope   scopes_test.go:* (every override and none)
+//	every undefined flag bit        EINVAL                           rejects_undefined_flag_bit_*
+
 // sigRT1 is signal 35, glibc's SIGRTMIN+1: a real-time signal both helper
 // roles handle (RoleProcess records it, RoleSigwait holds it).
 const sigRT1 = unix.Signal(35)

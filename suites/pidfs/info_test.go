@@ -1,6 +1,8 @@
 package pidfs_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -52,8 +54,9 @@ import (
 //	exit_code                       the wait status waitid(2) saw    reports_the_exit_code_of_a_process_that_exited, reports_pollin_pollhup_and_then_the_exit_status
 //	coredump_mask                   the dumpable flag the process    reports_pidfd_coredump_user_for_a_dumpable_process, reports_pidfd_coredump_skip_for_process_that_is_not_dumpable
 //	                                set
-//	supported_mask                  PIDFD_INFO_SUPPORTED of the      reports_exactly_the_request_bits_this_kernel_supports
-//	                                kernel's version (v6.19, v7.1)
+//	supported_mask                  PIDFD_INFO_SUPPORTED of the      reports_exactly_the_request_bits_this_kernel_supports,
+//	                                kernel's version (v6.19, v7.1);  leaves_supported_mask_zero_when_not_asked_for
+//	                                0 when not asked for
 //	argument size                   EINVAL/ENOTTY below 64, zeroed   fails_for_argument_smaller_than_pidfd_info_size_ver0_*, zeroes_the_tail_of_an_argument_larger_than_the_kernel_struct
 //	                                tail above the kernel's struct
 
@@ -347,6 +350,17 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 			// v7.3 fs/pidfs.c:509-511: kinfo.supported_mask = PIDFD_INFO_SUPPORTED.
 			Expect(reply & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
 			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
+		})
+
+		// Behavior: without PIDFD_INFO_SUPPORTED_MASK in the request, the reply mask lacks the bit and supported_mask comes back 0 (the field of a buffer filled with 0xff is overwritten).
+		// Mirrors:  none (v7.3 fs/pidfs.c:509-511 fills it only on request; kinfo starts zeroed)
+		// Since:    v6.19
+		It("leaves supported_mask zero when it is not asked for", helpers.ID("leaves_supported_mask_zero_when_not_asked_for"), helpers.ManPidfs, func() {
+			buf := bytes.Repeat([]byte{0xff}, 88)
+			Expect(kernel.PidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
+			off := supportedMaskOffset()
+			Expect(binary.NativeEndian.Uint64(buf)&kernel.PIDFD_INFO_SUPPORTED_MASK).To(BeZero(), "reply mask %#x", binary.NativeEndian.Uint64(buf))
+			Expect(binary.NativeEndian.Uint64(buf[off:off+8])).To(BeZero(), "supported_mask at offset %d", off)
 		})
 
 		// Behavior: supported_mask comes back alongside other requested fields (here CGROUPID), and is the same set.

@@ -15,47 +15,31 @@ func HasCapability(c int) bool {
 	return data[c/32].Effective&(1<<(uint(c)%32)) != 0
 }
 
-// DropCapability removes capability c (unix.CAP_*) from the calling
-// thread's effective, permitted and inheritable sets, for good: the thread
-// can never raise it again, whatever its uid. LowerCapability removes it
-// from the effective set only: the thread does not use it, but still holds
-// it permitted, as a root process that seteuid(2)s away from 0 does (which
+// LowerCapability removes capability c (unix.CAP_*) from the calling
+// thread's effective set: the thread does not use it, but still holds it
+// permitted, as a root process that seteuid(2)s away from 0 does (which
 // keeps commoncap's "target's permitted set ⊆ caller's" ptrace rule true).
-//
-// Capabilities are per thread, so only a caller locked to its OS thread
-// may use these (a role's main goroutine, or a goroutine that ends locked
-// so that its thread dies with it); the Go runtime clones new threads from
-// its template thread, never from a locked one. Removing a capability the
-// thread does not have succeeds.
-func DropCapability(c int) error { return clearCapability(c, true) }
-
-// LowerCapability: see DropCapability.
-func LowerCapability(c int) error { return clearCapability(c, false) }
+// Capabilities are per thread, so only a caller locked to its OS thread may
+// use it, and other threads keep c. Removing a capability the thread does
+// not have succeeds.
+func LowerCapability(c int) error { return setEffective(c, false) }
 
 // RaiseCapability puts capability c back into the calling thread's
 // effective set; it must be in the permitted set (EPERM otherwise). The
-// same rule about locked threads as DropCapability's applies.
-func RaiseCapability(c int) error {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return err
-	}
-	data[c/32].Effective |= uint32(1) << (uint(c) % 32)
-	return unix.Capset(&hdr, &data[0])
-}
+// same rule about locked threads as LowerCapability's applies.
+func RaiseCapability(c int) error { return setEffective(c, true) }
 
-func clearCapability(c int, forGood bool) error {
+func setEffective(c int, on bool) error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
 	if err := unix.Capget(&hdr, &data[0]); err != nil {
 		return err
 	}
 	bit := uint32(1) << (uint(c) % 32)
-	data[c/32].Effective &^= bit
-	if forGood {
-		data[c/32].Permitted &^= bit
-		data[c/32].Inheritable &^= bit
+	if on {
+		data[c/32].Effective |= bit
+	} else {
+		data[c/32].Effective &^= bit
 	}
 	return unix.Capset(&hdr, &data[0])
 }

@@ -97,15 +97,16 @@ conformance-check:
 bench:
 	$(GO) run ./tools/bench -out "$$OUT/bench"
 
-## soak: the suites SOAK_N times natively and under stress-ng, the smoke VM kernels SOAK_VM_N times; fails on any flake or leak
-SOAK_N    ?= 100
-SOAK_VM_N ?= 10
-export SOAK_N SOAK_VM_N
+## soak: the suites SOAK_N times natively and under stress-ng, the smoke VM kernels SOAK_VM_N times, the lsm-selinux column SOAK_SELINUX_N times; fails on any flake or leak (0 leaves a stage out)
+SOAK_N         ?= 100
+SOAK_VM_N      ?= 10
+SOAK_SELINUX_N ?= 10
+export SOAK_N SOAK_VM_N SOAK_SELINUX_N
 soak: role-binary
 	@mkdir -p "$$OUT/bin"
 	$(GO) build -o "$$OUT/bin/soak" ./tools/soak
-	@$(if $(filter 0,$(SOAK_VM_N)),,$(VM_BUILD))
-	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) "$$OUT/bin/soak" -n "$$SOAK_N" -vm-n "$$SOAK_VM_N" -go "$(GO)" -runner $(VM_RUNNER) -out "$$OUT/soak"
+	@$(if $(filter-out 0,$(SOAK_VM_N) $(SOAK_SELINUX_N)),$(VM_BUILD))
+	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) "$$OUT/bin/soak" -n "$$SOAK_N" -vm-n "$$SOAK_VM_N" -selinux-n "$$SOAK_SELINUX_N" -go "$(GO)" -runner $(VM_RUNNER) -out "$$OUT/soak"
 
 ## kselftest-install: the suites as the kselftest collection pidfdconf in INSTALL_PATH (ARCH=x86_64|i386|arm64), with the kernel's run_kselftest.sh unless INSTALL_PATH has one or KSELFTEST_RUNNER=0
 # ARCH is the kernel's name for the target, as kselftest's own install takes it;

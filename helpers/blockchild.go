@@ -111,7 +111,23 @@ func (b *Blocked) Reap(ctx context.Context) {
 	Expect(info.Code).To(BeEquivalentTo(kernel.CLD_KILLED), "blocked child %d: %+v", b.Pid, info)
 }
 
+// forgotten marks a Blocked whose pidfd Forget closed.
+const forgotten = -2
+
+// Forget reaps the child (as Reap does) and closes its pidfd: nothing in
+// the test refers to the process any more, the state in which what was
+// taken from it before (a file handle, an inode number) must stand alone.
+func (b *Blocked) Forget(ctx context.Context) {
+	GinkgoHelper()
+	b.Reap(ctx)
+	Expect(unix.Close(b.Pidfd)).To(Succeed())
+	b.Pidfd = forgotten
+}
+
 func (b *Blocked) cleanup() {
+	if b.Pidfd == forgotten {
+		return
+	}
 	if b.Pidfd < 0 {
 		// pidfd_open failed: fall back to the pid, which is still ours.
 		syscall.Kill(b.Pid, syscall.SIGKILL)

@@ -38,3 +38,11 @@ func OpenFile(path string, flags int) int {
 	DeferCleanup(unix.Close, fd)
 	return fd
 }
+
+// StatusFlags is fcntl(fd, F_GETFL), which must succeed.
+func StatusFlags(fd int) int {
+	GinkgoHelper()
+	flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	Expect(err).NotTo(HaveOccurred(), "fcntl(%d, F_GETFL)", fd)
+	return flags
+}

@@ -3,14 +3,8 @@ package helpers
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 	"syscall"
-
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
-
-	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // DropPrivileges makes a helper process uid/gid with no supplementary
@@ -42,28 +36,4 @@ func DropToArgs(uid int) []string {
 		return []string{strconv.Itoa(uid)}
 	}
 	return nil
-}
-
-// WithoutCapabilities runs f on a thread of the test process whose
-// effective set lacks caps (unix.CAP_*), then puts the set back. The kernel
-// checks capabilities per thread, so f's system calls are the test's own
-// without caps, and nothing else in the test process changes. The thread
-// goes back to the Go runtime afterwards rather than exiting: a thread's
-// exit fires the Pdeathsig of every helper it happened to start. Only when
-// the set cannot be restored (or f fails) does the thread exit.
-func WithoutCapabilities(caps []int, f func()) {
-	GinkgoHelper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		defer GinkgoRecover()
-		runtime.LockOSThread()
-		restore, err := kernel.DropEffectiveCapabilities(caps...)
-		Expect(err).NotTo(HaveOccurred(), "drop capabilities %v", caps)
-		f()
-		if restore() == nil {
-			runtime.UnlockOSThread()
-		}
-	}()
-	<-done
 }

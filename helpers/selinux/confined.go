@@ -7,7 +7,6 @@ package selinux
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/audit"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -54,7 +54,12 @@ type ConfinedRun struct {
 	Domain ConfinedDomain
 	Ops    map[string]ConfinedOp // by operation name, see roles.go
 	Output string                // raw lines from all three hops
-	AVCs   []string              // "avc:" kernel log lines logged during the run
+	// AVCs are the AVC audit records the kernel made during the run, read
+	// from the audit netlink socket (internal/audit), all of them or
+	// AuditErr says why not.
+	AVCs     []string
+	AuditErr error
+	Audit    string // how the records were read, for reports
 }
 
 // Op returns the outcome of the named operation; a missing line is an error.
@@ -100,16 +105,19 @@ func (r *ConfinedRun) FilesystemAVCs() []string {
 // the init_exec_t copy (→ init_t), which executes the d.ExecType copy
 // (→ d.Domain). Results come back through pipes: the confined process
 // writes to a pipe its init_t parent created, which relays them to the
-// launcher's stdout. The kernel log (/dev/kmsg) is read before and after
-// for AVC lines. No process outlives the call.
+// launcher's stdout. The test process listens to the kernel's audit records
+// while it runs (as the audit daemon, internal/audit) and keeps the AVCs;
+// a failure to read them all is in AuditErr. No process outlives the call.
 func RunConfined(ctx context.Context, d ConfinedDomain) (*ConfinedRun, error) {
 	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return nil, err
 	}
-	kmsg, kerr := openKmsgAtEnd()
-	if kerr == nil {
-		defer unix.Close(kmsg)
+	run := &ConfinedRun{Domain: d}
+	records, auditErr := audit.Listen(helpers.EventTimeout())
+	if auditErr == nil {
+		defer records.Close()
+		run.Audit = records.Mode()
 	}
 	ctx, cancel := context.WithTimeout(ctx, 4*helpers.EventTimeout())
 	defer cancel()
@@ -120,11 +128,21 @@ func RunConfined(ctx context.Context, d ConfinedDomain) (*ConfinedRun, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.WaitDelay = helpers.EventTimeout()
 	runErr := cmd.Run()
-	run := &ConfinedRun{Domain: d, Output: out.String(), Ops: parseConfinedOutput(out.String())}
-	if kerr == nil {
-		run.AVCs = readKmsgAVCs(kmsg)
-	} else {
-		run.AVCs = []string{"(kernel log unreadable: " + kerr.Error() + ")"}
+	run.Output, run.Ops = out.String(), parseConfinedOutput(out.String())
+	if auditErr == nil {
+		// The battery's processes have exited: each of their records was
+		// queued when it was made, so all of them come before the mark
+		// Collect waits for.
+		var got []audit.Record
+		got, auditErr = records.Collect(helpers.EventTimeout())
+		for _, r := range got {
+			if r.Type == unix.AUDIT_AVC {
+				run.AVCs = append(run.AVCs, r.Text)
+			}
+		}
+	}
+	if auditErr != nil {
+		run.AuditErr = fmt.Errorf("the AVC records of the run in %s are not all known: %w", d.Domain, auditErr)
 	}
 	if runErr != nil {
 		return run, fmt.Errorf("confined run in %s: %v (output:\n%s)", d.Domain, runErr, run.Output)
@@ -144,48 +162,4 @@ func parseConfinedOutput(s string) map[string]ConfinedOp {
 		ops[name] = ConfinedOp{Err: err, Detail: r.Text}
 	}
 	return ops
-}
-
-// openKmsgAtEnd opens /dev/kmsg non-blocking, positioned after the last record.
-func openKmsgAtEnd() (int, error) {
-	fd, err := unix.Open("/dev/kmsg", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return -1, err
-	}
-	if _, err := unix.Seek(fd, 0, unix.SEEK_END); err != nil {
-		unix.Close(fd)
-		return -1, err
-	}
-	return fd, nil
-}
-
-// readKmsgAVCs returns the new records containing "avc:". Without an audit
-// daemon the kauditd thread prints audit records to the kernel log
-// asynchronously, so reading stops only after the log stayed quiet for
-// helpers.QuietWindow().
-func readKmsgAVCs(fd int) []string {
-	var out []string
-	buf := make([]byte, 8192)
-	for {
-		n, err := unix.Read(fd, buf)
-		if errors.Is(err, unix.EPIPE) { // records overwritten: keep reading
-			continue
-		}
-		if errors.Is(err, unix.EAGAIN) {
-			if ev, _ := kernel.PollOnce(fd, helpers.QuietWindow()); ev&unix.POLLIN == 0 {
-				return out
-			}
-			continue
-		}
-		if err != nil || n <= 0 {
-			return out
-		}
-		rec := string(buf[:n])
-		if _, msg, ok := strings.Cut(rec, ";"); ok {
-			rec = msg
-		}
-		if strings.Contains(rec, "avc:") {
-			out = append(out, strings.TrimSpace(rec))
-		}
-	}
 }

@@ -234,6 +234,28 @@ func probeFileHandles() error {
 	})
 }
 
+func probeHandleKeepsThread() error {
+	return withSelfPidfd(0, func(fd int) error {
+		h, _, err := unix.NameToHandleAt(fd, "", unix.AT_EMPTY_PATH)
+		if err != nil {
+			return fmt.Errorf("name_to_handle_at(pidfd): %w", err)
+		}
+		reopened, err := unix.OpenByHandleAt(fd, h, unix.O_EXCL|unix.O_CLOEXEC)
+		if err != nil {
+			return fmt.Errorf("open_by_handle_at(O_EXCL): %w", err)
+		}
+		defer unix.Close(reopened)
+		flags, err := unix.FcntlInt(uintptr(reopened), unix.F_GETFL, 0)
+		if err != nil {
+			return fmt.Errorf("F_GETFL: %w", err)
+		}
+		if flags&unix.O_EXCL == 0 {
+			return fmt.Errorf("open_by_handle_at(O_EXCL) reopened a thread-group pidfd (F_GETFL %#o)", flags)
+		}
+		return nil
+	})
+}
+
 func probeXattrs() error {
 	return withSelfPidfd(0, func(fd int) error {
 		// Without pidfs xattr handlers any read is EOPNOTSUPP. With them an

@@ -32,13 +32,16 @@ var (
 
 // Features of pidfs beyond the pidfd itself.
 var (
-	PidfsLsofCompat  = newFeature("pidfs lsof compatibility (no file type; anon_inode:[pidfd])", "6.10", probeLsofCompat)
-	NamespaceIoctls  = newFeature("PIDFD_GET_*_NAMESPACE", "6.11", probeNamespaceIoctls)
-	FileHandles      = newFeature("pidfs file handles", "6.14", probeFileHandles, OptFhandle)
-	PidfsXattrs      = newFeature("pidfs trusted.* xattrs", "6.17", probeXattrs)
-	Landlock         = newFeature("Landlock", "5.13", probeLandlock, OptLandlock)
-	PidfsRootHandles = newFeature("open_by_handle_at(FD_PIDFS_ROOT)", "6.17", probePidfsRoot, OptFhandle)
-	PidfsGetversion  = newFeature("FS_IOC_GETVERSION on pidfds", "6.14", probeGetversion)
+	PidfsLsofCompat = newFeature("pidfs lsof compatibility (no file type; anon_inode:[pidfd])", "6.10", probeLsofCompat)
+	NamespaceIoctls = newFeature("PIDFD_GET_*_NAMESPACE", "6.11", probeNamespaceIoctls)
+	FileHandles     = newFeature("pidfs file handles", "6.14", probeFileHandles, OptFhandle)
+	// v7.2-rc5 "pidfs: preserve thread pidfds reopened by file handle";
+	// v6.14–v7.1 reopen a thread-group pidfd for O_EXCL.
+	HandleKeepsThread = newFeature("open_by_handle_at(O_EXCL) reopens a PIDFD_THREAD pidfd", "7.2", probeHandleKeepsThread, OptFhandle)
+	PidfsXattrs       = newFeature("pidfs trusted.* xattrs", "6.17", probeXattrs)
+	Landlock          = newFeature("Landlock", "5.13", probeLandlock, OptLandlock)
+	PidfsRootHandles  = newFeature("open_by_handle_at(FD_PIDFS_ROOT)", "6.17", probePidfsRoot, OptFhandle)
+	PidfsGetversion   = newFeature("FS_IOC_GETVERSION on pidfds", "6.14", probeGetversion)
 )
 
 // Other ways to get a pidfd, and other gates on using one.

@@ -2,6 +2,8 @@ package clone_test
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -63,12 +65,17 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		})
 
 		// Behavior: without CLONE_NNP, a caller lacking CAP_SYS_ADMIN gets EPERM for
-		//           CLONE_PIDFD_AUTOKILL (the child could gain privileges after it starts).
+		//           CLONE_PIDFD_AUTOKILL (the child could gain privileges after it starts); the caller
+		//           keeps the test's uid (0 when root), so the capability, not the uid, decides.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_requires_cap_sys_admin
+		//           (drops every capability with capset and stays uid 0)
 		// Since:    v7.1
 		It("fails with EPERM without CLONE_NNP for a caller without CAP_SYS_ADMIN", helpers.ID("fails_with_eperm_without_clone_nnp_for_caller_without_cap"), func(ctx SpecContext) {
 			helpers.RequireRawClone3()
-			role := helpers.StartChild(ctx, roleUnprivilegedAutokill, nil)
+			role := helpers.StartChild(ctx, roleWithoutCapSysAdmin, nil)
+			Expect(role.MustCall(ctx, "euid").Text).To(Equal(strconv.Itoa(os.Geteuid())), "the caller must keep the test's uid")
+			// v7.3 kernel/fork.c:2130-2132: without CLONE_NNP,
+			// !ns_capable(current_user_ns(), CAP_SYS_ADMIN) → -EPERM.
 			_, err := role.Call(ctx, fmt.Sprintf("clone %#x", uint64(autokillFlags&^kernel.CLONE_NNP)))
 			Expect(err).To(helpers.BeErrno(unix.EPERM))
 		})

@@ -70,19 +70,33 @@ var roleTryCloneParent = helpers.RegisterRole("clone-try-parent", func(p *helper
 	return 0
 })
 
-// roleUnprivilegedAutokill gives up root (and with it every capability),
-// answers "ready", then serves "clone <flags>": clone3(flags) of a child
-// that exits at once → "ok" (the child is released before the reply) or
-// "err ERRNO".
-var roleUnprivilegedAutokill = helpers.RegisterRole("clone-unprivileged", func(p *helpers.Peer, _ []string) int {
-	if os.Geteuid() == 0 {
-		if err := helpers.DropPrivileges(65534, 65534); err != nil {
-			p.Send(helpers.Answer("", err))
-			return 1
+const withoutCapSysAdminName = "clone-without-cap-sys-admin"
+
+// roleWithoutCapSysAdmin keeps its uid (as root, uid 0, so a kernel that
+// checked uid 0 instead of the capability would let it through) and runs
+// without CAP_SYS_ADMIN in any thread: capabilities are per thread and the
+// clone3 runs on a thread of its own (kernel.Clone3Exit), so the main
+// thread drops the capability from its bounding set and execs the role
+// anew, whose threads then all lack it (an exec gives root only what the
+// bounding set allows: security/commoncap.c cap_bprm_creds_from_file). It
+// answers "ready <pid>", then serves "euid" → ok <euid>, and "clone
+// <flags>": clone3(flags) of a child that exits at once → "ok" (the child
+// is released before the reply) or "err ERRNO".
+var roleWithoutCapSysAdmin = helpers.RegisterRole(withoutCapSysAdminName, func(p *helpers.Peer, args []string) int {
+	if kernel.HasCapability(unix.CAP_SYS_ADMIN) {
+		err := unix.Prctl(unix.PR_CAPBSET_DROP, unix.CAP_SYS_ADMIN, 0, 0, 0)
+		if err == nil {
+			var exe string
+			if exe, err = kernel.SelfExecutable(); err == nil {
+				err = syscall.Exec(exe, append([]string{exe}, args...), helpers.RoleEnviron(withoutCapSysAdminName))
+			}
 		}
+		p.Send(helpers.Answer("", fmt.Errorf("re-exec without CAP_SYS_ADMIN in the bounding set: %w", err)))
+		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
+		"euid": func(*helpers.Request) (string, error) { return strconv.Itoa(os.Geteuid()), nil },
 		"clone": func(req *helpers.Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err

@@ -11,7 +11,38 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
+
+// pidfd_getfd(2), state by state and field by field. The file fetched is
+// compared with what the holder itself says of its memfd (its fstat), and
+// with kcmp(KCMP_FILE) where the kernel has it.
+//
+//	state of the target             outcome                          spec
+//	live process                    its file                         returns_an_fd_for_the_same_open_file_description,
+//	                                                                 succeeds_for_target_uid_caller_without_cap_while_dumpable
+//	exiting                         the fd, then only ESRCH          never_fails_with_ebadf_or_succeeds_again_once_exiting_target
+//	zombie                          ESRCH (EBADF before v6.9)        fails_with_esrch_while_it_is_a_zombie
+//	zombie of another user          EPERM before ESRCH               ptrace_access_test.go:fails_with_eperm_while_it_is_a_zombie
+//	reaped, the pidfd held          ESRCH                            exited_target_fails_with_esrch_once_reaped
+//	reaped and forgotten            –                                nothing to fetch through
+//	pid number reused               –                                not tried (gap): the stale pidfd has no task, as in the
+//	                                                                 reaped row; no helper hands pidfd_getfd to the reuse stager
+//	in another pid namespace        –                                not tried: pidfd_getfd has no pid namespace check, only
+//	                                                                 the ptrace one
+//	non-leader thread (PIDFD_THREAD) the process's file; ESRCH once  returns_the_process_fd, fails_with_esrch_once_the_thread_has_exited
+//	                                the thread has exited
+//	after exec                      –                                not tried (gap)
+//	not dumpable                    EPERM without CAP_SYS_PTRACE,    fails_with_eperm_for_caller_without_cap_sys_ptrace,
+//	                                the file with it                 ptrace_access_test.go:fails_with_eperm_once_the_target_is_not_dumpable,
+//	                                                                 succeeds_for_a_caller_with_cap_sys_ptrace
+//
+//	field of the result             compared with                    spec
+//	the open file description       kcmp KCMP_FILE, the holder's     returns_an_fd_for_the_same_open_file_description,
+//	                                fstat, its file offset           succeeds_for_a_caller_with_cap_sys_ptrace, shares_the_file_offset_with_the_target_fd
+//	FD_CLOEXEC                      F_GETFD                          returns_an_fd_with_fd_cloexec_set
+//	status flags                    the holder's O_RDWR|O_APPEND     keeps_the_file_status_flags
+//	flags argument                  EINVAL before the fds            fails_with_einval_for_nonzero_flags_before_looking_*
 
 // holder starts a getfd-holder helper and returns it with its memfd number.
 func holder(ctx SpecContext) (*helpers.Child, int) {
@@ -28,6 +59,49 @@ func getfd(pidfd, targetfd int) int {
 	Expect(err).NotTo(HaveOccurred(), "pidfd_getfd(%d, %d, 0)", pidfd, targetfd)
 	DeferCleanup(unix.Close, fd)
 	return fd
+}
+
+// expectHoldersFile requires that fd is the holder's memfd: the inode the
+// holder's own fstat reports and, where kcmp exists, the same open file
+// description (kcmp KCMP_FILE 0).
+func expectHoldersFile(ctx SpecContext, fd int, holder *helpers.Child, memfd int) {
+	GinkgoHelper()
+	r := holder.MustCall(ctx, "stat")
+	Expect(r.Fields).To(HaveLen(2), "stat reply %q", r.Text)
+	dev, _ := strconv.ParseUint(r.Fields[0], 10, 64)
+	ino, _ := strconv.ParseUint(r.Fields[1], 10, 64)
+	Expect(helpers.Inode(fd)).To(Equal(helpers.FileID{Dev: dev, Ino: ino}), "the fetched fd is not the holder's memfd")
+	if kernel.OptKcmp.Evidence().State == kernel.OptionOn {
+		same, err := kernel.KcmpFile(os.Getpid(), holder.Pid, fd, memfd)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(same).To(BeZero(), "kcmp(KCMP_FILE): another open file description")
+	}
+}
+
+// getfdWithoutPtraceCap is pidfd_getfd(pidfd, targetfd, 0) made by a
+// thread of the test process with CAP_SYS_PTRACE out of its effective set,
+// as the selftest's root parent has it after seteuid(65535):
+// the caller is the target's parent (so Yama's ptrace_scope 1 lets it
+// through) with the target's real uid and still every capability the target
+// has permitted (commoncap's subset rule, v7.3 security/commoncap.c:178), so
+// only the target's dumpable flag can refuse it: v7.3 kernel/pid.c:859
+// ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS) → kernel/ptrace.c
+// :345-351 the uid match, then :368 task_still_dumpable (:299-301: not
+// TASK_DUMPABLE_OWNER and no CAP_SYS_PTRACE in effect) → -EPERM. A fetched
+// fd is closed at cleanup.
+func getfdWithoutPtraceCap(pidfd, targetfd int) (int, error) {
+	GinkgoHelper()
+	if scope, ok := yama(); ok && scope >= 2 {
+		helpers.SkipFor(outcome.Environment, "Yama ptrace_scope is %d, which refuses every caller without CAP_SYS_PTRACE: the dumpable check cannot be told apart", scope)
+	}
+	fd, err := -1, error(nil)
+	helpers.WithoutCapabilities([]int{unix.CAP_SYS_PTRACE}, func() {
+		fd, err = unix.PidfdGetfd(pidfd, targetfd, 0)
+	})
+	if err == nil {
+		DeferCleanup(unix.Close, fd)
+	}
+	return fd, err
 }
 
 var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
@@ -82,24 +156,38 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			Expect(err).To(helpers.BeErrno(unix.EBADF))
 		})
 
+		// Behavior: a caller with the target's uid, no CAP_SYS_PTRACE in effect and
+		//           the target as its child fetches the fd of a dumpable target:
+		//           the control for the EPERM once the target is not dumpable.
+		// Mirrors:  pidfd_getfd_test.c child.fetch_fd (the selftest's parent keeps its capabilities there)
+		// Since:    v5.6
+		It("succeeds for a caller of the target's uid without CAP_SYS_PTRACE while it is dumpable", helpers.ID("succeeds_for_target_uid_caller_without_cap_while_dumpable"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
+			fd, err := getfdWithoutPtraceCap(target.Pidfd, memfd)
+			Expect(err).NotTo(HaveOccurred())
+			expectHoldersFile(ctx, fd, target, memfd)
+		})
+
 		Context("and has made itself non-dumpable", func() {
 			BeforeEach(func(ctx SpecContext) { target.MustCall(ctx, "nondumpable") })
 
-			// Behavior: pidfd_getfd(2) fails with EPERM for a caller without ptrace rights over the target.
-			// Mirrors:  pidfd_getfd_test.c child.disable_ptrace; LTP pidfd_getfd02
+			// Behavior: pidfd_getfd(2) fails with EPERM for a caller with the target's uid
+			//           but without CAP_SYS_PTRACE in effect once the target is not dumpable
+			//           (as a plain user, and as root that lowered the capability).
+			// Mirrors:  pidfd_getfd_test.c child.disable_ptrace (the parent as a plain
+			//           user, or as root after seteuid(65535)); LTP pidfd_getfd02
 			// Since:    v5.6
-			It("fails with EPERM for a caller without ptrace rights", helpers.ID("fails_with_eperm_for_a_caller_without_ptrace_rights"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func(ctx SpecContext) {
-				caller := helpers.StartChild(ctx, roleUnprivilegedCaller, helpers.DropToArgs(nobody))
-				_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", target.Pid, memfd))
+			It("fails with EPERM for a caller of the target's uid without CAP_SYS_PTRACE", helpers.ID("fails_with_eperm_for_caller_without_cap_sys_ptrace"), helpers.SelftestPidfdGetfd, helpers.LTPPidfdGetfd, func() {
+				_, err := getfdWithoutPtraceCap(target.Pidfd, memfd)
 				Expect(err).To(helpers.BeErrno(unix.EPERM))
 			})
 
-			// Behavior: a caller with CAP_SYS_PTRACE still fetches from a non-dumpable target.
+			// Behavior: a caller with CAP_SYS_PTRACE still fetches from a
+			//           non-dumpable target, and gets the target's file.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS)
 			// Since:    v5.6
-			It("succeeds for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_for_a_caller_with_cap_sys_ptrace"), helpers.NeedsRoot, helpers.ManPidfdGetfd, func() {
-				helpers.RequireRoot("a caller with CAP_SYS_PTRACE")
-				getfd(target.Pidfd, memfd)
+			It("succeeds for a caller with CAP_SYS_PTRACE", helpers.ID("succeeds_for_a_caller_with_cap_sys_ptrace"), helpers.NeedsRoot, helpers.ManPidfdGetfd, func(ctx SpecContext) {
+				helpers.RequireRoot("CAP_SYS_PTRACE")
+				expectHoldersFile(ctx, getfd(target.Pidfd, memfd), target, memfd)
 			})
 		})
 	})
@@ -166,7 +254,9 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		// Since:    v6.9
 		It("fails with ESRCH once the thread has exited", helpers.ID("fails_with_esrch_once_the_thread_has_exited"), helpers.ManPidfdGetfd, func(ctx SpecContext) {
 			target.MustCall(ctx, fmt.Sprintf("exit-thread %d", target.Tids[0]))
-			Expect(kernel.WaitReadable(ctx, thread, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			// A non-leader thread is released as it exits: no task behind
+			// its pid, EPOLLIN|EPOLLRDNORM|EPOLLHUP (v7.3 fs/pidfs.c:321-322).
+			Expect(kernel.WaitPollBits(ctx, thread, unix.POLLIN|unix.POLLHUP, helpers.EventTimeout())).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
 			_, err := unix.PidfdGetfd(thread, peerFd, 0)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
 			target.MustCall(ctx, "ping")
@@ -184,7 +274,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		It("fails with ESRCH while it is a zombie", helpers.ID("exited_target_fails_with_esrch_while_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.GetfdZombieESRCH)
 			target.Kill()
-			Expect(kernel.WaitReadable(ctx, target.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, target.Pidfd)
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
 		})

@@ -13,7 +13,8 @@ import (
 // roleHolder keeps a memfd open (O_RDWR|O_APPEND) for pidfd_getfd to fetch.
 // With a uid argument it first becomes that user (uid and gid), staying
 // dumpable so that only the uid decides ptrace access.
-// Commands: fd → ok <n>; offset → ok <file offset>; nondumpable → ok.
+// Commands: fd → ok <n>; stat → ok <st_dev> <st_ino> of that memfd (fstat
+// inside the holder); offset → ok <file offset>; nondumpable → ok.
 var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
@@ -38,6 +39,11 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
 		"fd": func(*helpers.Request) (string, error) { return strconv.Itoa(fd), nil },
+		"stat": func(*helpers.Request) (string, error) {
+			var st unix.Stat_t
+			err := unix.Fstat(fd, &st)
+			return fmt.Sprintf("%d %d", st.Dev, st.Ino), err
+		},
 		"offset": func(*helpers.Request) (string, error) {
 			off, err := unix.Seek(fd, 0, 1)
 			return strconv.FormatInt(off, 10), err
@@ -49,10 +55,10 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args
 })
 
 // roleUnprivilegedCaller drops to the uid/gid in its args, if any (all
-// threads, as Go's Setresuid does; without args it runs as the unprivileged
-// test does) and answers, as that user, "getfd <pid> <fd>" with the result
-// of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with that of
-// pidfd_getfd on the pidfd sent along.
+// threads, as Go's Setresuid does; without one it stays the test's
+// unprivileged user), and answers, as that user, "getfd <pid> <fd>" with
+// the result of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with
+// that of pidfd_getfd on the pidfd sent along.
 var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *helpers.Peer, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])

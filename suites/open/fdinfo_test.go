@@ -13,6 +13,22 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// fdinfo of a pidfd (/proc/<pid>/fdinfo/<fd>: Pid and NSpid), state by
+// state. The independent source is the pid the kernel handed out when the
+// process was started (os/exec, or the pid namespace's pid 1 for NSpid).
+//
+//	state of the process            Pid / NSpid                      spec
+//	live                            its pid / its pid at each level  shows_its_pid_in_pid_and_nspid
+//	zombie                          its pid                          still_shows_its_pid
+//	reaped, the pidfd held          -1 / -1                          shows_minus_1_in_pid_and_nspid
+//	reaped and forgotten            –                                nothing to read: no pidfd is left
+//	pid number reused               -1 / -1, read where the number   recycled_pid_test.go:shows_pid_minus_1_in_fdinfo,
+//	                                is in use again                  recycled_pid_test.go:*_shows_minus_1_in_pid_and_nspid
+//	in a child pid namespace        outer pid / pid at every level   lists_the_pid_at_every_namespace_level_in_nspid
+//	outside the reader's namespace  0 / 0                            shows_0_to_reader_whose_pid_namespace_does_not_contain
+//	non-leader thread (PIDFD_THREAD) its tid                         pidfd_open_test.go:opens_it_with_pidfd_thread
+//	after exec                      –                                not tried: the pid does not change with an exec
+
 // haveFdinfoPid matches fdinfo whose Pid is pid and whose NSpid is nspid —
 // or that has no NSpid line where the kernel config (or a sign apart from
 // fdinfo) shows CONFIG_PID_NS off; a missing NSpid is no reason to expect
@@ -54,7 +70,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		It("still shows its pid", helpers.ID("fdinfo_of_zombie_still_shows_pid"), helpers.ManProc, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
 		})
 	})

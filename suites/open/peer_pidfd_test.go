@@ -98,18 +98,21 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 			Expect(err).To(helpers.BeErrno(unix.ENODATA))
 		})
 
-		// Behavior: for a peer that has exited but is not yet reaped, getsockopt(SO_PEERPIDFD)
-		//           returns a pidfd that polls readable (the exit is visible through it).
+		// Behavior: for a peer that has exited but is not yet reaped, getsockopt(SO_PEERPIDFD) returns a
+		//           pidfd that polls exactly POLLIN (the exit is visible through it; no POLLHUP: not reaped).
 		// Mirrors:  none
 		// Since:    v6.5
 		It("returns a pidfd reporting the exit of a peer not yet reaped", helpers.ID("returns_a_pidfd_reporting_the_exit_of_a_peer_not_yet_reaped"), func(ctx SpecContext) {
 			peer.Kill()
-			Expect(kernel.WaitReadable(ctx, peer.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
-			Expect(kernel.PollOnce(peerPidfd(), 0)).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, peer.Pidfd)
+			// A zombie whose thread group is empty polls EPOLLIN|EPOLLRDNORM,
+			// of which poll(2) asked only POLLIN (v7.3 fs/pidfs.c:323-324
+			// pidfd_poll; v6.1 kernel/fork.c:1952-1953 thread_group_exited).
+			Expect(kernel.PollOnce(peerPidfd(), 0)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
-		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on
-		//           an AF_UNIX socket returns a pidfd that polls readable and
+		// Behavior: for a peer that has been reaped, getsockopt(SO_PEERPIDFD) on an
+		//           AF_UNIX socket returns a pidfd that polls POLLIN|POLLHUP and
 		//           reports, through PIDFD_INFO_EXIT, the peer's death by SIGKILL.
 		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE)
 		//           for AF_UNIX, whose connect registers the peer with pidfs)
@@ -120,7 +123,8 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 			fd, err := kernel.GetPeerPidfd(sock)
 			Expect(err).NotTo(HaveOccurred(), "getsockopt(SO_PEERPIDFD)")
 			DeferCleanup(unix.Close, fd)
-			Expect(kernel.PollOnce(fd, 0)).To(BeNumerically(">", 0))
+			// No task: EPOLLIN|EPOLLRDNORM|EPOLLHUP (v7.3 fs/pidfs.c:321-322).
+			Expect(kernel.PollOnce(fd, 0)).To(helpers.ReapedPollEvents())
 			exitStatusOf(fd)
 		})
 	})
@@ -139,7 +143,8 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 		})
 
 		// Behavior: for a message whose sender has been reaped before it is received, SCM_PIDFD holds
-		//           a pidfd that reports, through PIDFD_INFO_EXIT, the sender's death by SIGKILL.
+		//           a pidfd that polls POLLIN|POLLHUP and reports, through PIDFD_INFO_EXIT, the
+		//           sender's death by SIGKILL.
 		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest, cmsg_check_dead:
 		//           SCM_PIDFD of the reaped client and its exit code through
 		//           PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
@@ -148,7 +153,8 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 			helpers.RequireFeature(kernel.ScmPidfdReaped)
 			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
 			Expect(fd).To(BeNumerically(">=", 0), "SCM_PIDFD holds errno %v", unix.Errno(-fd))
-			Expect(kernel.PollOnce(int(fd), 0)).To(BeNumerically(">", 0))
+			// No task: EPOLLIN|EPOLLRDNORM|EPOLLHUP (v7.3 fs/pidfs.c:321-322).
+			Expect(kernel.PollOnce(int(fd), 0)).To(helpers.ReapedPollEvents())
 			exitStatusOf(int(fd))
 		})
 	})

@@ -12,6 +12,36 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// pidfd_open(2), state by state and field by field. Each target state is
+// tried by the spec named (its ID; another file's as file:ID), each field
+// it returns is compared with a source that does not go through the call.
+//
+//	state of the target             outcome                          spec
+//	live process                    a pidfd for it                   returns_a_pidfd_whose_fdinfo_names_the_process
+//	exiting (PF_EXITING, not yet    –                                not tried: a window no spec can hold open
+//	  a zombie)
+//	zombie                          a pidfd for it                   opens_it
+//	reaped, a pidfd still held      ESRCH                            fails_with_esrch
+//	reaped and forgotten            ESRCH (the same lookup: the      fails_with_esrch
+//	                                number is free either way)
+//	pid number reused               a pidfd for the successor        recycled_pid_test.go:opens_the_new_process_when_pidfd_open_is_given_the_number
+//	in another pid namespace        numbers are the caller's: the    recycled_pid_test.go:opens_the_new_process_when_pidfd_open_is_given_the_number
+//	                                namespace's init opens its own   (opened from inside the namespace)
+//	non-leader thread               PIDFD_THREAD: a pidfd for it;    opens_it_with_pidfd_thread,
+//	                                without: EINVAL, ENOENT (v6.16)  refuses_it_without_pidfd_thread_with_errno_of_kernel_version
+//	after exec                      –                                not tried here: the struct pid stays, suites/poll and
+//	                                                                 suites/pidfs follow a pidfd across an exec
+//	no such pid / pid ≤ 0           ESRCH / EINVAL                   fails_with_esrch_for_a_pid_no_process_has, fails_with_einval_for_a_pid_that_is_not_positive_*
+//
+//	field of the result             compared with                    spec
+//	the process it names            fdinfo Pid (procfs), PIDFD_GET_INFO, the pidfs inode of CLONE_PIDFD
+//	                                                                 returns_a_pidfd_whose_fdinfo_names_the_process, returns_a_pidfd_whose_pidfd_get_info_reports_the_caller_ids,
+//	                                                                 clone_pidfd_test.go:returns_the_same_pidfs_inode_as_pidfd_open_of_the_child
+//	FD_CLOEXEC                      F_GETFD                          returns_an_fd_with_fd_cloexec_set
+//	O_NONBLOCK, O_EXCL (each flag   F_GETFL, with and without        status_flags_hold_* (all four combinations)
+//	  both ways)                    the flag
+//	every undefined flag bit        EINVAL                           rejects_undefined_flag_bit_*, rejects_all_flag_bits
+
 // noSuchPid is above PID_MAX_LIMIT (4194304), so no process can have it.
 const noSuchPid = 1<<22 + 1
 
@@ -99,6 +129,45 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		}
 	})
 
+	// Each pidfd_open flag tried both ways: the pidfd's status flags hold
+	// exactly the flags asked for. PIDFD_NONBLOCK (O_NONBLOCK) goes to the
+	// open (v6.1 kernel/fork.c:2006-2007 anon_inode_getfile(..., flags |
+	// O_RDWR); v6.12 fs/pidfs.c:429 dentry_open); PIDFD_THREAD (O_EXCL),
+	// which the open strips, is set on the file afterwards (v6.12
+	// kernel/fork.c:2069-2071; v7.3 fs/pidfs.c:1208 pidfs_dentry_open).
+	DescribeTable("returns a pidfd whose status flags hold the flags asked for",
+		func(flags int) {
+			if flags&unix.PIDFD_NONBLOCK != 0 {
+				helpers.RequireFeature(kernel.PidfdNonblock)
+			}
+			if flags&unix.PIDFD_THREAD != 0 {
+				helpers.RequireFeature(kernel.PidfdThread)
+			}
+			fd := helpers.OpenPidfd(os.Getpid(), flags)
+			Expect(helpers.StatusFlags(fd)&definedOpenFlags).To(Equal(flags), "F_GETFL %#o", helpers.StatusFlags(fd))
+		},
+		// Behavior: pidfd_open(2) without flags returns a pidfd with neither
+		//           O_NONBLOCK nor O_EXCL (PIDFD_THREAD) in its status flags.
+		// Mirrors:  none
+		// Since:    v5.3
+		Entry("no flags", helpers.ID("status_flags_hold_flags_asked_for_no_flags"), helpers.ManPidfdOpen, 0),
+		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns a pidfd with
+		//           O_NONBLOCK and without O_EXCL in its status flags.
+		// Mirrors:  pidfd_wait.c global.wait_nonblock (checks O_NONBLOCK only)
+		// Since:    v5.10
+		Entry("PIDFD_NONBLOCK", helpers.ID("status_flags_hold_flags_asked_for_pidfd_nonblock"), helpers.FlagPidfdNonblock, helpers.SelftestPidfdWait, unix.PIDFD_NONBLOCK),
+		// Behavior: pidfd_open(2) with PIDFD_THREAD returns a pidfd with
+		//           O_EXCL and without O_NONBLOCK in its status flags.
+		// Mirrors:  none
+		// Since:    v6.9
+		Entry("PIDFD_THREAD", helpers.ID("status_flags_hold_flags_asked_for_pidfd_thread"), helpers.FlagPidfdThread, helpers.ManPidfdOpen, unix.PIDFD_THREAD),
+		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK|PIDFD_THREAD returns a
+		//           pidfd with both O_NONBLOCK and O_EXCL in its status flags.
+		// Mirrors:  none
+		// Since:    v6.9
+		Entry("PIDFD_NONBLOCK|PIDFD_THREAD", helpers.ID("status_flags_hold_flags_asked_for_nonblock_thread"), helpers.FlagPidfdThread, helpers.FlagPidfdNonblock, helpers.ManPidfdOpen, unix.PIDFD_NONBLOCK|unix.PIDFD_THREAD),
+	)
+
 	Context("with PIDFD_NONBLOCK", helpers.FlagPidfdNonblock, func() {
 		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns an fd with O_NONBLOCK set.
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
@@ -139,7 +208,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		It("opens it", helpers.ID("opens_a_zombie"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 			child.Peer.Send("exit 0")
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			fd := helpers.OpenPidfd(child.Pid, 0)
 			if kernel.Procfs.Present() {
 				Expect(fdinfoPid(fd)).To(Equal(strconv.Itoa(child.Pid)))

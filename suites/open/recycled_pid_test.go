@@ -30,9 +30,12 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 
 	// Behavior: pidfd_send_signal(2) through the pidfd of a reaped process fails
 	//           with ESRCH although its pid number now names another process.
-	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (which does not check the errno)
+	// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (SIGCONT; it
+	//           requires ESRCH, any other result fails: pidfd_test.c:335-340 in v7.3)
 	// Since:    v5.1
 	It("fails pidfd_send_signal with ESRCH", helpers.ID("fails_pidfd_send_signal_with_esrch"), helpers.SyscallPidfdSendSignal, helpers.SelftestPidfdTest, func() {
+		// v7.3 kernel/signal.c:4127 → kill_pid_info_type :1495-1505: the
+		// stale struct pid has no task (pid_task() is NULL) → -ESRCH.
 		Expect(unix.PidfdSendSignal(old.Pidfd, unix.SIGUSR2, nil, 0)).To(helpers.BeErrno(unix.ESRCH))
 	})
 

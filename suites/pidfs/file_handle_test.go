@@ -11,6 +11,31 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// name_to_handle_at(2) and open_by_handle_at(2) on pidfds, state by state.
+// What a handle opens is compared with the pidfd it was taken from (device
+// and inode), and its status flags with the open flags asked for.
+//
+//	state of the process            open_by_handle_at                spec
+//	live                            the same inode                   reopens_the_same_*
+//	zombie                          the same inode                   decodes_the_handle_of_a_zombie
+//	reaped, a pidfd still held      ESTALE                           fails_with_estale_once_the_process_is_reaped
+//	reaped and forgotten            ESTALE                           fails_with_estale_once_reaped_and_no_pidfd_left
+//	pid number reused               ESTALE, never the successor      refuses_handle_of_reaped_process_whose_pid_was_reused
+//	in a child pid namespace        the same inode                   decodes_the_handle_of_a_process_in_a_child_pid_namespace
+//	outside the caller's pid ns     ESTALE                           refuses_handle_of_process_outside_caller_pid_namespace
+//	non-leader thread, after exec   –                                not tried: no contract (pidfs_export_open opens any
+//	                                                                 struct pid the handle names)
+//
+//	open flag                       status flags of the result       spec
+//	O_EXCL, without it              PIDFD_THREAD (v7.2) / none       reopens_pidfd_o_excl_pidfd_thread_set, reopens_pidfd_no_o_excl_pidfd_thread_not_set
+//	O_NONBLOCK, without it          O_NONBLOCK / none                reopens_pidfd_o_nonblock_set, reopens_pidfd_no_o_nonblock_not_set
+//	any other                       EINVAL                           fails_with_einval_for_the_invalid_open_flag_*
+//	mount fd FD_PIDFS_ROOT, or not  the same inode / ESTALE, EBADF   decodes_the_handle_with_fd_pidfs_root_*, fails_to_decode_the_handle_with_the_mount_fd_*
+//	  a pidfd
+//	name_to_handle_at flags         AT_HANDLE_FID works,             encodes_at_handle_fid_handle_that_decodes_to_same_inode, refuses_at_handle_connectable_with_einval,
+//	                                AT_HANDLE_CONNECTABLE EINVAL,    fails_with_enotdir_for_a_path_below_a_pidfd_*
+//	                                a path ENOTDIR
+
 // atHandleFID and atHandleConnectable are the uapi name_to_handle_at flags
 // AT_HANDLE_FID (v6.5) and AT_HANDLE_CONNECTABLE (v6.13).
 const (
@@ -59,6 +84,54 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL),
 	)
 
+	// Each flag open_by_handle_at(2) takes for a pidfd, tried both ways:
+	// PIDFD_THREAD is O_EXCL and PIDFD_NONBLOCK is O_NONBLOCK (v7.3
+	// fs/pidfs.c:996-1002), and the reopened pidfd carries exactly the ones
+	// asked for in its status flags. O_NONBLOCK goes through dentry_open
+	// since v6.14; O_EXCL, which do_dentry_open() strips, only since
+	// pidfs_dentry_open() raises it again (v7.3 fs/pidfs.c:988-993, commit
+	// "pidfs: preserve thread pidfds reopened by file handle", v7.2-rc5):
+	// v6.14–v7.1 returned a thread-group pidfd for O_EXCL.
+	DescribeTable("reopens a pidfd whose status flags follow the open flags",
+		func(flags, want int) {
+			if want&unix.O_EXCL != 0 {
+				helpers.RequireFeature(kernel.HandleKeepsThread)
+			}
+			child := helpers.StartBlocked()
+			fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(child.Pidfd), flags)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(child.Pidfd)))
+			got := helpers.StatusFlags(fd) & (unix.O_EXCL | unix.O_NONBLOCK)
+			Expect(got).To(Equal(want), "F_GETFL %#o of the reopened pidfd", helpers.StatusFlags(fd))
+		},
+		// Behavior: open_by_handle_at(2) of a pidfd's handle with O_EXCL (and the selftest's other
+		//           valid flags) returns a PIDFD_THREAD pidfd: O_EXCL is in its status flags.
+		// Mirrors:  pidfd_file_handle_test.c file_handle.open_by_handle_at_valid_flags
+		//           (its F_GETFL & PIDFD_THREAD check, v7.2 selftest)
+		// Since:    v7.2
+		Entry("O_EXCL: PIDFD_THREAD set", helpers.ID("reopens_pidfd_o_excl_pidfd_thread_set"), helpers.FlagPidfdThread, helpers.SelftestPidfdFileHandle,
+			unix.O_RDONLY|unix.O_WRONLY|unix.O_RDWR|unix.O_NONBLOCK|unix.O_NDELAY|unix.O_CLOEXEC|unix.O_EXCL, unix.O_EXCL|unix.O_NONBLOCK),
+		// Behavior: open_by_handle_at(2) of a pidfd's handle without O_EXCL returns a thread-group
+		//           pidfd: O_EXCL (PIDFD_THREAD) is not in its status flags.
+		// Mirrors:  none
+		// Since:    v6.14
+		Entry("no O_EXCL: PIDFD_THREAD not set", helpers.ID("reopens_pidfd_no_o_excl_pidfd_thread_not_set"), helpers.FlagPidfdThread, helpers.ManPidfs,
+			unix.O_CLOEXEC, 0),
+		// Behavior: open_by_handle_at(2) of a pidfd's handle with O_NONBLOCK returns a
+		//           pidfd with O_NONBLOCK in its status flags (a PIDFD_NONBLOCK pidfd).
+		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns
+		//           (opens with O_NONBLOCK, checks only the inode)
+		// Since:    v6.14
+		Entry("O_NONBLOCK: O_NONBLOCK set", helpers.ID("reopens_pidfd_o_nonblock_set"), helpers.FlagPidfdNonblock, helpers.SelftestPidfdFileHandle,
+			unix.O_NONBLOCK|unix.O_CLOEXEC, unix.O_NONBLOCK),
+		// Behavior: open_by_handle_at(2) of a pidfd's handle without O_NONBLOCK
+		//           returns a blocking pidfd: O_NONBLOCK is not in its status flags.
+		// Mirrors:  none
+		// Since:    v6.14
+		Entry("no O_NONBLOCK: O_NONBLOCK not set", helpers.ID("reopens_pidfd_no_o_nonblock_not_set"), helpers.FlagPidfdNonblock, helpers.ManPidfs,
+			unix.O_CLOEXEC, 0),
+	)
+
 	// Behavior: open_by_handle_at(2) of a pidfs handle fails with EINVAL for each open flag outside
 	//           O_RDONLY/O_WRONLY/O_RDWR/O_NONBLOCK/O_CLOEXEC/O_EXCL (pidfs_export_permission).
 	// Mirrors:  pidfd_file_handle_test.c file_handle.open_by_handle_at_invalid_flags
@@ -96,6 +169,35 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 		Expect(err).To(helpers.BeErrno(unix.ESTALE))
 	})
 
+	// Behavior: a handle of a process that has been reaped and whose every pidfd
+	//           is closed does not open: open_by_handle_at(2) fails with ESTALE.
+	// Mirrors:  none (pidfd_file_handle_test.c file_handle.pid_has_been_reaped holds the pidfd)
+	// Since:    v6.14
+	It("fails with ESTALE once the process is reaped and no pidfd to it is left", helpers.ID("fails_with_estale_once_reaped_and_no_pidfd_left"), helpers.ManPidfs, func(ctx SpecContext) {
+		child := helpers.StartBlocked()
+		h := handleOf(child.Pidfd)
+		child.Forget(ctx)
+		// v7.3 fs/pidfs.c:928-945 pidfs_ino_get_pid: the struct pid is gone
+		// from the inode table, or marked exited → NULL → ESTALE.
+		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), h, unix.O_CLOEXEC)
+		Expect(err).To(helpers.BeErrno(unix.ESTALE))
+	})
+
+	// Behavior: the handle of a reaped process whose pid number another process now has does not open (ESTALE):
+	//           it never decodes to the process that took the number, whose own handle decodes to its own inode.
+	// Mirrors:  none (pidfs handles carry the struct pid's inode number,
+	//           never a pid number: v7.3 fs/pidfs.c pidfs_encode_fh)
+	// Since:    v6.14
+	It("refuses the handle of a reaped process whose pid number was reused with ESTALE", helpers.ID("refuses_handle_of_reaped_process_whose_pid_was_reused"), helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
+		helpers.RequireFeature(kernel.PidNamespaces)
+		old, _, successor := helpers.ReusePidNumber(ctx, helpers.NewPidNS(ctx), 1000, helpers.RoleProcess, nil)
+		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), handleOf(old.Pidfd), unix.O_CLOEXEC)
+		Expect(err).To(helpers.BeErrno(unix.ESTALE), "the reaped process's handle")
+		fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(successor.Pidfd), unix.O_CLOEXEC)
+		Expect(err).NotTo(HaveOccurred(), "the successor's handle")
+		Expect(helpers.Inode(fd)).To(Equal(helpers.Inode(successor.Pidfd)))
+	})
+
 	// Behavior: the handle of a process that exited but is not reaped, or of a process in a
 	//           child pid namespace, decodes from the caller's namespace to the same inode.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.pid_has_exited (v6.14 selftest);
@@ -112,7 +214,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 			child := helpers.StartBlocked()
 			h := handleOf(child.Pidfd)
 			child.Kill()
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			return child.Pidfd, h
 		}),
 		Entry("a process in a child pid namespace", helpers.ID("decodes_the_handle_of_a_process_in_a_child_pid_namespace"), helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) (int, unix.FileHandle) {

@@ -16,19 +16,34 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
-// expectedSupportedMask is the PIDFD_INFO_* set this kernel should claim
-// in supported_mask: the bits every kernel with the field has, plus those
-// whose features the probes found. COREDUMP_SIGNAL and COREDUMP_CODE cannot
-// be probed (see the registry) and come with COREDUMP and from v7.1.
+// supportedMaskEras is PIDFD_INFO_SUPPORTED, the set a kernel puts in
+// supported_mask, by the release that first had it. It is a #define in
+// fs/pidfs.c, independent of the config (CGROUPID is in it even without
+// CONFIG_CGROUPS) and of what the running kernel's probes find:
+//
+//	v6.19  PID|CREDS|CGROUPID|EXIT|COREDUMP|SUPPORTED_MASK|COREDUMP_SIGNAL
+//	       (the vfs-6.19 coredump series: "pidfs: add
+//	       PIDFD_INFO_SUPPORTED_MASK", then "pidfs: expose coredump signal"
+//	       added COREDUMP_SIGNAL to it)
+//	v7.1   + COREDUMP_CODE (v7.3 fs/pidfs.c:356-363 lists all eight)
+var supportedMaskEras = []struct {
+	since string
+	mask  uint64
+}{
+	{"6.19", unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_CGROUPID | unix.PIDFD_INFO_EXIT |
+		unix.PIDFD_INFO_COREDUMP | kernel.PIDFD_INFO_SUPPORTED_MASK | kernel.PIDFD_INFO_COREDUMP_SIGNAL},
+	{"7.1", unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_CGROUPID | unix.PIDFD_INFO_EXIT |
+		unix.PIDFD_INFO_COREDUMP | kernel.PIDFD_INFO_SUPPORTED_MASK | kernel.PIDFD_INFO_COREDUMP_SIGNAL | kernel.PIDFD_INFO_COREDUMP_CODE},
+}
+
+// expectedSupportedMask is the exact supported_mask the running kernel's
+// version owes; an older kernel that has the field (a backport) owes the
+// first one.
 func expectedSupportedMask() uint64 {
-	want := uint64(unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK)
-	if kernel.PidfdInfoExit.Present() {
-		want |= unix.PIDFD_INFO_EXIT
-	}
-	if kernel.PidfdInfoCoredump.Present() {
-		want |= unix.PIDFD_INFO_COREDUMP | kernel.PIDFD_INFO_COREDUMP_SIGNAL
-		if !kernel.Kernel().Less(kernel.MustParseVersion("7.1")) {
-			want |= kernel.PIDFD_INFO_COREDUMP_CODE
+	want := supportedMaskEras[0].mask
+	for _, era := range supportedMaskEras {
+		if kernel.Kernel().AtLeast(era.since) {
+			want = era.mask
 		}
 	}
 	return want

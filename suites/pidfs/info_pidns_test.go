@@ -78,7 +78,7 @@ func infoInNewUserAndPidNamespaces() {
 			helpers.RequireFeature(kernel.PidfdInfoExit, kernel.PidNamespaces)
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWPID), helpers.AsRootInNewUserNS())
 			Expect(c.Peer.Send("exit 0")).To(Succeed())
-			Expect(kernel.WaitReadable(ctx, c.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, c.Pidfd)
 			_, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CGROUPID)
 			Expect(err).NotTo(HaveOccurred())
 			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CGROUPID|unix.PIDFD_INFO_EXIT)

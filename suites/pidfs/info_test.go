@@ -1,9 +1,12 @@
 package pidfs_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -17,22 +20,85 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
+// PIDFD_GET_INFO, state by state and field by field. Each field is
+// compared with a source that does not go through the ioctl: the pid the
+// process was started with, getpid(2)/getppid(2), the thread's own
+// gettid(2), the ids the process reads itself (getresuid, getresgid,
+// setfsuid), /proc/<pid>/status, the cgroup2 directory's handle, the wait
+// status waitid(2) reported.
+//
+//	state of the target             outcome                          spec
+//	live                            PID, CREDS (CGROUPID)            reports_a_live_child_ids, reports_caller_own_ids_as_getpid_getppid_and_proc_self
+//	live, r/e/s/fs ids all differ   each id in its own field         reports_real_effective_saved_filesystem_ids_that_all_differ
+//	zombie                          CREDS and ids, no EXIT           marks_creds_but_not_exit_with_or_without_pidfd_info_exit, marks_creds_but_not_exit_while_it_is_a_zombie
+//	reaped, the pidfd held          ESRCH without EXIT; with it      fails_with_esrch_after_reap_unless_exit_information,
+//	                                only EXIT (+CGROUPID)            reports_exit_information_but_no_ids, reports_the_exit_code_of_a_process_that_exited
+//	reaped by the kernel (parent    EXIT with its code               reports_exit_code_of_child_kernel_reaped_because_its_parent
+//	  ignores SIGCHLD)
+//	reaped and forgotten            –                                nothing to ask through
+//	pid number reused               ESRCH / only the old exit        recycled_pid_test.go:*
+//	in a child pid namespace        the pid in the caller's ns;      reports_the_pid_in_the_caller_namespace, reports_the_exit_code_once_the_namespace_init_reaped_it
+//	                                exit code after its init reaped
+//	outside the caller's pid ns     ESRCH, EREMOTE (v7.0)            refuses_a_live_process_outside_the_caller_namespace, refuses_exit_status_of_process_outside_caller_namespace
+//	caller in a user namespace      ids mapped, overflow unmapped    reports_credentials_mapped_into_the_caller_namespace, reports_unmapped_credentials_as_the_overflow_ids
+//	non-leader thread (PIDFD_THREAD) pid = its tid, tgid = the group reports_thread_own_pid_and_group_tgid_through_thread_pidfd
+//	leader exited early             group's exit status              reports_the_group_exit_status_for_a_leader_that_exited_early
+//	after exec by a thread          the old tid exited 0, the image  reports_exit_status_0_for_thread_that_execs_after_leader,
+//	                                lives on under the leader's pid  reports_exit_status_0_for_thread_that_execs_while_leader
+//
+//	field                           compared with                    spec
+//	pid, tgid, ppid                 the start pid, getppid(2),       reports_a_live_child_ids, reports_thread_own_pid_and_group_tgid_through_thread_pidfd
+//	                                gettid(2), /proc/<pid>/task/<tid>/status
+//	ruid euid suid fsuid, the gids  getresuid/getresgid/setfsuid of  reports_real_effective_saved_filesystem_ids_that_all_differ
+//	                                the target, /proc/<pid>/status
+//	cgroupid                        the cgroup2 directory's handle   reports_the_cgroup_id_recorded_at_exit
+//	exit_code                       the wait status waitid(2) saw    reports_the_exit_code_of_a_process_that_exited, reports_pollin_pollhup_and_then_the_exit_status
+//	coredump_mask                   the dumpable flag the process    reports_pidfd_coredump_user_for_a_dumpable_process, reports_pidfd_coredump_skip_for_process_that_is_not_dumpable
+//	                                set
+//	supported_mask                  PIDFD_INFO_SUPPORTED of the      reports_exactly_the_request_bits_this_kernel_supports,
+//	                                kernel's version (v6.19, v7.1);  leaves_supported_mask_zero_when_not_asked_for
+//	                                0 when not asked for
+//	argument size                   EINVAL/ENOTTY below 64, zeroed   fails_for_argument_smaller_than_pidfd_info_size_ver0_*, zeroes_the_tail_of_an_argument_larger_than_the_kernel_struct
+//	                                tail above the kernel's struct
+
 // statusIDs is the four ids (real, effective, saved, filesystem) of a
 // "Uid:" or "Gid:" line of /proc/self/status.
-func statusIDs(field string) []uint32 {
+func statusIDs(field string) []uint32 { return statusIDsOf("self", field) }
+
+// statusIDsOf is statusIDs of /proc/<task>/status (task "self", a pid, or
+// "<pid>/task/<tid>").
+func statusIDsOf(task, field string) []uint32 {
 	GinkgoHelper()
-	data, err := os.ReadFile("/proc/self/status")
+	line := statusLine(task, field)
+	var ids [4]uint32
+	_, err := fmt.Sscan(line, &ids[0], &ids[1], &ids[2], &ids[3])
+	Expect(err).NotTo(HaveOccurred(), "%s: %q", field, line)
+	return ids[:]
+}
+
+// ownIDs is ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid of the
+// calling thread, as it reads them itself (setfsuid/setfsgid of an invalid
+// id change nothing and return the current one).
+func ownIDs() []uint32 {
+	ru, eu, su := unix.Getresuid()
+	rg, eg, sg := unix.Getresgid()
+	fu, _ := unix.SetfsuidRetUid(-1)
+	fg, _ := unix.SetfsgidRetGid(-1)
+	return []uint32{uint32(ru), uint32(eu), uint32(su), uint32(fu), uint32(rg), uint32(eg), uint32(sg), uint32(fg)}
+}
+
+// statusLine is the value of the field line of /proc/<task>/status.
+func statusLine(task, field string) string {
+	GinkgoHelper()
+	data, err := os.ReadFile("/proc/" + task + "/status")
 	Expect(err).NotTo(HaveOccurred())
 	for _, line := range strings.Split(string(data), "\n") {
 		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			var ids [4]uint32
-			_, err := fmt.Sscan(rest, &ids[0], &ids[1], &ids[2], &ids[3])
-			Expect(err).NotTo(HaveOccurred(), "%q", line)
-			return ids[:]
+			return strings.TrimSpace(rest)
 		}
 	}
-	Fail("no " + field + " line in /proc/self/status")
-	return nil
+	Fail("no " + field + " line in /proc/" + task + "/status")
+	return ""
 }
 
 // exitStatus is a PIDFD_INFO_EXIT exit_code decoded as a wait status.
@@ -86,7 +152,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		BeforeEach(func(ctx SpecContext) {
 			child = helpers.StartBlocked()
 			child.Kill()
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 		})
 
 		// Behavior: once reaped, PIDFD_GET_INFO without PIDFD_INFO_EXIT fails with ESRCH.
@@ -112,6 +178,34 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(os.Getpid()), uint32(os.Getpid()), uint32(os.Getppid())}))
 		Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid}).To(Equal(statusIDs("Uid")))
 		Expect([]uint32{info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(Equal(statusIDs("Gid")))
+	})
+
+	// Behavior: PIDFD_GET_INFO reports a process whose real, effective, saved and filesystem uids all
+	//           differ, and whose gids do, with each id in its own field: the ids the process itself
+	//           reads (getresuid, getresgid, setfsuid and setfsgid) and /proc/<pid>/status shows.
+	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own ids, all equal there)
+	// Since:    v6.13
+	It("reports real, effective, saved and filesystem ids that all differ, each in its field", helpers.ID("reports_real_effective_saved_filesystem_ids_that_all_differ"), helpers.NeedsRoot, helpers.SelftestPidfdOpen, func(ctx SpecContext) {
+		helpers.RequireRoot("a helper that takes four different uids and gids")
+		helpers.RequireFeature(kernel.Procfs)
+		c := helpers.StartChild(ctx, roleDistinctIDs, nil)
+		var own [8]uint32
+		r := c.MustCall(ctx, "ids")
+		_, err := fmt.Sscan(r.Text, &own[0], &own[1], &own[2], &own[3], &own[4], &own[5], &own[6], &own[7])
+		Expect(err).NotTo(HaveOccurred(), "ids reply %q", r.Text)
+		Expect(own).To(Equal(distinctIDs), "ruid euid suid fsuid rgid egid sgid fsgid as the helper reads them")
+		info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CREDS)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mask & unix.PIDFD_INFO_CREDS).NotTo(BeZero())
+		// v7.3 fs/pidfs.c pidfd_info: kinfo.ruid = c->uid, euid = c->euid,
+		// suid = c->suid, fsuid = c->fsuid, and the same for the gids, of
+		// the task's credentials (from_kuid_munged into the caller's
+		// namespace, the initial one here).
+		got := [8]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid, info.Rgid, info.Egid, info.Sgid, info.Fsgid}
+		Expect(got).To(Equal(own), "ruid euid suid fsuid rgid egid sgid fsgid from PIDFD_GET_INFO")
+		pid := strconv.Itoa(c.Pid)
+		Expect(got[:4]).To(Equal(statusIDsOf(pid, "Uid")), "Uid: of /proc/%s/status", pid)
+		Expect(got[4:]).To(Equal(statusIDsOf(pid, "Gid")), "Gid: of /proc/%s/status", pid)
 	})
 
 	// Behavior: a PIDFD_GET_INFO argument larger than the kernel's struct pidfd_info is accepted, and
@@ -195,20 +289,25 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	)
 
 	Context("when the process is a zombie", func() {
-		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without
-		//           PIDFD_INFO_EXIT and marks CREDS but not EXIT (exit information is published at reap).
-		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest)
+		// Behavior: PIDFD_GET_INFO on a killed, unreaped process succeeds with and without PIDFD_INFO_EXIT
+		//           and marks CREDS but not EXIT (exit information is published at reap); the zombie still
+		//           reports its pid, tgid, parent and the credentials it had (the test's).
+		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest; checks the mask only)
 		// Since:    v6.15
 		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.ID("marks_creds_but_not_exit_with_or_without_pidfd_info_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
 			child := helpers.StartBlocked()
 			child.Kill()
-			Expect(kernel.WaitReadable(ctx, child.Pidfd, helpers.EventTimeout())).To(BeNumerically(">", 0))
+			helpers.AwaitZombie(ctx, child.Pidfd)
 			for _, mask := range []uint64{unix.PIDFD_INFO_CGROUPID, unix.PIDFD_INFO_CGROUPID | unix.PIDFD_INFO_EXIT} {
 				info, err := kernel.GetPidfdInfo(child.Pidfd, mask)
 				Expect(err).NotTo(HaveOccurred(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_CREDS).NotTo(BeZero(), "mask %#x", mask)
 				Expect(info.Mask&unix.PIDFD_INFO_EXIT).To(BeZero(), "mask %#x", mask)
+				// The zombie's task is still there (v7.3 fs/pidfs.c
+				// pidfd_info: get_pid_task finds it), so the ids are its own.
+				Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(child.Pid), uint32(child.Pid), uint32(os.Getpid())}), "pid tgid ppid, mask %#x", mask)
+				Expect([]uint32{info.Ruid, info.Euid, info.Suid, info.Fsuid, info.Rgid, info.Egid, info.Sgid, info.Fsgid}).To(Equal(ownIDs()), "credentials (the test's, which it inherited), mask %#x", mask)
 			}
 		})
 	})
@@ -263,22 +362,35 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	Context("with PIDFD_INFO_SUPPORTED_MASK", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoSupportedMask) })
 
-		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and
-		//           fills supported_mask with exactly the request bits this kernel knows: PID, CREDS,
-		//           CGROUPID and SUPPORTED_MASK, EXIT and COREDUMP where their probes find them,
-		//           COREDUMP_SIGNAL with COREDUMP, COREDUMP_CODE from v7.1. The field sits at offset
-		//           72 on v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
+		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills
+		//           supported_mask with exactly the set of the kernel's version (PIDFD_INFO_SUPPORTED,
+		//           whatever the config): PID|CREDS|CGROUPID|EXIT|COREDUMP|SUPPORTED_MASK|COREDUMP_SIGNAL
+		//           on v6.19 and v7.0, and COREDUMP_CODE too from v7.1. The field sits at offset 72 on
+		//           v6.19–v7.0 and at 80 from v7.1 (coredump_code was inserted before it).
 		// Mirrors:  pidfd_info_test.c global.supported_mask_field
 		//           (asserts each 7.3 bit is present; here the exact set)
 		// Since:    v6.19 (supported_mask at offset 80 since v7.1)
 		It("reports exactly the request bits this kernel supports", helpers.ID("reports_exactly_the_request_bits_the_kernel_supports"), helpers.SelftestPidfdInfo, func() {
 			reply, supported := infoSupportedMask(helpers.SelfPidfd(), 0)
+			// v7.3 fs/pidfs.c:509-511: kinfo.supported_mask = PIDFD_INFO_SUPPORTED.
 			Expect(reply & kernel.PIDFD_INFO_SUPPORTED_MASK).NotTo(BeZero())
 			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
 		})
 
-		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK returns supported_mask alongside
-		//           the other requested fields (here PIDFD_INFO_CGROUPID), and it is the same set.
+		// Behavior: without PIDFD_INFO_SUPPORTED_MASK in the request, the reply mask lacks the bit and
+		//           supported_mask comes back 0 (the field of a buffer filled with 0xff is overwritten).
+		// Mirrors:  none (v7.3 fs/pidfs.c:509-511 fills it only on request; kinfo starts zeroed)
+		// Since:    v6.19
+		It("leaves supported_mask zero when it is not asked for", helpers.ID("leaves_supported_mask_zero_when_not_asked_for"), helpers.ManPidfs, func() {
+			buf := bytes.Repeat([]byte{0xff}, 88)
+			Expect(kernel.PidfdInfoRaw(helpers.SelfPidfd(), unix.PIDFD_INFO_PID, uintptr(len(buf)), buf)).To(Succeed())
+			off := supportedMaskOffset()
+			Expect(binary.NativeEndian.Uint64(buf)&kernel.PIDFD_INFO_SUPPORTED_MASK).To(BeZero(), "reply mask %#x", binary.NativeEndian.Uint64(buf))
+			Expect(binary.NativeEndian.Uint64(buf[off:off+8])).To(BeZero(), "supported_mask at offset %d", off)
+		})
+
+		// Behavior: with PIDFD_INFO_SUPPORTED_MASK, supported_mask comes back alongside
+		//           other requested fields (here CGROUPID), and is the same set.
 		// Mirrors:  pidfd_info_test.c global.supported_mask_with_other_fields
 		//           (asserts a nonzero mask; here the exact set)
 		// Since:    v6.19

@@ -2,6 +2,8 @@ package pidfs_test
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"syscall"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -45,6 +47,39 @@ func awaitHup(ctx SpecContext, pidfd int) {
 // infoOfThreads is the part of the PIDFD_GET_INFO Describe about
 // PIDFD_THREAD pidfds and multithreaded processes.
 func infoOfThreads() {
+	Context("through a PIDFD_THREAD pidfd of a live thread that is not the leader", helpers.FlagPidfdThread, func() {
+		// Behavior: PIDFD_GET_INFO through a PIDFD_THREAD pidfd of a live non-leader thread
+		//           reports that thread's own id as pid (the gettid(2) the thread reported),
+		//           its thread group's id as tgid (the process's pid) and the process's
+		//           parent as ppid, as /proc/<pid>/task/<tid>/status shows them; through the
+		//           leader's PIDFD_THREAD pidfd pid and tgid are both the process's pid.
+		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (checks
+		//           pid through each pidfd; tgid is not checked there)
+		// Since:    v6.13
+		It("reports the thread's own pid and its group's tgid", helpers.ID("reports_thread_own_pid_and_group_tgid_through_thread_pidfd"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.PidfdThread, kernel.Procfs)
+			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
+			tid := c.Tids[0] // the thread's own gettid(2)
+			task := fmt.Sprintf("%d/task/%d", c.Pid, tid)
+			Expect(statusLine(task, "Pid")).To(Equal(strconv.Itoa(tid)), "/proc/%s/status", task)
+			Expect(statusLine(task, "Tgid")).To(Equal(strconv.Itoa(c.Pid)), "/proc/%s/status", task)
+			Expect(statusLine(task, "PPid")).To(Equal(strconv.Itoa(os.Getpid())), "/proc/%s/status", task)
+			// v7.3 fs/pidfs.c pidfd_info: kinfo.ppid = task_ppid_vnr(task),
+			// tgid = task_tgid_vnr(task), pid = pid_vnr(pid) of the task the
+			// pidfd's pid names (get_pid_task(pid, PIDTYPE_PID)).
+			ids := func(pidfd int) [3]uint32 {
+				GinkgoHelper()
+				info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_PID)
+				Expect(err).NotTo(HaveOccurred())
+				Expect(info.Mask & unix.PIDFD_INFO_PID).NotTo(BeZero())
+				return [3]uint32{info.Pid, info.Tgid, info.Ppid}
+			}
+			Expect(ids(helpers.OpenPidfd(tid, unix.PIDFD_THREAD))).To(Equal([3]uint32{uint32(tid), uint32(c.Pid), uint32(os.Getpid())}), "pid tgid ppid through the thread's PIDFD_THREAD pidfd")
+			Expect(ids(helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD))).To(Equal([3]uint32{uint32(c.Pid), uint32(c.Pid), uint32(os.Getpid())}), "pid tgid ppid through the leader's PIDFD_THREAD pidfd")
+			Expect(ids(c.Pidfd)).To(Equal([3]uint32{uint32(c.Pid), uint32(c.Pid), uint32(os.Getpid())}), "pid tgid ppid through the thread-group pidfd")
+		})
+	})
+
 	Context("through PIDFD_THREAD pidfds of a process with two threads", helpers.FlagPidfdThread, func() {
 		var c *helpers.Child
 		var leaderThreadFd, threadFd int

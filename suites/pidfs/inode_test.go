@@ -17,47 +17,112 @@ import (
 var _ = Describe("pidfs", helpers.FsPidfs, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
-	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC)
-	//           before; any other filesystem, or anon inodes on v6.9+, is a failure.
+	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC) before
+	//           (pidfs there only as a backport); any other filesystem, or anon inodes on v6.9+, is a failure.
 	// Mirrors:  none (pidfs is unconditional since v6.9, commit 9d9539db8638)
 	// Since:    v5.3 (pidfs since v6.9)
 	It("backs pidfds with the filesystem the kernel's version owes", helpers.ID("backs_pidfds_with_the_filesystem_the_kernel_version_owes"), helpers.ManPidfs, func() {
-		AddReportEntry("pidfd backing", backing().String())
 		AddReportEntry("active LSMs", kernel.ActiveLSMs())
+		fsType, err := kernel.PidfdFilesystem(helpers.SelfPidfd())
+		Expect(err).NotTo(HaveOccurred())
+		AddReportEntry("pidfd f_type", fmt.Sprintf("%#x", fsType))
+		// v7.3 fs/pidfs.c:1170 and v6.12 fs/pidfs.c:400 mount pidfs with
+		// init_pseudo(fc, PID_FS_MAGIC); v6.1 kernel/fork.c:2006 makes a
+		// pidfd with anon_inode_getfile, on ANON_INODE_FS_MAGIC (v6.1
+		// fs/anon_inodes.c:45).
+		if kernel.Kernel().AtLeast("6.9") {
+			Expect(fsType).To(BeEquivalentTo(unix.PID_FS_MAGIC), "f_type %#x", fsType)
+			return
+		}
+		Expect(fsType).To(Or(BeEquivalentTo(unix.ANON_INODE_FS_MAGIC), BeEquivalentTo(unix.PID_FS_MAGIC)), "f_type %#x", fsType)
 	})
 
 	Context("on pidfs", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs) })
 
-		// Behavior: every way of getting a pidfd for one process (pidfd_open twice,
-		//           CLONE_PIDFD, reopening /proc/self/fd/N, pidfd_getfd of a pidfd) yields the
-		//           same st_dev and st_ino. Without CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE
-		//           the reopen fails with EACCES instead: the pidfs inode is root's with mode
-		//           0700 (fs/pidfs.c pidfs_init_inode, fs/namei.c generic_permission).
-		// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode
-		//           through handles; v6.14 selftest; no selftest checks the other routes)
+		// Every way of getting a pidfd of one process names the same
+		// struct pid, whose one pidfs inode is stashed in pid->stashed
+		// (v7.3 fs/pidfs.c pidfs_alloc_file → path_from_stashed), so each
+		// route is compared with the CLONE_PIDFD pidfd the helper was
+		// born with, route by route.
+		DescribeTable("gives one process one inode",
+			func(ctx SpecContext, route func(SpecContext, *helpers.Child) int) {
+				child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+				Expect(helpers.Inode(route(ctx, child))).To(Equal(helpers.Inode(child.Pidfd)))
+			},
+			// Behavior: a pidfd from pidfd_open(2) is on the same pidfs inode (st_dev,
+			//           st_ino) as the CLONE_PIDFD pidfd of the same process.
+			// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (the same inode
+			//           through handles; v6.14 selftest; no selftest checks the other routes)
+			// Since:    v6.9
+			Entry("through pidfd_open", helpers.ID("gives_one_process_one_inode_through_pidfd_open"), helpers.SyscallPidfdOpen, helpers.SelftestPidfdFileHandle,
+				func(_ SpecContext, c *helpers.Child) int { return helpers.OpenPidfd(c.Pid, 0) }),
+			// Behavior: a pidfd from pidfd_open(2) with PIDFD_NONBLOCK is
+			//           on the same pidfs inode as the CLONE_PIDFD pidfd.
+			// Mirrors:  none
+			// Since:    v6.9
+			Entry("through pidfd_open with PIDFD_NONBLOCK", helpers.ID("gives_one_inode_through_pidfd_open_with_pidfd_nonblock"), helpers.FlagPidfdNonblock, helpers.ManPidfs,
+				func(_ SpecContext, c *helpers.Child) int { return helpers.OpenPidfd(c.Pid, unix.PIDFD_NONBLOCK) }),
+			// Behavior: a PIDFD_THREAD pidfd from pidfd_open of the thread-group leader is on the same
+			//           pidfs inode as the process's CLONE_PIDFD pidfd (one struct pid names both).
+			// Mirrors:  none
+			// Since:    v6.9
+			Entry("through pidfd_open of the leader with PIDFD_THREAD", helpers.ID("gives_one_inode_through_pidfd_open_of_leader_with_thread"), helpers.FlagPidfdThread, helpers.ManPidfs,
+				func(_ SpecContext, c *helpers.Child) int {
+					helpers.RequireFeature(kernel.PidfdThread)
+					return helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
+				}),
+			// Behavior: reopening the pidfd through /proc/self/fd/N gives the same pidfs
+			//           inode; a caller without CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE
+			//           cannot reopen it (the "refuses … EACCES" entry).
+			// Mirrors:  pidfd_bind_mount.c pidfd_bind_mount.reopen (as root there)
+			// Since:    v6.9
+			Entry("through a reopen of /proc/self/fd/N", helpers.ID("gives_one_inode_through_a_reopen_of_proc_self_fd"), helpers.SelftestPidfdBindMount,
+				func(_ SpecContext, c *helpers.Child) int {
+					helpers.RequireFeature(kernel.Procfs)
+					requireReopenCapability()
+					fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", c.Pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+					Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
+					DeferCleanup(unix.Close, fd)
+					return fd
+				}),
+			// Behavior: pidfd_getfd(2) of a pidfd (through the caller's
+			//           own pidfd) returns an fd on the same pidfs inode.
+			// Mirrors:  none
+			// Since:    v6.9
+			Entry("through pidfd_getfd of the pidfd", helpers.ID("gives_one_inode_through_pidfd_getfd_of_the_pidfd"), helpers.SyscallPidfdGetfd, helpers.ManPidfs,
+				func(_ SpecContext, c *helpers.Child) int {
+					helpers.RequireFeature(kernel.PidfdGetfd)
+					fd, err := unix.PidfdGetfd(helpers.SelfPidfd(), c.Pidfd, 0)
+					Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of a pidfd")
+					DeferCleanup(unix.Close, fd)
+					return fd
+				}),
+			// Behavior: open_by_handle_at(2) of the pidfd's file
+			//           handle returns an fd on the same pidfs inode.
+			// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (v6.14 selftest)
+			// Since:    v6.14
+			Entry("through open_by_handle_at", helpers.ID("gives_one_inode_through_open_by_handle_at"), helpers.SyscallOpenByHandleAt, helpers.SelftestPidfdFileHandle,
+				func(_ SpecContext, c *helpers.Child) int {
+					helpers.RequireFeature(kernel.FileHandles)
+					fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(c.Pidfd), unix.O_CLOEXEC)
+					Expect(err).NotTo(HaveOccurred())
+					return fd
+				}),
+		)
+
+		// Behavior: a caller without CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE cannot reopen a
+		//           pidfd through /proc/self/fd/N: EACCES, because the pidfs inode is root's
+		//           with mode 0700 (fs/pidfs.c pidfs_init_inode, fs/namei.c generic_permission).
+		// Mirrors:  none (pidfd_bind_mount.c reopens as root)
 		// Since:    v6.9
-		It("gives one process one inode however its pidfd was obtained", helpers.ID("gives_one_process_one_inode_however_the_pidfd_was_obtained"), helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
-			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			want := helpers.Inode(child.Pidfd)
-			routes := map[string]int{
-				"pidfd_open":     helpers.OpenPidfd(child.Pid, 0),
-				"pidfd_open 2nd": helpers.OpenPidfd(child.Pid, 0),
+		It("refuses a reopen through /proc/self/fd with EACCES without DAC capabilities", helpers.ID("refuses_proc_fd_reopen_with_eacces_without_dac_capabilities"), helpers.ManPidfs, func() {
+			helpers.RequireFeature(kernel.Procfs)
+			if hasReopenCapability() {
+				helpers.SkipFor(outcome.Privilege, "the caller has CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE, which pass the inode's permission check; the reopen entry of \"gives one process one inode\" covers it")
 			}
-			if kernel.Procfs.Present() {
-				if fd, ok := reopenThroughProc(child.Pidfd); ok {
-					routes["/proc/self/fd reopen"] = fd
-				}
-			}
-			if kernel.PidfdGetfd.Present() {
-				fd, err := unix.PidfdGetfd(helpers.SelfPidfd(), child.Pidfd, 0)
-				Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of a pidfd")
-				DeferCleanup(unix.Close, fd)
-				routes["pidfd_getfd"] = fd
-			}
-			for route, fd := range routes {
-				Expect(helpers.Inode(fd)).To(Equal(want), "pidfd from %s", route)
-			}
+			_, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", helpers.SelfPidfd()), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			Expect(err).To(helpers.BeErrno(unix.EACCES))
 		})
 
 		// Behavior: pidfds of different processes have different inode numbers on the same pidfs device.
@@ -216,20 +281,21 @@ func expectAllDifferent(ids []uint64) {
 	}
 }
 
-// reopenThroughProc opens /proc/self/fd/<pidfd> again, closed at cleanup.
-// The open checks the pidfs inode's permissions like any file's: it belongs
-// to uid 0 (fs/inode.c inode_init_always: i_uid_write(inode, 0)) with mode
-// 0700 (fs/pidfs.c pidfs_init_inode: i_mode |= S_IRWXU), so a caller
-// without CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE over it gets EACCES
-// (fs/namei.c generic_permission) and there is no reopened fd to compare.
-func reopenThroughProc(pidfd int) (int, bool) {
+// hasReopenCapability: reopening a pidfd by path checks the pidfs inode's
+// permissions like any file's: it belongs to uid 0 (fs/inode.c
+// inode_init_always: i_uid_write(inode, 0)) with mode 0700 (v7.3
+// fs/pidfs.c:1045 pidfs_init_inode: i_mode |= S_IRWXU), so only a caller
+// with CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE over it passes (fs/namei.c
+// generic_permission).
+func hasReopenCapability() bool {
+	return kernel.HasCapability(unix.CAP_DAC_READ_SEARCH) || kernel.HasCapability(unix.CAP_DAC_OVERRIDE)
+}
+
+// requireReopenCapability skips a spec that reopens a pidfd by path when
+// the caller may not.
+func requireReopenCapability() {
 	GinkgoHelper()
-	fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if !kernel.HasCapability(unix.CAP_DAC_READ_SEARCH) && !kernel.HasCapability(unix.CAP_DAC_OVERRIDE) {
-		Expect(err).To(helpers.BeErrno(unix.EACCES), "reopen through /proc/self/fd without CAP_DAC_READ_SEARCH/CAP_DAC_OVERRIDE")
-		return -1, false
+	if !hasReopenCapability() {
+		helpers.SkipFor(outcome.Privilege, "reopening a pidfd by path needs CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE (the pidfs inode is root's, mode 0700); \"refuses a reopen through /proc/self/fd with EACCES\" covers this caller")
 	}
-	Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
-	DeferCleanup(unix.Close, fd)
-	return fd, true
 }

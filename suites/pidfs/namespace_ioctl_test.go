@@ -13,6 +13,22 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// PIDFD_GET_*_NAMESPACE, state by state. Each namespace fd returned is
+// compared with /proc/<pid>/ns/<type> (device and inode).
+//
+//	state of the target             outcome                          spec
+//	live                            the process's namespace fd       returns_process_namespace_*
+//	zombie                          ESRCH for every type             fails_with_esrch_for_every_namespace_of_a_zombie
+//	reaped, the pidfd held          ESRCH                            fails_with_esrch_once_the_process_is_reaped
+//	reaped and forgotten            –                                nothing to ask through
+//	pid number reused               –                                not tried: the reaped row's lookup (no task) applies
+//	in a child pid namespace        that namespace, not the caller's returns_the_child_pid_namespace_of_a_process_inside_one
+//	no ptrace read access           EACCES for every type            fails_with_eacces_for_a_non_dumpable_process, fails_with_eacces_for_a_process_of_another_user,
+//	                                                                 fails_with_eacces_for_a_caller_in_a_child_user_namespace (control: succeeds_for_a_dumpable_process_of_the_caller_uid)
+//	non-leader thread               –                                not tried: a thread shares its process's namespaces
+//	type configured out             EOPNOTSUPP                       setns derived_test.go:fail_with_eopnotsupp_for_exactly_namespace_types_kernel
+//	argument not 0                  EINVAL                           fails_with_einval_for_a_nonzero_argument
+
 // namespaceIoctls pairs each PIDFD_GET_*_NAMESPACE with its /proc/<pid>/ns name.
 var namespaceIoctls = []struct {
 	name  string
@@ -76,6 +92,21 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		child.Reap(ctx)
 		_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(child.Pidfd), unix.PIDFD_GET_PID_NAMESPACE, 0)
 		Expect(errno).To(helpers.BeErrno(unix.ESRCH))
+	})
+
+	// Behavior: every PIDFD_GET_*_NAMESPACE ioctl on the pidfd of a process that has exited but is not reaped
+	//           fails with ESRCH: the zombie's namespaces are gone (exit_task_namespaces), though its task is not.
+	// Mirrors:  none (v7.3 fs/pidfs.c pidfd_ioctl and v6.12 fs/pidfs.c:151-158:
+	//           no task->nsproxy → -ESRCH, "just pretend it didn't exist")
+	// Since:    v6.11
+	It("fails with ESRCH for every namespace of a zombie", helpers.ID("fails_with_esrch_for_every_namespace_of_a_zombie"), helpers.ManPidfs, func(ctx SpecContext) {
+		child := helpers.StartBlocked()
+		child.Kill()
+		helpers.AwaitZombie(ctx, child.Pidfd)
+		for _, ns := range namespaceIoctls {
+			_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(child.Pidfd), ns.ioctl, 0)
+			Expect(errno).To(helpers.BeErrno(unix.ESRCH), "PIDFD_GET_%s_NAMESPACE", ns.name)
+		}
 	})
 
 	// Behavior: PIDFD_GET_PID_NAMESPACE on the pidfd of a process in a child pid namespace

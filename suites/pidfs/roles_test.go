@@ -295,3 +295,57 @@ var roleOtherUser = helpers.RegisterRole("pidfs-other-user", func(p *helpers.Pee
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, nil)
 })
+
+// distinctIDs are the ruid, euid, suid, fsuid, rgid, egid, sgid and fsgid
+// roleDistinctIDs takes: no two alike.
+var distinctIDs = [8]uint32{1001, 1002, 1003, 1004, 2001, 2002, 2003, 2004}
+
+// roleDistinctIDs (needs root) gives its main thread, where it serves and
+// whose credentials /proc/<pid>/status and PIDFD_GET_INFO show, the eight
+// distinctIDs, and answers "ids" with the eight as it reads them itself
+// (getresuid, getresgid, and setfsuid/setfsgid of an invalid id, which
+// return the current one).
+var roleDistinctIDs = helpers.RegisterRole("pidfs-distinct-ids", func(p *helpers.Peer, _ []string) int {
+	if err := takeDistinctIDs(); err != nil {
+		p.Send(helpers.Answer("", err))
+		return 1
+	}
+	p.Sendf("ready %d", os.Getpid())
+	return helpers.Serve(p, map[string]helpers.Command{
+		"ids": func(*helpers.Request) (string, error) {
+			ru, eu, su := unix.Getresuid()
+			rg, eg, sg := unix.Getresgid()
+			fu, _ := unix.SetfsuidRetUid(-1)
+			fg, _ := unix.SetfsgidRetGid(-1)
+			return fmt.Sprint(ru, eu, su, fu, rg, eg, sg, fg), nil
+		},
+	})
+})
+
+// takeDistinctIDs: the gids while root may still set any; the fs ids are
+// per thread (setfsuid/setfsgid act on the calling one), the others go to
+// every thread (Go's Setresuid/Setresgid). setresuid sets fsuid to the new
+// euid and, leaving uid 0, empties the effective capabilities; the main
+// thread keeps them permitted (PR_SET_KEEPCAPS) and raises CAP_SETUID once
+// more to set its fsuid.
+func takeDistinctIDs() error {
+	id := func(i int) int { return int(distinctIDs[i]) }
+	steps := []struct {
+		what string
+		do   func() error
+	}{
+		{"setresgid", func() error { return unix.Setresgid(id(4), id(5), id(6)) }},
+		{"setfsgid", func() error { return unix.Setfsgid(id(7)) }},
+		{"PR_SET_KEEPCAPS", func() error { return unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0) }},
+		{"setresuid", func() error { return unix.Setresuid(id(0), id(1), id(2)) }},
+		{"raise CAP_SETUID", func() error { return kernel.RaiseCapability(unix.CAP_SETUID) }},
+		{"setfsuid", func() error { return unix.Setfsuid(id(3)) }},
+		{"lower CAP_SETUID", func() error { return kernel.LowerCapability(unix.CAP_SETUID) }},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
+		}
+	}
+	return nil
+}

@@ -12,6 +12,20 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// trusted.* extended attributes of pidfds, state by state: what is read
+// back is compared with what was written.
+//
+//	state of the process            outcome                          spec
+//	live                            set, get, list, remove           keeps_ten_trusted_attributes_apart, removes_a_trusted_attribute
+//	zombie, last pidfd closed       kept with the struct pid         keeps_trusted_attribute_after_last_pidfd_to_zombie_is_closed
+//	reaped, the pidfd held          –                                not tried: no contract (pidfs keeps the attributes with
+//	                                                                 the struct pid until it is freed)
+//	reaped and forgotten            –                                nothing to ask through
+//	XATTR_CREATE, XATTR_REPLACE,    created / EEXIST, replaced /     xattr_create_of_a_new_name_succeeds, xattr_create_of_an_existing_name_fails_with_eexist,
+//	  each on a new and an          ENODATA, and the value read back xattr_replace_of_an_existing_name_succeeds, xattr_replace_of_a_missing_name_fails_with_enodata
+//	  existing name
+//	user.* names                    EOPNOTSUPP                       refuses_user_attributes_with_eopnotsupp
+
 // testAttribute is the trusted.* attribute the single-attribute specs use.
 const testAttribute = "trusted.pidfdconf"
 
@@ -92,6 +106,57 @@ var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.
 		_, err := unix.Fgetxattr(fd, testAttribute, make([]byte, 64))
 		Expect(err).To(helpers.BeErrno(unix.ENODATA))
 	})
+
+	// XATTR_CREATE and XATTR_REPLACE each tried both ways, on a pidfd that
+	// already carries testAttribute (so the pid's attribute set exists:
+	// 6.17 and 6.18 answer a read on a pid without any attribute with an
+	// empty value, see kernel.PidfsXattrs): pidfs_xattr_set hands flags to
+	// simple_xattr_set (v7.3 fs/pidfs.c:1147), which fails an XATTR_CREATE
+	// of an existing name with EEXIST and an XATTR_REPLACE of a missing one
+	// with ENODATA (v7.3 fs/xattr.c:1456-1458, :1479-1481), changing nothing.
+	DescribeTable("sets a trusted.* attribute as its flag says",
+		func(name string, flags int, wantErr error, want string) {
+			fd := pidfdWithAttribute(testAttribute)
+			err := unix.Fsetxattr(fd, name, []byte("new value"), flags)
+			if wantErr == nil {
+				Expect(err).NotTo(HaveOccurred())
+			} else {
+				Expect(err).To(helpers.BeErrno(wantErr.(unix.Errno)))
+			}
+			buf := make([]byte, 64)
+			n, err := unix.Fgetxattr(fd, name, buf)
+			if want == "" {
+				Expect(err).To(helpers.BeErrno(unix.ENODATA), "%s after the refused set", name)
+				return
+			}
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(buf[:n])).To(Equal(want), name)
+		},
+		// Behavior: fsetxattr(2) with XATTR_CREATE on a pidfd creates
+		//           a trusted.* attribute that does not exist yet.
+		// Mirrors:  none
+		// Since:    v6.17
+		Entry("XATTR_CREATE of a new name succeeds", helpers.ID("xattr_create_of_a_new_name_succeeds"), helpers.ManPidfs,
+			"trusted.pidfdconf-new", unix.XATTR_CREATE, nil, "new value"),
+		// Behavior: fsetxattr(2) with XATTR_CREATE on a pidfd fails with EEXIST
+		//           for an existing trusted.* attribute and keeps its value.
+		// Mirrors:  none
+		// Since:    v6.17
+		Entry("XATTR_CREATE of an existing name fails with EEXIST", helpers.ID("xattr_create_of_an_existing_name_fails_with_eexist"), helpers.ManPidfs,
+			testAttribute, unix.XATTR_CREATE, unix.EEXIST, "value"),
+		// Behavior: fsetxattr(2) with XATTR_REPLACE on a pidfd replaces
+		//           the value of an existing trusted.* attribute.
+		// Mirrors:  none
+		// Since:    v6.17
+		Entry("XATTR_REPLACE of an existing name succeeds", helpers.ID("xattr_replace_of_an_existing_name_succeeds"), helpers.ManPidfs,
+			testAttribute, unix.XATTR_REPLACE, nil, "new value"),
+		// Behavior: fsetxattr(2) with XATTR_REPLACE on a pidfd fails with ENODATA
+		//           for a trusted.* attribute that does not exist, and creates none.
+		// Mirrors:  none
+		// Since:    v6.17
+		Entry("XATTR_REPLACE of a missing name fails with ENODATA", helpers.ID("xattr_replace_of_a_missing_name_fails_with_enodata"), helpers.ManPidfs,
+			"trusted.pidfdconf-missing", unix.XATTR_REPLACE, unix.ENODATA, ""),
+	)
 
 	// Behavior: pidfs accepts only trusted.* attributes: setting a user.* one fails with EOPNOTSUPP.
 	// Mirrors:  none

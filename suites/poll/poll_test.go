@@ -13,6 +13,25 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// poll(2) and epoll(7) on a pidfd, state by state: the exact event bits,
+// against the state the test put the process in (and, for the "nothing
+// yet" states, the moment it stops being so).
+//
+//	state of the process            events                           spec
+//	live                            none                             reports_no_event
+//	zombie (group exited)           POLLIN / EPOLLIN|EPOLLRDNORM     reports_exactly_pollin_with_poll, reports_exactly_epollin_epollrdnorm_with_epoll
+//	reaped, the pidfd held          POLLIN|POLLHUP (POLLIN < v6.9)   reports_pollin_pollhup_with_poll, reports_epollin_epollrdnorm_epollhup_with_epoll
+//	reaped and forgotten            –                                nothing to poll
+//	pid number reused               the reaped process's events      recycled_pid_test.go:*_reports_the_reaped_process_poll_events
+//	leader exited, threads live     none on either leader pidfd      keeps_the_thread_group_pidfd_quiet_until_the_process_exits, keeps_pidfd_thread_pidfd_on_leader_quiet_until_process_exits
+//	non-leader thread exited        POLLIN|POLLHUP on its            reports_pollin_pollhup_on_that_thread_pidfd_thread_pidfd, reports_nothing_on_the_thread_group_pidfd
+//	                                PIDFD_THREAD pidfd, none on the
+//	                                group's
+//	after exec by a thread          none; the old tid POLLIN|POLLHUP keeps_the_thread_group_pidfd_quiet, keeps_a_pidfd_thread_pidfd_on_the_leader_quiet,
+//	                                                                 reports_pollin_pollhup_on_execing_thread_old_pidfd_thread, reports_pollin_without_pollhup_on_leader_pidfd_thread_pidfd
+//	in another pid namespace        –                                not tried: pidfd_poll looks at the struct pid only
+//	many processes at once          EPOLLIN each                     stress_test.go:reports_epollin_for_every_killed_process
+
 // allEpollEvents asks epoll for every bit a pidfd can report, so the exact
 // set the kernel returns is visible.
 const allEpollEvents = unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLPRI | unix.EPOLLOUT | unix.EPOLLRDHUP

@@ -11,6 +11,30 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
+// waitid(2) with P_PIDFD, state by state and field by field. The
+// independent source is what the test made the child do (its exit code,
+// the signal sent) and the pid and uid it was started with.
+//
+//	state of the target             outcome                          spec
+//	live child                      EAGAIN (PIDFD_NONBLOCK), nothing fails_with_eagain_while_the_child_runs,
+//	                                with WNOHANG, blocks otherwise   returns_no_state_change_with_wnohang_while_the_child_runs, blocks_again_once_o_nonblock_is_cleared
+//	stopped, continued              CLD_STOPPED, CLD_CONTINUED       reports_cld_stopped, reports_cld_continued
+//	zombie                          CLD_EXITED / CLD_KILLED          reports_cld_exited_with_the_child_pid_and_exit_status, reports_cld_killed
+//	reaped, the pidfd held          ECHILD                           fails_with_echild_once_the_child_has_been_reaped
+//	reaped and forgotten            –                                nothing to wait through
+//	pid number reused               –                                not tried: the reaped row's lookup (no task) applies
+//	not a child (the caller itself) ECHILD                           fails_with_echild_for_a_process_that_is_not_a_child, fails_with_echild_for_the_caller_own_pidfd
+//	leader exited, threads live     nothing until the group exits    poll_test.go:lets_waitid_report_no_exit_until_the_process_exits
+//	non-leader thread               ECHILD (PIDFD_THREAD of it);     fails_with_echild_for_a_non_leader_thread_of_a_child,
+//	                                the leader's: as a process       reports_the_child_exit_through_its_leader_pidfd
+//	after exec by a thread          no exit; the new image's end     poll_test.go:lets_waitid_report_no_exit
+//
+//	field of the siginfo            compared with                    spec
+//	si_signo SIGCHLD, si_code,      the child's pid, the exit code   reports_cld_exited_with_the_child_pid_and_exit_status, reports_cld_*
+//	  si_pid, si_status             or signal the test caused
+//	si_uid                          the child's uid (the test's)     reports_cld_exited_with_the_child_pid_and_exit_status
+//	fd that is no pidfd             EINVAL (-1), EBADF               fails_for_an_fd_that_is_not_a_pidfd_*
+
 // waitFor is a blocking waitid(P_PIDFD) bounded by EventTimeout.
 func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 	GinkgoHelper()
@@ -22,13 +46,32 @@ func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.WaitidPidfd) })
 
-	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with its pid and exit status.
-	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0))
+	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with
+	//           its pid, its real uid (the test's, which it kept) and exit status.
+	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0); si_uid not checked there)
 	// Since:    v5.4
 	It("reports CLD_EXITED with the child's pid and exit status", helpers.ID("reports_cld_exited_with_the_child_pid_and_exit_status"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 		c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 		Expect(c.Peer.Send("exit 3")).To(Succeed())
-		Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED))).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
+		info := waitFor(ctx, c.Pidfd, unix.WEXITED)
+		Expect(childState(info)).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
+		// kernel/exit.c wait_task_zombie: infop->uid is the child's
+		// task_uid, mapped into the waiter's user namespace.
+		Expect(info.Uid).To(BeEquivalentTo(os.Getuid()), "si_uid")
+	})
+
+	// Behavior: once a child has been reaped through its pidfd, a second waitid(P_PIDFD) on the same
+	//           pidfd fails with ECHILD (with or without WNOHANG): no task is left for the pid.
+	// Mirrors:  none (v7.3 kernel/exit.c:1649-1672 do_wait_pid: pid_task(pid,
+	//           PIDTYPE_TGID) is NULL, so notask_error -ECHILD (:1685) stays)
+	// Since:    v5.4
+	It("fails with ECHILD once the child has been reaped", helpers.ID("fails_with_echild_once_the_child_has_been_reaped"), helpers.ManWaitid, func(ctx SpecContext) {
+		b := helpers.StartBlocked()
+		b.Reap(ctx)
+		_, err := kernel.Waitid(b.Pidfd, unix.WEXITED|unix.WNOHANG)
+		Expect(err).To(helpers.BeErrno(unix.ECHILD), "WEXITED|WNOHANG")
+		_, err = kernel.WaitidTimeout(ctx, b.Pidfd, unix.WEXITED, helpers.EventTimeout())
+		Expect(err).To(helpers.BeErrno(unix.ECHILD), "WEXITED, blocking")
 	})
 
 	Context("when the child is stopped, continued and killed through its pidfd", func() {

@@ -12,6 +12,21 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
+// setns(2) through a pidfd, state by state. What the caller joined is
+// compared, type by type, with /proc/<target>/ns/<type> (and its own
+// /proc/self/ns/<type> for what must not change).
+//
+//	state of the target             outcome                          spec
+//	live, own user namespace        joins each type, or all at once  join_test.go:joins_them_one_type_at_a_time_through_its_pidfd, join_test.go:joins_them_all_in_one_call_through_its_pidfd
+//	zombie                          ESRCH, nothing joined            fails_with_esrch, leaves_the_caller_in_all_of_its_namespaces
+//	reaped, the pidfd held          ESRCH, nothing joined            pidfd_of_reaped_process_fails_with_esrch, pidfd_of_reaped_process_leaves_caller_in_all_namespaces
+//	reaped and forgotten            –                                nothing to join through
+//	sibling user namespace          EPERM for each type              foul_play_test.go:fails_with_eperm_for_each_type_through_its_pidfd
+//	non-leader thread, after exec   –                                not tried: the namespaces are the process's
+//	flags not a set of CLONE_NEW*   EINVAL                           fails_with_einval_for_flags_that_are_not_*, fails_with_einval_for_each_single_bit_outside_clone_ns_all,
+//	  or of a type configured out                                    fails_with_einval_for_flag_of_namespace_type_kernel_lacks
+//	an fd that is neither           EINVAL                           fails_with_einval
+
 // cloneNsAll is every flag setns(2) takes with a pidfd (the kernel's
 // CLONE_NS_ALL); any other bit is refused.
 const cloneNsAll = unix.CLONE_NEWCGROUP | unix.CLONE_NEWIPC | unix.CLONE_NEWNS | unix.CLONE_NEWNET |
@@ -26,6 +41,37 @@ func exitedTarget(ctx context.Context, flags int) int {
 	_, err := kernel.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED|unix.WNOWAIT, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "the helper did not exit")
 	return child.Pidfd
+}
+
+// reapedTarget is the pidfd of a helper that entered a new user and
+// network namespace, exited and was reaped.
+func reapedTarget(ctx context.Context, flags int) int {
+	GinkgoHelper()
+	child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(uintptr(flags)))
+	Expect(child.Peer.Send("exit 0")).To(Succeed())
+	_, err := kernel.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED, helpers.EventTimeout())
+	Expect(err).NotTo(HaveOccurred(), "the helper did not exit")
+	return child.Pidfd
+}
+
+// exitedTypes are the namespace types configured here and the flags of
+// the two an exited target enters (user and network, those the kernel has),
+// skipping where it has neither or takes no pidfd in setns(2).
+func exitedTypes() ([]nsType, int) {
+	GinkgoHelper()
+	helpers.RequireFeature(kernel.SetnsPidfd)
+	types := configuredTypes()
+	flags := 0
+	for _, t := range types {
+		if t.flag == unix.CLONE_NEWUSER || t.flag == unix.CLONE_NEWNET {
+			flags |= t.flag
+		}
+	}
+	if flags == 0 {
+		helpers.SkipFor(outcome.Config, "this kernel is built without user and network namespaces (see the report's %q entries)", helpers.NamespaceTypeLeftOut)
+	}
+	requireJoinable(types)
+	return types, flags
 }
 
 var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
@@ -95,19 +141,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 			types []nsType
 			flags int
 		)
-		BeforeEach(func() {
-			helpers.RequireFeature(kernel.SetnsPidfd)
-			types = configuredTypes()
-			for _, t := range types {
-				if t.flag == unix.CLONE_NEWUSER || t.flag == unix.CLONE_NEWNET {
-					flags |= t.flag
-				}
-			}
-			if flags == 0 {
-				helpers.SkipFor(outcome.Config, "this kernel is built without user and network namespaces (see the report's %q entries)", helpers.NamespaceTypeLeftOut)
-			}
-			requireJoinable(types)
-		})
+		BeforeEach(func() { types, flags = exitedTypes() })
 
 		// Behavior: setns(2) through the pidfd of a process that has exited but is
 		//           not reaped fails with ESRCH: the zombie has no namespaces left.
@@ -125,6 +159,40 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		It("leaves the caller in all of its namespaces", helpers.ID("pidfd_of_exited_process_leaves_caller_in_all_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
+			j := startJoiner()
+			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
+			self := selfNamespaces(types)
+			for _, t := range types {
+				Expect(j.ns(t.name)).To(Equal(self[t.name]), "the caller's %s namespace", t.name)
+			}
+		})
+	})
+
+	// validate_nsset looks the pidfd's task up first: a reaped process has
+	// none (v7.3 kernel/nsproxy.c:409-413, v6.1 :367-371: pid_task(pid,
+	// PIDTYPE_PID) is NULL → -ESRCH), before any namespace is touched.
+	Context("with a pidfd of a process that has been reaped", func() {
+		var (
+			types []nsType
+			flags int
+		)
+		BeforeEach(func() { types, flags = exitedTypes() })
+
+		// Behavior: setns(2) through the pidfd of a process that has exited and been reaped fails with ESRCH.
+		// Mirrors:  none (pidfd_setns_test.c current_nsset.pidfd_exited_child keeps its child a zombie)
+		// Since:    v5.8
+		It("fails with ESRCH", helpers.ID("pidfd_of_reaped_process_fails_with_esrch"), helpers.ManSetns, func(ctx SpecContext) {
+			pidfd := reapedTarget(ctx, flags)
+			j := startJoiner()
+			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
+		})
+
+		// Behavior: a setns(2) refused with ESRCH for a reaped process
+		//           leaves every namespace of the caller as it was.
+		// Mirrors:  none
+		// Since:    v5.8
+		It("leaves the caller in all of its namespaces", helpers.ID("pidfd_of_reaped_process_leaves_caller_in_all_namespaces"), helpers.ManSetns, func(ctx SpecContext) {
+			pidfd := reapedTarget(ctx, flags)
 			j := startJoiner()
 			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
 			self := selfNamespaces(types)

@@ -3,6 +3,7 @@ package signal_test
 import (
 	"fmt"
 	"os"
+	"strconv"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -11,6 +12,36 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
+
+// pidfd_send_signal(2), state by state and field by field. What arrives is
+// read back by a helper that holds the signal blocked and takes it with
+// rt_sigtimedwait(2) (RoleSigwait), or, for a thread signalling itself,
+// from its own pending masks and signal disposition.
+//
+//	state of the target             outcome                          spec
+//	live process                    delivered, siginfo of kill(2)    delivers_the_signal_with_si_code_si_user_*
+//	a thread signalling itself      handled before the call returns  self_signal_through_*_handled_before_return
+//	exiting                         –                                not tried: a window no spec can hold open
+//	zombie                          0, nothing changes               exited_not_reaped_succeeds_and_leaves_zombie
+//	reaped, the pidfd held          ESRCH                            fails_with_esrch_through_its_pidfd, fails_with_esrch_through_its_proc_pid_directory_fd
+//	reaped and forgotten            –                                nothing to send through
+//	pid number reused               ESRCH, the successor untouched   recycled_pid_test.go:*, recycled_procfd_test.go:*
+//	outside the caller's pid ns     EINVAL, untouched                pidns_boundary_test.go:fails_with_einval, leaves_the_process_unsignalled
+//	in a descendant pid namespace   delivered                        pidns_boundary_test.go:succeeds_for_a_process_in_a_descendant_pid_namespace
+//	non-leader thread               that thread only (SI_TKILL)      scopes_test.go:queues_the_signal_for_that_thread_only_with_si_code_si_tkill
+//	after exec                      –                                not tried (gap): a signal through the leader's pidfd to the image
+//	                                                                 a non-leader's exec left
+//	another user's process          EPERM                            fails_with_eperm
+//	a Landlock scope                EPERM outside, delivered inside  landlock_scope_test.go:*
+//
+//	field of what arrives           compared with                    spec
+//	si_signo, si_code SI_USER,      the signal sent, the sender's    delivers_the_signal_with_si_code_si_user_*
+//	  si_pid, si_uid                getpid(2) and getuid(2)
+//	an SI_QUEUE siginfo and its     the siginfo sent, field by field delivers_an_si_queue_siginfo_and_its_value_intact
+//	  value
+//	which thread may take it        the thread set the scope names   scopes_test.go:*
+//	each scope flag both ways       without: the pidfd's own scope   scopes_test.go:* (every override and none)
+//	every undefined flag bit        EINVAL                           rejects_undefined_flag_bit_*
 
 // sigRT1 is signal 35, glibc's SIGRTMIN+1: a real-time signal both helper
 // roles handle (RoleProcess records it, RoleSigwait holds it).
@@ -214,6 +245,83 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 			Expect(unix.PidfdSendSignal(procDir(target.Pid), unix.SIGUSR2, nil, 0)).To(Succeed())
 			Expect(helpers.TakeSignal(ctx, target, target.Pid, unix.SIGUSR2, helpers.EventTimeout())).To(
 				HaveField("Signo", unix.SIGUSR2))
+		})
+	})
+
+	// A signal a thread sends itself is pending for it before the call
+	// returns, so the kernel delivers it on that return: complete_signal
+	// picks the sending thread when it does not block the signal (v7.3
+	// kernel/signal.c:979-980 "if (wants_signal(sig, p)) t = p;", p being
+	// the leader for a process pidfd, the thread itself for
+	// PIDFD_SELF_THREAD) and signal_wake_up (:1037) sets TIF_SIGPENDING on
+	// it. The helper unblocks the signal on the sending thread only (every
+	// other thread blocks it, HeldSignals) and reads that thread's SigPnd
+	// and ShdPnd right after the call, with no other system call between.
+	Context("when a thread signals itself", func() {
+		var self *helpers.Child
+		BeforeEach(func(ctx SpecContext) {
+			helpers.RequireFeature(kernel.Procfs) // /proc/thread-self/status
+			helpers.WithHeldSignalsBlocked(func() { self = helpers.StartChild(ctx, roleSelfSignal, nil) })
+		})
+		leader := func() int { return self.Pid }
+		other := func() int { return self.Tids[0] }
+
+		// Behavior: a signal a thread sends itself through pidfd_send_signal(2) is handled before the
+		//           call returns: right after it, the signal is pending neither for the thread
+		//           (SigPnd) nor for the process (ShdPnd), and the handler has seen it; through a
+		//           pidfd of its own process and a /proc/self directory fd from the leader,
+		//           PIDFD_SELF_THREAD_GROUP from the leader and PIDFD_SELF_THREAD from another thread.
+		// Mirrors:  pidfd_test.c "pidfd_send_signal send SIGUSR1" (the handler
+		//           must have run in the sending thread when the call returns)
+		// Since:    v5.1 (PIDFD_SELF_* since v6.15)
+		DescribeTable("handles the signal before pidfd_send_signal returns",
+			func(ctx SpecContext, thread func() int, target func() string) {
+				r := self.MustCall(ctx, fmt.Sprintf("send-handled %d %s %d", thread(), target(), sigRT1))
+				Expect(r.Fields).To(HaveLen(3), "reply %q", r.Text)
+				bit := uint64(1) << (sigRT1 - 1)
+				for i, mask := range []string{"SigPnd", "ShdPnd"} {
+					v, err := strconv.ParseUint(r.Fields[i], 16, 64)
+					Expect(err).NotTo(HaveOccurred(), "%s %q", mask, r.Fields[i])
+					Expect(v&bit).To(BeZero(), "signal %d still pending (%s %s) after pidfd_send_signal returned", sigRT1, mask, r.Fields[i])
+				}
+				Expect(r.Fields[2]).To(Equal("1"), "the handler never saw the signal")
+			},
+			Entry("through a pidfd of its own process", helpers.ID("handles_signal_before_return_through_pidfd_of_own_process"), helpers.SelftestPidfdTest,
+				leader, func() string { return "pidfd" }),
+			Entry("through a /proc/self directory fd", helpers.ID("self_signal_through_proc_self_fd_handled_before_return"), helpers.SelftestPidfdTest, helpers.ManProc,
+				leader, func() string { return "proc" }),
+			Entry("through PIDFD_SELF_THREAD_GROUP", helpers.ID("self_signal_through_self_thread_group_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest,
+				leader, func() string {
+					helpers.RequireFeature(kernel.PidfdSelf)
+					return strconv.Itoa(selfThreadGroupValue())
+				}),
+			Entry("through PIDFD_SELF_THREAD from a thread that is not the leader", helpers.ID("self_signal_through_self_thread_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest,
+				other, func() string {
+					helpers.RequireFeature(kernel.PidfdSelf)
+					return strconv.Itoa(kernel.PIDFD_SELF_THREAD)
+				}),
+		)
+	})
+
+	// A zombie keeps its task until it is released, so the send finds it
+	// (v7.3 kernel/signal.c:1500-1502) and passes the permission check;
+	// signal 0 stops there (:1461), any other is dropped by prepare_signal
+	// because the group has exited (:883-889) and the call returns 0.
+	Context("to a process that has exited and is not reaped", func() {
+		// Behavior: pidfd_send_signal(2) to a zombie succeeds for signal 0, SIGUSR2 and
+		//           SIGKILL alike, and changes nothing: the pidfd still polls exactly
+		//           POLLIN and the reap still reports the SIGKILL that ended it.
+		// Mirrors:  none (man kill(2): a zombie can still be signalled)
+		// Since:    v5.1
+		It("succeeds and leaves the zombie as it was", helpers.ID("exited_not_reaped_succeeds_and_leaves_zombie"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
+			target := helpers.StartBlocked()
+			target.Kill()
+			helpers.AwaitZombie(ctx, target.Pidfd)
+			for _, sig := range []unix.Signal{0, unix.SIGUSR2, unix.SIGKILL} {
+				Expect(unix.PidfdSendSignal(target.Pidfd, sig, nil, 0)).To(Succeed(), "signal %d", sig)
+			}
+			helpers.AwaitZombie(ctx, target.Pidfd)
+			target.Reap(ctx)
 		})
 	})
 

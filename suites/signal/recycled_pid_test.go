@@ -70,10 +70,13 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 		// Behavior: pidfd_send_signal(2) through the stale pidfd fails with ESRCH (SIGUSR2,
 		//           SIGCONT, signal 0) when the sender sees the number name a live process again.
 		// Mirrors:  pidfd_test.c "pidfd_send_signal signal recycled pid" (the sender
-		//           inside the namespace; no errno checked there); LTP pidfd_send_signal03
+		//           inside the namespace; it requires ESRCH, any other result fails:
+		//           pidfd_test.c:335-340 in v7.3); LTP pidfd_send_signal03
 		// Since:    v5.1
 		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			r := stage(ctx, helpers.RoleProcess)
+			// v7.3 kernel/signal.c:4127 → kill_pid_info_type :1495-1505: the
+			// stale struct pid has no task (pid_task() is NULL) → -ESRCH.
 			for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {
 				Expect(r.SendSignal(ctx, sig)).To(helpers.BeErrno(unix.ESRCH), "signal %d", sig)
 			}

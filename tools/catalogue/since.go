@@ -205,7 +205,15 @@ func (g *gateFinder) gateOf(file string, line int) (kernel.KernelVersion, error)
 	}
 	w := &gateWalk{g: g, pkg: pkg, helpers: helpers, inProgress: map[ast.Node]bool{}, done: map[ast.Node]kernel.KernelVersion{}}
 	if entryNodes[calleeName(leaf)] {
-		return w.outward(f, leaf, nil, true), nil
+		// An Entry's function arguments run where the table's body calls
+		// them: their gates reach the entry's spec.
+		gate := w.outward(f, leaf, nil, true)
+		for _, a := range leaf.Args {
+			if lit, ok := a.(*ast.FuncLit); ok {
+				gate = newer(gate, w.bodyGate(lit))
+			}
+		}
+		return gate, nil
 	}
 	return w.outward(f, leaf, lastFunc(leaf.Args), false), nil
 }

@@ -57,6 +57,11 @@ var _ = Describe("x", func() {
 		Entry("flag: an ungated table", 1),
 	)
 
+	DescribeTable("w", func(route func()) { route() },
+		Entry("ok: its function argument's gate", func() { helpers.RequireFeature(kernel.New) }),
+		Entry("flag: a function argument gated too old", func() { helpers.RequireFeature(kernel.Old) }),
+	)
+
 	DescribeTable("v", func(int) { requireMid() }, entries())
 
 	part()
@@ -106,8 +111,8 @@ func TestSinceProblems(t *testing.T) {
 			entries = append(entries, Entry{File: "suites/x/x_test.go", Line: i + 1, Spec: text, Since: since})
 		}
 	}
-	if len(entries) != 11 {
-		t.Fatalf("found %d specs in the test suite, want 11", len(entries))
+	if len(entries) != 13 {
+		t.Fatalf("found %d specs in the test suite, want 13", len(entries))
 	}
 	problems, err := sinceProblems(root, entries)
 	if err != nil {

@@ -1,6 +1,8 @@
 // Command soak runs the suites many times to find flaky specs: the native
 // suites N times (go tool ginkgo --repeat), the same again under CPU and IO
-// load (stress-ng), then every smoke VM kernel M times through the runner.
+// load (stress-ng), then every smoke VM kernel M times through the runner,
+// and the lsm-selinux column (Debian's 6.12 under enforcing SELinux) S
+// times.
 // After each stage it checks that nothing of ours is left behind (child
 // processes, zombies, QEMU, file descriptors). It prints the flake table
 // (specs that both passed and failed) and the runtime, and exits 1 on any
@@ -19,15 +21,17 @@ import (
 
 // options are the soak's flags.
 type options struct {
-	n, vmN      int
-	out, runner string
-	goTool      string
+	n, vmN       int
+	selinuxN     int
+	out, runner  string
+	goTool, root string
 }
 
 func main() {
 	var o options
-	flag.IntVar(&o.n, "n", 100, "runs of every native suite, unloaded and again under stress-ng ($SOAK_N)")
+	flag.IntVar(&o.n, "n", 100, "runs of every native suite, unloaded and again under stress-ng ($SOAK_N); 0: no native stages")
 	flag.IntVar(&o.vmN, "vm-n", 10, "runs of the smoke VM matrix ($SOAK_VM_N); 0: no VM stage")
+	flag.IntVar(&o.selinuxN, "selinux-n", 10, "runs of the lsm-selinux VM column ($SOAK_SELINUX_N); 0: none")
 	flag.StringVar(&o.out, "out", "out/soak", "logs and reports go here")
 	flag.StringVar(&o.runner, "runner", "out/bin/pidfdconf-vm", "the built VM runner")
 	flag.StringVar(&o.goTool, "go", "go", "the go tool")
@@ -55,12 +59,17 @@ func run(o options) int {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		return 3
 	}
-	stages := []stage{
-		{"native", func(o options, t *tally) error { return nativeStage(o, t, "native") }},
-		{"native under stress-ng", stressStage},
+	var stages []stage
+	if o.n > 0 {
+		stages = append(stages,
+			stage{"native", func(o options, t *tally) error { return nativeStage(o, t, "native") }},
+			stage{"native under stress-ng", stressStage})
 	}
 	if o.vmN > 0 {
 		stages = append(stages, stage{"VM", vmStage})
+	}
+	if o.selinuxN > 0 {
+		stages = append(stages, stage{"VM lsm-selinux", selinuxStage})
 	}
 	t := newTally()
 	fds := baselineFDs()
@@ -83,6 +92,6 @@ func run(o options) int {
 	if t.print(os.Stdout) {
 		code = max(code, 1)
 	}
-	fmt.Printf("soak runtime %s (native runs %d, VM runs %d); logs in %s\n", time.Since(start).Round(time.Second), o.n, o.vmN, o.out)
+	fmt.Printf("soak runtime %s (native runs %d, VM runs %d, lsm-selinux runs %d); logs in %s\n", time.Since(start).Round(time.Second), o.n, o.vmN, o.selinuxN, o.out)
 	return code
 }

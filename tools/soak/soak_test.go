@@ -46,7 +46,7 @@ func TestTallyMatrix(t *testing.T) {
 	os.WriteFile(path, []byte(`{"rows":[{"suite":"open","text":"a","cells":{"k1":{"result":"PASS"},"k2":{"result":"MISS"}}},
 		{"suite":"open","text":"b","cells":{"k1":{"result":"SKIP"}}}]}`), 0o644)
 	tl := newTally()
-	if err := tallyMatrix(tl, path); err != nil {
+	if err := tallyMatrix(tl, "vm", path); err != nil {
 		t.Fatal(err)
 	}
 	if c := tl.counts["vm | k1 open: a"]; c == nil || c.pass != 1 {
@@ -112,5 +112,30 @@ echo '{"rows":[{"suite":"open","text":"a","cells":{"k":{"result":"'$r'"}}}]}' >"
 	}
 	if c := tl.counts["vm | k open: a"]; c == nil || c.pass != 1 || c.fail != 1 {
 		t.Fatalf("counts %+v, want 1 pass and 1 fail", c)
+	}
+}
+
+// The lsm-selinux column runs the runner on the SELinux kernel spec, once
+// per run, and tallies under its own stage.
+func TestSELinuxStageRunsTheColumn(t *testing.T) {
+	dir := t.TempDir()
+	runner := filepath.Join(dir, "pidfdconf-vm")
+	script := `#!/bin/sh
+echo "$@" >>"` + dir + `/args"
+while [ $# -gt 0 ]; do [ "$1" = -out ] && out=$2; shift; done
+mkdir -p "$out/run"; ln -s run "$out/latest"
+echo '{"rows":[{"suite":"pidfs","text":"a","cells":{"k+lsm-selinux":{"result":"PASS"}}}]}' >"$out/run/matrix.json"
+`
+	os.WriteFile(runner, []byte(script), 0o755)
+	tl := newTally()
+	if err := selinuxStage(options{selinuxN: 2, runner: runner, out: filepath.Join(dir, "out")}, tl); err != nil {
+		t.Fatal(err)
+	}
+	args, _ := os.ReadFile(filepath.Join(dir, "args"))
+	if n := strings.Count(string(args), "-kernels "+selinuxKernel+" -selftests=false"); n != 2 {
+		t.Errorf("runner calls %q, want 2 of the lsm-selinux column", args)
+	}
+	if c := tl.counts["vm-selinux | k+lsm-selinux pidfs: a"]; c == nil || c.pass != 2 {
+		t.Errorf("counts %+v, want 2 passes", tl.counts)
 	}
 }

@@ -49,12 +49,15 @@ var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 					AddReportEntry("avc", strings.Join(run.AVCs, "\n"))
 				}
 			}
-			// requireEveryAVC fails a spec about AVC records when the run
-			// could not read all of them (no audit socket, a lost record):
-			// a missing record then proves nothing.
+			// requireEveryAVC makes a spec about AVC records unstageable
+			// (MISS, no verdict) when the run could not read all of them
+			// (no audit socket, a lost record): a missing record then
+			// proves nothing either way.
 			requireEveryAVC := func() {
 				GinkgoHelper()
-				Expect(run.AuditErr).NotTo(HaveOccurred(), "reading the audit records of the battery")
+				if run.AuditErr != nil {
+					helpers.Unstageable("the battery's audit records could not all be read: %v", run.AuditErr)
+				}
 			}
 
 			succeeds := func(op string) selinux.ConfinedOp {

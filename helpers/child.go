@@ -17,13 +17,13 @@ import (
 
 // A Child is a helper process: the role binary or this test binary, in a role.
 type Child struct {
-	Pid   int   // in the test's pid namespace
-	NsPid int   // inside its PidNS, when started by one
-	Pidfd int   // from CLONE_PIDFD; the Child owns it
-	Tids  []int // extra threads the role reported, if any
-	Peer  *Peer
-	cmd   *exec.Cmd // nil when a PidNS started it
-	ns    *PidNS
+	Pid     int   // in the test's pid namespace
+	NsPid   int   // inside its PidNS, when started by one
+	Pidfd   int   // from CLONE_PIDFD; the Child owns it
+	Tids    []int // extra threads the role reported, if any
+	Channel *Channel
+	cmd     *exec.Cmd // nil when a PidNS started it
+	ns      *PidNS
 }
 
 // ChildOption adjusts how a helper is started.
@@ -51,11 +51,11 @@ func tryStartChild(ctx context.Context, roleName string, args []string, opts ...
 	if err != nil {
 		return nil, err
 	}
-	peer, theirs, err := NewPeerPair()
+	peer, theirs, err := NewChannelPair()
 	if err != nil {
 		return nil, err
 	}
-	c := &Child{Pidfd: -1, Peer: peer}
+	c := &Child{Pidfd: -1, Channel: peer}
 	c.cmd = exec.Command(exe, args...)
 	c.cmd.Env = role.Environ(roleName)
 	c.cmd.Stdout, c.cmd.Stderr = GinkgoWriter, GinkgoWriter
@@ -90,7 +90,7 @@ func (c *Child) awaitReady(ctx context.Context) {
 // Recv waits for the helper's next message.
 func (c *Child) Recv(ctx context.Context) string {
 	GinkgoHelper()
-	msg, fds, err := c.Peer.Recv(ctx, EventTimeout())
+	msg, fds, err := c.Channel.Recv(ctx, EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "helper %d", c.Pid)
 	role.CloseAll(fds)
 	return msg
@@ -109,8 +109,8 @@ func (c *Child) Call(ctx context.Context, cmd string, fds ...int) (Reply, error)
 // the caller owns the fds of the reply.
 func (c *Child) exchange(ctx context.Context, cmd string, fds ...int) (Reply, error) {
 	GinkgoHelper()
-	Expect(c.Peer.Send(cmd, fds...)).To(Succeed())
-	msg, got, err := c.Peer.Recv(ctx, EventTimeout())
+	Expect(c.Channel.Send(cmd, fds...)).To(Succeed())
+	msg, got, err := c.Channel.Recv(ctx, EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "helper %d did not answer %q", c.Pid, cmd)
 	r, err := ParseReply(msg, got)
 	r.Fds = got
@@ -159,7 +159,7 @@ func (c *Child) cleanup(ctx SpecContext) {
 		c.cmd.Wait()
 		c.cmd.Process.Release()
 	}
-	c.Peer.Close()
+	c.Channel.Close()
 	if c.Pidfd >= 0 {
 		unix.Close(c.Pidfd)
 	}

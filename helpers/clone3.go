@@ -12,14 +12,14 @@ import (
 )
 
 // A Clone3Child is a raw clone3 child that executes this binary in a role,
-// with the Peer to talk to it.
+// with the Channel to talk to it.
 type Clone3Child struct {
 	kernel.Clone3Process
-	Peer *Peer
+	Channel *Channel
 }
 
 // Clone3Role calls clone3(flags, exitSignal) for a child process that
-// executes the binary of roleName in that role with args at once, its Peer
+// executes the binary of roleName in that role with args at once, its Channel
 // at fd 3.
 func Clone3Role(flags uint64, exitSignal unix.Signal, roleName string, args []string) (Clone3Child, error) {
 	return Clone3RoleWith(kernel.Clone3Options{}, flags, exitSignal, roleName, args)
@@ -32,7 +32,7 @@ func Clone3RoleWith(opts kernel.Clone3Options, flags uint64, exitSignal unix.Sig
 	if err != nil {
 		return failed, err
 	}
-	peer, theirs, err := NewPeerPair()
+	peer, theirs, err := NewChannelPair()
 	if err != nil {
 		return failed, err
 	}
@@ -42,7 +42,7 @@ func Clone3RoleWith(opts kernel.Clone3Options, flags uint64, exitSignal unix.Sig
 		peer.Close()
 		return Clone3Child{Clone3Process: c}, err
 	}
-	return Clone3Child{Clone3Process: c, Peer: peer}, nil
+	return Clone3Child{Clone3Process: c, Channel: peer}, nil
 }
 
 // SettleClone3 registers a cleanup that kills a raw clone3 child of the
@@ -51,8 +51,8 @@ func Clone3RoleWith(opts kernel.Clone3Options, flags uint64, exitSignal unix.Sig
 // A child the spec reaped itself is merely gone.
 func SettleClone3(c Clone3Child) {
 	DeferCleanup(func(ctx SpecContext) {
-		if c.Peer != nil {
-			c.Peer.Close()
+		if c.Channel != nil {
+			c.Channel.Close()
 		}
 		pidfd := c.Pidfd
 		if pidfd < 0 {
@@ -70,14 +70,14 @@ func SettleClone3(c Clone3Child) {
 
 // StartClone3Role is Clone3RoleWith for a child that must start: it
 // settles the child at cleanup and waits for the role's "ready". The Child
-// it returns has no exec.Cmd: use its Peer, Pidfd and Kill, not Reap.
+// it returns has no exec.Cmd: use its Channel, Pidfd and Kill, not Reap.
 func StartClone3Role(ctx context.Context, opts kernel.Clone3Options, flags uint64, exitSignal unix.Signal, roleName string, args ...string) *Child {
 	GinkgoHelper()
 	RequireRawClone3()
 	c, err := Clone3RoleWith(opts, flags, exitSignal, roleName, args)
 	Expect(err).NotTo(HaveOccurred(), "clone3 for role %s", roleName)
 	SettleClone3(c)
-	child := &Child{Pid: c.Pid, Pidfd: c.Pidfd, Peer: c.Peer}
+	child := &Child{Pid: c.Pid, Pidfd: c.Pidfd, Channel: c.Channel}
 	Expect(child.Recv(ctx)).To(HavePrefix("ready "), "role %s in clone3 child %d", roleName, c.Pid)
 	return child
 }

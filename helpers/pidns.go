@@ -78,7 +78,7 @@ func (ns *PidNS) Spawn(ctx context.Context, pid int, role string, args ...string
 // stays taken (EBUSY).
 func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...string) (*Child, error) {
 	GinkgoHelper()
-	peer, theirs, err := NewPeerPair()
+	peer, theirs, err := NewChannelPair()
 	Expect(err).NotTo(HaveOccurred())
 	cmd := strings.Join(append([]string{"spawn", strconv.Itoa(pid), role}, args...), " ")
 	r, err := ns.init.Call(ctx, cmd, int(theirs.Fd()))
@@ -92,7 +92,7 @@ func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...str
 		return nil, err
 	}
 	Expect(r.Fds).To(HaveLen(1), "spawn must return the new process's pidfd")
-	c := &Child{Peer: peer, ns: ns}
+	c := &Child{Channel: peer, ns: ns}
 	c.NsPid, _ = strconv.Atoi(r.Fields[0])
 	// Call closes reply fds at cleanup; the Child keeps its own copy.
 	c.Pidfd, err = unix.FcntlInt(uintptr(r.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)

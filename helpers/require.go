@@ -17,7 +17,7 @@ func RequireFeature(features ...*kernel.Feature) {
 	GinkgoHelper()
 	facts := kernel.RunningFacts()
 	for _, f := range features {
-		switch d := f.Decide(facts, f.Probe()); d.Verdict {
+		switch d := f.Decide(facts, f.Probe()); d.Action {
 		case kernel.SkipSpec:
 			SkipFor(d.Class, "%s", d.Reason)
 		case kernel.FailSpec:

@@ -13,8 +13,8 @@ import (
 type (
 	// A Role is the body of a helper process; it returns the exit code.
 	Role = role.Role
-	// A Peer is one end of the socket between the test and a helper.
-	Peer = role.Peer
+	// A Channel is one end of the socket between the test and a helper.
+	Channel = role.Channel
 	// Reply is a helper's answer.
 	Reply = role.Reply
 	// A Command is one command a role serves.
@@ -31,7 +31,7 @@ var (
 	RoleEnviron = role.Environ
 	// RoleExecutable is the binary to exec for a helper in a role.
 	RoleExecutable = role.Executable
-	NewPeerPair    = role.NewPeerPair
+	NewChannelPair = role.NewChannelPair
 	ParseReply     = role.ParseReply
 	Answer         = role.Answer
 	Serve          = role.Serve

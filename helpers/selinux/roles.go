@@ -76,7 +76,7 @@ func runRelay(exe string, role string, args ...string) error {
 	return err
 }
 
-func runSELinuxLaunch(_ *helpers.Peer, args []string) int {
+func runSELinuxLaunch(_ *helpers.Channel, args []string) int {
 	if len(args) != 2 {
 		fmt.Println("launch err EINVAL usage: selinux-launch <domain> <exec_type>")
 		return 2
@@ -139,7 +139,7 @@ func runSELinuxLaunch(_ *helpers.Peer, args []string) int {
 	return 0
 }
 
-func runSELinuxHop(_ *helpers.Peer, args []string) int {
+func runSELinuxHop(_ *helpers.Channel, args []string) int {
 	ctx, err := selfContext()
 	emitOp(os.Stdout, "hop-context", err, ctx)
 	if len(args) != 2 {
@@ -178,7 +178,7 @@ func fileID(fd int) (string, error) {
 //	scm-rights       pidfd sent and received over SCM_RIGHTS: "same=true"
 //	scm-rights-use   pidfd_send_signal(received pidfd, 0)
 //	so-peerpidfd     getsockopt(SO_PEERPIDFD) on a socketpair: "same=true"
-func runSELinuxConfined(_ *helpers.Peer, args []string) int {
+func runSELinuxConfined(_ *helpers.Channel, args []string) int {
 	w := os.Stdout
 	ctx, err := selfContext()
 	emitOp(w, "context", err, ctx)

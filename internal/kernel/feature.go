@@ -45,21 +45,21 @@ func (f *Feature) Present() bool { return f.Probe() == nil }
 // stub of ours is missing, not the kernel's feature): the spec skips.
 var ErrNotProbeable = errors.New("the suite cannot make this probe on this platform")
 
-// Verdict is what a spec that requires a feature does on a kernel.
-type Verdict int
+// Action is what a spec that requires a feature does on a kernel.
+type Action int
 
 const (
-	Run Verdict = iota
+	Run Action = iota
 	SkipSpec
 	FailSpec
 )
 
-// A Decision is Decide's answer: the verdict, the class of a skip and the
+// A Decision is Decide's answer: the action, the class of a skip and the
 // reason for a skip or a failure.
 type Decision struct {
-	Verdict Verdict
-	Class   outcome.SkipClass
-	Reason  string
+	Action Action
+	Class  outcome.SkipClass
+	Reason string
 }
 
 // Facts are what Decide weighs besides the probe: the kernel's version,
@@ -83,7 +83,7 @@ func RunningFacts() Facts {
 // never shows an option off.
 func (f *Feature) Decide(facts Facts, probeErr error) Decision {
 	if probeErr == nil {
-		return Decision{Verdict: Run}
+		return Decision{Action: Run}
 	}
 	if errors.Is(probeErr, ErrNotProbeable) {
 		return skip(outcome.Architecture, "%s cannot be checked here: %v", f.Name, probeErr)
@@ -110,11 +110,11 @@ func (f *Feature) Decide(facts Facts, probeErr error) Decision {
 	for _, o := range options {
 		reason += "; " + o
 	}
-	return Decision{Verdict: FailSpec, Reason: reason + "; if this is expected, allowlist it with " + AllowMissingEnv + "=" + quoteForShell(f.Name)}
+	return Decision{Action: FailSpec, Reason: reason + "; if this is expected, allowlist it with " + AllowMissingEnv + "=" + quoteForShell(f.Name)}
 }
 
 func skip(class outcome.SkipClass, format string, args ...any) Decision {
-	return Decision{Verdict: SkipSpec, Class: class, Reason: fmt.Sprintf(format, args...)}
+	return Decision{Action: SkipSpec, Class: class, Reason: fmt.Sprintf(format, args...)}
 }
 
 // quoteForShell quotes a feature name for the allowlist suggestion when the

@@ -32,7 +32,7 @@ func TestDecide(t *testing.T) {
 		config  *KernelConfig
 		err     error
 		allow   []string
-		want    Verdict
+		want    Action
 		class   outcome.SkipClass
 		message string
 	}{
@@ -57,8 +57,8 @@ func TestDecide(t *testing.T) {
 	for _, c := range cases {
 		facts := Facts{Kernel: MustParseVersion(c.kernel), Config: c.config, AllowMissing: c.allow}
 		d := c.f.Decide(facts, c.err)
-		if d.Verdict != c.want || d.Class != c.class || !strings.Contains(d.Reason, c.message) {
-			t.Errorf("%s: Decide = %v %q %q; want %v %q containing %q", c.name, d.Verdict, d.Class, d.Reason, c.want, c.class, c.message)
+		if d.Action != c.want || d.Class != c.class || !strings.Contains(d.Reason, c.message) {
+			t.Errorf("%s: Decide = %v %q %q; want %v %q containing %q", c.name, d.Action, d.Class, d.Reason, c.want, c.class, c.message)
 		}
 	}
 }
@@ -67,8 +67,8 @@ func TestNoConfigProblemReachesTheMessage(t *testing.T) {
 	f := &Feature{Name: "time namespaces", Since: "5.6", Needs: []*Option{signOf("CONFIG_TIME_NS", unknown("no sign"))}}
 	c := NoKernelConfig("PIDFDCONF_KCONFIG=/nope: open /nope: no such file or directory")
 	d := f.Decide(Facts{Kernel: MustParseVersion("7.3.4"), Config: c}, errors.New("ENOENT"))
-	if d.Verdict != FailSpec || !strings.Contains(d.Reason, "no kernel config could be used (PIDFDCONF_KCONFIG=/nope") {
-		t.Errorf("Decide = %v %q", d.Verdict, d.Reason)
+	if d.Action != FailSpec || !strings.Contains(d.Reason, "no kernel config could be used (PIDFDCONF_KCONFIG=/nope") {
+		t.Errorf("Decide = %v %q", d.Action, d.Reason)
 	}
 }
 

@@ -25,7 +25,7 @@ func TestEveryProbeAgreesWithThisKernel(t *testing.T) {
 			switch {
 			case err == nil && facts.Kernel.Less(since) && !earlyOnStable(f.Name, facts.Kernel):
 				t.Errorf("present on %s, older than its Since v%s: a wrong Since, or a stable backport to list in earlyOnStable", facts.Kernel, f.Since)
-			case err != nil && d.Verdict == FailSpec:
+			case err != nil && d.Action == FailSpec:
 				t.Errorf("probe failed on a kernel that should have the feature: %s", d.Reason)
 			case err != nil:
 				t.Logf("absent, as it should be: %s", d.Reason)

@@ -18,7 +18,7 @@ import (
 //	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
 var PidNSInit = registerSlim("pidns-init", runPidNSInit)
 
-func runPidNSInit(p *Peer, _ []string) int {
+func runPidNSInit(p *Channel, _ []string) int {
 	if err := mountFreshProc(); err != nil {
 		p.Send(replyErr(err))
 		return 1

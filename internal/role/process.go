@@ -22,7 +22,7 @@ import (
 //	ping                   ok <pid>
 var Process = registerSlim("process", runProcess)
 
-func runProcess(p *Peer, args []string) int {
+func runProcess(p *Channel, args []string) int {
 	n := 0
 	if len(args) > 0 {
 		n, _ = strconv.Atoi(args[0])
@@ -45,7 +45,7 @@ func runProcess(p *Peer, args []string) int {
 	panic("exit(2) returned")
 }
 
-func serveProcess(p *Peer, threads map[int]*OSThread, leaderExit chan struct{}) {
+func serveProcess(p *Channel, threads map[int]*OSThread, leaderExit chan struct{}) {
 	// takeThread removes the thread a command names from the served set.
 	takeThread := func(req *Request) (*OSThread, error) {
 		t, ok := threads[req.Int(0)]

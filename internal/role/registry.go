@@ -10,8 +10,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// inheritedPeerFd is where every helper finds its Peer (the first ExtraFiles entry).
-const inheritedPeerFd = 3
+// inheritedChannelFd is where every helper finds its Channel (the first ExtraFiles entry).
+const inheritedChannelFd = 3
 
 // kernel.RoleBinaryEnv names the role binary (cmd/pidfdconf-role): the
 // roles this package defines, linked without Ginkgo, Gomega and the specs. A
@@ -25,7 +25,7 @@ const inheritedPeerFd = 3
 // suite's role must exec the suite, not itself.
 
 // A Role is the body of a helper process; it returns the exit code.
-type Role func(p *Peer, args []string) int
+type Role func(p *Channel, args []string) int
 
 type entry struct {
 	run  Role
@@ -73,7 +73,7 @@ func RunIfHelper() {
 		fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, names())
 		os.Exit(125)
 	}
-	os.Exit(r.run(peerFromFd(inheritedPeerFd), os.Args[1:]))
+	os.Exit(r.run(channelFromFd(inheritedChannelFd), os.Args[1:]))
 }
 
 func names() []string {

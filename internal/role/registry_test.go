@@ -9,7 +9,7 @@ import (
 // A suite's own role must never be sent to the role binary, which does not
 // have it; this package's roles go there only when it is named.
 func TestExecutableChoosesTheBinaryThatHasTheRole(t *testing.T) {
-	suiteRole := Register("test-suite-role", func(*Peer, []string) int { return 0 })
+	suiteRole := Register("test-suite-role", func(*Channel, []string) int { return 0 })
 	t.Setenv(kernel.SuiteBinaryEnv, "/suite.test")
 
 	t.Setenv(kernel.RoleBinaryEnv, "")

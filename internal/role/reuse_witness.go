@@ -24,7 +24,7 @@ var ReuseWitness = registerSlim("pidns-reuse-witness", runReuseWitness)
 // FileID is what identifies a file: device and inode number.
 type FileID struct{ Dev, Ino uint64 }
 
-func runReuseWitness(p *Peer, _ []string) int {
+func runReuseWitness(p *Channel, _ []string) int {
 	held := -1
 	p.Sendf("ready %d", os.Getpid())
 	// withHeld runs f on the held pidfd, or fails with EBADF before hold.

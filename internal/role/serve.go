@@ -52,7 +52,7 @@ var ErrNoReply = errors.New("no reply")
 // Serve answers commands from the test on p until the test closes its end,
 // then returns 0, the role's exit code. Unknown commands are answered with
 // EINVAL.
-func Serve(p *Peer, commands map[string]Command) int {
+func Serve(p *Channel, commands map[string]Command) int {
 	for {
 		msg, fds, err := p.recvBlocking()
 		if err != nil {
@@ -62,7 +62,7 @@ func Serve(p *Peer, commands map[string]Command) int {
 	}
 }
 
-func serveOne(p *Peer, commands map[string]Command, msg string, fds []int) {
+func serveOne(p *Channel, commands map[string]Command, msg string, fds []int) {
 	defer CloseAll(fds)
 	words := strings.Fields(msg)
 	if len(words) == 0 || commands[words[0]] == nil {

@@ -52,7 +52,7 @@ const sigwaitName = "sigwait"
 // on every thread (glibc's and musl's internal signals).
 var HeldSignals = []unix.Signal{unix.SIGUSR2, 35, 36, 37, 38, 39, 40, 41}
 
-func runSigwait(p *Peer, args []string) int {
+func runSigwait(p *Channel, args []string) int {
 	held := kernel.SigsetOf(HeldSignals...)
 	if heldEverywhere(held) != nil && os.Getenv(kernel.SigwaitMaskedEnv) == "" {
 		// Stage 1: block on the main thread (locked since init) and exec.
@@ -102,7 +102,7 @@ func heldEverywhere(held *unix.Sigset_t) error {
 	return nil
 }
 
-func serveSigwait(p *Peer, threads map[int]*OSThread, held *unix.Sigset_t) {
+func serveSigwait(p *Channel, threads map[int]*OSThread, held *unix.Sigset_t) {
 	// Every thread, the leader included, must block HeldSignals.
 	for _, t := range threads {
 		if err := t.Run(func() error { return heldEverywhere(held) }); err != nil {

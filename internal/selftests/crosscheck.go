@@ -7,9 +7,9 @@ import (
 // Spec is one of our specs' results on a kernel, with the selftest cases
 // its Mirrors line cites (CaseIDs, see ParseMirrors).
 type Spec struct {
-	Text    string   `json:"text"`
-	Verdict Verdict  `json:"verdict"` // Pass, Fail or Skip
-	Mirrors []string `json:"mirrors"`
+	Text    string     `json:"text"`
+	Verdict CaseResult `json:"verdict"` // Pass, Fail or Skip
+	Mirrors []string   `json:"mirrors"`
 }
 
 // Status is how a selftest case and the specs that mirror it compare.
@@ -36,11 +36,11 @@ const (
 
 // Row is one selftest case beside the specs that mirror it.
 type Row struct {
-	Case     string  `json:"case"`     // the selftest's CaseID (or the cited one, for NotRun)
-	Selftest Verdict `json:"selftest"` // empty for NotRun
-	Reason   string  `json:"reason,omitempty"`
-	Specs    []Spec  `json:"specs"`
-	Status   Status  `json:"status"`
+	Case     string     `json:"case"`     // the selftest's CaseID (or the cited one, for NotRun)
+	Selftest CaseResult `json:"selftest"` // empty for NotRun
+	Reason   string     `json:"reason,omitempty"`
+	Specs    []Spec     `json:"specs"`
+	Status   Status     `json:"status"`
 	// Explanation is the note that explains a disagreement.
 	Explanation string `json:"explanation,omitempty"`
 }
@@ -53,7 +53,7 @@ func CrossCheck(results []Output, specs []Spec) []Row {
 	cited := map[string]bool{}
 	for _, o := range results {
 		for _, c := range o.Cases {
-			row := Row{Case: c.ID, Selftest: c.Verdict, Reason: c.Reason}
+			row := Row{Case: c.ID, Selftest: c.Result, Reason: c.Reason}
 			for _, s := range specs {
 				for _, m := range s.Mirrors {
 					if Cites(m, c.ID) {
@@ -63,7 +63,7 @@ func CrossCheck(results []Output, specs []Spec) []Row {
 					}
 				}
 			}
-			row.Status = compare(c.Verdict, row.Specs)
+			row.Status = compare(c.Result, row.Specs)
 			rows = append(rows, row)
 		}
 	}
@@ -79,7 +79,7 @@ func CrossCheck(results []Output, specs []Spec) []Row {
 
 var statusOrder = map[Status]int{Disagree: 0, Explained: 1, NotRun: 2, Skipped: 3, Agree: 4, Unmirrored: 5}
 
-func compare(selftest Verdict, specs []Spec) Status {
+func compare(selftest CaseResult, specs []Spec) Status {
 	if len(specs) == 0 {
 		return Unmirrored
 	}
@@ -104,7 +104,7 @@ func compare(selftest Verdict, specs []Spec) Status {
 
 // outcome says whether a verdict passed; ok is false for verdicts that say
 // nothing about the kernel (SKIP, and XFAIL, a failure the test expected).
-func outcome(v Verdict) (passed, ok bool) {
+func outcome(v CaseResult) (passed, ok bool) {
 	switch v {
 	case Pass, XPass:
 		return true, true

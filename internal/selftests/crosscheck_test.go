@@ -11,11 +11,11 @@ import (
 
 func TestCrossCheck(t *testing.T) {
 	outputs := []Output{{Program: "pidfd_getfd_test", Cases: []Case{
-		{ID: "pidfd_getfd_test.c child.fetch_fd", Verdict: Pass},
-		{ID: "pidfd_getfd_test.c child.no_strange_EBADF", Verdict: Pass},
-		{ID: "pidfd_getfd_test.c child.disable_ptrace", Verdict: Skip, Reason: "no CAP_SYS_PTRACE"},
-		{ID: "pidfd_getfd_test.c global.flags_set", Verdict: Fail},
-		{ID: "pidfd_getfd_test.c child.test_unknown_fd", Verdict: Pass},
+		{ID: "pidfd_getfd_test.c child.fetch_fd", Result: Pass},
+		{ID: "pidfd_getfd_test.c child.no_strange_EBADF", Result: Pass},
+		{ID: "pidfd_getfd_test.c child.disable_ptrace", Result: Skip, Reason: "no CAP_SYS_PTRACE"},
+		{ID: "pidfd_getfd_test.c global.flags_set", Result: Fail},
+		{ID: "pidfd_getfd_test.c child.test_unknown_fd", Result: Pass},
 	}}}
 	specs := []Spec{
 		{Text: "fetches a dup", Verdict: Pass, Mirrors: []string{"pidfd_getfd_test.c child.fetch_fd"}},

@@ -27,7 +27,7 @@ func TestParseKTAPCaptured(t *testing.T) {
 			}
 			o := ParseKTAP(strings.TrimSuffix(filepath.Base(f), ".tap"), data)
 			for _, c := range o.Cases {
-				lines = append(lines, strings.TrimSpace(string(c.Verdict)+" "+c.ID+" "+c.Reason))
+				lines = append(lines, strings.TrimSpace(string(c.Result)+" "+c.ID+" "+c.Reason))
 			}
 		}
 		got := strings.Join(lines, "\n") + "\n"

@@ -8,23 +8,23 @@ import (
 	"strings"
 )
 
-// Verdict is the outcome of one case, in kselftest's words.
-type Verdict string
+// CaseResult is the outcome of one case, in kselftest's words.
+type CaseResult string
 
 const (
-	Pass  Verdict = "PASS"
-	Fail  Verdict = "FAIL"
-	Skip  Verdict = "SKIP"
-	XFail Verdict = "XFAIL" // failed, as the test expected
-	XPass Verdict = "XPASS" // passed, although the test expected a failure
+	Pass  CaseResult = "PASS"
+	Fail  CaseResult = "FAIL"
+	Skip  CaseResult = "SKIP"
+	XFail CaseResult = "XFAIL" // failed, as the test expected
+	XPass CaseResult = "XPASS" // passed, although the test expected a failure
 )
 
 // Case is one result line of a selftest program.
 type Case struct {
-	ID      string  `json:"id"`   // "<program>.c <name>", the form Mirrors lines cite
-	Name    string  `json:"name"` // see caseName
-	Verdict Verdict `json:"verdict"`
-	Reason  string  `json:"reason,omitempty"` // the skip reason or failure diagnostic
+	ID     string     `json:"id"`   // "<program>.c <name>", the form Mirrors lines cite
+	Name   string     `json:"name"` // see caseName
+	Result CaseResult `json:"verdict"`
+	Reason string     `json:"reason,omitempty"` // the skip reason or failure diagnostic
 }
 
 // Output is what parsing one program's KTAP output found.
@@ -97,19 +97,19 @@ func parseResult(ok bool, rest, running string) Case {
 	desc = strings.TrimSpace(desc)
 	directive = strings.TrimSpace(directive)
 	word, reason, _ := strings.Cut(directive, " ")
-	c := Case{Verdict: Fail}
+	c := Case{Result: Fail}
 	if ok {
-		c.Verdict = Pass
+		c.Result = Pass
 	}
 	switch strings.ToUpper(word) {
 	case "SKIP":
-		c.Verdict, c.Reason = Skip, strings.TrimSpace(reason)
+		c.Result, c.Reason = Skip, strings.TrimSpace(reason)
 	case "XFAIL":
-		c.Verdict, c.Reason = XFail, strings.TrimSpace(reason)
+		c.Result, c.Reason = XFail, strings.TrimSpace(reason)
 	case "XPASS":
-		c.Verdict, c.Reason = XPass, strings.TrimSpace(reason)
+		c.Result, c.Reason = XPass, strings.TrimSpace(reason)
 	case "ERROR":
-		c.Verdict, c.Reason = Fail, strings.TrimSpace(reason)
+		c.Result, c.Reason = Fail, strings.TrimSpace(reason)
 	default:
 		c.Reason = directive
 	}
@@ -144,5 +144,5 @@ func (o *Output) addBailedCase() {
 			return
 		}
 	}
-	o.Cases = append(o.Cases, Case{ID: CaseID(o.Program, name), Name: name, Verdict: Fail, Reason: o.Bail})
+	o.Cases = append(o.Cases, Case{ID: CaseID(o.Program, name), Name: name, Result: Fail, Reason: o.Bail})
 }

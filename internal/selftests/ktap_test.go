@@ -64,7 +64,7 @@ func checkCases(t *testing.T, o Output, want []string) {
 	t.Helper()
 	var got []string
 	for _, c := range o.Cases {
-		got = append(got, string(c.Verdict)+" "+c.ID+" "+c.Reason)
+		got = append(got, string(c.Result)+" "+c.ID+" "+c.Reason)
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("cases:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

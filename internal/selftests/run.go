@@ -23,8 +23,8 @@ const DefaultTimeout = 45 * time.Second
 // (kselftest's runner would lose it too).
 var slowPrograms = map[string]time.Duration{"pidfd_test": 300 * time.Second}
 
-// Result is one program's run: its parsed output and how it ended.
-type Result struct {
+// ProgramRun is one program's run: its parsed output and how it ended.
+type ProgramRun struct {
 	Output
 	ExitCode int           `json:"exit_code"` // -1 when killed
 	TimedOut bool          `json:"timed_out,omitempty"`
@@ -38,7 +38,7 @@ func Load(dir string) (*Build, error) { return loadBuild(dir) }
 
 // RunAll runs every program of a build in turn. Each gets its Timeout
 // multiplied by scale (for emulated guests; scale <= 0 means 1).
-func RunAll(ctx context.Context, b *Build, scale float64) []Result {
+func RunAll(ctx context.Context, b *Build, scale float64) []ProgramRun {
 	if scale <= 0 {
 		scale = 1
 	}
@@ -47,7 +47,7 @@ func RunAll(ctx context.Context, b *Build, scale float64) []Result {
 	// must not use up a caller's deadline before the others ran.
 	programs := slices.Clone(b.Programs)
 	sort.SliceStable(programs, func(i, j int) bool { return b.Timeout(programs[i]) < b.Timeout(programs[j]) })
-	var results []Result
+	var results []ProgramRun
 	for _, p := range programs {
 		timeout := time.Duration(float64(b.Timeout(p)) * scale)
 		results = append(results, RunProgram(ctx, b.Path(p), timeout))
@@ -59,7 +59,7 @@ func RunAll(ctx context.Context, b *Build, scale float64) []Result {
 // executes its helper pidfd_exec_helper from there) and parses its output.
 // On timeout it kills the program's process group, as kselftest's runner
 // does, and keeps the output up to then.
-func RunProgram(ctx context.Context, path string, timeout time.Duration) Result {
+func RunProgram(ctx context.Context, path string, timeout time.Duration) ProgramRun {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var log bytes.Buffer
@@ -70,7 +70,7 @@ func RunProgram(ctx context.Context, path string, timeout time.Duration) Result 
 	cmd.WaitDelay = 2 * time.Second
 	start := time.Now()
 	err := cmd.Run()
-	r := Result{Took: time.Since(start), Log: log.Bytes(), ExitCode: -1}
+	r := ProgramRun{Took: time.Since(start), Log: log.Bytes(), ExitCode: -1}
 	if cmd.ProcessState != nil {
 		r.ExitCode = cmd.ProcessState.ExitCode()
 	} else if err != nil {

@@ -14,8 +14,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
-// Outcome is what one spec report says about the behaviour.
-type Outcome struct {
+// Reading is what one spec report says about the behaviour.
+type Reading struct {
 	Verdict outcome.Verdict
 	// Reason: a SKIP's reason, a failure's message, the cause of a MISS.
 	Reason string
@@ -33,8 +33,8 @@ const NotReached = "not run: the suite stopped before this spec (its deadline, a
 const Unclassified outcome.SkipClass = "unclassified"
 
 // Of maps one spec report (an It, or a suite node such as BeforeSuite).
-func Of(sr types.SpecReport) Outcome {
-	var o Outcome
+func Of(sr types.SpecReport) Reading {
+	var o Reading
 	switch sr.State {
 	case types.SpecStatePassed:
 		o.Verdict = outcome.PASS

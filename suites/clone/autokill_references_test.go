@@ -122,7 +122,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClo
 		// Relied on by: sandboxes and session managers (the child dies with its supervisor)
 		It("kills the child when the holder exits", helpers.ID("autokill_holder_exit_kills_the_child"), helpers.ManClone, func(ctx SpecContext) {
 			holder := startInheritingHolder(ctx, c)
-			Expect(holder.Peer.Send("exit 0")).To(Succeed())
+			Expect(holder.Channel.Send("exit 0")).To(Succeed())
 			expectAutokilled(ctx, c, observer)
 		})
 
@@ -133,7 +133,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClo
 		// Relied on by: sandboxes and session managers (no pidfd outlives an exec unless asked to)
 		It("kills the child when the holder executes a program with the pidfd close-on-exec", helpers.ID("autokill_holder_executes_with_pidfd_close_on_exec"), helpers.ManClone, func(ctx SpecContext) {
 			holder, held := startHolding(ctx, c)
-			Expect(holder.Peer.Send(fmt.Sprintf("exec %d 1", held))).To(Succeed())
+			Expect(holder.Channel.Send(fmt.Sprintf("exec %d 1", held))).To(Succeed())
 			Expect(holder.Recv(ctx)).To(HavePrefix("ready "), "the holder did not execute its new program")
 			expectAutokilled(ctx, c, observer)
 		})
@@ -146,10 +146,10 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClo
 		// Relied on by: sandboxes and session managers (a supervisor that re-executes itself keeps its children)
 		It("keeps the child alive when the holder executes a program with the pidfd inheritable", helpers.ID("autokill_holder_executes_with_pidfd_inheritable"), helpers.ManClone, func(ctx SpecContext) {
 			holder, held := startHolding(ctx, c)
-			Expect(holder.Peer.Send(fmt.Sprintf("exec %d 0", held))).To(Succeed())
+			Expect(holder.Channel.Send(fmt.Sprintf("exec %d 0", held))).To(Succeed())
 			Expect(holder.Recv(ctx)).To(HavePrefix("ready "), "the holder did not execute its new program")
 			expectAlive(ctx, observer, "when its last holder executed a program with the pidfd inheritable")
-			Expect(holder.Peer.Send("exit 0")).To(Succeed())
+			Expect(holder.Channel.Send("exit 0")).To(Succeed())
 			expectAutokilled(ctx, c, observer)
 		})
 	})

@@ -46,8 +46,8 @@ func cloneRole(ctx SpecContext, flags uint64, role string, args ...string) (*clo
 	c, err := helpers.Clone3Role(flags, 0, role, args)
 	Expect(err).NotTo(HaveOccurred(), "clone3 for role %s", role)
 	cl := track(c, flags)
-	// A Child without an exec.Cmd: only its Peer and Pidfd are used.
-	child := &helpers.Child{Pid: c.Pid, Pidfd: c.Pidfd, Peer: c.Peer}
+	// A Child without an exec.Cmd: only its Channel and Pidfd are used.
+	child := &helpers.Child{Pid: c.Pid, Pidfd: c.Pidfd, Channel: c.Channel}
 	Expect(child.Recv(ctx)).To(HavePrefix("ready "), "role %s in clone3 child %d", role, c.Pid)
 	return cl, child
 }
@@ -69,8 +69,8 @@ func (c *cloned) closePidfd() {
 // released it: it reaps a child that is not autoreaped (__WALL, since an
 // exit signal other than SIGCHLD makes a "clone" child).
 func (c *cloned) settle(ctx SpecContext) {
-	if c.Peer != nil {
-		c.Peer.Close()
+	if c.Channel != nil {
+		c.Channel.Close()
 	}
 	if c.flags&unix.CLONE_THREAD != 0 {
 		// A thread of ours that exited at once: only its pidfd is left.

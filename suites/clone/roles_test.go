@@ -17,7 +17,7 @@ import (
 )
 
 // roleReportNNP exits with prctl(PR_GET_NO_NEW_PRIVS): 1 set, 0 unset.
-var roleReportNNP = helpers.RegisterRole("clone-report-nnp", func(p *helpers.Peer, _ []string) int {
+var roleReportNNP = helpers.RegisterRole("clone-report-nnp", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	v, err := unix.PrctlRetInt(unix.PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)
 	if err != nil {
@@ -27,7 +27,7 @@ var roleReportNNP = helpers.RegisterRole("clone-report-nnp", func(p *helpers.Pee
 })
 
 // roleExitCode exits with the code of its first argument.
-var roleExitCode = helpers.RegisterRole("clone-exit-code", func(_ *helpers.Peer, args []string) int {
+var roleExitCode = helpers.RegisterRole("clone-exit-code", func(_ *helpers.Channel, args []string) int {
 	if len(args) != 1 {
 		return 2
 	}
@@ -38,7 +38,7 @@ var roleExitCode = helpers.RegisterRole("clone-exit-code", func(_ *helpers.Peer,
 // roleForkAndWait starts this binary as a plain child (fork and exec, exit
 // signal SIGCHLD) that exits 77, waits for it and exits with its exit
 // code; 254 when the wait finds no child (it was reaped by the kernel).
-var roleForkAndWait = helpers.RegisterRole("clone-fork-and-wait", func(p *helpers.Peer, _ []string) int {
+var roleForkAndWait = helpers.RegisterRole("clone-fork-and-wait", func(p *helpers.Channel, _ []string) int {
 	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return 253
@@ -57,7 +57,7 @@ var roleForkAndWait = helpers.RegisterRole("clone-fork-and-wait", func(p *helper
 
 // roleTryCloneParent answers "ready", calls clone3(CLONE_PARENT) for a
 // child that exits at once, and exits with the errno (0: accepted).
-var roleTryCloneParent = helpers.RegisterRole("clone-try-parent", func(p *helpers.Peer, _ []string) int {
+var roleTryCloneParent = helpers.RegisterRole("clone-try-parent", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	_, err := kernel.Clone3Exit(unix.CLONE_PARENT, 0, 0)
 	var errno unix.Errno
@@ -82,7 +82,7 @@ const withoutCapSysAdminName = "clone-without-cap-sys-admin"
 // answers "ready <pid>", then serves "euid" → ok <euid>, and "clone
 // <flags>": clone3(flags) of a child that exits at once → "ok" (the child
 // is released before the reply) or "err ERRNO".
-var roleWithoutCapSysAdmin = helpers.RegisterRole(withoutCapSysAdminName, func(p *helpers.Peer, args []string) int {
+var roleWithoutCapSysAdmin = helpers.RegisterRole(withoutCapSysAdminName, func(p *helpers.Channel, args []string) int {
 	if kernel.HasCapability(unix.CAP_SYS_ADMIN) {
 		err := unix.Prctl(unix.PR_CAPBSET_DROP, unix.CAP_SYS_ADMIN, 0, 0, 0)
 		if err == nil {
@@ -131,7 +131,7 @@ func cloneAndRelease(flags uint64) error {
 //	kill   SIGKILL through a pidfd, then wait until the kernel releases
 //	       the grandchild (POLLHUP) → ok | err ETIMEDOUT
 //	wait   waitid(P_PID, grandchild, WEXITED|WNOHANG|__WALL) → ok | err ERRNO
-var roleSubreaper = helpers.RegisterRole("clone-subreaper", func(p *helpers.Peer, _ []string) int {
+var roleSubreaper = helpers.RegisterRole("clone-subreaper", func(p *helpers.Channel, _ []string) int {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1
@@ -177,8 +177,8 @@ func adoptGrandchild() (gc, ppid int, err error) {
 	if err != nil {
 		return -1, -1, err
 	}
-	defer mid.Peer.Close()
-	msg, _, err := mid.Peer.Recv(context.Background(), helpers.EventTimeout())
+	defer mid.Channel.Close()
+	msg, _, err := mid.Channel.Recv(context.Background(), helpers.EventTimeout())
 	var ws unix.WaitStatus
 	unix.Wait4(mid.Pid, &ws, 0, nil)
 	if err != nil {
@@ -203,17 +203,17 @@ func adoptGrandchild() (gc, ppid int, err error) {
 
 // roleMiddle clone3s an autoreap grandchild (RoleProcess), waits for its
 // "ready", sends "ok <pid>" with the grandchild's peer socket, and exits.
-var roleMiddle = helpers.RegisterRole("clone-middle", func(p *helpers.Peer, _ []string) int {
+var roleMiddle = helpers.RegisterRole("clone-middle", func(p *helpers.Channel, _ []string) int {
 	gc, err := helpers.Clone3Role(kernel.CLONE_AUTOREAP|unix.CLONE_PIDFD, 0, helpers.RoleProcess, nil)
 	if err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1
 	}
-	if _, _, err := gc.Peer.Recv(context.Background(), helpers.EventTimeout()); err != nil {
+	if _, _, err := gc.Channel.Recv(context.Background(), helpers.EventTimeout()); err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1
 	}
-	p.Send(fmt.Sprintf("ok %d", gc.Pid), gc.Peer.Fd())
+	p.Send(fmt.Sprintf("ok %d", gc.Pid), gc.Channel.Fd())
 	return 0
 })
 
@@ -230,7 +230,7 @@ var roleMiddle = helpers.RegisterRole("clone-middle", func(p *helpers.Peer, _ []
 //
 // A copy it was born with (inherited at fork, fd 4) is released like one
 // it holds.
-var roleHolder = helpers.RegisterRole("clone-holder", func(p *helpers.Peer, _ []string) int {
+var roleHolder = helpers.RegisterRole("clone-holder", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
 		"hold": func(req *helpers.Request) (string, error) {

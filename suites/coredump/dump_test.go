@@ -79,7 +79,7 @@ func startCrasher(ctx SpecContext, args ...string) *helpers.Child {
 // core dumped (CLD_DUMPED), leaving it a zombie for PIDFD_GET_INFO.
 func crash(ctx SpecContext, c *helpers.Child) {
 	GinkgoHelper()
-	Expect(c.Peer.Send("crash")).To(Succeed())
+	Expect(c.Channel.Send("crash")).To(Succeed())
 	expectDumped(ctx, c)
 }
 

@@ -18,7 +18,7 @@ import (
 // runtime's back, and with the argument "drop" gives up root (so that with
 // fs.suid_dumpable 2 it dumps as root). It answers "ready <pid>" and
 // serves "crash": after the reply it writes through a nil pointer.
-var roleCrasher = helpers.RegisterRole("coredump-crasher", func(p *helpers.Peer, args []string) int {
+var roleCrasher = helpers.RegisterRole("coredump-crasher", func(p *helpers.Channel, args []string) int {
 	// Best effort: without procfs the core is just bigger.
 	os.WriteFile("/proc/self/coredump_filter", []byte("0"), 0)
 	if len(args) == 1 && args[0] == "drop" {

@@ -123,7 +123,7 @@ var _ = Describe("core_pattern @ (the coredump socket)", Serial, helpers.Syscall
 		l, path := listenForCores(dumpDir())
 		setSocketCorePattern(path)
 		crasher = startCrasher(ctx)
-		Expect(crasher.Peer.Send("crash")).To(Succeed())
+		Expect(crasher.Channel.Send("crash")).To(Succeed())
 		conn, peer = acceptCoreOf(ctx, l, crasher.Pid)
 		Expect(conn).NotTo(Equal(-1), "the kernel made no coredump connection for the crashing process %d", crasher.Pid)
 	})

@@ -15,7 +15,7 @@ import (
 // <pid>" and serves
 //
 //	open <path>  opens path read-only and closes it → ok
-var roleOpener = helpers.RegisterRole("fanotify-opener", func(p *helpers.Peer, _ []string) int {
+var roleOpener = helpers.RegisterRole("fanotify-opener", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
 		"open": func(req *helpers.Request) (string, error) {
@@ -41,7 +41,7 @@ var roleOpener = helpers.RegisterRole("fanotify-opener", func(p *helpers.Peer, _
 // The kernel installs the event's file first and its pidfd second, so the
 // file takes the last slot and the pidfd finds none. Limits are per
 // process, which is why a helper does this.
-var roleCrowdedReader = helpers.RegisterRole("fanotify-crowded-reader", func(p *helpers.Peer, _ []string) int {
+var roleCrowdedReader = helpers.RegisterRole("fanotify-crowded-reader", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
 		"read-crowded": func(req *helpers.Request) (string, error) {

@@ -15,7 +15,7 @@ import (
 // dumpable so that only the uid decides ptrace access.
 // Commands: fd → ok <n>; stat → ok <st_dev> <st_ino> of that memfd (fstat
 // inside the holder); offset → ok <file offset>; nondumpable → ok.
-var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args []string) int {
+var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
 		err := helpers.DropPrivileges(id, id)
@@ -59,7 +59,7 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Peer, args
 // unprivileged user), and answers, as that user, "getfd <pid> <fd>" with
 // the result of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with
 // that of pidfd_getfd on the pidfd sent along.
-var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *helpers.Peer, args []string) int {
+var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *helpers.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
 		if err := helpers.DropPrivileges(id, id); err != nil {

@@ -19,7 +19,7 @@ const hogSize = 16 << 20
 //
 //	region      → ok <address> <length> of the mapping
 //	undumpable  → prctl(PR_SET_DUMPABLE, 0): only CAP_SYS_PTRACE reaches its memory now → ok
-var roleHog = helpers.RegisterRole("mm-hog", func(p *helpers.Peer, _ []string) int {
+var roleHog = helpers.RegisterRole("mm-hog", func(p *helpers.Channel, _ []string) int {
 	mem, err := unix.Mmap(-1, 0, hogSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
 	if err != nil {
 		p.Send(helpers.Answer("", err))

@@ -84,7 +84,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallCl
 			Expect(err).NotTo(HaveOccurred())
 			helpers.SettleClone3(c)
 			_, kcmpErr := kernel.KcmpFile(os.Getpid(), c.Pid, probe, probe)
-			child := &helpers.Child{Pid: c.Pid, Pidfd: c.Pidfd, Peer: c.Peer}
+			child := &helpers.Child{Pid: c.Pid, Pidfd: c.Pidfd, Channel: c.Channel}
 			Expect(child.Recv(ctx)).To(HavePrefix("ready "), "the child did not start its program")
 			if errors.Is(kcmpErr, unix.EPERM) {
 				// kcmp needs ptrace read access to the child, which a
@@ -106,12 +106,12 @@ var _ = Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallCl
 			})
 			Expect(err).NotTo(HaveOccurred())
 			helpers.SettleClone3(c)
-			child := &helpers.Child{Pid: c.Pid, Pidfd: c.Pidfd, Peer: c.Peer}
+			child := &helpers.Child{Pid: c.Pid, Pidfd: c.Pidfd, Channel: c.Channel}
 			Expect(strings.Fields(child.Recv(ctx))).To(HaveExactElements("ready", strconv.Itoa(c.Pid)), "the child reports its own pid")
 			if kernel.Procfs.Present() {
 				Expect(fdinfo(c.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(c.Pid)))
 			}
-			Expect(child.Peer.Send("exit 7")).To(Succeed())
+			Expect(child.Channel.Send("exit 7")).To(Succeed())
 			expectExitThroughPidfd(ctx, c.Pidfd, c.Pid, 7)
 		})
 	})

@@ -69,7 +69,7 @@ var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 		// Since:    v5.5
 		It("still shows its pid", helpers.ID("fdinfo_of_zombie_still_shows_pid"), helpers.ManProc, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			child.Peer.Send("exit 0")
+			child.Channel.Send("exit 0")
 			helpers.AwaitZombie(ctx, child.Pidfd)
 			Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
 		})

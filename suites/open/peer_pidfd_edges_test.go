@@ -128,7 +128,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 		func(ctx SpecContext, how string) {
 			peer := helpers.StartChild(ctx, roleSocketPeer, nil)
 			sock := peer.MustCall(ctx, "socket").Fds[0]
-			Expect(peer.Peer.Send(how + " " + helpers.RoleProcess)).To(Succeed())
+			Expect(peer.Channel.Send(how + " " + helpers.RoleProcess)).To(Succeed())
 			Expect(peer.Recv(ctx)).To(HavePrefix("ready "), "the peer's new image")
 			fd, err := kernel.GetPeerPidfd(sock)
 			Expect(err).NotTo(HaveOccurred(), "getsockopt(SO_PEERPIDFD)")

@@ -207,7 +207,7 @@ var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Since:    v5.3
 		It("opens it", helpers.ID("opens_a_zombie"), helpers.ManPidfdOpen, func(ctx SpecContext) {
 			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			child.Peer.Send("exit 0")
+			child.Channel.Send("exit 0")
 			helpers.AwaitZombie(ctx, child.Pidfd)
 			fd := helpers.OpenPidfd(child.Pid, 0)
 			if kernel.Procfs.Present() {

@@ -29,7 +29,7 @@ import (
 //	                  answers "ready" again on the same peer socket); only a
 //	                  failure answers
 //	exec-thread <role>  the same from a thread that is not the leader
-var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Peer, _ []string) int {
+var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Channel, _ []string) int {
 	sp, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		p.Send(helpers.Answer("", err))
@@ -93,7 +93,7 @@ var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Pe
 // WNOHANG), which finds any child of this process> <same-fd | moved-fd: the
 // lowest free fd before and after>. It runs in its own process so that it
 // has no other child a wait could find.
-var roleBadPidfdAddress = helpers.RegisterRole("open-bad-pidfd-address", func(p *helpers.Peer, _ []string) int {
+var roleBadPidfdAddress = helpers.RegisterRole("open-bad-pidfd-address", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
 		"clone": func(*helpers.Request) (string, error) {

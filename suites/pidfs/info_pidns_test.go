@@ -56,7 +56,7 @@ func infoAcrossPidNamespaces() {
 		// Since:    v6.15
 		It("reports the exit code once the namespace's init reaped it", helpers.ID("reports_exit_code_once_namespace_init_reaped_process"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit)
-			Expect(c.Peer.Send("exit 5")).To(Succeed())
+			Expect(c.Channel.Send("exit 5")).To(Succeed())
 			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
 			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
@@ -77,7 +77,7 @@ func infoInNewUserAndPidNamespaces() {
 		It("marks CREDS but not EXIT while it is a zombie", helpers.ID("pid_1_zombie_marks_creds_but_not_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdInfoExit, kernel.PidNamespaces)
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(unix.CLONE_NEWPID), helpers.AsRootInNewUserNS())
-			Expect(c.Peer.Send("exit 0")).To(Succeed())
+			Expect(c.Channel.Send("exit 0")).To(Succeed())
 			helpers.AwaitZombie(ctx, c.Pidfd)
 			_, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CGROUPID)
 			Expect(err).NotTo(HaveOccurred())

@@ -334,7 +334,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Since:    v6.15
 		It("reports the exit code of a process that exited", helpers.ID("reports_the_exit_code_of_a_process_that_exited"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			Expect(c.Peer.Send("exit 7")).To(Succeed())
+			Expect(c.Channel.Send("exit 7")).To(Succeed())
 			_, err := kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
 			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)

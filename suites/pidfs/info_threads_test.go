@@ -120,7 +120,7 @@ func infoOfThreads() {
 		// image answers "ready" with the leader's pid, which it took over.
 		execThread := func(ctx SpecContext) {
 			GinkgoHelper()
-			Expect(c.Peer.Send(fmt.Sprintf("exec-thread %d %s", c.Tids[0], helpers.RoleProcess))).To(Succeed())
+			Expect(c.Channel.Send(fmt.Sprintf("exec-thread %d %s", c.Tids[0], helpers.RoleProcess))).To(Succeed())
 			Expect(c.Recv(ctx)).To(HavePrefix(fmt.Sprintf("ready %d", c.Pid)))
 		}
 

@@ -58,7 +58,7 @@ func confineWithLandlock() error {
 // roleLandlocked confines its main thread (roles run there, see helpers'
 // init) with Landlock, then tries each of landlockOps and answers
 // "ready <pid>" followed by one reply "ok <op>=<ERRNO|ok>;…".
-var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Peer, _ []string) int {
+var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	if err := confineWithLandlock(); err != nil {
 		p.Send(helpers.Answer("", err))
@@ -98,7 +98,7 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Pe
 //	info <mask>                PIDFD_GET_INFO → ok <pid>
 //	creds                      PIDFD_GET_INFO → ok <ruid euid suid fsuid rgid egid sgid fsgid>
 //	open-handle <type> <hex>   open_by_handle_at(pidfd, handle) → ok
-var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Peer, _ []string) int {
+var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
 		"info": func(req *helpers.Request) (string, error) {
@@ -145,7 +145,7 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Pee
 // ioctl on the pidfd sent along: "ok" (the namespace fd is closed at once)
 // or the errno. With a uid argument it first becomes that user (uid and
 // gid), which leaves it no capability.
-var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *helpers.Peer, args []string) int {
+var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *helpers.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
 		if err := helpers.DropPrivileges(id, id); err != nil {
@@ -173,7 +173,7 @@ var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *h
 // <dumpable 0|1> [uid]: with a uid it first becomes that user (uid and gid);
 // then it sets PR_SET_DUMPABLE as asked (non-dumpable: only CAP_SYS_PTRACE
 // grants access), answers "ready <pid>" and waits to be killed.
-var rolePtraceTarget = helpers.RegisterRole("pidfs-ptrace-target", func(p *helpers.Peer, args []string) int {
+var rolePtraceTarget = helpers.RegisterRole("pidfs-ptrace-target", func(p *helpers.Channel, args []string) int {
 	var err error
 	if len(args) == 2 {
 		id, _ := strconv.Atoi(args[1])
@@ -192,7 +192,7 @@ var rolePtraceTarget = helpers.RegisterRole("pidfs-ptrace-target", func(p *helpe
 })
 
 // roleExitWith exits at once with the code in its first argument.
-var roleExitWith = helpers.RegisterRole("pidfs-exit-with", func(_ *helpers.Peer, args []string) int {
+var roleExitWith = helpers.RegisterRole("pidfs-exit-with", func(_ *helpers.Channel, args []string) int {
 	code, _ := strconv.Atoi(args[0])
 	return code
 })
@@ -200,7 +200,7 @@ var roleExitWith = helpers.RegisterRole("pidfs-exit-with", func(_ *helpers.Peer,
 // roleSigchldIgnorer sets SIGCHLD to SIG_IGN, so the kernel reaps its
 // children itself when they exit. "spawn-exit <code>" starts a child in
 // roleExitWith and answers "ok <pid>" with the child's pidfd.
-var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *helpers.Peer, _ []string) int {
+var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *helpers.Channel, _ []string) int {
 	signal.Ignore(syscall.SIGCHLD)
 	p.Sendf("ready %d", os.Getpid())
 	return helpers.Serve(p, map[string]helpers.Command{
@@ -228,7 +228,7 @@ var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *h
 
 // roleUndumpable clears its dumpable flag (prctl PR_SET_DUMPABLE 0), as a
 // process holding secrets does, and waits.
-var roleUndumpable = helpers.RegisterRole("pidfs-undumpable", func(p *helpers.Peer, _ []string) int {
+var roleUndumpable = helpers.RegisterRole("pidfs-undumpable", func(p *helpers.Channel, _ []string) int {
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1
@@ -242,7 +242,7 @@ var roleUndumpable = helpers.RegisterRole("pidfs-undumpable", func(p *helpers.Pe
 // OPEN_TREE_CLONE, move_mount onto a new empty file) and opens the mounted
 // path; it answers "ok reopen=<success|ERRNO>" with the open_tree fd and, when
 // the open succeeded, the reopened fd.
-var roleBindMounter = helpers.RegisterRole("pidfs-bind-mounter", func(p *helpers.Peer, _ []string) int {
+var roleBindMounter = helpers.RegisterRole("pidfs-bind-mounter", func(p *helpers.Channel, _ []string) int {
 	// Mounts made here must not propagate to the test's namespace.
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		p.Send(helpers.Answer("", fmt.Errorf("make / private: %w", err)))
@@ -282,7 +282,7 @@ func bindMountPidfd(req *helpers.Request) (string, error) {
 
 // roleOtherUser switches every id to the uid and gid in its arguments
 // (needs root), so the test has a process whose ids differ from its own.
-var roleOtherUser = helpers.RegisterRole("pidfs-other-user", func(p *helpers.Peer, args []string) int {
+var roleOtherUser = helpers.RegisterRole("pidfs-other-user", func(p *helpers.Channel, args []string) int {
 	id, _ := strconv.Atoi(args[0])
 	if err := syscall.Setresgid(id, id, id); err != nil {
 		p.Send(helpers.Answer("", err))
@@ -305,7 +305,7 @@ var distinctIDs = [8]uint32{1001, 1002, 1003, 1004, 2001, 2002, 2003, 2004}
 // distinctIDs, and answers "ids" with the eight as it reads them itself
 // (getresuid, getresgid, and setfsuid/setfsgid of an invalid id, which
 // return the current one).
-var roleDistinctIDs = helpers.RegisterRole("pidfs-distinct-ids", func(p *helpers.Peer, _ []string) int {
+var roleDistinctIDs = helpers.RegisterRole("pidfs-distinct-ids", func(p *helpers.Channel, _ []string) int {
 	if err := takeDistinctIDs(); err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1

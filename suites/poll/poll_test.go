@@ -165,7 +165,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// Since:    v5.3
 		It("keeps the thread-group pidfd quiet until the process exits", helpers.ID("keeps_the_thread_group_pidfd_quiet_until_the_process_exits"), helpers.SelftestPidfdTest, func(ctx SpecContext) {
 			Expect(leaderExits(ctx, c, c.Pidfd)).To(BeZero())
-			Expect(c.Peer.Send("exit 0")).To(Succeed())
+			Expect(c.Channel.Send("exit 0")).To(Succeed())
 			Expect(pollEvents(ctx, c.Pidfd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
@@ -180,7 +180,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			info, err := kernel.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Pid).To(BeZero(), "waitid reported %+v while a thread lives", info)
-			Expect(c.Peer.Send("exit 7")).To(Succeed())
+			Expect(c.Channel.Send("exit 7")).To(Succeed())
 			info, err = kernel.WaitidTimeout(ctx, c.Pidfd, unix.WEXITED, helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(childState(info)).To(Equal(state{kernel.CLD_EXITED, c.Pid, 7}))
@@ -195,7 +195,7 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 			helpers.RequireFeature(kernel.PidfdThread)
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
-			Expect(c.Peer.Send("exit 0")).To(Succeed())
+			Expect(c.Channel.Send("exit 0")).To(Succeed())
 			Expect(pollEvents(ctx, fd)).To(helpers.HavePollEvents(unix.POLLIN))
 		})
 
@@ -263,8 +263,8 @@ var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() 
 		// zero-timeout poll replaces a fixed quiet window.
 		execThread := func(ctx SpecContext, watch ...int) int16 {
 			GinkgoHelper()
-			Expect(c.Peer.Send(fmt.Sprintf("exec-thread %d %s", execer, helpers.RoleProcess))).To(Succeed())
-			revents, err := kernel.QuietUntilReadable(ctx, watch, c.Peer.Fd(), helpers.EventTimeout())
+			Expect(c.Channel.Send(fmt.Sprintf("exec-thread %d %s", execer, helpers.RoleProcess))).To(Succeed())
+			revents, err := kernel.QuietUntilReadable(ctx, watch, c.Channel.Fd(), helpers.EventTimeout())
 			Expect(err).NotTo(HaveOccurred())
 			Expect(c.Recv(ctx)).To(HavePrefix(fmt.Sprintf("ready %d", c.Pid)))
 			return revents

@@ -17,13 +17,13 @@ import (
 
 // startRole starts this binary (or the role binary) in role as a plain
 // child of the calling process: a pidfd from CLONE_PIDFD, no parent-death
-// signal, its Peer at fd 3.
-func startRole(role string, args ...string) (*exec.Cmd, *helpers.Peer, int, error) {
+// signal, its Channel at fd 3.
+func startRole(role string, args ...string) (*exec.Cmd, *helpers.Channel, int, error) {
 	exe, err := helpers.RoleExecutable(role)
 	if err != nil {
 		return nil, nil, -1, err
 	}
-	peer, theirs, err := helpers.NewPeerPair()
+	peer, theirs, err := helpers.NewChannelPair()
 	if err != nil {
 		return nil, nil, -1, err
 	}
@@ -45,7 +45,7 @@ func startRole(role string, args ...string) (*exec.Cmd, *helpers.Peer, int, erro
 // ready, sends "ok <its pid>" with its pidfd and its peer socket; then it
 // serves "exit <code>" (through RoleProcess's commands), leaving the
 // grandchild to be reparented.
-var roleMiddle = helpers.RegisterRole("poll-middle", func(p *helpers.Peer, _ []string) int {
+var roleMiddle = helpers.RegisterRole("poll-middle", func(p *helpers.Channel, _ []string) int {
 	_, gcPeer, gcPidfd, err := startRole(helpers.RoleProcess)
 	if err == nil {
 		_, _, err = gcPeer.Recv(context.Background(), helpers.EventTimeout())
@@ -78,7 +78,7 @@ var roleMiddle = helpers.RegisterRole("poll-middle", func(p *helpers.Peer, _ []s
 //	              → ok <grandchild pid> <errno of that waitid>
 //	wait <options>  waitid(P_PIDFD, grandchild, options) → ok <si_code> <si_pid> <si_status> | err
 //	kill          SIGKILL through the grandchild's pidfd → ok | err
-var roleSubreaper = helpers.RegisterRole("poll-subreaper", func(p *helpers.Peer, _ []string) int {
+var roleSubreaper = helpers.RegisterRole("poll-subreaper", func(p *helpers.Channel, _ []string) int {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1

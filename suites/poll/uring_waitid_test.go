@@ -64,7 +64,7 @@ var _ = Describe("io_uring IORING_OP_WAITID with P_PIDFD", helpers.SyscallIOUrin
 		w := submitWait(unix.WEXITED)
 		early, err := ring.WaitCQE(ctx, helpers.QuietWindow())
 		Expect(err).To(MatchError(uring.ErrNoCompletion), "a completion while the child still runs: %+v, siginfo %+v", early, kernel.DecodeSiginfo(w.Info))
-		Expect(child.Peer.Send("exit 3")).To(Succeed())
+		Expect(child.Channel.Send("exit 3")).To(Succeed())
 		Expect(ring.WaitCQE(ctx, helpers.EventTimeout())).To(Equal(uring.CQE{UserData: waitUserData, Res: 0}))
 		Expect(childState(kernel.DecodeSiginfo(w.Info))).To(Equal(state{kernel.CLD_EXITED, child.Pid, 3}))
 	})

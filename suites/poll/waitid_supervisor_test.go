@@ -27,7 +27,7 @@ var _ = Describe("waitid(2) with P_PIDFD for a supervisor", helpers.SyscallWaiti
 		// Relied on by: systemd (reads a unit's exit before reaping it); process supervisors
 		It("leaves the child waitable", helpers.ID("waitid_pidfd_wnowait_leaves_the_child_waitable"), helpers.ManWaitid, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			Expect(c.Peer.Send("exit 5")).To(Succeed())
+			Expect(c.Channel.Send("exit 5")).To(Succeed())
 			want := state{kernel.CLD_EXITED, c.Pid, 5}
 			Expect(childState(waitFor(ctx, c.Pidfd, unix.WEXITED|unix.WNOWAIT))).To(Equal(want))
 			revents, err := kernel.PollOnce(c.Pidfd, 0)

@@ -52,7 +52,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	// Since:    v5.4
 	It("reports CLD_EXITED with the child's pid and exit status", helpers.ID("reports_cld_exited_with_the_child_pid_and_exit_status"), helpers.SelftestPidfdWait, func(ctx SpecContext) {
 		c := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-		Expect(c.Peer.Send("exit 3")).To(Succeed())
+		Expect(c.Channel.Send("exit 3")).To(Succeed())
 		info := waitFor(ctx, c.Pidfd, unix.WEXITED)
 		Expect(childState(info)).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
 		// kernel/exit.c wait_task_zombie: infop->uid is the child's
@@ -214,7 +214,7 @@ var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		It("reports the child's exit through its leader's pidfd", helpers.ID("reports_the_child_exit_through_the_leader_pidfd"), helpers.ManWaitid, func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
-			Expect(c.Peer.Send("exit 3")).To(Succeed())
+			Expect(c.Channel.Send("exit 3")).To(Succeed())
 			Expect(childState(waitFor(ctx, fd, unix.WEXITED))).To(Equal(state{kernel.CLD_EXITED, c.Pid, 3}))
 		})
 

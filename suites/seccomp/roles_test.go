@@ -26,7 +26,7 @@ const trapMode = 0x5ecc
 //	        the memfd is an fd of this process for the supervisor to fetch
 //	open    the leader calls openat(AT_FDCWD, "/", O_RDONLY, trapMode), which
 //	        waits for the supervisor → ok <returned fd> <dev> <ino> | err ERRNO
-var roleTarget = helpers.RegisterRole("seccomp-target", func(p *helpers.Peer, _ []string) int {
+var roleTarget = helpers.RegisterRole("seccomp-target", func(p *helpers.Channel, _ []string) int {
 	memfd, err := unix.MemfdCreate("pidfdconf-seccomp-target", 0)
 	if err != nil {
 		p.Send(helpers.Answer("", err))

@@ -54,7 +54,7 @@ var _ = Describe("seccomp user notification and pidfds", helpers.SyscallSeccomp,
 	// notification; the target waits for an answer until it is killed.
 	trap := func(ctx SpecContext) kernel.SeccompNotif {
 		GinkgoHelper()
-		Expect(target.Peer.Send("open")).To(Succeed())
+		Expect(target.Channel.Send("open")).To(Succeed())
 		revents, err := kernel.WaitReadable(ctx, listener, helpers.EventTimeout())
 		Expect(err).NotTo(HaveOccurred(), "the listener never reported the trapped openat")
 		Expect(revents&unix.POLLIN).NotTo(BeZero(), "listener polls %s", kernel.PollBits(revents))

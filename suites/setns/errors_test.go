@@ -37,7 +37,7 @@ const cloneNsAll = unix.CLONE_NEWCGROUP | unix.CLONE_NEWIPC | unix.CLONE_NEWNS |
 func exitedTarget(ctx context.Context, flags int) int {
 	GinkgoHelper()
 	child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(uintptr(flags)))
-	Expect(child.Peer.Send("exit 0")).To(Succeed())
+	Expect(child.Channel.Send("exit 0")).To(Succeed())
 	_, err := kernel.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED|unix.WNOWAIT, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "the helper did not exit")
 	return child.Pidfd
@@ -48,7 +48,7 @@ func exitedTarget(ctx context.Context, flags int) int {
 func reapedTarget(ctx context.Context, flags int) int {
 	GinkgoHelper()
 	child := helpers.StartChild(ctx, helpers.RoleProcess, nil, helpers.WithCloneflags(uintptr(flags)))
-	Expect(child.Peer.Send("exit 0")).To(Succeed())
+	Expect(child.Channel.Send("exit 0")).To(Succeed())
 	_, err := kernel.WaitidTimeout(ctx, child.Pidfd, unix.WEXITED, helpers.EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "the helper did not exit")
 	return child.Pidfd

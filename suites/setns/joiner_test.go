@@ -22,12 +22,12 @@ import (
 // opening every fd it is to use.
 type joiner struct {
 	pid, pidfd int
-	peer       *helpers.Peer
+	peer       *helpers.Channel
 }
 
 func startJoiner() *joiner {
 	GinkgoHelper()
-	peer, theirs, err := helpers.NewPeerPair()
+	peer, theirs, err := helpers.NewChannelPair()
 	Expect(err).NotTo(HaveOccurred())
 	pid, pidfd, err := kernel.ForkJoiner(int(theirs.Fd()), peer.Fd())
 	theirs.Close()

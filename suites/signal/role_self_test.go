@@ -40,7 +40,7 @@ type sentinelThread struct {
 	cmds chan func()
 }
 
-func runSelfSignal(p *helpers.Peer, _ []string) int {
+func runSelfSignal(p *helpers.Channel, _ []string) int {
 	// The main goroutine stays locked on the leader (helpers' init).
 	leader := &sentinelThread{tid: os.Getpid(), cmds: make(chan func())}
 	other := startSelfThread()
@@ -86,7 +86,7 @@ func blocksHeld() error {
 	return nil
 }
 
-func serveSelfSignal(p *helpers.Peer, threads map[int]*sentinelThread) {
+func serveSelfSignal(p *helpers.Channel, threads map[int]*sentinelThread) {
 	var other int
 	for tid, t := range threads {
 		if err := t.do(blocksHeld); err != nil {

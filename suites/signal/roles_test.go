@@ -16,7 +16,7 @@ import (
 // "ready <pid>", then serves sendCommands.
 var roleSender = helpers.RegisterRole("signal-sender", runSender)
 
-func runSender(p *helpers.Peer, args []string) int {
+func runSender(p *helpers.Channel, args []string) int {
 	if len(args) != 0 && len(args) != 2 {
 		p.Send("err EINVAL usage: signal-sender [<uid> <gid>]")
 		return 2
@@ -38,7 +38,7 @@ func runSender(p *helpers.Peer, args []string) int {
 // command runs too (roles run on the main thread, see helpers' init), so
 // each command acts as the confined thread. It answers "ready <pid>", then
 // serves sendCommands.
-var roleScopedSender = helpers.RegisterRole("signal-scoped-sender", func(p *helpers.Peer, _ []string) int {
+var roleScopedSender = helpers.RegisterRole("signal-scoped-sender", func(p *helpers.Channel, _ []string) int {
 	if err := kernel.RestrictSignalScope(); err != nil {
 		p.Send(helpers.Answer("", err))
 		return 1

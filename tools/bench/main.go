@@ -76,7 +76,7 @@ func main() {
 		fail(3, err)
 	}
 	os.Setenv(kernel.RoleBinaryEnv, roleBin)
-	var results []Result
+	var results []Measurement
 	for _, st := range selftests {
 		results = append(results, runSelftest(st, *out))
 	}
@@ -108,7 +108,7 @@ func writeJSON(path string, v any) {
 }
 
 // failed: a run that did not produce its figures fails the bench.
-func failed(results []Result, vms []VMResult) bool {
+func failed(results []Measurement, vms []VMResult) bool {
 	for _, r := range results {
 		if r.Error != "" {
 			return true

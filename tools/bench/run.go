@@ -15,8 +15,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 )
 
-// Result is one program's run.
-type Result struct {
+// Measurement is one program's run.
+type Measurement struct {
 	Kind     string        `json:"kind"` // "selftest" or "suite"
 	Name     string        `json:"name"`
 	Wall     time.Duration `json:"wall_ns"`
@@ -51,9 +51,9 @@ func timed(cmd *exec.Cmd, logPath string) (time.Duration, int64, error) {
 
 var tapTotals = regexp.MustCompile(`# Totals: pass:(\d+) fail:(\d+) xfail:\d+ xpass:\d+ skip:(\d+) error:(\d+)`)
 
-func runSelftest(path, out string) Result {
+func runSelftest(path, out string) Measurement {
 	name := filepath.Base(path)
-	r := Result{Kind: "selftest", Name: name}
+	r := Measurement{Kind: "selftest", Name: name}
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, path)
@@ -95,9 +95,9 @@ func buildSuites(out string) ([]string, error) {
 	return bins, nil
 }
 
-func runSuite(bin, out string) Result {
+func runSuite(bin, out string) Measurement {
 	area := filepath.Base(bin[:len(bin)-len(".test")])
-	r := Result{Kind: "suite", Name: area}
+	r := Measurement{Kind: "suite", Name: area}
 	report, _ := filepath.Abs(filepath.Join(out, area+".json"))
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()

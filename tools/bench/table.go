@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-func printTable(w io.Writer, results []Result) {
+func printTable(w io.Writer, results []Measurement) {
 	fmt.Fprintf(w, "\n%-9s %-20s %9s %10s %6s %6s %6s\n", "kind", "name", "wall", "max RSS", "pass", "fail", "skip")
 	for _, r := range results {
 		fmt.Fprintf(w, "%-9s %-20s %8.2fs %8dKB %6d %6d %6d %s\n", r.Kind, r.Name, r.Wall.Seconds(), r.MaxRSSKB, r.Pass, r.Fail, r.Skip, r.Error)
@@ -28,7 +28,7 @@ type totals struct {
 	theirPass, ourPass int
 }
 
-func nativeTotals(results []Result) totals {
+func nativeTotals(results []Measurement) totals {
 	var t totals
 	for _, r := range results {
 		if r.Kind == "selftest" {
@@ -50,7 +50,7 @@ func (t totals) checks() float64 { return float64(t.ourPass) / float64(t.theirPa
 const nativeFaster, nativeChecks = 10, 10
 
 // printBudgets reports each suite group against its limit; true if any is over.
-func printBudgets(w io.Writer, results []Result) bool {
+func printBudgets(w io.Writer, results []Measurement) bool {
 	over := false
 	for _, b := range budgets {
 		var sum time.Duration

@@ -125,7 +125,7 @@ func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool) VMRes
 			cut = append(cut, s.Program)
 		}
 		for _, c := range s.Cases {
-			if c.Verdict == selftests.Pass || c.Verdict == selftests.XPass {
+			if c.Result == selftests.Pass || c.Result == selftests.XPass {
 				passing++
 			}
 		}

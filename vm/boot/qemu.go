@@ -36,8 +36,8 @@ type VM struct {
 	ResultLog  string        // ttyS1, the framed result stream
 }
 
-// Outcome says how the boot ended; verdicts come from the result stream.
-type Outcome struct {
+// Ending says how the boot ended; verdicts come from the result stream.
+type Ending struct {
 	Wall     time.Duration
 	Panic    string // the console line that ended the VM early
 	TimedOut bool   // Timeout passed while the guest still produced output
@@ -125,7 +125,7 @@ func (v *VM) args() []string {
 // hits its deadline. QEMU runs in its own process group with a
 // parent-death signal, so neither Ctrl-C, a deadline nor a crash of the
 // runner leaves it behind.
-func (v *VM) Run(ctx context.Context) Outcome {
+func (v *VM) Run(ctx context.Context) Ending {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, v.Timeout)
 	defer cancel()
@@ -143,13 +143,13 @@ func (v *VM) Run(ctx context.Context) Outcome {
 		killGroup()
 	})
 	if err != nil {
-		return Outcome{Err: err}
+		return Ending{Err: err}
 	}
 	defer con.Close()
 
 	q, err := v.start(con)
 	if err != nil {
-		return Outcome{Err: err}
+		return Ending{Err: err}
 	}
 	defer q.console.Close()
 	defer q.results.Close()
@@ -178,7 +178,7 @@ func (v *VM) Run(ctx context.Context) Outcome {
 		waitDone <- q.cmd.Wait()
 	}()
 
-	res := Outcome{}
+	res := Ending{}
 	select {
 	case err = <-waitDone:
 	case <-stalled:
@@ -233,7 +233,7 @@ func (c *capReason) get() string {
 // a guest past a cap, a stuck guest (silence), a slow one (the outer
 // deadline while output still arrived), a dead kernel, or QEMU's own
 // failure.
-func (v *VM) EndReason(res Outcome) string {
+func (v *VM) EndReason(res Ending) string {
 	switch {
 	case res.Capped != "":
 		return res.Capped

@@ -185,7 +185,7 @@ func listSuites() []string {
 }
 
 // runSuite runs one suite binary from /suites, its reports in /tmp/results.
-func runSuite(name string, console io.Writer) suiterun.Result {
+func runSuite(name string, console io.Writer) suiterun.Record {
 	// The runner splits the VM deadline between the suites; an empty or
 	// unreadable value leaves suiterun's default.
 	timeout, _ := time.ParseDuration(os.Getenv(kernel.SuiteTimeoutEnv))

@@ -61,7 +61,7 @@ func mirroringSpecs(kr *KernelRun, mirrors map[string][]string) []selftests.Spec
 // selftestVerdict says our result in the selftests' words; a MISS says
 // nothing about the behaviour, and a known failure (XFAIL) compares
 // nothing, as the selftests' own XFAIL does not.
-func selftestVerdict(r Verdict) (selftests.Verdict, bool) {
+func selftestVerdict(r Verdict) (selftests.CaseResult, bool) {
 	switch r {
 	case PASS, XPASS:
 		return selftests.Pass, true
@@ -76,11 +76,11 @@ func selftestVerdict(r Verdict) (selftests.Verdict, bool) {
 }
 
 // SelftestCounts sums a kernel's selftest cases by verdict.
-func SelftestCounts(kr *KernelRun) map[selftests.Verdict]int {
-	counts := map[selftests.Verdict]int{}
+func SelftestCounts(kr *KernelRun) map[selftests.CaseResult]int {
+	counts := map[selftests.CaseResult]int{}
 	for _, r := range kr.Selftests {
 		for _, c := range r.Cases {
-			counts[c.Verdict]++
+			counts[c.Result]++
 		}
 	}
 	return counts

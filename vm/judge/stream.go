@@ -77,7 +77,7 @@ func unexpected(reported, want []string) []string {
 // streamed. That VM judges no spec: however it ended, the column's
 // verdicts stand, and a broken run leaves only a note why the cross-check
 // has nothing.
-func (kr *KernelRun) JudgeSelftestsVM(vm *boot.VM, res boot.Outcome) {
+func (kr *KernelRun) JudgeSelftestsVM(vm *boot.VM, res boot.Ending) {
 	kr.SelftestWall = res.Wall
 	s := readStream(vm.ResultLog)
 	if data, ok := s.Get(frame.InfoName); ok {
@@ -129,7 +129,7 @@ func noReport(run frame.SuiteRun) string {
 // JudgeVM decodes what the VM streamed into kr; how the VM ended explains
 // a MISS. Nothing here can turn a harness fault into FAIL: an incomplete
 // stream only ever adds MISS.
-func (kr *KernelRun) JudgeVM(vm *boot.VM, res boot.Outcome) {
+func (kr *KernelRun) JudgeVM(vm *boot.VM, res boot.Ending) {
 	kr.Wall = res.Wall
 	s := readStream(vm.ResultLog)
 	kr.DecodeStream(s)

@@ -43,14 +43,14 @@ type Suite struct {
 	NoJUnit bool
 }
 
-// Result is how the suite ended and the report it left.
-type Result struct {
+// Record is how the suite ended and the report it left.
+type Record struct {
 	Run    frame.SuiteRun
 	Report []byte // the Ginkgo JSON report; nil when the suite wrote none
 }
 
 // Run runs the suite to its end and reads its report.
-func Run(ctx context.Context, s Suite) Result {
+func Run(ctx context.Context, s Suite) Record {
 	_ = os.MkdirAll(s.Dir, 0o755)
 	cmd := exec.CommandContext(ctx, s.Bin, Args(s.Dir, s.timeout(), !s.NoJUnit)...)
 	cmd.Dir = s.Dir
@@ -61,7 +61,7 @@ func Run(ctx context.Context, s Suite) Result {
 	fmt.Fprintf(s.Output, "# %s\n", strings.Join(cmd.Args, " "))
 	start := time.Now()
 	err := cmd.Run()
-	res := Result{Run: frame.SuiteRun{Suite: s.Name, Seconds: time.Since(start).Seconds()}}
+	res := Record{Run: frame.SuiteRun{Suite: s.Name, Seconds: time.Since(start).Seconds()}}
 	res.Run.Exit, res.Run.Error = exitOf(cmd, err)
 	if data, err := os.ReadFile(filepath.Join(s.Dir, frame.ReportFile)); err == nil {
 		res.Report = data

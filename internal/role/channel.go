@@ -13,33 +13,33 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// A Peer is one end of a SOCK_SEQPACKET socketpair between the test and a
+// A Channel is one end of a SOCK_SEQPACKET socketpair between the test and a
 // helper process: messages keep their boundaries and may carry fds.
-type Peer struct{ fd int }
+type Channel struct{ fd int }
 
-// errPeerClosed means the other side closed the socket, usually by exiting.
-var errPeerClosed = errors.New("helper closed its end (exited?)")
+// errChannelClosed means the other side closed the socket, usually by exiting.
+var errChannelClosed = errors.New("helper closed its end (exited?)")
 
 const maxMessage = 64 << 10
 
-// NewPeerPair returns the test's end (close-on-exec) and the file to hand
+// NewChannelPair returns the test's end (close-on-exec) and the file to hand
 // to the helper as an inherited fd.
-func NewPeerPair() (*Peer, *os.File, error) {
+func NewChannelPair() (*Channel, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
-	return &Peer{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "helper-peer"), nil
+	return &Channel{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "helper-peer"), nil
 }
 
-// peerFromFd wraps an inherited fd (the helper's side).
-func peerFromFd(fd int) *Peer { return &Peer{fd: fd} }
+// channelFromFd wraps an inherited fd (the helper's side).
+func channelFromFd(fd int) *Channel { return &Channel{fd: fd} }
 
 // Fd is the socket itself, for passing it on to another process.
-func (p *Peer) Fd() int { return p.fd }
+func (p *Channel) Fd() int { return p.fd }
 
 // Send writes one message, optionally with fds (SCM_RIGHTS).
-func (p *Peer) Send(msg string, fds ...int) error {
+func (p *Channel) Send(msg string, fds ...int) error {
 	var oob []byte
 	if len(fds) > 0 {
 		oob = unix.UnixRights(fds...)
@@ -51,11 +51,13 @@ func (p *Peer) Send(msg string, fds ...int) error {
 }
 
 // Sendf is Send with formatting.
-func (p *Peer) Sendf(format string, args ...any) error { return p.Send(fmt.Sprintf(format, args...)) }
+func (p *Channel) Sendf(format string, args ...any) error {
+	return p.Send(fmt.Sprintf(format, args...))
+}
 
 // Recv reads one message and any fds it carries, waiting up to timeout and
 // giving up early when ctx ends, so no spec blocks in read(2).
-func (p *Peer) Recv(ctx context.Context, timeout time.Duration) (string, []int, error) {
+func (p *Channel) Recv(ctx context.Context, timeout time.Duration) (string, []int, error) {
 	revents, err := kernel.WaitReadable(ctx, p.fd, timeout)
 	if err != nil {
 		return "", nil, err
@@ -68,7 +70,7 @@ func (p *Peer) Recv(ctx context.Context, timeout time.Duration) (string, []int, 
 
 // recvBlocking reads one message without a timeout; roles use it (Serve), the
 // test process does not.
-func (p *Peer) recvBlocking() (string, []int, error) {
+func (p *Channel) recvBlocking() (string, []int, error) {
 	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(16*4))
 	for {
@@ -80,15 +82,15 @@ func (p *Peer) recvBlocking() (string, []int, error) {
 			return "", nil, fmt.Errorf("recvmsg: %w", err)
 		}
 		if n == 0 && oobn == 0 {
-			return "", nil, errPeerClosed
+			return "", nil, errChannelClosed
 		}
 		fds, err := kernel.ParseRights(oob[:oobn])
 		return string(buf[:n]), fds, err
 	}
 }
 
-// Close closes the socket; the other side sees errPeerClosed.
-func (p *Peer) Close() error { return unix.Close(p.fd) }
+// Close closes the socket; the other side sees errChannelClosed.
+func (p *Channel) Close() error { return unix.Close(p.fd) }
 
 // Reply is a helper's answer: "ok <fields…>" or "err <ERRNO> <text>".
 type Reply struct {

@@ -1,19 +1,16 @@
 package coredump_test
 
 import (
-	"os"
 	"testing"
 
+	// The ginkgo CLI runs a package as a Ginkgo suite (--dry-run, the
+	// reporters) only when one of its test files imports Ginkgo.
+	_ "github.com/onsi/ginkgo/v2"
+
 	"github.com/pidfdconf/pidfdconf/helpers"
+	_ "github.com/pidfdconf/pidfdconf/suites/coredump"
 )
 
-// The kernel runs this binary as the core_pattern pipe helper, with
-// sinkArg first (see roles_test.go): no test runs then.
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == sinkArg {
-		os.Exit(runSink(os.Args[2:]))
-	}
-	helpers.Main(m)
-}
+func TestMain(m *testing.M) { helpers.Main(m) }
 
 func TestCoredump(t *testing.T) { helpers.RunSuite(t, "coredump") }

@@ -3,7 +3,7 @@ package frame
 // Where things lie in the initramfs: the image stage puts them there, the
 // guest's /init finds them there. Paths are relative to the root.
 const (
-	SuitesPath        = "suites"             // <area>.test, one binary per suite
+	SuitesPath        = "suites"             // <area>.test: a link to the program of every suite, or a suite's own test binary
 	RoleBinaryPath    = "bin/pidfdconf-role" // cmd/pidfdconf-role
 	SelftestsPath     = "selftests"          // the kernel's own pidfd selftests of its version
 	SELinuxPolicyPath = "selinux/policy"     // Debian's compiled policy, for lsm-selinux

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
@@ -68,18 +69,11 @@ func imageRecords(initBin string, suiteBins []string, extra []File) ([]cpio.Reco
 		// pidfd_test's exec cases run /bin/sleep; /init is that too.
 		cpio.Symlink("bin/sleep", "/init"))
 
-	sorted := append([]string(nil), suiteBins...)
-	sort.Slice(sorted, func(i, j int) bool { return filepath.Base(sorted[i]) < filepath.Base(sorted[j]) })
-	var suites []string
-	for _, b := range sorted {
-		data, err := os.ReadFile(b)
-		if err != nil {
-			return nil, nil, err
-		}
-		name := filepath.Base(b)
-		recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: frame.SuitesPath + "/" + name, Mode: cpio.S_IFREG | 0o755}))
-		suites = append(suites, name[:len(name)-len(".test")])
+	suiteRecs, suites, err := suiteRecords(suiteBins)
+	if err != nil {
+		return nil, nil, err
 	}
+	recs = append(recs, suiteRecs...)
 	files, err := fileRecords(extra)
 	if err != nil {
 		return nil, nil, err
@@ -90,6 +84,44 @@ func imageRecords(initBin string, suiteBins []string, extra []File) ([]cpio.Reco
 		recs[i].NLink = 1
 	}
 	cpio.MakeAllReproducible(recs)
+	return recs, suites, nil
+}
+
+// suiteRecords are the suites' files sorted by name: a suite binary as
+// it is, a link to the program of every suite as a link, with that program
+// once beside them. It also returns the suite names.
+func suiteRecords(suiteBins []string) ([]cpio.Record, []string, error) {
+	sorted := append([]string(nil), suiteBins...)
+	sort.Slice(sorted, func(i, j int) bool { return filepath.Base(sorted[i]) < filepath.Base(sorted[j]) })
+	var recs []cpio.Record
+	var suites []string
+	programs := map[string]bool{}
+	for _, b := range sorted {
+		name := filepath.Base(b)
+		suites = append(suites, strings.TrimSuffix(name, ".test"))
+		target, err := os.Readlink(b)
+		if err != nil {
+			// Not a link: the suite's own test binary.
+			data, err := os.ReadFile(b)
+			if err != nil {
+				return nil, nil, err
+			}
+			recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: frame.SuitesPath + "/" + name, Mode: cpio.S_IFREG | 0o755}))
+			continue
+		}
+		if target != filepath.Base(target) {
+			return nil, nil, fmt.Errorf("suite link %s points outside its directory (%s)", b, target)
+		}
+		recs = append(recs, cpio.Symlink(frame.SuitesPath+"/"+name, target))
+		if !programs[target] {
+			programs[target] = true
+			data, err := os.ReadFile(filepath.Join(filepath.Dir(b), target))
+			if err != nil {
+				return nil, nil, err
+			}
+			recs = append(recs, cpio.StaticRecord(data, cpio.Info{Name: frame.SuitesPath + "/" + target, Mode: cpio.S_IFREG | 0o755}))
+		}
+	}
 	return recs, suites, nil
 }
 

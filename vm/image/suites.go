@@ -48,12 +48,17 @@ func DiscoverSuites(root string) ([]string, error) {
 	return areas, nil
 }
 
-// BuildSuites compiles each suite into a static, stripped test binary
-// <out>/<area>.test for goarch. Static (CGO_ENABLED=0) because the initramfs
-// has no libc. All suites build in one go command, which links them in
-// parallel; when that fails, each is built alone so a suite that does not
-// compile is left out (returned in broken: area → compiler output) and the
-// others still run.
+// LinkedSuites is the program of every suite (cmd/pidfdconf-suites) in a
+// suites directory, and in the image's.
+const LinkedSuites = "pidfdconf-suites"
+
+// BuildSuites compiles the suites for goarch into out, static
+// (CGO_ENABLED=0: the initramfs has no libc) and stripped: the program of
+// every suite, with a link <out>/<area>.test to it per area, which runs as
+// that suite's test binary (one copy of the shared code, not one per
+// suite). When the program does not compile, each suite is built alone as
+// its own test binary, so one that does not compile is left out (returned
+// in broken: area → compiler output) and the others still run.
 func BuildSuites(ctx context.Context, root, out, goarch string, areas []string) (bins []string, broken map[string]string, err error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, nil, err
@@ -62,32 +67,45 @@ func BuildSuites(ctx context.Context, root, out, goarch string, areas []string) 
 	if len(areas) == 0 {
 		return nil, broken, nil
 	}
-	build := func(pkgs ...string) ([]byte, error) {
-		args := []string{"test", "-c", "-ldflags=-s -w", "-trimpath", "-o", out + string(os.PathSeparator)}
-		return setup.Command(ctx, root, []string{"CGO_ENABLED=0", "GOARCH=" + goarch, "GOFLAGS=-buildvcs=false"}, GoCommand(), append(args, pkgs...)...)
-	}
-	var pkgs []string
+	// A link left from an earlier build must not be written through.
 	for _, a := range areas {
-		pkgs = append(pkgs, "./suites/"+a)
-	}
-	if _, err := build(pkgs...); err != nil {
-		for _, a := range areas {
-			if o, err := build("./suites/" + a); err != nil {
-				if ctx.Err() != nil {
-					return nil, nil, ctx.Err()
-				}
-				broken[a] = fmt.Sprintf("suite %s does not compile for %s: %s", a, goarch, format.OneLine(string(o)))
-			}
+		if err := os.Remove(filepath.Join(out, a+".test")); err != nil && !os.IsNotExist(err) {
+			return nil, nil, err
 		}
 	}
+	if _, err := buildStatic(ctx, root, filepath.Join(out, LinkedSuites), goarch, "./cmd/pidfdconf-suites"); err == nil {
+		for _, a := range areas {
+			link := filepath.Join(out, a+".test")
+			if err := os.Symlink(LinkedSuites, link); err != nil {
+				return nil, nil, err
+			}
+			bins = append(bins, link)
+		}
+		return bins, broken, nil
+	}
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err()
+	}
 	for _, a := range areas {
-		bin := filepath.Join(out, a+".test")
+		args := []string{"test", "-c", "-ldflags=-s -w", "-trimpath", "-o", out + string(os.PathSeparator), "./suites/" + a}
+		if o, err := setup.Command(ctx, root, []string{"CGO_ENABLED=0", "GOARCH=" + goarch, "GOFLAGS=-buildvcs=false"}, GoCommand(), args...); err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			broken[a] = fmt.Sprintf("suite %s does not compile for %s: %s", a, goarch, format.OneLine(string(o)))
+			continue
+		}
 		// go test -c writes nothing for a package without tests.
-		if _, err := os.Stat(bin); err == nil && broken[a] == "" {
+		if bin := filepath.Join(out, a+".test"); fileExists(bin) {
 			bins = append(bins, bin)
 		}
 	}
 	return bins, broken, nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // BuildGuest compiles vm/guest, the VM's /init.

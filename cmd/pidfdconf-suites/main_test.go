@@ -1,0 +1,106 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+)
+
+// Every suite directory is linked in, and only those: a suite left out of
+// the imports would run nothing in the VM image.
+func TestLinksEverySuite(t *testing.T) {
+	root, err := image.ModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := image.DiscoverSuites(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for area, specs := range helpers.LinkedAreas() {
+		if specs == 0 {
+			t.Errorf("suite %s is linked but has no specs", area)
+		}
+		got = append(got, area)
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("linked suites %v, suites/ has %v: add the missing import to main.go", got, want)
+	}
+}
+
+// Called as <area>.test the program runs that suite alone: its report
+// holds only the area's specs, every one of them; an area it does not
+// have is a usage error.
+func TestRunsTheSuiteItIsCalledAs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program of every suite")
+	}
+	dir := t.TempDir()
+	program := filepath.Join(dir, "pidfdconf-suites")
+	if out, err := exec.Command("go", "build", "-o", program, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	link := filepath.Join(dir, "fanotify.test")
+	if err := os.Symlink("pidfdconf-suites", link); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "report.json")
+	cmd := exec.Command(link, "-ginkgo.json-report="+report, "-ginkgo.no-color")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fanotify.test: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(data, &reports); err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || reports[0].SuiteDescription != "pidfd fanotify" {
+		t.Fatalf("want one report of suite pidfd fanotify, got %d", len(reports))
+	}
+	its := 0
+	for _, sr := range reports[0].SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			continue
+		}
+		its++
+		if !strings.Contains(sr.LeafNodeLocation.FileName, "/suites/fanotify/") {
+			t.Errorf("the report holds %q from %s", sr.FullText(), sr.LeafNodeLocation.FileName)
+		}
+		if sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
+			t.Errorf("%q was filtered out of its own suite's run", sr.FullText())
+		}
+	}
+	if want := helpers.LinkedAreas()["fanotify"]; its != want {
+		t.Errorf("the report holds %d specs, the suite has %d", its, want)
+	}
+
+	out, err := exec.Command(program, "nosuchsuite").CombinedOutput()
+	if code := exitCode(err); code != 2 || !strings.Contains(string(out), `no suite "nosuchsuite"`) {
+		t.Errorf("an unknown suite: exit %d, %q; want 2 naming it", code, out)
+	}
+}
+
+func exitCode(err error) int {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}

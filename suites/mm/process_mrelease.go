@@ -1,0 +1,95 @@
+package mm
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+)
+
+// rssAnonKB is RssAnon from /proc/<pid>/status, in kB.
+func rssAnonKB(pid int) int {
+	GinkgoHelper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	Expect(err).NotTo(HaveOccurred())
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "RssAnon:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			Expect(err).NotTo(HaveOccurred(), "RssAnon line %q", line)
+			return kb
+		}
+	}
+	Fail(fmt.Sprintf("/proc/%d/status has no RssAnon line", pid))
+	return 0
+}
+
+// A low-memory killer sends SIGKILL through a pidfd and then calls
+// process_mrelease(2) on the same pidfd, so the victim's memory is freed at
+// once instead of whenever its exit gets to exit_mm. The victim here is a
+// hog helper with its own address space: never a CLONE_VM child, whose
+// memory would be the test's.
+var _ = Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, helpers.ManProcessMrelease, func() {
+	var hog *helpers.Child
+
+	BeforeEach(func(ctx SpecContext) {
+		helpers.RequireFeature(kernel.ProcessMrelease)
+		hog = helpers.StartChild(ctx, roleHog, nil)
+	})
+
+	// Behavior: process_mrelease(2) on a process that SIGKILL is ending but that still holds its memory (here
+	//           stopped at PTRACE_EVENT_EXIT, before exit_mm) returns 0 and frees its anonymous memory while the
+	//           process still exists: RssAnon in its /proc status falls from at least the hog's 16 MiB to 0 kB.
+	// Mirrors:  LTP process_mrelease01 (calls it right after SIGKILL and retries when the
+	//           victim was faster, as tools/testing/selftests/mm/mrelease_test.c does)
+	// Since:    v5.15
+	// Relied on by: Android lmkd (kills through a pidfd, then process_mrelease); oomd (the other daemon the syscall was added for)
+	It("frees the memory of a process that is being killed", helpers.ID("mrelease_frees_memory_of_process_being_killed"), helpers.LTPProcessMrelease, func(ctx SpecContext) {
+		helpers.RequireFeature(kernel.Procfs)
+		Expect(rssAnonKB(hog.Pid)).To(BeNumerically(">=", hogSize>>10), "the hog's touched memory before the kill")
+		helpers.KillHeldAtExit(ctx, hog)
+		Expect(kernel.MreleasePidfd(hog.Pidfd, 0)).To(Succeed())
+		Expect(rssAnonKB(hog.Pid)).To(BeZero(), "RssAnon of the reaped victim, still stopped in its exit")
+	})
+
+	// Behavior: process_mrelease(2) on a live process that nothing is killing
+	//           fails with EINVAL (its memory is not about to be freed).
+	// Mirrors:  LTP process_mrelease02 (as tools/testing/selftests/mm/mrelease_test.c run_negative_tests)
+	// Since:    v5.15
+	// Relied on by: Android lmkd (tells a victim it did not kill from one it did)
+	It("fails with EINVAL for a live process that is not being killed", helpers.ID("mrelease_live_process_fails_with_einval"), helpers.LTPProcessMrelease, func() {
+		Expect(kernel.MreleasePidfd(hog.Pidfd, 0)).To(helpers.BeErrno(unix.EINVAL))
+	})
+
+	// Behavior: process_mrelease(2) with any flag set fails with EINVAL before it looks at the process.
+	// Mirrors:  LTP process_mrelease02 (as tools/testing/selftests/mm/mrelease_test.c run_negative_tests)
+	// Since:    v5.15
+	// Relied on by: Android lmkd (passes flags 0: a flag it does not know must be refused, never ignored)
+	It("fails with EINVAL for nonzero flags", helpers.ID("mrelease_nonzero_flags_fail_with_einval"), helpers.LTPProcessMrelease, func() {
+		Expect(kernel.MreleasePidfd(hog.Pidfd, 1)).To(helpers.BeErrno(unix.EINVAL))
+	})
+
+	// Behavior: once the killed process has released its memory, process_mrelease(2) fails with ESRCH:
+	//           for a zombie (no thread has an mm left) and for a reaped process (the pidfd has no task).
+	// Mirrors:  LTP process_mrelease02 (an exited child)
+	// Since:    v5.15
+	// Relied on by: Android lmkd (ESRCH: the victim was faster, nothing left to reap)
+	DescribeTable("fails with ESRCH once the process has released its memory", helpers.LTPProcessMrelease,
+		func(ctx SpecContext, reap bool) {
+			hog.Kill()
+			Expect(kernel.WaitReadable(ctx, hog.Pidfd, helpers.EventTimeout())).NotTo(BeZero(), "the killed hog never polled readable")
+			if reap {
+				hog.Reap(ctx)
+			}
+			Expect(kernel.MreleasePidfd(hog.Pidfd, 0)).To(helpers.BeErrno(unix.ESRCH))
+		},
+		Entry("a zombie", helpers.ID("mrelease_zombie_fails_with_esrch"), false),
+		Entry("a reaped process", helpers.ID("mrelease_reaped_process_fails_with_esrch"), true),
+	)
+})

@@ -52,6 +52,8 @@ func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, repor
 		w.Close()
 	}
 	kernel.PidfdOpen.Probe()
+	openSerialLock()
+	BeforeEach(holdSerialLock)
 	BeforeEach(guardAgainstLeaks)
 	ReportBeforeSuite(func(r Report) {
 		AddReportEntry("kernel", kernel.KernelRelease())

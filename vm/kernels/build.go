@@ -205,7 +205,7 @@ func buildKernel(ctx context.Context, src, out, arch string, frags []string, log
 	if err := copyBuilt(b.obj, ".config", filepath.Join(out, "config"), maxBuiltConfig); err != nil {
 		return err
 	}
-	_, err = checkBzImage(filepath.Join(out, "bzImage"))
+	_, _, err = checkKernelImage(filepath.Join(out, "bzImage"))
 	return err
 }
 

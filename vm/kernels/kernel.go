@@ -58,7 +58,7 @@ type Resolver struct {
 	// build already uses every core.
 	mu         sync.Mutex
 	aptUpdated bool            // the host's lists, this run
-	updated    map[string]bool // the private lists of a archive, this run
+	updated    map[string]bool // the private lists of a archive (by directory), this run
 }
 
 // Resolve resolves one spec.

@@ -143,6 +143,9 @@ func parseAptSpec(k KernelSpec, arg string) (KernelSpec, error) {
 		return k, setup.Errorf("kernel spec %q: %q is not a Debian archive name: use one of %s", k.Raw, archive, strings.Join(KnownArchives, ", "))
 	}
 	if set == CompatSuffix {
+		if a := ArchFromPackage(pkg); a != "amd64" {
+			return k, setup.Errorf("kernel spec %q: +compat runs i386 programs on an amd64 kernel; %s is an %s kernel", k.Raw, pkg, a)
+		}
 		k.Compat, set = true, ""
 	}
 	if set != "" {

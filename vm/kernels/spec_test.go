@@ -121,3 +121,10 @@ func TestCompatColumn(t *testing.T) {
 		t.Errorf("a kernel without IA32_EMULATION: %+v", off)
 	}
 }
+
+func TestCompatIsForAmd64KernelsOnly(t *testing.T) {
+	_, err := ParseKernelSpec("apt:trixie-backports/linux-image-*-cloud-arm64+compat")
+	if err == nil || !strings.Contains(err.Error(), "arm64") {
+		t.Errorf("+compat on an arm64 kernel: %v, want an error naming arm64", err)
+	}
+}

@@ -9,3 +9,12 @@ const (
 	SELinuxPolicyPath = "selinux/policy"     // Debian's compiled policy, for lsm-selinux
 	KernelConfigPath  = "kconfig/config"     // the kernel's .config, when the runner has it
 )
+
+// Where the result stream leaves the guest: a second serial port by default;
+// a machine without one (QEMU's arm64 virt board has a single UART) names
+// its device on the kernel command line, NAME=VALUE words the kernel does
+// not know becoming /init's environment.
+const (
+	DefaultResultTTY = "/dev/ttyS1"
+	ResultTTYEnv     = "PIDFDCONF_RESULT_TTY"
+)

@@ -1,6 +1,6 @@
 // Command guest is the /init of the pidfdconf initramfs. It prepares a minimal
 // system, runs every suite binary under /suites, streams their reports framed
-// on ttyS1 (see package frame) and powers the VM off. It must never exit: PID 1
+// on ttyS1 or the port the runner names (see package frame) and powers the VM off. It must never exit: PID 1
 // exiting panics the kernel, which the host would report as MISS.
 package main
 
@@ -11,11 +11,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +31,6 @@ import (
 const (
 	suitesDir  = "/" + frame.SuitesPath
 	resultsDir = "/tmp/results"
-	resultTTY  = "/dev/ttyS1"
 )
 
 func main() {
@@ -56,10 +57,10 @@ func main() {
 		info.Mounts = append(info.Mounts, line)
 	}
 
-	out, err := openResults()
+	out, err := openResults(resultTTY())
 	if err != nil {
 		// Without the result port nothing can be reported; the host sees MISS.
-		logf("cannot open %s: %v", resultTTY, err)
+		logf("cannot open %s: %v", resultTTY(), err)
 		powerOff()
 	}
 
@@ -130,8 +131,25 @@ func mountAll() []string {
 	return rec
 }
 
-func openResults() (*os.File, error) {
-	f, err := os.OpenFile(resultTTY, os.O_WRONLY|unix.O_NOCTTY, 0)
+// resultTTY is the result stream's device: the one the runner named for
+// this machine, else the second serial port. Only a device under /dev is
+// taken: the command line is the runner's, but a typo must not make /init
+// write its stream into some file.
+func resultTTY() string {
+	if t := os.Getenv(frame.ResultTTYEnv); strings.HasPrefix(t, "/dev/") && !strings.Contains(t, "..") {
+		return t
+	}
+	return frame.DefaultResultTTY
+}
+
+// resultPortWait bounds the wait for the result port to come up, before
+// the time scale: a virtio console port is announced to the guest over
+// virtio-serial's control queue, handled by a kernel worker that may run
+// after /init starts.
+const resultPortWait = 10 * time.Second
+
+func openResults(tty string) (*os.File, error) {
+	f, err := openPort(tty, time.Duration(float64(resultPortWait)*timeScale()))
 	if err != nil {
 		return nil, err
 	}
@@ -276,4 +294,26 @@ func sleepCommand(args []string) int {
 	}
 	time.Sleep(d)
 	return 0
+}
+
+// openPort opens a tty for writing, retrying while its device is not there
+// yet (ENOENT, ENODEV, ENXIO) until wait has passed: there is no udev in the
+// guest to announce it, so the open itself is the probe.
+func openPort(tty string, wait time.Duration) (*os.File, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		f, err := os.OpenFile(tty, os.O_WRONLY|unix.O_NOCTTY, 0)
+		if err == nil || !(errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV) || errors.Is(err, unix.ENXIO)) || time.Now().After(deadline) {
+			return f, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// timeScale is PIDFDCONF_TIME_SCALE as the runner set it, 1 when unset.
+func timeScale() float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(kernel.TimeScaleEnv), 64); err == nil && f >= 1 {
+		return f
+	}
+	return 1
 }

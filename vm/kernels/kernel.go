@@ -50,6 +50,17 @@ func (k *Kernel) MachineArch() string {
 	return k.Arch
 }
 
+// Architecture names what a column ran on, for reports and for pairing
+// columns: the suites' GOARCH, and the kernel's after " on " where it
+// differs (a compat column: "386 on amd64"). Columns of different
+// architectures are never compared: their verdicts need not agree.
+func (k *Kernel) Architecture() string {
+	if k.KernelArch != "" && k.KernelArch != k.Arch {
+		return k.Arch + " on " + k.KernelArch
+	}
+	return k.Arch
+}
+
 // Resolver turns specs into kernels, downloading or building into the cache.
 type Resolver struct {
 	Cache cache.Cache

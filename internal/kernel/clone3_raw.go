@@ -1,3 +1,5 @@
+//go:build amd64 || arm64
+
 package kernel
 
 import (
@@ -9,7 +11,7 @@ import (
 // HaveRawClone3 says whether this architecture has the clone3 child bodies.
 const HaveRawClone3 = true
 
-// execChildPC is the address of Clone3Exec's child body (clone3_amd64.s).
+// execChildPC is the address of Clone3Exec's child body (clone3_$GOARCH.s).
 func execChildPC() uintptr
 
 // clone3Raw issues clone3 with call.args through rawClone, for a child that

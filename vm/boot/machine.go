@@ -13,10 +13,10 @@ type machine struct {
 	binary, pkg string
 	board       []string // -machine/-cpu
 	console     string   // the kernel's console= device
-	// resultTTY is the guest's device of the result stream; resultDevice
-	// the QEMU arguments that give the guest that port, fed by the chardev
-	// "results".
-	resultTTY    string
+	// resultPort is where the guest finds the result stream (see
+	// frame.ResultPortEnv); resultDevice the QEMU arguments that give the
+	// guest that port, fed by the chardev "results".
+	resultPort   string
 	resultDevice []string
 }
 
@@ -40,27 +40,31 @@ func pcMachine() machine {
 		binary: "qemu-system-x86_64", pkg: "qemu-system-x86",
 		board:        []string{"-cpu", "max"},
 		console:      "ttyS0",
-		resultTTY:    frame.DefaultResultTTY,
+		resultPort:   frame.DefaultResultPort,
 		resultDevice: []string{"-serial", "chardev:results"},
 	}
 }
 
 // arm64Machine is QEMU's virt board. It has one PL011 UART (ttyAMA0, the
-// console), so the result stream takes a virtio console (hvc0) on
-// virtio-serial-pci: Debian's arm64 kernels build VIRTIO_CONSOLE, VIRTIO_PCI
-// and the generic PCI host in (=y; virtio-mmio is a module, out of reach of
-// an initramfs without modules). A console port writes synchronously (the
-// guest waits until QEMU took the bytes), so nothing queued is lost at
-// power-off, and it moves the stream without a UART's per-byte traps.
+// console), so the result stream takes a named port of virtio-serial-pci:
+// Debian's arm64 kernels build VIRTIO_CONSOLE, VIRTIO_PCI and the generic
+// PCI host in (=y; virtio-mmio is a module, out of reach of an initramfs
+// without modules). A serial port (virtserialport), not a console one
+// (virtconsole, hvc0): QEMU drops what a console port cannot write at once
+// (hw/char/virtio-console.c: "data is dropped" when the runner's pipe is
+// full), while a serial port holds the guest's write until the pipe takes
+// it. A blocking write to it returns once QEMU has the bytes, so nothing
+// is lost at power-off, and the stream moves without a UART's per-byte
+// traps.
 func arm64Machine() machine {
 	return machine{
 		binary: "qemu-system-aarch64", pkg: "qemu-system-arm",
-		board:     []string{"-machine", "virt", "-cpu", arm64CPU(KVMFor("arm64"))},
-		console:   "ttyAMA0",
-		resultTTY: "/dev/hvc0",
+		board:      []string{"-machine", "virt", "-cpu", arm64CPU(KVMFor("arm64"))},
+		console:    "ttyAMA0",
+		resultPort: frame.VirtioPortPrefix + frame.ResultVirtioPort,
 		resultDevice: []string{
 			"-device", "virtio-serial-pci,id=results-bus",
-			"-device", "virtconsole,bus=results-bus.0,chardev=results",
+			"-device", "virtserialport,bus=results-bus.0,chardev=results,name=" + frame.ResultVirtioPort,
 		},
 	}
 }
@@ -88,12 +92,12 @@ func sameMachine(host, guest string) bool {
 	return host == guest || (host == "amd64" && guest == "386")
 }
 
-// resultTTYArg is the kernel command-line word that tells /init where the
+// resultPortArg is the kernel command-line word that tells /init where the
 // result stream goes (an unknown NAME=VALUE word becomes its environment);
 // "" where it is /init's default, so a PC's command line stays as it was.
-func (m machine) resultTTYArg() string {
-	if m.resultTTY == frame.DefaultResultTTY {
+func (m machine) resultPortArg() string {
+	if m.resultPort == frame.DefaultResultPort {
 		return ""
 	}
-	return frame.ResultTTYEnv + "=" + m.resultTTY
+	return frame.ResultPortEnv + "=" + m.resultPort
 }

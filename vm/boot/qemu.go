@@ -33,7 +33,7 @@ type VM struct {
 	Timeout    time.Duration // outer bound in wall time, however busy the guest
 	Silence    time.Duration // ends the VM after this long without console or result output; 0: off
 	ConsoleLog string        // ttyS0 (ttyAMA0 on arm64), the kernel and /init console
-	ResultLog  string        // ttyS1 (hvc0 on arm64), the framed result stream
+	ResultLog  string        // ttyS1 (a virtio-serial port on arm64), the framed result stream
 }
 
 // Ending says how the boot ended; verdicts come from the result stream.
@@ -96,7 +96,7 @@ func (v *VM) args() []string {
 	// on 6.1), for ciphers the suites never use.
 	m := machineFor(v.Arch)
 	cmdline := "console=" + m.console + " panic=-1 loglevel=4 rdinit=/init no_timer_check mitigations=off init_on_alloc=0 randomize_kstack_offset=off hardened_usercopy=off cryptomgr.notests"
-	if w := m.resultTTYArg(); w != "" {
+	if w := m.resultPortArg(); w != "" {
 		cmdline += " " + w
 	}
 	if v.Append != "" {

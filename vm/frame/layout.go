@@ -12,9 +12,14 @@ const (
 
 // Where the result stream leaves the guest: a second serial port by default;
 // a machine without one (QEMU's arm64 virt board has a single UART) names
-// its device on the kernel command line, NAME=VALUE words the kernel does
-// not know becoming /init's environment.
+// its port on the kernel command line, NAME=VALUE words the kernel does not
+// know becoming /init's environment: a device under /dev, or
+// VirtioPortPrefix and the name of a virtio-serial port, which /init finds
+// in /sys/class/virtio-ports.
 const (
-	DefaultResultTTY = "/dev/ttyS1"
-	ResultTTYEnv     = "PIDFDCONF_RESULT_TTY"
+	DefaultResultPort = "/dev/ttyS1"
+	ResultPortEnv     = "PIDFDCONF_RESULT_PORT"
+	VirtioPortPrefix  = "virtio:"
+	// ResultVirtioPort is the virtio-serial port name of the result stream.
+	ResultVirtioPort = "org.pidfdconf.results"
 )

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
@@ -57,10 +58,10 @@ func main() {
 		info.Mounts = append(info.Mounts, line)
 	}
 
-	out, err := openResults(resultTTY())
+	out, err := openResults(resultPort())
 	if err != nil {
 		// Without the result port nothing can be reported; the host sees MISS.
-		logf("cannot open %s: %v", resultTTY(), err)
+		logf("cannot open the result port %s: %v", resultPort(), err)
 		powerOff()
 	}
 
@@ -96,7 +97,8 @@ func main() {
 	}
 	// tcdrain: wait until the UART has sent every byte; power-off would
 	// otherwise drop what is still queued in the tty layer, and a lost END
-	// or EXIT reads as MISS on the host.
+	// or EXIT reads as MISS on the host. A virtio-serial port is no tty
+	// (ENOTTY): each write returned only once QEMU had its bytes.
 	_ = unix.IoctlSetInt(int(out.Fd()), unix.TCSBRK, 1)
 	powerOff()
 }
@@ -131,21 +133,16 @@ func mountAll() []string {
 	return rec
 }
 
-// resultTTY is the result stream's device: the one the runner named for
-// this machine, else the second serial port. Only a device under /dev is
-// taken: the command line is the runner's, but a typo must not make /init
-// write its stream into some file.
-func resultTTY() string {
-	if t := os.Getenv(frame.ResultTTYEnv); strings.HasPrefix(t, "/dev/") && !strings.Contains(t, "..") {
-		return t
-	}
-	return frame.DefaultResultTTY
+// resultPort is where the result stream goes: the port the runner named for
+// this machine, else the second serial port.
+func resultPort() string {
+	return format.Or(os.Getenv(frame.ResultPortEnv), frame.DefaultResultPort)
 }
 
 // resultPortWait bounds the wait for the result port to come up, before
-// the time scale: a virtio console port is announced to the guest over
-// virtio-serial's control queue, handled by a kernel worker that may run
-// after /init starts.
+// the time scale: a virtio-serial port is announced to the guest over the
+// device's control queue, handled by a kernel worker that may run after
+// /init starts.
 const resultPortWait = 10 * time.Second
 
 func openResults(tty string) (*os.File, error) {
@@ -296,18 +293,54 @@ func sleepCommand(args []string) int {
 	return 0
 }
 
-// openPort opens a tty for writing, retrying while its device is not there
-// yet (ENOENT, ENODEV, ENXIO) until wait has passed: there is no udev in the
-// guest to announce it, so the open itself is the probe.
-func openPort(tty string, wait time.Duration) (*os.File, error) {
+// openPort opens the result port for writing, retrying while it is not
+// there yet until wait has passed: there is no udev in the guest to
+// announce it, so looking is the probe. port is a device under /dev or
+// frame.VirtioPortPrefix and a virtio-serial port's name.
+func openPort(port string, wait time.Duration) (*os.File, error) {
 	deadline := time.Now().Add(wait)
 	for {
-		f, err := os.OpenFile(tty, os.O_WRONLY|unix.O_NOCTTY, 0)
-		if err == nil || !(errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV) || errors.Is(err, unix.ENXIO)) || time.Now().After(deadline) {
+		f, err := tryPort(port)
+		if err == nil || !errors.Is(err, errNotYet) || time.Now().After(deadline) {
 			return f, err
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// errNotYet: the port may still come up.
+var errNotYet = errors.New("not there yet")
+
+func tryPort(port string) (*os.File, error) {
+	dev := port
+	if name, ok := strings.CutPrefix(port, frame.VirtioPortPrefix); ok {
+		d, err := virtioPortDevice(name)
+		if err != nil {
+			return nil, err
+		}
+		dev = d
+	} else if !strings.HasPrefix(port, "/dev/") || strings.Contains(port, "..") {
+		// The command line is the runner's, but a typo must not make /init
+		// write its stream into some file.
+		return nil, fmt.Errorf("result port %q is neither a device under /dev nor %sNAME", port, frame.VirtioPortPrefix)
+	}
+	f, err := os.OpenFile(dev, os.O_WRONLY|unix.O_NOCTTY, 0)
+	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV) || errors.Is(err, unix.ENXIO) {
+		return nil, fmt.Errorf("%s: %w (%v)", dev, errNotYet, err)
+	}
+	return f, err
+}
+
+// virtioPortDevice is the /dev node of the virtio-serial port called name
+// (/sys/class/virtio-ports/vportNpM/name holds it).
+func virtioPortDevice(name string) (string, error) {
+	dirs, _ := filepath.Glob("/sys/class/virtio-ports/*")
+	for _, d := range dirs {
+		if b, err := os.ReadFile(filepath.Join(d, "name")); err == nil && strings.TrimSpace(string(b)) == name {
+			return "/dev/" + filepath.Base(d), nil
+		}
+	}
+	return "", fmt.Errorf("no virtio-serial port named %s in /sys/class/virtio-ports: %w", name, errNotYet)
 }
 
 // timeScale is PIDFDCONF_TIME_SCALE as the runner set it, 1 when unset.

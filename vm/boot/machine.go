@@ -46,26 +46,24 @@ func pcMachine() machine {
 }
 
 // arm64Machine is QEMU's virt board. It has one PL011 UART (ttyAMA0, the
-// console), so the result stream takes a named port of virtio-serial-pci:
-// Debian's arm64 kernels build VIRTIO_CONSOLE, VIRTIO_PCI and the generic
-// PCI host in (=y; virtio-mmio is a module, out of reach of an initramfs
-// without modules). A serial port (virtserialport), not a console one
-// (virtconsole, hvc0): QEMU drops what a console port cannot write at once
-// (hw/char/virtio-console.c: "data is dropped" when the runner's pipe is
-// full), while a serial port holds the guest's write until the pipe takes
-// it. A blocking write to it returns once QEMU has the bytes, so nothing
-// is lost at power-off, and the stream moves without a UART's per-byte
-// traps.
+// console), so the result stream takes a second UART on PCI: QEMU's
+// pci-serial, a 16550 that Debian's arm64 kernels drive with 8250_pci
+// (SERIAL_8250_PCI and the generic PCI host are built in). A UART, not a
+// virtio-serial port: the guest's tcdrain returns only once QEMU has
+// written every byte into the runner's pipe (its 16550 holds a byte the
+// pipe refuses until it can write it), as on the PC, so nothing is lost
+// when the guest powers off at once. A virtio console drops what the pipe
+// refuses (hw/char/virtio-console.c), and a virtio serial port, though
+// QEMU holds what the pipe refuses, tells the guest nothing of it: its
+// writes return once queued, and whatever QEMU still holds at power-off is
+// gone.
 func arm64Machine() machine {
 	return machine{
 		binary: "qemu-system-aarch64", pkg: "qemu-system-arm",
-		board:      []string{"-machine", "virt", "-cpu", arm64CPU(KVMFor("arm64"))},
-		console:    "ttyAMA0",
-		resultPort: frame.VirtioPortPrefix + frame.ResultVirtioPort,
-		resultDevice: []string{
-			"-device", "virtio-serial-pci,id=results-bus",
-			"-device", "virtserialport,bus=results-bus.0,chardev=results,name=" + frame.ResultVirtioPort,
-		},
+		board:        []string{"-machine", "virt", "-cpu", arm64CPU(KVMFor("arm64"))},
+		console:      "ttyAMA0",
+		resultPort:   frame.PCISerialPrefix + frame.ResultPCISerial,
+		resultDevice: []string{"-device", "pci-serial,chardev=results"},
 	}
 }
 

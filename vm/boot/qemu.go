@@ -33,7 +33,7 @@ type VM struct {
 	Timeout    time.Duration // outer bound in wall time, however busy the guest
 	Silence    time.Duration // ends the VM after this long without console or result output; 0: off
 	ConsoleLog string        // ttyS0 (ttyAMA0 on arm64), the kernel and /init console
-	ResultLog  string        // ttyS1 (a virtio-serial port on arm64), the framed result stream
+	ResultLog  string        // ttyS1 (a UART on PCI on arm64), the framed result stream
 }
 
 // Ending says how the boot ended; verdicts come from the result stream.

@@ -97,8 +97,7 @@ func main() {
 	}
 	// tcdrain: wait until the UART has sent every byte; power-off would
 	// otherwise drop what is still queued in the tty layer, and a lost END
-	// or EXIT reads as MISS on the host. A virtio-serial port is no tty
-	// (ENOTTY): each write returned only once QEMU had its bytes.
+	// or EXIT reads as MISS on the host.
 	_ = unix.IoctlSetInt(int(out.Fd()), unix.TCSBRK, 1)
 	powerOff()
 }
@@ -140,9 +139,8 @@ func resultPort() string {
 }
 
 // resultPortWait bounds the wait for the result port to come up, before
-// the time scale: a virtio-serial port is announced to the guest over the
-// device's control queue, handled by a kernel worker that may run after
-// /init starts.
+// the time scale: a UART on PCI gets its tty when its driver probes, which
+// may run after /init starts.
 const resultPortWait = 10 * time.Second
 
 func openResults(tty string) (*os.File, error) {
@@ -296,7 +294,7 @@ func sleepCommand(args []string) int {
 // openPort opens the result port for writing, retrying while it is not
 // there yet until wait has passed: there is no udev in the guest to
 // announce it, so looking is the probe. port is a device under /dev or
-// frame.VirtioPortPrefix and a virtio-serial port's name.
+// frame.PCISerialPrefix and a serial card's PCI vendor:device.
 func openPort(port string, wait time.Duration) (*os.File, error) {
 	deadline := time.Now().Add(wait)
 	for {
@@ -313,8 +311,8 @@ var errNotYet = errors.New("not there yet")
 
 func tryPort(port string) (*os.File, error) {
 	dev := port
-	if name, ok := strings.CutPrefix(port, frame.VirtioPortPrefix); ok {
-		d, err := virtioPortDevice(name)
+	if id, ok := strings.CutPrefix(port, frame.PCISerialPrefix); ok {
+		d, err := pciSerialTTY(id)
 		if err != nil {
 			return nil, err
 		}
@@ -322,7 +320,7 @@ func tryPort(port string) (*os.File, error) {
 	} else if !strings.HasPrefix(port, "/dev/") || strings.Contains(port, "..") {
 		// The command line is the runner's, but a typo must not make /init
 		// write its stream into some file.
-		return nil, fmt.Errorf("result port %q is neither a device under /dev nor %sNAME", port, frame.VirtioPortPrefix)
+		return nil, fmt.Errorf("result port %q is neither a device under /dev nor %sVENDOR:DEVICE", port, frame.PCISerialPrefix)
 	}
 	f, err := os.OpenFile(dev, os.O_WRONLY|unix.O_NOCTTY, 0)
 	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV) || errors.Is(err, unix.ENXIO) {
@@ -331,16 +329,45 @@ func tryPort(port string) (*os.File, error) {
 	return f, err
 }
 
-// virtioPortDevice is the /dev node of the virtio-serial port called name
-// (/sys/class/virtio-ports/vportNpM/name holds it).
-func virtioPortDevice(name string) (string, error) {
-	dirs, _ := filepath.Glob("/sys/class/virtio-ports/*")
-	for _, d := range dirs {
-		if b, err := os.ReadFile(filepath.Join(d, "name")); err == nil && strings.TrimSpace(string(b)) == name {
-			return "/dev/" + filepath.Base(d), nil
+// pciSerialTTY is the /dev node of the tty of the PCI serial card id
+// ("1b36:0002"): the tty whose device, or a parent of it, is a PCI device
+// with that vendor and device (serial core puts its own port devices
+// between the card and the tty). The error lists what ttys there are.
+func pciSerialTTY(id string) (string, error) {
+	vendor, device, _ := strings.Cut(id, ":")
+	ttys, _ := filepath.Glob("/sys/class/tty/*")
+	var seen []string
+	for _, t := range ttys {
+		dir, err := filepath.EvalSymlinks(t)
+		if err != nil {
+			continue
+		}
+		seen = append(seen, strings.TrimPrefix(dir, "/sys/devices/"))
+		for d := filepath.Dir(dir); strings.HasPrefix(d, "/sys/devices/"); d = filepath.Dir(d) {
+			if sysfsHex(filepath.Join(d, "vendor")) == vendor && sysfsHex(filepath.Join(d, "device")) == device {
+				return "/dev/" + filepath.Base(t), nil
+			}
 		}
 	}
-	return "", fmt.Errorf("no virtio-serial port named %s in /sys/class/virtio-ports: %w", name, errNotYet)
+	return "", fmt.Errorf("no tty of PCI serial card %s among %d ttys (%s): %w", id, len(seen), strings.Join(filterSerial(seen), " "), errNotYet)
+}
+
+// filterSerial keeps the serial ports of a tty list: the virtual consoles
+// and ptys say nothing of a missing card.
+func filterSerial(ttys []string) []string {
+	var out []string
+	for _, t := range ttys {
+		if !strings.Contains(t, "virtual/") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// sysfsHex is a sysfs id file's value without its 0x and newline.
+func sysfsHex(path string) string {
+	b, _ := os.ReadFile(path)
+	return strings.TrimPrefix(strings.TrimSpace(string(b)), "0x")
 }
 
 // timeScale is PIDFDCONF_TIME_SCALE as the runner set it, 1 when unset.

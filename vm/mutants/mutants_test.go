@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -286,6 +287,17 @@ func TestRepositoryMutationList(t *testing.T) {
 	}
 	if err := checkExpected(root, muts); err != nil {
 		t.Error(err)
+	}
+	// The list serves the sources the results are recorded for, and the
+	// 7.3 one holds mutations 6.12 cannot have (the clone suite's).
+	for _, xy := range []string{"6.12", "7.3"} {
+		got, err := ForSource(muts, xy, nil)
+		if err != nil || len(got) < 25 {
+			t.Errorf("linux-source-%s: %d mutations, %v", xy, len(got), err)
+		}
+		if xy == "7.3" && !slices.ContainsFunc(got, func(m Mutation) bool { return slices.Contains(m.Suites(), "clone") }) {
+			t.Error("no 7.3 mutation is expected to be caught by the clone suite")
+		}
 	}
 }
 

@@ -469,3 +469,18 @@ func mtime(t *testing.T, path string) time.Time {
 	}
 	return st.ModTime()
 }
+
+// The table says how long each mutant took to build and boot, and a step
+// that never ran as such.
+func TestMarkdownTimes(t *testing.T) {
+	run := &RunReport{Source: "linux-source-7.3 7.3.4", Mutants: []Mutant{
+		{Name: "k", Config: "minimal", Verdict: Killed, Build: 61 * time.Second, Boot: 42 * time.Second, Killers: []string{"open: x"}, ExpectedKill: true},
+		{Name: "e", Config: "minimal", Verdict: Equivalent, Reason: "cannot be told apart"},
+	}}
+	md := Markdown(run)
+	for _, want := range []string{"| k |  | minimal | KILLED | 61.0s | 42.0s |", "| e |  | minimal | EQUIVALENT | – | – |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+}

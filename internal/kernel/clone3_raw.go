@@ -1,3 +1,5 @@
+//go:build amd64 || 386
+
 package kernel
 
 import (
@@ -9,7 +11,7 @@ import (
 // HaveRawClone3 says whether this architecture has the clone3 child bodies.
 const HaveRawClone3 = true
 
-// execChildPC is the address of Clone3Exec's child body (clone3_amd64.s).
+// execChildPC is the address of Clone3Exec's child body (clone3_$GOARCH.s).
 func execChildPC() uintptr
 
 // clone3Raw issues clone3 with call.args through rawClone, for a child that
@@ -22,3 +24,10 @@ func clone3Raw(call *clone3Call) (pid uintptr, errno uintptr) {
 	return rawClone(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&call.args)), unsafe.Sizeof(call.args), 0,
 		execChildPC(), uintptr(unsafe.Pointer(&call.child)), 0)
 }
+
+// execChild (clone3_$GOARCH.s) reads the block at these offsets: a word
+// per pointer, then the peer fd.
+var (
+	_ [3 * unsafe.Sizeof(uintptr(0))]byte = [unsafe.Offsetof(clone3Child{}.mask)]byte{}
+	_ [4 * unsafe.Sizeof(uintptr(0))]byte = [unsafe.Offsetof(clone3Child{}.peerFd)]byte{}
+)

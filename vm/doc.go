@@ -12,7 +12,7 @@
 //	mutants  `make mutants`: kernel mutations built and booted through this pipeline
 //
 // Below every stage lies the foundation they share (setup, cache, format,
-// frame, suiterun, configs, selinuxpolicy); vm/guest is the /init inside the
+// frame, suiterun, configs, selinux); vm/guest is the /init inside the
 // VM and imports the foundation only.
 //
 // In this package: run.go (Run and its configuration), build.go (the build

@@ -22,7 +22,7 @@ var stages = []string{"vm/kernels", "vm/image", "vm/boot", "vm/judge", "vm/repor
 
 // foundation is what every stage may use; it imports no stage. vm/guest,
 // the program inside the VM, may import the foundation only.
-var foundation = []string{"vm/setup", "vm/cache", "vm/format", "vm/frame", "vm/suiterun", "vm/configs", "vm/selinuxpolicy"}
+var foundation = []string{"vm/setup", "vm/cache", "vm/format", "vm/frame", "vm/suiterun", "vm/configs", "vm/selinux"}
 
 // rank is the stage of pkg (a path below the module), -1 for the
 // foundation and the guest, len(stages) for anything outside vm/.

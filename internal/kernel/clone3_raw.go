@@ -1,4 +1,4 @@
-//go:build amd64 || arm64
+//go:build amd64 || 386 || arm64
 
 package kernel
 
@@ -24,3 +24,10 @@ func clone3Raw(call *clone3Call) (pid uintptr, errno uintptr) {
 	return rawClone(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&call.args)), unsafe.Sizeof(call.args), 0,
 		execChildPC(), uintptr(unsafe.Pointer(&call.child)), 0)
 }
+
+// execChild (clone3_$GOARCH.s) reads the block at these offsets: a word
+// per pointer, then the peer fd.
+var (
+	_ [3 * unsafe.Sizeof(uintptr(0))]byte = [unsafe.Offsetof(clone3Child{}.mask)]byte{}
+	_ [4 * unsafe.Sizeof(uintptr(0))]byte = [unsafe.Offsetof(clone3Child{}.peerFd)]byte{}
+)

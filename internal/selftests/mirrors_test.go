@@ -46,7 +46,7 @@ func TestSuitesCiteRealCases(t *testing.T) {
 
 func suiteCitations(t *testing.T) []string {
 	var cited []string
-	files, _ := filepath.Glob(filepath.Join("..", "..", "suites", "*", "*.go")) // specs live in the suite packages, runners in _test.go
+	files, _ := filepath.Glob(filepath.Join("..", "..", "suites", "*", "*.go"))
 	if len(files) == 0 {
 		t.Fatal("no suites found")
 	}

@@ -80,6 +80,14 @@ type params struct {
 	CqOff                                                                  cqringOffsets
 }
 
+// kernelTimespec is struct __kernel_timespec, which io_uring reads on every
+// architecture, compat included: 64-bit seconds and nanoseconds, where
+// unix.Timespec of a 32-bit program has 32-bit fields (a wait would then
+// read its own nanoseconds as the high half of the seconds).
+type kernelTimespec struct {
+	Sec, Nsec int64
+}
+
 type getEventsArg struct {
 	Sigmask     uint64
 	SigmaskSz   uint32
@@ -228,7 +236,7 @@ func (r *Ring) WaitCQE(ctx context.Context, timeout time.Duration) (CQE, error) 
 		if left <= 0 {
 			return CQE{}, fmt.Errorf("%w within %v", ErrNoCompletion, timeout)
 		}
-		ts := unix.NsecToTimespec(min(left, 100*time.Millisecond).Nanoseconds())
+		ts := kernelTimespec{Nsec: min(left, 100*time.Millisecond).Nanoseconds()}
 		arg := getEventsArg{Ts: uint64(uintptr(unsafe.Pointer(&ts)))}
 		_, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(r.fd), 0, 1, enterGetevts|enterExtArg,
 			uintptr(unsafe.Pointer(&arg)), unsafe.Sizeof(arg))
@@ -257,3 +265,14 @@ func (r *Ring) Supports(op uint8) (bool, error) {
 	flags := binary.NativeEndian.Uint16(buf[16+int(op)*8+2:])
 	return flags&opSupported != 0, nil
 }
+
+// The kernel's layouts, checked wherever the package compiles (make vet
+// builds it for 386 too, where Go aligns 64-bit fields to 4 bytes): a size
+// that differs does not compile.
+var (
+	_ [64]byte  = [unsafe.Sizeof(SQE{})]byte{}
+	_ [16]byte  = [unsafe.Sizeof(CQE{})]byte{}
+	_ [120]byte = [unsafe.Sizeof(params{})]byte{}
+	_ [24]byte  = [unsafe.Sizeof(getEventsArg{})]byte{}
+	_ [16]byte  = [unsafe.Sizeof(kernelTimespec{})]byte{}
+)

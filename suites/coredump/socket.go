@@ -15,12 +15,6 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
-// coredumpSocketSince is when core_pattern "@<path>" came: the kernel
-// connects to a listening AF_UNIX socket and writes the core to it. It is
-// not probed: a probe would need a crash under a system-wide core_pattern,
-// which the specs below make only on kernels that should have it.
-const coredumpSocketSince = "6.16"
-
 // listenForCores binds and listens on a new socket in dir, for the kernel
 // to connect to.
 func listenForCores(dir string) (fd int, path string) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -93,6 +94,33 @@ func buildSuites(out string) ([]string, error) {
 		return nil, fmt.Errorf("no suites found: run bench from the repository root")
 	}
 	return bins, nil
+}
+
+// runSuites runs the suites jobs at a time, as `make suites` does: the
+// serial lock (helpers/serial.go) keeps a spec that changes the machine
+// apart from the other suites' specs. The last measurement is the whole
+// run's wall time, which is what the kernel's selftests are compared with.
+func runSuites(bins []string, out string, jobs int) []Measurement {
+	results := make([]Measurement, len(bins))
+	slots := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i, bin := range bins {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer wg.Done()
+			results[i] = runSuite(bin, out)
+			<-slots
+		}()
+	}
+	wg.Wait()
+	all := Measurement{Kind: "suites", Name: fmt.Sprintf("all, %d at once", jobs), Wall: time.Since(start)}
+	for _, r := range results {
+		all.Pass, all.Fail, all.Skip = all.Pass+r.Pass, all.Fail+r.Fail, all.Skip+r.Skip
+		all.MaxRSSKB = max(all.MaxRSSKB, r.MaxRSSKB)
+	}
+	return append(results, all)
 }
 
 func runSuite(bin, out string) Measurement {

@@ -28,7 +28,7 @@ func parseReliedOnBy(line string) ([]string, error) {
 			depth++
 		case ')':
 			if depth--; depth < 0 {
-				return nil, fmt.Errorf("Relied on by %q: unbalanced ')'", line)
+				return nil, fmt.Errorf("the Relied on by line %q: unbalanced ')'", line)
 			}
 		case ';':
 			if depth == 0 {
@@ -38,23 +38,23 @@ func parseReliedOnBy(line string) ([]string, error) {
 		}
 	}
 	if depth != 0 {
-		return nil, fmt.Errorf("Relied on by %q: unbalanced '('", line)
+		return nil, fmt.Errorf("the Relied on by line %q: unbalanced '('", line)
 	}
 	users = append(users, line[start:])
 	for i, u := range users {
 		if i > 0 {
 			if !strings.HasPrefix(u, " ") {
-				return nil, fmt.Errorf("Relied on by %q: want \"; \" between users", line)
+				return nil, fmt.Errorf("the Relied on by line %q: want \"; \" between users", line)
 			}
 			u = u[1:]
 		}
 		switch {
 		case u == "" || strings.TrimSpace(u) != u:
-			return nil, fmt.Errorf("Relied on by %q: an empty user or stray spaces around %q", line, u)
+			return nil, fmt.Errorf("the Relied on by line %q: an empty user or stray spaces around %q", line, u)
 		case strings.EqualFold(u, "none"):
-			return nil, fmt.Errorf("Relied on by %q: leave the line out when no software is named", line)
+			return nil, fmt.Errorf("the Relied on by line %q: leave the line out when no software is named", line)
 		case strings.HasPrefix(u, "("):
-			return nil, fmt.Errorf("Relied on by %q: %q names no software before its note", line, u)
+			return nil, fmt.Errorf("the Relied on by line %q: %q names no software before its note", line, u)
 		}
 		users[i] = u
 	}

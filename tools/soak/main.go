@@ -21,10 +21,10 @@ import (
 
 // options are the soak's flags.
 type options struct {
-	n, vmN       int
-	selinuxN     int
-	out, runner  string
-	goTool, root string
+	n, vmN      int
+	selinuxN    int
+	out, runner string
+	goTool      string
 }
 
 func main() {

@@ -10,11 +10,11 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
-	"github.com/pidfdconf/pidfdconf/vm/selinuxpolicy"
+	"github.com/pidfdconf/pidfdconf/vm/selinux"
 )
 
 // SELinux for the lsm-selinux config. The image builder puts
-// Debian's compiled reference policy (vm/selinuxpolicy.Policy) at selinuxPolicy;
+// Debian's compiled reference policy (vm/selinux.Policy) at selinuxPolicy;
 // when the kernel command line asks for SELinux, /init loads it before any
 // suite runs, so the suites run in kernel_t under an enforcing policy and
 // helpers/selinux.RunConfined can reach the confined daemon domains.
@@ -28,7 +28,7 @@ const (
 // Requires sysfs mounted on /sys.
 func setupSELinux() (string, error) {
 	cmdline, _ := os.ReadFile("/proc/cmdline")
-	if !selinuxpolicy.Requested(string(cmdline)) {
+	if !selinux.Requested(string(cmdline)) {
 		return "", nil
 	}
 	// The suites' SELinux specs fail instead of skipping when SELinux
@@ -45,7 +45,7 @@ func setupSELinux() (string, error) {
 func loadSELinuxPolicy(path string) error {
 	policy, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("selinux: %v (the image builder must add vm/selinuxpolicy.Policy() as %s for SELinux configs)", err, path)
+		return fmt.Errorf("selinux: %v (the image builder must add vm/selinux.Policy() as %s for SELinux configs)", err, path)
 	}
 	if err := os.MkdirAll(selinuxFS, 0o755); err != nil {
 		return fmt.Errorf("selinux: mkdir %s: %v (is sysfs mounted on /sys?)", selinuxFS, err)

@@ -35,6 +35,7 @@ func (g *mutantGroup) run(ctx context.Context, exps []judge.Expectation, results
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	base := BaseResult{Config: g.variant.Name, Problem: "not built"}
+	var baseRun *judge.KernelRun
 	built := make(chan builtKernel)
 	go g.buildAll(ctx, built)
 	var mu sync.Mutex // guards base, results and the reports
@@ -45,8 +46,9 @@ func (g *mutantGroup) run(ctx context.Context, exps []judge.Expectation, results
 			defer wg.Done()
 			for b := range built {
 				if b.mut == nil {
-					br := g.bootBase(ctx, b, exps)
+					br, kr := g.bootBase(ctx, b, exps)
 					mu.Lock()
+					baseRun = kr
 					if base = br; base.Problem != "" {
 						g.cfg.logf("base %s: INVALID: %s", g.variant.Name, base.Problem)
 						cancel()
@@ -68,6 +70,16 @@ func (g *mutantGroup) run(ctx context.Context, exps []judge.Expectation, results
 		}()
 	}
 	wg.Wait()
+	if baseRun != nil && base.Problem == "" {
+		for i := range results {
+			if untestable(&results[i], g.muts[i], baseRun) {
+				g.cfg.logf("%-10s %-34s %s", results[i].Verdict, results[i].Name, results[i].Reason)
+			}
+		}
+		if err := checkpoint(); err != nil {
+			g.cfg.logf("writing the reports: %v", err)
+		}
+	}
 	return base
 }
 
@@ -146,6 +158,11 @@ func (g *mutantGroup) build(ctx context.Context, m *Mutation) (string, error) {
 		key, name = cache.HashStrings(g.in.Key, m.File, m.Old, m.New), m.Name
 	}
 	dir, err := g.cfg.Cache.Fill("mutant", key, func(tmp string) (err error) {
+		unlock, err := g.tree.lock(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
 		if m != nil {
 			if err := g.tree.apply(*m); err != nil {
 				return err
@@ -210,19 +227,20 @@ func (g *mutantGroup) boot(ctx context.Context, name, bzImage string, specs judg
 	return m.Kernels[0], nil
 }
 
-// bootBase runs every suite on the unmutated kernel.
-func (g *mutantGroup) bootBase(ctx context.Context, b builtKernel, exps []judge.Expectation) BaseResult {
+// bootBase runs every suite on the unmutated kernel; the run is nil when
+// the kernel did not build or its run failed.
+func (g *mutantGroup) bootBase(ctx context.Context, b builtKernel, exps []judge.Expectation) (BaseResult, *judge.KernelRun) {
 	base := BaseResult{Config: g.variant.Name, Build: b.took, Dir: filepath.Join(g.dir, "vm", "base-"+g.variant.Name)}
 	if b.err != nil {
 		base.Problem = "the unmutated kernel did not build: " + b.err.Error()
-		return base
+		return base, nil
 	}
 	t := time.Now()
 	kr, err := g.boot(ctx, "base-"+g.variant.Name, b.bzImage, nil, exps)
 	base.Boot = time.Since(t)
 	if err != nil {
 		base.Problem = "the unmutated kernel's run failed: " + err.Error()
-		return base
+		return base, nil
 	}
 	base.Problem = baseProblem(kr)
 	for _, c := range kr.Cells {
@@ -231,7 +249,7 @@ func (g *mutantGroup) bootBase(ctx context.Context, b builtKernel, exps []judge.
 		}
 	}
 	g.cfg.logf("base %s: %d specs PASS, %s (build %s, VM %s)", g.variant.Name, base.Passed, format.Or(base.Problem, "clean"), format.Duration(base.Build), format.Duration(base.Boot))
-	return base
+	return base, kr
 }
 
 // bootMutant runs the suites holding m's expected specs on its kernel.

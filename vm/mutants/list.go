@@ -24,10 +24,14 @@ import (
 //	breaks:     the behaviour the mutant breaks
 //	expect:     SUITE GLOB   (repeatable: a spec expected to catch it; * in GLOB matches anything)
 //	config:     vm/configs variant to build and boot (default minimal)
+//	source:     the linux-sources it is written for: 6.12, 7.3+ (and newer), or a list (default: every one)
 //	equivalent: why no spec can tell the mutant from the kernel (never built)
 //
 // old and new are taken verbatim after "key: " so that tabs, quotes and
-// operators need no escaping.
+// operators need no escaping. One list serves every source: a run keeps the
+// stanzas whose source: names the linux-source it mutates (ForSource), and
+// a behaviour whose code moved between sources keeps its name in one stanza
+// per source range.
 
 // DefaultMutantConfig is the config a mutation builds with unless it names one.
 const DefaultMutantConfig = "minimal"
@@ -37,8 +41,9 @@ type Mutation struct {
 	Name, File, Old, New, Breaks string
 	Expect                       []ExpectedSpec
 	Config                       string
-	Equivalent                   string // reason; "" for a mutation that must be killed
-	Line                         int    // of "name:" in the list, for messages
+	Sources                      Sources // nil: every source
+	Equivalent                   string  // reason; "" for a mutation that must be killed
+	Line                         int     // of "name:" in the list, for messages
 }
 
 // ExpectedSpec names the specs expected to kill a mutant: a suite and a
@@ -51,9 +56,14 @@ func (e ExpectedSpec) String() string { return e.Suite + " " + e.Glob }
 func (m Mutation) Killers() judge.Filter {
 	var f judge.Filter
 	for _, e := range m.Expect {
-		f = append(f, e.Suite+": "+e.Glob)
+		f = append(f, m.expectFilter(e)...)
 	}
 	return f
+}
+
+// expectFilter is one expect: line as a filter over rows.
+func (m Mutation) expectFilter(e ExpectedSpec) judge.Filter {
+	return judge.Filter{e.Suite + ": " + e.Glob}
 }
 
 var mutationName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
@@ -106,6 +116,14 @@ func ParseMutations(path, text string) ([]Mutation, error) {
 
 // set assigns one key; every key but expect appears once.
 func (m *Mutation) set(key, value string) error {
+	if key == "source" {
+		if m.Sources != nil {
+			return fmt.Errorf("source: given twice")
+		}
+		s, err := ParseSources(value)
+		m.Sources = s
+		return err
+	}
 	if key == "expect" {
 		suite, glob, ok := strings.Cut(strings.TrimSpace(value), " ")
 		if !ok || strings.TrimSpace(glob) == "" {
@@ -118,7 +136,7 @@ func (m *Mutation) set(key, value string) error {
 		"breaks": &m.Breaks, "config": &m.Config, "equivalent": &m.Equivalent}
 	f, ok := fields[key]
 	if !ok {
-		return fmt.Errorf("unknown key %q (name, file, old, new, breaks, expect, config, equivalent)", key)
+		return fmt.Errorf("unknown key %q (name, file, source, old, new, breaks, expect, config, equivalent)", key)
 	}
 	if *f != "" && key != "config" {
 		return fmt.Errorf("%s: given twice", key)
@@ -148,13 +166,16 @@ func (m *Mutation) validate() error {
 	return nil
 }
 
+// uniqueMutationNames: a name may come back only in a stanza for other
+// sources (the same behaviour where a newer source moved its code), so
+// that a run never holds two mutations of one name.
 func uniqueMutationNames(path string, muts []Mutation) error {
-	seen := map[string]int{}
-	for _, m := range muts {
-		if line, dup := seen[m.Name]; dup {
-			return setup.Errorf("%s:%d: mutation %q already defined at line %d", path, m.Line, m.Name, line)
+	for i, m := range muts {
+		for _, earlier := range muts[:i] {
+			if earlier.Name == m.Name && earlier.Sources.Overlaps(m.Sources) {
+				return setup.Errorf("%s:%d: mutation %q already defined at line %d for source %s: give the two stanzas sources that do not overlap", path, m.Line, m.Name, earlier.Line, earlier.Sources)
+			}
 		}
-		seen[m.Name] = m.Line
 	}
 	return nil
 }
@@ -169,7 +190,7 @@ func LoadMutations(path string) ([]Mutation, error) {
 }
 
 // SelectMutations keeps the named mutations (all when names is empty), in
-// list order; an unknown name is a setup error.
+// list order; a name no stanza has, for any source, is a setup error.
 func SelectMutations(all []Mutation, names []string) ([]Mutation, error) {
 	if len(names) == 0 {
 		return all, nil
@@ -189,6 +210,23 @@ func SelectMutations(all []Mutation, names []string) ([]Mutation, error) {
 	for _, m := range all {
 		if want[m.Name] {
 			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// ForSource keeps the mutations written for linux-source xy ("7.3"); a
+// name asked for (names) that has no stanza for it is a setup error.
+func ForSource(muts []Mutation, xy string, names []string) ([]Mutation, error) {
+	var out []Mutation
+	for _, m := range muts {
+		if m.Sources.Includes(xy) {
+			out = append(out, m)
+		}
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(out, func(m Mutation) bool { return m.Name == n }) {
+			return nil, setup.Errorf("MUTANTS: mutation %q has no stanza for linux-source-%s (see its source: line)", n, xy)
 		}
 	}
 	return out, nil

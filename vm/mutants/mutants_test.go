@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -128,7 +129,7 @@ func TestMutantTreeNeverWritesThroughLinks(t *testing.T) {
 	orig := "static int x;\nif (pid <= 0)\n"
 	writeTree(t, shared, map[string]string{"kernel/pid.c": orig})
 	m := Mutation{Name: "m", File: "kernel/pid.c", Old: "if (pid <= 0)", New: "if (pid < 0)"}
-	tree, err := openMutantTree(context.Background(), cache, "src", shared, []Mutation{m})
+	tree, err := openMutantTree(context.Background(), cache, "src", shared, []Mutation{m}, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestMutantTreeNeverWritesThroughLinks(t *testing.T) {
 	if err := tree.apply(m); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := openMutantTree(context.Background(), cache, "src", shared, []Mutation{m}); err != nil {
+	if _, err := openMutantTree(context.Background(), cache, "src", shared, []Mutation{m}, t.Logf); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(private); string(b) != orig {
@@ -284,9 +285,158 @@ func TestRepositoryMutationList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := checkExpectedSuites(root, muts); err != nil {
+	if err := checkExpected(root, muts); err != nil {
 		t.Error(err)
 	}
+	// The list serves the sources the results are recorded for, and the
+	// 7.3 one holds mutations 6.12 cannot have (the clone suite's).
+	for _, xy := range []string{"6.12", "7.3"} {
+		got, err := ForSource(muts, xy, nil)
+		if err != nil || len(got) < 25 {
+			t.Errorf("linux-source-%s: %d mutations, %v", xy, len(got), err)
+		}
+		if xy == "7.3" && !slices.ContainsFunc(got, func(m Mutation) bool { return slices.Contains(m.Suites(), "clone") }) {
+			t.Error("no 7.3 mutation is expected to be caught by the clone suite")
+		}
+	}
+}
+
+func TestCheckExpectedNamesAGlobWithoutSpecs(t *testing.T) {
+	root, err := image.ModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	muts := []Mutation{
+		{Name: "typo", Line: 3, Expect: []ExpectedSpec{{"getfd", "pidfd_getfd(2) when the target is alive returns an fd with FD_CLOEXEC sett"}}},
+		{Name: "nosuite", Line: 9, Expect: []ExpectedSpec{{"nope", "*"}}},
+		{Name: "fine", Line: 12, Expect: []ExpectedSpec{{"getfd", "pidfd_getfd(2) *"}}},
+	}
+	err = checkExpected(root, muts)
+	if err == nil || !strings.Contains(err.Error(), `"typo"`) || !strings.Contains(err.Error(), `"nosuite"`) || strings.Contains(err.Error(), `"fine"`) {
+		t.Errorf("checkExpected: %v", err)
+	}
+}
+
+func TestSources(t *testing.T) {
+	for value, want := range map[string]map[string]bool{
+		"6.12":      {"6.12": true, "6.1": false, "7.3": false},
+		"7.3+":      {"7.3": true, "7.10": true, "8.0": true, "7.2": false, "6.12": false},
+		"6.12 7.3+": {"6.12": true, "7.3": true, "7.0": false},
+	} {
+		s, err := ParseSources(value)
+		if err != nil {
+			t.Fatalf("%q: %v", value, err)
+		}
+		if s.String() != value {
+			t.Errorf("%q reads back as %q", value, s)
+		}
+		for xy, in := range want {
+			if s.Includes(xy) != in {
+				t.Errorf("%q includes %s: %v, want %v", value, xy, !in, in)
+			}
+		}
+	}
+	for _, bad := range []string{"", "7", "v7.3", "7.3-", "7.x", "latest"} {
+		if _, err := ParseSources(bad); err == nil {
+			t.Errorf("source: %q must not parse", bad)
+		}
+	}
+	must := func(v string) Sources { s, _ := ParseSources(v); return s }
+	for _, c := range []struct {
+		a, b Sources
+		want bool
+	}{
+		{must("6.12"), must("7.3+"), false},
+		{must("6.12"), must("6.12"), true},
+		{must("7.3"), must("7.1+"), true},
+		{must("6.1"), must("6.12+"), false},
+		{must("6.12+"), must("7.3+"), true},
+		{nil, must("6.12"), true},
+	} {
+		if c.a.Overlaps(c.b) != c.want || c.b.Overlaps(c.a) != c.want {
+			t.Errorf("%s overlaps %s: want %v", c.a, c.b, c.want)
+		}
+	}
+	if xy, err := sourceXY("linux-source-7.3 7.3.4-1~bpo13+1"); err != nil || xy != "7.3" {
+		t.Errorf("sourceXY = %q, %v", xy, err)
+	}
+	if _, err := sourceXY("linux-image-7.3"); err == nil {
+		t.Error("sourceXY must refuse a package that is not linux-source-X.Y")
+	}
+}
+
+// One behaviour keeps its name across sources: two stanzas may share it
+// only for sources that do not overlap, and a run takes the one of its
+// source.
+func TestOneNamePerSource(t *testing.T) {
+	stanza := func(source, old string) string {
+		return "name: a\nfile: kernel/pid.c\nsource: " + source + "\nold: " + old + "\nnew: y\nbreaks: b\nexpect: open *\n"
+	}
+	muts, err := ParseMutations("list", stanza("6.12", "old612")+"\n"+stanza("7.3+", "old73"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for xy, old := range map[string]string{"6.12": "old612", "7.3": "old73", "7.4": "old73"} {
+		got, err := ForSource(muts, xy, []string{"a"})
+		if err != nil || len(got) != 1 || got[0].Old != old {
+			t.Errorf("linux-source-%s: %+v, %v", xy, got, err)
+		}
+	}
+	if _, err := ForSource(muts, "6.1", []string{"a"}); err == nil || !strings.Contains(err.Error(), "no stanza for linux-source-6.1") {
+		t.Errorf("a name asked for on a source it has no stanza for: %v", err)
+	}
+	for _, overlapping := range []string{stanza("6.12+", "x") + "\n" + stanza("7.3", "z"), "name: a\nfile: f\nold: x\nnew: y\nbreaks: b\nexpect: open *\n\n" + stanza("7.3+", "z")} {
+		if _, err := ParseMutations("list", overlapping); err == nil || !strings.Contains(err.Error(), "do not overlap") {
+			t.Errorf("overlapping sources for one name: %v", err)
+		}
+	}
+	if _, err := ParseMutations("list", stanza("6.12 6.12", "x")+"source: 7.3\n"); err == nil {
+		t.Error("source: given twice must be refused")
+	}
+}
+
+// A survivor whose expected specs the unmutated kernel skips too says
+// nothing about the suites: it is a MISS that names the skips.
+func TestUntestableWhenTheBaseSkipsToo(t *testing.T) {
+	m := Mutation{Name: "m", Expect: []ExpectedSpec{{"open", "io_uring *"}}}
+	row := judge.Row{Suite: "open", Text: "io_uring waitid reports the exit"}
+	base := judge.NewKernelRun(&kernels.Kernel{Name: "base"})
+	base.Set(row, judge.Cell{Result: judge.SKIP, Reason: "requires CONFIG_IO_URING, which is off"})
+	res := Mutant{Verdict: Survived}
+	if !untestable(&res, m, base) || res.Verdict != Unjudged || !strings.Contains(res.Reason, "CONFIG_IO_URING") {
+		t.Errorf("base skips the expected spec: %+v", res)
+	}
+	base.Cells[row.Key()] = judge.Cell{Result: judge.PASS}
+	res = Mutant{Verdict: Survived, Reason: "expected specs only skipped: x"}
+	if untestable(&res, m, base) || res.Verdict != Survived {
+		t.Errorf("base passes the expected spec, the mutant's skip is a survival: %+v", res)
+	}
+	res = Mutant{Verdict: Killed}
+	base.Cells[row.Key()] = judge.Cell{Result: judge.SKIP}
+	if untestable(&res, m, base) || res.Verdict != Killed {
+		t.Errorf("a kill stays a kill: %+v", res)
+	}
+}
+
+// Two runs on one source take turns on the tree: a second lock waits
+// until the first is released (and gives up with its context).
+func TestMutantTreeLock(t *testing.T) {
+	tree := &mutantTree{lockPath: filepath.Join(t.TempDir(), "lock"), logf: t.Logf}
+	unlock, err := tree.lock(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := tree.lock(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a held lock was taken again: %v", err)
+	}
+	unlock()
+	unlock2, err := tree.lock(context.Background())
+	if err != nil {
+		t.Fatalf("after the unlock: %v", err)
+	}
+	unlock2()
 }
 
 func writeTree(t *testing.T, root string, files map[string]string) {
@@ -318,4 +468,19 @@ func mtime(t *testing.T, path string) time.Time {
 		t.Fatal(err)
 	}
 	return st.ModTime()
+}
+
+// The table says how long each mutant took to build and boot, and a step
+// that never ran as such.
+func TestMarkdownTimes(t *testing.T) {
+	run := &RunReport{Source: "linux-source-7.3 7.3.4", Mutants: []Mutant{
+		{Name: "k", Config: "minimal", Verdict: Killed, Build: 61 * time.Second, Boot: 42 * time.Second, Killers: []string{"open: x"}, ExpectedKill: true},
+		{Name: "e", Config: "minimal", Verdict: Equivalent, Reason: "cannot be told apart"},
+	}}
+	md := Markdown(run)
+	for _, want := range []string{"| k |  | minimal | KILLED | 61.0s | 42.0s |", "| e |  | minimal | EQUIVALENT | – | – |"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
 }

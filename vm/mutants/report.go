@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
@@ -58,7 +59,7 @@ func Markdown(run *RunReport) string {
 	for _, base := range run.Bases {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", base.Config, mdCell(format.Or(base.Problem, "clean")), format.Duration(base.Build), format.Duration(base.Boot))
 	}
-	b.WriteString("\n| Mutant | File | Config | Verdict | Breaks | Expected | Killed by / why |\n|---|---|---|---|---|---|---|\n")
+	b.WriteString("\n| Mutant | File | Config | Verdict | Build | VM | Breaks | Expected | Killed by / why |\n|---|---|---|---|---|---|---|---|---|\n")
 	for i := range run.Mutants {
 		r := &run.Mutants[i]
 		why := r.Reason
@@ -68,10 +69,18 @@ func Markdown(run *RunReport) string {
 				why = "(not the expected specs) " + why
 			}
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s |\n", r.Name, r.File, r.Config, r.Verdict,
-			mdCell(r.Breaks), mdCell(strings.Join(r.Expected, "; ")), mdCell(why))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.Name, r.File, r.Config, r.Verdict,
+			durationCell(r.Build), durationCell(r.Boot), mdCell(r.Breaks), mdCell(strings.Join(r.Expected, "; ")), mdCell(why))
 	}
 	return b.String()
+}
+
+// durationCell is a time of the table, "–" for a step that did not run.
+func durationCell(d time.Duration) string {
+	if d == 0 {
+		return "–"
+	}
+	return format.Duration(d)
 }
 
 func mdCell(s string) string {

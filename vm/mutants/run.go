@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/cache"
@@ -67,20 +69,21 @@ func (r *RunReport) Valid() bool {
 	return true
 }
 
-// Run checks the whole list against the source first (drift is a
-// setup error before anything builds), then per config builds and boots
-// the unmutated base and each mutant.
+// Run resolves the linux-source first and keeps the list's stanzas for it,
+// checks every one of them against the extracted tree (drift is a setup
+// error before anything builds), then per config builds and boots the
+// unmutated base and each mutant.
 func Run(ctx context.Context, cfg Config) (*RunReport, error) {
 	start := time.Now()
 	all, err := LoadMutations(cfg.List)
 	if err != nil {
 		return nil, err
 	}
-	muts, err := SelectMutations(all, cfg.Names)
+	selected, err := SelectMutations(all, cfg.Names)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkExpectedSuites(cfg.Root, muts); err != nil {
+	if err := checkExpected(cfg.Root, selected); err != nil {
 		return nil, err
 	}
 	exps, err := judge.DefaultExpectations()
@@ -88,27 +91,45 @@ func Run(ctx context.Context, cfg Config) (*RunReport, error) {
 		return nil, err
 	}
 	r := &kernels.Resolver{Cache: cfg.Cache, Log: cfg.Log}
+	_, source, err := r.LinuxSourceTarball(ctx, cfg.Source)
+	if err != nil {
+		return nil, err
+	}
+	xy, err := sourceXY(source)
+	if err != nil {
+		return nil, setup.Errorf("MUTANT_SOURCE=%s: %v", cfg.Source, err)
+	}
+	muts, err := ForSource(selected, xy, cfg.Names)
+	if err != nil {
+		return nil, err
+	}
+	if len(muts) == 0 {
+		return nil, setup.Errorf("%s: no stanza of %s is written for linux-source-%s (source: lines)", source, cfg.List, xy)
+	}
+	cfg.logf("%s: %d of the list's %d stanzas are written for it", source, len(muts), len(all))
+	groups, err := prepareMutantGroups(ctx, cfg, r, muts, xy)
+	if err != nil {
+		return nil, err
+	}
 	runID, dir, err := report.NewRunDir(cfg.Out)
 	if err != nil {
 		return nil, err
 	}
-	groups := groupByConfig(muts)
-	run := &RunReport{RunID: runID, Dir: dir, start: start}
+	run := &RunReport{RunID: runID, Dir: dir, Source: source, start: start}
 	for _, g := range groups {
-		run.Mutants = append(run.Mutants, initialResults(g)...)
+		g.dir = dir
+		run.Mutants = append(run.Mutants, initialResults(g.muts)...)
 	}
 	off := 0
-	for _, group := range groups {
-		results := run.Mutants[off : off+len(group)]
-		off += len(group)
-		g, err := prepareMutantGroup(ctx, cfg, r, group, dir)
-		if err != nil && ctx.Err() != nil {
-			break // interrupted: the reports still say what ran
-		}
-		if err != nil {
+	for _, g := range groups {
+		results := run.Mutants[off : off+len(g.muts)]
+		off += len(g.muts)
+		if err := g.configure(ctx); err != nil {
+			if ctx.Err() != nil {
+				break // interrupted: the reports still say what ran
+			}
 			return nil, err
 		}
-		run.Source = g.in.Source()
 		base := g.run(ctx, exps, results, run.checkpoint)
 		run.Bases = append(run.Bases, base)
 		if ctx.Err() != nil {
@@ -132,23 +153,31 @@ func (run *RunReport) checkpoint() error {
 	return writeMutantReports(run)
 }
 
-// checkExpectedSuites rejects an expect: line naming a suite that does
-// not exist, which would otherwise make its mutant survive silently.
-func checkExpectedSuites(root string, muts []Mutation) error {
+// checkExpected rejects an expect: line naming a suite that does not
+// exist or a glob that names no spec of the catalogue, either of which
+// would otherwise make its mutant survive silently.
+func checkExpected(root string, muts []Mutation) error {
 	areas, err := image.DiscoverSuites(root)
 	if err != nil {
 		return err
 	}
-	known := map[string]bool{}
-	for _, a := range areas {
-		known[a] = true
+	cat, err := judge.LoadCatalogue(root)
+	if err != nil {
+		return setup.Errorf("%v", err)
 	}
+	var errs []string
 	for _, m := range muts {
 		for _, e := range m.Expect {
-			if !known[e.Suite] {
-				return setup.Errorf("mutation %q (list line %d): expect: names suite %q, which is not in suites/ (%v)", m.Name, m.Line, e.Suite, areas)
+			switch {
+			case !slices.Contains(areas, e.Suite):
+				errs = append(errs, fmt.Sprintf("mutation %q (list line %d): expect: names suite %q, which is not in suites/ (%v)", m.Name, m.Line, e.Suite, areas))
+			case len(cat.Rows([]string{e.Suite}, m.expectFilter(e))) == 0:
+				errs = append(errs, fmt.Sprintf("mutation %q (list line %d): expect: %s names no spec of %s: copy the spec's text from there (a renamed spec?)", m.Name, m.Line, e, judge.CatalogueFile))
 			}
 		}
+	}
+	if len(errs) > 0 {
+		return setup.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return nil
 }
@@ -172,7 +201,8 @@ func groupByConfig(muts []Mutation) [][]Mutation {
 }
 
 // mutantGroup is everything the mutants of one config share: the variant,
-// the build inputs, the private source tree and the persistent object dir.
+// the build inputs, the private source tree (one per source, shared by
+// every config) and the persistent object dir.
 type mutantGroup struct {
 	cfg     Config
 	variant configs.Variant
@@ -183,27 +213,37 @@ type mutantGroup struct {
 	dir     string // the run's directory
 }
 
-// prepareMutantGroup extracts the source, checks every mutation of the
-// group against it and makes sure the object dir is configured.
-func prepareMutantGroup(ctx context.Context, cfg Config, r *kernels.Resolver, muts []Mutation, dir string) (*mutantGroup, error) {
-	v, err := configs.Lookup(muts[0].Config)
+// prepareMutantGroups resolves the build inputs of every config the
+// mutations use, checks every mutation against the extracted source and
+// opens the private tree, before anything builds.
+func prepareMutantGroups(ctx context.Context, cfg Config, r *kernels.Resolver, muts []Mutation, xy string) ([]*mutantGroup, error) {
+	var groups []*mutantGroup
+	for _, gm := range groupByConfig(muts) {
+		v, err := configs.Lookup(gm[0].Config)
+		if err != nil {
+			return nil, err
+		}
+		in, err := r.PrepareBuild(ctx, "mutants:"+cfg.Source+":"+v.Name, xy, v)
+		if err != nil {
+			return nil, err
+		}
+		if got, _ := sourceXY(in.Source()); got != xy {
+			return nil, setup.Errorf("config %s resolved %s, not linux-source-%s like the rest of the run: run again", v.Name, in.Source(), xy)
+		}
+		groups = append(groups, &mutantGroup{cfg: cfg, variant: v, muts: gm, in: in,
+			obj: cfg.Cache.Path("mutant-obj", in.Key[:24])})
+	}
+	if err := CheckMutations(groups[0].in.SrcDir, muts); err != nil {
+		return nil, err
+	}
+	tree, err := openMutantTree(ctx, cfg.Cache, groups[0].in.SourceKey(), groups[0].in.SrcDir, muts, cfg.logf)
 	if err != nil {
 		return nil, err
 	}
-	in, err := r.PrepareBuild(ctx, "mutants:"+cfg.Source+":"+v.Name, cfg.Source, v)
-	if err != nil {
-		return nil, err
+	for _, g := range groups {
+		g.tree = tree
 	}
-	if err := CheckMutations(in.SrcDir, muts); err != nil {
-		return nil, err
-	}
-	tree, err := openMutantTree(ctx, cfg.Cache, in.SourceKey(), in.SrcDir, muts)
-	if err != nil {
-		return nil, err
-	}
-	g := &mutantGroup{cfg: cfg, variant: v, muts: muts, in: in, tree: tree, dir: dir,
-		obj: cfg.Cache.Path("mutant-obj", in.Key[:24])}
-	return g, g.configure(ctx)
+	return groups, nil
 }
 
 // configure runs the config step once per object dir: later runs only
@@ -216,6 +256,11 @@ func (g *mutantGroup) configure(ctx context.Context) error {
 	if err := os.MkdirAll(g.obj, 0o755); err != nil {
 		return cache.WriteError(g.obj, err)
 	}
+	unlock, err := g.tree.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	b, err := kernels.OpenBuild(g.tree.dir, g.obj, kernels.MakeArch(g.variant.Arch), g.logPath("configure-"+g.variant.Name))
 	if err != nil {
 		return err

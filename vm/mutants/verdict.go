@@ -89,6 +89,24 @@ func judgeMutant(res *Mutant, m Mutation, kr *judge.KernelRun) {
 	}
 }
 
+// untestable turns a survivor into a MISS when the unmutated kernel of its
+// config passed none of its expected specs either (they skip there: the
+// config leaves the feature out, or the specs need what the VM lacks). The
+// mutant then says nothing about the suites: the list or the config must
+// change, not the specs. It reports whether it changed res.
+func untestable(res *Mutant, m Mutation, base *judge.KernelRun) bool {
+	if res.Verdict != Survived || len(expectedWith(base, m, judge.PASS)) > 0 {
+		return false
+	}
+	why := expectedWith(base, m, judge.SKIP)
+	if len(why) == 0 {
+		why = []string{"none of them ran"}
+	}
+	res.Verdict = Unjudged
+	res.Reason = "the unmutated kernel passes none of the expected specs either, so this config cannot judge the mutant: " + strings.Join(why, "; ")
+	return true
+}
+
 // expectedWith lists the specs expected to kill m whose cell on kr is v,
 // with the reason.
 func expectedWith(kr *judge.KernelRun, m Mutation, v judge.Verdict) []string {

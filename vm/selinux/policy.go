@@ -1,4 +1,4 @@
-// Package selinuxpolicy produces Debian's compiled SELinux reference policy
+// Package selinux produces Debian's compiled SELinux reference policy
 // (selinux-policy-default, refpolicy 2.20221101 on bookworm) as a binary
 // policy file for the lsm-selinux VM config, without installing the policy
 // package on the host: the .deb is fetched with `apt-get download`, unpacked
@@ -9,7 +9,7 @@
 // Host tools needed: apt-get, dpkg (always there on Debian) and semodule
 // (package policycoreutils, which pulls in libsemanage). Installing them does
 // not change the running kernel's LSM state.
-package selinuxpolicy
+package selinux
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package selinuxpolicy
+package selinux
 
 import "strings"
 

@@ -37,15 +37,16 @@ quick: vet role-binary
 # What the VMs run is vetted for every arch they boot.
 GUEST_PKGS := ./suites/... ./helpers/... ./internal/... ./cmd/... ./vm/guest/...
 
-## vet: go vet, also for i386, the other arch the VMs boot (the suites, what they link, and /init)
+## vet: go vet, also for i386 and arm64, the other arches the VMs boot (the suites, what they link, and /init)
 vet:
 	$(GO) vet ./...
 	GOARCH=386 CGO_ENABLED=0 $(GO) vet $(GUEST_PKGS)
+	GOARCH=arm64 CGO_ENABLED=0 $(GO) vet $(GUEST_PKGS)
 
-# staticcheck runs for i386 from a host binary: `go tool` would build the tool itself for i386.
+# staticcheck runs for i386 and arm64 from a host binary: `go tool` would build the tool itself for i386.
 STATICCHECK = "$$OUT/bin/staticcheck"
 
-## lint: gofmt, staticcheck (pinned in go.mod; also for i386), actionlint on the workflows, every target in make help
+## lint: gofmt, staticcheck (pinned in go.mod; also for i386 and arm64), actionlint on the workflows, every target in make help
 lint:
 	@$(MAKE) --no-print-directory help >/dev/null
 	@unformatted=$$($(GOFMT) -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -54,6 +55,7 @@ lint:
 	$(GO) build -o $(STATICCHECK) honnef.co/go/tools/cmd/staticcheck
 	$(STATICCHECK) ./...
 	GOARCH=386 CGO_ENABLED=0 $(STATICCHECK) $(GUEST_PKGS)
+	GOARCH=arm64 CGO_ENABLED=0 $(STATICCHECK) $(GUEST_PKGS)
 	$(GO) tool actionlint -shellcheck= -pyflakes=
 
 # Every package but the suites; -short (make quick) skips the tests that boot a VM or build the runner.

@@ -26,7 +26,7 @@ func init() {
 
 // StartBlockedChild starts a process that only waits to be killed (it dies
 // with its parent, too); files become its fds 0, 1, …. The caller reaps it.
-// On amd64 it is a raw clone that never runs Go code (one file at most);
+// On amd64 and arm64 it is a raw clone that never runs Go code (one file at most);
 // elsewhere it forks and execs this binary, and returns as soon as the exec
 // has succeeded, usually before the child's Go runtime has even started.
 func StartBlockedChild(files ...uintptr) (pid int, err error) {

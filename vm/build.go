@@ -157,7 +157,7 @@ func hasHost(ks []*kernels.Kernel) bool {
 // when the native run needs binaries.
 func sortedArches(vmArches map[string]bool, host bool) []string {
 	var out []string
-	for _, a := range []string{"amd64", "386"} {
+	for _, a := range []string{"amd64", "386", "arm64"} {
 		if vmArches[a] || (host && a == kernels.HostArch()) {
 			out = append(out, a)
 		}

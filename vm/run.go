@@ -127,9 +127,14 @@ func resolveKernels(ctx context.Context, cfg RunConfig, resolver *kernels.Resolv
 // own the kernel's selftests), at most cfg.Jobs at once, longest first,
 // and applies the expectations to each column.
 func runKernels(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, b *builds, dir string) ([]*judge.KernelRun, judge.Schedule) {
-	scale := guestTimeScale(cfg, len(vmArches(ks)) > 0)
 	cols := make([]*column, len(ks))
+	logged := map[string]bool{}
 	for i, k := range ks {
+		scale, accel := guestTimeScale(k.MachineArch())
+		if k.Spec.Kind != kernels.KindHost && !logged[k.MachineArch()] {
+			logged[k.MachineArch()] = true
+			cfg.logf("accelerator for %s guests: %s; PIDFDCONF_TIME_SCALE=%s in them", k.MachineArch(), accel, format.Or(scale, "1"))
+		}
 		cols[i] = newColumn(cfg, k, b, filepath.Join(dir, kernels.SafeName(k.Name)), scale)
 	}
 	schedule := runJobs(ctx, cfg, planJobs(cfg.Cache, cols))
@@ -140,19 +145,20 @@ func runKernels(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, b *bui
 	return runs, schedule
 }
 
-// guestTimeScale is PIDFDCONF_TIME_SCALE for the guests: the user's, or 4
-// when QEMU has to emulate the CPU (TCG).
-func guestTimeScale(cfg RunConfig, vms bool) string {
-	scale := os.Getenv(kernel.TimeScaleEnv)
-	accel := "KVM"
+// guestTimeScale is PIDFDCONF_TIME_SCALE for the guests of a machine: the
+// user's, or 4 when QEMU has to emulate its CPU (TCG: no usable /dev/kvm,
+// or a guest of another architecture than the host's), and the accelerator
+// it expects.
+func guestTimeScale(arch string) (scale, accel string) {
+	scale = os.Getenv(kernel.TimeScaleEnv)
+	if boot.KVMFor(arch) {
+		return scale, "KVM"
+	}
+	if scale == "" {
+		scale = "4"
+	}
 	if !boot.KVMUsable() {
-		accel = "TCG (no usable /dev/kvm)"
-		if scale == "" {
-			scale = "4"
-		}
+		return scale, "TCG (no usable /dev/kvm)"
 	}
-	if vms {
-		cfg.logf("accelerator: %s; PIDFDCONF_TIME_SCALE=%s in the guests", accel, format.Or(scale, "1"))
-	}
-	return scale
+	return scale, "TCG (the host cannot run " + arch + " guests under KVM)"
 }

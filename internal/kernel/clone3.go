@@ -24,9 +24,9 @@ type Clone3Process struct {
 }
 
 // clone3Child is the block Clone3Exec's child body reads: the fields are at
-// the offsets clone3_amd64.s uses, so keep their order and sizes.
+// the offsets clone3_$GOARCH.s uses, so keep their order and sizes.
 type clone3Child struct {
-	path   *byte   // 0 (amd64), 0 (386)
+	path   *byte   // 0 (amd64 and arm64), 0 (386)
 	argv   **byte  // 8, 4
 	envp   **byte  // 16, 8
 	mask   *uint64 // 24, 12: the signal mask the exec'd role starts with
@@ -112,4 +112,4 @@ func (call *clone3Call) run(flags uint64, exitSignal unix.Signal) (Clone3Process
 }
 
 // ErrNoRawClone3 is returned where there is no assembly stub for clone3.
-var ErrNoRawClone3 = fmt.Errorf("raw clone3 is implemented for amd64 and 386 only: %w", ErrNotProbeable)
+var ErrNoRawClone3 = fmt.Errorf("raw clone3 is implemented for amd64, 386 and arm64 only: %w", ErrNotProbeable)

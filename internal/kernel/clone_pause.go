@@ -1,11 +1,11 @@
-//go:build amd64
+//go:build amd64 || arm64
 
 package kernel
 
 import "golang.org/x/sys/unix"
 
 // pauseChildPC is the address of the pausing children's body
-// (clone_pause_amd64.s).
+// (clone_pause_$GOARCH.s).
 func pauseChildPC() uintptr
 
 // HavePausingChild says whether StartPausingChild and StartBlockedProcess

@@ -10,7 +10,7 @@ import (
 
 // ErrNoRawClone means this architecture has no assembly clone stub; specs
 // that need CLONE_THREAD from a raw clone skip on it.
-var ErrNoRawClone = errors.New("raw clone(CLONE_THREAD) is implemented for amd64 and 386 only")
+var ErrNoRawClone = errors.New("raw clone(CLONE_THREAD) is implemented for amd64, 386 and arm64 only")
 
 // threadCloneFlags make a real thread of this process, as pthread_create does.
 const threadCloneFlags = unix.CLONE_VM | unix.CLONE_FS | unix.CLONE_FILES | unix.CLONE_SIGHAND |

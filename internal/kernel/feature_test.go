@@ -50,7 +50,7 @@ func TestDecide(t *testing.T) {
 		{"an independent sign skips without a config", signOff, "7.3.4", noConfig, missing, nil, SkipSpec, outcome.Config, "requires CONFIG_FHANDLE, which is off on this kernel (name_to_handle_at(2) is ENOSYS"},
 		{"an independent sign of on fails", signOn, "7.3.4", noConfig, missing, nil, FailSpec, "", "CONFIG_FHANDLE is on (name_to_handle_at(2) exists)"},
 		{"too old skips before any option is asked", handles, "6.12.117", handlesOn, missing, nil, SkipSpec, outcome.OlderKernel, "requires pidfs file handles (since v6.14)"},
-		{"a probe the suite cannot make here skips", thread, "7.3.4", noConfig, ErrNoRawClone3, nil, SkipSpec, outcome.Architecture, "cannot be checked here: raw clone3 is implemented for amd64 and 386 only"},
+		{"a probe the suite cannot make here skips", thread, "7.3.4", noConfig, ErrNoRawClone3, nil, SkipSpec, outcome.Architecture, "cannot be checked here: raw clone3 is implemented for amd64, 386 and arm64 only"},
 		{"the allowlist hint quotes a name with spaces", timeNS, "7.3.4", noConfig, missing, nil, FailSpec, "", "PIDFDCONF_ALLOW_MISSING='time namespaces'"},
 		{"an allowlisted name with spaces skips", timeNS, "7.3.4", noConfig, missing, ParseAllowMissing(" pidfs , time namespaces"), SkipSpec, outcome.Environment, "known gap"},
 	}

@@ -1,4 +1,4 @@
-//go:build amd64 || 386
+//go:build amd64 || 386 || arm64
 
 package kernel
 
@@ -28,6 +28,7 @@ import (
 //
 //	amd64: BX body, R12 arg0, R13 arg1
 //	386:   BP body, SI arg0, DI arg1 (clone's tls and child_tid: see cloneChild)
+//	arm64: R19 body, R20 arg0, R21 arg1
 //
 // and its stack pointer is the stack the caller gave clone, or without one
 // the parent's at the system call: a private copy of it without CLONE_VM; a
@@ -41,7 +42,8 @@ import (
 // above), rawclone_exit_$GOARCH.s and joiner_$GOARCH.s, and its name to the
 // build lines of rawclone.go, clone_thread_raw.go, joiner.go,
 // rawclone_other.go and rawclone_test.go; raw clone3 and the pausing child
-// need their bodies as well (clone3_amd64.s, clone_pause_amd64.s).
+// need their bodies as well (clone3_$GOARCH.s, clone_pause_$GOARCH.s) and
+// their name in the build lines of clone3_raw.go and clone_pause.go.
 func rawClone(nr, a0, a1, a2, body, arg0, arg1 uintptr) (r1, errno uintptr)
 
 // exitChildPC is the address of the body that calls exit(arg0), which ends
@@ -57,9 +59,10 @@ const argRegisterFlags = unix.CLONE_SETTLS | unix.CLONE_CHILD_SETTID | unix.CLON
 // pointer of their own, and no body ever writes to it, so all share it.
 var childStack [256]uint64
 
-// childStackTop is the stack pointer for a CLONE_VM child.
+// childStackTop is the stack pointer for a CLONE_VM child, 16-byte
+// aligned: arm64 faults on any access through a misaligned stack pointer.
 func childStackTop() uintptr {
-	return uintptr(unsafe.Pointer(&childStack[len(childStack)-1]))
+	return uintptr(unsafe.Pointer(&childStack[len(childStack)-1])) &^ 15
 }
 
 // cloneChild calls clone(flags) for a child that starts in body with arg0

@@ -47,11 +47,22 @@ const buildRecord = "build.json"
 // or an unpacked tree, used in place (`make headers` writes its usr/include).
 // A cached build is returned as is. Progress goes to log.
 func BuildPidfd(ctx context.Context, source, cacheDir string, log io.Writer) (*Build, error) {
-	compiler, err := compilerVersion()
+	return BuildPidfdFor(ctx, source, cacheDir, "amd64", log)
+}
+
+// BuildPidfdFor is BuildPidfd for the machine goarch names: amd64 with the
+// host's gcc, arm64 cross-compiled with aarch64-linux-gnu-gcc against the
+// tree's arm64 uapi headers (make ARCH=arm64 headers).
+func BuildPidfdFor(ctx context.Context, source, cacheDir, goarch string, log io.Writer) (*Build, error) {
+	t, err := TargetFor(goarch)
 	if err != nil {
 		return nil, err
 	}
-	key, err := cacheKey(source, compiler)
+	compiler, err := compilerVersion(t)
+	if err != nil {
+		return nil, err
+	}
+	key, err := cacheKey(source, compiler, t)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +70,7 @@ func BuildPidfd(ctx context.Context, source, cacheDir string, log io.Writer) (*B
 	if b, err := loadBuild(dir); err == nil {
 		return b, nil
 	}
-	fmt.Fprintf(log, "building the pidfd selftests of %s into %s\n", source, dir)
+	fmt.Fprintf(log, "building the pidfd selftests of %s for %s into %s\n", source, goarch, dir)
 	start := time.Now()
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return nil, err
@@ -73,11 +84,11 @@ func BuildPidfd(ctx context.Context, source, cacheDir string, log io.Writer) (*B
 	defer os.RemoveAll(tmp)
 	tree := source
 	if !isDir(source) {
-		if tree, err = extract(ctx, source, filepath.Join(tmp, "src")); err != nil {
+		if tree, err = extract(ctx, source, filepath.Join(tmp, "src"), t); err != nil {
 			return nil, err
 		}
 	}
-	b, err := buildTree(ctx, tree, filepath.Join(tmp, "bin"))
+	b, err := buildTree(ctx, tree, filepath.Join(tmp, "bin"), t)
 	if err != nil {
 		return nil, err
 	}
@@ -95,16 +106,16 @@ func BuildPidfd(ctx context.Context, source, cacheDir string, log io.Writer) (*B
 
 // buildTree installs the tree's headers and compiles its programs into bin.
 // Every make runs in a process group that cancelling ctx kills whole.
-func buildTree(ctx context.Context, tree, bin string) (*Build, error) {
-	if err := installHeaders(ctx, tree); err != nil {
+func buildTree(ctx context.Context, tree, bin string, t Target) (*Build, error) {
+	if err := installHeaders(ctx, tree, t); err != nil {
 		return nil, err
 	}
-	b, err := compileAll(ctx, tree, bin)
+	b, err := compileAll(ctx, tree, bin, t)
 	if err != nil {
 		return nil, err
 	}
 	b.SettingsTimeout = settingsTimeout(tree)
-	if b.Release, err = release(ctx, tree); err != nil {
+	if b.Release, err = release(ctx, tree, t); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -115,26 +126,27 @@ func isDir(path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-func compilerVersion() (string, error) {
-	if missing := MissingPackages(); len(missing) > 0 {
-		return "", fmt.Errorf("building the selftests needs %s: run `apt-get install -y %s`",
-			strings.Join(missing, ", "), strings.Join(missing, " "))
+func compilerVersion(t Target) (string, error) {
+	if missing := t.missingPackages(); len(missing) > 0 {
+		return "", fmt.Errorf("building the selftests for %s needs %s: run `apt-get install -y %s`",
+			t.GOARCH, strings.Join(missing, ", "), strings.Join(missing, " "))
 	}
-	out, err := exec.Command("gcc", "--version").Output()
+	out, err := exec.Command(t.gcc(), "--version").Output()
 	if err != nil {
-		return "", fmt.Errorf("gcc --version: %v", err)
+		return "", fmt.Errorf("%s --version: %v", t.gcc(), err)
 	}
 	return firstLine(string(out)), nil
 }
 
 // cacheKey hashes the source's bytes (not its name: Debian reuses the name
-// for every upload of a version) and the compiler. Of a tree it hashes the
-// parts the programs are built from.
-func cacheKey(source, compiler string) (string, error) {
+// for every upload of a version), the compiler and, for another machine
+// than amd64, the target. Of a tree it hashes the parts the programs are
+// built from.
+func cacheKey(source, compiler string, t Target) (string, error) {
 	h := sha256.New()
 	var err error
 	if isDir(source) {
-		err = hashTree(h, source)
+		err = hashTree(h, source, t)
 	} else {
 		err = hashFile(h, source)
 	}
@@ -142,15 +154,28 @@ func cacheKey(source, compiler string) (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(h, "\x00%s\x00%s", compiler, buildFormat)
+	if t.GOARCH != "amd64" {
+		// amd64 keys stay what they were: their cached builds still serve.
+		fmt.Fprintf(h, "\x00%s", t.GOARCH)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// hashedParts are what a tree's selftests are built from.
-var hashedParts = []string{"Makefile", "include/uapi", "arch/x86/include/uapi",
-	"arch/x86/entry/syscalls", "tools/include", "tools/testing/selftests"}
+// hashedParts are what a tree's selftests are built from, besides the
+// target's own uapi headers and syscall tables (archHashedParts).
+var hashedParts = []string{"Makefile", "include/uapi", "tools/include", "tools/testing/selftests"}
 
-func hashTree(h io.Writer, tree string) error {
-	for _, part := range hashedParts {
+func archHashedParts(t Target) []string {
+	if t.Arch == "x86" {
+		return []string{"arch/x86/include/uapi", "arch/x86/entry/syscalls"}
+	}
+	return []string{"arch/" + t.Arch + "/include/uapi", "arch/" + t.Arch + "/tools"}
+}
+
+func hashTree(h io.Writer, tree string, t Target) error {
+	parts := append(append([]string{}, hashedParts[:2]...), archHashedParts(t)...)
+	parts = append(parts, hashedParts[2:]...)
+	for _, part := range parts {
 		err := filepath.WalkDir(filepath.Join(tree, part), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !d.Type().IsRegular() {
 				return err

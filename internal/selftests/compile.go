@@ -26,24 +26,24 @@ pidfdconf-list:
 // compileAll builds every program of the tree's pidfd Makefile into bin,
 // each on its own so that one that does not compile is reported by name and
 // the others still build.
-func compileAll(ctx context.Context, tree, bin string) (*Build, error) {
+func compileAll(ctx context.Context, tree, bin string, t Target) (*Build, error) {
 	if err := os.MkdirAll(bin, 0o755); err != nil {
 		return nil, err
 	}
-	progs, helpers, err := listPrograms(ctx, tree, bin)
+	progs, helpers, err := listPrograms(ctx, tree, bin, t)
 	if err != nil {
 		return nil, err
 	}
 	b := &Build{}
 	for _, p := range progs {
-		if f := compile(ctx, tree, bin, p); f != nil {
+		if f := compile(ctx, tree, bin, p, t); f != nil {
 			b.Failures = append(b.Failures, *f)
 		} else {
 			b.Programs = append(b.Programs, p)
 		}
 	}
 	for _, p := range helpers {
-		if f := compile(ctx, tree, bin, p); f != nil {
+		if f := compile(ctx, tree, bin, p, t); f != nil {
 			b.Failures = append(b.Failures, *f)
 		} else {
 			b.Helpers = append(b.Helpers, p)
@@ -52,13 +52,13 @@ func compileAll(ctx context.Context, tree, bin string) (*Build, error) {
 	return b, nil
 }
 
-func listPrograms(ctx context.Context, tree, bin string) (progs, helpers []string, err error) {
+func listPrograms(ctx context.Context, tree, bin string, t Target) (progs, helpers []string, err error) {
 	extra := filepath.Join(bin, "list.mk")
 	if err := os.WriteFile(extra, []byte(listTarget), 0o644); err != nil {
 		return nil, nil, err
 	}
 	defer os.Remove(extra)
-	cmd := procgroup.Command(ctx, "make", "-s", "--no-print-directory", "-f", "Makefile", "-f", extra, "pidfdconf-list")
+	cmd := procgroup.Command(ctx, "make", append(append([]string{"-s", "--no-print-directory"}, t.makeVars()...), "-f", "Makefile", "-f", extra, "pidfdconf-list")...)
 	cmd.Dir = filepath.Join(tree, pidfdDir)
 	out, err := cmd.Output()
 	if err != nil {
@@ -75,9 +75,9 @@ func listPrograms(ctx context.Context, tree, bin string) (progs, helpers []strin
 // compile builds one program with the tree's own lib.mk rules (its CFLAGS,
 // KHDR_INCLUDES and TOOLS_INCLUDES), linked statically so that it runs in a
 // guest without a libc.
-func compile(ctx context.Context, tree, bin, prog string) *Failure {
-	cmd := procgroup.Command(ctx, "make", "-s", "--no-print-directory", "OUTPUT="+bin, "LDFLAGS=-static",
-		filepath.Join(bin, prog))
+func compile(ctx context.Context, tree, bin, prog string, t Target) *Failure {
+	args := append([]string{"-s", "--no-print-directory"}, t.makeVars()...)
+	cmd := procgroup.Command(ctx, "make", append(args, "OUTPUT="+bin, "LDFLAGS=-static", filepath.Join(bin, prog))...)
 	cmd.Dir = filepath.Join(tree, pidfdDir)
 	out, err := cmd.CombinedOutput()
 	if err == nil {

@@ -17,25 +17,26 @@ import (
 // (7.x pidfd tests include ../clone3 and ../filesystems headers).
 var treeParts = []string{
 	"Makefile",
-	"scripts",        // Kbuild, headers_install.sh, unifdef, syscall table scripts
-	"include/uapi",   // the uapi headers themselves
-	"arch/x86",       // its uapi headers, syscall tables and archscripts
-	"usr",            // usr/include/Makefile, where the headers are installed
-	"tools/include",  // the selftests' TOOLS_INCLUDES and archscripts' host tools
-	"tools/arch/x86", // included by tools/include
-	"tools/scripts",  // included by the selftests' lib.mk
+	"scripts",       // Kbuild, headers_install.sh, unifdef, syscall table scripts
+	"include/uapi",  // the uapi headers themselves
+	"usr",           // usr/include/Makefile, where the headers are installed
+	"tools/include", // the selftests' TOOLS_INCLUDES and archscripts' host tools
+	"tools/scripts", // included by the selftests' lib.mk
 	"tools/testing/selftests",
+	// and the target's arch/ARCH (its uapi headers, syscall tables and
+	// archscripts) and tools/arch/ARCH (included by tools/include):
+	// Target.archParts.
 }
 
 // extract unpacks treeParts of a linux-source tarball into dest (which it
 // creates) and returns dest, the root of the partial tree.
-func extract(ctx context.Context, tarball, dest string) (string, error) {
+func extract(ctx context.Context, tarball, dest string, t Target) (string, error) {
 	if err := os.MkdirAll(dest, 0o755); err != nil {
 		return "", err
 	}
 	args := []string{"-xf", tarball, "-C", dest, "--strip-components=1",
 		"--wildcards", "--no-wildcards-match-slash"}
-	for _, p := range treeParts {
+	for _, p := range append(append([]string{}, treeParts...), t.archParts()...) {
 		// The tarball's single top directory (linux-source-X.Y) is the '*'.
 		args = append(args, "*/"+p)
 	}
@@ -52,8 +53,8 @@ func extract(ctx context.Context, tarball, dest string) (string, error) {
 // sanitised uapi headers in usr/include, where the selftests' lib.mk looks
 // (KHDR_INCLUDES). It is the kernel's own recipe, so generated headers such
 // as asm/unistd_64.h are exactly what that version exports.
-func installHeaders(ctx context.Context, tree string) error {
-	cmd := procgroup.Command(ctx, "make", "-s", fmt.Sprintf("-j%d", jobs()), "ARCH=x86", "headers")
+func installHeaders(ctx context.Context, tree string, t Target) error {
+	cmd := procgroup.Command(ctx, "make", append([]string{"-s", fmt.Sprintf("-j%d", jobs())}, append(t.headerVars(), "headers")...)...)
 	cmd.Dir = tree
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("make headers in %s: %v: %s", tree, err, lastLines(string(out), 5))
@@ -62,8 +63,10 @@ func installHeaders(ctx context.Context, tree string) error {
 }
 
 // release reads VERSION.PATCHLEVEL.SUBLEVEL from the tree's top Makefile.
-func release(ctx context.Context, tree string) (string, error) {
-	out, err := procgroup.Command(ctx, "make", "-s", "-C", tree, "kernelversion").Output()
+// The target's ARCH: the top Makefile includes arch/$(SRCARCH)/Makefile,
+// and only the target's arch/ is extracted.
+func release(ctx context.Context, tree string, t Target) (string, error) {
+	out, err := procgroup.Command(ctx, "make", append(append([]string{"-s", "-C", tree}, t.headerVars()...), "kernelversion")...).Output()
 	if err != nil {
 		return "", fmt.Errorf("make kernelversion in %s: %v", tree, err)
 	}

@@ -1,31 +1,20 @@
 package selftests
 
-import (
-	"os/exec"
-	"path/filepath"
-	"strings"
-)
-
 // MissingPackages names the Debian packages BuildPidfd needs that this
 // host lacks: a compiler, make, xz for the tarball, and libc.a for static
 // linking. The pidfd selftests of 6.1 to 7.3 need no other library. The
 // caller installs them through its own setup path (apt-get when root).
 func MissingPackages() []string {
-	var missing []string
-	for _, t := range []struct{ tool, pkg string }{{"gcc", "gcc"}, {"make", "make"}, {"xz", "xz-utils"}} {
-		if _, err := exec.LookPath(t.tool); err != nil {
-			missing = append(missing, t.pkg)
-		}
-	}
-	if !haveStaticLibc() {
-		missing = append(missing, "libc6-dev")
-	}
-	return missing
+	t, _ := TargetFor("amd64")
+	return t.missingPackages()
 }
 
-// haveStaticLibc asks gcc where libc.a is; it echoes the bare name when it
-// finds none.
-func haveStaticLibc() bool {
-	out, err := exec.Command("gcc", "-print-file-name=libc.a").Output()
-	return err == nil && filepath.IsAbs(strings.TrimSpace(string(out)))
+// MissingPackagesFor is MissingPackages for a build for goarch
+// (BuildPidfdFor): arm64 needs the cross-compiler and its libc.
+func MissingPackagesFor(goarch string) ([]string, error) {
+	t, err := TargetFor(goarch)
+	if err != nil {
+		return nil, err
+	}
+	return t.missingPackages(), nil
 }

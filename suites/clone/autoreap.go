@@ -64,7 +64,11 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 
 		// Behavior: an autoreap child killed by SIGKILL is released without
 		//           a wait and PIDFD_GET_INFO reports death by SIGKILL.
-		// Mirrors:  pidfd_autoreap_test.c global.autoreap_signaled
+		// Mirrors:  pidfd_autoreap_test.c global.autoreap_signaled (disagrees: the selftest asks for
+		//           PIDFD_INFO_EXIT as soon as the pidfd polls POLLIN, but exit_notify() wakes pidfd pollers
+		//           (do_notify_pidfd, kernel/signal.c:2258 in v7.3) before release_task() records the exit
+		//           (pidfs_exit, kernel/exit.c:261), the race autoreap_basic loses too; lost once on arm64
+		//           under emulation on a loaded host; this spec waits for POLLHUP, the release)
 		// Since:    v7.1
 		It("is released without a wait and reports death by signal when killed", helpers.ID("is_released_without_wait_and_reports_death_by_signal"), func(ctx SpecContext) {
 			c, _ := cloneRole(ctx, autoreapFlags, helpers.RoleProcess)

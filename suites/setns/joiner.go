@@ -33,7 +33,7 @@ func startJoiner() *joiner {
 	theirs.Close()
 	if errors.Is(err, unix.ENOSYS) {
 		peer.Close()
-		helpers.SkipFor(outcome.Architecture, "the single-threaded setns(2) caller exists only for amd64 and 386; running %s", runtime.GOARCH)
+		helpers.SkipFor(outcome.Architecture, "the single-threaded setns(2) caller exists only for amd64, 386 and arm64; running %s", runtime.GOARCH)
 	}
 	Expect(err).NotTo(HaveOccurred(), "fork the setns(2) caller")
 	j := &joiner{pid: pid, pidfd: pidfd, peer: peer}

@@ -39,6 +39,9 @@ const (
 // the kernel has a PVH entry, else its bzImage. It never fails: anything
 // that goes wrong only costs the faster boot, and is logged once.
 func KernelFile(ctx context.Context, c cache.Cache, k *kernels.Kernel, logf func(string, ...any)) string {
+	if k.MachineArch() == "arm64" {
+		return k.BzImage // an Image: QEMU jumps into it, there is no decompressor to skip
+	}
 	sum, err := cache.HashFile(k.BzImage)
 	if err != nil {
 		return k.BzImage

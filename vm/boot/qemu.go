@@ -24,7 +24,7 @@ import (
 
 // VM is one QEMU boot.
 type VM struct {
-	Arch       string // amd64 → qemu-system-x86_64, 386 → qemu-system-i386
+	Arch       string // the kernel's GOARCH: amd64, 386 or arm64 (see machine.go)
 	Kernel     string
 	Initrd     string
 	Append     string // appended to the base command line
@@ -32,8 +32,8 @@ type VM struct {
 	CPUs       int
 	Timeout    time.Duration // outer bound in wall time, however busy the guest
 	Silence    time.Duration // ends the VM after this long without console or result output; 0: off
-	ConsoleLog string        // ttyS0, the kernel and /init console
-	ResultLog  string        // ttyS1, the framed result stream
+	ConsoleLog string        // ttyS0 (ttyAMA0 on arm64), the kernel and /init console
+	ResultLog  string        // ttyS1 (a UART on PCI on arm64), the framed result stream
 }
 
 // Ending says how the boot ended; verdicts come from the result stream.
@@ -54,23 +54,20 @@ var consoleFatal = []string{"Kernel panic", "Attempted to kill init", "No workin
 // VM is killed; it is an upper bound, not a synchronisation sleep.
 const PanicGrace = 1500 * time.Millisecond
 
-func QEMUBinary(arch string) string {
-	if arch == "386" {
-		return "qemu-system-i386"
-	}
-	return "qemu-system-x86_64"
-}
+// QEMUBinary is the QEMU that emulates a kernel of arch.
+func QEMUBinary(arch string) string { return machineFor(arch).binary }
 
 // EnsureQEMU installs QEMU when missing and root, else names the command.
 func EnsureQEMU(ctx context.Context, log func(string, ...any), arch string) error {
-	if _, err := exec.LookPath(QEMUBinary(arch)); err == nil {
+	m := machineFor(arch)
+	if _, err := exec.LookPath(m.binary); err == nil {
 		return nil
 	}
-	if err := setup.EnsurePackages(ctx, log, "booting kernels", "qemu-system-x86"); err != nil {
+	if err := setup.EnsurePackages(ctx, log, "booting kernels", m.pkg); err != nil {
 		return err
 	}
-	if _, err := exec.LookPath(QEMUBinary(arch)); err != nil {
-		return setup.Errorf("%s not found after installing qemu-system-x86: run `apt-get install -y qemu-system-x86`", QEMUBinary(arch))
+	if _, err := exec.LookPath(m.binary); err != nil {
+		return setup.Errorf("%s not found after installing %s: run `apt-get install -y %s`", m.binary, m.pkg, m.pkg)
 	}
 	return nil
 }
@@ -97,28 +94,35 @@ func (v *VM) args() []string {
 	// cryptomgr.notests: the crypto API's self-tests of every algorithm
 	// registered at boot, 3-3.5 s of a Debian 7.3 boot under TCG (1-1.5 s
 	// on 6.1), for ciphers the suites never use.
-	cmdline := "console=ttyS0 panic=-1 loglevel=4 rdinit=/init no_timer_check mitigations=off init_on_alloc=0 randomize_kstack_offset=off hardened_usercopy=off cryptomgr.notests"
+	m := machineFor(v.Arch)
+	cmdline := "console=" + m.console + " panic=-1 loglevel=4 rdinit=/init no_timer_check mitigations=off init_on_alloc=0 randomize_kstack_offset=off hardened_usercopy=off cryptomgr.notests"
+	if w := m.resultPortArg(); w != "" {
+		cmdline += " " + w
+	}
 	if v.Append != "" {
 		cmdline += " " + v.Append
 	}
 	set := strconv.Itoa(resultFDSet)
-	return append([]string{
+	args := []string{
 		"-nodefaults", "-no-reboot", "-nographic", "-monitor", "none",
 		"-accel", "kvm", "-accel", "tcg",
-		"-cpu", "max",
+	}
+	args = append(args, m.board...)
+	args = append(args,
 		"-m", fmt.Sprint(v.MemoryMB),
 		"-smp", fmt.Sprint(v.CPUs),
 		"-kernel", fdPath(kernelFD), // v.Kernel, opened by the runner
 		"-initrd", fdPath(initrdFD), // v.Initrd
 		"-append", cmdline,
-		"-serial", "stdio", // ttyS0: read live to spot panics
-		// ttyS1: the result stream, a pipe the runner reads and caps.
+		"-serial", "stdio", // the console: read live to spot panics
+		// The result stream, a pipe the runner reads and caps.
 		// append=on: without it QEMU truncates the file, which a pipe
 		// in an fd set refuses.
-		"-add-fd", "fd=" + strconv.Itoa(resultFD) + ",set=" + set,
-		"-chardev", "file,id=results,append=on,path=/dev/fdset/" + set,
-		"-serial", "chardev:results",
-	}, sandbox...)
+		"-add-fd", "fd="+strconv.Itoa(resultFD)+",set="+set,
+		"-chardev", "file,id=results,append=on,path=/dev/fdset/"+set,
+	)
+	args = append(args, m.resultDevice...)
+	return append(args, sandbox...)
 }
 
 // Run boots the VM and waits until it powers off, panics, passes a cap, or

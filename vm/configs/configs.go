@@ -25,7 +25,7 @@ type Variant struct {
 	Name      string
 	Fragments []string // names of configs/<name>.config, applied in order
 	BootArgs  string   // name of configs/<name>.cmdline, or ""
-	Arch      string   // GOARCH of kernel and suites: amd64 or 386
+	Arch      string   // GOARCH of kernel and suites: amd64, 386 or arm64
 }
 
 // variants: the four LSM stacks share one kernel (fragment "lsm") and
@@ -40,6 +40,7 @@ var variants = []Variant{
 	{Name: "lsm-apparmor", Fragments: []string{"minimal", "lsm"}, BootArgs: "lsm-apparmor", Arch: "amd64"},
 	{Name: "lsm-selinux", Fragments: []string{"minimal", "lsm"}, BootArgs: "lsm-selinux", Arch: "amd64"},
 	{Name: "i386", Fragments: []string{"minimal", "i386"}, Arch: "386"},
+	{Name: "arm64", Fragments: []string{"minimal", "arm64"}, Arch: "arm64"},
 }
 
 // Names lists the valid CONFIGS names.

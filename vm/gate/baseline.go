@@ -102,12 +102,14 @@ func ParseBaselineMap(s string) (map[string]string, error) {
 	return out, nil
 }
 
-// pairColumns matches baseline columns to run columns: explicitly through
-// mapping, then by equal name.
+// pairColumns matches baseline columns to run columns of the same
+// architecture: explicitly through mapping, then by equal name. Columns
+// of different architectures never pair, whatever their names: an arm64
+// verdict says nothing of an amd64 one.
 func pairColumns(old, nw *report.MatrixJSON, mapping map[string]string) (pairs []ColumnPair, unOld, unNew []string, err error) {
-	newNames := map[string]bool{}
+	newArch := map[string]string{}
 	for _, k := range nw.Kernels {
-		newNames[k.Name] = true
+		newArch[k.Name] = columnArchitecture(k)
 	}
 	used := map[string]bool{}
 	for _, k := range old.Kernels {
@@ -115,10 +117,13 @@ func pairColumns(old, nw *report.MatrixJSON, mapping map[string]string) (pairs [
 		if !mapped {
 			target = k.Name
 		}
+		arch, exists := newArch[target]
 		switch {
-		case newNames[target] && !used[target]:
+		case exists && !used[target] && arch == columnArchitecture(k):
 			used[target] = true
 			pairs = append(pairs, ColumnPair{Old: k.Name, New: target})
+		case mapped && exists && arch != columnArchitecture(k):
+			return nil, nil, nil, setup.Errorf("baseline map %s=%s: %q is %s, %q is %s: columns of different architectures are never compared", k.Name, target, k.Name, columnArchitecture(k), target, arch)
 		case mapped:
 			return nil, nil, nil, setup.Errorf("baseline map %s=%s: this run has no free column %q", k.Name, target, target)
 		default:
@@ -136,6 +141,16 @@ func pairColumns(old, nw *report.MatrixJSON, mapping map[string]string) (pairs [
 		}
 	}
 	return pairs, unOld, unNew, nil
+}
+
+// columnArchitecture is a column's architecture as kernels.Kernel names
+// it; a matrix.json from before the field had amd64 and 386 columns only,
+// named by arch alone.
+func columnArchitecture(k report.KernelJSON) string {
+	if k.Architecture != "" {
+		return k.Architecture
+	}
+	return k.Arch
 }
 
 func hasKernel(m *report.MatrixJSON, name string) bool {

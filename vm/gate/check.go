@@ -138,7 +138,7 @@ func (c *checker) kernel(field string, k report.KernelJSON) {
 		return
 	}
 	field = fmt.Sprintf("%s (%q)", field, k.Name)
-	for sub, s := range map[string]string{"spec": k.Spec, "describe": k.Describe, "arch": k.Arch, "bzimage": k.BzImage,
+	for sub, s := range map[string]string{"spec": k.Spec, "describe": k.Describe, "arch": k.Arch, "kernel_arch": k.KernelArch, "architecture": k.Architecture, "bzimage": k.BzImage,
 		"config": k.Config, "config_sha256": k.ConfigSHA256, "boot_args": k.BootArgs, "lsm_group": k.LSMGroup,
 		"miss": k.Miss, "console_log": k.ConsoleLog, "console_tail": k.ConsoleTail} {
 		c.str(field+"."+sub, s)

@@ -69,7 +69,7 @@ func kernelRunFromJSON(jk report.KernelJSON, rows []report.RowJSON, runDir strin
 	// would hash Config without its known hash).
 	k := &kernels.Kernel{
 		Spec: spec, Name: jk.Name, Describe: jk.Describe, BzImage: jk.BzImage, ConfigSource: jk.ConfigSource,
-		Arch: jk.Arch, BootArgs: jk.BootArgs, LSMGroup: jk.LSMGroup,
+		Arch: jk.Arch, KernelArch: jk.KernelArch, BootArgs: jk.BootArgs, LSMGroup: jk.LSMGroup,
 	}
 	if jk.ConfigSHA256 != "" {
 		k.Config, k.ConfigSHA256 = jk.Config, jk.ConfigSHA256

@@ -1,6 +1,6 @@
 // Command guest is the /init of the pidfdconf initramfs. It prepares a minimal
 // system, runs every suite binary under /suites, streams their reports framed
-// on ttyS1 (see package frame) and powers the VM off. It must never exit: PID 1
+// on ttyS1 or the port the runner names (see package frame) and powers the VM off. It must never exit: PID 1
 // exiting panics the kernel, which the host would report as MISS.
 package main
 
@@ -11,17 +11,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
@@ -29,7 +32,6 @@ import (
 const (
 	suitesDir  = "/" + frame.SuitesPath
 	resultsDir = "/tmp/results"
-	resultTTY  = "/dev/ttyS1"
 )
 
 func main() {
@@ -56,10 +58,10 @@ func main() {
 		info.Mounts = append(info.Mounts, line)
 	}
 
-	out, err := openResults()
+	out, err := openResults(resultPort())
 	if err != nil {
 		// Without the result port nothing can be reported; the host sees MISS.
-		logf("cannot open %s: %v", resultTTY, err)
+		logf("cannot open the result port %s: %v", resultPort(), err)
 		powerOff()
 	}
 
@@ -130,8 +132,19 @@ func mountAll() []string {
 	return rec
 }
 
-func openResults() (*os.File, error) {
-	f, err := os.OpenFile(resultTTY, os.O_WRONLY|unix.O_NOCTTY, 0)
+// resultPort is where the result stream goes: the port the runner named for
+// this machine, else the second serial port.
+func resultPort() string {
+	return format.Or(os.Getenv(frame.ResultPortEnv), frame.DefaultResultPort)
+}
+
+// resultPortWait bounds the wait for the result port to come up, before
+// the time scale: a UART on PCI gets its tty when its driver probes, which
+// may run after /init starts.
+const resultPortWait = 10 * time.Second
+
+func openResults(tty string) (*os.File, error) {
+	f, err := openPort(tty, time.Duration(float64(resultPortWait)*timeScale()))
 	if err != nil {
 		return nil, err
 	}
@@ -276,4 +289,91 @@ func sleepCommand(args []string) int {
 	}
 	time.Sleep(d)
 	return 0
+}
+
+// openPort opens the result port for writing, retrying while it is not
+// there yet until wait has passed: there is no udev in the guest to
+// announce it, so looking is the probe. port is a device under /dev or
+// frame.PCISerialPrefix and a serial card's PCI vendor:device.
+func openPort(port string, wait time.Duration) (*os.File, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		f, err := tryPort(port)
+		if err == nil || !errors.Is(err, errNotYet) || time.Now().After(deadline) {
+			return f, err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// errNotYet: the port may still come up.
+var errNotYet = errors.New("not there yet")
+
+func tryPort(port string) (*os.File, error) {
+	dev := port
+	if id, ok := strings.CutPrefix(port, frame.PCISerialPrefix); ok {
+		d, err := pciSerialTTY(id)
+		if err != nil {
+			return nil, err
+		}
+		dev = d
+	} else if !strings.HasPrefix(port, "/dev/") || strings.Contains(port, "..") {
+		// The command line is the runner's, but a typo must not make /init
+		// write its stream into some file.
+		return nil, fmt.Errorf("result port %q is neither a device under /dev nor %sVENDOR:DEVICE", port, frame.PCISerialPrefix)
+	}
+	f, err := os.OpenFile(dev, os.O_WRONLY|unix.O_NOCTTY, 0)
+	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENODEV) || errors.Is(err, unix.ENXIO) {
+		return nil, fmt.Errorf("%s: %w (%v)", dev, errNotYet, err)
+	}
+	return f, err
+}
+
+// pciSerialTTY is the /dev node of the tty of the PCI serial card id
+// ("1b36:0002"): the tty whose device, or a parent of it, is a PCI device
+// with that vendor and device (serial core puts its own port devices
+// between the card and the tty). The error lists what ttys there are.
+func pciSerialTTY(id string) (string, error) {
+	vendor, device, _ := strings.Cut(id, ":")
+	ttys, _ := filepath.Glob("/sys/class/tty/*")
+	var seen []string
+	for _, t := range ttys {
+		dir, err := filepath.EvalSymlinks(t)
+		if err != nil {
+			continue
+		}
+		seen = append(seen, strings.TrimPrefix(dir, "/sys/devices/"))
+		for d := filepath.Dir(dir); strings.HasPrefix(d, "/sys/devices/"); d = filepath.Dir(d) {
+			if sysfsHex(filepath.Join(d, "vendor")) == vendor && sysfsHex(filepath.Join(d, "device")) == device {
+				return "/dev/" + filepath.Base(t), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no tty of PCI serial card %s among %d ttys (%s): %w", id, len(seen), strings.Join(filterSerial(seen), " "), errNotYet)
+}
+
+// filterSerial keeps the serial ports of a tty list: the virtual consoles
+// and ptys say nothing of a missing card.
+func filterSerial(ttys []string) []string {
+	var out []string
+	for _, t := range ttys {
+		if !strings.Contains(t, "virtual/") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// sysfsHex is a sysfs id file's value without its 0x and newline.
+func sysfsHex(path string) string {
+	b, _ := os.ReadFile(path)
+	return strings.TrimPrefix(strings.TrimSpace(string(b)), "0x")
+}
+
+// timeScale is PIDFDCONF_TIME_SCALE as the runner set it, 1 when unset.
+func timeScale() float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(kernel.TimeScaleEnv), 64); err == nil && f >= 1 {
+		return f
+	}
+	return 1
 }

@@ -30,36 +30,38 @@ type Selftests struct {
 // instead (the cross-check is then "not run", never a verdict).
 func PrepareSelftests(ctx context.Context, logf func(string, ...any), ks []*kernels.Kernel, r *kernels.Resolver) (sets map[string]*Selftests, notes map[string]string) {
 	sets, notes = map[string]*Selftests{}, map[string]string{}
-	if missing := selftests.MissingPackages(); len(missing) > 0 {
-		if err := setup.EnsurePackages(ctx, logf, "building the kernel's pidfd selftests", missing...); err != nil {
-			for _, k := range ks {
-				notes[k.Name] = err.Error()
-			}
-			return sets, notes
-		}
-	}
-	byVersion := map[string]*Selftests{}
+	ready := map[string]error{} // the build packages of an arch, installed or why not
+	byBuild := map[string]*Selftests{}
 	for _, k := range ks {
-		if k.Spec.Kind == kernels.KindHost || k.Arch != "amd64" {
-			notes[k.Name] = "selftests run in amd64 VMs only"
+		if k.Spec.Kind == kernels.KindHost || k.KernelArch != "" {
+			notes[k.Name] = "selftests run in VMs of amd64 and arm64 kernels with their own userspace only"
 			continue
 		}
-		release, err := kernels.BzImageRelease(k.BzImage)
+		err, ok := ready[k.Arch]
+		if !ok {
+			err = ensureBuildPackages(ctx, logf, k.Arch)
+			ready[k.Arch] = err
+		}
+		if err != nil {
+			notes[k.Name] = err.Error()
+			continue
+		}
+		release, err := kernels.KernelRelease(k.BzImage)
 		if err != nil {
 			notes[k.Name] = err.Error()
 			continue
 		}
 		xy := kernels.MajorMinor(release)
-		set, ok := byVersion[xy]
+		set, ok := byBuild[xy+"/"+k.Arch]
 		if !ok {
-			set, err = buildSelftests(ctx, logf, r, xy)
+			set, err = buildSelftests(ctx, logf, r, xy, k.Arch)
 			if err != nil {
-				logf("selftests for %s: %v", xy, err)
+				logf("selftests for %s (%s): %v", xy, k.Arch, err)
 			}
-			byVersion[xy] = set
+			byBuild[xy+"/"+k.Arch] = set
 		}
 		if set == nil {
-			notes[k.Name] = fmt.Sprintf("no pidfd selftests for %s: %v", xy, err)
+			notes[k.Name] = fmt.Sprintf("no pidfd selftests for %s (%s): %v", xy, k.Arch, err)
 			continue
 		}
 		sets[k.Name] = set
@@ -67,9 +69,19 @@ func PrepareSelftests(ctx context.Context, logf func(string, ...any), ks []*kern
 	return sets, notes
 }
 
+// ensureBuildPackages installs what building the selftests for goarch needs
+// (the cross-compiler and its libc for arm64), or says why it cannot.
+func ensureBuildPackages(ctx context.Context, logf func(string, ...any), goarch string) error {
+	missing, err := selftests.MissingPackagesFor(goarch)
+	if err != nil || len(missing) == 0 {
+		return err
+	}
+	return setup.EnsurePackages(ctx, logf, "building the kernel's pidfd selftests for "+goarch, missing...)
+}
+
 // buildSelftests builds the pidfd selftests of Debian's linux-source-X.Y
-// (its tarball is kept in the cache by the package's sha256).
-func buildSelftests(ctx context.Context, logf func(string, ...any), r *kernels.Resolver, xy string) (*Selftests, error) {
+// for goarch (its tarball is kept in the cache by the package's sha256).
+func buildSelftests(ctx context.Context, logf func(string, ...any), r *kernels.Resolver, xy, goarch string) (*Selftests, error) {
 	tarball, source, err := r.LinuxSourceTarball(ctx, xy)
 	if err != nil {
 		return nil, err
@@ -78,12 +90,12 @@ func buildSelftests(ctx context.Context, logf func(string, ...any), r *kernels.R
 	if r.Log != nil {
 		log = r.Log
 	}
-	b, err := selftests.BuildPidfd(ctx, tarball, filepath.Join(r.Cache.Dir, "selftests"), log)
+	b, err := selftests.BuildPidfdFor(ctx, tarball, filepath.Join(r.Cache.Dir, "selftests"), goarch, log)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range b.Failures {
-		logf("selftest %s of %s does not compile: %s", f.Program, xy, f.Error)
+		logf("selftest %s of %s (%s) does not compile: %s", f.Program, xy, goarch, f.Error)
 	}
 	return &Selftests{Build: b, Source: source}, nil
 }

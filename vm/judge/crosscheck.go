@@ -6,9 +6,22 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
 )
 
-// disagreesNote starts a Mirrors note that explains why the cited selftest
-// case and the spec disagree (a selftest bug, with the kernel source line).
+// disagreesNote starts a Mirrors note, or a clause of one after "; ", that
+// explains why the cited selftest case and the spec disagree (a selftest
+// bug, with the kernel source line): "(here the leader exits alone first;
+// disagrees: ...)" explains as "(disagrees: ...)" does.
 const disagreesNote = "disagrees: "
+
+// disagreement is the explanation in a Mirrors note, if it has one.
+func disagreement(note string) (string, bool) {
+	if why, ok := strings.CutPrefix(note, disagreesNote); ok {
+		return why, true
+	}
+	if _, why, ok := strings.Cut(note, "; "+disagreesNote); ok {
+		return why, true
+	}
+	return "", false
+}
 
 // mirrors maps each spec's row key ("<area>: <text>") to the selftest
 // cases its Mirrors line cites, and each case to the note that explains a
@@ -18,7 +31,7 @@ func (c Catalogue) mirrors() (cited map[string][]string, explained map[string]st
 	for _, e := range c {
 		cited[e.key()] = selftests.ParseMirrors(e.Mirrors)
 		for _, r := range e.Refs {
-			if note, ok := strings.CutPrefix(r.Note, disagreesNote); ok && r.Kind == "selftest" {
+			if note, ok := disagreement(r.Note); ok && r.Kind == "selftest" {
 				explained[selftests.CaseID(r.Program, r.Case)] = note
 			}
 		}

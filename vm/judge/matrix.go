@@ -156,7 +156,9 @@ func (m *Matrix) lsmCell(kr *KernelRun) Cell {
 	}
 	var ref *KernelRun
 	for _, o := range m.Kernels {
-		if o.Kernel.LSMGroup == g {
+		// Only a column of the same architecture: another one's verdicts
+		// need not agree (a merge may bring both).
+		if o.Kernel.LSMGroup == g && o.Kernel.Architecture() == kr.Kernel.Architecture() {
 			ref = o
 			break
 		}

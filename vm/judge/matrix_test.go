@@ -158,3 +158,16 @@ func TestUnsupportedColumnSkipsEveryRow(t *testing.T) {
 		t.Errorf("exit %d", m.ExitCode())
 	}
 }
+
+func TestLSMIndependenceWithinOneArchitecture(t *testing.T) {
+	p := judgetest.Spec("opens", 1, types.SpecStatePassed, "")
+	f := judgetest.Spec("opens", 1, types.SpecStateFailed, "EACCES")
+	amd, arm := judgetest.Column(t, "lsm-none", "g", p), judgetest.Column(t, "lsm-selinux", "g", f)
+	amd.Kernel.Arch, arm.Kernel.Arch = "amd64", "arm64"
+	m := judge.NewMatrix("t", []*judge.KernelRun{amd, arm})
+	// The arm64 column is the first of its architecture in the group: its
+	// own reference, never compared with the amd64 one.
+	if c := m.Cell(m.Kernels[1], judge.LSMRow); c.Result == judge.FAIL {
+		t.Errorf("an arm64 column judged against an amd64 one: %+v", c)
+	}
+}

@@ -43,14 +43,26 @@ func (r *Resolver) hostUpdate(ctx context.Context) error {
 	return nil
 }
 
-// aptRootFor is the apt configuration of a archive ("" = the host's sources),
-// its package lists refreshed when stale or when refresh is set.
-func (r *Resolver) aptRootFor(ctx context.Context, archive string, refresh bool) (aptRoot, error) {
+// aptRootFor is the apt configuration of a archive ("" = the host's sources)
+// for packages of arch ("" = the host's own), its package lists refreshed
+// when stale or when refresh is set. Another architecture's packages always
+// come through a private configuration: the host's dpkg never learns of it.
+func (r *Resolver) aptRootFor(ctx context.Context, archive, arch string, refresh bool) (aptRoot, error) {
 	if _, err := exec.LookPath("apt-get"); err != nil {
 		return aptRoot{}, setup.Errorf("apt: and build: kernels need apt-get and dpkg (a Debian-based host); use file:PATH instead")
 	}
+	if arch == HostArch() {
+		arch = ""
+	}
+	if archive == "" && arch != "" {
+		codename, err := hostCodename("/etc/os-release")
+		if err != nil {
+			return aptRoot{}, setup.Errorf("%s packages come from a Debian archive of their own: name it, apt:ARCHIVE/PACKAGE (archives: %s); the host's release is unknown: %v", arch, strings.Join(KnownArchives, ", "), err)
+		}
+		archive = codename
+	}
 	if archive != "" {
-		return r.privateRoot(ctx, archive, refresh)
+		return r.privateRoot(ctx, archive, arch, refresh)
 	}
 	if refresh || listsAge(hostApt.Lists) > aptListsMaxAge {
 		if err := r.hostUpdate(ctx); err != nil {
@@ -64,18 +76,18 @@ func (r *Resolver) aptRootFor(ctx context.Context, archive string, refresh bool)
 // the archive's lists; with retry, when nothing matches it refreshes the lists
 // once (perhaps they predate the package) and asks again. nil when still
 // nothing matches.
-func (r *Resolver) findNewest(ctx context.Context, archive, pattern string, retry bool) (aptRoot, *aptCandidate, error) {
-	root, err := r.aptRootFor(ctx, archive, false)
+func (r *Resolver) findNewest(ctx context.Context, archive, arch, pattern string, retry bool) (aptRoot, *aptCandidate, error) {
+	root, err := r.aptRootFor(ctx, archive, arch, false)
 	if err != nil {
 		return root, nil, err
 	}
 	c, err := r.newestAptCandidate(ctx, root, pattern)
 	fresh := r.aptUpdated
-	if archive != "" {
-		fresh = r.updated[archive]
+	if root.Archive != "" {
+		fresh = r.updated[root.Dir]
 	}
-	if retry && err == nil && c == nil && !fresh && (archive != "" || setup.IsRoot()) {
-		if root, err = r.aptRootFor(ctx, archive, true); err != nil {
+	if retry && err == nil && c == nil && !fresh && (root.Archive != "" || setup.IsRoot()) {
+		if root, err = r.aptRootFor(ctx, archive, arch, true); err != nil {
 			return root, nil, err
 		}
 		c, err = r.newestAptCandidate(ctx, root, pattern)
@@ -84,12 +96,13 @@ func (r *Resolver) findNewest(ctx context.Context, archive, pattern string, retr
 }
 
 func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error) {
-	root, c, err := r.findNewest(ctx, s.Archive, s.Package, true)
+	arch := ArchFromPackage(s.Package)
+	root, c, err := r.findNewest(ctx, s.Archive, arch, s.Package, true)
 	if err != nil {
 		return nil, err
 	}
 	if c == nil {
-		have, _ := aptNames(ctx, root, "linux-image-", "linux-image-*-amd64")
+		have, _ := aptNames(ctx, root, "linux-image-", "linux-image-*-"+arch)
 		return nil, noPackageError(s, have)
 	}
 	r.logf("%s: %s %s (%s)", s.Raw, c.Package, c.Version, root.Label)
@@ -104,7 +117,7 @@ func (r *Resolver) resolveApt(ctx context.Context, s KernelSpec) (*Kernel, error
 		Name:     strings.TrimPrefix(c.Package, "linux-image-"),
 		Describe: fmt.Sprintf("%s %s (%s, deb sha256 %s%s)", c.Package, c.Version, root.Label, c.SHA256[:12], partsNote(dir)),
 		BzImage:  filepath.Join(dir, "bzImage"),
-		Arch:     "amd64",
+		Arch:     arch,
 	}
 	if _, err := os.Stat(filepath.Join(dir, "config")); err == nil {
 		k.Config, k.ConfigSource = filepath.Join(dir, "config"), "from the Debian package"+partsNote(dir)
@@ -238,13 +251,16 @@ func aptCandidates(ctx context.Context, root aptRoot, pattern string) ([]*aptCan
 	// One apt-cache call for all names and versions; virtual names only add
 	// an error line, so the output is used even when the exit status is not 0.
 	args := append(append([]string{}, root.Opts...), "show")
-	out, _ := setup.Command(ctx, "", []string{"LC_ALL=C"}, "apt-cache", append(args, names...)...)
+	for _, n := range names {
+		args = append(args, root.qualified(n))
+	}
+	out, _ := setup.Command(ctx, "", []string{"LC_ALL=C"}, "apt-cache", args...)
 	return parseAptRecords(string(out)), nil
 }
 
 // aptRecord is the exact package=version in root.
 func aptRecord(ctx context.Context, root aptRoot, p debPart) (*aptCandidate, error) {
-	args := append(append([]string{}, root.Opts...), "show", p.Package+"="+p.Version)
+	args := append(append([]string{}, root.Opts...), "show", root.qualified(p.Package)+"="+p.Version)
 	out, err := setup.Command(ctx, "", []string{"LC_ALL=C"}, "apt-cache", args...)
 	recs := parseAptRecords(string(out))
 	if err != nil || len(recs) == 0 {
@@ -298,7 +314,7 @@ func debVersionLess(a, b string) bool {
 func downloadDeb(ctx context.Context, root aptRoot, c *aptCandidate, dir string) (string, error) {
 	// _apt must be able to write here or apt warns and falls back to root.
 	_ = os.Chmod(dir, 0o755)
-	spec := c.Package + "=" + c.Version
+	spec := root.qualified(c.Package) + "=" + c.Version
 	if out, err := setup.Command(ctx, dir, nil, "apt-get", append(append([]string{}, root.Opts...), "download", spec)...); err != nil {
 		return "", setup.Errorf("`apt-get download %s` (%s) failed: %s (check the network; the lists refresh after %s)", spec, root.Label, setup.LastLine(out), aptListsMaxAge)
 	}

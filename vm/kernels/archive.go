@@ -44,19 +44,47 @@ var archiveName = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z]+)*$`)
 type aptRoot struct {
 	Label   string   // "host sources" or "Debian <archive>", for messages
 	Archive string   // "" for the host
+	Arch    string   // the packages' architecture where not the host's: arm64
+	Dir     string   // the private configuration's directory, "" for the host
 	Opts    []string // -o options selecting the private configuration
 	Lists   string   // directory holding the package lists
 }
 
+// qualified is how apt names a package of the root's architecture:
+// name:arm64 for a foreign one, so a name that also exists for the host's
+// architecture never resolves to the host's package.
+func (r aptRoot) qualified(name string) string {
+	if r.Arch == "" {
+		return name
+	}
+	return name + ":" + r.Arch
+}
+
 var hostApt = aptRoot{Label: "host sources", Lists: "/var/lib/apt/lists"}
 
-// privateArchive is the private apt configuration of one archive.
+// privateArchive is the private apt configuration of one archive, for the
+// host's architecture or (Arch) another one.
 type privateArchive struct {
-	Dir, Mirror, Archive, Keyring string
+	Dir, Mirror, Archive, Keyring, Arch string
 }
 
 func (p privateArchive) root() aptRoot {
-	return aptRoot{Label: "Debian " + p.Archive, Archive: p.Archive, Opts: p.options(), Lists: filepath.Join(p.Dir, "lists")}
+	label := "Debian " + p.Archive
+	if p.Arch != "" {
+		label += " (" + p.Arch + ")"
+	}
+	return aptRoot{Label: label, Archive: p.Archive, Arch: p.Arch, Dir: p.Dir, Opts: p.options(), Lists: filepath.Join(p.Dir, "lists")}
+}
+
+// privateDir is where an archive's configuration lives: one per
+// architecture, so the host architecture's lists (and every answer
+// memoised from them) never change because an arm64 kernel was asked for.
+func privateDir(cacheDir, archive, arch string) string {
+	name := archive
+	if arch != "" {
+		name += "." + arch
+	}
+	return filepath.Join(cacheDir, "debian-apt", name)
 }
 
 // sourcesList is the whole sources.list of the archive: main only (kernels,
@@ -87,6 +115,10 @@ func (p privateArchive) options() []string {
 		{"Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled", "false"},
 		{"Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled", "false"},
 	}
+	if p.Arch != "" {
+		// apt adds the host's own architecture to the list whatever it says.
+		kv = append(kv, [2]string{"APT::Architectures", p.Arch})
+	}
 	var o []string
 	for _, e := range kv {
 		o = append(o, "-o", e[0]+"="+e[1])
@@ -112,7 +144,7 @@ func (p privateArchive) write() error {
 
 // privateRoot returns the archive's configuration, updating its package lists
 // when they are missing, older than aptListsMaxAge, or force is set.
-func (r *Resolver) privateRoot(ctx context.Context, archive string, force bool) (aptRoot, error) {
+func (r *Resolver) privateRoot(ctx context.Context, archive, arch string, force bool) (aptRoot, error) {
 	mirror, err := hostDebianMirror("/etc/apt")
 	if err != nil {
 		return aptRoot{}, err
@@ -123,7 +155,7 @@ func (r *Resolver) privateRoot(ctx context.Context, archive string, force bool) 
 	} else if !fileExists(hostKeyring) {
 		return aptRoot{}, setup.Errorf("apt:%s/… needs Debian's archive keys in %s: run `apt-get install debian-archive-keyring`", archive, hostKeyring)
 	}
-	p := privateArchive{Dir: filepath.Join(r.Cache.Dir, "debian-apt", archive), Mirror: mirror, Archive: archive, Keyring: keyring}
+	p := privateArchive{Dir: privateDir(r.Cache.Dir, archive, arch), Mirror: mirror, Archive: archive, Keyring: keyring, Arch: arch}
 	if err := p.write(); err != nil {
 		return aptRoot{}, err
 	}
@@ -131,24 +163,24 @@ func (r *Resolver) privateRoot(ctx context.Context, archive string, force bool) 
 	if r.updated == nil {
 		r.updated = map[string]bool{}
 	}
-	if r.updated[archive] || (!force && listsAge(root.Lists) < aptListsMaxAge) {
+	if r.updated[p.Dir] || (!force && listsAge(root.Lists) < aptListsMaxAge) {
 		return root, nil
 	}
-	r.logf("apt-get update for Debian %s (private lists in %s)", archive, p.Dir)
+	r.logf("apt-get update for %s (private lists in %s)", root.Label, p.Dir)
 	out, err := setup.Command(ctx, "", []string{"LC_ALL=C"}, "apt-get", append(root.Opts, "update")...)
 	if err != nil || strings.Contains(string(out), "NO_PUBKEY") {
 		if strings.Contains(string(out), "NO_PUBKEY") && keyring == hostKeyring {
 			if kerr := r.newerKeyring(ctx); kerr != nil {
 				return aptRoot{}, kerr
 			}
-			return r.privateRoot(ctx, archive, force)
+			return r.privateRoot(ctx, archive, arch, force)
 		}
 		if missingArchive(out) {
 			os.RemoveAll(p.Dir) // a typo leaves nothing behind
 		}
 		return aptRoot{}, updateError(archive, mirror, out)
 	}
-	r.updated[archive] = true
+	r.updated[p.Dir] = true
 	return root, nil
 }
 
@@ -316,4 +348,24 @@ func listsAge(dir string) time.Duration {
 		return 1 << 62
 	}
 	return time.Since(newest)
+}
+
+// hostCodename is the host's Debian release (VERSION_CODENAME of
+// os-release): the archive another architecture's packages come from when
+// the spec names none.
+func hostCodename(osRelease string) (string, error) {
+	b, err := os.ReadFile(osRelease)
+	if err != nil {
+		return "", err
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VERSION_CODENAME="); ok {
+			v = strings.Trim(strings.TrimSpace(v), `"'`)
+			if archiveName.MatchString(v) {
+				return v, nil
+			}
+			return "", fmt.Errorf("%s: VERSION_CODENAME=%q is not a Debian archive name", osRelease, v)
+		}
+	}
+	return "", fmt.Errorf("%s names no VERSION_CODENAME", osRelease)
 }

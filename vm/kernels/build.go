@@ -26,10 +26,42 @@ var buildTools = []string{"build-essential", "flex", "bison", "bc", "libelf-dev"
 
 // MakeArch is the kernel's ARCH= for a GOARCH.
 func MakeArch(goarch string) string {
-	if goarch == "386" {
+	switch goarch {
+	case "386":
 		return "i386"
+	case "arm64":
+		return "arm64"
 	}
 	return "x86_64"
+}
+
+// crossCompile is CROSS_COMPILE for building an ARCH= kernel on this host:
+// Debian's aarch64-linux-gnu- (gcc-aarch64-linux-gnu) for arm64 elsewhere
+// than on arm64; "" where the host's gcc builds it (x86_64 builds i386 too).
+func crossCompile(arch string) string {
+	if arch == "arm64" && runtime.GOARCH != "arm64" {
+		return "aarch64-linux-gnu-"
+	}
+	return ""
+}
+
+// crossTools are the Debian packages a cross build of arch needs beyond
+// buildTools.
+func crossTools(arch string) []string {
+	if crossCompile(arch) != "" {
+		return []string{"gcc-aarch64-linux-gnu"}
+	}
+	return nil
+}
+
+// imageTarget is the make target of arch's bootable image and where the
+// build leaves it: an x86 bzImage, or an arm64 Image, which QEMU boots
+// without a decompressor.
+func imageTarget(arch string) (target, path string) {
+	if arch == "arm64" {
+		return "Image", "arch/arm64/boot/Image"
+	}
+	return "bzImage", "arch/x86/boot/bzImage"
 }
 
 // BuildInputs is what a build: kernel is made from: the linux-source, its
@@ -56,7 +88,7 @@ func (r *Resolver) PrepareBuild(ctx context.Context, raw, version string, v conf
 		return nil, err
 	}
 	r.logf("%s: %s %s (%s)", raw, src.Package, src.Version, src.Root.Label)
-	if err := setup.EnsurePackages(ctx, r.logf, "building "+raw, buildTools...); err != nil {
+	if err := setup.EnsurePackages(ctx, r.logf, "building "+raw, append(slices.Clone(buildTools), crossTools(MakeArch(v.Arch))...)...); err != nil {
 		return nil, err
 	}
 	frags, key, err := variantInputs(v, src.Package, src.Version)
@@ -199,13 +231,14 @@ func buildKernel(ctx context.Context, src, out, arch string, frags []string, log
 	if _, err := b.BzImage(ctx); err != nil {
 		return err
 	}
-	if err := copyBuilt(b.obj, "arch/x86/boot/bzImage", filepath.Join(out, "bzImage"), maxBuiltImage); err != nil {
+	_, image := imageTarget(arch)
+	if err := copyBuilt(b.obj, image, filepath.Join(out, "bzImage"), maxBuiltImage); err != nil {
 		return err
 	}
 	if err := copyBuilt(b.obj, ".config", filepath.Join(out, "config"), maxBuiltConfig); err != nil {
 		return err
 	}
-	_, err = checkBzImage(filepath.Join(out, "bzImage"))
+	_, _, err = checkKernelImage(filepath.Join(out, "bzImage"))
 	return err
 }
 
@@ -252,7 +285,11 @@ func (b *Build) step(ctx context.Context, name string, args ...string) error {
 }
 
 func (b *Build) make(ctx context.Context, target ...string) error {
-	return b.step(ctx, "make", append([]string{"-C", b.src, "O=" + b.obj, "ARCH=" + b.arch}, target...)...)
+	args := []string{"-C", b.src, "O=" + b.obj, "ARCH=" + b.arch}
+	if cc := crossCompile(b.arch); cc != "" {
+		args = append(args, "CROSS_COMPILE="+cc)
+	}
+	return b.step(ctx, "make", append(args, target...)...)
 }
 
 // Configure writes obj/.config: tinyconfig plus the fragments (written to
@@ -296,13 +333,14 @@ func (b *Build) Configure(ctx context.Context, frags []string, scratch string) e
 	return nil
 }
 
-// BzImage runs make bzImage (incremental when obj holds an earlier build)
-// and returns where the image is.
+// BzImage runs make bzImage (make Image for arm64; incremental when obj
+// holds an earlier build) and returns where the image is.
 func (b *Build) BzImage(ctx context.Context) (string, error) {
-	if err := b.make(ctx, fmt.Sprintf("-j%d", runtime.NumCPU()), "bzImage"); err != nil {
+	target, path := imageTarget(b.arch)
+	if err := b.make(ctx, fmt.Sprintf("-j%d", runtime.NumCPU()), target); err != nil {
 		return "", err
 	}
-	return filepath.Join(b.obj, "arch/x86/boot/bzImage"), nil
+	return filepath.Join(b.obj, path), nil
 }
 
 // BuildError is kernel sources that did not build: a setup error for a

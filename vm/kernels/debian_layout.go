@@ -101,7 +101,7 @@ func extractKernel(ctx context.Context, debs []string, out string) error {
 			return err
 		}
 	}
-	_, err := checkBzImage(filepath.Join(out, "bzImage"))
+	_, _, err := checkKernelImage(filepath.Join(out, "bzImage"))
 	return err
 }
 

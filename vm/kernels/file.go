@@ -10,18 +10,23 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
-// checkBzImage rejects anything QEMU could not boot as a Linux kernel, so a
-// wrong path is a setup error now rather than a MISS later. It returns the
-// kernel's release when the setup header names one ("" otherwise).
-func checkBzImage(path string) (string, error) {
+// checkKernelImage rejects anything QEMU could not boot as a Linux kernel,
+// so a wrong path is a setup error now rather than a MISS later. It returns
+// the machine the image boots on (amd64 for x86, arm64) and the kernel's
+// release when the image names one ("" otherwise).
+func checkKernelImage(path string) (arch, release string, err error) {
 	if _, err := os.Stat(path); err != nil {
-		return "", setup.Errorf("kernel %s: %v (give the path of an existing bzImage)", path, err)
+		return "", "", setup.Errorf("kernel %s: %v (give the path of an existing bzImage or arm64 Image)", path, err)
 	}
-	release, err := BzImageRelease(path)
+	arch, err = ImageArch(path)
 	if errors.Is(err, ErrNoSetupHeader) {
-		return "", setup.Errorf("kernel %s is not an x86 bzImage (no \"HdrS\" at 0x202): point file: at arch/x86/boot/bzImage or /boot/vmlinuz-*", path)
+		return "", "", setup.Errorf("kernel %s is neither an x86 bzImage (no \"HdrS\" at 0x202) nor an arm64 Image (no \"ARM\\x64\" at 56, plain or gzip'd): point file: at arch/x86/boot/bzImage, arch/arm64/boot/Image or /boot/vmlinuz-*", path)
 	}
-	return release, nil
+	if err != nil {
+		return "", "", setup.Errorf("kernel %s: %v", path, err)
+	}
+	release, _ = KernelRelease(path)
+	return arch, release, nil
 }
 
 // resolveFile checks a file: kernel and finds its config: the one the spec
@@ -32,11 +37,11 @@ func (r *Resolver) resolveFile(ctx context.Context, s KernelSpec) (*Kernel, erro
 	if err != nil {
 		return nil, setup.Errorf("kernel spec %q: %v", s.Raw, err)
 	}
-	release, err := checkBzImage(path)
+	arch, release, err := checkKernelImage(path)
 	if err != nil {
 		return nil, err
 	}
-	k := &Kernel{Spec: s, Name: SafeName(filepath.Base(path)), Describe: "file " + path, BzImage: path, Arch: "amd64"}
+	k := &Kernel{Spec: s, Name: SafeName(filepath.Base(path)), Describe: "file " + path, BzImage: path, Arch: arch}
 	if release != "" {
 		k.Describe += " " + release
 	}

@@ -17,7 +17,7 @@ func TestFileKernelChecks(t *testing.T) {
 	os.WriteFile(notKernel, []byte(strings.Repeat("x", 1024)), 0o644)
 	for path, msg := range map[string]string{
 		filepath.Join(dir, "missing"): "no such file",
-		notKernel:                     "not an x86 bzImage",
+		notKernel:                     "neither an x86 bzImage",
 	} {
 		s, _ := ParseKernelSpec("file:" + path)
 		_, err := (&Resolver{Cache: cache.Cache{Dir: t.TempDir()}}).Resolve(t.Context(), s)

@@ -50,6 +50,17 @@ func (k *Kernel) MachineArch() string {
 	return k.Arch
 }
 
+// Architecture names what a column ran on, for reports and for pairing
+// columns: the suites' GOARCH, and the kernel's after " on " where it
+// differs (a compat column: "386 on amd64"). Columns of different
+// architectures are never compared: their verdicts need not agree.
+func (k *Kernel) Architecture() string {
+	if k.KernelArch != "" && k.KernelArch != k.Arch {
+		return k.Arch + " on " + k.KernelArch
+	}
+	return k.Arch
+}
+
 // Resolver turns specs into kernels, downloading or building into the cache.
 type Resolver struct {
 	Cache cache.Cache
@@ -58,7 +69,7 @@ type Resolver struct {
 	// build already uses every core.
 	mu         sync.Mutex
 	aptUpdated bool            // the host's lists, this run
-	updated    map[string]bool // the private lists of a archive, this run
+	updated    map[string]bool // the private lists of a archive (by directory), this run
 }
 
 // Resolve resolves one spec.

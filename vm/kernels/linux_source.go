@@ -31,12 +31,12 @@ func (r *Resolver) findLinuxSource(ctx context.Context, version string) (linuxSo
 		return r.newestLinuxSource(ctx)
 	}
 	pkg := "linux-source-" + version
-	if _, c, err := r.findNewest(ctx, "", pkg, false); err == nil && c != nil {
+	if _, c, err := r.findNewest(ctx, "", "", pkg, false); err == nil && c != nil {
 		return linuxSource{hostApt, c}, nil
 	}
 	var best linuxSource
 	for _, archive := range sourceArchives {
-		root, c, err := r.findNewest(ctx, archive, pkg, false)
+		root, c, err := r.findNewest(ctx, archive, "", pkg, false)
 		if err != nil {
 			return best, err
 		}
@@ -56,7 +56,7 @@ func (r *Resolver) findLinuxSource(ctx context.Context, version string) (linuxSo
 func (r *Resolver) newestLinuxSource(ctx context.Context) (linuxSource, error) {
 	var best linuxSource
 	for _, archive := range sourceArchives {
-		root, err := r.aptRootFor(ctx, archive, false)
+		root, err := r.aptRootFor(ctx, archive, "", false)
 		if err != nil {
 			return best, err
 		}

@@ -57,6 +57,11 @@ const CompatSuffix = "compat"
 // -backports archive.
 const NewestDebianKernel = "apt:trixie-backports/linux-image-*-cloud-amd64"
 
+// NewestDebianArm64Kernel is the same kernel built for arm64, booted under
+// qemu-system-aarch64: the column of `make matrix CONFIGS=all` that runs
+// the suites on another architecture.
+const NewestDebianArm64Kernel = "apt:trixie-backports/linux-image-*-cloud-arm64"
+
 // DebianKernels are Debian's newest 6.1 cloud kernel (anon-inode pidfds),
 // newest 6.12 (pidfs) and the newest kernel Debian has released.
 var DebianKernels = []string{
@@ -143,6 +148,9 @@ func parseAptSpec(k KernelSpec, arg string) (KernelSpec, error) {
 		return k, setup.Errorf("kernel spec %q: %q is not a Debian archive name: use one of %s", k.Raw, archive, strings.Join(KnownArchives, ", "))
 	}
 	if set == CompatSuffix {
+		if a := ArchFromPackage(pkg); a != "amd64" {
+			return k, setup.Errorf("kernel spec %q: +compat runs i386 programs on an amd64 kernel; %s is an %s kernel", k.Raw, pkg, a)
+		}
 		k.Compat, set = true, ""
 	}
 	if set != "" {
@@ -206,10 +214,12 @@ func ParseKernelList(s string, def []string) ([]KernelSpec, error) {
 }
 
 // ConfigKernels turns CONFIGS ("all" or a comma/space list of names) into
-// build: specs from ConfigSourceVersion.
+// build: specs from ConfigSourceVersion; "all" adds the newest Debian
+// kernel for arm64.
 func ConfigKernels(list string) ([]KernelSpec, error) {
 	names := strings.FieldsFunc(list, func(r rune) bool { return r == ' ' || r == ',' })
-	if len(names) == 1 && names[0] == "all" {
+	all := len(names) == 1 && names[0] == "all"
+	if all {
 		names = configs.Names()
 	}
 	var specs []KernelSpec
@@ -230,6 +240,13 @@ func ConfigKernels(list string) ([]KernelSpec, error) {
 				specs = append(specs, k)
 			}
 		}
+	}
+	if all {
+		k, err := ParseKernelSpec(NewestDebianArm64Kernel)
+		if err != nil {
+			return nil, err
+		}
+		specs = append(specs, k)
 	}
 	return specs, nil
 }

@@ -80,9 +80,16 @@ func TestParseKernelListDefaultsAndConfigs(t *testing.T) {
 		t.Fatalf("mixed separators: %v %v", specs, err)
 	}
 	all, err := ConfigKernels("all")
-	// lsm-selinux also boots the three Debian kernels under SELinux.
-	if err != nil || len(all) != len(configs.Variants())+3 {
+	// lsm-selinux also boots the three Debian kernels under SELinux, and
+	// the newest Debian kernel for arm64 joins.
+	if err != nil || len(all) != len(configs.Variants())+4 {
 		t.Fatalf("all configs: %v %v", all, err)
+	}
+	if last := all[len(all)-1]; last.Raw != NewestDebianArm64Kernel || ArchFromPackage(last.Package) != "arm64" {
+		t.Fatalf("the arm64 column of CONFIGS=all: %+v", last)
+	}
+	if some, _ := ConfigKernels("minimal,lsm-none"); len(some) != 2 {
+		t.Fatalf("named configs bring no arm64 column: %v", some)
 	}
 	if all[0].Version != LatestSource {
 		t.Fatalf("the config matrix builds from the newest source: %+v", all[0])
@@ -119,5 +126,12 @@ func TestCompatColumn(t *testing.T) {
 	compat(off)
 	if !strings.Contains(off.Unsupported, "CONFIG_IA32_EMULATION") {
 		t.Errorf("a kernel without IA32_EMULATION: %+v", off)
+	}
+}
+
+func TestCompatIsForAmd64KernelsOnly(t *testing.T) {
+	_, err := ParseKernelSpec("apt:trixie-backports/linux-image-*-cloud-arm64+compat")
+	if err == nil || !strings.Contains(err.Error(), "arm64") {
+		t.Errorf("+compat on an arm64 kernel: %v, want an error naming arm64", err)
 	}
 }

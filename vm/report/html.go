@@ -57,8 +57,8 @@ func htmlKernels(b *strings.Builder, m *judge.Matrix) {
 	b.WriteString("<h2>Kernels</h2><ul>\n")
 	for _, kr := range m.Kernels {
 		n := e(kernels.SafeName(kr.Kernel.Name))
-		fmt.Fprintf(b, `<li><b>%s</b>: %s — %s; %s (<a href="%s/console.log">console</a>, <a href="%s/report.json">report.json</a>, <a href="%s/junit.xml">junit.xml</a>, <a href="%s/ktap.txt">ktap</a>); %s</li>`+"\n",
-			e(kr.Kernel.Name), e(kr.Kernel.Describe), e(Timing(kr)), e(m.Summary(kr)), n, n, n, n, e(ConfigLine(kr)))
+		fmt.Fprintf(b, `<li><b>%s</b> (%s): %s — %s; %s (<a href="%s/console.log">console</a>, <a href="%s/report.json">report.json</a>, <a href="%s/junit.xml">junit.xml</a>, <a href="%s/ktap.txt">ktap</a>); %s</li>`+"\n",
+			e(kr.Kernel.Name), e(kr.Kernel.Architecture()), e(kr.Kernel.Describe), e(Timing(kr)), e(m.Summary(kr)), n, n, n, n, e(ConfigLine(kr)))
 	}
 	b.WriteString("</ul>\n")
 }
@@ -68,7 +68,7 @@ func htmlGrid(b *strings.Builder, m *judge.Matrix) {
 	b.WriteString(`<label><input type=checkbox onchange="for(const r of document.querySelectorAll('tr.allpass'))r.hidden=this.checked"> hide rows that pass everywhere</label>`)
 	b.WriteString("<table><thead><tr><th>spec</th>")
 	for _, kr := range m.Kernels {
-		fmt.Fprintf(b, `<th title="%s"><a href="%s/console.log">%s</a></th>`, e(kr.Kernel.Describe+"\n"+Timing(kr)), e(kernels.SafeName(kr.Kernel.Name)), e(kr.Kernel.Name))
+		fmt.Fprintf(b, `<th title="%s"><a href="%s/console.log">%s</a></th>`, e(kr.Kernel.Architecture()+": "+kr.Kernel.Describe+"\n"+Timing(kr)), e(kernels.SafeName(kr.Kernel.Name)), e(kr.Kernel.Name))
 	}
 	b.WriteString("</tr></thead><tbody>\n")
 	for _, r := range m.Rows {

@@ -21,10 +21,14 @@ type MatrixJSON struct {
 }
 
 type KernelJSON struct {
-	Name          string                    `json:"name"`
-	Spec          string                    `json:"spec"`
-	Describe      string                    `json:"describe"`
-	Arch          string                    `json:"arch"`
+	Name     string `json:"name"`
+	Spec     string `json:"spec"`
+	Describe string `json:"describe"`
+	Arch     string `json:"arch"`
+	// KernelArch is the kernel's GOARCH where it differs from Arch, the
+	// suites' (a compat column); Architecture names both.
+	KernelArch    string                    `json:"kernel_arch,omitempty"`
+	Architecture  string                    `json:"architecture"`
 	BzImage       string                    `json:"bzimage,omitempty"`
 	Config        string                    `json:"config,omitempty"`
 	ConfigSHA256  string                    `json:"config_sha256,omitempty"`
@@ -57,7 +61,7 @@ func JSON(m *judge.Matrix) MatrixJSON {
 	for _, kr := range m.Kernels {
 		k := kr.Kernel
 		jk := KernelJSON{
-			Name: k.Name, Spec: k.Spec.Raw, Describe: k.Describe, Arch: k.Arch, BzImage: k.BzImage, Config: k.Config,
+			Name: k.Name, Spec: k.Spec.Raw, Describe: k.Describe, Arch: k.Arch, KernelArch: k.KernelArch, Architecture: k.Architecture(), BzImage: k.BzImage, Config: k.Config,
 			BootArgs: k.BootArgs, LSMGroup: k.LSMGroup, Info: kr.Info, BootSeconds: kr.Boot.Seconds(), SuitesSeconds: kr.Suite.Seconds(),
 			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
 			ConsoleLog: kernels.SafeName(k.Name) + "/console.log", Expired: kr.ExpiredExpectations,

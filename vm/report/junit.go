@@ -58,7 +58,7 @@ func JUnit(m *judge.Matrix, runs []*judge.KernelRun) []byte {
 	top := junitSuites{Name: "pidfdconf " + m.RunID}
 	for _, kr := range runs {
 		s := junitSuite{Name: kr.Kernel.Name, Time: kr.Wall.Seconds(), Properties: []junitProperty{
-			{"kernel", kr.Kernel.Describe}, {"spec", kr.Kernel.Spec.Raw},
+			{"kernel", kr.Kernel.Describe}, {"spec", kr.Kernel.Spec.Raw}, {"arch", kr.Kernel.Architecture()},
 		}}
 		if kr.Info != nil {
 			s.Properties = append(s.Properties, junitProperty{"release", kr.Info.Release}, junitProperty{"cmdline", kr.Info.Cmdline})

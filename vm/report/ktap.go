@@ -29,7 +29,11 @@ const ktapNameMax = ktap.NameMax
 func KTAP(m *judge.Matrix, kr *judge.KernelRun) string {
 	var b strings.Builder
 	suites, rows := ktapSuites(m)
-	fmt.Fprintf(&b, "%s\n# pidfdconf on %s: %s\n1..1\n", ktap.Header, kr.Kernel.Name, format.OneLine(kr.Kernel.Describe))
+	arch := ""
+	if a := kr.Kernel.Architecture(); a != "" {
+		arch = " (" + format.OneLine(a) + ")"
+	}
+	fmt.Fprintf(&b, "%s\n# pidfdconf on %s%s: %s\n1..1\n", ktap.Header, kr.Kernel.Name, arch, format.OneLine(kr.Kernel.Describe))
 	var kernel strings.Builder
 	fmt.Fprintf(&kernel, "%s\n# Subtest: %s\n1..%d\n", ktap.Header, ktapKernelName(kr), len(suites))
 	kernelOK := true

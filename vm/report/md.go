@@ -60,7 +60,7 @@ func Markdown(m *judge.Matrix) string {
 	fmt.Fprintf(&b, "# pidfdconf matrix %s\n\nExit %d (%s), wall time %s.\n\n", mdEscape(m.RunID), m.ExitCode(), exitMeaning(m.ExitCode()), format.Duration(m.Wall))
 	b.WriteString("## Kernels\n\n")
 	for _, kr := range m.Kernels {
-		fmt.Fprintf(&b, "- **%s**: %s — %s; %s ([console](%s/console.log)); %s\n", mdEscape(kr.Kernel.Name), mdEscape(kr.Kernel.Describe), Timing(kr), m.Summary(kr), kernels.SafeName(kr.Kernel.Name), mdEscape(ConfigLine(kr)))
+		fmt.Fprintf(&b, "- **%s** (%s): %s — %s; %s ([console](%s/console.log)); %s\n", mdEscape(kr.Kernel.Name), mdEscape(kr.Kernel.Architecture()), mdEscape(kr.Kernel.Describe), Timing(kr), m.Summary(kr), kernels.SafeName(kr.Kernel.Name), mdEscape(ConfigLine(kr)))
 	}
 	skipTable(m).markdown(&b)
 	suiteTable(m).markdown(&b)

@@ -74,7 +74,7 @@ func textGrid(b *strings.Builder, m *judge.Matrix) {
 func textKernels(b *strings.Builder, m *judge.Matrix) {
 	b.WriteString("kernels:\n")
 	for _, kr := range m.Kernels {
-		fmt.Fprintf(b, "  %s: %s\n      %s; %s\n", kr.Kernel.Name, kr.Kernel.Describe, Timing(kr), m.Summary(kr))
+		fmt.Fprintf(b, "  %s [%s]: %s\n      %s; %s\n", kr.Kernel.Name, kr.Kernel.Architecture(), kr.Kernel.Describe, Timing(kr), m.Summary(kr))
 		if kr.Info != nil && kr.Kernel.Spec.Kind != kernels.KindHost {
 			fmt.Fprintf(b, "      release %s, LSMs %s\n", kr.Info.Release, format.Or(strings.Join(kr.Info.LSMs, ","), "none"))
 		}

@@ -113,6 +113,7 @@ var (
 	OptAdvise   = newOption("CONFIG_ADVISE_SYSCALLS", syscallCompiledOut("process_madvise", probeProcessMadvise))
 	OptMMU      = newOption("CONFIG_MMU", syscallCompiledOut("process_mrelease", probeProcessMrelease))
 	OptUnix     = newOption("CONFIG_UNIX", procEntry("/proc/net/unix", "net/unix/af_unix.c:3826 unix_net_init, built with CONFIG_UNIX only"))
+	OptInet     = newOption("CONFIG_INET", procEntry("/proc/net/tcp", "net/ipv4/tcp_ipv4.c:3321 tcp4_proc_init_net, built with CONFIG_INET only"))
 	OptCoredump = newOption("CONFIG_COREDUMP", coredumpSysctl)
 	// The kernel APIs of the contract specs beyond the selftests.
 	OptSeccompFilter = newOption("CONFIG_SECCOMP_FILTER", seccompFiltersCompiled)

@@ -69,8 +69,19 @@ func openPipeEnd(end int) fdOpener {
 }
 
 func openSocket(domain int) fdOpener {
-	return func() (int, error) { return closeLater(unix.Socket(domain, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)) }
+	return func() (int, error) {
+		fd, err := closeLater(unix.Socket(domain, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0))
+		if errors.Is(err, unix.EAFNOSUPPORT) {
+			// Small kernels (vm/configs minimal) leave networking out; the
+			// config or /proc/net says so, not this socket's failure.
+			helpers.RequireOption(socketOption[domain])
+		}
+		return fd, err
+	}
 }
+
+// socketOption is the option a socket domain comes with.
+var socketOption = map[int]*kernel.Option{unix.AF_UNIX: kernel.OptUnix, unix.AF_INET: kernel.OptInet}
 
 func openEpoll() (int, error) { return closeLater(unix.EpollCreate1(unix.EPOLL_CLOEXEC)) }
 

@@ -488,7 +488,7 @@ func TestFaultRunnerSetupErrors(t *testing.T) {
 		want                 string // in the runner's output
 	}{
 		{"QEMU missing from PATH", "file:" + kernelstest.BzImageFile(t, "fault"), t.TempDir(), true, "qemu-system-x86"},
-		{"a kernel file that is not a kernel", "file:" + notKernel, t.TempDir(), false, "is not an x86 bzImage (no \"HdrS\" at 0x202): point file: at"},
+		{"a kernel file that is not a kernel", "file:" + notKernel, t.TempDir(), false, "is neither an x86 bzImage (no \"HdrS\" at 0x202) nor an arm64 Image (no \"ARM\\x64\" at 56, plain or gzip'd): point file: at"},
 		{"the cache directory unwritable", "file:" + kernelstest.BzImageFile(t, "fault"), filepath.Join(aFile, "cache"), false, "set CACHE_DIR to a writable directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -51,6 +51,9 @@ func main() {
 	jobs := flag.Int("jobs", runtime.NumCPU(), "suites run at once natively")
 	vmKernels := flag.String("vm-kernels", "", "kernel specs for the VM figures (default: the vm-smoke kernels; none: no VMs)")
 	flag.Parse()
+	if *jobs < 1 {
+		fail(3, fmt.Errorf("-jobs %d: give at least 1 (suites run at once)", *jobs))
+	}
 	// Ctrl-C cancels the VMs: QEMU dies with its process group.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -1,8 +1,8 @@
 package outcome
 
 // Verdict is one spec's result on one kernel, in the words every report
-// uses (DESIGN.md, "Result vocabulary"). The VM runner's judge and the
-// suites run as a kselftest collection both speak it.
+// uses. The VM runner's judge and the suites run as a kselftest collection
+// both speak it.
 type Verdict string
 
 const (

@@ -181,6 +181,16 @@ func expectJoined(j *joiner, types []nsType, target, self map[string]helpers.Fil
 	}
 }
 
+// expectUnmoved requires the joiner to be in the test process's own
+// namespace of every type, as after a refused setns(2).
+func expectUnmoved(j *joiner, types []nsType) {
+	GinkgoHelper()
+	self := selfNamespaces(types)
+	for _, t := range types {
+		Expect(j.ns(t.name)).To(Equal(self[t.name]), "the caller's %s namespace", t.name)
+	}
+}
+
 // expectIn requires the joiner to be in the target's namespace of type t,
 // except for the pid namespace, which setns(2) never changes for the caller
 // itself (only pid_for_children follows the target): that one stays self's.

@@ -33,6 +33,9 @@ func openFds() []int {
 
 // children lists this process's children, zombies included, from /proc.
 func children() []int {
+	if noChildren() {
+		return nil
+	}
 	if kids, ok := childrenFast(); ok {
 		return kids
 	}

@@ -31,6 +31,10 @@ import (
 	_ "github.com/pidfdconf/pidfdconf/suites/signal"
 )
 
+// areas are the suites imported above, by directory; the test checks the
+// two lists agree.
+var areas = []string{"clone", "coredump", "fanotify", "getfd", "mm", "open", "pidfs", "poll", "seccomp", "setns", "signal"}
+
 func main() {
 	role.RunIfHelper()
 	area, ok := strings.CutSuffix(filepath.Base(os.Args[0]), ".test")
@@ -47,7 +51,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "pidfdconf-suites: unexpected arguments %q: every flag is -ginkgo.*\n", flag.Args())
 		os.Exit(2)
 	}
-	passed, err := helpers.RunLinkedSuite(area)
+	passed, err := helpers.RunLinkedSuite(area, areas)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pidfdconf-suites:", err)
 		os.Exit(2)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
@@ -36,6 +37,25 @@ func TestLinksEverySuite(t *testing.T) {
 	slices.Sort(got)
 	if !slices.Equal(got, want) {
 		t.Errorf("linked suites %v, suites/ has %v: add the missing import to main.go", got, want)
+	}
+	if !slices.Equal(areas, want) {
+		t.Errorf("main.go's areas list %v, suites/ has %v: the list names what the imports link", areas, want)
+	}
+}
+
+// The metadata rules (helpers/labels.go) hold for every spec of every
+// suite: the runs no longer check them, this does, once per commit.
+func TestSpecMetadataRules(t *testing.T) {
+	for _, area := range areas {
+		var specs []types.SpecReport
+		for _, s := range PreviewSpecs("pidfd " + area).SpecReports {
+			if strings.Contains(filepath.ToSlash(s.LeafNodeLocation.FileName), "/suites/"+area+"/") {
+				specs = append(specs, s)
+			}
+		}
+		for _, p := range helpers.MetadataProblems(area, specs) {
+			t.Errorf("suites/%s: %s", area, p)
+		}
 	}
 }
 

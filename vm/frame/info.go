@@ -41,7 +41,11 @@ type SuiteRun struct {
 	Suite   string  `json:"suite"`
 	Exit    int     `json:"exit"`
 	Seconds float64 `json:"seconds"`
-	Error   string  `json:"error,omitempty"` // could not start, killed by a signal, ...
+	// Start is the guest's CLOCK_BOOTTIME when the suite started, in
+	// seconds: suites run side by side, so a column's suite time is the
+	// span from the first start to the last end, not the sum.
+	Start float64 `json:"start,omitempty"`
+	Error string  `json:"error,omitempty"` // could not start, killed by a signal, ...
 }
 
 // Bounds of a GuestInfo: the guest writes it, so the host checks it before

@@ -47,7 +47,7 @@ func main() {
 	console := openConsole()
 	logf := func(format string, args ...any) { fmt.Fprintf(console, "pidfdconf-init: "+format+"\n", args...) }
 
-	info := frame.GuestInfo{UptimeAtInit: uptime()}
+	info := frame.GuestInfo{UptimeAtInit: suiterun.BootClock()}
 	info.Mounts = mountAll()
 	// lsm-selinux: load the policy before anything else runs, so every suite runs under it.
 	if line, err := setupSELinux(); err != nil {
@@ -76,8 +76,7 @@ func main() {
 	st.send(frame.InfoName, mustJSON(info))
 
 	exit := 0
-	for _, s := range suites {
-		res := runSuite(s, console)
+	runSuites(suites, console, func(s string, res suiterun.Record) {
 		run := res.Run
 		logf("suite %s: exit %d in %.1fs %s", s, run.Exit, run.Seconds, run.Error)
 		if res.Report != nil {
@@ -87,8 +86,10 @@ func main() {
 		if run.Exit != 0 {
 			exit = 1
 		}
-		reapOrphans()
-	}
+	})
+	// Only now: while a suite runs, a wait for any child could take the
+	// suite process from the wait of its own exec.Cmd.
+	reapOrphans()
 	runSelftests(st, logf)
 	busy, waited := st.finish()
 	logf("results streamed in %.2fs, %.2fs of it after the last program", busy.Seconds(), waited.Seconds())
@@ -251,16 +252,6 @@ func reapOrphans() {
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
-}
-
-// uptime is CLOCK_BOOTTIME: the time since the kernel started, which at
-// /init's start is the boot cost (and needs no /proc).
-func uptime() float64 {
-	var ts unix.Timespec
-	if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
-		return 0
-	}
-	return float64(ts.Sec) + float64(ts.Nsec)/1e9
 }
 
 // powerOff ends the VM. Kernels without ACPI (tinyconfig builds) cannot power

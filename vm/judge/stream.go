@@ -3,6 +3,7 @@ package judge
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -107,7 +108,35 @@ func (kr *KernelRun) JudgeSelftestsVM(vm *boot.VM, res boot.Ending) {
 // addRun records how one suite binary ended.
 func (kr *KernelRun) addRun(run frame.SuiteRun) {
 	kr.Runs = append(kr.Runs, run)
-	kr.Suite += time.Duration(run.Seconds * float64(time.Second))
+	kr.Suite = suitesSpan(kr.Runs)
+}
+
+// suitesSpan is the wall time of the suites: from the first start to the
+// last end when every run says when it started (they ran side by side),
+// else the sum of their durations. The numbers come from the guest, so a
+// negative or non-finite one counts as 0.
+func suitesSpan(runs []frame.SuiteRun) time.Duration {
+	sane := func(x float64) float64 {
+		if x > 0 && !math.IsInf(x, 0) {
+			return x
+		}
+		return 0
+	}
+	var sum, first, last float64
+	spanned := true
+	for i, r := range runs {
+		start, secs := sane(r.Start), sane(r.Seconds)
+		sum += secs
+		spanned = spanned && start > 0
+		if i == 0 || start < first {
+			first = start
+		}
+		last = max(last, start+secs)
+	}
+	if !spanned || len(runs) == 0 {
+		return time.Duration(sum * float64(time.Second))
+	}
+	return time.Duration((last - first) * float64(time.Second))
 }
 
 // addReport maps a suite's report; an unreadable one makes the suite MISS.

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -59,14 +61,25 @@ func Run(ctx context.Context, s Suite) Record {
 	}
 	cmd.Stdout, cmd.Stderr = s.Output, s.Output
 	fmt.Fprintf(s.Output, "# %s\n", strings.Join(cmd.Args, " "))
+	started := BootClock()
 	start := time.Now()
 	err := cmd.Run()
-	res := Record{Run: frame.SuiteRun{Suite: s.Name, Seconds: time.Since(start).Seconds()}}
+	res := Record{Run: frame.SuiteRun{Suite: s.Name, Seconds: time.Since(start).Seconds(), Start: started}}
 	res.Run.Exit, res.Run.Error = exitOf(cmd, err)
 	if data, err := os.ReadFile(filepath.Join(s.Dir, frame.ReportFile)); err == nil {
 		res.Report = data
 	}
 	return res
+}
+
+// BootClock is CLOCK_BOOTTIME in seconds: one clock for every suite of a
+// guest (or of this machine), so runs side by side can be laid out in time.
+func BootClock() float64 {
+	var ts unix.Timespec
+	if unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts) != nil {
+		return 0
+	}
+	return float64(ts.Sec) + float64(ts.Nsec)/1e9
 }
 
 func (s Suite) timeout() time.Duration {

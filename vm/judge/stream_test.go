@@ -1,0 +1,25 @@
+package judge
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/pidfdconf/pidfdconf/vm/frame"
+)
+
+// Suites that ran side by side take the span of their runs; runs without
+// a start (an older guest) add up; a guest's nonsense counts as 0.
+func TestSuitesSpan(t *testing.T) {
+	side := []frame.SuiteRun{{Start: 10, Seconds: 5}, {Start: 11, Seconds: 8}, {Start: 15.5, Seconds: 1}}
+	if got := suitesSpan(side); got != 9*time.Second {
+		t.Errorf("side by side: %v, want 9s", got)
+	}
+	serial := []frame.SuiteRun{{Seconds: 5}, {Seconds: 8}}
+	if got := suitesSpan(serial); got != 13*time.Second {
+		t.Errorf("without starts: %v, want 13s", got)
+	}
+	if got := suitesSpan([]frame.SuiteRun{{Start: math.Inf(1), Seconds: -3}}); got != 0 {
+		t.Errorf("nonsense: %v, want 0", got)
+	}
+}

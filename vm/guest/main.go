@@ -90,6 +90,7 @@ func main() {
 		reapOrphans()
 	}
 	runSelftests(st, logf)
+	runKselftest(st, console, logf)
 	busy, waited := st.finish()
 	logf("results streamed in %.2fs, %.2fs of it after the last program", busy.Seconds(), waited.Seconds())
 	if err := frame.WriteExit(out, exit); err != nil {

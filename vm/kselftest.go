@@ -139,7 +139,19 @@ func (b *builds) kselftestImage(cfg RunConfig, k *kernels.Kernel) (*image.Image,
 	if err != nil {
 		return nil, err
 	}
-	return image.WithLayers(cfg.Cache, bare, l)
+	img, err := image.WithLayers(cfg.Cache, bare, l)
+	if err != nil {
+		return nil, err
+	}
+	// The VM's memory follows the image's size, and the layer is most of
+	// it (a program per suite, where the suites' image links them to one):
+	// sized by the bare /init, the unpacked install filled the rootfs.
+	st, err := os.Stat(img.Path)
+	if err != nil {
+		return nil, err
+	}
+	img.Size = st.Size()
+	return img, nil
 }
 
 // kselftestRun is what a kselftest job left for the column's judgement.
@@ -178,18 +190,29 @@ func (c *column) runKselftest(ctx context.Context) {
 		run.note = "its VM ended early: " + why + "; console: " + filepath.Join(c.kr.Dir, "kselftest-console.log")
 		return
 	}
-	out, ok := s.Get(frame.KselftestOutput)
-	endData, endOK := s.Get(frame.KselftestEnd)
-	if !ok || !endOK || json.Unmarshal(endData, &run.end) != nil {
-		run.note = "no run_kselftest.sh output came back: " + format.Or(strings.Join(s.Problems, "; "), "the stream holds none")
+	out, end, note := kselftestOutput(s)
+	run.end = end
+	if note != "" {
+		run.note = note
 		return
 	}
 	_ = os.WriteFile(filepath.Join(c.kr.Dir, "kselftest.txt"), out, 0o644)
-	if run.end.Error != "" || run.end.Truncated {
-		run.note = fmt.Sprintf("run_kselftest.sh did not end on its own (exit %d): %s", run.end.Exit, format.Or(run.end.Error, "its output passed the guest's cap"))
-		return
-	}
 	if run.summary, err = kselftest.Parse(ctx, c.b.kselftest.python, c.cfg.Root, c.b.kselftest.tools, out); err != nil {
 		run.note = "kunit_parser could not read it: " + err.Error()
 	}
+}
+
+// kselftestOutput is run_kselftest.sh's stdout from a kselftest guest's
+// stream, or why there is none to judge: no output or end came back, or
+// the run did not end on its own (the guest's budget, its output cap).
+func kselftestOutput(s *frame.Stream) (out []byte, end frame.KselftestRun, note string) {
+	out, ok := s.Get(frame.KselftestOutput)
+	endData, endOK := s.Get(frame.KselftestEnd)
+	if !ok || !endOK || json.Unmarshal(endData, &end) != nil {
+		return nil, end, "no run_kselftest.sh output came back: " + format.Or(strings.Join(s.Problems, "; "), "the stream holds none")
+	}
+	if end.Error != "" || end.Truncated {
+		return nil, end, fmt.Sprintf("run_kselftest.sh did not end on its own (exit %d): %s", end.Exit, format.Or(end.Error, "its output passed the guest's cap"))
+	}
+	return out, end, ""
 }

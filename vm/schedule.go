@@ -51,7 +51,7 @@ func planJobs(c cache.Cache, cols []*column) []job {
 		if col.kr.SelftestSource != "" {
 			jobs = append(jobs, job{col: col, selftests: true})
 		}
-		if col.b.kselftest != nil && col.k.Spec.Kind != kernels.KindHost && col.k.Unsupported == "" {
+		if col.b != nil && col.b.kselftest != nil && col.k.Spec.Kind != kernels.KindHost && col.k.Unsupported == "" {
 			jobs = append(jobs, job{col: col, kselftest: true})
 		}
 	}

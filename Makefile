@@ -113,9 +113,11 @@ soak: role-binary
 ## kselftest-install: the suites as the kselftest collection pidfdconf in INSTALL_PATH (ARCH=x86_64|i386|arm64), with the kernel's run_kselftest.sh unless INSTALL_PATH has one or KSELFTEST_RUNNER=0
 # ARCH is the kernel's name for the target, as kselftest's own install takes it;
 # empty builds for this machine. The check is tools/kselftest's test (make unit).
+kselftest-install: export PIDFDCONF_INSTALL_PATH = $(INSTALL_PATH)
+kselftest-install: export PIDFDCONF_KSELFTEST_ARCH = $(ARCH)
 kselftest-install:
-	@test -n "$(INSTALL_PATH)" || { echo "usage: make kselftest-install INSTALL_PATH=DIR [ARCH=x86_64|i386|arm64] [KSELFTEST_RUNNER=0]" >&2; exit 2; }
-	$(GO) run ./tools/kselftest -install "$(INSTALL_PATH)" -arch "$(ARCH)" -runner=$(if $(filter 0,$(KSELFTEST_RUNNER)),false,true)
+	@test -n "$$PIDFDCONF_INSTALL_PATH" || { echo "usage: make kselftest-install INSTALL_PATH=DIR [ARCH=x86_64|i386|arm64] [KSELFTEST_RUNNER=0]" >&2; exit 2; }
+	$(GO) run ./tools/kselftest -install "$$PIDFDCONF_INSTALL_PATH" -arch "$$PIDFDCONF_KSELFTEST_ARCH" -runner=$(if $(filter 0,$(KSELFTEST_RUNNER)),false,true)
 
 # vm/ owns matrix, kernels, vm-smoke and bench.
 include vm/vm.mk

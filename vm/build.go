@@ -24,6 +24,8 @@ type builds struct {
 	// The kernel's own selftests per kernel name, or why a kernel has none.
 	selftests     map[string]*image.Selftests
 	selftestNotes map[string]string
+	// What the kselftest jobs boot (matrix -kselftest), nil without.
+	kselftest *kselftestGuests
 }
 
 // binDir holds the checkout's compiled suites and /init. Binaries live in
@@ -65,6 +67,11 @@ func buildImages(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, resol
 	b.selftests, b.selftestNotes = map[string]*image.Selftests{}, map[string]string{}
 	if cfg.Selftests {
 		b.selftests, b.selftestNotes = image.PrepareSelftests(ctx, cfg.logf, ks, resolver)
+	}
+	if cfg.Kselftest {
+		if b.kselftest, err = prepareKselftest(ctx, cfg, ks, resolver); err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
 }

@@ -24,6 +24,9 @@ type column struct {
 	b     *builds
 	scale string
 	kr    *judge.KernelRun
+	// kselftest is what its kselftest job left (matrix -kselftest), nil
+	// until it ran.
+	kselftest *kselftestRun
 }
 
 // newColumn prepares kernel k's column in dir: the suites its image
@@ -58,8 +61,10 @@ func (c *column) runSuites(ctx context.Context) {
 	}
 }
 
-// finish applies the expectations once every job of the column is done.
+// finish judges the kselftest run against the column's own verdicts and
+// then applies the expectations, once every job of the column is done.
 func (c *column) finish() *judge.KernelRun {
+	c.judgeKselftest()
 	judge.ApplyExpectations(c.kr, c.cfg.Expectations)
 	return c.kr
 }

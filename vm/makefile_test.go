@@ -55,6 +55,8 @@ func hostileVars(marks string) (vars []string, want map[string]string) {
 		"MUTANT_FLAGS": "-jobs 1 $(touch " + m("mutantflags") + ")",
 		"SOAK_N":       "1;touch " + m("soakn"),
 		"SELFTESTS":    "0;touch " + m("selftests"),
+		"ARCH":         "arm64 $(touch " + m("arch") + ")",
+		"INSTALL_PATH": "ks\"; touch " + m("installpath") + "; \"",
 	}
 	for k, v := range want {
 		vars = append(vars, k+"="+strings.ReplaceAll(v, "$", "$$"))
@@ -97,7 +99,7 @@ func TestMakefileVariablesStayText(t *testing.T) {
 	vars = append(vars, "GO="+goBin, "OUT="+strings.ReplaceAll(out, "$", "$$"), "KERNEL_TREE="+tree,
 		"MERGED="+merged, "SOAK_VM_N=0", "MUTANT_SOURCE=6.12")
 	env := append(os.Environ(), "RECORD="+record)
-	for _, target := range []string{"matrix", "kernels", "merge", "vm-smoke", "mutants", "bisect-run", "role-binary", "bench", "soak"} {
+	for _, target := range []string{"matrix", "kernels", "merge", "vm-smoke", "mutants", "bisect-run", "role-binary", "bench", "soak", "kselftest-vm", "kselftest-install"} {
 		if o, ok := runMake(t, env, target, vars...); !ok {
 			t.Errorf("make %s failed:\n%s", target, o)
 		}
@@ -126,6 +128,9 @@ func TestMakefileVariablesStayText(t *testing.T) {
 	has("matrix", "arg=matrix", "arg=-kernels", "arg="+want["KERNELS"], "arg=-configs", "arg="+want["CONFIGS"],
 		"arg=-selftests=true", "arg=-out", "arg="+out, "arg=-append", "arg="+want["APPEND"], "arg=-baseline", "arg="+want["BASELINE"],
 		"arg=-baseline-map", "arg="+want["BASELINE_MAP"], "env="+want["VM_FLAGS"])
+	has("kselftest-vm", "arg=matrix", "arg=-kernels", "arg="+want["KERNELS"], "arg=-kselftest", "arg=-kselftest-arch", "arg="+want["ARCH"],
+		"arg=-out", "arg="+out, "env="+want["VM_FLAGS"])
+	has("kselftest-install", "arg=run", "arg=./tools/kselftest", "arg=-install", "arg="+want["INSTALL_PATH"], "arg=-arch", "arg="+want["ARCH"])
 	has("kernels", "arg=kernels", "arg=-kernels", "arg="+want["KERNELS"])
 	has("merge", "arg=merge", "arg=-out", "arg="+merged, "env="+want["SHARDS"])
 	has("vm-smoke", "arg=-smoke", "arg=-out", "arg="+out+"/vm-smoke", "env="+want["VM_FLAGS"])

@@ -40,6 +40,13 @@ type RunConfig struct {
 	// a mutant's expected killers): only the suites that can hold one are
 	// built and booted. Empty: every suite.
 	Filter judge.Filter
+	// Kselftest: also run the suites as the kselftest collection under the
+	// kernel's runner in a busybox guest of every VM kernel, and judge it
+	// against the column's own run (kselftest.go); KselftestArch, when
+	// set, is the userspace every such column must have (x86_64, i386,
+	// arm64).
+	Kselftest     bool
+	KselftestArch string
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
@@ -57,6 +64,9 @@ func Run(ctx context.Context, cfg RunConfig) (*judge.Matrix, error) {
 	resolver := &kernels.Resolver{Cache: cfg.Cache, Log: cfg.Log}
 	ks, err := resolveKernels(ctx, cfg, resolver)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkKselftest(cfg, ks); err != nil {
 		return nil, err
 	}
 	// The catalogue says which specs every column must report.

@@ -12,6 +12,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
+	"github.com/pidfdconf/pidfdconf/vm/kernels"
 	"github.com/pidfdconf/pidfdconf/vm/report"
 )
 
@@ -20,6 +21,7 @@ import (
 type job struct {
 	col       *column
 	selftests bool
+	kselftest bool // the suites under the kernel's kselftest runner
 	estimate  time.Duration
 }
 
@@ -27,6 +29,9 @@ type job struct {
 func (j job) key() string {
 	if j.selftests {
 		return j.col.k.Name + " selftests"
+	}
+	if j.kselftest {
+		return j.col.k.Name + " kselftest"
 	}
 	return j.col.k.Name + " suites"
 }
@@ -46,9 +51,12 @@ func planJobs(c cache.Cache, cols []*column) []job {
 		if col.kr.SelftestSource != "" {
 			jobs = append(jobs, job{col: col, selftests: true})
 		}
+		if col.b != nil && col.b.kselftest != nil && col.k.Spec.Kind != kernels.KindHost && col.k.Unsupported == "" {
+			jobs = append(jobs, job{col: col, kselftest: true})
+		}
 	}
 	for i := range jobs {
-		jobs[i].estimate = defaultEstimate[jobs[i].selftests]
+		jobs[i].estimate = defaultEstimate[jobs[i].selftests || jobs[i].kselftest]
 		if d, ok := took[jobs[i].key()]; ok {
 			jobs[i].estimate = d
 		}
@@ -72,7 +80,10 @@ func runJobs(ctx context.Context, cfg RunConfig, jobs []job) judge.Schedule {
 			defer wg.Done()
 			for j := range queue {
 				start := time.Now()
-				if j.selftests {
+				if j.kselftest {
+					j.col.runKselftest(ctx)
+					cfg.logf("done %-28s run_kselftest.sh in %s", j.col.k.Name, format.Duration(time.Since(start)))
+				} else if j.selftests {
 					j.col.runSelftests(ctx)
 					cfg.logf("done %-28s the kernel's own selftests in %s", j.col.k.Name, format.Duration(time.Since(start)))
 				} else {

@@ -45,3 +45,23 @@ func TestPlanStartsTheLongestJobsFirst(t *testing.T) {
 		t.Errorf("unmeasured plan starts with %s and ends with %s", fresh[0].key(), fresh[len(fresh)-1].key())
 	}
 }
+
+// With -kselftest every booted column gets a kselftest job, the host
+// (whose check is make test's) and an unbootable column none.
+func TestPlanAddsKselftestJobsForBootedColumns(t *testing.T) {
+	b := &builds{kselftest: &kselftestGuests{}}
+	col := func(name string, kind kernels.SpecKind, unsupported string) *column {
+		k := &kernels.Kernel{Name: name, Spec: kernels.KernelSpec{Kind: kind}, Unsupported: unsupported}
+		return &column{k: k, b: b, kr: judge.NewKernelRun(k)}
+	}
+	cols := []*column{col("arm64", kernels.KindApt, ""), col("host", kernels.KindHost, ""), col("no-ia32", kernels.KindApt, "CONFIG_IA32_EMULATION is off")}
+	var got []string
+	for _, j := range planJobs(cache.Cache{Dir: t.TempDir()}, cols) {
+		if j.kselftest {
+			got = append(got, j.key())
+		}
+	}
+	if len(got) != 1 || got[0] != "arm64 kselftest" {
+		t.Errorf("kselftest jobs %v, want [arm64 kselftest]", got)
+	}
+}

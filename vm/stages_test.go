@@ -15,10 +15,10 @@ const module = "github.com/pidfdconf/pidfdconf/"
 
 // stages is the pipeline in order. A package may import its own stage,
 // an earlier one, or the foundation, never a later stage: data flows one
-// way, kernels → image → boot → judge → report → gate, and the package vm
+// way, kernels → image (→ kselftest) → boot → judge → report → gate, and the package vm
 // calls them in that order. A stage's test-helper packages (vm/boot/boottest)
 // belong to it.
-var stages = []string{"vm/kernels", "vm/image", "vm/boot", "vm/judge", "vm/report", "vm/gate", "vm", "vm/mutants", "vm/cmd"}
+var stages = []string{"vm/kernels", "vm/image", "vm/kselftest", "vm/boot", "vm/judge", "vm/report", "vm/gate", "vm", "vm/mutants", "vm/cmd"}
 
 // foundation is what every stage may use; it imports no stage. vm/guest,
 // the program inside the VM, may import the foundation only.

@@ -16,12 +16,14 @@
 #   make bisect-run KERNEL_TREE=$HOME/linux SPEC='open: pidfd_open(2) *' [GOOD=v6.11 BAD=v6.12] [TREE_CONFIG=minimal]
 #                                        git bisect run over the tree, judging the specs matching SPEC on each commit
 #   make vm-smoke                        Debian's 6.1 and newest 7.x kernels only (part of make test)
+#   make kselftest-vm [KERNELS=…] [ARCH=arm64|i386|x86_64]   the suites, and again under the kernel's
+#                                        run_kselftest.sh in a busybox guest (default: newest arm64 and +compat)
 #   make matrix VM_FLAGS="-strict -timeout=20m -jobs=1"   more runner flags (out/bin/pidfdconf-vm matrix -h)
 #   PIDFDCONF_ALLOW_MISSING=… / PIDFDCONF_TIME_SCALE=…   passed through to the guests
 #
 # Exit codes: 0 all PASS/SKIP/XFAIL, 1 FAIL/TIMEOUT, 2 MISS, 3 usage/setup error.
 
-.PHONY: matrix kernels vm-smoke merge bisect-run
+.PHONY: matrix kernels vm-smoke merge bisect-run kselftest-vm
 
 # The user's variables reach recipes only through the environment, quoted
 # ("$$KERNELS"), never pasted into a shell line: a value holding quotes,
@@ -82,6 +84,18 @@ bisect-run:
 	runner=$$(realpath -- $(VM_RUNNER)) && tree=$$(realpath -- "$$KERNEL_TREE") && out=$$(realpath -m -- "$$OUT/bisect") && \
 		"$$runner" tree-git "$$tree" bisect run env "$$runner" bisect-run -root "$$PWD" \
 		-kernel "tree:$$tree:$$TREE_CONFIG" -focus "$$SPEC" -out "$$out"
+
+## kselftest-vm: the suites in VMs of KERNELS (default: Debian's newest arm64 and compat columns), and again as a lab runs them: make kselftest-install's collection under the kernel's run_kselftest.sh in a busybox guest, compared spec by spec (ARCH=x86_64|i386|arm64: every column's userspace)
+# The kselftest row of each column is PASS only when run_kselftest.sh exits 0
+# and kunit_parser.py reads every spec with the column's own verdict.
+KSELFTEST_KERNELS = apt:trixie-backports/linux-image-*-cloud-arm64 apt:trixie-backports/linux-image-*-cloud-amd64+compat
+kselftest-vm: export PIDFDCONF_VM_ARGS = $(VM_FLAGS)
+kselftest-vm: export PIDFDCONF_KSELFTEST_KERNELS = $(or $(KERNELS),$(KSELFTEST_KERNELS))
+kselftest-vm: export PIDFDCONF_KSELFTEST_ARCH = $(ARCH)
+kselftest-vm:
+	@$(VM_BUILD)
+	$(VM_RUNNER) matrix -kernels "$$PIDFDCONF_KSELFTEST_KERNELS" -configs "$$CONFIGS" -selftests=$(if $(filter 0,$(SELFTESTS)),false,true) \
+		-kselftest -kselftest-arch "$$PIDFDCONF_KSELFTEST_ARCH" -out "$$OUT" -append "$$APPEND"
 
 ## kernels: fetch/build the kernels of the matrix into the cache
 kernels:

@@ -25,6 +25,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/specid"
 	"github.com/pidfdconf/pidfdconf/internal/specreport"
 	"github.com/pidfdconf/pidfdconf/vm/image"
+	"github.com/pidfdconf/pidfdconf/vm/kselftest"
 )
 
 // unprivileged is the ordinary user of `make suites-unprivileged`.
@@ -46,11 +47,11 @@ func TestCollectionUnderTheKernelsRunner(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	dir := sharedTempDir(t)
-	c, err := Install(ctx, Options{Dir: dir, Runner: true, Log: testLog{t}})
+	c, err := kselftest.Install(ctx, kselftest.Options{Dir: dir, Runner: true, Log: testLog{t}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tools, _, err := KernelTools(ctx, testLog{t})
+	tools, _, err := kselftest.KernelTools(ctx, testLog{t})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,9 +65,9 @@ func TestCollectionUnderTheKernelsRunner(t *testing.T) {
 	for _, user := range users {
 		t.Run("uid="+cmp.Or(user, fmt.Sprint(os.Geteuid())), func(t *testing.T) {
 			work := workDir(t, user)
-			out, code := run(ctx, t, user, work, nil, filepath.Join(dir, "run_kselftest.sh"), "-c", Collection)
+			out, code := run(ctx, t, user, work, nil, filepath.Join(dir, "run_kselftest.sh"), "-c", kselftest.Collection)
 			if code != 0 {
-				t.Errorf("run_kselftest.sh -c %s exited %d, want 0; its output:\n%s", Collection, code, out)
+				t.Errorf("run_kselftest.sh -c %s exited %d, want 0; its output:\n%s", kselftest.Collection, code, out)
 			}
 			parsed := parseRun(ctx, t, python, tools, out)
 			skipped := 0
@@ -96,7 +97,7 @@ func TestCollectionBuildsForEveryArch(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
 	for arch, machine := range map[string]elf.Machine{"i386": elf.EM_386, "arm64": elf.EM_AARCH64} {
-		c, err := Install(ctx, Options{Dir: t.TempDir(), Arch: arch})
+		c, err := kselftest.Install(ctx, kselftest.Options{Dir: t.TempDir(), Arch: arch})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +117,7 @@ func TestCollectionBuildsForEveryArch(t *testing.T) {
 
 // checkProgram compares one program's cases, as kunit_parser read them,
 // with the suite's native verdicts by KTAP name.
-func checkProgram(t *testing.T, area string, got *programSummary, want map[string]outcome.Verdict) {
+func checkProgram(t *testing.T, area string, got *kselftest.Program, want map[string]outcome.Verdict) {
 	t.Helper()
 	if got == nil {
 		t.Errorf("program %s: not in the runner's output", area)
@@ -131,10 +132,10 @@ func checkProgram(t *testing.T, area string, got *programSummary, want map[strin
 		switch {
 		case !ok:
 			t.Errorf("program %s: spec %s (native %s) is not in its KTAP", area, name, v)
-		case status != kunitStatus(v):
+		case status != kselftest.Status(v):
 			t.Errorf("program %s: spec %s is %s in KTAP, native %s", area, name, status, v)
 		}
-		counts[kunitStatus(v)]++
+		counts[kselftest.Status(v)]++
 	}
 	for name := range got.Results {
 		if _, ok := want[name]; !ok {
@@ -159,47 +160,16 @@ func programSkips(verdicts map[string]outcome.Verdict) bool {
 	return skips
 }
 
-// kunitStatus is how kunit_parser reads a verdict's KTAP line.
-func kunitStatus(v outcome.Verdict) string {
-	switch v {
-	case outcome.PASS, outcome.XFAIL:
-		return "SUCCESS"
-	case outcome.SKIP, outcome.NA:
-		return "SKIPPED"
-	}
-	return "FAILURE"
-}
-
-type programSummary struct {
-	Passed, Failed, Crashed, Skipped, Errors int
-	Status                                   string
-	Cases                                    []string
-	Results                                  map[string]string
-}
-
-type runSummary struct {
-	Runner   programSummary
-	Programs map[string]*programSummary
-}
-
-// parseRun reads run_kselftest.sh's output with tools/ktap/kselftest_counts.py.
-func parseRun(ctx context.Context, t *testing.T, python, tools string, out []byte) runSummary {
+// parseRun reads run_kselftest.sh's output with the kernel's KTAP parser.
+func parseRun(ctx context.Context, t *testing.T, python, tools string, out []byte) kselftest.Summary {
 	t.Helper()
 	root, err := image.ModuleRoot(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), "run.txt")
-	if err := os.WriteFile(file, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	js, err := exec.CommandContext(ctx, python, filepath.Join(root, "tools/ktap/kselftest_counts.py"), tools, file, Collection).Output()
+	s, err := kselftest.Parse(ctx, python, root, tools, out)
 	if err != nil {
-		t.Fatalf("kselftest_counts.py: %v\n%s", err, js)
-	}
-	var s runSummary
-	if err := json.Unmarshal(js, &s); err != nil {
-		t.Fatalf("%v: %s", err, js)
+		t.Fatal(err)
 	}
 	return s
 }

@@ -3,7 +3,8 @@
 // kselftest's codes, the role binary beside them, the collection's
 // settings, and its lines in kselftest-list.txt, so a lab's
 // run_kselftest.sh runs it with no Go on the target. `make
-// kselftest-install` calls it.
+// kselftest-install` calls it; the install itself is vm/kselftest's, which
+// the VM runner's kselftest guests use too.
 //
 //	usage: kselftest -install DIR [-arch x86_64|i386|arm64] [-runner=false]
 package main
@@ -15,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/pidfdconf/pidfdconf/vm/kselftest"
 )
 
 func main() {
@@ -28,14 +31,14 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := Install(ctx, Options{Dir: *dir, Arch: *arch, Runner: *runner, Log: os.Stderr})
+	c, err := kselftest.Install(ctx, kselftest.Options{Dir: *dir, Arch: *arch, Runner: *runner, Log: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kselftest-install:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("installed the kselftest collection %s (%d programs for %s) in %s\n", Collection, len(c.Programs), c.GOARCH, c.Dir)
+	fmt.Printf("installed the kselftest collection %s (%d programs for %s) in %s\n", kselftest.Collection, len(c.Programs), c.GOARCH, c.Dir)
 	if c.Runner != "" {
 		fmt.Printf("with the kernel's runner from %s\n", c.Runner)
 	}
-	fmt.Printf("run it: cd %s && ./run_kselftest.sh -c %s\n", *dir, Collection)
+	fmt.Printf("run it: cd %s && ./run_kselftest.sh -c %s\n", *dir, kselftest.Collection)
 }

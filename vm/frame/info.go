@@ -20,7 +20,23 @@ const (
 	SelftestsDir     = "selftests/"
 	SelftestsResults = SelftestsDir + "results.json"
 	SelftestsError   = SelftestsDir + "error.txt"
+	// A kselftest guest's run: what run_kselftest.sh printed on stdout,
+	// then how it ended (KselftestRun).
+	KselftestOutput = "kselftest/output.txt"
+	KselftestEnd    = "kselftest/run.json"
+	// KselftestTimeoutEnv bounds the whole kselftest run in the guest.
+	KselftestTimeoutEnv = "PIDFDCONF_KSELFTEST_TIMEOUT"
 )
+
+// KselftestRun is how run_kselftest.sh ended in a kselftest guest.
+type KselftestRun struct {
+	Exit    int     `json:"exit"`
+	Seconds float64 `json:"seconds"`
+	// Error: it could not start, or the guest stopped it at its budget.
+	Error string `json:"error,omitempty"`
+	// Truncated: stdout passed the guest's cap; the rest went unread.
+	Truncated bool `json:"truncated,omitempty"`
+}
 
 // GuestInfo is what the guest recorded about the kernel it ran on.
 type GuestInfo struct {

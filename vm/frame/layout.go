@@ -8,6 +8,12 @@ const (
 	SelftestsPath     = "selftests"          // the kernel's own pidfd selftests of its version
 	SELinuxPolicyPath = "selinux/policy"     // Debian's compiled policy, for lsm-selinux
 	KernelConfigPath  = "kconfig/config"     // the kernel's .config, when the runner has it
+	// A kselftest guest (pidfdconf-vm matrix -kselftest): /init starts
+	// KselftestScriptPath with busybox's sh, which runs the kselftest
+	// install in KselftestPath as a lab would.
+	KselftestPath       = "kselftest"
+	KselftestScriptPath = "bin/run-kselftest"
+	BusyboxPath         = "bin/busybox"
 )
 
 // Where the result stream leaves the guest: a second serial port by default;

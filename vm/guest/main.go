@@ -96,6 +96,7 @@ func main() {
 	// suite process from the wait of its own exec.Cmd.
 	reapOrphans()
 	runSelftests(st, logf)
+	runKselftest(st, console, logf)
 	busy, waited := st.finish()
 	logf("results streamed in %.2fs, %.2fs of it after the last program", busy.Seconds(), waited.Seconds())
 	if err := frame.WriteExit(out, exit); err != nil {

@@ -104,6 +104,11 @@ func (m *Matrix) Cell(kr *KernelRun, r Row) Cell {
 		return Cell{Result: PASS, Seconds: kr.Boot.Seconds()}
 	case LSMRow.Key():
 		return m.lsmCell(kr)
+	case KselftestRow.Key():
+		if c, ok := kr.Cells[r.Key()]; ok {
+			return c
+		}
+		return Cell{Result: NA}
 	}
 	if kr.Miss != "" {
 		return Cell{Result: MISS, Reason: kr.Miss}
@@ -165,7 +170,7 @@ func (m *Matrix) lsmCell(kr *KernelRun) Cell {
 	}
 	var diffs []string
 	for _, r := range m.Rows {
-		if r.Key() == LSMRow.Key() || r.Key() == BootRow.Key() {
+		if r.Key() == LSMRow.Key() || r.Key() == BootRow.Key() || r.Key() == KselftestRow.Key() {
 			continue
 		}
 		a, b := Comparable(m.Cell(ref, r).Result), Comparable(m.Cell(kr, r).Result)

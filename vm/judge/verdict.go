@@ -60,4 +60,9 @@ func (r Row) Key() string {
 var (
 	BootRow = Row{Text: "(boot: kernel ran /init and streamed results)"}
 	LSMRow  = Row{Text: "LSM-independence (same verdicts under every LSM stack)"}
+	// KselftestRow is a -kselftest run's verdict on the column: the
+	// suites as a kselftest collection under the kernel's runner in a
+	// busybox guest agree, spec by spec, with the column's own run. NA on
+	// a column that had no such run.
+	KselftestRow = Row{Text: "(kselftest: run_kselftest.sh -c pidfdconf agrees with the suites)"}
 )

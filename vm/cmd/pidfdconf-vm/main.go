@@ -23,6 +23,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/image"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/kselftest"
 	"github.com/pidfdconf/pidfdconf/vm/report"
 )
 
@@ -80,6 +81,8 @@ type options struct {
 	cmd                               string // matrix or kernels
 	kernels, configs, out, appendArgs string
 	smoke, strict, selftests          bool
+	kselftest                         bool
+	kselftestArch                     string
 	timeout                           time.Duration
 	jobs, memory, cpus                int
 	cache                             string
@@ -143,6 +146,8 @@ func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
 	fs.StringVar(&o.appendArgs, "append", "", "extra kernel command line for every VM, e.g. rdinit=/nonexistent to see a MISS")
 	fs.BoolVar(&o.strict, "strict", false, "XPASS (a stale expectation) fails the run")
 	fs.BoolVar(&o.selftests, "selftests", true, "also run the kernel's own pidfd selftests (from Debian's linux-source of its version) in every VM and cross-check them with the specs that mirror them")
+	fs.BoolVar(&o.kselftest, "kselftest", false, "also boot every VM kernel once more as a lab runs kselftests: a busybox guest running the kernel's run_kselftest.sh -c pidfdconf over make kselftest-install's collection for the column's userspace; its KTAP, read by kunit_parser.py, must agree spec by spec with the column's own run (row \"(kselftest: ...)\")")
+	fs.StringVar(&o.kselftestArch, "kselftest-arch", "", "with -kselftest: the userspace ARCH every VM column must have (x86_64, i386 or arm64); a column of another is a usage error")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "deadline per VM")
 	fs.IntVar(&o.jobs, "jobs", 0, "VMs at once (default: number of cores)")
 	fs.IntVar(&o.memory, "memory", 0, "VM memory in MB (default: sized to the initramfs)")
@@ -160,6 +165,16 @@ func parseFlags(cmd string, args []string) (o options, code int, ok bool) {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "pidfdconf-vm: unexpected argument %q: kernels go in -kernels \"...\"\n", fs.Arg(0))
 		return o, judge.ExitSetup, false
+	}
+	if o.kselftestArch != "" {
+		if _, err := kselftest.GOARCH(o.kselftestArch); err != nil {
+			fmt.Fprintf(os.Stderr, "pidfdconf-vm: -kselftest-arch: %v (make kselftest-vm ARCH=…)\n", err)
+			return o, judge.ExitSetup, false
+		}
+		if !o.kselftest {
+			fmt.Fprintln(os.Stderr, "pidfdconf-vm: -kselftest-arch needs -kselftest (make kselftest-vm ARCH=…)")
+			return o, judge.ExitSetup, false
+		}
 	}
 	return o, 0, true
 }
@@ -230,6 +245,7 @@ func runMatrix(ctx context.Context, o options, c cache.Cache, specs []kernels.Ke
 	}
 	m, err := vm.Run(ctx, vm.RunConfig{
 		Root: root, Out: o.out, Specs: specs, Append: o.appendArgs, Strict: o.strict, Selftests: o.selftests,
+		Kselftest: o.kselftest, KselftestArch: o.kselftestArch,
 		VMTimeout: o.timeout, Jobs: o.jobs, MemoryMB: o.memory, CPUs: o.cpus, Cache: c,
 		Log: os.Stderr, Expectations: exps,
 	})

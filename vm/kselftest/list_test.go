@@ -1,4 +1,4 @@
-package main
+package kselftest
 
 import (
 	"os"
@@ -37,13 +37,13 @@ func TestMergeListStartsANewList(t *testing.T) {
 	}
 }
 
-func TestGoarchOfKernelArchNames(t *testing.T) {
+func TestGOARCHOfKernelArchNames(t *testing.T) {
 	for arch, want := range map[string]string{"x86_64": "amd64", "i386": "386", "arm64": "arm64", "aarch64": "arm64"} {
-		if got, err := goarchOf(arch); err != nil || got != want {
-			t.Errorf("goarchOf(%q) = %q, %v; want %q", arch, got, err, want)
+		if got, err := GOARCH(arch); err != nil || got != want {
+			t.Errorf("GOARCH(%q) = %q, %v; want %q", arch, got, err, want)
 		}
 	}
-	if _, err := goarchOf("riscv"); err == nil {
-		t.Error("goarchOf(riscv) accepted an arch the collection does not build for")
+	if _, err := GOARCH("riscv"); err == nil {
+		t.Error("GOARCH(riscv) accepted an arch the collection does not build for")
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package kselftest
 
 import (
 	"context"
@@ -48,8 +48,8 @@ type Installed struct {
 	Runner   string   // the linux-source the runner came from, when copied
 }
 
-// goarchOf maps the kernel's ARCH names (and Go's) to GOARCH.
-func goarchOf(arch string) (string, error) {
+// GOARCH maps the kernel's ARCH names (and Go's) to GOARCH.
+func GOARCH(arch string) (string, error) {
 	switch arch {
 	case "":
 		return runtime.GOARCH, nil
@@ -67,7 +67,7 @@ func goarchOf(arch string) (string, error) {
 // earlier install put there) and adds its lines to kselftest-list.txt.
 func Install(ctx context.Context, opts Options) (Installed, error) {
 	var c Installed
-	goarch, err := goarchOf(opts.Arch)
+	goarch, err := GOARCH(opts.Arch)
 	if err != nil {
 		return c, err
 	}

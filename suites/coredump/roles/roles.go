@@ -48,9 +48,9 @@ var nowhere *int
 // helper.
 const SinkArg = "-pidfdconf-coredump-sink"
 
-// The kernel runs the binary that set core_pattern (this suite's test
-// binary, or the image's binary of every suite) as the pipe helper, with
-// SinkArg first: it must be the sink before any test machinery starts.
+// The kernel runs the binary core_pattern names (the role binary, or the
+// suite's own binary without one) as the pipe helper, with SinkArg first:
+// it must be the sink before any test or role machinery starts.
 func init() {
 	if len(os.Args) > 1 && os.Args[1] == SinkArg {
 		os.Exit(runSink(os.Args[2:]))

@@ -172,7 +172,7 @@ func killAndAwaitRelease(pidfd int) error {
 
 // adoptGrandchild runs roleMiddle and reaps it; the grandchild's peer
 // socket, which the middle hands over, stays open here so the grandchild
-// (RoleProcess, which exits when its peer goes away) outlives the middle.
+// (role.Process, which exits when its peer goes away) outlives the middle.
 func adoptGrandchild() (gc, ppid int, err error) {
 	mid, err := role.Clone3Role(0, unix.SIGCHLD, roleMiddle, nil)
 	if err != nil {
@@ -202,7 +202,7 @@ func adoptGrandchild() (gc, ppid int, err error) {
 	return gc, int(info.Ppid), nil
 }
 
-// roleMiddle clone3s an autoreap grandchild (RoleProcess), waits for its
+// roleMiddle clone3s an autoreap grandchild (role.Process), waits for its
 // "ready", sends "ok <pid>" with the grandchild's peer socket, and exits.
 var roleMiddle = role.Register("clone-middle", func(p *role.Channel, _ []string) int {
 	gc, err := role.Clone3Role(kernel.CLONE_AUTOREAP|unix.CLONE_PIDFD, 0, role.Process, nil)

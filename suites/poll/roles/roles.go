@@ -44,7 +44,7 @@ func startRole(name string, args ...string) (*exec.Cmd, *role.Channel, int, erro
 
 // roleMiddle starts a grandchild (role.Process) and, once it is
 // ready, sends "ok <its pid>" with its pidfd and its peer socket; then it
-// serves "exit <code>" (through RoleProcess's commands), leaving the
+// serves "exit <code>" (through role.Process's commands), leaving the
 // grandchild to be reparented.
 var roleMiddle = role.Register("poll-middle", func(p *role.Channel, _ []string) int {
 	_, gcPeer, gcPidfd, err := startRole(role.Process)
@@ -103,7 +103,7 @@ var Subreaper = role.Register("poll-subreaper", func(p *role.Channel, _ []string
 				return "", fmt.Errorf("middle process answered %q with %d fds: %w", msg, len(fds), unix.EIO)
 			}
 			// fds[1], the grandchild's peer, stays open for good:
-			// RoleProcess exits when its peer closes.
+			// role.Process exits when its peer closes.
 			gcPidfd = fds[0]
 			var info unix.Siginfo
 			before := unix.Waitid(unix.P_PIDFD, gcPidfd, &info, unix.WEXITED|unix.WNOHANG, nil)

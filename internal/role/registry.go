@@ -21,9 +21,9 @@ const inheritedChannelFd = 3
 // Unset, every helper is the suite binary re-executed: the same code, only
 // slower. cmd/pidfdconf-role's test keeps the two sets of roles equal.
 //
-// kernel.SuiteBinaryEnv names the suite binary for the helpers when there
-// is no role binary, so a helper that starts another runs the suite's
-// binary even where its own path is hard to find.
+// kernel.SuiteBinaryEnv names the suite binary (RunIfHelper records it in
+// the test process): without a role binary every helper, and every helper
+// a helper starts, runs the test's own binary.
 
 // A Role is the body of a helper process; it returns the exit code.
 type Role func(p *Channel, args []string) int

@@ -11,39 +11,17 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// A Clone3Child is a raw clone3 child that executes this binary in a role,
-// with the Channel to talk to it.
-type Clone3Child struct {
-	kernel.Clone3Process
-	Channel *Channel
-}
+// A Clone3Child is a raw clone3 child that executes a helper in a role,
+// with the Channel to talk to it (internal/role).
+type Clone3Child = role.Clone3Child
 
-// Clone3Role calls clone3(flags, exitSignal) for a child process that
-// executes the binary of roleName in that role with args at once, its Channel
-// at fd 3.
-func Clone3Role(flags uint64, exitSignal unix.Signal, roleName string, args []string) (Clone3Child, error) {
-	return Clone3RoleWith(kernel.Clone3Options{}, flags, exitSignal, roleName, args)
-}
-
-// Clone3RoleWith is Clone3Role with more clone_args fields set.
-func Clone3RoleWith(opts kernel.Clone3Options, flags uint64, exitSignal unix.Signal, roleName string, args []string) (Clone3Child, error) {
-	failed := Clone3Child{Clone3Process: kernel.Clone3Process{Pid: -1, Pidfd: -1}}
-	exe, err := role.Executable(roleName)
-	if err != nil {
-		return failed, err
-	}
-	peer, theirs, err := NewChannelPair()
-	if err != nil {
-		return failed, err
-	}
-	defer theirs.Close()
-	c, err := kernel.Clone3ExecWith(opts, flags, exitSignal, exe, append([]string{exe}, args...), role.Environ(roleName), int(theirs.Fd()))
-	if err != nil {
-		peer.Close()
-		return Clone3Child{Clone3Process: c}, err
-	}
-	return Clone3Child{Clone3Process: c, Channel: peer}, nil
-}
+var (
+	// Clone3Role calls clone3(flags, exitSignal) for a child that executes
+	// the binary of a role in that role at once, its Channel at fd 3.
+	Clone3Role = role.Clone3Role
+	// Clone3RoleWith is Clone3Role with more clone_args fields set.
+	Clone3RoleWith = role.Clone3RoleWith
+)
 
 // SettleClone3 registers a cleanup that kills a raw clone3 child of the
 // test, waits until the kernel has released it (reaping it with __WALL,

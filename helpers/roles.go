@@ -7,35 +7,23 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// The helper-process plumbing lives in internal/role, which the role binary
-// (cmd/pidfdconf-role) links without Ginkgo; the suites use it through
-// these names.
+// The helper-process plumbing lives in internal/role, and every role in a
+// package without Ginkgo (internal/role, suites/<area>/roles,
+// helpers/selinux/roles) that the role binary (cmd/pidfdconf-role) links:
+// a role defined beside the specs would make its helpers exec the suite
+// binary. The specs use the plumbing through these names.
 type (
-	// A Role is the body of a helper process; it returns the exit code.
-	Role = role.Role
 	// A Channel is one end of the socket between the test and a helper.
 	Channel = role.Channel
 	// Reply is a helper's answer.
 	Reply = role.Reply
-	// A Command is one command a role serves.
-	Command = role.Command
-	// A Request is one received command.
-	Request = role.Request
 )
 
 var (
-	// RegisterRole makes a role available to StartChild; call it from a var
-	// initialiser so it is registered before Main dispatches.
-	RegisterRole = role.Register
 	// RoleEnviron is this process's environment with the role set.
-	RoleEnviron = role.Environ
-	// RoleExecutable is the binary to exec for a helper in a role.
-	RoleExecutable = role.Executable
+	RoleEnviron    = role.Environ
 	NewChannelPair = role.NewChannelPair
 	ParseReply     = role.ParseReply
-	Answer         = role.Answer
-	Serve          = role.Serve
-	ErrNoReply     = role.ErrNoReply
 	// RoleProcess is the general helper (internal/role lists its commands).
 	RoleProcess = role.Process
 )

@@ -1,8 +1,9 @@
 // Command pidfdconf-role is the suites' helper processes without the suites:
-// the roles of internal/role (process, sigwait, pidns-init, the reuse
-// witness) in a binary that starts fast. The suites exec it when
-// $PIDFDCONF_ROLE_BINARY names it (the Makefile, bench and the VM's /init
-// set it), and re-execute themselves otherwise.
+// every role (internal/role's, each suite's suites/<area>/roles and
+// helpers/selinux/roles) in a binary without Ginkgo or Gomega that starts
+// fast. The suites exec it when $PIDFDCONF_ROLE_BINARY names it (the
+// Makefile, bench and the VM's /init set it), and re-execute themselves
+// otherwise. The test keeps its roles those of the suites program.
 package main
 
 import (
@@ -11,6 +12,19 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/role"
+
+	// Every package of roles: main_test.go checks them against the suites'.
+	_ "github.com/pidfdconf/pidfdconf/helpers/selinux/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/clone/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/coredump/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/fanotify/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/getfd/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/mm/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/open/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/poll/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/seccomp/roles"
+	_ "github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
 func main() {

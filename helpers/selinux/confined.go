@@ -1,5 +1,5 @@
 // Package selinux runs the pidfd battery in confined SELinux domains: a
-// helper labels copies of the test binary and executes them through init_t
+// helper labels copies of its own binary and executes them through init_t
 // into refpolicy daemon domains, and reports what each operation returned
 // and which AVC denials the kernel logged. Only suites/pidfs uses it.
 package selinux
@@ -15,8 +15,9 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/selinux/roles"
 	"github.com/pidfdconf/pidfdconf/internal/audit"
-	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
 // ConfinedDomain is a refpolicy daemon domain reachable from init_t by
@@ -35,13 +36,6 @@ var SELinuxConfinedDomains = []ConfinedDomain{
 	{"crond_t", "crond_exec_t"},
 }
 
-// SELinux file labels the confined run uses.
-const (
-	seInitExec = "system_u:object_r:init_exec_t:s0"
-	seShadow   = "system_u:object_r:shadow_t:s0"
-	seEtc      = "system_u:object_r:etc_t:s0"
-)
-
 // ConfinedOp is one operation's outcome in the confined process: Err is
 // nil or an error wrapping the errno, Detail what it printed on success.
 type ConfinedOp struct {
@@ -52,7 +46,7 @@ type ConfinedOp struct {
 // ConfinedRun is what one run of the pidfd battery in a confined domain saw.
 type ConfinedRun struct {
 	Domain ConfinedDomain
-	Ops    map[string]ConfinedOp // by operation name, see roles.go
+	Ops    map[string]ConfinedOp // by operation name, see selinuxroles
 	Output string                // raw lines from all three hops
 	// AVCs are the AVC audit records the kernel made during the run, read
 	// from the audit netlink socket (internal/audit), all of them or
@@ -99,8 +93,8 @@ func (r *ConfinedRun) FilesystemAVCs() []string {
 	return out
 }
 
-// RunConfined runs the pidfd battery (roles.go) in domain d: a
-// helper (this binary, as the test's own domain, kernel_t in the VM) mounts
+// RunConfined runs the pidfd battery (selinuxroles) in domain d: a
+// helper (in the test's own domain, kernel_t in the VM) mounts
 // a private tmpfs, places labelled copies of the binary there and executes
 // the init_exec_t copy (→ init_t), which executes the d.ExecType copy
 // (→ d.Domain). Results come back through pipes: the confined process
@@ -109,7 +103,7 @@ func (r *ConfinedRun) FilesystemAVCs() []string {
 // while it runs (as the audit daemon, internal/audit) and keeps the AVCs;
 // a failure to read them all is in AuditErr. No process outlives the call.
 func RunConfined(ctx context.Context, d ConfinedDomain) (*ConfinedRun, error) {
-	exe, err := kernel.SelfExecutable()
+	exe, err := role.Executable(selinuxroles.Launch)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +116,7 @@ func RunConfined(ctx context.Context, d ConfinedDomain) (*ConfinedRun, error) {
 	ctx, cancel := context.WithTimeout(ctx, 4*helpers.EventTimeout())
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, d.Domain, d.ExecType)
-	cmd.Env = helpers.RoleEnviron(roleSELinuxLaunch)
+	cmd.Env = helpers.RoleEnviron(selinuxroles.Launch)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -35,8 +35,8 @@ const (
 	// RoleBinaryEnv names cmd/pidfdconf-role, which internal/role's helpers
 	// run from when it is set (see there).
 	RoleBinaryEnv = "PIDFDCONF_ROLE_BINARY"
-	// SuiteBinaryEnv names the suite binary, for helpers that start a
-	// suite's own role.
+	// SuiteBinaryEnv names the suite binary, which helpers run from when
+	// RoleBinaryEnv is unset.
 	SuiteBinaryEnv = "PIDFDCONF_SUITE_BINARY"
 	// probeChildEnv makes a binary that links this package exit at once.
 	probeChildEnv = "PIDFDCONF_PROBE_CHILD"

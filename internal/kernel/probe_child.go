@@ -49,7 +49,7 @@ func startProbeChild(attr *syscall.SysProcAttr) (*probeChild, error) {
 
 // startProbeChildFor starts a probe child for job with socket as its fd 3.
 func startProbeChildFor(job string, socket *os.File, attr *syscall.SysProcAttr) (*probeChild, error) {
-	exe, err := SelfExecutable()
+	exe, err := probeExecutable()
 	if err != nil {
 		return nil, err
 	}

@@ -16,3 +16,13 @@ func SelfExecutable() (string, error) {
 	}
 	return "", fmt.Errorf("cannot find this binary to re-execute: no /proc/self/exe and argv[0] %q is not absolute", os.Args[0])
 }
+
+// probeExecutable is the program a probe child runs: the role binary when
+// RoleBinaryEnv names one (it links this package and starts far faster
+// than a suite binary), else this binary.
+func probeExecutable() (string, error) {
+	if bin := os.Getenv(RoleBinaryEnv); bin != "" {
+		return bin, nil
+	}
+	return SelfExecutable()
+}

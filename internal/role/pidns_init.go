@@ -16,7 +16,7 @@ import (
 //	reap <pid>                  → ok <wait status>
 //	pidfd_open <pid> <flags>    → ok + pidfd
 //	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
-var PidNSInit = registerSlim("pidns-init", runPidNSInit)
+var PidNSInit = Register("pidns-init", runPidNSInit)
 
 func runPidNSInit(p *Channel, _ []string) int {
 	if err := mountFreshProc(); err != nil {

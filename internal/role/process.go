@@ -20,7 +20,7 @@ import (
 //	exit-leader            the main thread calls exit(2) while the others live
 //	exec-thread <tid> <role> [args]  that thread execs the binary of role in it
 //	ping                   ok <pid>
-var Process = registerSlim("process", runProcess)
+var Process = Register("process", runProcess)
 
 func runProcess(p *Channel, args []string) int {
 	n := 0

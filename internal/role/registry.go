@@ -13,39 +13,30 @@ import (
 // inheritedChannelFd is where every helper finds its Channel (the first ExtraFiles entry).
 const inheritedChannelFd = 3
 
-// kernel.RoleBinaryEnv names the role binary (cmd/pidfdconf-role): the
-// roles this package defines, linked without Ginkgo, Gomega and the specs. A
-// suite binary is ~20 MB whose start-up (package inits, page faults) costs
-// about 20 ms more natively, and far more under TCG, and the suites start a
-// few hundred helpers. Unset, every helper is the suite binary re-executed:
-// the same code, only slower.
+// kernel.RoleBinaryEnv names the role binary (cmd/pidfdconf-role): every
+// role, this package's and each suite's (suites/<area>/roles), linked
+// without Ginkgo, Gomega and the specs. A suite binary is ~20 MB whose
+// start-up (package inits, page faults) costs about 20 ms more natively,
+// and far more under TCG, and the suites start a few hundred helpers.
+// Unset, every helper is the suite binary re-executed: the same code, only
+// slower. cmd/pidfdconf-role's test keeps the two sets of roles equal.
 //
-// kernel.SuiteBinaryEnv names the suite binary, which knows every role (its
-// own and these): a helper running from the role binary that starts a
-// suite's role must exec the suite, not itself.
+// kernel.SuiteBinaryEnv names the suite binary (RunIfHelper records it in
+// the test process): without a role binary every helper, and every helper
+// a helper starts, runs the test's own binary.
 
 // A Role is the body of a helper process; it returns the exit code.
 type Role func(p *Channel, args []string) int
 
-type entry struct {
-	run  Role
-	slim bool // defined here, so the role binary has it
-}
-
-var roles = map[string]entry{}
+var roles = map[string]Role{}
 
 // Register makes a role available to helpers; call it from a var
 // initialiser so it is registered before Main dispatches.
-func Register(name string, r Role) string { return register(name, entry{run: r}) }
-
-// registerSlim is Register for the roles of this package.
-func registerSlim(name string, r Role) string { return register(name, entry{run: r, slim: true}) }
-
-func register(name string, e entry) string {
+func Register(name string, r Role) string {
 	if _, dup := roles[name]; dup {
 		panic("helper role registered twice: " + name)
 	}
-	roles[name] = e
+	roles[name] = r
 	return name
 }
 
@@ -70,13 +61,14 @@ func RunIfHelper() {
 	}
 	r, ok := roles[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, names())
+		fmt.Fprintf(os.Stderr, "unknown helper role %q (known: %v)\n", name, Names())
 		os.Exit(125)
 	}
-	os.Exit(r.run(channelFromFd(inheritedChannelFd), os.Args[1:]))
+	os.Exit(r(channelFromFd(inheritedChannelFd), os.Args[1:]))
 }
 
-func names() []string {
+// Names are the roles this program has, sorted.
+func Names() []string {
 	var out []string
 	for n := range roles {
 		out = append(out, n)
@@ -85,11 +77,20 @@ func names() []string {
 	return out
 }
 
-// Executable is the binary to exec for a helper in role name: the role
-// binary for the roles of this package when kernel.RoleBinaryEnv names one,
-// else the suite binary.
+// Executable is the binary to exec for a helper in role name (Binary);
+// a role this program does not have is an error, not a helper that dies
+// with "unknown helper role".
 func Executable(name string) (string, error) {
-	if bin := os.Getenv(kernel.RoleBinaryEnv); bin != "" && roles[name].slim {
+	if _, ok := roles[name]; !ok {
+		return "", fmt.Errorf("no helper role %q in this program (known: %v)", name, Names())
+	}
+	return Binary()
+}
+
+// Binary is the program helpers run from: the role binary when
+// kernel.RoleBinaryEnv names one, else the suite binary.
+func Binary() (string, error) {
+	if bin := os.Getenv(kernel.RoleBinaryEnv); bin != "" {
 		return bin, nil
 	}
 	if suite := os.Getenv(kernel.SuiteBinaryEnv); suite != "" {

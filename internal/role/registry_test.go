@@ -6,9 +6,9 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// A suite's own role must never be sent to the role binary, which does not
-// have it; this package's roles go there only when it is named.
-func TestExecutableChoosesTheBinaryThatHasTheRole(t *testing.T) {
+// Every role runs from the role binary when it is named, from the suite
+// binary otherwise; a role this program does not have runs from neither.
+func TestExecutableChoosesTheRoleBinaryWhenNamed(t *testing.T) {
 	suiteRole := Register("test-suite-role", func(*Channel, []string) int { return 0 })
 	t.Setenv(kernel.SuiteBinaryEnv, "/suite.test")
 
@@ -19,10 +19,12 @@ func TestExecutableChoosesTheBinaryThatHasTheRole(t *testing.T) {
 		}
 	}
 	t.Setenv(kernel.RoleBinaryEnv, "/pidfdconf-role")
-	for name, want := range map[string]string{Process: "/pidfdconf-role", Sigwait: "/pidfdconf-role",
-		PidNSInit: "/pidfdconf-role", ReuseWitness: "/pidfdconf-role", suiteRole: "/suite.test"} {
-		if exe, _ := Executable(name); exe != want {
-			t.Errorf("%s runs from %s, want %s", name, exe, want)
+	for _, name := range []string{Process, Sigwait, PidNSInit, ReuseWitness, suiteRole} {
+		if exe, _ := Executable(name); exe != "/pidfdconf-role" {
+			t.Errorf("%s runs from %s, want the role binary", name, exe)
 		}
+	}
+	if exe, err := Executable("no-such-role"); err == nil {
+		t.Errorf("an unknown role runs from %s, want an error", exe)
 	}
 }

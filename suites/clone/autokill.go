@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
 
 // CLONE_PIDFD_AUTOKILL ties the child's life to the pidfd clone3 returned:
@@ -72,7 +73,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helper
 		// Since:    v7.1
 		It("fails with EPERM without CLONE_NNP for a caller without CAP_SYS_ADMIN", helpers.ID("fails_with_eperm_without_clone_nnp_for_caller_without_cap"), func(ctx SpecContext) {
 			helpers.RequireRawClone3()
-			role := helpers.StartChild(ctx, roleWithoutCapSysAdmin, nil)
+			role := helpers.StartChild(ctx, cloneroles.WithoutCapSysAdmin, nil)
 			Expect(role.MustCall(ctx, "euid").Text).To(Equal(strconv.Itoa(os.Geteuid())), "the caller must keep the test's uid")
 			// v7.3 kernel/fork.c:2130-2132: without CLONE_NNP,
 			// !ns_capable(current_user_ns(), CAP_SYS_ADMIN) → -EPERM.

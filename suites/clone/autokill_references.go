@@ -12,6 +12,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
 
 // inheriting starts a helper with f as its fd 4 (after the peer at 3): a
@@ -197,24 +198,24 @@ var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClo
 	})
 })
 
-// startInheritingHolder starts roleHolder with a copy of c's pidfd
+// startInheritingHolder starts cloneroles.Holder with a copy of c's pidfd
 // inherited at fork (its fd 4) and closes the creator's own.
 func startInheritingHolder(ctx SpecContext, c *cloned) *helpers.Child {
 	GinkgoHelper()
 	dup, err := unix.FcntlInt(uintptr(c.Pidfd), unix.F_DUPFD_CLOEXEC, 0)
 	Expect(err).NotTo(HaveOccurred())
 	f := os.NewFile(uintptr(dup), "autokill-pidfd")
-	holder := helpers.StartChild(ctx, roleHolder, nil, inheriting(f))
+	holder := helpers.StartChild(ctx, cloneroles.Holder, nil, inheriting(f))
 	Expect(f.Close()).To(Succeed())
 	c.closePidfd()
 	return holder
 }
 
-// startHolding starts roleHolder, sends it c's pidfd (SCM_RIGHTS), closes
+// startHolding starts cloneroles.Holder, sends it c's pidfd (SCM_RIGHTS), closes
 // the creator's own, and returns the fd number the holder keeps it at.
 func startHolding(ctx SpecContext, c *cloned) (*helpers.Child, int) {
 	GinkgoHelper()
-	holder := helpers.StartChild(ctx, roleHolder, nil)
+	holder := helpers.StartChild(ctx, cloneroles.Holder, nil)
 	r := holder.MustCall(ctx, "hold", c.Pidfd)
 	held, err := strconv.Atoi(r.Text)
 	Expect(err).NotTo(HaveOccurred(), "hold reply %q", r.Text)

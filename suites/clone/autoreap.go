@@ -9,6 +9,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
 
 // An autoreap child is released by the kernel when it exits, as if its
@@ -118,7 +119,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_inherit
 		// Since:    v7.1
 		It("is not inherited by the child's own children", helpers.ID("is_not_inherited_by_the_child_own_children"), func(ctx SpecContext) {
-			c, _ := cloneRole(ctx, autoreapFlags, roleForkAndWait)
+			c, _ := cloneRole(ctx, autoreapFlags, cloneroles.ForkAndWait)
 			expectAutoreaped(ctx, c.Pid, c.Pidfd)
 			// 77: the grandchild's status, which only a wait on a zombie yields.
 			expectExited(c.Pidfd, 77)
@@ -135,7 +136,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Since:    v7.1
 		It("is still released without a wait after reparenting to a subreaper", helpers.ID("is_still_released_without_wait_after_reparenting"), helpers.SyscallWaitid, func(ctx SpecContext) {
 			helpers.RequireRawClone3()
-			sub := helpers.StartChild(ctx, roleSubreaper, nil)
+			sub := helpers.StartChild(ctx, cloneroles.Subreaper, nil)
 			r := sub.MustCall(ctx, "adopt")
 			Expect(r.Fields).To(HaveLen(2))
 			Expect(r.Fields[1]).To(Equal(strconv.Itoa(sub.Pid)), "grandchild %s was not reparented to the subreaper", r.Fields[0])
@@ -156,7 +157,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 		// Mirrors:  none (kernel/fork.c copy_process refuses CLONE_PARENT from an autoreap process)
 		// Since:    v7.1
 		It("refuses CLONE_PARENT to the child with EINVAL", helpers.ID("refuses_clone_parent_to_the_child_with_einval"), func(ctx SpecContext) {
-			c, _ := cloneRole(ctx, autoreapFlags, roleTryCloneParent)
+			c, _ := cloneRole(ctx, autoreapFlags, cloneroles.TryCloneParent)
 			expectAutoreaped(ctx, c.Pid, c.Pidfd)
 			expectExited(c.Pidfd, int(unix.EINVAL))
 		})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
 
 // CLONE_NNP starts the child with no_new_privs, as if it had called
@@ -19,7 +20,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	It("sets no_new_privs in the child only", helpers.ID("sets_no_new_privs_in_the_child_only"), func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneNNP)
 		requireNoNewPrivsUnset()
-		c, _ := cloneRole(ctx, autoreapFlags|kernel.CLONE_NNP, roleReportNNP)
+		c, _ := cloneRole(ctx, autoreapFlags|kernel.CLONE_NNP, cloneroles.ReportNNP)
 		Expect(noNewPrivs()).To(Equal(0), "the parent got no_new_privs from creating a CLONE_NNP child")
 		expectAutoreaped(ctx, c.Pid, c.Pidfd)
 		expectExited(c.Pidfd, 1)
@@ -31,7 +32,7 @@ var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagClone
 	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_nnp"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneAutoreap)
 		requireNoNewPrivsUnset()
-		c, _ := cloneRole(ctx, autoreapFlags, roleReportNNP)
+		c, _ := cloneRole(ctx, autoreapFlags, cloneroles.ReportNNP)
 		expectAutoreaped(ctx, c.Pid, c.Pidfd)
 		expectExited(c.Pidfd, 0)
 	})

@@ -11,6 +11,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/internal/role"
+	"github.com/pidfdconf/pidfdconf/suites/coredump/roles"
 )
 
 // corenameMax is CORENAME_MAX_SIZE (fs/coredump.c): core_pattern keeps at
@@ -51,28 +53,29 @@ func setCorePattern(pattern string) {
 	helpers.SetSysctl("kernel.core_pattern", pattern)
 }
 
-// pipeToSink makes core_pattern hand every core to this binary as the pipe
-// helper (runSink), with a pidfd of the dumping process as its fd 3 (%F),
+// pipeToSink makes core_pattern hand every core to the helpers' binary
+// (role.Binary: the role binary when it is named, which starts fastest) as
+// the pipe helper (coredumproles' sink), with a pidfd of the dumping process as its fd 3 (%F),
 // and makes the kernel wait for the helper before the process exits
 // (kernel.core_pipe_limit 1, as systemd sets it), so the helper's report is
 // written once the process is a zombie. It returns the report directory.
 func pipeToSink() string {
 	GinkgoHelper()
-	exe, err := kernel.SelfExecutable()
+	exe, err := role.Binary()
 	Expect(err).NotTo(HaveOccurred())
 	dir := dumpDir()
 	// A short name for the helper keeps the pattern within its limit.
 	link := filepath.Join(dir, "s")
 	Expect(os.Symlink(exe, link)).To(Succeed())
-	setCorePattern("|" + link + " " + sinkArg + " " + dir + " %P %F")
+	setCorePattern("|" + link + " " + coredumproles.SinkArg + " " + dir + " %P %F")
 	helpers.SetSysctl("kernel.core_pipe_limit", "1")
 	return dir
 }
 
-// startCrasher starts roleCrasher (args: "drop" to give up root).
+// startCrasher starts coredumproles.Crasher (args: "drop" to give up root).
 func startCrasher(ctx SpecContext, args ...string) *helpers.Child {
 	GinkgoHelper()
-	return helpers.StartChild(ctx, roleCrasher, args)
+	return helpers.StartChild(ctx, coredumproles.Crasher, args)
 }
 
 // crash makes the crasher fault and requires its death by SIGSEGV with a

@@ -13,6 +13,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/suites/fanotify/roles"
 )
 
 // A listener that acts on the process behind a file access (an auditor
@@ -38,7 +39,7 @@ var _ = Describe("fanotify FAN_REPORT_PIDFD", helpers.SyscallFanotify, helpers.M
 		Expect(err).NotTo(HaveOccurred(), "fanotify_init(FAN_REPORT_PIDFD)")
 		DeferCleanup(unix.Close, group)
 		Expect(unix.FanotifyMark(group, unix.FAN_MARK_ADD, unix.FAN_OPEN, unix.AT_FDCWD, file)).To(Succeed())
-		opener = helpers.StartChild(ctx, roleOpener, nil)
+		opener = helpers.StartChild(ctx, fanotifyroles.Opener, nil)
 	})
 
 	// openAndRead has the opener open the file and reads the event.
@@ -78,7 +79,7 @@ var _ = Describe("fanotify FAN_REPORT_PIDFD", helpers.SyscallFanotify, helpers.M
 	// Since:    v5.15
 	// Relied on by: file-access auditors and on-access scanners (an event is never lost because its pidfd could not be made)
 	It("reports FAN_EPIDFD when the pidfd cannot be created", helpers.ID("reports_fan_epidfd_when_pidfd_cannot_be_created"), func(ctx SpecContext) {
-		reader := helpers.StartChild(ctx, roleCrowdedReader, nil)
+		reader := helpers.StartChild(ctx, fanotifyroles.CrowdedReader, nil)
 		opener.MustCall(ctx, "open "+file)
 		Expect(kernel.WaitReadable(ctx, group, helpers.EventTimeout())).NotTo(BeZero(), "no fanotify event")
 		r := reader.MustCall(ctx, "read-crowded", group)

@@ -12,6 +12,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/suites/getfd/roles"
 )
 
 // pidfd_getfd(2), state by state and field by field. The file fetched is
@@ -47,7 +48,7 @@ import (
 // holder starts a getfd-holder helper and returns it with its memfd number.
 func holder(ctx SpecContext) (*helpers.Child, int) {
 	GinkgoHelper()
-	c := helpers.StartChild(ctx, roleHolder, nil)
+	c := helpers.StartChild(ctx, getfdroles.Holder, nil)
 	n, err := strconv.Atoi(c.MustCall(ctx, "fd").Text)
 	Expect(err).NotTo(HaveOccurred())
 	return c, n

@@ -14,6 +14,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/suites/getfd/roles"
 )
 
 // nobody is the unprivileged uid and gid the ptrace-access specs use.
@@ -56,7 +57,7 @@ func requireYama(scope int) {
 // (or as the unprivileged test does), fetch fd n of pid.
 func unprivilegedGetfd(ctx SpecContext, pid, n int) error {
 	GinkgoHelper()
-	caller := helpers.StartChild(ctx, roleUnprivilegedCaller, helpers.DropToArgs(nobody))
+	caller := helpers.StartChild(ctx, getfdroles.UnprivilegedCaller, helpers.DropToArgs(nobody))
 	_, err := caller.Call(ctx, fmt.Sprintf("getfd %d %d", pid, n))
 	return err
 }
@@ -70,7 +71,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		var target *helpers.Child
 		var memfd int
 		BeforeEach(func(ctx SpecContext) {
-			target = helpers.StartChild(ctx, roleHolder, helpers.DropToArgs(nobody))
+			target = helpers.StartChild(ctx, getfdroles.Holder, helpers.DropToArgs(nobody))
 			var err error
 			memfd, err = strconv.Atoi(target.MustCall(ctx, "fd").Text)
 			Expect(err).NotTo(HaveOccurred())
@@ -137,7 +138,7 @@ var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		BeforeEach(func(ctx SpecContext) {
 			helpers.RequireRoot("a target of another user")
 			target = helpers.StartBlocked(devNull())
-			caller = helpers.StartChild(ctx, roleUnprivilegedCaller, []string{strconv.Itoa(nobody)})
+			caller = helpers.StartChild(ctx, getfdroles.UnprivilegedCaller, []string{strconv.Itoa(nobody)})
 			target.Kill()
 			helpers.AwaitZombie(ctx, target.Pidfd)
 		})

@@ -10,6 +10,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/suites/mm/roles"
 )
 
 // memoryReaderCaps are the capabilities that grant read access to another
@@ -30,7 +31,7 @@ var _ = Describe("process_madvise(2)", helpers.SyscallProcessMadvise, helpers.Ma
 
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.ProcessMadvise)
-		hog = helpers.StartChild(ctx, roleHog, nil)
+		hog = helpers.StartChild(ctx, mmroles.Hog, nil)
 		region := hog.MustCall(ctx, "region").Fields
 		a, err := strconv.ParseUint(region[0], 10, 64)
 		Expect(err).NotTo(HaveOccurred())

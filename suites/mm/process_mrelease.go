@@ -12,6 +12,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/mm/roles"
 )
 
 // rssAnonKB is RssAnon from /proc/<pid>/status, in kB.
@@ -40,7 +41,7 @@ var _ = Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, helpers.
 
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.ProcessMrelease)
-		hog = helpers.StartChild(ctx, roleHog, nil)
+		hog = helpers.StartChild(ctx, mmroles.Hog, nil)
 	})
 
 	// Behavior: process_mrelease(2) on a process that SIGKILL is ending but that still holds its memory (here
@@ -52,7 +53,7 @@ var _ = Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, helpers.
 	// Relied on by: Android lmkd (kills through a pidfd, then process_mrelease); oomd (the other daemon the syscall was added for)
 	It("frees the memory of a process that is being killed", helpers.ID("mrelease_frees_memory_of_process_being_killed"), helpers.LTPProcessMrelease, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.Procfs)
-		Expect(rssAnonKB(hog.Pid)).To(BeNumerically(">=", hogSize>>10), "the hog's touched memory before the kill")
+		Expect(rssAnonKB(hog.Pid)).To(BeNumerically(">=", mmroles.HogSize>>10), "the hog's touched memory before the kill")
 		helpers.KillHeldAtExit(ctx, hog)
 		Expect(kernel.MreleasePidfd(hog.Pidfd, 0)).To(Succeed())
 		Expect(rssAnonKB(hog.Pid)).To(BeZero(), "RssAnon of the reaped victim, still stopped in its exit")

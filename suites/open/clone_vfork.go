@@ -14,6 +14,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/suites/open/roles"
 )
 
 // vforkFlags are glibc's pidfd_spawn(3) and posix_spawn(3) clone3 flags:
@@ -147,7 +148,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD", helpers.SyscallClone3, helpers.FlagClo
 	It("fails with EFAULT for an unwritable pidfd address and leaves no child", helpers.ID("clone3_pidfd_unwritable_address_efault_leaves_no_child"), helpers.ManClone, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)
 		helpers.RequireRawClone3()
-		prober := helpers.StartChild(ctx, roleBadPidfdAddress, nil)
+		prober := helpers.StartChild(ctx, openroles.BadPidfdAddress, nil)
 		r := prober.MustCall(ctx, "clone")
 		Expect(r.Fields).To(Equal([]string{"EFAULT", "ECHILD", "same-fd"}), "clone3 errno, then waitid(P_ALL, __WALL) errno, then whether the lowest free fd moved")
 	})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/open/roles"
 )
 
 // reapedPeerHasPidfd is whether this kernel must hand out a pidfd of a
@@ -34,7 +35,7 @@ var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", hel
 
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PeerPidfd)
-		peer = helpers.StartChild(ctx, roleSocketPeer, nil)
+		peer = helpers.StartChild(ctx, openroles.SocketPeer, nil)
 		sock = peer.MustCall(ctx, "socket").Fds[0]
 	})
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/open/roles"
 )
 
 // The cases of a socket's peer pidfd that message buses and authorization
@@ -52,7 +53,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 		// Since:    v6.5
 		// Relied on by: dbus-broker (clients in containers); polkit (subjects by pidfd); systemd (sd-bus and varlink peers)
 		It("returns a pidfd of a peer in a child pid namespace", helpers.ID("returns_pidfd_of_peer_in_child_pid_namespace"), helpers.SyscallGetsockopt, func(ctx SpecContext) {
-			peer := ns.Spawn(ctx, 0, roleSocketPeer)
+			peer := ns.Spawn(ctx, 0, openroles.SocketPeer)
 			sock := peer.MustCall(ctx, "socket").Fds[0]
 			fd, err := kernel.GetPeerPidfd(sock)
 			Expect(err).NotTo(HaveOccurred(), "getsockopt(SO_PEERPIDFD)")
@@ -71,7 +72,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 		// Since:    v6.5
 		// Relied on by: dbus-broker and systemd running in a container (peers on the host side of a socket)
 		It("returns a pidfd of a peer outside the caller's pid namespace", helpers.ID("returns_pidfd_of_peer_outside_callers_pid_namespace"), helpers.SyscallGetsockopt, func(ctx SpecContext) {
-			reader := ns.Spawn(ctx, 0, roleSocketPeer)
+			reader := ns.Spawn(ctx, 0, openroles.SocketPeer)
 			sp, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, sp[0])
@@ -92,7 +93,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 		// Since:    v6.5
 		// Relied on by: systemd (its sd_notify socket sets SO_PASSCRED and SO_PASSPIDFD and takes a notification's sender from both)
 		It("carries a pidfd of the process the credentials name", helpers.ID("carries_pidfd_of_process_credentials_name"), helpers.SyscallRecvmsg, func(ctx SpecContext) {
-			sender := ns.Spawn(ctx, 0, roleSocketPeer)
+			sender := ns.Spawn(ctx, 0, openroles.SocketPeer)
 			sock := sender.MustCall(ctx, "socket").Fds[0]
 			passCredentialsAndPidfd(sock)
 			sender.MustCall(ctx, "say-as 1")
@@ -109,7 +110,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 	// Since:    v6.5
 	// Relied on by: systemd (its sd_notify socket sets SO_PASSCRED and SO_PASSPIDFD and takes a notification's sender from both; PassPIDFD= socket units)
 	It("carries credentials and a pidfd of the same sender", helpers.ID("carries_credentials_and_pidfd_of_same_sender"), helpers.SyscallRecvmsg, func(ctx SpecContext) {
-		peer := helpers.StartChild(ctx, roleSocketPeer, nil)
+		peer := helpers.StartChild(ctx, openroles.SocketPeer, nil)
 		sock := peer.MustCall(ctx, "socket").Fds[0]
 		passCredentialsAndPidfd(sock)
 		peer.MustCall(ctx, "say")
@@ -126,7 +127,7 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 	// Relied on by: polkit (a client that execs a setuid helper stays the same subject); dbus-broker (peer identity across exec)
 	DescribeTable("returns a pidfd of the same process after the peer exec'd", helpers.SyscallGetsockopt,
 		func(ctx SpecContext, how string) {
-			peer := helpers.StartChild(ctx, roleSocketPeer, nil)
+			peer := helpers.StartChild(ctx, openroles.SocketPeer, nil)
 			sock := peer.MustCall(ctx, "socket").Fds[0]
 			Expect(peer.Channel.Send(how + " " + helpers.RoleProcess)).To(Succeed())
 			Expect(peer.Recv(ctx)).To(HavePrefix("ready "), "the peer's new image")
@@ -149,8 +150,8 @@ var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, 
 	// Relied on by: dbus-broker and polkit (a client that exited is never mistaken for the process that took its pid)
 	It("never names the process that took a reaped peer's pid", helpers.ID("never_names_process_that_took_reaped_peer_pid"), helpers.SyscallGetsockopt, helpers.NeedsPidNS, func(ctx SpecContext) {
 		ns := helpers.NewPidNS(ctx)
-		querier := ns.Spawn(ctx, 0, roleSocketPeer)
-		_, _, successor := helpers.ReusePidNumberOf(ctx, ns, 1000, roleSocketPeer, helpers.RoleProcess, func(old *helpers.Child) {
+		querier := ns.Spawn(ctx, 0, openroles.SocketPeer)
+		_, _, successor := helpers.ReusePidNumberOf(ctx, ns, 1000, openroles.SocketPeer, helpers.RoleProcess, func(old *helpers.Child) {
 			querier.MustCall(ctx, "keep", old.MustCall(ctx, "socket").Fds[0])
 		})
 		r, err := querier.Call(ctx, "peer-pidfd")

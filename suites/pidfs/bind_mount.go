@@ -10,6 +10,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 // generation is FS_IOC_GETVERSION on fd.
@@ -59,7 +60,7 @@ var _ = Describe("bind mounts of pidfds", helpers.FsPidfs, func() {
 			if os.Geteuid() != 0 {
 				opts = append(opts, helpers.AsRootInNewUserNS())
 			}
-			mounter = helpers.StartChild(ctx, roleBindMounter, nil, opts...)
+			mounter = helpers.StartChild(ctx, pidfsroles.BindMounter, nil, opts...)
 		})
 
 		// Behavior: open_tree(pidfd, "", OPEN_TREE_CLONE|AT_EMPTY_PATH) makes a detached mount of the

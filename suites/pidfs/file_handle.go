@@ -9,6 +9,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 // name_to_handle_at(2) and open_by_handle_at(2) on pidfds, state by state.
@@ -233,7 +234,7 @@ var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func()
 	// Since:    v6.14
 	It("refuses a handle of a process outside the caller's pid namespace with ESTALE", helpers.ID("refuses_handle_of_process_outside_caller_pid_namespace"), helpers.SyscallOpenByHandleAt, helpers.NeedsPidNS, helpers.SelftestPidfdFileHandle, func(ctx SpecContext) {
 		h := handleOf(helpers.SelfPidfd())
-		asker := helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
+		asker := helpers.NewPidNS(ctx).Spawn(ctx, 0, pidfsroles.InfoAsker)
 		_, err := asker.Call(ctx, fmt.Sprintf("open-handle %d %x", h.Type(), h.Bytes()), helpers.SelfPidfd())
 		Expect(err).To(helpers.BeErrno(unix.ESTALE))
 		// Control: the same caller decodes the handle of a process in its own namespace.

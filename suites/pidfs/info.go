@@ -18,6 +18,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 // PIDFD_GET_INFO, state by state and field by field. Each field is
@@ -188,12 +189,12 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	It("reports real, effective, saved and filesystem ids that all differ, each in its field", helpers.ID("reports_real_effective_saved_filesystem_ids_that_all_differ"), helpers.NeedsRoot, helpers.SelftestPidfdOpen, func(ctx SpecContext) {
 		helpers.RequireRoot("a helper that takes four different uids and gids")
 		helpers.RequireFeature(kernel.Procfs)
-		c := helpers.StartChild(ctx, roleDistinctIDs, nil)
+		c := helpers.StartChild(ctx, pidfsroles.DistinctIDs, nil)
 		var own [8]uint32
 		r := c.MustCall(ctx, "ids")
 		_, err := fmt.Sscan(r.Text, &own[0], &own[1], &own[2], &own[3], &own[4], &own[5], &own[6], &own[7])
 		Expect(err).NotTo(HaveOccurred(), "ids reply %q", r.Text)
-		Expect(own).To(Equal(distinctIDs), "ruid euid suid fsuid rgid egid sgid fsgid as the helper reads them")
+		Expect(own).To(Equal(pidfsroles.TakenIDs), "ruid euid suid fsuid rgid egid sgid fsgid as the helper reads them")
 		info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info.Mask & unix.PIDFD_INFO_CREDS).NotTo(BeZero())
@@ -424,7 +425,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Mirrors:  none (fs/pidfs.c pidfs_coredump_mask: TASK_DUMPABLE_OFF)
 		// Since:    v6.16
 		It("reports PIDFD_COREDUMP_SKIP for a process that is not dumpable", helpers.ID("reports_pidfd_coredump_skip_for_process_that_is_not_dumpable"), helpers.ManPidfs, func(ctx SpecContext) {
-			c := helpers.StartChild(ctx, roleUndumpable, nil)
+			c := helpers.StartChild(ctx, pidfsroles.Undumpable, nil)
 			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_COREDUMP)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Mask & unix.PIDFD_INFO_COREDUMP).NotTo(BeZero())
@@ -462,7 +463,7 @@ var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 		// Since:    v6.15
 		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("exit_code_of_child_reaped_because_parent_ignores_sigchld"), helpers.ManPidfs, func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PollHupOnReap, kernel.WaitidPidfd)
-			parent := helpers.StartChild(ctx, roleSigchldIgnorer, nil)
+			parent := helpers.StartChild(ctx, pidfsroles.SigchldIgnorer, nil)
 			r := parent.MustCall(ctx, "spawn-exit 3")
 			Expect(r.Fds).To(HaveLen(1))
 			pidfd := r.Fds[0]

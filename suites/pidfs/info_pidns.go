@@ -9,6 +9,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 // outsideNamespaceErrno: pidfd_info() refuses a process with no pid in the
@@ -96,7 +97,7 @@ func infoOutsideCallerNamespace() {
 		BeforeEach(func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.PidfdGetInfo)
 			helpers.RequireFeature(kernel.PidNamespaces)
-			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, roleInfoAsker)
+			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, pidfsroles.InfoAsker)
 		})
 
 		// Behavior: PIDFD_GET_INFO by a caller inside a child pid namespace on a pidfd (received

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 // otherUserID is the uid and gid of the process unmappedTarget starts.
@@ -34,7 +35,7 @@ func overflowID(name string) uint32 {
 func unmappedTarget(ctx SpecContext) int {
 	GinkgoHelper()
 	if os.Geteuid() == 0 {
-		pidfd := helpers.StartChild(ctx, roleOtherUser, []string{strconv.Itoa(otherUserID)}).Pidfd
+		pidfd := helpers.StartChild(ctx, pidfsroles.OtherUser, []string{strconv.Itoa(otherUserID)}).Pidfd
 		info, err := kernel.GetPidfdInfo(pidfd, unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect([]uint32{info.Ruid, info.Rgid}).To(HaveEach(BeEquivalentTo(otherUserID)), "the helper's ids as the test sees them")
@@ -50,7 +51,7 @@ func infoAcrossUserNamespaces() {
 	Context("when the caller is in a user namespace of its own", func() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
-			asker = helpers.StartChild(ctx, roleInfoAsker, nil, helpers.AsRootInNewUserNS())
+			asker = helpers.StartChild(ctx, pidfsroles.InfoAsker, nil, helpers.AsRootInNewUserNS())
 		})
 
 		// Behavior: a caller that is root in its own user namespace (uid and gid 0 mapped to the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem access", helpers.FsPidfs, helpers.NeedsLandlock, func() {
@@ -16,7 +17,7 @@ var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem acce
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PidfdOpen, kernel.PidfdGetfd, kernel.Landlock)
 		AddReportEntry("active LSMs", kernel.ActiveLSMs())
-		confined := helpers.StartChild(ctx, roleLandlocked, nil)
+		confined := helpers.StartChild(ctx, pidfsroles.Landlocked, nil)
 		answer := confined.Recv(ctx)
 		Expect(answer).To(HavePrefix("ok "), "the confined helper")
 		results = map[string]string{}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 // PIDFD_GET_*_NAMESPACE, state by state. Each namespace fd returned is
@@ -151,8 +152,8 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// the same uid, neither with a capability.
 		sameUserPair := func(ctx SpecContext, dumpable string) (target, asker *helpers.Child) {
 			GinkgoHelper()
-			target = helpers.StartChild(ctx, rolePtraceTarget, append([]string{dumpable}, helpers.DropToArgs(65534)...))
-			asker = helpers.StartChild(ctx, roleNamespaceAsker, helpers.DropToArgs(65534))
+			target = helpers.StartChild(ctx, pidfsroles.PtraceTarget, append([]string{dumpable}, helpers.DropToArgs(65534)...))
+			asker = helpers.StartChild(ctx, pidfsroles.NamespaceAsker, helpers.DropToArgs(65534))
 			return target, asker
 		}
 
@@ -191,7 +192,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// Since:    v6.11
 		It("fails with EACCES for a process of another user", helpers.ID("fails_with_eacces_for_a_process_of_another_user"), helpers.ManPidfs, func(ctx SpecContext) {
 			target := helpers.TargetOfAnotherUser()
-			asker := helpers.StartChild(ctx, roleNamespaceAsker, helpers.DropToArgs(65534))
+			asker := helpers.StartChild(ctx, pidfsroles.NamespaceAsker, helpers.DropToArgs(65534))
 			Expect(askEvery(ctx, asker, target)).To(Equal(everyOne("EACCES")))
 		})
 
@@ -203,7 +204,7 @@ var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace,
 		// Since:    v6.11
 		It("fails with EACCES for a caller in a child user namespace", helpers.ID("fails_with_eacces_for_a_caller_in_a_child_user_namespace"), helpers.NeedsUserNS, helpers.ManPidfs, func(ctx SpecContext) {
 			target := helpers.StartBlocked()
-			asker := helpers.StartChildInUserNS(ctx, roleNamespaceAsker, nil)
+			asker := helpers.StartChildInUserNS(ctx, pidfsroles.NamespaceAsker, nil)
 			Expect(askEvery(ctx, asker, target.Pidfd)).To(Equal(everyOne("EACCES")))
 		})
 	})

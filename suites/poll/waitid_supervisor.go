@@ -10,6 +10,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/poll/roles"
 )
 
 // How a service manager waits: it peeks at an exit before it reaps, waits
@@ -65,7 +66,7 @@ var _ = Describe("waitid(2) with P_PIDFD for a supervisor", helpers.SyscallWaiti
 		var adopted int
 
 		BeforeEach(func(ctx SpecContext) {
-			subreaper = helpers.StartChild(ctx, roleSubreaper, nil)
+			subreaper = helpers.StartChild(ctx, pollroles.Subreaper, nil)
 			r := subreaper.MustCall(ctx, "adopt")
 			Expect(r.Fields).To(HaveLen(2), "adopt reply %q", r.Text)
 			adopted, _ = strconv.Atoi(r.Fields[0])

@@ -10,6 +10,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
+	"github.com/pidfdconf/pidfdconf/suites/seccomp/roles"
 )
 
 // fileOf parses "<fd> <dev> <ino>" from the target.
@@ -40,10 +41,10 @@ var _ = Describe("seccomp user notification and pidfds", helpers.SyscallSeccomp,
 
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.SeccompUserNotif)
-		if _, ok := kernel.TrapFilter(unix.SYS_OPENAT, 3, trapMode); !ok {
+		if _, ok := kernel.TrapFilter(unix.SYS_OPENAT, 3, seccomproles.TrapMode); !ok {
 			helpers.SkipFor(outcome.Architecture, "the suite has no seccomp filter for this architecture (AUDIT_ARCH unknown)")
 		}
-		target = helpers.StartChild(ctx, roleTarget, nil)
+		target = helpers.StartChild(ctx, seccomproles.Target, nil)
 		r := target.MustCall(ctx, "listen")
 		Expect(r.Fds).To(HaveLen(1), "the listener")
 		listener = r.Fds[0]
@@ -61,7 +62,7 @@ var _ = Describe("seccomp user notification and pidfds", helpers.SyscallSeccomp,
 		n, err := kernel.SeccompNotifyRecv(listener)
 		Expect(err).NotTo(HaveOccurred(), "SECCOMP_IOCTL_NOTIF_RECV")
 		Expect(n.Data.Nr).To(BeEquivalentTo(unix.SYS_OPENAT))
-		Expect(n.Data.Args[3]).To(BeEquivalentTo(trapMode))
+		Expect(n.Data.Args[3]).To(BeEquivalentTo(seccomproles.TrapMode))
 		return n
 	}
 	// killTarget kills the trapped target and waits until it has exited.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
 // A Landlock domain that scopes signals (LANDLOCK_SCOPE_SIGNAL) lets its
@@ -23,7 +24,7 @@ var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signal
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PidfdSendSignal, kernel.LandlockScopeSignal)
 		AddReportEntry("active LSMs", kernel.ActiveLSMs())
-		sandboxed = helpers.StartChild(ctx, roleScopedSender, nil)
+		sandboxed = helpers.StartChild(ctx, signalroles.ScopedSender, nil)
 	})
 
 	// Behavior: a process confined by a LANDLOCK_SCOPE_SIGNAL domain fails with EPERM to signal (signal 0 or

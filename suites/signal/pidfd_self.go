@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
 // selfThreadGroupValue is the PIDFD_SELF_THREAD_GROUP value the kernel takes.
@@ -36,7 +37,7 @@ var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPi
 		var self *helpers.Child
 		var leader, other int
 		BeforeEach(func(ctx SpecContext) {
-			helpers.WithHeldSignalsBlocked(func() { self = helpers.StartChild(ctx, roleSelfSignal, nil) })
+			helpers.WithHeldSignalsBlocked(func() { self = helpers.StartChild(ctx, signalroles.SelfSignal, nil) })
 			leader, other = self.Pid, self.Tids[0]
 		})
 

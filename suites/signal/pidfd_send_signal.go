@@ -11,6 +11,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
 // pidfd_send_signal(2), state by state and field by field. What arrives is
@@ -195,7 +196,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 				Expect(unix.PidfdSendSignal(target, 0, nil, 0)).To(helpers.BeErrno(unix.EPERM))
 				return
 			}
-			nobody := helpers.StartChild(ctx, roleSender, []string{"65534", "65534"})
+			nobody := helpers.StartChild(ctx, signalroles.Sender, []string{"65534", "65534"})
 			_, err := nobody.Call(ctx, fmt.Sprintf("send %d 0", unix.SIGUSR2), target)
 			Expect(err).To(helpers.BeErrno(unix.EPERM))
 		})
@@ -261,7 +262,7 @@ var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() 
 		var self *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
 			helpers.RequireFeature(kernel.Procfs) // /proc/thread-self/status
-			helpers.WithHeldSignalsBlocked(func() { self = helpers.StartChild(ctx, roleSelfSignal, nil) })
+			helpers.WithHeldSignalsBlocked(func() { self = helpers.StartChild(ctx, signalroles.SelfSignal, nil) })
 		})
 		leader := func() int { return self.Pid }
 		other := func() int { return self.Tids[0] }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
 // A pidfd crosses pid namespaces freely (SCM_RIGHTS), but signalling through
@@ -22,7 +23,7 @@ var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPi
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PidfdSendSignal)
 		ns = helpers.NewPidNS(ctx)
-		sender = ns.Spawn(ctx, 0, roleSender)
+		sender = ns.Spawn(ctx, 0, signalroles.Sender)
 	})
 
 	Context("when the target is outside the caller's pid namespace", func() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
 // A signal's siginfo names its sender as the receiver's namespaces see it:
@@ -40,7 +41,7 @@ func sendFromTest(pidfd int, kind infoKind) {
 	Expect(unix.PidfdSendSignal(pidfd, sigRT1, info, 0)).To(Succeed())
 }
 
-// sendFromHelper has a roleSender helper send sigRT1 to pidfd.
+// sendFromHelper has a signalroles.Sender helper send sigRT1 to pidfd.
 func sendFromHelper(ctx SpecContext, sender *helpers.Child, pidfd int, kind infoKind) {
 	GinkgoHelper()
 	cmd := fmt.Sprintf("send %d 0", sigRT1)
@@ -102,7 +103,7 @@ var _ = Describe("pidfd_send_signal(2) siginfo across namespaces", helpers.Sysca
 			func(ctx SpecContext, kind infoKind, fromInside bool) {
 				var want int32
 				if fromInside {
-					sender := ns.Spawn(ctx, 0, roleSender)
+					sender := ns.Spawn(ctx, 0, signalroles.Sender)
 					sendFromHelper(ctx, sender, receiver.Pidfd, kind)
 					want = int32(sender.NsPid)
 				} else {
@@ -181,7 +182,7 @@ func toUnmappedReceiver(ctx SpecContext, kind infoKind) (kernel.SigInfo, int, ui
 // signals a receiver in the test's user namespace.
 func fromChildUserNS(ctx SpecContext, kind infoKind) (kernel.SigInfo, int, uint32) {
 	r := helpers.StartSigwait(ctx, nil)
-	sender := helpers.StartChildInUserNS(ctx, roleSender, nil, helpers.MappedInNewUserNS(containerUID))
+	sender := helpers.StartChildInUserNS(ctx, signalroles.Sender, nil, helpers.MappedInNewUserNS(containerUID))
 	sendFromHelper(ctx, sender, r.Pidfd, kind)
 	return takeFrom(ctx, r, r.Pid), sender.Pid, uint32(os.Getuid())
 }

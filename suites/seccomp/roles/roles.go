@@ -1,4 +1,4 @@
-package seccomp
+package seccomproles
 
 import (
 	"fmt"
@@ -6,17 +6,17 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// trapMode is the mode argument that makes openat(2) trap to the listener:
+// TrapMode is the mode argument that makes openat(2) trap to the listener:
 // openat ignores it without O_CREAT, and nothing else passes it, so the
 // Go runtime's own calls never trap.
-const trapMode = 0x5ecc
+const TrapMode = 0x5ecc
 
-// roleTarget is a process whose leader thread installs a seccomp filter
-// that sends openat(…, trapMode) to a listener, as a container's init does
+// Target is a process whose leader thread installs a seccomp filter
+// that sends openat(…, TrapMode) to a listener, as a container's init does
 // for its supervisor. The filter and no_new_privs stay on the leader, where
 // the role's main goroutine is locked (internal/role); commands are served
 // on another thread and the leader only runs what they hand it. It answers
@@ -24,12 +24,12 @@ const trapMode = 0x5ecc
 //
 //	listen  install the filter → ok <memfd number> <dev> <ino> + the listener;
 //	        the memfd is an fd of this process for the supervisor to fetch
-//	open    the leader calls openat(AT_FDCWD, "/", O_RDONLY, trapMode), which
+//	open    the leader calls openat(AT_FDCWD, "/", O_RDONLY, TrapMode), which
 //	        waits for the supervisor → ok <returned fd> <dev> <ino> | err ERRNO
-var roleTarget = helpers.RegisterRole("seccomp-target", func(p *helpers.Channel, _ []string) int {
+var Target = role.Register("seccomp-target", func(p *role.Channel, _ []string) int {
 	memfd, err := unix.MemfdCreate("pidfdconf-seccomp-target", 0)
 	if err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	leader := make(chan func())
@@ -43,10 +43,10 @@ var roleTarget = helpers.RegisterRole("seccomp-target", func(p *helpers.Channel,
 		return text, err
 	}
 	go func() {
-		os.Exit(helpers.Serve(p, map[string]helpers.Command{
-			"listen": func(req *helpers.Request) (string, error) {
+		os.Exit(role.Serve(p, map[string]role.Command{
+			"listen": func(req *role.Request) (string, error) {
 				return onLeader(func() (string, error) {
-					prog, ok := kernel.TrapFilter(unix.SYS_OPENAT, 3, trapMode)
+					prog, ok := kernel.TrapFilter(unix.SYS_OPENAT, 3, TrapMode)
 					if !ok {
 						return "", fmt.Errorf("no seccomp filter for this architecture: %w", unix.EOPNOTSUPP)
 					}
@@ -58,9 +58,9 @@ var roleTarget = helpers.RegisterRole("seccomp-target", func(p *helpers.Channel,
 					return describeFd(memfd)
 				})
 			},
-			"open": func(*helpers.Request) (string, error) {
+			"open": func(*role.Request) (string, error) {
 				return onLeader(func() (string, error) {
-					fd, err := unix.Openat(unix.AT_FDCWD, "/", unix.O_RDONLY|unix.O_CLOEXEC, trapMode)
+					fd, err := unix.Openat(unix.AT_FDCWD, "/", unix.O_RDONLY|unix.O_CLOEXEC, TrapMode)
 					if err != nil {
 						return "", err
 					}

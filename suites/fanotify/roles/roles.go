@@ -1,4 +1,4 @@
-package fanotify
+package fanotifyroles
 
 import (
 	"errors"
@@ -7,18 +7,18 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// roleOpener is the acting process of the events: it answers "ready
+// Opener is the acting process of the events: it answers "ready
 // <pid>" and serves
 //
 //	open <path>  opens path read-only and closes it → ok
-var roleOpener = helpers.RegisterRole("fanotify-opener", func(p *helpers.Channel, _ []string) int {
+var Opener = role.Register("fanotify-opener", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"open": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"open": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err
 			}
@@ -31,7 +31,7 @@ var roleOpener = helpers.RegisterRole("fanotify-opener", func(p *helpers.Channel
 	})
 })
 
-// roleCrowdedReader reads fanotify events with a full fd table. It answers
+// CrowdedReader reads fanotify events with a full fd table. It answers
 // "ready <pid>" and serves
 //
 //	read-crowded + a fanotify group  lowers RLIMIT_NOFILE to just above its
@@ -41,10 +41,10 @@ var roleOpener = helpers.RegisterRole("fanotify-opener", func(p *helpers.Channel
 // The kernel installs the event's file first and its pidfd second, so the
 // file takes the last slot and the pidfd finds none. Limits are per
 // process, which is why a helper does this.
-var roleCrowdedReader = helpers.RegisterRole("fanotify-crowded-reader", func(p *helpers.Channel, _ []string) int {
+var CrowdedReader = role.Register("fanotify-crowded-reader", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"read-crowded": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"read-crowded": func(req *role.Request) (string, error) {
 			if err := req.Want(0, 1); err != nil {
 				return "", err
 			}

@@ -1,4 +1,4 @@
-package clone
+package cloneroles
 
 import (
 	"context"
@@ -12,12 +12,13 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
+	"github.com/pidfdconf/pidfdconf/internal/timescale"
 )
 
-// roleReportNNP exits with prctl(PR_GET_NO_NEW_PRIVS): 1 set, 0 unset.
-var roleReportNNP = helpers.RegisterRole("clone-report-nnp", func(p *helpers.Channel, _ []string) int {
+// ReportNNP exits with prctl(PR_GET_NO_NEW_PRIVS): 1 set, 0 unset.
+var ReportNNP = role.Register("clone-report-nnp", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	v, err := unix.PrctlRetInt(unix.PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)
 	if err != nil {
@@ -27,7 +28,7 @@ var roleReportNNP = helpers.RegisterRole("clone-report-nnp", func(p *helpers.Cha
 })
 
 // roleExitCode exits with the code of its first argument.
-var roleExitCode = helpers.RegisterRole("clone-exit-code", func(_ *helpers.Channel, args []string) int {
+var roleExitCode = role.Register("clone-exit-code", func(_ *role.Channel, args []string) int {
 	if len(args) != 1 {
 		return 2
 	}
@@ -35,16 +36,16 @@ var roleExitCode = helpers.RegisterRole("clone-exit-code", func(_ *helpers.Chann
 	return code
 })
 
-// roleForkAndWait starts this binary as a plain child (fork and exec, exit
+// ForkAndWait starts this binary as a plain child (fork and exec, exit
 // signal SIGCHLD) that exits 77, waits for it and exits with its exit
 // code; 254 when the wait finds no child (it was reaped by the kernel).
-var roleForkAndWait = helpers.RegisterRole("clone-fork-and-wait", func(p *helpers.Channel, _ []string) int {
+var ForkAndWait = role.Register("clone-fork-and-wait", func(p *role.Channel, _ []string) int {
 	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return 253
 	}
 	cmd := exec.Command(exe, "77")
-	cmd.Env = helpers.RoleEnviron(roleExitCode)
+	cmd.Env = role.Environ(roleExitCode)
 	if err := cmd.Start(); err != nil {
 		return 253
 	}
@@ -55,9 +56,9 @@ var roleForkAndWait = helpers.RegisterRole("clone-fork-and-wait", func(p *helper
 	return cmd.ProcessState.ExitCode()
 })
 
-// roleTryCloneParent answers "ready", calls clone3(CLONE_PARENT) for a
+// TryCloneParent answers "ready", calls clone3(CLONE_PARENT) for a
 // child that exits at once, and exits with the errno (0: accepted).
-var roleTryCloneParent = helpers.RegisterRole("clone-try-parent", func(p *helpers.Channel, _ []string) int {
+var TryCloneParent = role.Register("clone-try-parent", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	_, err := kernel.Clone3Exit(unix.CLONE_PARENT, 0, 0)
 	var errno unix.Errno
@@ -72,7 +73,7 @@ var roleTryCloneParent = helpers.RegisterRole("clone-try-parent", func(p *helper
 
 const withoutCapSysAdminName = "clone-without-cap-sys-admin"
 
-// roleWithoutCapSysAdmin keeps its uid (as root, uid 0, so a kernel that
+// WithoutCapSysAdmin keeps its uid (as root, uid 0, so a kernel that
 // checked uid 0 instead of the capability would let it through) and runs
 // without CAP_SYS_ADMIN in any thread: capabilities are per thread and the
 // clone3 runs on a thread of its own (kernel.Clone3Exit), so the main
@@ -82,22 +83,22 @@ const withoutCapSysAdminName = "clone-without-cap-sys-admin"
 // answers "ready <pid>", then serves "euid" → ok <euid>, and "clone
 // <flags>": clone3(flags) of a child that exits at once → "ok" (the child
 // is released before the reply) or "err ERRNO".
-var roleWithoutCapSysAdmin = helpers.RegisterRole(withoutCapSysAdminName, func(p *helpers.Channel, args []string) int {
+var WithoutCapSysAdmin = role.Register(withoutCapSysAdminName, func(p *role.Channel, args []string) int {
 	if kernel.HasCapability(unix.CAP_SYS_ADMIN) {
 		err := unix.Prctl(unix.PR_CAPBSET_DROP, unix.CAP_SYS_ADMIN, 0, 0, 0)
 		if err == nil {
 			var exe string
 			if exe, err = kernel.SelfExecutable(); err == nil {
-				err = syscall.Exec(exe, append([]string{exe}, args...), helpers.RoleEnviron(withoutCapSysAdminName))
+				err = syscall.Exec(exe, append([]string{exe}, args...), role.Environ(withoutCapSysAdminName))
 			}
 		}
-		p.Send(helpers.Answer("", fmt.Errorf("re-exec without CAP_SYS_ADMIN in the bounding set: %w", err)))
+		p.Send(role.Answer("", fmt.Errorf("re-exec without CAP_SYS_ADMIN in the bounding set: %w", err)))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"euid": func(*helpers.Request) (string, error) { return strconv.Itoa(os.Geteuid()), nil },
-		"clone": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"euid": func(*role.Request) (string, error) { return strconv.Itoa(os.Geteuid()), nil },
+		"clone": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err
 			}
@@ -122,7 +123,7 @@ func cloneAndRelease(flags uint64) error {
 	return nil
 }
 
-// roleSubreaper is a child subreaper (PR_SET_CHILD_SUBREAPER) that answers
+// Subreaper is a child subreaper (PR_SET_CHILD_SUBREAPER) that answers
 // "ready <pid>" and serves:
 //
 //	adopt  a middle process (a plain fork) clone3s an autoreap grandchild
@@ -131,15 +132,15 @@ func cloneAndRelease(flags uint64) error {
 //	kill   SIGKILL through a pidfd, then wait until the kernel releases
 //	       the grandchild (POLLHUP) → ok | err ETIMEDOUT
 //	wait   waitid(P_PID, grandchild, WEXITED|WNOHANG|__WALL) → ok | err ERRNO
-var roleSubreaper = helpers.RegisterRole("clone-subreaper", func(p *helpers.Channel, _ []string) int {
+var Subreaper = role.Register("clone-subreaper", func(p *role.Channel, _ []string) int {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
 	gc, gcPidfd := -1, -1
-	return helpers.Serve(p, map[string]helpers.Command{
-		"adopt": func(*helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"adopt": func(*role.Request) (string, error) {
 			var ppid int
 			var err error
 			gc, ppid, err = adoptGrandchild()
@@ -148,8 +149,8 @@ var roleSubreaper = helpers.RegisterRole("clone-subreaper", func(p *helpers.Chan
 			}
 			return fmt.Sprintf("%d %d", gc, ppid), err
 		},
-		"kill": func(*helpers.Request) (string, error) { return "", killAndAwaitRelease(gcPidfd) },
-		"wait": func(*helpers.Request) (string, error) {
+		"kill": func(*role.Request) (string, error) { return "", killAndAwaitRelease(gcPidfd) },
+		"wait": func(*role.Request) (string, error) {
 			var info unix.Siginfo
 			return "", unix.Waitid(unix.P_PID, gc, &info, unix.WEXITED|unix.WNOHANG|unix.WALL, nil)
 		},
@@ -163,7 +164,7 @@ func killAndAwaitRelease(pidfd int) error {
 	if err := unix.PidfdSendSignal(pidfd, unix.SIGKILL, nil, 0); err != nil {
 		return err
 	}
-	if _, err := kernel.WaitPollBits(context.Background(), pidfd, unix.POLLHUP, helpers.EventTimeout()); err != nil {
+	if _, err := kernel.WaitPollBits(context.Background(), pidfd, unix.POLLHUP, timescale.EventTimeout()); err != nil {
 		return fmt.Errorf("%w: %w", unix.ETIMEDOUT, err)
 	}
 	return nil
@@ -171,14 +172,14 @@ func killAndAwaitRelease(pidfd int) error {
 
 // adoptGrandchild runs roleMiddle and reaps it; the grandchild's peer
 // socket, which the middle hands over, stays open here so the grandchild
-// (RoleProcess, which exits when its peer goes away) outlives the middle.
+// (role.Process, which exits when its peer goes away) outlives the middle.
 func adoptGrandchild() (gc, ppid int, err error) {
-	mid, err := helpers.Clone3Role(0, unix.SIGCHLD, roleMiddle, nil)
+	mid, err := role.Clone3Role(0, unix.SIGCHLD, roleMiddle, nil)
 	if err != nil {
 		return -1, -1, err
 	}
 	defer mid.Channel.Close()
-	msg, _, err := mid.Channel.Recv(context.Background(), helpers.EventTimeout())
+	msg, _, err := mid.Channel.Recv(context.Background(), timescale.EventTimeout())
 	var ws unix.WaitStatus
 	unix.Wait4(mid.Pid, &ws, 0, nil)
 	if err != nil {
@@ -201,52 +202,52 @@ func adoptGrandchild() (gc, ppid int, err error) {
 	return gc, int(info.Ppid), nil
 }
 
-// roleMiddle clone3s an autoreap grandchild (RoleProcess), waits for its
+// roleMiddle clone3s an autoreap grandchild (role.Process), waits for its
 // "ready", sends "ok <pid>" with the grandchild's peer socket, and exits.
-var roleMiddle = helpers.RegisterRole("clone-middle", func(p *helpers.Channel, _ []string) int {
-	gc, err := helpers.Clone3Role(kernel.CLONE_AUTOREAP|unix.CLONE_PIDFD, 0, helpers.RoleProcess, nil)
+var roleMiddle = role.Register("clone-middle", func(p *role.Channel, _ []string) int {
+	gc, err := role.Clone3Role(kernel.CLONE_AUTOREAP|unix.CLONE_PIDFD, 0, role.Process, nil)
 	if err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
-	if _, _, err := gc.Channel.Recv(context.Background(), helpers.EventTimeout()); err != nil {
-		p.Send(helpers.Answer("", err))
+	if _, _, err := gc.Channel.Recv(context.Background(), timescale.EventTimeout()); err != nil {
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Send(fmt.Sprintf("ok %d", gc.Pid), gc.Channel.Fd())
 	return 0
 })
 
-// roleHolder holds pidfds for the test, as another process of a sandbox or
+// Holder holds pidfds for the test, as another process of a sandbox or
 // session manager would. It answers "ready <pid>" and serves:
 //
 //	hold + fd              keeps a copy of fd (close-on-exec, as received)
 //	                       → ok <its fd number here>
 //	release <fd>           closes it → ok
 //	exec <fd> <cloexec>    sets (1) or clears (0) FD_CLOEXEC on fd, then
-//	                       executes helpers.RoleProcess, which answers
+//	                       executes role.Process, which answers
 //	                       "ready <pid>" (nothing else answers on success)
 //	exit <code>            exit_group(code)
 //
 // A copy it was born with (inherited at fork, fd 4) is released like one
 // it holds.
-var roleHolder = helpers.RegisterRole("clone-holder", func(p *helpers.Channel, _ []string) int {
+var Holder = role.Register("clone-holder", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"hold": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"hold": func(req *role.Request) (string, error) {
 			if err := req.Want(0, 1); err != nil {
 				return "", err
 			}
 			fd, err := unix.FcntlInt(uintptr(req.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
 			return strconv.Itoa(fd), err
 		},
-		"release": func(req *helpers.Request) (string, error) {
+		"release": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err
 			}
 			return "", unix.Close(req.Int(0))
 		},
-		"exec": func(req *helpers.Request) (string, error) {
+		"exec": func(req *role.Request) (string, error) {
 			if err := req.Want(2, 0); err != nil {
 				return "", err
 			}
@@ -257,15 +258,15 @@ var roleHolder = helpers.RegisterRole("clone-holder", func(p *helpers.Channel, _
 			if _, err := unix.FcntlInt(uintptr(req.Int(0)), unix.F_SETFD, flags); err != nil {
 				return "", err
 			}
-			exe, err := helpers.RoleExecutable(helpers.RoleProcess)
+			exe, err := role.Executable(role.Process)
 			if err == nil {
-				err = syscall.Exec(exe, []string{exe}, helpers.RoleEnviron(helpers.RoleProcess))
+				err = syscall.Exec(exe, []string{exe}, role.Environ(role.Process))
 			}
 			return "", err
 		},
-		"exit": func(req *helpers.Request) (string, error) {
+		"exit": func(req *role.Request) (string, error) {
 			os.Exit(req.Int(0))
-			return "", helpers.ErrNoReply
+			return "", role.ErrNoReply
 		},
 	})
 })

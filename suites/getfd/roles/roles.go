@@ -1,4 +1,4 @@
-package getfd
+package getfdroles
 
 import (
 	"fmt"
@@ -7,18 +7,18 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// roleHolder keeps a memfd open (O_RDWR|O_APPEND) for pidfd_getfd to fetch.
+// Holder keeps a memfd open (O_RDWR|O_APPEND) for pidfd_getfd to fetch.
 // With a uid argument it first becomes that user (uid and gid), staying
 // dumpable so that only the uid decides ptrace access.
 // Commands: fd → ok <n>; stat → ok <st_dev> <st_ino> of that memfd (fstat
 // inside the holder); offset → ok <file offset>; nondumpable → ok.
-var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Channel, args []string) int {
+var Holder = role.Register("getfd-holder", func(p *role.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
-		err := helpers.DropPrivileges(id, id)
+		err := role.DropPrivileges(id, id)
 		if err == nil {
 			// Changing credentials reset dumpable to fs.suid_dumpable.
 			err = unix.Prctl(unix.PR_SET_DUMPABLE, 1, 0, 0, 0)
@@ -37,39 +37,39 @@ var roleHolder = helpers.RegisterRole("getfd-holder", func(p *helpers.Channel, a
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"fd": func(*helpers.Request) (string, error) { return strconv.Itoa(fd), nil },
-		"stat": func(*helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"fd": func(*role.Request) (string, error) { return strconv.Itoa(fd), nil },
+		"stat": func(*role.Request) (string, error) {
 			var st unix.Stat_t
 			err := unix.Fstat(fd, &st)
 			return fmt.Sprintf("%d %d", st.Dev, st.Ino), err
 		},
-		"offset": func(*helpers.Request) (string, error) {
+		"offset": func(*role.Request) (string, error) {
 			off, err := unix.Seek(fd, 0, 1)
 			return strconv.FormatInt(off, 10), err
 		},
-		"nondumpable": func(*helpers.Request) (string, error) {
+		"nondumpable": func(*role.Request) (string, error) {
 			return "", unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 		},
 	})
 })
 
-// roleUnprivilegedCaller drops to the uid/gid in its args, if any (all
+// UnprivilegedCaller drops to the uid/gid in its args, if any (all
 // threads, as Go's Setresuid does; without one it stays the test's
 // unprivileged user), and answers, as that user, "getfd <pid> <fd>" with
 // the result of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with
 // that of pidfd_getfd on the pidfd sent along.
-var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *helpers.Channel, args []string) int {
+var UnprivilegedCaller = role.Register("getfd-unprivileged", func(p *role.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
-		if err := helpers.DropPrivileges(id, id); err != nil {
+		if err := role.DropPrivileges(id, id); err != nil {
 			fmt.Fprintln(os.Stderr, "drop privileges:", err)
 			return 1
 		}
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"getfd": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"getfd": func(req *role.Request) (string, error) {
 			if err := req.Want(2, 0); err != nil {
 				return "", err
 			}
@@ -81,7 +81,7 @@ var roleUnprivilegedCaller = helpers.RegisterRole("getfd-unprivileged", func(p *
 			unix.Close(pidfd)
 			return "", err
 		},
-		"getfd-through": func(req *helpers.Request) (string, error) {
+		"getfd-through": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 1); err != nil {
 				return "", err
 			}

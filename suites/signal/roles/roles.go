@@ -1,4 +1,4 @@
-package signal
+package signalroles
 
 import (
 	"os"
@@ -7,16 +7,16 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// roleSender, given a uid and gid, drops to them at start; with no args it
+// Sender, given a uid and gid, drops to them at start; with no args it
 // keeps its credentials (inside a pid namespace, say). It answers
 // "ready <pid>", then serves sendCommands.
-var roleSender = helpers.RegisterRole("signal-sender", runSender)
+var Sender = role.Register("signal-sender", runSender)
 
-func runSender(p *helpers.Channel, args []string) int {
+func runSender(p *role.Channel, args []string) int {
 	if len(args) != 0 && len(args) != 2 {
 		p.Send("err EINVAL usage: signal-sender [<uid> <gid>]")
 		return 2
@@ -24,27 +24,27 @@ func runSender(p *helpers.Channel, args []string) int {
 	if len(args) == 2 {
 		uid, _ := strconv.Atoi(args[0])
 		gid, _ := strconv.Atoi(args[1])
-		if err := helpers.DropPrivileges(uid, gid); err != nil {
-			p.Send(helpers.Answer("", err))
+		if err := role.DropPrivileges(uid, gid); err != nil {
+			p.Send(role.Answer("", err))
 			return 1
 		}
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, sendCommands())
+	return role.Serve(p, sendCommands())
 }
 
-// roleScopedSender restricts itself with a Landlock ruleset that scopes
+// ScopedSender restricts itself with a Landlock ruleset that scopes
 // signals (LANDLOCK_SCOPE_SIGNAL) at start, on its main thread, where every
-// command runs too (roles run on the main thread, see helpers' init), so
-// each command acts as the confined thread. It answers "ready <pid>", then
+// command runs too (roles run on the main thread, see internal/role's
+// init), so each command acts as the confined thread. It answers "ready <pid>", then
 // serves sendCommands.
-var roleScopedSender = helpers.RegisterRole("signal-scoped-sender", func(p *helpers.Channel, _ []string) int {
+var ScopedSender = role.Register("signal-scoped-sender", func(p *role.Channel, _ []string) int {
 	if err := kernel.RestrictSignalScope(); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, sendCommands())
+	return role.Serve(p, sendCommands())
 })
 
 // sendCommands are what a signal-sending role serves:
@@ -57,15 +57,15 @@ var roleScopedSender = helpers.RegisterRole("signal-scoped-sender", func(p *help
 //	                            shares any Landlock domain it is in), sends it
 //	                            SIGKILL through a pidfd and answers
 //	                            "ok <wait status>"
-func sendCommands() map[string]helpers.Command {
-	return map[string]helpers.Command{
-		"send": func(req *helpers.Request) (string, error) {
+func sendCommands() map[string]role.Command {
+	return map[string]role.Command{
+		"send": func(req *role.Request) (string, error) {
 			if err := req.Want(2, 1); err != nil {
 				return "", err
 			}
 			return "", unix.PidfdSendSignal(req.Fds[0], unix.Signal(req.Int(0)), nil, req.Int(1))
 		},
-		"queue": func(req *helpers.Request) (string, error) {
+		"queue": func(req *role.Request) (string, error) {
 			if err := req.Want(2, 1); err != nil {
 				return "", err
 			}
@@ -73,7 +73,7 @@ func sendCommands() map[string]helpers.Command {
 			info := kernel.SigInfo{Signo: sig, Code: kernel.SI_QUEUE, Pid: int32(os.Getpid()), Uid: uint32(os.Getuid()), Value: int32(req.Int(1))}
 			return "", unix.PidfdSendSignal(req.Fds[0], sig, info.Raw(), 0)
 		},
-		"kill-own-child": func(req *helpers.Request) (string, error) {
+		"kill-own-child": func(req *role.Request) (string, error) {
 			if err := req.Want(0, 0); err != nil {
 				return "", err
 			}
@@ -86,7 +86,7 @@ func sendCommands() map[string]helpers.Command {
 // SIGKILL through a pidfd and reaps it, answering its wait status. A refused
 // send is the answer; the child is then killed by pid and reaped all the same.
 func killOwnChild() (string, error) {
-	pid, err := helpers.StartBlockedChild()
+	pid, err := role.StartBlockedChild()
 	if err != nil {
 		return "", err
 	}

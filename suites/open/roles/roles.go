@@ -1,4 +1,4 @@
-package open
+package openroles
 
 import (
 	"fmt"
@@ -9,11 +9,11 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// roleSocketPeer creates a unix socketpair at start, so that it is the
+// SocketPeer creates a unix socketpair at start, so that it is the
 // peer (SO_PEERPIDFD) of both ends, and answers "ready <pid>". Commands:
 //
 //	socket          → ok + the other end (once; the role keeps its own end)
@@ -29,28 +29,28 @@ import (
 //	                  answers "ready" again on the same peer socket); only a
 //	                  failure answers
 //	exec-thread <role>  the same from a thread that is not the leader
-var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Channel, _ []string) int {
+var SocketPeer = role.Register("open-socket-peer", func(p *role.Channel, _ []string) int {
 	sp, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	kept := -1
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"socket": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"socket": func(req *role.Request) (string, error) {
 			req.Attach(sp[1])
 			return "", nil
 		},
-		"say": func(*helpers.Request) (string, error) {
+		"say": func(*role.Request) (string, error) {
 			_, err := unix.Write(sp[0], []byte{'x'})
 			return "", err
 		},
-		"say-as": func(req *helpers.Request) (string, error) {
+		"say-as": func(req *role.Request) (string, error) {
 			creds := unix.UnixCredentials(&unix.Ucred{Pid: int32(req.Int(0)), Uid: uint32(os.Getuid()), Gid: uint32(os.Getgid())})
 			return "", unix.Sendmsg(sp[0], []byte{'x'}, creds, nil, 0)
 		},
-		"keep": func(req *helpers.Request) (string, error) {
+		"keep": func(req *role.Request) (string, error) {
 			if err := req.Want(0, 1); err != nil {
 				return "", err
 			}
@@ -58,7 +58,7 @@ var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Ch
 			kept, err = unix.FcntlInt(uintptr(req.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
 			return "", err
 		},
-		"peer-pidfd": func(req *helpers.Request) (string, error) {
+		"peer-pidfd": func(req *role.Request) (string, error) {
 			sock := kept
 			if len(req.Fds) == 1 {
 				sock = req.Fds[0]
@@ -71,10 +71,10 @@ var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Ch
 			data, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", pidfd))
 			return string(data), err
 		},
-		"exec": func(req *helpers.Request) (string, error) {
+		"exec": func(req *role.Request) (string, error) {
 			return "", execRole(req.Args[0])
 		},
-		"exec-thread": func(req *helpers.Request) (string, error) {
+		"exec-thread": func(req *role.Request) (string, error) {
 			failed := make(chan error)
 			go func() {
 				// The main goroutine holds the leader thread (internal/role),
@@ -87,16 +87,16 @@ var roleSocketPeer = helpers.RegisterRole("open-socket-peer", func(p *helpers.Ch
 	})
 })
 
-// roleBadPidfdAddress answers "ready <pid>" and serves "clone": clone3(
+// BadPidfdAddress answers "ready <pid>" and serves "clone": clone3(
 // CLONE_PIDFD) of a child that exits at once, with the pidfd to be written
 // to a read-only page → ok <clone3 errno> <errno of waitid(P_ALL, __WALL,
 // WNOHANG), which finds any child of this process> <same-fd | moved-fd: the
 // lowest free fd before and after>. It runs in its own process so that it
 // has no other child a wait could find.
-var roleBadPidfdAddress = helpers.RegisterRole("open-bad-pidfd-address", func(p *helpers.Channel, _ []string) int {
+var BadPidfdAddress = role.Register("open-bad-pidfd-address", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"clone": func(*helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"clone": func(*role.Request) (string, error) {
 			page, err := unix.Mmap(-1, 0, os.Getpagesize(), unix.PROT_READ, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
 			if err != nil {
 				return "", err
@@ -117,7 +117,7 @@ var roleBadPidfdAddress = helpers.RegisterRole("open-bad-pidfd-address", func(p 
 			if after != before {
 				fd = fmt.Sprintf("moved-fd(%d→%d)", before, after)
 			}
-			return fmt.Sprintf("%s %s %s", helpers.ErrnoName(cloneErr), helpers.ErrnoName(waitErr), fd), nil
+			return fmt.Sprintf("%s %s %s", kernel.ErrnoName(cloneErr), kernel.ErrnoName(waitErr), fd), nil
 		},
 	})
 })
@@ -131,11 +131,11 @@ func lowestFreeFd() (int, error) {
 	return fd, unix.Close(fd)
 }
 
-// execRole execs this binary in role; it returns only on failure.
-func execRole(role string) error {
+// execRole execs this binary in role name; it returns only on failure.
+func execRole(name string) error {
 	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return err
 	}
-	return syscall.Exec(exe, []string{exe}, helpers.RoleEnviron(role))
+	return syscall.Exec(exe, []string{exe}, role.Environ(name))
 }

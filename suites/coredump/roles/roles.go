@@ -1,4 +1,4 @@
-package coredump
+package coredumproles
 
 import (
 	"fmt"
@@ -8,32 +8,32 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// roleCrasher is a process that dies by a real SIGSEGV: it shrinks its
+// Crasher is a process that dies by a real SIGSEGV: it shrinks its
 // core to the notes (coredump_filter 0, so a dump is quick even under
 // emulation), gives SIGSEGV back its default action behind the Go
 // runtime's back, and with the argument "drop" gives up root (so that with
 // fs.suid_dumpable 2 it dumps as root). It answers "ready <pid>" and
 // serves "crash": after the reply it writes through a nil pointer.
-var roleCrasher = helpers.RegisterRole("coredump-crasher", func(p *helpers.Channel, args []string) int {
+var Crasher = role.Register("coredump-crasher", func(p *role.Channel, args []string) int {
 	// Best effort: without procfs the core is just bigger.
 	os.WriteFile("/proc/self/coredump_filter", []byte("0"), 0)
 	if len(args) == 1 && args[0] == "drop" {
-		if err := helpers.DropPrivileges(65534, 65534); err != nil {
-			p.Send(helpers.Answer("", err))
+		if err := role.DropPrivileges(65534, 65534); err != nil {
+			p.Send(role.Answer("", err))
 			return 1
 		}
 	}
 	if err := kernel.ResetSignalToDefault(unix.SIGSEGV); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"crash": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"crash": func(req *role.Request) (string, error) {
 			req.Then(func() { *nowhere = 1 })
 			return "", nil
 		},
@@ -44,14 +44,15 @@ var roleCrasher = helpers.RegisterRole("coredump-crasher", func(p *helpers.Chann
 // never mapped, so the write faults with SIGSEGV, si_code SEGV_MAPERR.
 var nowhere *int
 
-// sinkArg makes this binary the core_pattern pipe helper.
-const sinkArg = "-pidfdconf-coredump-sink"
+// SinkArg makes a binary that links this package the core_pattern pipe
+// helper.
+const SinkArg = "-pidfdconf-coredump-sink"
 
-// The kernel runs the binary that set core_pattern (this suite's test
-// binary, or the image's binary of every suite) as the pipe helper, with
-// sinkArg first: it must be the sink before any test machinery starts.
+// The kernel runs the binary core_pattern names (the role binary, or the
+// suite's own binary without one) as the pipe helper, with SinkArg first:
+// it must be the sink before any test or role machinery starts.
 func init() {
-	if len(os.Args) > 1 && os.Args[1] == sinkArg {
+	if len(os.Args) > 1 && os.Args[1] == SinkArg {
 		os.Exit(runSink(os.Args[2:]))
 	}
 }

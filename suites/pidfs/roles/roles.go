@@ -1,4 +1,4 @@
-package pidfs
+package pidfsroles
 
 import (
 	"encoding/hex"
@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
 // handledFS is every filesystem access right up to Landlock ABI 5, trimmed
@@ -55,17 +55,17 @@ func confineWithLandlock() error {
 	return nil
 }
 
-// roleLandlocked confines its main thread (roles run there, see helpers'
+// Landlocked confines its main thread (roles run there, see internal/role's
 // init) with Landlock, then tries each of landlockOps and answers
 // "ready <pid>" followed by one reply "ok <op>=<ERRNO|ok>;…".
-var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Channel, _ []string) int {
+var Landlocked = role.Register("pidfs-landlocked", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	if err := confineWithLandlock(); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	results := []string{}
-	record := func(op string, err error) { results = append(results, op+"="+helpers.ErrnoName(err)) }
+	record := func(op string, err error) { results = append(results, op+"="+kernel.ErrnoName(err)) }
 
 	exe, _ := kernel.SelfExecutable()
 	fd, err := unix.Open(exe, unix.O_RDONLY|unix.O_CLOEXEC, 0)
@@ -88,20 +88,20 @@ var roleLandlocked = helpers.RegisterRole("pidfs-landlocked", func(p *helpers.Ch
 	}
 	record("pidfd_getfd", err)
 	p.Send("ok " + strings.Join(results, ";"))
-	return helpers.Serve(p, nil) // until the test closes its end
+	return role.Serve(p, nil) // until the test closes its end
 })
 
-// roleInfoAsker asks about the pidfd sent along from inside its own
+// InfoAsker asks about the pidfd sent along from inside its own
 // namespaces (a pid namespace, or a user namespace), answering the errno on
 // failure. Commands:
 //
 //	info <mask>                PIDFD_GET_INFO → ok <pid>
 //	creds                      PIDFD_GET_INFO → ok <ruid euid suid fsuid rgid egid sgid fsgid>
 //	open-handle <type> <hex>   open_by_handle_at(pidfd, handle) → ok
-var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Channel, _ []string) int {
+var InfoAsker = role.Register("pidfs-info-asker", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"info": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"info": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 1); err != nil {
 				return "", err
 			}
@@ -112,7 +112,7 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Cha
 			}
 			return strconv.Itoa(int(info.Pid)), nil
 		},
-		"creds": func(req *helpers.Request) (string, error) {
+		"creds": func(req *role.Request) (string, error) {
 			if err := req.Want(0, 1); err != nil {
 				return "", err
 			}
@@ -122,7 +122,7 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Cha
 			}
 			return fmt.Sprint(info.Ruid, info.Euid, info.Suid, info.Fsuid, info.Rgid, info.Egid, info.Sgid, info.Fsgid), nil
 		},
-		"open-handle": func(req *helpers.Request) (string, error) {
+		"open-handle": func(req *role.Request) (string, error) {
 			if err := req.Want(2, 1); err != nil {
 				return "", err
 			}
@@ -141,21 +141,21 @@ var roleInfoAsker = helpers.RegisterRole("pidfs-info-asker", func(p *helpers.Cha
 	})
 })
 
-// roleNamespaceAsker answers "ns <ioctl>" with that PIDFD_GET_*_NAMESPACE
+// NamespaceAsker answers "ns <ioctl>" with that PIDFD_GET_*_NAMESPACE
 // ioctl on the pidfd sent along: "ok" (the namespace fd is closed at once)
 // or the errno. With a uid argument it first becomes that user (uid and
 // gid), which leaves it no capability.
-var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *helpers.Channel, args []string) int {
+var NamespaceAsker = role.Register("pidfs-namespace-asker", func(p *role.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
-		if err := helpers.DropPrivileges(id, id); err != nil {
-			p.Send(helpers.Answer("", err))
+		if err := role.DropPrivileges(id, id); err != nil {
+			p.Send(role.Answer("", err))
 			return 1
 		}
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"ns": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"ns": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 1); err != nil {
 				return "", err
 			}
@@ -169,42 +169,42 @@ var roleNamespaceAsker = helpers.RegisterRole("pidfs-namespace-asker", func(p *h
 	})
 })
 
-// rolePtraceTarget is a process to check ptrace access against. Args:
+// PtraceTarget is a process to check ptrace access against. Args:
 // <dumpable 0|1> [uid]: with a uid it first becomes that user (uid and gid);
 // then it sets PR_SET_DUMPABLE as asked (non-dumpable: only CAP_SYS_PTRACE
 // grants access), answers "ready <pid>" and waits to be killed.
-var rolePtraceTarget = helpers.RegisterRole("pidfs-ptrace-target", func(p *helpers.Channel, args []string) int {
+var PtraceTarget = role.Register("pidfs-ptrace-target", func(p *role.Channel, args []string) int {
 	var err error
 	if len(args) == 2 {
 		id, _ := strconv.Atoi(args[1])
-		err = helpers.DropPrivileges(id, id)
+		err = role.DropPrivileges(id, id)
 	}
 	if err == nil {
 		dumpable, _ := strconv.Atoi(args[0])
 		err = unix.Prctl(unix.PR_SET_DUMPABLE, uintptr(dumpable), 0, 0, 0)
 	}
 	if err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, nil)
+	return role.Serve(p, nil)
 })
 
 // roleExitWith exits at once with the code in its first argument.
-var roleExitWith = helpers.RegisterRole("pidfs-exit-with", func(_ *helpers.Channel, args []string) int {
+var roleExitWith = role.Register("pidfs-exit-with", func(_ *role.Channel, args []string) int {
 	code, _ := strconv.Atoi(args[0])
 	return code
 })
 
-// roleSigchldIgnorer sets SIGCHLD to SIG_IGN, so the kernel reaps its
+// SigchldIgnorer sets SIGCHLD to SIG_IGN, so the kernel reaps its
 // children itself when they exit. "spawn-exit <code>" starts a child in
 // roleExitWith and answers "ok <pid>" with the child's pidfd.
-var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *helpers.Channel, _ []string) int {
+var SigchldIgnorer = role.Register("pidfs-sigchld-ignorer", func(p *role.Channel, _ []string) int {
 	signal.Ignore(syscall.SIGCHLD)
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"spawn-exit": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"spawn-exit": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err
 			}
@@ -214,7 +214,7 @@ var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *h
 			}
 			pidfd := -1
 			proc, err := os.StartProcess(exe, []string{exe, req.Args[0]}, &os.ProcAttr{
-				Env: helpers.RoleEnviron(roleExitWith),
+				Env: role.Environ(roleExitWith),
 				Sys: &syscall.SysProcAttr{PidFD: &pidfd},
 			})
 			if err != nil {
@@ -226,33 +226,33 @@ var roleSigchldIgnorer = helpers.RegisterRole("pidfs-sigchld-ignorer", func(p *h
 	})
 })
 
-// roleUndumpable clears its dumpable flag (prctl PR_SET_DUMPABLE 0), as a
+// Undumpable clears its dumpable flag (prctl PR_SET_DUMPABLE 0), as a
 // process holding secrets does, and waits.
-var roleUndumpable = helpers.RegisterRole("pidfs-undumpable", func(p *helpers.Channel, _ []string) int {
+var Undumpable = role.Register("pidfs-undumpable", func(p *role.Channel, _ []string) int {
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, nil)
+	return role.Serve(p, nil)
 })
 
-// roleBindMounter runs in a mount namespace of its own. "bind" + pidfd
+// BindMounter runs in a mount namespace of its own. "bind" + pidfd
 // bind-mounts the pidfd as the selftest does (open_tree with
 // OPEN_TREE_CLONE, move_mount onto a new empty file) and opens the mounted
 // path; it answers "ok reopen=<success|ERRNO>" with the open_tree fd and, when
 // the open succeeded, the reopened fd.
-var roleBindMounter = helpers.RegisterRole("pidfs-bind-mounter", func(p *helpers.Channel, _ []string) int {
+var BindMounter = role.Register("pidfs-bind-mounter", func(p *role.Channel, _ []string) int {
 	// Mounts made here must not propagate to the test's namespace.
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		p.Send(helpers.Answer("", fmt.Errorf("make / private: %w", err)))
+		p.Send(role.Answer("", fmt.Errorf("make / private: %w", err)))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{"bind": bindMountPidfd})
+	return role.Serve(p, map[string]role.Command{"bind": bindMountPidfd})
 })
 
-func bindMountPidfd(req *helpers.Request) (string, error) {
+func bindMountPidfd(req *role.Request) (string, error) {
 	if err := req.Want(0, 1); err != nil {
 		return "", err
 	}
@@ -277,42 +277,42 @@ func bindMountPidfd(req *helpers.Request) (string, error) {
 	if err == nil {
 		req.Attach(reopened)
 	}
-	return "reopen=" + helpers.ErrnoName(err), nil
+	return "reopen=" + kernel.ErrnoName(err), nil
 }
 
-// roleOtherUser switches every id to the uid and gid in its arguments
+// OtherUser switches every id to the uid and gid in its arguments
 // (needs root), so the test has a process whose ids differ from its own.
-var roleOtherUser = helpers.RegisterRole("pidfs-other-user", func(p *helpers.Channel, args []string) int {
+var OtherUser = role.Register("pidfs-other-user", func(p *role.Channel, args []string) int {
 	id, _ := strconv.Atoi(args[0])
 	if err := syscall.Setresgid(id, id, id); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	if err := syscall.Setresuid(id, id, id); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, nil)
+	return role.Serve(p, nil)
 })
 
-// distinctIDs are the ruid, euid, suid, fsuid, rgid, egid, sgid and fsgid
-// roleDistinctIDs takes: no two alike.
-var distinctIDs = [8]uint32{1001, 1002, 1003, 1004, 2001, 2002, 2003, 2004}
+// TakenIDs are the ruid, euid, suid, fsuid, rgid, egid, sgid and fsgid
+// DistinctIDs takes: no two alike.
+var TakenIDs = [8]uint32{1001, 1002, 1003, 1004, 2001, 2002, 2003, 2004}
 
-// roleDistinctIDs (needs root) gives its main thread, where it serves and
+// DistinctIDs (needs root) gives its main thread, where it serves and
 // whose credentials /proc/<pid>/status and PIDFD_GET_INFO show, the eight
-// distinctIDs, and answers "ids" with the eight as it reads them itself
+// TakenIDs, and answers "ids" with the eight as it reads them itself
 // (getresuid, getresgid, and setfsuid/setfsgid of an invalid id, which
 // return the current one).
-var roleDistinctIDs = helpers.RegisterRole("pidfs-distinct-ids", func(p *helpers.Channel, _ []string) int {
+var DistinctIDs = role.Register("pidfs-distinct-ids", func(p *role.Channel, _ []string) int {
 	if err := takeDistinctIDs(); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"ids": func(*helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"ids": func(*role.Request) (string, error) {
 			ru, eu, su := unix.Getresuid()
 			rg, eg, sg := unix.Getresgid()
 			fu, _ := unix.SetfsuidRetUid(-1)
@@ -329,7 +329,7 @@ var roleDistinctIDs = helpers.RegisterRole("pidfs-distinct-ids", func(p *helpers
 // thread keeps them permitted (PR_SET_KEEPCAPS) and raises CAP_SETUID once
 // more to set its fsuid.
 func takeDistinctIDs() error {
-	id := func(i int) int { return int(distinctIDs[i]) }
+	id := func(i int) int { return int(TakenIDs[i]) }
 	steps := []struct {
 		what string
 		do   func() error

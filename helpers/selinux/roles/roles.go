@@ -1,4 +1,4 @@
-package selinux
+package selinuxroles
 
 import (
 	"bytes"
@@ -13,25 +13,33 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
+	"github.com/pidfdconf/pidfdconf/internal/timescale"
 )
 
-// The three hops of RunConfined. Each prints "<name> ok <detail>" or
+// The three hops of selinux.RunConfined. Each prints "<name> ok <detail>" or
 // "<name> err ERRNO text" lines on stdout; no peer socket is used, because
 // SELinux revokes inherited descriptors the new domain may not use.
 var (
-	// selinux-launch <domain> <exec_type>: in the test's domain (kernel_t).
-	roleSELinuxLaunch = helpers.RegisterRole("selinux-launch", runSELinuxLaunch)
-	// selinux-hop <dir> <domain binary>: in init_t.
-	roleSELinuxHop = helpers.RegisterRole("selinux-hop", runSELinuxHop)
-	// selinux-confined <dir>: in the confined domain; runs the battery.
-	roleSELinuxConfined = helpers.RegisterRole("selinux-confined", runSELinuxConfined)
+	// Launch <domain> <exec_type>: in the test's domain (kernel_t).
+	Launch = role.Register("selinux-launch", runSELinuxLaunch)
+	// hop <dir> <domain binary>: in init_t.
+	hop = role.Register("selinux-hop", runSELinuxHop)
+	// confined <dir>: in the confined domain; runs the battery.
+	confined = role.Register("selinux-confined", runSELinuxConfined)
+)
+
+// SELinux file labels the confined run uses.
+const (
+	seInitExec = "system_u:object_r:init_exec_t:s0"
+	seShadow   = "system_u:object_r:shadow_t:s0"
+	seEtc      = "system_u:object_r:etc_t:s0"
 )
 
 func emitOp(w io.Writer, name string, err error, detail string) {
 	if err != nil {
-		fmt.Fprintf(w, "%s %s\n", name, helpers.Answer("", err))
+		fmt.Fprintf(w, "%s %s\n", name, role.Answer("", err))
 		return
 	}
 	fmt.Fprintf(w, "%s ok %s\n", name, detail)
@@ -57,13 +65,14 @@ func copyExecutable(src, dst string) error {
 	return os.WriteFile(dst, data, 0o755)
 }
 
-// runRelay runs a hop's next process and copies its output (read through a
-// pipe this process creates, so it carries this domain's label) to stdout.
-func runRelay(exe string, role string, args ...string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*helpers.EventTimeout())
+// runRelay runs a hop's next process (in role name) and copies its output
+// (read through a pipe this process creates, so it carries this domain's
+// label) to stdout.
+func runRelay(exe string, name string, args ...string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*timescale.EventTimeout())
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Env = helpers.RoleEnviron(role)
+	cmd.Env = role.Environ(name)
 	var out bytes.Buffer
 	// Pipes created here for every standard fd: os/exec would open
 	// /dev/null for a nil one, which confined domains may not use (and
@@ -76,7 +85,7 @@ func runRelay(exe string, role string, args ...string) error {
 	return err
 }
 
-func runSELinuxLaunch(_ *helpers.Channel, args []string) int {
+func runSELinuxLaunch(_ *role.Channel, args []string) int {
 	if len(args) != 2 {
 		fmt.Println("launch err EINVAL usage: selinux-launch <domain> <exec_type>")
 		return 2
@@ -133,19 +142,19 @@ func runSELinuxLaunch(_ *helpers.Channel, args []string) int {
 		}
 	}
 	emitOp(os.Stdout, "launch", nil, dir)
-	if err := runRelay(initBin, roleSELinuxHop, dir, domBin); err != nil {
+	if err := runRelay(initBin, hop, dir, domBin); err != nil {
 		emitOp(os.Stdout, "hop-exit", err, "")
 	}
 	return 0
 }
 
-func runSELinuxHop(_ *helpers.Channel, args []string) int {
+func runSELinuxHop(_ *role.Channel, args []string) int {
 	ctx, err := selfContext()
 	emitOp(os.Stdout, "hop-context", err, ctx)
 	if len(args) != 2 {
 		return 2
 	}
-	if err := runRelay(args[1], roleSELinuxConfined, args[0]); err != nil {
+	if err := runRelay(args[1], confined, args[0]); err != nil {
 		emitOp(os.Stdout, "confined-exit", err, "")
 	}
 	return 0
@@ -178,7 +187,7 @@ func fileID(fd int) (string, error) {
 //	scm-rights       pidfd sent and received over SCM_RIGHTS: "same=true"
 //	scm-rights-use   pidfd_send_signal(received pidfd, 0)
 //	so-peerpidfd     getsockopt(SO_PEERPIDFD) on a socketpair: "same=true"
-func runSELinuxConfined(_ *helpers.Channel, args []string) int {
+func runSELinuxConfined(_ *role.Channel, args []string) int {
 	w := os.Stdout
 	ctx, err := selfContext()
 	emitOp(w, "context", err, ctx)
@@ -263,7 +272,7 @@ func confinedChildOps(w io.Writer) {
 			ev, err := kernel.PollOnce(cfd, 0)
 			emitOp(w, "poll-alive", err, fmt.Sprintf("revents=%#x", ev))
 			emitOp(w, "signal-child", unix.PidfdSendSignal(cfd, unix.SIGKILL, nil, 0), "")
-			ev, err = kernel.PollOnce(cfd, helpers.EventTimeout())
+			ev, err = kernel.PollOnce(cfd, timescale.EventTimeout())
 			emitOp(w, "poll-dead", err, fmt.Sprintf("revents=%#x", ev))
 			var info unix.Siginfo
 			err = unix.Waitid(unix.P_PIDFD, cfd, &info, unix.WEXITED, nil)

@@ -1,4 +1,4 @@
-package poll
+package pollroles
 
 import (
 	"context"
@@ -11,26 +11,27 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
+	"github.com/pidfdconf/pidfdconf/internal/timescale"
 )
 
-// startRole starts this binary (or the role binary) in role as a plain
+// startRole starts the binary of role name in that role as a plain
 // child of the calling process: a pidfd from CLONE_PIDFD, no parent-death
 // signal, its Channel at fd 3.
-func startRole(role string, args ...string) (*exec.Cmd, *helpers.Channel, int, error) {
-	exe, err := helpers.RoleExecutable(role)
+func startRole(name string, args ...string) (*exec.Cmd, *role.Channel, int, error) {
+	exe, err := role.Executable(name)
 	if err != nil {
 		return nil, nil, -1, err
 	}
-	peer, theirs, err := helpers.NewChannelPair()
+	peer, theirs, err := role.NewChannelPair()
 	if err != nil {
 		return nil, nil, -1, err
 	}
 	defer theirs.Close()
 	pidfd := -1
 	cmd := exec.Command(exe, args...)
-	cmd.Env = helpers.RoleEnviron(role)
+	cmd.Env = role.Environ(name)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.SysProcAttr = &syscall.SysProcAttr{PidFD: &pidfd}
@@ -41,34 +42,34 @@ func startRole(role string, args ...string) (*exec.Cmd, *helpers.Channel, int, e
 	return cmd, peer, pidfd, nil
 }
 
-// roleMiddle starts a grandchild (helpers.RoleProcess) and, once it is
+// roleMiddle starts a grandchild (role.Process) and, once it is
 // ready, sends "ok <its pid>" with its pidfd and its peer socket; then it
-// serves "exit <code>" (through RoleProcess's commands), leaving the
+// serves "exit <code>" (through role.Process's commands), leaving the
 // grandchild to be reparented.
-var roleMiddle = helpers.RegisterRole("poll-middle", func(p *helpers.Channel, _ []string) int {
-	_, gcPeer, gcPidfd, err := startRole(helpers.RoleProcess)
+var roleMiddle = role.Register("poll-middle", func(p *role.Channel, _ []string) int {
+	_, gcPeer, gcPidfd, err := startRole(role.Process)
 	if err == nil {
-		_, _, err = gcPeer.Recv(context.Background(), helpers.EventTimeout())
+		_, _, err = gcPeer.Recv(context.Background(), timescale.EventTimeout())
 	}
 	if err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	info, err := kernel.Fdinfo(gcPidfd)
 	if err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Send("ok "+info["Pid"], gcPidfd, gcPeer.Fd())
-	return helpers.Serve(p, map[string]helpers.Command{
-		"exit": func(req *helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"exit": func(req *role.Request) (string, error) {
 			os.Exit(req.Int(0))
-			return "", helpers.ErrNoReply
+			return "", role.ErrNoReply
 		},
 	})
 })
 
-// roleSubreaper is a child subreaper (PR_SET_CHILD_SUBREAPER) that answers
+// Subreaper is a child subreaper (PR_SET_CHILD_SUBREAPER) that answers
 // "ready <pid>" and serves:
 //
 //	adopt         starts a middle process (roleMiddle), takes the pidfd of
@@ -78,22 +79,22 @@ var roleMiddle = helpers.RegisterRole("poll-middle", func(p *helpers.Channel, _ 
 //	              → ok <grandchild pid> <errno of that waitid>
 //	wait <options>  waitid(P_PIDFD, grandchild, options) → ok <si_code> <si_pid> <si_status> | err
 //	kill          SIGKILL through the grandchild's pidfd → ok | err
-var roleSubreaper = helpers.RegisterRole("poll-subreaper", func(p *helpers.Channel, _ []string) int {
+var Subreaper = role.Register("poll-subreaper", func(p *role.Channel, _ []string) int {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-		p.Send(helpers.Answer("", err))
+		p.Send(role.Answer("", err))
 		return 1
 	}
 	p.Sendf("ready %d", os.Getpid())
 	gcPidfd := -1
-	return helpers.Serve(p, map[string]helpers.Command{
-		"adopt": func(*helpers.Request) (string, error) {
+	return role.Serve(p, map[string]role.Command{
+		"adopt": func(*role.Request) (string, error) {
 			mid, midPeer, midPidfd, err := startRole(roleMiddle)
 			if err != nil {
 				return "", err
 			}
 			defer midPeer.Close()
 			defer unix.Close(midPidfd)
-			msg, fds, err := midPeer.Recv(context.Background(), helpers.EventTimeout())
+			msg, fds, err := midPeer.Recv(context.Background(), timescale.EventTimeout())
 			if err != nil {
 				return "", err
 			}
@@ -102,7 +103,7 @@ var roleSubreaper = helpers.RegisterRole("poll-subreaper", func(p *helpers.Chann
 				return "", fmt.Errorf("middle process answered %q with %d fds: %w", msg, len(fds), unix.EIO)
 			}
 			// fds[1], the grandchild's peer, stays open for good:
-			// RoleProcess exits when its peer closes.
+			// role.Process exits when its peer closes.
 			gcPidfd = fds[0]
 			var info unix.Siginfo
 			before := unix.Waitid(unix.P_PIDFD, gcPidfd, &info, unix.WEXITED|unix.WNOHANG, nil)
@@ -110,17 +111,17 @@ var roleSubreaper = helpers.RegisterRole("poll-subreaper", func(p *helpers.Chann
 			if err := mid.Wait(); err != nil {
 				return "", fmt.Errorf("middle process: %w", err)
 			}
-			return f[1] + " " + helpers.ErrnoName(before), nil
+			return f[1] + " " + kernel.ErrnoName(before), nil
 		},
-		"wait": func(req *helpers.Request) (string, error) {
+		"wait": func(req *role.Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err
 			}
 			options, _ := strconv.ParseInt(req.Args[0], 0, 32)
-			si, err := kernel.WaitidTimeout(context.Background(), gcPidfd, int(options), helpers.EventTimeout())
+			si, err := kernel.WaitidTimeout(context.Background(), gcPidfd, int(options), timescale.EventTimeout())
 			return fmt.Sprintf("%d %d %d", si.Code, si.Pid, si.Status), err
 		},
-		"kill": func(*helpers.Request) (string, error) {
+		"kill": func(*role.Request) (string, error) {
 			return "", unix.PidfdSendSignal(gcPidfd, unix.SIGKILL, nil, 0)
 		},
 	})

@@ -1,4 +1,4 @@
-package signal
+package signalroles
 
 import (
 	"fmt"
@@ -11,19 +11,19 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// roleSelfSignal signals itself through the PIDFD_SELF_* sentinels. It must
-// be started with helpers.HeldSignals blocked (WithHeldSignalsBlocked), so
+// SelfSignal signals itself through the PIDFD_SELF_* sentinels. It must
+// be started with role.HeldSignals blocked (WithHeldSignalsBlocked), so
 // that every thread blocks them and a signal stays queued until a thread
 // takes it. It has the leader and one more thread, answers
 // "ready <pid> <tid>", and serves:
 //
 //	send <tid> <pidfd> <sig>  thread tid calls pidfd_send_signal(pidfd, sig,
 //	                          NULL, 0) → ok | err ERRNO
-//	take <tid> <sig> <ms>     as RoleSigwait's take (helpers.TakeSignal)
+//	take <tid> <sig> <ms>     as role.Sigwait's take (helpers.TakeSignal)
 //	send-handled <tid> <target> <sig>
 //	                          thread tid sends itself sig, unblocked there
 //	                          only, through target: "pidfd" (pidfd_open of
@@ -33,15 +33,15 @@ import (
 //	                          before any other system call → ok <sigpnd>
 //	                          <shdpnd> <handled> (the pending masks in hex;
 //	                          1 when a handler ran, see sendHandled)
-var roleSelfSignal = helpers.RegisterRole("signal-self", runSelfSignal)
+var SelfSignal = role.Register("signal-self", runSelfSignal)
 
 type sentinelThread struct {
 	tid  int
 	cmds chan func()
 }
 
-func runSelfSignal(p *helpers.Channel, _ []string) int {
-	// The main goroutine stays locked on the leader (helpers' init).
+func runSelfSignal(p *role.Channel, _ []string) int {
+	// The main goroutine stays locked on the leader (internal/role's init).
 	leader := &sentinelThread{tid: os.Getpid(), cmds: make(chan func())}
 	other := startSelfThread()
 	threads := map[int]*sentinelThread{leader.tid: leader, other.tid: other}
@@ -78,7 +78,7 @@ func blocksHeld() error {
 	if err := unix.PthreadSigmask(unix.SIG_BLOCK, nil, &cur); err != nil {
 		return err
 	}
-	for _, s := range helpers.HeldSignals {
+	for _, s := range role.HeldSignals {
 		if !kernel.SigsetHas(&cur, s) {
 			return fmt.Errorf("thread %d does not block signal %d (start the role with WithHeldSignalsBlocked): %w", unix.Gettid(), s, unix.EIO)
 		}
@@ -86,11 +86,11 @@ func blocksHeld() error {
 	return nil
 }
 
-func serveSelfSignal(p *helpers.Channel, threads map[int]*sentinelThread) {
+func serveSelfSignal(p *role.Channel, threads map[int]*sentinelThread) {
 	var other int
 	for tid, t := range threads {
 		if err := t.do(blocksHeld); err != nil {
-			p.Send(helpers.Answer("", err))
+			p.Send(role.Answer("", err))
 			os.Exit(1)
 		}
 		if tid != os.Getpid() {
@@ -100,27 +100,27 @@ func serveSelfSignal(p *helpers.Channel, threads map[int]*sentinelThread) {
 	p.Sendf("ready %d %d", os.Getpid(), other)
 	// Each command names the thread that runs it: "send <tid> <pidfd> <sig>"
 	// calls pidfd_send_signal there, "take <tid> <sig> <ms>" sigtimedwait.
-	onThread := func(req *helpers.Request, args int, f func(t *sentinelThread) (string, error)) (string, error) {
+	onThread := func(req *role.Request, args int, f func(t *sentinelThread) (string, error)) (string, error) {
 		t := threads[req.Int(0)]
 		if err := req.Want(args, 0); err != nil || t == nil {
 			return "", fmt.Errorf("bad command %q: %w", req.Args, unix.EINVAL)
 		}
 		return f(t)
 	}
-	os.Exit(helpers.Serve(p, map[string]helpers.Command{
-		"send": func(req *helpers.Request) (string, error) {
+	os.Exit(role.Serve(p, map[string]role.Command{
+		"send": func(req *role.Request) (string, error) {
 			return onThread(req, 3, func(t *sentinelThread) (string, error) {
 				return "", t.do(func() error {
 					return unix.PidfdSendSignal(req.Int(1), unix.Signal(req.Int(2)), nil, 0)
 				})
 			})
 		},
-		"send-handled": func(req *helpers.Request) (string, error) {
+		"send-handled": func(req *role.Request) (string, error) {
 			return onThread(req, 3, func(t *sentinelThread) (string, error) {
 				return sendHandled(t, req.Args[1], unix.Signal(req.Int(2)))
 			})
 		},
-		"take": func(req *helpers.Request) (string, error) {
+		"take": func(req *role.Request) (string, error) {
 			return onThread(req, 3, func(t *sentinelThread) (string, error) {
 				var info kernel.SigInfo
 				err := t.do(func() (err error) {

@@ -28,6 +28,12 @@ func KillHeldAtExit(ctx context.Context, c *Child) {
 	tracer.Do(func() { err = kernel.SeizeAtExit(c.Pid) })
 	if errors.Is(err, unix.EPERM) {
 		skipIfYamaForbidsTracing()
+		// One tracer per process: under strace -f or a debugger the
+		// helper already has one, which is the run's doing, not the
+		// kernel's.
+		if tracer, terr := kernel.TracerPid(c.Pid); terr == nil && tracer != 0 {
+			Unstageable("process %d is already traced by process %d (strace -f or a debugger around the run?), so the test cannot hold it at its exit", c.Pid, tracer)
+		}
 	}
 	Expect(err).NotTo(HaveOccurred(), "PTRACE_SEIZE(%d, PTRACE_O_TRACEEXIT)", c.Pid)
 	DeferCleanup(func() { tracer.Do(func() { unix.PtraceDetach(c.Pid) }) })

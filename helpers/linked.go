@@ -2,13 +2,13 @@ package helpers
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
-	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 )
 
 // RunLinkedSuite runs the specs of suites/<area>/ in a program that links
@@ -19,38 +19,25 @@ import (
 // imports by its test: finding them here would take a preview of every
 // spec, the longest part of a suite's start under TCG). It returns whether
 // the specs passed; an area not in areas is an error that lists them.
-func RunLinkedSuite(area string, areas []string) (bool, error) {
-	if !slices.Contains(areas, area) {
-		return false, fmt.Errorf("no suite %q in this program: it has %s", area, strings.Join(areas, ", "))
+func RunLinkedSuite(name string, areas []string) (bool, error) {
+	if !slices.Contains(areas, name) {
+		return false, fmt.Errorf("no suite %q in this program: it has %s", name, strings.Join(areas, ", "))
 	}
+	// The other areas' containers stay empty (area.Describe); their files
+	// are skipped besides, for a container declared some other way.
+	area.Only(name)
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	for _, other := range areas {
-		if other != area {
+		if other != name {
 			suiteConfig.SkipFiles = append(suiteConfig.SkipFiles, areaDir(other))
 		}
 	}
-	// Ginkgo's own reports would list every other suite's specs as
-	// skipped: write the area's instead.
-	// Nor should the console show a mark for each of them; a skip's
-	// reason is in the reports either way.
+	// The console shows no mark for each of the other suites'
+	// specs; a skip's reason is in the reports either way.
 	reporterConfig.SilenceSkips = true
-	jsonPath, junitPath := reporterConfig.JSONReport, reporterConfig.JUnitReport
-	reporterConfig.JSONReport, reporterConfig.JUnitReport = "", ""
-	ReportAfterSuite("the reports of suites/"+area, func(r Report) {
-		r = areaReport(r, area)
-		if jsonPath != "" {
-			if err := reporters.GenerateJSONReport(r, jsonPath); err != nil {
-				Fail(err.Error())
-			}
-		}
-		if junitPath != "" {
-			if err := reporters.GenerateJUnitReport(r, junitPath); err != nil {
-				Fail(err.Error())
-			}
-		}
-	})
 	t := &linkedT{}
-	runArea(t, area, suiteConfig, reporterConfig)
+	// The reports hold the area's specs only, as its own test binary's do.
+	runArea(t, name, suiteConfig, reporterConfig, func(r types.Report) types.Report { return areaReport(r, name) })
 	return !t.failed, nil
 }
 
@@ -59,36 +46,22 @@ func RunLinkedSuite(area string, areas []string) (bool, error) {
 func LinkedAreas() map[string]int {
 	areas := map[string]int{}
 	for _, s := range PreviewSpecs("pidfd suites").SpecReports {
-		if a := areaOf(s.LeafNodeLocation.FileName); a != "" && s.LeafNodeType == types.NodeTypeIt {
+		if a := area.Of(s.LeafNodeLocation.FileName); a != "" && s.LeafNodeType == types.NodeTypeIt {
 			areas[a]++
 		}
 	}
 	return areas
 }
 
-// areaOf is the area of a spec file: the directory below suites/.
-func areaOf(file string) string {
-	dir := filepath.ToSlash(filepath.Dir(file))
-	parent, area := filepath.Split(dir)
-	if !strings.HasSuffix(parent, "/suites/") && parent != "suites/" {
-		return ""
-	}
-	return area
-}
-
 // areaDir matches the files of one area, as -ginkgo.skip-file and
 // -ginkgo.focus-file take it.
-func areaDir(area string) string { return "/suites/" + area + "/" }
-
-func inArea(s types.SpecReport, area string) bool {
-	return areaOf(s.LeafNodeLocation.FileName) == area
-}
+func areaDir(name string) string { return "/suites/" + name + "/" }
 
 // areaReport is r without the specs of other areas; suite-level nodes stay.
-func areaReport(r types.Report, area string) types.Report {
+func areaReport(r types.Report, name string) types.Report {
 	var specs types.SpecReports
 	for _, s := range r.SpecReports {
-		if s.LeafNodeType != types.NodeTypeIt || inArea(s, area) {
+		if s.LeafNodeType != types.NodeTypeIt || area.Of(s.LeafNodeLocation.FileName) == name {
 			specs = append(specs, s)
 		}
 	}

@@ -19,15 +19,17 @@ import (
 // and child leaks and runs the specs labelled area:<area>.
 func RunSuite(t *testing.T, area string) {
 	suiteConfig, reporterConfig := GinkgoConfiguration()
-	runArea(t, area, suiteConfig, reporterConfig)
+	runArea(t, area, suiteConfig, reporterConfig, func(r types.Report) types.Report { return r })
 }
 
-// runArea runs the specs of one area under the given configuration. The
+// runArea runs the specs of one area under the given configuration, its
+// reports narrowed to what own keeps (takeOverReports). The
 // metadata rules are checked by cmd/pidfdconf-suites' test over every
 // area (MetadataProblems), not here: checking here took a preview of the
 // whole spec tree per run, ~0.4 s of every suite's start under TCG.
-func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig) {
+func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig, own func(types.Report) types.Report) {
 	RegisterFailHandler(Fail)
+	takeOverReports(&reporterConfig, own)
 	// Warm up the Go runtime's lazily created fds (netpoller, pidfd probe)
 	// so the first spec's leak check does not blame them.
 	if r, w, err := os.Pipe(); err == nil {

@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -18,4 +19,19 @@ func ThreadState(pid, tid int) (string, error) {
 		return "", fmt.Errorf("unparsable stat of %d/%d: %q", pid, tid, data)
 	}
 	return rest[:1], nil
+}
+
+// TracerPid is the TracerPid line of /proc/<pid>/status: the pid of the
+// process tracing pid, 0 when none does.
+func TracerPid(pid int) (int, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
+			return strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return 0, fmt.Errorf("/proc/%d/status has no TracerPid line", pid)
 }

@@ -10,13 +10,14 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
 
 // CLONE_PIDFD_AUTOKILL ties the child's life to the pidfd clone3 returned:
 // when the last reference to that file goes, the kernel SIGKILLs the child.
-var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helpers.FlagClonePidfdAutokill, helpers.SelftestPidfdAutoreap, func() {
+var _ = area.Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helpers.FlagClonePidfdAutokill, helpers.SelftestPidfdAutoreap, func() {
 	Context("when the child is created", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfdAutokill) })
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
@@ -45,7 +46,7 @@ func expectAutokilled(ctx SpecContext, c *cloned, observer int) {
 // the fd is close-on-exec. Opening the process again (pidfd_open,
 // /proc/self/fd, open_by_handle_at) makes another file, which neither fires
 // the kill nor holds it off.
-var _ = Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClone3, helpers.FlagClonePidfdAutokill, func() {
+var _ = area.Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClone3, helpers.FlagClonePidfdAutokill, func() {
 	var c *cloned
 	var observer int // a pidfd_open pidfd: watches without holding the kill
 

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
@@ -15,7 +16,7 @@ import (
 // An autoreap child is released by the kernel when it exits, as if its
 // parent ignored SIGCHLD, but only for that one child: no exit signal, no
 // zombie, and its exit status stays readable through a pidfd.
-var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.SelftestPidfdAutoreap, func() {
+var _ = area.Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.SelftestPidfdAutoreap, func() {
 	Context("when combined with what it cannot work with", func() {
 		// Every kernel before v7.1 refuses the unknown flag with the same
 		// EINVAL: only one that knows CLONE_AUTOREAP can show the check.
@@ -148,7 +149,7 @@ var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.Flag
 })
 
 // Kept apart from the selftest's cases: no selftest checks this refusal.
-var _ = Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.ManClone, func() {
+var _ = area.Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.ManClone, func() {
 	Context("when the child clones", func() {
 		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
 

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -13,7 +14,7 @@ import (
 // with EINVAL rather than ignore them: a program can tell it did not get an
 // autoreap, no_new_privs or autokill child. Each call is the feature's
 // usual form, which v7.1 accepts.
-var _ = Describe("clone3(2) with the flags of v7.1", helpers.SyscallClone3, func() {
+var _ = area.Describe("clone3(2) with the flags of v7.1", helpers.SyscallClone3, func() {
 	DescribeTable("is refused with EINVAL before v7.1 and accepted since",
 		func(ctx SpecContext, flags uint64, exitSignal unix.Signal) {
 			helpers.RequireFeature(kernel.Clone3)

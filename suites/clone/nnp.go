@@ -6,13 +6,14 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/clone/roles"
 )
 
 // CLONE_NNP starts the child with no_new_privs, as if it had called
 // prctl(PR_SET_NO_NEW_PRIVS) first, without touching the parent.
-var _ = Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagCloneNNP, helpers.SelftestPidfdAutoreap, func() {
+var _ = area.Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagCloneNNP, helpers.SelftestPidfdAutoreap, func() {
 	// Behavior: a CLONE_NNP child runs with no_new_privs set
 	//           (prctl(PR_GET_NO_NEW_PRIVS) is 1 in it), and the parent's stays 0.
 	// Mirrors:  pidfd_autoreap_test.c global.nnp_sets_no_new_privs

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
@@ -104,7 +105,7 @@ func setSocketCorePattern(path string) {
 // The coredump socket: instead of a helper the kernel starts, a server that
 // already runs (systemd-coredump's socket) accepts a connection per crash
 // and learns who crashed from the connection itself.
-var _ = Describe("core_pattern @ (the coredump socket)", Serial, helpers.SyscallGetsockopt, helpers.FlagInfoCoredump, helpers.NeedsRoot, helpers.NeedsCorePattern, func() {
+var _ = area.Describe("core_pattern @ (the coredump socket)", Serial, helpers.SyscallGetsockopt, helpers.FlagInfoCoredump, helpers.NeedsRoot, helpers.NeedsCorePattern, func() {
 	var crasher *helpers.Child
 	var conn, peer int
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/fanotify/roles"
@@ -20,7 +21,7 @@ import (
 // that records it, a scanner that blocks or kills it) asks fanotify for a
 // pidfd of that process with each event, so that the pid cannot name
 // another process by the time the listener acts.
-var _ = Describe("fanotify FAN_REPORT_PIDFD", helpers.SyscallFanotify, helpers.ManFanotify, helpers.NeedsRoot, func() {
+var _ = area.Describe("fanotify FAN_REPORT_PIDFD", helpers.SyscallFanotify, helpers.ManFanotify, helpers.NeedsRoot, func() {
 	var group int
 	var file string
 	var opener *helpers.Child

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/getfd/roles"
@@ -105,7 +106,7 @@ func getfdWithoutPtraceCap(pidfd, targetfd int) (int, error) {
 	return fd, err
 }
 
-var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
+var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetfd) })
 
 	Context("when the target is alive", func() {

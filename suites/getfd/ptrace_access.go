@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/getfd/roles"
@@ -62,7 +63,7 @@ func unprivilegedGetfd(ctx SpecContext, pid, n int) error {
 	return err
 }
 
-var _ = Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
+var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetfd) })
 
 	// As root the target and the caller drop to nobody; an unprivileged

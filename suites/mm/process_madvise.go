@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/mm/roles"
@@ -24,7 +25,7 @@ var memoryReaderCaps = []int{unix.CAP_SYS_PTRACE, unix.CAP_PERFMON, unix.CAP_SYS
 // cached apps with MADV_COLD and MADV_PAGEOUT. The kernel lets it do so
 // with read access to that memory (PTRACE_MODE_READ) and CAP_SYS_NICE, and
 // only for the non-destructive hints.
-var _ = Describe("process_madvise(2)", helpers.SyscallProcessMadvise, helpers.ManProcessMadvise, func() {
+var _ = area.Describe("process_madvise(2)", helpers.SyscallProcessMadvise, helpers.ManProcessMadvise, func() {
 	var hog *helpers.Child
 	var addr uintptr
 	var length int

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/mm/roles"
 )
@@ -36,7 +37,7 @@ func rssAnonKB(pid int) int {
 // once instead of whenever its exit gets to exit_mm. The victim here is a
 // hog helper with its own address space: never a CLONE_VM child, whose
 // memory would be the test's.
-var _ = Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, helpers.ManProcessMrelease, func() {
+var _ = area.Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, helpers.ManProcessMrelease, func() {
 	var hog *helpers.Child
 
 	BeforeEach(func(ctx SpecContext) {

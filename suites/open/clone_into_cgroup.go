@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
@@ -30,7 +31,7 @@ func cloneIntoCgroupExiting(cgroup uint64) error {
 	return err
 }
 
-var _ = Describe("clone3(2) CLONE_INTO_CGROUP|CLONE_PIDFD", Serial, helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneIntoCgroup, helpers.NeedsCgroup2, func() {
+var _ = area.Describe("clone3(2) CLONE_INTO_CGROUP|CLONE_PIDFD", Serial, helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneIntoCgroup, helpers.NeedsCgroup2, func() {
 	var cg *helpers.Cgroup
 	BeforeEach(func() {
 		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
@@ -27,7 +28,7 @@ func expectPidfdOf(ctx SpecContext, child *helpers.Child) {
 	Expect(child.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
 }
 
-var _ = Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
+var _ = area.Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfd) })
 
 	// Behavior: the pidfd returned by clone(CLONE_PIDFD) refers to the new child.

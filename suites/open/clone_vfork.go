@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/open/roles"
@@ -58,7 +59,7 @@ func expectExitThroughPidfd(ctx SpecContext, pidfd, pid, code int) {
 	Expect(info.Pid).To(BeEquivalentTo(pid))
 }
 
-var _ = Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneVfork, func() {
+var _ = area.Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneVfork, func() {
 	BeforeEach(func() {
 		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)
 		helpers.RequireRawClone3()
@@ -137,7 +138,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallCl
 
 // glibc hands clone3 the address of its pidfd variable: where the kernel
 // cannot write it, the whole clone must be undone.
-var _ = Describe("clone3(2) CLONE_PIDFD", helpers.SyscallClone3, helpers.FlagClonePidfd, func() {
+var _ = area.Describe("clone3(2) CLONE_PIDFD", helpers.SyscallClone3, helpers.FlagClonePidfd, func() {
 	// Behavior: clone3(CLONE_PIDFD) with a pidfd address the kernel cannot write (a
 	//           read-only page) fails with EFAULT, and the child it had begun to create
 	//           is gone: the caller has no child, not even a zombie, and no new fd.
@@ -154,7 +155,7 @@ var _ = Describe("clone3(2) CLONE_PIDFD", helpers.SyscallClone3, helpers.FlagClo
 	})
 })
 
-var _ = Describe("clone(2) CLONE_PIDFD", helpers.SyscallClone, helpers.FlagClonePidfd, func() {
+var _ = area.Describe("clone(2) CLONE_PIDFD", helpers.SyscallClone, helpers.FlagClonePidfd, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfd) })
 
 	// Behavior: the legacy clone(2) returns the pidfd through its parent_tid argument, so CLONE_PIDFD with

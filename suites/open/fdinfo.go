@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -48,7 +49,7 @@ func fdinfo(fd int) map[string]string {
 	return info
 }
 
-var _ = Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
+var _ = area.Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
 	// The fdinfo of v5.5: NSpid, and Pid -1 once reaped.
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs, kernel.FdinfoReaped) })
 

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/open/roles"
 )
@@ -29,7 +30,7 @@ var (
 // pidfd (with its exit status) even for a peer that has been reaped, and
 // since v6.17 SCM_PIDFD does the same for a reaped sender; before, both
 // failed (EINVAL from pidfd_prepare, or ESRCH).
-var _ = Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", helpers.ManUnix, func() {
+var _ = area.Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", helpers.ManUnix, func() {
 	var peer *helpers.Child
 	var sock int // our end of a socketpair the peer created
 

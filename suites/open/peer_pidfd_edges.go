@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/open/roles"
 )
@@ -21,7 +22,7 @@ import (
 // at, their pid number taken by another process. In every case the pidfd
 // must name the process that was the peer, never one that merely has its
 // pid number.
-var _ = Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, func() {
+var _ = area.Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PeerPidfd) })
 
 	// passCredentialsAndPidfd sets SO_PASSCRED and SO_PASSPIDFD on sock.

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -55,7 +56,7 @@ func fdinfoPid(fd int) string {
 	return info["Pid"]
 }
 
-var _ = Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
+var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	// Behavior: pidfd_open(2) fails with EINVAL for a pid that is not positive.

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -17,7 +18,7 @@ const recycledPid = 1000
 
 // suites/signal checks the same property for every signal kind and scope
 // ("pidfd_send_signal(2) after pid reuse"); here it is the pidfd_test.c case.
-var _ = Describe("a pidfd to a reaped process whose pid number was reused", helpers.NeedsPidNS, func() {
+var _ = area.Describe("a pidfd to a reaped process whose pid number was reused", helpers.NeedsPidNS, func() {
 	var ns *helpers.PidNS
 	var old, reused *helpers.Child
 
@@ -86,7 +87,7 @@ var _ = Describe("a pidfd to a reaped process whose pid number was reused", help
 // caller's view of its pid number would answer about the successor here,
 // while the specs above (asked from the parent, where the number is free)
 // would still pass.
-var _ = Describe("a pidfd to a reaped process whose pid number was reused", func() {
+var _ = area.Describe("a pidfd to a reaped process whose pid number was reused", func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
 
 	helpers.EachReuseShape(func(stage helpers.StageReuse) {

@@ -8,12 +8,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // The anon-inode contract (kernels up to v6.8, e.g. Debian's 6.1): these
 // specs skip with a reason on pidfs kernels and run in the VM matrix.
-var _ = Describe("pidfs", helpers.FsPidfs, func() {
+var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 	Context("on the anon-inode fallback", func() {
 		BeforeEach(func() {
 			helpers.RequireFeature(kernel.PidfdOpen)

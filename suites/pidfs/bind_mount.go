@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
@@ -32,7 +33,7 @@ func reopenOutcome() string {
 	return "EACCES"
 }
 
-var _ = Describe("bind mounts of pidfds", helpers.FsPidfs, func() {
+var _ = area.Describe("bind mounts of pidfds", helpers.FsPidfs, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs, kernel.PidfsGetversion) })
 
 	// Behavior: reopening a pidfd through /proc/self/fd/N gives a file on the same pidfs inode

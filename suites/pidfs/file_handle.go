@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
@@ -62,7 +63,7 @@ func reopenByHandle(mountFd int, h unix.FileHandle, flags int) (int, error) {
 	return fd, err
 }
 
-var _ = Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
+var _ = area.Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.FileHandles) })
 
 	// Behavior: open_by_handle_at(2) of a pidfd's handle (any pidfd as the mount fd) returns a pidfd

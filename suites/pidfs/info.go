@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
@@ -122,7 +123,7 @@ func decodeExit(code int32) exitStatus {
 	return s
 }
 
-var _ = Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
+var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetInfo) })
 
 	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent

@@ -10,11 +10,12 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
-var _ = Describe("pidfs", helpers.FsPidfs, func() {
+var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC) before

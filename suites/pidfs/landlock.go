@@ -7,11 +7,12 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
-var _ = Describe("pidfds under a Landlock ruleset that grants no filesystem access", helpers.FsPidfs, helpers.NeedsLandlock, func() {
+var _ = area.Describe("pidfds under a Landlock ruleset that grants no filesystem access", helpers.FsPidfs, helpers.NeedsLandlock, func() {
 	var results map[string]string
 
 	BeforeEach(func(ctx SpecContext) {

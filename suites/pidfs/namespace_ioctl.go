@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
@@ -60,7 +61,7 @@ func namespaceEntries() []TableEntry {
 	return entries
 }
 
-var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
+var _ = area.Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.NamespaceIoctls) })
 
 	DescribeTable("returns the process's namespace",

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -13,7 +14,7 @@ import (
 // whose namespace the number names a live process again: a kernel that
 // found the task through the caller's view of the pid number would report
 // the successor.
-var _ = Describe("PIDFD_GET_INFO on a pidfd to a reaped process whose pid number was reused", helpers.IoctlPidfdGetInfo, func() {
+var _ = area.Describe("PIDFD_GET_INFO on a pidfd to a reaped process whose pid number was reused", helpers.IoctlPidfdGetInfo, func() {
 	helpers.EachReuseShape(func(stage helpers.StageReuse) {
 		// Behavior: PIDFD_GET_INFO without PIDFD_INFO_EXIT on the stale pidfd fails with
 		//           ESRCH although the number names a live process in the caller's namespace.

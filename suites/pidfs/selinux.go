@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/helpers/selinux"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
@@ -23,7 +24,7 @@ import (
 // were mediated as files and SELinux denied them ("avc: denied { read write
 // open } ... dev="pidfs""); 6.9-rc1 fixed it by marking pidfs inodes
 // S_PRIVATE (commit b28ddcc32d8f).
-var _ = Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
+var _ = area.Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, func() {
 	for _, d := range selinux.SELinuxConfinedDomains {
 		Context("in "+d.Domain, helpers.IDScope(d.Domain), Ordered, ContinueOnFailure, func() {
 			var run *selinux.ConfinedRun

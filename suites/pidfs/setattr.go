@@ -8,12 +8,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // What pidfs refuses to do to its inodes: change their attributes or
 // execute them.
-var _ = Describe("pidfs", helpers.FsPidfs, func() {
+var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	Context("on pidfs", func() {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -38,7 +39,7 @@ func pidfdWithAttribute(name string) int {
 	return fd
 }
 
-var _ = Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.NeedsRoot, func() {
+var _ = area.Describe("extended attributes of pidfds", helpers.SyscallXattr, helpers.NeedsRoot, func() {
 	BeforeEach(func() {
 		helpers.RequireRoot("trusted.* extended attributes")
 		helpers.RequireFeature(kernel.PidfsXattrs)

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -89,7 +90,7 @@ func leaderExits(ctx SpecContext, c *helpers.Child, watch ...int) int16 {
 	return revents
 }
 
-var _ = Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() {
+var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 
 	Context("of a running process", func() {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -43,7 +44,7 @@ type victim struct {
 	pid, pidfd int
 }
 
-var _ = Describe("epoll(7) on many pidfds", helpers.SyscallEpoll, func() {
+var _ = area.Describe("epoll(7) on many pidfds", helpers.SyscallEpoll, func() {
 	// Behavior: for each of many processes, kill → poll → reap works: every pidfd reports
 	//           exactly EPOLLIN after SIGKILL through it, and waitid reaps a CLD_KILLED child.
 	// Mirrors:  pidfd_poll_test.c "pidfd poll" (10000 iterations of fork, pidfd_open, SIGKILL, poll

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/internal/uring"
@@ -37,7 +38,7 @@ func newRing() *uring.Ring {
 // Event loops wait for their children through the ring that carries the
 // rest of their I/O: IORING_OP_WAITID is waitid(2) whose result arrives as
 // a completion.
-var _ = Describe("io_uring IORING_OP_WAITID with P_PIDFD", helpers.SyscallIOUring, helpers.SyscallWaitid, helpers.ManIOUringPrepWaitid, func() {
+var _ = area.Describe("io_uring IORING_OP_WAITID with P_PIDFD", helpers.SyscallIOUring, helpers.SyscallWaitid, helpers.ManIOUringPrepWaitid, func() {
 	const waitUserData, cancelUserData = 1, 2
 	var ring *uring.Ring
 	var child *helpers.Child

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -43,7 +44,7 @@ func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 	return info
 }
 
-var _ = Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
+var _ = area.Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.WaitidPidfd) })
 
 	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with

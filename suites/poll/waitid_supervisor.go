@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/poll/roles"
 )
@@ -16,7 +17,7 @@ import (
 // How a service manager waits: it peeks at an exit before it reaps, waits
 // for children that send it no exit signal, and, as a subreaper, for
 // processes it adopted when their parent died.
-var _ = Describe("waitid(2) with P_PIDFD for a supervisor", helpers.SyscallWaitid, func() {
+var _ = area.Describe("waitid(2) with P_PIDFD for a supervisor", helpers.SyscallWaitid, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.WaitidPidfd) })
 
 	Context("with WNOWAIT", helpers.FlagWaitNowait, func() {

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 	"github.com/pidfdconf/pidfdconf/suites/seccomp/roles"
@@ -33,7 +34,7 @@ func fileOf(fields []string) (fd int, id helpers.FileID) {
 // task is still the one that trapped (the pid could have been reused in
 // between), fetches the task's fds with pidfd_getfd and hands it new ones
 // with SECCOMP_IOCTL_NOTIF_ADDFD.
-var _ = Describe("seccomp user notification and pidfds", helpers.SyscallSeccomp, helpers.IoctlSeccompNotif, helpers.ManSeccompUnotify, func() {
+var _ = area.Describe("seccomp user notification and pidfds", helpers.SyscallSeccomp, helpers.IoctlSeccompNotif, helpers.ManSeccompUnotify, func() {
 	var target *helpers.Child
 	var listener int
 	var targetMemfd int

@@ -6,10 +6,11 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespace, func() {
+var _ = area.Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespace, func() {
 	Context("with PIDFD_GET_*_NAMESPACE fds of a process in new namespaces of every type", func() {
 		// Behavior: setns(2) through the fds PIDFD_GET_*_NAMESPACE returns joins the
 		//           target's namespaces one type at a time, user first; the caller's
@@ -30,7 +31,7 @@ var _ = Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNamespac
 	})
 })
 
-var _ = Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
+var _ = area.Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
 	// Behavior: a PIDFD_GET_*_NAMESPACE ioctl returns a namespace fd for every namespace type
 	//           the kernel has and fails with EOPNOTSUPP for every type it is built without.
 	// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_derived_nsfd_incremental_setns

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
@@ -74,7 +75,7 @@ func exitedTypes() ([]nsType, int) {
 	return types, flags
 }
 
-var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
+var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 	Context("with a pidfd of a live process", func() {
 		// Before v5.8 a pidfd is no namespace fd, and setns(2) fails with
 		// EINVAL whatever the flags: only a kernel that takes pidfds can

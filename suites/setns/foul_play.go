@@ -6,13 +6,14 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // No capability reaches from one user namespace into a sibling: after
 // joining every namespace of child1, the caller may join none of child2's,
 // whichever kind of fd names them.
-var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
+var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 	Context("after joining a process's user namespace, with a process in a sibling user namespace", func() {
 		var (
 			types          []nsType

@@ -5,10 +5,11 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-var _ = Describe("setns(2)", helpers.SyscallSetns, func() {
+var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 	Context("with a process in new namespaces of every type, owned by its own user namespace", func() {
 		var (
 			types  []nsType

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
@@ -18,7 +19,7 @@ import (
 // processes signal only inside the domain (itself, and what it started after
 // the restriction); pidfd_send_signal goes through the same LSM hook as
 // kill(2), so a pidfd is no way around the scope.
-var _ = Describe("pidfd_send_signal(2) from a Landlock domain that scopes signals", helpers.SyscallPidfdSendSignal, helpers.NeedsLandlock, func() {
+var _ = area.Describe("pidfd_send_signal(2) from a Landlock domain that scopes signals", helpers.SyscallPidfdSendSignal, helpers.NeedsLandlock, func() {
 	var sandboxed *helpers.Child
 
 	BeforeEach(func(ctx SpecContext) {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
@@ -30,7 +31,7 @@ func selfThreadValue() int { return kernel.PIDFD_SELF_THREAD }
 // with a second thread: both block the signal, and which of them can take
 // it with rt_sigtimedwait(2) shows whether the kernel queued it for the
 // sending thread or for the process.
-var _ = Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPidfdSelf, func() {
+var _ = area.Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPidfdSelf, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSelf) })
 
 	Context("with pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
@@ -61,7 +62,7 @@ func procDir(pid int) int {
 	return helpers.OpenFile(fmt.Sprintf("/proc/%d", pid), unix.O_DIRECTORY|unix.O_RDONLY)
 }
 
-var _ = Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {
+var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal) })
 
 	Context("with invalid flags", func() {

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
@@ -16,7 +17,7 @@ import (
 // it does not: the target must live in the sender's pid namespace or in one
 // below it, so that a process in a container cannot signal the host through
 // a pidfd it was handed.
-var _ = Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
+var _ = area.Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
 	var ns *helpers.PidNS
 	var sender *helpers.Child // inside ns
 

@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -13,7 +14,7 @@ import (
 // share (above RESERVED_PIDS, as in the selftest).
 const reusedPid = 1000
 
-var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
+var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
 	var ns *helpers.PidNS
 	var stale *helpers.Child
 
@@ -63,7 +64,7 @@ var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSen
 // The same, with the sender in the namespace where the number comes back,
 // as pidfd_test.c and LTP do it: a kernel that resolved the pidfd through
 // the sender's view of its pid number would signal the successor here.
-var _ = Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, func() {
+var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal, kernel.PidfdOpen) })
 
 	helpers.EachReuseShape(func(stage helpers.StageReuse) {

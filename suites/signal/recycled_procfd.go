@@ -8,13 +8,14 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
 // pidfd_send_signal(2) also takes a /proc/<pid> directory fd, which names a
 // struct pid just as a pidfd does: the fd keeps naming the process it was
 // opened for, never whichever process holds that number later.
-var _ = Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
+var _ = area.Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
 	var ns *helpers.PidNS
 
 	BeforeEach(func(ctx SpecContext) {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
@@ -37,7 +38,7 @@ func threadPidfd(tid int) int {
 // thread (tgkill-like); when another thread can, for the process (kill-like).
 // The siginfo adds the kernel's own word: si_code SI_TKILL for a thread,
 // SI_USER for a process.
-var _ = Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendSignal, func() {
+var _ = area.Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendSignal, func() {
 	var target *helpers.Child
 	var leader, t1, t2 int
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
@@ -81,7 +82,7 @@ func overflowUID() uint32 {
 // whether that is root or not.
 const containerUID = 1000
 
-var _ = Describe("pidfd_send_signal(2) siginfo across namespaces", helpers.SyscallPidfdSendSignal, func() {
+var _ = area.Describe("pidfd_send_signal(2) siginfo across namespaces", helpers.SyscallPidfdSendSignal, func() {
 	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal) })
 
 	Context("when the receiver lives in a child pid namespace", helpers.NeedsPidNS, func() {

@@ -1,0 +1,53 @@
+// Package area declares a suite file's top-level container in the area of
+// that file (suites/<area>/). A program that links every suite
+// (cmd/pidfdconf-suites) runs one area per process; there the other areas'
+// containers stay empty, so Ginkgo builds one area's spec tree instead of
+// all of them: building and ordering the whole tree was most of a suite's
+// start under TCG.
+package area
+
+import (
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+)
+
+var only string
+
+// Only makes the program build the containers of name alone; call it
+// before RunSpecs. Until then every area's are built.
+func Only(name string) { only = name }
+
+// Of is the area of a spec file: the directory below suites/, "" for a
+// file outside it.
+func Of(file string) string {
+	dir := filepath.ToSlash(filepath.Dir(file))
+	parent, name := filepath.Split(dir)
+	if !strings.HasSuffix(parent, "/suites/") && parent != "suites/" {
+		return ""
+	}
+	return name
+}
+
+// Describe is Ginkgo's Describe for a suite file's top-level container,
+// whose body runs only when the program builds the file's area.
+func Describe(text string, args ...any) bool {
+	_, file, _, _ := runtime.Caller(1)
+	mine := Of(file)
+	if n := len(args); n > 0 {
+		if body, ok := args[n-1].(func()); ok {
+			args = slices.Clone(args)
+			args[n-1] = func() {
+				if only == "" || only == mine {
+					body()
+				}
+			}
+		}
+	}
+	// Offset(1): the container's location is the suite file's line, not
+	// this function's.
+	return ginkgo.Describe(text, append(args, ginkgo.Offset(1))...)
+}

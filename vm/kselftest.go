@@ -139,19 +139,9 @@ func (b *builds) kselftestImage(cfg RunConfig, k *kernels.Kernel) (*image.Image,
 	if err != nil {
 		return nil, err
 	}
-	img, err := image.WithLayers(cfg.Cache, bare, l)
-	if err != nil {
-		return nil, err
-	}
-	// The VM's memory follows the image's size, and the layer is most of
-	// it (a program per suite, where the suites' image links them to one):
-	// sized by the bare /init, the unpacked install filled the rootfs.
-	st, err := os.Stat(img.Path)
-	if err != nil {
-		return nil, err
-	}
-	img.Size = st.Size()
-	return img, nil
+	// The layer is most of the image (a program per suite, where the
+	// suites' image links them to one); the VM's memory follows its size.
+	return image.WithLayers(cfg.Cache, bare, l)
 }
 
 // kselftestRun is what a kselftest job left for the column's judgement.

@@ -96,7 +96,7 @@ func printVMTable(w io.Writer, results []VMResult, sc Schedule) {
 	if len(results) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nVMs (%s, 2 vCPUs, %d at once; suites and selftests each timed by their guest)\n", results[0].Accel, sc.Jobs)
+	fmt.Fprintf(w, "\nVMs (%s, 2 vCPUs, one at a time; suites and selftests each timed by their guest)\n", results[0].Accel)
 	fmt.Fprintf(w, "%-28s %10s %10s %10s %11s %10s %9s %9s %8s %8s\n", "kernel", "initramfs", "bare boot",
 		"suites VM", "+selftests", "overhead", "suites", "selftests", "faster", "checks")
 	for _, r := range results {

@@ -45,7 +45,10 @@ func WithLayers(c cache.Cache, base *Image, layers ...Layer) (*Image, error) {
 	path := strings.TrimSuffix(base.Path, ".cpio") + "-" + strings.Join(names, "-") + "-" + cache.HashStrings(keys...)[:16] + ".cpio"
 	layered := *base
 	layered.Path = path
-	if _, err := os.Stat(path); err == nil {
+	// Size is the layered archive's: a VM's memory follows it, and the
+	// unpacked layers (a kselftest install) must fit.
+	if st, err := os.Stat(path); err == nil {
+		layered.Size = st.Size()
 		return &layered, nil
 	}
 	parts := []string{base.Path}
@@ -57,7 +60,15 @@ func WithLayers(c cache.Cache, base *Image, layers ...Layer) (*Image, error) {
 		}
 		parts = append(parts, part)
 	}
-	return &layered, concatFiles(path, parts...)
+	if err := concatFiles(path, parts...); err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	layered.Size = st.Size()
+	return &layered, nil
 }
 
 // writeLayer writes one layer's archive; its inode numbers stay apart from

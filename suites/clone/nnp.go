@@ -16,7 +16,12 @@ import (
 var _ = area.Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.FlagCloneNNP, helpers.SelftestPidfdAutoreap, func() {
 	// Behavior: a CLONE_NNP child runs with no_new_privs set
 	//           (prctl(PR_GET_NO_NEW_PRIVS) is 1 in it), and the parent's stays 0.
-	// Mirrors:  pidfd_autoreap_test.c global.nnp_sets_no_new_privs
+	// Mirrors:  pidfd_autoreap_test.c global.nnp_sets_no_new_privs (disagrees: the selftest asks
+	//           for PIDFD_INFO_EXIT as soon as the pidfd polls POLLIN, but a single-threaded
+	//           autoreap child's exit_notify() wakes pidfd pollers through do_notify_parent()
+	//           (kernel/exit.c:768, do_notify_pidfd at kernel/signal.c:2258 in v7.3) before
+	//           release_task() records the exit (pidfs_exit, kernel/exit.c:261), a race the
+	//           selftest loses under emulation; this spec waits for POLLHUP, the release)
 	// Since:    v7.1
 	It("sets no_new_privs in the child only", helpers.ID("sets_no_new_privs_in_the_child_only"), func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneNNP)
@@ -28,7 +33,12 @@ var _ = area.Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.Flag
 	})
 
 	// Behavior: without CLONE_NNP, an autoreap child's no_new_privs stays unset (prctl(PR_GET_NO_NEW_PRIVS) is 0).
-	// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_new_privs_unset
+	// Mirrors:  pidfd_autoreap_test.c global.autoreap_no_new_privs_unset (disagrees: the selftest
+	//           asks for PIDFD_INFO_EXIT as soon as the pidfd polls POLLIN, but a single-threaded
+	//           autoreap child's exit_notify() wakes pidfd pollers through do_notify_parent()
+	//           (kernel/exit.c:768, do_notify_pidfd at kernel/signal.c:2258 in v7.3) before
+	//           release_task() records the exit (pidfs_exit, kernel/exit.c:261), a race the
+	//           selftest loses under emulation; this spec waits for POLLHUP, the release)
 	// Since:    v7.1
 	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_nnp"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.CloneAutoreap)

@@ -1,10 +1,13 @@
 package vm
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/vm/boot"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
@@ -57,5 +60,24 @@ func TestVMSilenceOutlastsSuiteTimeout(t *testing.T) {
 		if s, st := vmSilence(10*time.Minute, n), suiteTimeout(10*time.Minute, n); s <= st {
 			t.Errorf("%d suites: silence %s not beyond the suite timeout %s", n, s, st)
 		}
+	}
+}
+
+// Only a kernel that died before /init wrote its first result byte is
+// booted once more: a panic after that is the column's verdict.
+func TestDiedBeforeInit(t *testing.T) {
+	dir := t.TempDir()
+	empty, started := filepath.Join(dir, "empty"), filepath.Join(dir, "started")
+	os.WriteFile(empty, nil, 0o644)
+	os.WriteFile(started, []byte("BEGIN info.json"), 0o644)
+	panicked := boot.Ending{Panic: "Kernel panic - not syncing: Fatal exception in interrupt"}
+	if why := diedBeforeInit(&boot.VM{ResultLog: empty}, panicked); !strings.Contains(why, "Kernel panic") {
+		t.Errorf("a panic before /init: %q", why)
+	}
+	if why := diedBeforeInit(&boot.VM{ResultLog: started}, panicked); why != "" {
+		t.Errorf("a panic after /init started: %q", why)
+	}
+	if why := diedBeforeInit(&boot.VM{ResultLog: empty}, boot.Ending{Stalled: true}); why != "" {
+		t.Errorf("a stall is no panic: %q", why)
 	}
 }

@@ -29,6 +29,9 @@ type KernelRun struct {
 	Boot, Suite time.Duration // time to /init, and in the suites
 	Wall        time.Duration // start of QEMU (or native run) to the end
 	Dir         string        // per-kernel output directory
+	// BootRetry says why the suites' VM booted twice: its first kernel
+	// died before /init (kept in console-first-boot.log); empty otherwise.
+	BootRetry string
 	// InitrdBytes is the size of the initramfs the VM booted: the suites'
 	// image plus, when shipped, the appended selftests archive.
 	InitrdBytes int64

@@ -19,5 +19,8 @@ func Timing(kr *judge.KernelRun) string {
 	if kr.SelftestWall > 0 {
 		t += fmt.Sprintf("; the kernel's own selftests in a VM of their own %s", format.Duration(kr.SelftestWall))
 	}
+	if kr.BootRetry != "" {
+		t += "; booted twice: " + kr.BootRetry
+	}
 	return t
 }

@@ -81,7 +81,7 @@ func KernelTools(ctx context.Context, log io.Writer) (dir, source string, err er
 	}
 	c := cache.Cache{Dir: cache.DefaultDir()}
 	if tarball == "" {
-		tarball = newestCachedSource(c)
+		tarball = NewestCachedSource(c)
 	}
 	if tarball == "" {
 		fmt.Fprintln(log, "no linux-source in the cache: downloading the newest Debian has")
@@ -111,10 +111,10 @@ func KernelTools(ctx context.Context, log io.Writer) (dir, source string, err er
 	return dir, tarball, err
 }
 
-// newestCachedSource is the newest linux-source-X.Y.tar.xz the VM runner
-// cached, or "": the newest runner is the one labs run mainline
-// kselftests with.
-func newestCachedSource(c cache.Cache) string {
+// NewestCachedSource is the newest linux-source-X.Y.tar.xz the VM runner
+// cached, or "": the newest runner (and KTAP parser) is the one labs run
+// mainline kselftests with.
+func NewestCachedSource(c cache.Cache) string {
 	tars, _ := filepath.Glob(filepath.Join(c.Dir, "linux-source", "*", "linux-source-*.tar.xz"))
 	newest, newestVersion := "", kernel.KernelVersion{}
 	for _, t := range tars {

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/cache"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
+	"github.com/pidfdconf/pidfdconf/vm/kselftest"
 )
 
 func TestKTAPNamesFollowTheRule(t *testing.T) {
@@ -158,19 +158,11 @@ func linuxSourceWithKunit() string {
 	if s := os.Getenv("PIDFDCONF_LINUX_SOURCE"); s != "" {
 		return s
 	}
-	base := filepath.Join(cache.DefaultDir(), "linux-source")
-	if dirs, _ := filepath.Glob(filepath.Join(base, "*", "linux-source-*", "tools", "testing", "kunit", "kunit_parser.py")); len(dirs) > 0 {
+	c := cache.Cache{Dir: cache.DefaultDir()}
+	if dirs, _ := filepath.Glob(filepath.Join(c.Dir, "linux-source", "*", "linux-source-*", "tools", "testing", "kunit", "kunit_parser.py")); len(dirs) > 0 {
 		return filepath.Dir(filepath.Dir(filepath.Dir(filepath.Dir(dirs[0]))))
 	}
 	// The newest parser: the one kernel CI runs today (older ones lack the
 	// printer the script uses).
-	tars, _ := filepath.Glob(filepath.Join(base, "*", "linux-source-*.tar.xz"))
-	newest, newestVersion := "", kernel.KernelVersion{}
-	for _, t := range tars {
-		xy := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(t), "linux-source-"), ".tar.xz")
-		if v, err := kernel.ParseRelease(xy); err == nil && !v.Less(newestVersion) {
-			newest, newestVersion = t, v
-		}
-	}
-	return newest
+	return kselftest.NewestCachedSource(c)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/pidfdconf/pidfdconf/helpers"
+	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 )
 
@@ -46,15 +47,14 @@ func TestLinksEverySuite(t *testing.T) {
 // The metadata rules (helpers/labels.go) hold for every spec of every
 // suite: the runs no longer check them, this does, once per commit.
 func TestSpecMetadataRules(t *testing.T) {
-	for _, area := range areas {
-		var specs []types.SpecReport
-		for _, s := range PreviewSpecs("pidfd " + area).SpecReports {
-			if strings.Contains(filepath.ToSlash(s.LeafNodeLocation.FileName), "/suites/"+area+"/") {
-				specs = append(specs, s)
-			}
-		}
-		for _, p := range helpers.MetadataProblems(area, specs) {
-			t.Errorf("suites/%s: %s", area, p)
+	byArea := map[string][]types.SpecReport{}
+	for _, s := range PreviewSpecs("pidfd suites").SpecReports {
+		a := area.Of(s.LeafNodeLocation.FileName)
+		byArea[a] = append(byArea[a], s)
+	}
+	for _, a := range areas {
+		for _, p := range helpers.MetadataProblems(a, byArea[a]) {
+			t.Errorf("suites/%s: %s", a, p)
 		}
 	}
 }

@@ -43,32 +43,34 @@ func WithLayers(c cache.Cache, base *Image, layers ...Layer) (*Image, error) {
 		keys, names = append(keys, l.Name, l.Key), append(names, l.Name)
 	}
 	path := strings.TrimSuffix(base.Path, ".cpio") + "-" + strings.Join(names, "-") + "-" + cache.HashStrings(keys...)[:16] + ".cpio"
-	layered := *base
-	layered.Path = path
+	if _, err := os.Stat(path); err != nil {
+		if err := buildLayered(path, base, layers); err != nil {
+			return nil, err
+		}
+	}
 	// Size is the layered archive's: a VM's memory follows it, and the
 	// unpacked layers (a kselftest install) must fit.
-	if st, err := os.Stat(path); err == nil {
-		layered.Size = st.Size()
-		return &layered, nil
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
 	}
+	layered := *base
+	layered.Path, layered.Size = path, st.Size()
+	return &layered, nil
+}
+
+// buildLayered writes path: base's archive followed by one per layer.
+func buildLayered(path string, base *Image, layers []Layer) error {
 	parts := []string{base.Path}
 	for i, l := range layers {
 		part := path + "." + l.Name
 		defer os.Remove(part)
 		if err := writeLayer(part, l, i); err != nil {
-			return nil, err
+			return err
 		}
 		parts = append(parts, part)
 	}
-	if err := concatFiles(path, parts...); err != nil {
-		return nil, err
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	layered.Size = st.Size()
-	return &layered, nil
+	return concatFiles(path, parts...)
 }
 
 // writeLayer writes one layer's archive; its inode numbers stay apart from

@@ -99,14 +99,21 @@ func Binary() (string, error) {
 	return kernel.SelfExecutable()
 }
 
-// Environ is this process's environment with the role set to name
-// (replaced, not appended: raw StartProcess does not deduplicate).
+// Environ is this process's environment with the role set to name and
+// GOMAXPROCS to 1 (replaced, not appended: raw StartProcess does not
+// deduplicate). A role runs Go code on one thread at a time: its other
+// threads block in syscalls, which needs no P. With one P the runtime
+// starts fewer threads and never spins looking for work, a cost every
+// helper pays at its start, and the suites start hundreds: a helper's
+// start to exit took 29 ms under TCG with the default, 24 ms with 1.
 func Environ(name string) []string {
-	env := []string{kernel.RoleEnv + "=" + name}
+	env := []string{kernel.RoleEnv + "=" + name, helperMaxProcs}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, kernel.RoleEnv+"=") {
+		if !strings.HasPrefix(kv, kernel.RoleEnv+"=") && !strings.HasPrefix(kv, "GOMAXPROCS=") {
 			env = append(env, kv)
 		}
 	}
 	return env
 }
+
+const helperMaxProcs = "GOMAXPROCS=1"

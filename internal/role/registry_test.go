@@ -28,3 +28,25 @@ func TestExecutableChoosesTheRoleBinaryWhenNamed(t *testing.T) {
 		t.Errorf("an unknown role runs from %s, want an error", exe)
 	}
 }
+
+// A helper's environment names its role and GOMAXPROCS=1 once each, over
+// whatever this process has, and keeps the rest.
+func TestEnvironSetsTheRoleAndOneP(t *testing.T) {
+	t.Setenv(kernel.RoleEnv, "parent-role")
+	t.Setenv("GOMAXPROCS", "4")
+	t.Setenv("PIDFDCONF_TEST_KEPT", "yes")
+	count := map[string]int{}
+	for _, kv := range Environ(Process) {
+		count[kv]++
+	}
+	for _, want := range []string{kernel.RoleEnv + "=" + Process, "GOMAXPROCS=1", "PIDFDCONF_TEST_KEPT=yes"} {
+		if count[want] != 1 {
+			t.Errorf("%s appears %d times in the helper's environment, want once", want, count[want])
+		}
+	}
+	for _, gone := range []string{kernel.RoleEnv + "=parent-role", "GOMAXPROCS=4"} {
+		if count[gone] != 0 {
+			t.Errorf("the helper's environment keeps %s", gone)
+		}
+	}
+}

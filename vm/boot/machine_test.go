@@ -60,8 +60,12 @@ func TestPCMachineArgsUnchanged(t *testing.T) {
 		if !strings.Contains(line, "-cpu max") || !strings.Contains(line, "-serial chardev:results") || strings.Contains(line, "virtconsole") || strings.Contains(line, "-machine") {
 			t.Errorf("%s command line changed:\n%s", arch, line)
 		}
-		if cmdline := appendArg(t, args); !strings.HasPrefix(cmdline, "console=ttyS0 ") || strings.Contains(cmdline, frame.ResultPortEnv) {
+		cmdline := appendArg(t, args)
+		if !strings.HasPrefix(cmdline, "console=ttyS0 ") || strings.Contains(cmdline, frame.ResultPortEnv) {
 			t.Errorf("%s kernel command line: %s (the result port is /init's default, ttyS1)", arch, cmdline)
+		}
+		if tsc := strings.Contains(cmdline, "clocksource=tsc tsc=reliable"); tsc == KVMFor(arch) {
+			t.Errorf("%s kernel command line: %s (the TSC is forced under TCG only, here KVM is %v)", arch, cmdline, KVMFor(arch))
 		}
 	}
 	if QEMUBinary("amd64") != "qemu-system-x86_64" || QEMUBinary("386") != "qemu-system-i386" {

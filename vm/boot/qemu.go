@@ -99,6 +99,9 @@ func (v *VM) args() []string {
 	if w := m.resultPortArg(); w != "" {
 		cmdline += " " + w
 	}
+	if m.tcgCmdline != "" && !KVMFor(v.Arch) {
+		cmdline += " " + m.tcgCmdline
+	}
 	if v.Append != "" {
 		cmdline += " " + v.Append
 	}

@@ -47,8 +47,8 @@ func pcMachine() machine {
 		// scheduler and timers read it constantly) becomes an emulated
 		// MMIO access: time.Now 2.6 µs in the guest against 0.17 µs
 		// with the TSC. TCG's TSC follows the host's, one clock for every
-		// vCPU, so it is trusted here; 7.3 picks it by itself. Under KVM
-		// the kernel's own choice (kvm-clock) stands.
+		// vCPU, so it is trusted here; 6.12 and 7.3 pick it by themselves.
+		// Under KVM the kernel's own choice (kvm-clock) stands.
 		tcgCmdline:   "clocksource=tsc tsc=reliable",
 		resultPort:   frame.DefaultResultPort,
 		resultDevice: []string{"-serial", "chardev:results"},

@@ -67,30 +67,62 @@ func (r *ConfinedRun) Op(name string) ConfinedOp {
 // Context is the SELinux context the battery process reported, "" if none.
 func (r *ConfinedRun) Context() string { return r.Ops["context"].Detail }
 
-// PidfdFileAVCs are the AVC lines about a pidfd as a file (the 2024
-// regression: { read write open } … path="pidfd:[709]" dev="pidfs"
-// tclass=file): lines naming pidfs or a pidfd, except the superblock
-// checks (tclass=filesystem, e.g. fstatfs), which S_PRIVATE never covered.
+// PidfdFileAVCs are the confined domain's AVC lines about a pidfd as a
+// file (the 2024 regression: { read write open } … path="pidfd:[709]"
+// dev="pidfs" tclass=file): an object on pidfs or a path naming a pidfd,
+// except the superblock checks (tclass=filesystem, e.g. fstatfs), which
+// S_PRIVATE never covered.
 func (r *ConfinedRun) PidfdFileAVCs() []string {
 	var out []string
-	for _, l := range r.AVCs {
-		if (strings.Contains(l, "pidfs") || strings.Contains(l, "pidfd")) && !strings.Contains(l, "tclass=filesystem") {
+	for _, l := range r.domainAVCs() {
+		if (strings.Contains(l, `dev="pidfs"`) || strings.Contains(l, `path="pidfd:`) || strings.Contains(l, `path="anon_inode:[pidfd]"`)) && !strings.Contains(l, "tclass=filesystem") {
 			out = append(out, l)
 		}
 	}
 	return out
 }
 
-// FilesystemAVCs are the AVC lines of superblock checks on the pidfd's
-// filesystem (tclass=filesystem naming dev="pidfs" or "anon_inodefs").
+// FilesystemAVCs are the confined domain's AVC lines of superblock checks
+// on the pidfd's filesystem (tclass=filesystem naming dev="pidfs" or
+// "anon_inodefs").
 func (r *ConfinedRun) FilesystemAVCs() []string {
 	var out []string
-	for _, l := range r.AVCs {
+	for _, l := range r.domainAVCs() {
 		if strings.Contains(l, "tclass=filesystem") && (strings.Contains(l, `dev="pidfs"`) || strings.Contains(l, `dev="anon_inodefs"`)) {
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// domainAVCs are the AVC lines whose subject (scontext) runs in the
+// confined domain. The audit socket carries every record the kernel makes
+// while the battery runs, and in the VM other suites run beside it: their
+// processes' denials (kernel_t's checkpoint_restore when a pid namespace
+// init writes ns_last_pid) are not the battery's. A record is matched on
+// its fields, never on comm=, which names the binary ("pidfdconf-role").
+func (r *ConfinedRun) domainAVCs() []string {
+	var out []string
+	for _, l := range r.AVCs {
+		if subjectType(l) == r.Domain.Domain {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// subjectType is the type of an AVC line's scontext (user:role:type:level),
+// "" when the line has none.
+func subjectType(avc string) string {
+	_, rest, ok := strings.Cut(avc, " scontext=")
+	if !ok {
+		return ""
+	}
+	ctx, _, _ := strings.Cut(rest, " ")
+	if parts := strings.Split(ctx, ":"); len(parts) >= 3 {
+		return parts[2]
+	}
+	return ""
 }
 
 // RunConfined runs the pidfd battery (selinuxroles) in domain d: a

@@ -197,9 +197,10 @@ var _ = area.Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, fun
 				Expect(succeeds("so-peerpidfd").Detail).To(Equal("same=true"))
 			})
 
-			// Behavior: the kernel makes no SELinux AVC record about a pidfd as a file (naming pidfs
-			//           or a pidfd, other than the superblock check of fstatfs) while the battery
-			//           runs in a confined domain; every record is read from the audit socket.
+			// Behavior: the kernel makes no SELinux AVC record about a pidfd as a file (an object on
+			//           pidfs or a path naming a pidfd, other than the superblock check of fstatfs)
+			//           for the confined domain while the battery runs in it; every record is read
+			//           from the audit socket, and other domains' records are not the battery's.
 			// Mirrors:  none (the 2024 report: avc: denied { read
 			//           write open } … path="pidfd:[709]" dev="pidfs")
 			// Since:    v5.3

@@ -108,6 +108,7 @@ var (
 	NeedsPidNS            = define("needs:pidns")
 	NeedsSELinuxEnforcing = define("needs:selinux-enforcing")
 	NeedsLandlock         = define("needs:landlock")
+	NeedsYama             = define("needs:yama")
 	NeedsUserNS           = define("needs:userns")
 	GinkgoSerial          = define("Serial") // Ginkgo labels Serial specs so; they change system-wide state
 )

@@ -102,7 +102,7 @@ var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 			Expect(unprivilegedGetfd(ctx, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 		})
 
-		Context("under Yama", Serial, helpers.NeedsRoot, func() {
+		Context("under Yama", Serial, helpers.NeedsRoot, helpers.NeedsYama, func() {
 			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an
 			//           ancestor of the target fails with EPERM, though it has the target's uid.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS;

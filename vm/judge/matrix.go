@@ -319,8 +319,9 @@ func (m *Matrix) SkipClasses(kr *KernelRun) map[outcome.SkipClass]int {
 // no spec classed (a gap in the suites).
 var SkipClassOrder = append(slices.Clone(outcome.SkipClasses), Unclassified)
 
-// stackLabels mark specs that apply under one LSM stack only.
-var stackLabels = []string{"needs:selinux-enforcing", "needs:landlock"}
+// stackLabels mark specs that apply under one LSM stack only
+// (helpers/labels.go): SELinux enforcing a policy, Landlock, Yama.
+var stackLabels = []string{"needs:selinux-enforcing", "needs:landlock", "needs:yama"}
 
 // dependsOnTheStack reports whether r is a spec of one LSM stack.
 func dependsOnTheStack(r Row) bool {

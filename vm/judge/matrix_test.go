@@ -83,13 +83,15 @@ func TestLSMIndependenceRow(t *testing.T) {
 	if c.Result != judge.FAIL || !strings.Contains(c.Reason, "open: pidfd_open(2) opens") {
 		t.Errorf("differing verdicts: %+v", c)
 	}
-	skipped := judgetest.Spec("opens", 1, types.SpecStateSkipped, "SELinux not enforcing")
-	skipped.LeafNodeLabels = []string{"needs:selinux-enforcing"}
-	passed := p
-	passed.LeafNodeLabels = skipped.LeafNodeLabels
-	onlyThere := judge.NewMatrix("t", []*judge.KernelRun{judgetest.Column(t, "lsm-none", "g", skipped), judgetest.Column(t, "lsm-selinux", "g", passed)})
-	if c := onlyThere.Cell(onlyThere.Kernels[1], judge.LSMRow); c.Result != judge.PASS {
-		t.Errorf("a spec that applies under one stack only is no difference: %+v", c)
+	for _, label := range []string{"needs:selinux-enforcing", "needs:landlock", "needs:yama"} {
+		skipped := judgetest.Spec("opens", 1, types.SpecStateSkipped, "not in this LSM stack")
+		skipped.LeafNodeLabels = []string{label}
+		passed := p
+		passed.LeafNodeLabels = skipped.LeafNodeLabels
+		onlyThere := judge.NewMatrix("t", []*judge.KernelRun{judgetest.Column(t, "lsm-none", "g", skipped), judgetest.Column(t, "lsm-selinux", "g", passed)})
+		if c := onlyThere.Cell(onlyThere.Kernels[1], judge.LSMRow); c.Result != judge.PASS {
+			t.Errorf("a spec that applies under one stack only (%s) is no difference: %+v", label, c)
+		}
 	}
 	// Any other spec that a stack turns from PASS into SKIP is judged on
 	// less under that stack: a difference.

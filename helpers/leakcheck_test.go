@@ -1,8 +1,13 @@
 package helpers
 
 import (
+	"os"
 	"os/exec"
+	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // The one-syscall answer must never hide a child: a live one or a zombie.
@@ -25,5 +30,29 @@ func TestNoChildrenSeesLiveAndZombieChildren(t *testing.T) {
 	cmd.Wait()
 	if !noChildren() {
 		t.Error("a reaped child still counts")
+	}
+}
+
+// A leak is an fd that stays open; one another thread closes at once (as
+// glibc does with /sys/devices/system/cpu/online) is not the spec's.
+func TestLeftOpenTellsALeakFromAPassingFd(t *testing.T) {
+	f, err := os.Open("/dev/null")
+	if err != nil {
+		t.Skip(err)
+	}
+	defer f.Close()
+	if desc, open := leftOpen(int(f.Fd())); !open || !strings.HasSuffix(desc, "→ /dev/null") {
+		t.Errorf("an fd left open: leftOpen = %q, %v", desc, open)
+	}
+	passing, err := unix.Open("/dev/zero", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Skip(err)
+	}
+	go func() {
+		time.Sleep(leakSettle / 4)
+		unix.Close(passing)
+	}()
+	if desc, open := leftOpen(passing); open {
+		t.Errorf("an fd closed %v later counts as left open: %q", leakSettle/4, desc)
 	}
 }

@@ -34,18 +34,9 @@ func (r *Resolver) Busybox(ctx context.Context, arch string) (path, source strin
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	// The private configuration even for the host's architecture: the
-	// same archive whatever release the host runs.
-	root, err := r.privateRoot(ctx, BusyboxArchive, foreignArch(arch), false)
-	if err != nil {
-		return "", "", err
-	}
-	c, err := r.newestAptCandidate(ctx, root, BusyboxPackage)
-	if err == nil && c == nil {
-		if root, err = r.privateRoot(ctx, BusyboxArchive, foreignArch(arch), true); err == nil {
-			c, err = r.newestAptCandidate(ctx, root, BusyboxPackage)
-		}
-	}
+	// A named archive: its private configuration even for the host's
+	// architecture, the same archive whatever release the host runs.
+	root, c, err := r.findNewest(ctx, BusyboxArchive, arch, BusyboxPackage, true)
 	if err != nil {
 		return "", "", err
 	}
@@ -79,13 +70,4 @@ func (r *Resolver) Busybox(ctx context.Context, arch string) (path, source strin
 		return "", "", err
 	}
 	return filepath.Join(dir, "busybox"), c.Package + " " + c.Version + " " + arch, nil
-}
-
-// foreignArch is arch as a private apt configuration names it: "" for
-// the host's own.
-func foreignArch(arch string) string {
-	if arch == HostArch() {
-		return ""
-	}
-	return arch
 }

@@ -21,17 +21,29 @@ func ThreadState(pid, tid int) (string, error) {
 	return rest[:1], nil
 }
 
+// StatusField is the value of the field line of /proc/<task>/status
+// (task: a pid, "self", "<pid>/task/<tid>"), trimmed; an error when the
+// file cannot be read or has no such line.
+func StatusField(task, field string) (string, error) {
+	path := "/proc/" + task + "/status"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("%s has no %s line", path, field)
+}
+
 // TracerPid is the TracerPid line of /proc/<pid>/status: the pid of the
 // process tracing pid, 0 when none does.
 func TracerPid(pid int) (int, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	v, err := StatusField(strconv.Itoa(pid), "TracerPid")
 	if err != nil {
 		return 0, err
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "TracerPid:"); ok {
-			return strconv.Atoi(strings.TrimSpace(v))
-		}
-	}
-	return 0, fmt.Errorf("/proc/%d/status has no TracerPid line", pid)
+	return strconv.Atoi(v)
 }

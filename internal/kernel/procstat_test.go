@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"os"
+	"strconv"
 	"testing"
 )
 
@@ -15,5 +16,18 @@ func TestTracerPidReadsTheStatusLine(t *testing.T) {
 	}
 	if _, err := TracerPid(-1); err == nil {
 		t.Error("TracerPid(-1) found a status file")
+	}
+}
+
+func TestStatusFieldReadsOneLine(t *testing.T) {
+	pid, err := StatusField("self", "Pid")
+	if err != nil {
+		t.Skip("no /proc here:", err)
+	}
+	if pid != strconv.Itoa(os.Getpid()) {
+		t.Errorf("StatusField(self, Pid) = %q, want %d", pid, os.Getpid())
+	}
+	if v, err := StatusField("self", "NoSuchField"); err == nil {
+		t.Errorf("StatusField(self, NoSuchField) = %q, want an error", v)
 	}
 }

@@ -1,8 +1,6 @@
 package mm
 
 import (
-	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -13,23 +11,17 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
-	"github.com/pidfdconf/pidfdconf/suites/mm/roles"
+	mmroles "github.com/pidfdconf/pidfdconf/suites/mm/roles"
 )
 
 // rssAnonKB is RssAnon from /proc/<pid>/status, in kB.
 func rssAnonKB(pid int) int {
 	GinkgoHelper()
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	v, err := kernel.StatusField(strconv.Itoa(pid), "RssAnon")
 	Expect(err).NotTo(HaveOccurred())
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "RssAnon:"); ok {
-			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
-			Expect(err).NotTo(HaveOccurred(), "RssAnon line %q", line)
-			return kb
-		}
-	}
-	Fail(fmt.Sprintf("/proc/%d/status has no RssAnon line", pid))
-	return 0
+	kb, err := strconv.Atoi(strings.TrimSuffix(v, " kB"))
+	Expect(err).NotTo(HaveOccurred(), "RssAnon: %q", v)
+	return kb
 }
 
 // A low-memory killer sends SIGKILL through a pidfd and then calls

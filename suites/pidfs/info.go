@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"unsafe"
 
@@ -19,7 +18,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
-	"github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
+	pidfsroles "github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 )
 
 // PIDFD_GET_INFO, state by state and field by field. Each field is
@@ -92,15 +91,9 @@ func ownIDs() []uint32 {
 // statusLine is the value of the field line of /proc/<task>/status.
 func statusLine(task, field string) string {
 	GinkgoHelper()
-	data, err := os.ReadFile("/proc/" + task + "/status")
+	v, err := kernel.StatusField(task, field)
 	Expect(err).NotTo(HaveOccurred())
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, field+":"); ok {
-			return strings.TrimSpace(rest)
-		}
-	}
-	Fail("no " + field + " line in /proc/" + task + "/status")
-	return ""
+	return v
 }
 
 // exitStatus is a PIDFD_INFO_EXIT exit_code decoded as a wait status.

@@ -14,6 +14,7 @@ import (
 //   - syscall:, ioctl:, flag:, fs:  the API under test (every spec has one)
 //   - selftest:, ltp:, man:  where the behaviour comes from (every spec has one)
 //   - needs:    privilege or environment a spec depends on
+//   - requires: a kernel feature the spec needs, decided before any setup (Requires)
 //   - id:, id-scope:  the spec's stable ID (id.go; every spec has one)
 var known = map[string]bool{}
 

@@ -1,7 +1,9 @@
 package helpers
 
 import (
+	"fmt"
 	"os"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 
@@ -24,6 +26,72 @@ func RequireFeature(features ...*kernel.Feature) {
 			Fail(d.Reason)
 		}
 	}
+}
+
+// Requires labels the specs it decorates with requires:<feature> for each
+// feature; RunSuite decides those labels by RequireFeature before the spec
+// takes the serial lock or runs any setup. A spec the kernel is too old for
+// then skips at once, instead of first waiting for every other suite's
+// running spec (a Serial spec's exclusive lock) and starting the helpers
+// its BeforeEach starts, only to skip in its body.
+func Requires(features ...*kernel.Feature) Labels {
+	var labels Labels
+	for _, f := range features {
+		labels = append(labels, requirement(f.Name, func() { RequireFeature(f) })...)
+	}
+	return labels
+}
+
+// RequiresSince is RequireSince as a label, decided as Requires' are.
+func RequiresSince(version, what string) Labels {
+	return requirement(what+" since v"+version, func() { RequireSince(version, what) })
+}
+
+// requirements are the checks of the requires: labels, by label.
+var requirements = map[string]struct {
+	what  string
+	check func()
+}{}
+
+func requirement(what string, check func()) Labels {
+	name := "requires:" + labelSlug(what)
+	if other, ok := requirements[name]; ok && other.what != what {
+		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, what, name))
+	}
+	requirements[name] = struct {
+		what  string
+		check func()
+	}{what, check}
+	return define(name)
+}
+
+// requireLabelled applies the running spec's requires: labels, its
+// containers' first.
+func requireLabelled() {
+	for _, l := range CurrentSpecReport().Labels() {
+		if r, ok := requirements[l]; ok {
+			r.check()
+		}
+	}
+}
+
+// labelSlug is name in lower case with every run of characters other than
+// letters and digits made one '-', which Ginkgo accepts in a label.
+func labelSlug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
 }
 
 // RequireSince skips the current spec on a kernel older than version, for

@@ -38,6 +38,7 @@ func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, repor
 	}
 	kernel.PidfdOpen.Probe()
 	openSerialLock()
+	BeforeEach(requireLabelled)
 	BeforeEach(holdSerialLock)
 	BeforeEach(guardAgainstLeaks)
 	ReportBeforeSuite(func(r Report) {

@@ -150,6 +150,9 @@ type ProbeResult struct {
 	Detail  string `json:"detail,omitempty"`
 }
 
+// Features are every registered feature, in registration order.
+func Features() []*Feature { return slices.Clone(registry) }
+
 // ProbeAll probes every registered feature.
 func ProbeAll() []ProbeResult {
 	out := make([]ProbeResult, 0, len(registry))

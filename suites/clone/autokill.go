@@ -18,9 +18,7 @@ import (
 // CLONE_PIDFD_AUTOKILL ties the child's life to the pidfd clone3 returned:
 // when the last reference to that file goes, the kernel SIGKILLs the child.
 var _ = area.Describe("clone3(2) CLONE_PIDFD_AUTOKILL", helpers.SyscallClone3, helpers.FlagClonePidfdAutokill, helpers.SelftestPidfdAutoreap, func() {
-	Context("when the child is created", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfdAutokill) })
-
+	Context("when the child is created", helpers.Requires(kernel.ClonePidfdAutokill), func() {
 		// Behavior: closing the clone3 pidfd of a CLONE_PIDFD_AUTOKILL child
 		//           kills it with SIGKILL, and it is released without a wait.
 		// Mirrors:  pidfd_autoreap_test.c global.autokill_basic

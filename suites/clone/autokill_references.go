@@ -46,12 +46,11 @@ func expectAutokilled(ctx SpecContext, c *cloned, observer int) {
 // the fd is close-on-exec. Opening the process again (pidfd_open,
 // /proc/self/fd, open_by_handle_at) makes another file, which neither fires
 // the kill nor holds it off.
-var _ = area.Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClone3, helpers.FlagClonePidfdAutokill, func() {
+var _ = area.Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.SyscallClone3, helpers.FlagClonePidfdAutokill, helpers.Requires(kernel.ClonePidfdAutokill), func() {
 	var c *cloned
 	var observer int // a pidfd_open pidfd: watches without holding the kill
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.ClonePidfdAutokill)
 		c, _ = cloneRole(ctx, autokillFlags, helpers.RoleProcess)
 		observer = helpers.OpenPidfd(c.Pid, 0)
 	})
@@ -104,8 +103,7 @@ var _ = area.Describe("clone3(2) CLONE_PIDFD_AUTOKILL references", helpers.Sysca
 		// Mirrors:  none (kernel/pid.c pidfd_getfd installs the target's file itself, as SCM_RIGHTS does)
 		// Since:    v7.1
 		// Relied on by: sandboxes and session managers; seccomp supervisors that take fds with pidfd_getfd
-		It("keeps the child alive while a pidfd_getfd copy of the pidfd is open", helpers.ID("autokill_pidfd_getfd_copy_keeps_child_alive"), helpers.SyscallPidfdGetfd, helpers.ManPidfdGetfd, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdGetfd)
+		It("keeps the child alive while a pidfd_getfd copy of the pidfd is open", helpers.ID("autokill_pidfd_getfd_copy_keeps_child_alive"), helpers.SyscallPidfdGetfd, helpers.ManPidfdGetfd, helpers.Requires(kernel.PidfdGetfd), func(ctx SpecContext) {
 			holder, held := startHolding(ctx, c)
 			taken, err := unix.PidfdGetfd(holder.Pidfd, held, 0)
 			Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of the holder's copy")

@@ -47,9 +47,7 @@ var _ = area.Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers
 		})
 	})
 
-	Context("when the child exits", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
-
+	Context("when the child exits", helpers.Requires(kernel.CloneAutoreap), func() {
 		// Behavior: an autoreap child that calls exit(42) is released without a wait: its pidfd reports
 		//           POLLIN|POLLHUP, PIDFD_GET_INFO reports exit status 42, and waitid(2) finds no child.
 		// Mirrors:  pidfd_autoreap_test.c global.autoreap_basic (disagrees: the selftest asks for
@@ -127,9 +125,7 @@ var _ = area.Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers
 		})
 	})
 
-	Context("when the parent exits first", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
-
+	Context("when the parent exits first", helpers.Requires(kernel.CloneAutoreap), func() {
 		// Behavior: an autoreap child keeps being autoreaped after its parent exits:
 		//           reparented to a child subreaper, it is released on SIGKILL
 		//           without a wait and the subreaper's waitid(2) finds no child.
@@ -150,9 +146,7 @@ var _ = area.Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers
 
 // Kept apart from the selftest's cases: no selftest checks this refusal.
 var _ = area.Describe("clone3(2) CLONE_AUTOREAP", helpers.SyscallClone3, helpers.FlagCloneAutoreap, helpers.ManClone, func() {
-	Context("when the child clones", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.CloneAutoreap) })
-
+	Context("when the child clones", helpers.Requires(kernel.CloneAutoreap), func() {
 		// Behavior: an autoreap child's clone3(CLONE_PARENT) fails with EINVAL (the flag
 		//           is refused in an autoreap process, not only with CLONE_AUTOREAP).
 		// Mirrors:  none (kernel/fork.c copy_process refuses CLONE_PARENT from an autoreap process)

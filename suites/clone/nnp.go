@@ -23,8 +23,7 @@ var _ = area.Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.Flag
 	//           release_task() records the exit (pidfs_exit, kernel/exit.c:261), a race the
 	//           selftest loses under emulation; this spec waits for POLLHUP, the release)
 	// Since:    v7.1
-	It("sets no_new_privs in the child only", helpers.ID("sets_no_new_privs_in_the_child_only"), func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.CloneNNP)
+	It("sets no_new_privs in the child only", helpers.ID("sets_no_new_privs_in_the_child_only"), helpers.Requires(kernel.CloneNNP), func(ctx SpecContext) {
 		requireNoNewPrivsUnset()
 		c, _ := cloneRole(ctx, autoreapFlags|kernel.CLONE_NNP, cloneroles.ReportNNP)
 		Expect(noNewPrivs()).To(Equal(0), "the parent got no_new_privs from creating a CLONE_NNP child")
@@ -40,8 +39,7 @@ var _ = area.Describe("clone3(2) CLONE_NNP", helpers.SyscallClone3, helpers.Flag
 	//           release_task() records the exit (pidfs_exit, kernel/exit.c:261), a race the
 	//           selftest loses under emulation; this spec waits for POLLHUP, the release)
 	// Since:    v7.1
-	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_nnp"), helpers.FlagCloneAutoreap, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.CloneAutoreap)
+	It("leaves no_new_privs unset in a child created without it", helpers.ID("leaves_no_new_privs_unset_in_a_child_created_without_nnp"), helpers.FlagCloneAutoreap, helpers.Requires(kernel.CloneAutoreap), func(ctx SpecContext) {
 		requireNoNewPrivsUnset()
 		c, _ := cloneRole(ctx, autoreapFlags, cloneroles.ReportNNP)
 		expectAutoreaped(ctx, c.Pid, c.Pidfd)

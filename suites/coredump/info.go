@@ -21,11 +21,10 @@ const segvMaperr = 1
 // A crash collector learns through the crashed process's pidfd that it
 // dumped core, as whom, and by which signal: the kernel records it in
 // pidfs when it hands the core to a pipe helper or to the coredump socket.
-var _ = area.Describe("PIDFD_GET_INFO after a process dumped core", Serial, helpers.IoctlPidfdGetInfo, helpers.FlagInfoCoredump, helpers.NeedsRoot, helpers.NeedsCorePattern, func() {
+var _ = area.Describe("PIDFD_GET_INFO after a process dumped core", Serial, helpers.IoctlPidfdGetInfo, helpers.FlagInfoCoredump, helpers.NeedsRoot, helpers.NeedsCorePattern, helpers.Requires(kernel.PidfdInfoCoredump), func() {
 	BeforeEach(func() {
 		helpers.RequireRoot("setting kernel.core_pattern, which is the whole system's")
 		helpers.RequireOption(kernel.OptCoredump)
-		helpers.RequireFeature(kernel.PidfdInfoCoredump)
 	})
 
 	Context("when the core went to a pipe helper", func() {

@@ -105,7 +105,7 @@ func setSocketCorePattern(path string) {
 // The coredump socket: instead of a helper the kernel starts, a server that
 // already runs (systemd-coredump's socket) accepts a connection per crash
 // and learns who crashed from the connection itself.
-var _ = area.Describe("core_pattern @ (the coredump socket)", Serial, helpers.SyscallGetsockopt, helpers.FlagInfoCoredump, helpers.NeedsRoot, helpers.NeedsCorePattern, func() {
+var _ = area.Describe("core_pattern @ (the coredump socket)", Serial, helpers.SyscallGetsockopt, helpers.FlagInfoCoredump, helpers.NeedsRoot, helpers.NeedsCorePattern, helpers.RequiresSince("6.16", "the coredump socket (core_pattern @)"), helpers.Requires(kernel.Procfs, kernel.PidfdGetInfo), func() {
 	var crasher *helpers.Child
 	var conn, peer int
 
@@ -113,8 +113,6 @@ var _ = area.Describe("core_pattern @ (the coredump socket)", Serial, helpers.Sy
 		helpers.RequireRoot("setting kernel.core_pattern, which is the whole system's")
 		helpers.RequireOption(kernel.OptCoredump)
 		helpers.RequireOption(kernel.OptUnix)
-		helpers.RequireSince("6.16", "the coredump socket (core_pattern @)")
-		helpers.RequireFeature(kernel.Procfs, kernel.PidfdGetInfo)
 		l, path := listenForCores(dumpDir())
 		setSocketCorePattern(path)
 		crasher = startCrasher(ctx)
@@ -142,8 +140,7 @@ var _ = area.Describe("core_pattern @ (the coredump socket)", Serial, helpers.Sy
 	// Mirrors:  man core(5) (core_pattern)
 	// Since:    v6.16
 	// Relied on by: systemd-coredump (socket mode)
-	It("reports PIDFD_COREDUMPED through the peer pidfd while the core is read", helpers.ID("coredump_socket_peer_pidfd_reports_coredumped"), helpers.IoctlPidfdGetInfo, helpers.ManCore, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdInfoCoredump)
+	It("reports PIDFD_COREDUMPED through the peer pidfd while the core is read", helpers.ID("coredump_socket_peer_pidfd_reports_coredumped"), helpers.IoctlPidfdGetInfo, helpers.ManCore, helpers.Requires(kernel.PidfdInfoCoredump), func(ctx SpecContext) {
 		want := uint32(unix.PIDFD_COREDUMPED | unix.PIDFD_COREDUMP_USER)
 		Expect(coredumpInfo(peer).Coredump_mask).To(Equal(want), "while the core is read")
 		readCore(ctx, conn)

@@ -106,9 +106,7 @@ func getfdWithoutPtraceCap(pidfd, targetfd int) (int, error) {
 	return fd, err
 }
 
-var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetfd) })
-
+var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.Requires(kernel.PidfdGetfd), func() {
 	Context("when the target is alive", func() {
 		var target *helpers.Child
 		var memfd int
@@ -226,13 +224,12 @@ var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 
 	// pidfd_getfd(2) takes the task the pidfd's pid names; through a
 	// PIDFD_THREAD pidfd that is one thread, whose fd table is the process's.
-	Context("through a PIDFD_THREAD pidfd of a non-leader thread", helpers.FlagPidfdThread, func() {
+	Context("through a PIDFD_THREAD pidfd of a non-leader thread", helpers.FlagPidfdThread, helpers.Requires(kernel.PidfdThread), func() {
 		var target *helpers.Child
 		var thread int
 		// peerFd is where every helper holds its end of the peer socket.
 		const peerFd = 3
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdThread)
 			target = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			thread = helpers.OpenPidfd(target.Tids[0], unix.PIDFD_THREAD)
 		})
@@ -273,8 +270,7 @@ var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
 		//           with ESRCH, never EBADF (EBADF before v6.9 unless backported).
 		// Mirrors:  pidfd_getfd_test.c child.no_strange_EBADF
 		// Since:    v6.9 (and stable backports)
-		It("fails with ESRCH while it is a zombie", helpers.ID("exited_target_fails_with_esrch_while_a_zombie"), helpers.SelftestPidfdGetfd, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.GetfdZombieESRCH)
+		It("fails with ESRCH while it is a zombie", helpers.ID("exited_target_fails_with_esrch_while_a_zombie"), helpers.SelftestPidfdGetfd, helpers.Requires(kernel.GetfdZombieESRCH), func(ctx SpecContext) {
 			target.Kill()
 			helpers.AwaitZombie(ctx, target.Pidfd)
 			_, err := unix.PidfdGetfd(target.Pidfd, 0, 0)

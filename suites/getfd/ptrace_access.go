@@ -63,9 +63,7 @@ func unprivilegedGetfd(ctx SpecContext, pid, n int) error {
 	return err
 }
 
-var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetfd) })
-
+var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.Requires(kernel.PidfdGetfd), func() {
 	// As root the target and the caller drop to nobody; an unprivileged
 	// run is such a user already.
 	Context("when an unprivileged caller targets a process of its own uid", func() {

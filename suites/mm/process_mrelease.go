@@ -44,8 +44,7 @@ var _ = area.Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, hel
 	//           victim was faster, as tools/testing/selftests/mm/mrelease_test.c does)
 	// Since:    v5.15
 	// Relied on by: Android lmkd (kills through a pidfd, then process_mrelease); oomd (the other daemon the syscall was added for)
-	It("frees the memory of a process that is being killed", helpers.ID("mrelease_frees_memory_of_process_being_killed"), helpers.LTPProcessMrelease, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.Procfs)
+	It("frees the memory of a process that is being killed", helpers.ID("mrelease_frees_memory_of_process_being_killed"), helpers.LTPProcessMrelease, helpers.Requires(kernel.Procfs), func(ctx SpecContext) {
 		Expect(rssAnonKB(hog.Pid)).To(BeNumerically(">=", mmroles.HogSize>>10), "the hog's touched memory before the kill")
 		helpers.KillHeldAtExit(ctx, hog)
 		Expect(kernel.MreleasePidfd(hog.Pidfd, 0)).To(Succeed())

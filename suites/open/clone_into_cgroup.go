@@ -31,11 +31,9 @@ func cloneIntoCgroupExiting(cgroup uint64) error {
 	return err
 }
 
-var _ = area.Describe("clone3(2) CLONE_INTO_CGROUP|CLONE_PIDFD", Serial, helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneIntoCgroup, helpers.NeedsCgroup2, func() {
+var _ = area.Describe("clone3(2) CLONE_INTO_CGROUP|CLONE_PIDFD", Serial, helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneIntoCgroup, helpers.NeedsCgroup2, helpers.Requires(kernel.Clone3, kernel.ClonePidfd), helpers.RequiresSince("5.7", "CLONE_INTO_CGROUP"), func() {
 	var cg *helpers.Cgroup
 	BeforeEach(func() {
-		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)
-		helpers.RequireSince("5.7", "CLONE_INTO_CGROUP")
 		cg = helpers.NewCgroup()
 	})
 
@@ -56,8 +54,7 @@ var _ = area.Describe("clone3(2) CLONE_INTO_CGROUP|CLONE_PIDFD", Serial, helpers
 		// Mirrors:  none (fs/pidfs.c pidfd_info: cgroup_id of the task's default-hierarchy cgroup)
 		// Since:    v6.13
 		// Relied on by: systemd (pidfd to unit lookup)
-		It("reports the cgroup's id through PIDFD_INFO_CGROUPID", helpers.ID("clone_into_cgroup_reports_id_through_pidfd_info_cgroupid"), helpers.IoctlPidfdGetInfo, helpers.ManPidfs, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdGetInfo, kernel.Cgroups)
+		It("reports the cgroup's id through PIDFD_INFO_CGROUPID", helpers.ID("clone_into_cgroup_reports_id_through_pidfd_info_cgroupid"), helpers.IoctlPidfdGetInfo, helpers.ManPidfs, helpers.Requires(kernel.PidfdGetInfo, kernel.Cgroups), func(ctx SpecContext) {
 			child := helpers.StartClone3Role(ctx, kernel.Clone3Options{Cgroup: uint64(cg.Fd)}, intoCgroupFlags, unix.SIGCHLD, helpers.RoleProcess)
 			info, err := kernel.GetPidfdInfo(child.Pidfd, unix.PIDFD_INFO_CGROUPID)
 			Expect(err).NotTo(HaveOccurred())

@@ -28,9 +28,7 @@ func expectPidfdOf(ctx SpecContext, child *helpers.Child) {
 	Expect(child.Reap(ctx).Signal()).To(Equal(syscall.SIGKILL))
 }
 
-var _ = area.Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfd) })
-
+var _ = area.Describe("CLONE_PIDFD", helpers.FlagClonePidfd, helpers.Requires(kernel.ClonePidfd), func() {
 	// Behavior: the pidfd returned by clone(CLONE_PIDFD) refers to the new child.
 	// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification on child thread exec"
 	//           (creates its child with clone(CLONE_PIDFD)); pidfd_test.c "pidfd_poll check for
@@ -59,8 +57,7 @@ var _ = area.Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 	// Behavior: on pidfs, the CLONE_PIDFD pidfd and pidfd_open of the child are the same inode.
 	// Mirrors:  none
 	// Since:    v6.9
-	It("returns the same pidfs inode as pidfd_open of the child", helpers.ID("returns_the_same_pidfs_inode_as_pidfd_open_of_the_child"), helpers.SyscallClone, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.Pidfs)
+	It("returns the same pidfs inode as pidfd_open of the child", helpers.ID("returns_the_same_pidfs_inode_as_pidfd_open_of_the_child"), helpers.SyscallClone, helpers.FsPidfs, helpers.ManPidfs, helpers.Requires(kernel.Pidfs), func(ctx SpecContext) {
 		child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
 		Expect(helpers.Inode(helpers.OpenPidfd(child.Pid, 0))).To(Equal(helpers.Inode(child.Pidfd)))
 	})
@@ -96,8 +93,7 @@ var _ = area.Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		//           pidfd: PIDFD_THREAD (O_EXCL) is in its status flags.
 		// Mirrors:  man clone(2)
 		// Since:    v6.9
-		It("returns a pidfd with PIDFD_THREAD set", helpers.ID("returns_a_pidfd_with_pidfd_thread_set"), helpers.ManClone, func() {
-			helpers.RequireFeature(kernel.CloneThreadPidfd)
+		It("returns a pidfd with PIDFD_THREAD set", helpers.ID("returns_a_pidfd_with_pidfd_thread_set"), helpers.ManClone, helpers.Requires(kernel.CloneThreadPidfd), func() {
 			Expect(err).NotTo(HaveOccurred())
 			Expect(pidfd).To(helpers.HaveStatusFlags(unix.PIDFD_THREAD))
 		})
@@ -106,8 +102,7 @@ var _ = area.Describe("CLONE_PIDFD", helpers.FlagClonePidfd, func() {
 		//           once its thread has exited, while the process lives on.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (non-leader thread exit; v6.15 selftest)
 		// Since:    v6.9
-		It("reports POLLIN|POLLHUP once the thread has exited", helpers.ID("reports_pollin_pollhup_once_the_thread_has_exited"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.CloneThreadPidfd)
+		It("reports POLLIN|POLLHUP once the thread has exited", helpers.ID("reports_pollin_pollhup_once_the_thread_has_exited"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, helpers.Requires(kernel.CloneThreadPidfd), func(ctx SpecContext) {
 			Expect(err).NotTo(HaveOccurred())
 			// The exited thread is briefly a zombie (POLLIN) before it is
 			// released (POLLIN|POLLHUP).

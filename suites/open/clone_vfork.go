@@ -59,9 +59,8 @@ func expectExitThroughPidfd(ctx SpecContext, pidfd, pid, code int) {
 	Expect(info.Pid).To(BeEquivalentTo(pid))
 }
 
-var _ = area.Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneVfork, func() {
+var _ = area.Describe("clone3(2) CLONE_PIDFD|CLONE_VFORK|CLONE_VM", helpers.SyscallClone3, helpers.FlagClonePidfd, helpers.FlagCloneVfork, helpers.Requires(kernel.Clone3, kernel.ClonePidfd), func() {
 	BeforeEach(func() {
-		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)
 		helpers.RequireRawClone3()
 	})
 
@@ -146,8 +145,7 @@ var _ = area.Describe("clone3(2) CLONE_PIDFD", helpers.SyscallClone3, helpers.Fl
 	//           of the pidfd unwinds through bad_fork_put_pidfd)
 	// Since:    v5.3
 	// Relied on by: glibc pidfd_spawn/posix_spawn
-	It("fails with EFAULT for an unwritable pidfd address and leaves no child", helpers.ID("clone3_pidfd_unwritable_address_efault_leaves_no_child"), helpers.ManClone, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.Clone3, kernel.ClonePidfd)
+	It("fails with EFAULT for an unwritable pidfd address and leaves no child", helpers.ID("clone3_pidfd_unwritable_address_efault_leaves_no_child"), helpers.ManClone, helpers.Requires(kernel.Clone3, kernel.ClonePidfd), func(ctx SpecContext) {
 		helpers.RequireRawClone3()
 		prober := helpers.StartChild(ctx, openroles.BadPidfdAddress, nil)
 		r := prober.MustCall(ctx, "clone")
@@ -155,9 +153,7 @@ var _ = area.Describe("clone3(2) CLONE_PIDFD", helpers.SyscallClone3, helpers.Fl
 	})
 })
 
-var _ = area.Describe("clone(2) CLONE_PIDFD", helpers.SyscallClone, helpers.FlagClonePidfd, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.ClonePidfd) })
-
+var _ = area.Describe("clone(2) CLONE_PIDFD", helpers.SyscallClone, helpers.FlagClonePidfd, helpers.Requires(kernel.ClonePidfd), func() {
 	// Behavior: the legacy clone(2) returns the pidfd through its parent_tid argument, so CLONE_PIDFD with
 	//           CLONE_PARENT_SETTID fails with EINVAL; CLONE_DETACHED, ignored by clone(2) otherwise,
 	//           fails with EINVAL together with CLONE_PIDFD (the bit is reserved for pidfd use).

@@ -49,10 +49,8 @@ func fdinfo(fd int) map[string]string {
 	return info
 }
 
-var _ = area.Describe("fdinfo of a pidfd", helpers.FsFdinfo, func() {
-	// The fdinfo of v5.5: NSpid, and Pid -1 once reaped.
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs, kernel.FdinfoReaped) })
-
+// The fdinfo of v5.5: NSpid, and Pid -1 once reaped.
+var _ = area.Describe("fdinfo of a pidfd", helpers.FsFdinfo, helpers.Requires(kernel.PidfdOpen, kernel.Procfs, kernel.FdinfoReaped), func() {
 	Context("for a running child", func() {
 		// Behavior: a pidfd's fdinfo shows the child's pid in Pid and
 		//           NSpid (NSpid exists only with CONFIG_PID_NS).

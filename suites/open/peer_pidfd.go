@@ -30,12 +30,11 @@ var (
 // pidfd (with its exit status) even for a peer that has been reaped, and
 // since v6.17 SCM_PIDFD does the same for a reaped sender; before, both
 // failed (EINVAL from pidfd_prepare, or ESRCH).
-var _ = area.Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", helpers.ManUnix, func() {
+var _ = area.Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)", helpers.ManUnix, helpers.Requires(kernel.PeerPidfd), func() {
 	var peer *helpers.Child
 	var sock int // our end of a socketpair the peer created
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PeerPidfd)
 		peer = helpers.StartChild(ctx, openroles.SocketPeer, nil)
 		sock = peer.MustCall(ctx, "socket").Fds[0]
 	})
@@ -84,8 +83,7 @@ var _ = area.Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)"
 		// Behavior: getsockopt(SO_PEERPIDFD) returns a pidfd of the process that created the socket's peer end.
 		// Mirrors:  scm_pidfd.c scm_pidfd.test (net/af_unix selftest: the client's SO_PEERPIDFD of the server)
 		// Since:    v6.5
-		It("returns a pidfd of the peer", helpers.ID("returns_a_pidfd_of_the_peer"), helpers.SelftestScmPidfd, func() {
-			helpers.RequireFeature(kernel.Procfs)
+		It("returns a pidfd of the peer", helpers.ID("returns_a_pidfd_of_the_peer"), helpers.SelftestScmPidfd, helpers.Requires(kernel.Procfs), func() {
 			Expect(fdinfoPid(peerPidfd())).To(Equal(strconv.Itoa(peer.Pid)))
 		})
 
@@ -119,8 +117,7 @@ var _ = area.Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)"
 		// Mirrors:  none (net/core/sock.c SO_PEERPIDFD: pidfd_prepare(peer, PIDFD_STALE)
 		//           for AF_UNIX, whose connect registers the peer with pidfs)
 		// Since:    v6.16
-		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_exit"), func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PeerPidfdReaped)
+		It("returns a pidfd of a reaped peer that reports its exit", helpers.ID("returns_a_pidfd_of_a_reaped_peer_that_reports_exit"), helpers.Requires(kernel.PeerPidfdReaped), func(ctx SpecContext) {
 			killAndReap(ctx)
 			fd, err := kernel.GetPeerPidfd(sock)
 			Expect(err).NotTo(HaveOccurred(), "getsockopt(SO_PEERPIDFD)")
@@ -151,8 +148,7 @@ var _ = area.Describe("pidfds of a unix socket's peer (SO_PEERPIDFD, SCM_PIDFD)"
 		//           SCM_PIDFD of the reaped client and its exit code through
 		//           PIDFD_INFO_EXIT; net/core/scm.c scm_pidfd_recv uses PIDFD_STALE)
 		// Since:    v6.17
-		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_exit"), helpers.SelftestScmPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.ScmPidfdReaped)
+		It("carries a pidfd of a reaped sender that reports its exit", helpers.ID("carries_a_pidfd_of_a_reaped_sender_that_reports_exit"), helpers.SelftestScmPidfd, helpers.Requires(kernel.ScmPidfdReaped), func(ctx SpecContext) {
 			fd := scmPidfd(ctx, func() { killAndReap(ctx) })
 			Expect(fd).To(BeNumerically(">=", 0), "SCM_PIDFD holds errno %v", unix.Errno(-fd))
 			// No task: EPOLLIN|EPOLLRDNORM|EPOLLHUP (v7.3 fs/pidfs.c:321-322).

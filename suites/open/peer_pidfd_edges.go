@@ -22,9 +22,7 @@ import (
 // at, their pid number taken by another process. In every case the pidfd
 // must name the process that was the peer, never one that merely has its
 // pid number.
-var _ = area.Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PeerPidfd) })
-
+var _ = area.Describe("pidfds of a unix socket's peer: edge cases", helpers.ManUnix, helpers.Requires(kernel.PeerPidfd), func() {
 	// passCredentialsAndPidfd sets SO_PASSCRED and SO_PASSPIDFD on sock.
 	passCredentialsAndPidfd := func(sock int) {
 		GinkgoHelper()

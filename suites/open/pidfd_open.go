@@ -56,9 +56,7 @@ func fdinfoPid(fd int) string {
 	return info["Pid"]
 }
 
-var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
-
+var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, helpers.Requires(kernel.PidfdOpen), func() {
 	// Behavior: pidfd_open(2) fails with EINVAL for a pid that is not positive.
 	// Mirrors:  pidfd_open_test.c "do not allow invalid pid" (errno unchecked there); LTP pidfd_open02
 	// Since:    v5.3
@@ -108,16 +106,14 @@ var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 	// Behavior: a pidfd of the caller names the caller in fdinfo's Pid field.
 	// Mirrors:  pidfd_open_test.c "open a new pidfd" (Pid printed, not asserted there)
 	// Since:    v5.3
-	It("returns a pidfd whose fdinfo names the process", helpers.ID("returns_a_pidfd_whose_fdinfo_names_the_process"), helpers.SelftestPidfdOpen, helpers.FsFdinfo, func() {
-		helpers.RequireFeature(kernel.Procfs)
+	It("returns a pidfd whose fdinfo names the process", helpers.ID("returns_a_pidfd_whose_fdinfo_names_the_process"), helpers.SelftestPidfdOpen, helpers.FsFdinfo, helpers.Requires(kernel.Procfs), func() {
 		Expect(fdinfoPid(helpers.OpenPidfd(os.Getpid(), 0))).To(Equal(strconv.Itoa(os.Getpid())))
 	})
 
 	// Behavior: PIDFD_GET_INFO on a pidfd of the caller reports the caller's pid, parent and credentials.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd"
 	// Since:    v6.13
-	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.ID("returns_a_pidfd_whose_pidfd_get_info_reports_the_caller_ids"), helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, func() {
-		helpers.RequireFeature(kernel.PidfdGetInfo, kernel.Procfs)
+	It("returns a pidfd whose PIDFD_GET_INFO reports the caller's ids", helpers.ID("returns_a_pidfd_whose_pidfd_get_info_reports_the_caller_ids"), helpers.SelftestPidfdOpen, helpers.IoctlPidfdGetInfo, helpers.Requires(kernel.PidfdGetInfo, kernel.Procfs), func() {
 		fd := helpers.OpenPidfd(os.Getpid(), 0)
 		info, err := kernel.GetPidfdInfo(fd, unix.PIDFD_INFO_CGROUPID)
 		Expect(err).NotTo(HaveOccurred())
@@ -173,8 +169,7 @@ var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) with PIDFD_NONBLOCK returns an fd with O_NONBLOCK set.
 		// Mirrors:  LTP pidfd_open04; pidfd_wait.c global.wait_nonblock
 		// Since:    v5.10
-		It("returns an fd with O_NONBLOCK set", helpers.ID("returns_an_fd_with_o_nonblock_set"), helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, func() {
-			helpers.RequireFeature(kernel.PidfdNonblock)
+		It("returns an fd with O_NONBLOCK set", helpers.ID("returns_an_fd_with_o_nonblock_set"), helpers.LTPPidfdOpen, helpers.SelftestPidfdWait, helpers.Requires(kernel.PidfdNonblock), func() {
 			Expect(helpers.OpenPidfd(os.Getpid(), unix.PIDFD_NONBLOCK)).To(helpers.HaveStatusFlags(unix.O_NONBLOCK))
 		})
 	})
@@ -186,8 +181,7 @@ var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, func() {
 		// Behavior: pidfd_open(2) with PIDFD_THREAD opens a thread that is not the leader.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (v6.15 selftest); man pidfd_open(2)
 		// Since:    v6.9
-		It("opens it with PIDFD_THREAD", helpers.ID("opens_thread_that_is_not_leader_with_pidfd_thread"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func() {
-			helpers.RequireFeature(kernel.PidfdThread, kernel.Procfs)
+		It("opens it with PIDFD_THREAD", helpers.ID("opens_thread_that_is_not_leader_with_pidfd_thread"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, helpers.Requires(kernel.PidfdThread, kernel.Procfs), func() {
 			Expect(fdinfoPid(helpers.OpenPidfd(tid, unix.PIDFD_THREAD))).To(Equal(strconv.Itoa(tid)))
 		})
 

@@ -51,8 +51,7 @@ var _ = area.Describe("a pidfd to a reaped process whose pid number was reused",
 	// Behavior: fdinfo of the stale pidfd shows Pid -1 although the number is in use again.
 	// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
 	// Since:    v5.5
-	It("shows Pid -1 in fdinfo", helpers.ID("shows_pid_minus_1_in_fdinfo"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func() {
-		helpers.RequireFeature(kernel.FdinfoReaped)
+	It("shows Pid -1 in fdinfo", helpers.ID("shows_pid_minus_1_in_fdinfo"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, helpers.Requires(kernel.FdinfoReaped), func() {
 		info, err := kernel.Fdinfo(old.Pidfd)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(info).To(HaveKeyWithValue("Pid", "-1"))
@@ -61,8 +60,7 @@ var _ = area.Describe("a pidfd to a reaped process whose pid number was reused",
 	// Behavior: pidfd_open(2) of the reused number returns a pidfd to the new process, not to the old one.
 	// Mirrors:  none
 	// Since:    v5.3
-	It("opens the new process when pidfd_open is given the number", helpers.ID("opens_the_new_process_when_pidfd_open_is_given_the_number"), helpers.SyscallPidfdOpen, helpers.ManPidfdOpen, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdOpen)
+	It("opens the new process when pidfd_open is given the number", helpers.ID("opens_the_new_process_when_pidfd_open_is_given_the_number"), helpers.SyscallPidfdOpen, helpers.ManPidfdOpen, helpers.Requires(kernel.PidfdOpen), func(ctx SpecContext) {
 		fd, err := ns.OpenPidfd(ctx, reused.NsPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		info, err := kernel.Fdinfo(fd)
@@ -73,8 +71,7 @@ var _ = area.Describe("a pidfd to a reaped process whose pid number was reused",
 	// Behavior: on pidfs the pidfd for the reused number is a different inode from the stale pidfd's.
 	// Mirrors:  none
 	// Since:    v6.9
-	It("gives the new process's pidfd a different pidfs inode", helpers.ID("gives_the_new_process_pidfd_a_different_pidfs_inode"), helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfs, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.Pidfs)
+	It("gives the new process's pidfd a different pidfs inode", helpers.ID("gives_the_new_process_pidfd_a_different_pidfs_inode"), helpers.SyscallPidfdOpen, helpers.FsPidfs, helpers.ManPidfs, helpers.Requires(kernel.Pidfs), func(ctx SpecContext) {
 		fd, err := ns.OpenPidfd(ctx, reused.NsPid, 0)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(helpers.Inode(fd)).NotTo(Equal(helpers.Inode(old.Pidfd)))
@@ -87,16 +84,13 @@ var _ = area.Describe("a pidfd to a reaped process whose pid number was reused",
 // caller's view of its pid number would answer about the successor here,
 // while the specs above (asked from the parent, where the number is free)
 // would still pass.
-var _ = area.Describe("a pidfd to a reaped process whose pid number was reused", func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen, kernel.Procfs) })
-
+var _ = area.Describe("a pidfd to a reaped process whose pid number was reused", helpers.Requires(kernel.PidfdOpen, kernel.Procfs), func() {
 	helpers.EachReuseShape(func(stage helpers.StageReuse) {
 		// Behavior: fdinfo of the stale pidfd, read by a caller in whose namespace
 		//           the number names a live process again, shows -1 in Pid and NSpid.
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
 		// Since:    v5.5
-		It("shows -1 in Pid and NSpid", helpers.ID("shows_minus_1_in_pid_and_nspid"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.FdinfoReaped)
+		It("shows -1 in Pid and NSpid", helpers.ID("shows_minus_1_in_pid_and_nspid"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, helpers.Requires(kernel.FdinfoReaped), func(ctx SpecContext) {
 			r := stage(ctx, helpers.RoleProcess)
 			Expect(r.Fdinfo(ctx)).To(haveFdinfoPid("-1", "-1"))
 		})

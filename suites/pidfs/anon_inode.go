@@ -15,9 +15,8 @@ import (
 // The anon-inode contract (kernels up to v6.8, e.g. Debian's 6.1): these
 // specs skip with a reason on pidfs kernels and run in the VM matrix.
 var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
-	Context("on the anon-inode fallback", func() {
+	Context("on the anon-inode fallback", helpers.Requires(kernel.PidfdOpen), func() {
 		BeforeEach(func() {
-			helpers.RequireFeature(kernel.PidfdOpen)
 			requireAnonInodes()
 		})
 

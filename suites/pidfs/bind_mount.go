@@ -33,16 +33,13 @@ func reopenOutcome() string {
 	return "EACCES"
 }
 
-var _ = area.Describe("bind mounts of pidfds", helpers.FsPidfs, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs, kernel.PidfsGetversion) })
-
+var _ = area.Describe("bind mounts of pidfds", helpers.FsPidfs, helpers.Requires(kernel.Pidfs, kernel.PidfsGetversion), func() {
 	// Behavior: reopening a pidfd through /proc/self/fd/N gives a file on the same pidfs inode
 	//           (st_dev, st_ino) with the same FS_IOC_GETVERSION generation; a caller that is
 	//           not root fails with EACCES (the inode is the global root's, mode 0700).
 	// Mirrors:  pidfd_bind_mount.c pidfd_bind_mount.reopen (as root there)
 	// Since:    v6.14
-	It("keeps the inode and generation when a pidfd is reopened through /proc", helpers.ID("keeps_inode_and_generation_when_pidfd_is_reopened"), helpers.SelftestPidfdBindMount, func() {
-		helpers.RequireFeature(kernel.Procfs)
+	It("keeps the inode and generation when a pidfd is reopened through /proc", helpers.ID("keeps_inode_and_generation_when_pidfd_is_reopened"), helpers.SelftestPidfdBindMount, helpers.Requires(kernel.Procfs), func() {
 		pidfd := helpers.SelfPidfd()
 		reopened, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", pidfd), unix.O_RDONLY|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 		Expect(helpers.ErrnoName(err)).To(Equal(reopenOutcome()))

@@ -63,9 +63,7 @@ func reopenByHandle(mountFd int, h unix.FileHandle, flags int) (int, error) {
 	return fd, err
 }
 
-var _ = area.Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.FileHandles) })
-
+var _ = area.Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, helpers.Requires(kernel.FileHandles), func() {
 	// Behavior: open_by_handle_at(2) of a pidfd's handle (any pidfd as the mount fd) returns a pidfd
 	//           for the same process, the same inode, for every combination of the allowed open flags.
 	// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (flags 0, O_CLOEXEC, O_NONBLOCK; v6.14

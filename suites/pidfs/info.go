@@ -116,9 +116,7 @@ func decodeExit(code int32) exitStatus {
 	return s
 }
 
-var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdGetInfo) })
-
+var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, helpers.Requires(kernel.PidfdGetInfo), func() {
 	// Behavior: PIDFD_GET_INFO on a live child reports its pid, tgid, parent
 	//           and credentials, and marks PID and CREDS in the mask.
 	// Mirrors:  pidfd_open_test.c "get info from pidfd" (the caller's own pidfd there)
@@ -166,8 +164,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 	// Mirrors:  pidfd_open_test.c "get info from pidfd" (compares with fdinfo,
 	//           getppid(2), getuid(2) and getgid(2); here with /proc/self/status)
 	// Since:    v6.13
-	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.ID("reports_caller_own_ids_as_getpid_getppid_and_proc_self"), helpers.LTPIoctlPidfd, func() {
-		helpers.RequireFeature(kernel.Procfs)
+	It("reports the caller's own ids as getpid, getppid and /proc/self/status do", helpers.ID("reports_caller_own_ids_as_getpid_getppid_and_proc_self"), helpers.LTPIoctlPidfd, helpers.Requires(kernel.Procfs), func() {
 		info, err := kernel.GetPidfdInfo(helpers.SelfPidfd(), unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 		Expect(err).NotTo(HaveOccurred())
 		Expect([]uint32{info.Pid, info.Tgid, info.Ppid}).To(Equal([]uint32{uint32(os.Getpid()), uint32(os.Getpid()), uint32(os.Getppid())}))
@@ -208,8 +205,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 	//           back zeroed. v6.13 and v6.14 accept the size but leave the caller's tail as it was.
 	// Mirrors:  none (copy_struct_to_user in fs/pidfs.c pidfd_info, v6.15)
 	// Since:    v6.15
-	It("zeroes the tail of an argument larger than the kernel's struct", helpers.ID("zeroes_the_tail_of_an_argument_larger_than_the_kernel_struct"), helpers.ManPidfs, func() {
-		helpers.RequireFeature(kernel.PidfdInfoZeroFill)
+	It("zeroes the tail of an argument larger than the kernel's struct", helpers.ID("zeroes_the_tail_of_an_argument_larger_than_the_kernel_struct"), helpers.ManPidfs, helpers.Requires(kernel.PidfdInfoZeroFill), func() {
 		buf := make([]byte, 128)
 		for i := range buf {
 			buf[i] = 0xff
@@ -289,8 +285,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 		//           reports its pid, tgid, parent and the credentials it had (the test's).
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_exit (v6.15 selftest; checks the mask only)
 		// Since:    v6.15
-		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.ID("marks_creds_but_not_exit_with_or_without_pidfd_info_exit"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdInfoExit)
+		It("marks CREDS but not EXIT with or without PIDFD_INFO_EXIT", helpers.ID("marks_creds_but_not_exit_with_or_without_pidfd_info_exit"), helpers.SelftestPidfdInfo, helpers.Requires(kernel.PidfdInfoExit), func(ctx SpecContext) {
 			child := helpers.StartBlocked()
 			child.Kill()
 			helpers.AwaitZombie(ctx, child.Pidfd)
@@ -307,9 +302,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 		})
 	})
 
-	Context("when the process has been reaped", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
-
+	Context("when the process has been reaped", helpers.Requires(kernel.PidfdInfoExit), func() {
 		// Behavior: after the reap, PIDFD_GET_INFO with PIDFD_INFO_EXIT fills only
 		//           the exit information: EXIT is set, PID and CREDS are not.
 		// Mirrors:  pidfd_info_test.c pidfd_info.sigkill_reaped (v6.15 selftest)
@@ -343,8 +336,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (v6.15 selftest); LTP ioctl_pidfd04
 		//           (the SIGKILL status of a child in new user and pid namespaces, without poll)
 		// Since:    v6.15
-		It("reports POLLIN|POLLHUP and then the exit status", helpers.ID("reports_pollin_pollhup_and_then_the_exit_status"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PollHupOnReap)
+		It("reports POLLIN|POLLHUP and then the exit status", helpers.ID("reports_pollin_pollhup_and_then_the_exit_status"), helpers.SyscallPoll, helpers.SelftestPidfdInfo, helpers.Requires(kernel.PollHupOnReap), func(ctx SpecContext) {
 			child := helpers.StartBlocked()
 			child.Reap(ctx)
 			Expect(kernel.PollOnce(child.Pidfd, 0)).To(helpers.HavePollEvents(unix.POLLIN | unix.POLLHUP))
@@ -354,9 +346,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 		})
 	})
 
-	Context("with PIDFD_INFO_SUPPORTED_MASK", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoSupportedMask) })
-
+	Context("with PIDFD_INFO_SUPPORTED_MASK", helpers.Requires(kernel.PidfdInfoSupportedMask), func() {
 		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_SUPPORTED_MASK marks the bit in the reply and fills
 		//           supported_mask with exactly the set of the kernel's version (PIDFD_INFO_SUPPORTED,
 		//           whatever the config): PID|CREDS|CGROUPID|EXIT|COREDUMP|SUPPORTED_MASK|COREDUMP_SIGNAL
@@ -389,17 +379,14 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 		// Mirrors:  pidfd_info_test.c global.supported_mask_with_other_fields
 		//           (asserts a nonzero mask; here the exact set)
 		// Since:    v6.19
-		It("reports the supported mask alongside other fields", helpers.ID("reports_the_supported_mask_alongside_other_fields"), helpers.SelftestPidfdInfo, func() {
-			helpers.RequireFeature(kernel.Cgroups)
+		It("reports the supported mask alongside other fields", helpers.ID("reports_the_supported_mask_alongside_other_fields"), helpers.SelftestPidfdInfo, helpers.Requires(kernel.Cgroups), func() {
 			reply, supported := infoSupportedMask(helpers.SelfPidfd(), unix.PIDFD_INFO_CGROUPID)
 			Expect(reply & (unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK)).To(BeEquivalentTo(unix.PIDFD_INFO_CGROUPID | kernel.PIDFD_INFO_SUPPORTED_MASK))
 			Expect(supported).To(Equal(expectedSupportedMask()), "supported_mask %#x at offset %d", supported, supportedMaskOffset())
 		})
 	})
 
-	Context("with PIDFD_INFO_COREDUMP on a live process", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoCoredump) })
-
+	Context("with PIDFD_INFO_COREDUMP on a live process", helpers.Requires(kernel.PidfdInfoCoredump), func() {
 		// Behavior: PIDFD_GET_INFO with PIDFD_INFO_COREDUMP on a live, dumpable process
 		//           marks COREDUMP and reports coredump_mask PIDFD_COREDUMP_USER (how
 		//           it would dump), with no coredump signal (none happened).
@@ -427,9 +414,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 		})
 	})
 
-	Context("when the process exits", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdInfoExit) })
-
+	Context("when the process exits", helpers.Requires(kernel.PidfdInfoExit), func() {
 		// Behavior: the cgroup id PIDFD_INFO_EXIT reports after the reap is the one recorded at exit: the id
 		//           of the process's cgroup2 cgroup (its kernfs handle), the same the live process reported.
 		// Mirrors:  none (fs/pidfs.c pidfs_exit records the default hierarchy's cgroup id)
@@ -455,8 +440,7 @@ var _ = area.Describe("PIDFD_GET_INFO ioctl", helpers.IoctlPidfdGetInfo, func() 
 		// Mirrors:  none (kernel/exit.c exit_notify: autoreap when the
 		//           parent ignores SIGCHLD; fs/pidfs.c pidfs_exit)
 		// Since:    v6.15
-		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("exit_code_of_child_reaped_because_parent_ignores_sigchld"), helpers.ManPidfs, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PollHupOnReap, kernel.WaitidPidfd)
+		It("reports the exit code of a child the kernel reaped because its parent ignores SIGCHLD", helpers.ID("exit_code_of_child_reaped_because_parent_ignores_sigchld"), helpers.ManPidfs, helpers.Requires(kernel.PollHupOnReap, kernel.WaitidPidfd), func(ctx SpecContext) {
 			parent := helpers.StartChild(ctx, pidfsroles.SigchldIgnorer, nil)
 			r := parent.MustCall(ctx, "spawn-exit 3")
 			Expect(r.Fds).To(HaveLen(1))

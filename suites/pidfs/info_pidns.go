@@ -55,8 +55,7 @@ func infoAcrossPidNamespaces() {
 		//           and pid namespaces; v6.15 selftest); LTP ioctl_pidfd02 (its isolated
 		//           case: the namespace's init exits 100 and the caller reaps it)
 		// Since:    v6.15
-		It("reports the exit code once the namespace's init reaped it", helpers.ID("reports_exit_code_once_namespace_init_reaped_process"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdInfoExit)
+		It("reports the exit code once the namespace's init reaped it", helpers.ID("reports_exit_code_once_namespace_init_reaped_process"), helpers.SelftestPidfdInfo, helpers.LTPIoctlPidfd, helpers.Requires(kernel.PidfdInfoExit), func(ctx SpecContext) {
 			Expect(c.Channel.Send("exit 5")).To(Succeed())
 			Expect(c.Reap(ctx).ExitStatus()).To(Equal(5))
 			info, err := kernel.GetPidfdInfo(c.Pidfd, unix.PIDFD_INFO_EXIT)
@@ -92,10 +91,9 @@ func infoInNewUserAndPidNamespaces() {
 
 // infoOutsideCallerNamespace: what a caller in a pid namespace may not see.
 func infoOutsideCallerNamespace() {
-	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, func() {
+	Context("when the caller is in a pid namespace the process is not in", helpers.NeedsPidNS, helpers.Requires(kernel.PidfdGetInfo), func() {
 		var asker *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdGetInfo)
 			helpers.RequireFeature(kernel.PidNamespaces)
 			asker = helpers.NewPidNS(ctx).Spawn(ctx, 0, pidfsroles.InfoAsker)
 		})
@@ -117,8 +115,7 @@ func infoOutsideCallerNamespace() {
 		// Mirrors:  LTP ioctl_pidfd06 (ESRCH; EREMOTE since v7.0, commit
 		//           ab89060fbc92e, backported to v6.18.14 and v6.19.10)
 		// Since:    v6.15 (EREMOTE since v7.0, v6.18.14, v6.19.10)
-		It("refuses the exit status of a process outside the caller's namespace", helpers.ID("refuses_exit_status_of_process_outside_caller_namespace"), helpers.LTPIoctlPidfd, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdInfoExit)
+		It("refuses the exit status of a process outside the caller's namespace", helpers.ID("refuses_exit_status_of_process_outside_caller_namespace"), helpers.LTPIoctlPidfd, helpers.Requires(kernel.PidfdInfoExit), func(ctx SpecContext) {
 			target := helpers.StartBlocked()
 			target.Reap(ctx)
 			_, err := asker.Call(ctx, "info "+strconv.Itoa(unix.PIDFD_INFO_EXIT), target.Pidfd)

@@ -56,8 +56,7 @@ func infoOfThreads() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (checks
 		//           pid through each pidfd; tgid is not checked there)
 		// Since:    v6.13
-		It("reports the thread's own pid and its group's tgid", helpers.ID("reports_thread_own_pid_and_group_tgid_through_thread_pidfd"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdThread, kernel.Procfs)
+		It("reports the thread's own pid and its group's tgid", helpers.ID("reports_thread_own_pid_and_group_tgid_through_thread_pidfd"), helpers.SelftestPidfdInfo, helpers.Requires(kernel.PidfdThread, kernel.Procfs), func(ctx SpecContext) {
 			c := helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			tid := c.Tids[0] // the thread's own gettid(2)
 			task := fmt.Sprintf("%d/task/%d", c.Pid, tid)
@@ -80,11 +79,10 @@ func infoOfThreads() {
 		})
 	})
 
-	Context("through PIDFD_THREAD pidfds of a process with two threads", helpers.FlagPidfdThread, func() {
+	Context("through PIDFD_THREAD pidfds of a process with two threads", helpers.FlagPidfdThread, helpers.Requires(kernel.PidfdThread, kernel.PidfdInfoExit, kernel.PollHupOnReap), func() {
 		var c *helpers.Child
 		var leaderThreadFd, threadFd int
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdThread, kernel.PidfdInfoExit, kernel.PollHupOnReap)
 			c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			leaderThreadFd = helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			threadFd = helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
@@ -98,8 +96,7 @@ func infoOfThreads() {
 		//           GET_INFO parts; the poll parts are in suites/poll)
 		// Since:    v6.15 (the group exit status for an early-exited leader: commit 9133607de37a,
 		//           in v6.15 with PIDFD_INFO_EXIT itself; its selftest came in v6.16)
-		It("reports the group's exit status for a leader that exited early", helpers.ID("reports_the_group_exit_status_for_a_leader_that_exited_early"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.Procfs, kernel.WaitidPidfd)
+		It("reports the group's exit status for a leader that exited early", helpers.ID("reports_the_group_exit_status_for_a_leader_that_exited_early"), helpers.SelftestPidfdInfo, helpers.Requires(kernel.Procfs, kernel.WaitidPidfd), func(ctx SpecContext) {
 			c.MustCall(ctx, "exit-leader")
 			Eventually(ctx, func() (string, error) { return kernel.ThreadState(c.Pid, c.Pid) }).
 				WithTimeout(helpers.EventTimeout()).Should(Equal("Z"), "the leader is a zombie")
@@ -145,8 +142,7 @@ func infoOfThreads() {
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec (its
 		//           GET_INFO parts; the poll parts are in suites/poll)
 		// Since:    v6.15
-		It("reports exit status 0 for a thread that execs after the leader exited", helpers.ID("reports_exit_status_0_for_thread_that_execs_after_leader"), helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.Procfs)
+		It("reports exit status 0 for a thread that execs after the leader exited", helpers.ID("reports_exit_status_0_for_thread_that_execs_after_leader"), helpers.SelftestPidfdInfo, helpers.Requires(kernel.Procfs), func(ctx SpecContext) {
 			c.MustCall(ctx, "exit-leader")
 			Eventually(ctx, func() (string, error) { return kernel.ThreadState(c.Pid, c.Pid) }).
 				WithTimeout(helpers.EventTimeout()).Should(Equal("Z"), "the leader is a zombie")

@@ -15,9 +15,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/outcome"
 )
 
-var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
-
+var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpen), func() {
 	// Behavior: pidfds live on pidfs (f_type PID_FS_MAGIC) on v6.9+, on anon_inodefs (ANON_INODE_FS_MAGIC) before
 	//           (pidfs there only as a backport); any other filesystem, or anon inodes on v6.9+, is a failure.
 	// Mirrors:  none (pidfs is unconditional since v6.9, commit 9d9539db8638)
@@ -38,9 +36,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 		Expect(fsType).To(Or(BeEquivalentTo(unix.ANON_INODE_FS_MAGIC), BeEquivalentTo(unix.PID_FS_MAGIC)), "f_type %#x", fsType)
 	})
 
-	Context("on pidfs", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs) })
-
+	Context("on pidfs", helpers.Requires(kernel.Pidfs), func() {
 		// Every way of getting a pidfd of one process names the same
 		// struct pid, whose one pidfs inode is stashed in pid->stashed
 		// (v7.3 fs/pidfs.c pidfs_alloc_file → path_from_stashed), so each
@@ -68,9 +64,8 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 			//           pidfs inode as the process's CLONE_PIDFD pidfd (one struct pid names both).
 			// Mirrors:  none
 			// Since:    v6.9
-			Entry("through pidfd_open of the leader with PIDFD_THREAD", helpers.ID("gives_one_inode_through_pidfd_open_of_leader_with_thread"), helpers.FlagPidfdThread, helpers.ManPidfs,
+			Entry("through pidfd_open of the leader with PIDFD_THREAD", helpers.ID("gives_one_inode_through_pidfd_open_of_leader_with_thread"), helpers.FlagPidfdThread, helpers.ManPidfs, helpers.Requires(kernel.PidfdThread),
 				func(_ SpecContext, c *helpers.Child) int {
-					helpers.RequireFeature(kernel.PidfdThread)
 					return helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				}),
 			// Behavior: reopening the pidfd through /proc/self/fd/N gives the same pidfs
@@ -78,9 +73,8 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 			//           cannot reopen it (the "refuses … EACCES" entry).
 			// Mirrors:  pidfd_bind_mount.c pidfd_bind_mount.reopen (as root there)
 			// Since:    v6.9
-			Entry("through a reopen of /proc/self/fd/N", helpers.ID("gives_one_inode_through_a_reopen_of_proc_self_fd"), helpers.SelftestPidfdBindMount,
+			Entry("through a reopen of /proc/self/fd/N", helpers.ID("gives_one_inode_through_a_reopen_of_proc_self_fd"), helpers.SelftestPidfdBindMount, helpers.Requires(kernel.Procfs),
 				func(_ SpecContext, c *helpers.Child) int {
-					helpers.RequireFeature(kernel.Procfs)
 					requireReopenCapability()
 					fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", c.Pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 					Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
@@ -91,9 +85,8 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 			//           own pidfd) returns an fd on the same pidfs inode.
 			// Mirrors:  none
 			// Since:    v6.9
-			Entry("through pidfd_getfd of the pidfd", helpers.ID("gives_one_inode_through_pidfd_getfd_of_the_pidfd"), helpers.SyscallPidfdGetfd, helpers.ManPidfs,
+			Entry("through pidfd_getfd of the pidfd", helpers.ID("gives_one_inode_through_pidfd_getfd_of_the_pidfd"), helpers.SyscallPidfdGetfd, helpers.ManPidfs, helpers.Requires(kernel.PidfdGetfd),
 				func(_ SpecContext, c *helpers.Child) int {
-					helpers.RequireFeature(kernel.PidfdGetfd)
 					fd, err := unix.PidfdGetfd(helpers.SelfPidfd(), c.Pidfd, 0)
 					Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of a pidfd")
 					DeferCleanup(unix.Close, fd)
@@ -103,9 +96,8 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 			//           handle returns an fd on the same pidfs inode.
 			// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (v6.14 selftest)
 			// Since:    v6.14
-			Entry("through open_by_handle_at", helpers.ID("gives_one_inode_through_open_by_handle_at"), helpers.SyscallOpenByHandleAt, helpers.SelftestPidfdFileHandle,
+			Entry("through open_by_handle_at", helpers.ID("gives_one_inode_through_open_by_handle_at"), helpers.SyscallOpenByHandleAt, helpers.SelftestPidfdFileHandle, helpers.Requires(kernel.FileHandles),
 				func(_ SpecContext, c *helpers.Child) int {
-					helpers.RequireFeature(kernel.FileHandles)
 					fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(c.Pidfd), unix.O_CLOEXEC)
 					Expect(err).NotTo(HaveOccurred())
 					return fd
@@ -117,8 +109,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 		//           with mode 0700 (fs/pidfs.c pidfs_init_inode, fs/namei.c generic_permission).
 		// Mirrors:  none (pidfd_bind_mount.c reopens as root)
 		// Since:    v6.9
-		It("refuses a reopen through /proc/self/fd with EACCES without DAC capabilities", helpers.ID("refuses_proc_fd_reopen_with_eacces_without_dac_capabilities"), helpers.ManPidfs, func() {
-			helpers.RequireFeature(kernel.Procfs)
+		It("refuses a reopen through /proc/self/fd with EACCES without DAC capabilities", helpers.ID("refuses_proc_fd_reopen_with_eacces_without_dac_capabilities"), helpers.ManPidfs, helpers.Requires(kernel.Procfs), func() {
 			if hasReopenCapability() {
 				helpers.SkipFor(outcome.Privilege, "the caller has CAP_DAC_READ_SEARCH or CAP_DAC_OVERRIDE, which pass the inode's permission check; the reopen entry of \"gives one process one inode\" covers it")
 			}
@@ -209,8 +200,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 		// Behavior: st_mode of a pidfd carries no file-type bits (lsof compatibility).
 		// Mirrors:  none (commit db3d841ac9ed "fs/pidfs: make 'lsof' happy")
 		// Since:    v6.10
-		It("reports an st_mode without file-type bits", helpers.ID("reports_an_st_mode_without_file_type_bits"), helpers.SyscallFstat, helpers.ManPidfs, func() {
-			helpers.RequireFeature(kernel.PidfsLsofCompat)
+		It("reports an st_mode without file-type bits", helpers.ID("reports_an_st_mode_without_file_type_bits"), helpers.SyscallFstat, helpers.ManPidfs, helpers.Requires(kernel.PidfsLsofCompat), func() {
 			var st unix.Stat_t
 			Expect(unix.Fstat(helpers.SelfPidfd(), &st)).To(Succeed())
 			Expect(st.Mode & unix.S_IFMT).To(BeZero())
@@ -221,18 +211,15 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
 	// Behavior: /proc/self/fd/N of a pidfd reads anon_inode:[pidfd] (pidfs since v6.10; v6.9 showed pidfd:[ino]).
 	// Mirrors:  none (commit db3d841ac9ed "fs/pidfs: make 'lsof' happy")
 	// Since:    v5.3 (pidfs since v6.10)
-	It("names a pidfd anon_inode:[pidfd] in /proc/self/fd", helpers.ID("names_a_pidfd_anon_inode_pidfd_in_proc_self_fd"), helpers.ManProc, func() {
-		helpers.RequireFeature(kernel.Procfs)
+	It("names a pidfd anon_inode:[pidfd] in /proc/self/fd", helpers.ID("names_a_pidfd_anon_inode_pidfd_in_proc_self_fd"), helpers.ManProc, helpers.Requires(kernel.Procfs), func() {
 		if backing() == kernel.PidfsBacking {
 			helpers.RequireFeature(kernel.PidfsLsofCompat)
 		}
 		Expect(os.Readlink("/proc/self/fd/" + strconv.Itoa(helpers.SelfPidfd()))).To(Equal("anon_inode:[pidfd]"))
 	})
 
-	Context("on pidfs on a 32-bit kernel", func() {
+	Context("on pidfs on a 32-bit kernel", helpers.Requires(kernel.PidfdOpen, kernel.Pidfs), func() {
 		BeforeEach(func() {
-			helpers.RequireFeature(kernel.PidfdOpen)
-			helpers.RequireFeature(kernel.Pidfs)
 			if !kernel.Is32BitBuild() {
 				helpers.SkipFor(outcome.Architecture, "64-bit kernels keep the whole inode number in st_ino; \"never gives a new task an inode number seen before\" covers them")
 			}

@@ -61,9 +61,7 @@ func namespaceEntries() []TableEntry {
 	return entries
 }
 
-var _ = area.Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.NamespaceIoctls) })
-
+var _ = area.Describe("PIDFD_GET_*_NAMESPACE ioctls", helpers.IoctlPidfdGetNamespace, helpers.Requires(kernel.NamespaceIoctls), func() {
 	DescribeTable("returns the process's namespace",
 		func(name string, ioctl uintptr) {
 			helpers.RequireNamespaceType(name)

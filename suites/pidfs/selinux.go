@@ -133,8 +133,7 @@ var _ = area.Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, fun
 			//           pidfd in a confined domain (CLD_KILLED, SIGKILL).
 			// Mirrors:  pidfd_wait.c global.wait_states (its SIGKILL step; here in a confined domain)
 			// Since:    v5.4
-			It("reaps a child with waitid(P_PIDFD)", helpers.ID("reaps_a_child_with_waitid_p_pidfd"), helpers.SyscallWaitid, helpers.FsPidfs, helpers.ManWaitid, func() {
-				helpers.RequireFeature(kernel.WaitidPidfd)
+			It("reaps a child with waitid(P_PIDFD)", helpers.ID("reaps_a_child_with_waitid_p_pidfd"), helpers.SyscallWaitid, helpers.FsPidfs, helpers.ManWaitid, helpers.Requires(kernel.WaitidPidfd), func() {
 				Expect(succeeds("waitid").Detail).To(Equal(fmt.Sprintf("code=%d status=%d", 2 /* CLD_KILLED */, unix.SIGKILL)))
 			})
 
@@ -174,8 +173,7 @@ var _ = area.Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, fun
 			// Mirrors:  pidfd_getfd_test.c child.fetch_fd (here in a
 			//           confined domain, through the caller's own pidfd)
 			// Since:    v5.6
-			It("duplicates a file with pidfd_getfd", helpers.ID("duplicates_a_file_with_pidfd_getfd"), helpers.SyscallPidfdGetfd, helpers.FsPidfs, helpers.ManPidfdGetfd, func() {
-				helpers.RequireFeature(kernel.PidfdGetfd)
+			It("duplicates a file with pidfd_getfd", helpers.ID("duplicates_a_file_with_pidfd_getfd"), helpers.SyscallPidfdGetfd, helpers.FsPidfs, helpers.ManPidfdGetfd, helpers.Requires(kernel.PidfdGetfd), func() {
 				Expect(succeeds("getfd").Detail).To(Equal("same=true"))
 			})
 
@@ -192,8 +190,7 @@ var _ = area.Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, fun
 			//           a pidfd of the peer in a confined domain.
 			// Mirrors:  none (SO_PEERPIDFD, 7b26952a91cf, 6.5)
 			// Since:    v6.5
-			It("gets the peer's pidfd with SO_PEERPIDFD", helpers.ID("gets_the_peer_pidfd_with_so_peerpidfd"), helpers.FsPidfs, helpers.ManPidfs, func() {
-				helpers.RequireFeature(kernel.PeerPidfd)
+			It("gets the peer's pidfd with SO_PEERPIDFD", helpers.ID("gets_the_peer_pidfd_with_so_peerpidfd"), helpers.FsPidfs, helpers.ManPidfs, helpers.Requires(kernel.PeerPidfd), func() {
 				Expect(succeeds("so-peerpidfd").Detail).To(Equal("same=true"))
 			})
 

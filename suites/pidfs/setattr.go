@@ -14,12 +14,8 @@ import (
 
 // What pidfs refuses to do to its inodes: change their attributes or
 // execute them.
-var _ = area.Describe("pidfs", helpers.FsPidfs, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
-
-	Context("on pidfs", func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.Pidfs) })
-
+var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpen), func() {
+	Context("on pidfs", helpers.Requires(kernel.Pidfs), func() {
 		// Behavior: fchmod(2) and fchown(2) of a pidfd are refused: EPERM before v6.17
 		//           (seen on 6.12.117), EOPNOTSUPP since pidfs has its own setattr.
 		// Mirrors:  pidfd_setattr_test.c pidfs_setattr.no_chmod (v6.17 selftest);

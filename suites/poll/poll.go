@@ -90,9 +90,7 @@ func leaderExits(ctx SpecContext, c *helpers.Child, watch ...int) int16 {
 	return revents
 }
 
-var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
-
+var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, helpers.Requires(kernel.PidfdOpen), func() {
 	Context("of a running process", func() {
 		// Behavior: a pidfd of a running process is not readable.
 		// Mirrors:  LTP pidfd_open03 (before the child exits); pidfd_poll_test.c
@@ -148,8 +146,7 @@ var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, fu
 		// Behavior: epoll reports EPOLLIN|EPOLLRDNORM|EPOLLHUP for a reaped process's pidfd.
 		// Mirrors:  pidfd_info_test.c pidfd_info.success_reaped_poll (with poll there)
 		// Since:    v6.9
-		It("reports EPOLLIN|EPOLLRDNORM|EPOLLHUP with epoll", helpers.ID("reports_epollin_epollrdnorm_epollhup_with_epoll"), helpers.SyscallEpoll, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PollHupOnReap)
+		It("reports EPOLLIN|EPOLLRDNORM|EPOLLHUP with epoll", helpers.ID("reports_epollin_epollrdnorm_epollhup_with_epoll"), helpers.SyscallEpoll, helpers.SelftestPidfdInfo, helpers.Requires(kernel.PollHupOnReap), func(ctx SpecContext) {
 			Expect(helpers.EpollOnce(ctx, c.Pidfd, allEpollEvents, helpers.EventTimeout())).To(
 				helpers.HaveEpollEvents(unix.EPOLLIN | unix.EPOLLRDNORM | unix.EPOLLHUP))
 		})
@@ -175,8 +172,7 @@ var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, fu
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature notification
 		//           on non-emptygroup leader exit" (use_waitpid=1)
 		// Since:    v5.4
-		It("lets waitid report no exit until the process exits", helpers.ID("lets_waitid_report_no_exit_until_the_process_exits"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.WaitidPidfd)
+		It("lets waitid report no exit until the process exits", helpers.ID("lets_waitid_report_no_exit_until_the_process_exits"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, helpers.Requires(kernel.WaitidPidfd), func(ctx SpecContext) {
 			leaderExits(ctx, c)
 			info, err := kernel.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
 			Expect(err).NotTo(HaveOccurred())
@@ -192,8 +188,7 @@ var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, fu
 		//           reported POLLIN at once), and POLLIN once the process exits.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (the poller's 10 s poll returns 0)
 		// Since:    v6.9 (silent since v6.15 and 6.12.y)
-		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.ID("keeps_pidfd_thread_pidfd_on_leader_quiet_until_process_exits"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdThread)
+		It("keeps a PIDFD_THREAD pidfd on the leader quiet until the process exits", helpers.ID("keeps_pidfd_thread_pidfd_on_leader_quiet_until_process_exits"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, helpers.Requires(kernel.PidfdThread), func(ctx SpecContext) {
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			Expect(leaderExits(ctx, c, fd)).To(earlyLeaderThreadPidfd())
 			Expect(c.Channel.Send("exit 0")).To(Succeed())
@@ -204,8 +199,7 @@ var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, fu
 		//           thread-group pidfd and the leader's PIDFD_THREAD pidfd report POLLIN|POLLHUP.
 		// Mirrors:  pidfd_info_test.c pidfd_info.thread_group (SIGKILL, waitid, poll → POLLIN|POLLHUP)
 		// Since:    v6.9
-		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.ID("reports_pollin_pollhup_on_both_leader_pidfds_once_process"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdThread, kernel.PollHupOnReap, kernel.WaitidPidfd)
+		It("reports POLLIN|POLLHUP on both leader pidfds once the process is killed and reaped", helpers.ID("reports_pollin_pollhup_on_both_leader_pidfds_once_process"), helpers.FlagPidfdThread, helpers.SelftestPidfdInfo, helpers.Requires(kernel.PidfdThread, kernel.PollHupOnReap, kernel.WaitidPidfd), func(ctx SpecContext) {
 			fd := helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 			leaderExits(ctx, c)
 			c.Kill()
@@ -217,11 +211,10 @@ var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, fu
 		})
 	})
 
-	Context("when a non-leader thread exits while the process lives", helpers.FlagPidfdThread, func() {
+	Context("when a non-leader thread exits while the process lives", helpers.FlagPidfdThread, helpers.Requires(kernel.PidfdThread), func() {
 		var c *helpers.Child
 		var threadFd int
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.PidfdThread)
 			c = helpers.StartChild(ctx, helpers.RoleProcess, []string{"1"})
 			threadFd = helpers.OpenPidfd(c.Tids[0], unix.PIDFD_THREAD)
 			c.MustCall(ctx, fmt.Sprintf("exit-thread %d", c.Tids[0]))
@@ -288,8 +281,7 @@ var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, fu
 		// Mirrors:  pidfd_test.c "pidfd_poll check for premature
 		//           notification on child thread exec" (use_waitpid=1)
 		// Since:    v5.4
-		It("lets waitid report no exit", helpers.ID("lets_waitid_report_no_exit"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.WaitidPidfd)
+		It("lets waitid report no exit", helpers.ID("lets_waitid_report_no_exit"), helpers.SyscallWaitid, helpers.SelftestPidfdTest, helpers.Requires(kernel.WaitidPidfd), func(ctx SpecContext) {
 			execThread(ctx)
 			info, err := kernel.Waitid(c.Pidfd, unix.WEXITED|unix.WNOHANG)
 			Expect(err).NotTo(HaveOccurred())
@@ -300,9 +292,7 @@ var _ = area.Describe("poll(2) and epoll(7) on a pidfd", helpers.SyscallPoll, fu
 			Expect(childState(info)).To(Equal(state{kernel.CLD_KILLED, c.Pid, int(unix.SIGKILL)}))
 		})
 
-		Context("with PIDFD_THREAD pidfds", helpers.FlagPidfdThread, func() {
-			BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
-
+		Context("with PIDFD_THREAD pidfds", helpers.FlagPidfdThread, helpers.Requires(kernel.PidfdThread), func() {
 			// Behavior: a PIDFD_THREAD pidfd on the live leader reports nothing when a
 			//           non-leader thread execs and takes over the leader's pid (v6.15+).
 			// Mirrors:  pidfd_info_test.c pidfd_info.thread_group_exec_thread (the poller gets 0 events)

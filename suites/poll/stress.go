@@ -50,8 +50,7 @@ var _ = area.Describe("epoll(7) on many pidfds", helpers.SyscallEpoll, func() {
 	// Mirrors:  pidfd_poll_test.c "pidfd poll" (10000 iterations of fork, pidfd_open, SIGKILL, poll
 	//           POLLIN, waitpid; here PIDFDCONF_POLL_STRESS_N processes, default 1000, 100 per epoll set)
 	// Since:    v5.3
-	It("reports EPOLLIN for every killed process", helpers.ID("reports_epollin_for_every_killed_process"), helpers.SyscallPidfdOpen, helpers.SelftestPidfdPoll, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdOpen, kernel.PidfdSendSignal, kernel.WaitidPidfd)
+	It("reports EPOLLIN for every killed process", helpers.ID("reports_epollin_for_every_killed_process"), helpers.SyscallPidfdOpen, helpers.SelftestPidfdPoll, helpers.Requires(kernel.PidfdOpen, kernel.PidfdSendSignal, kernel.WaitidPidfd), func(ctx SpecContext) {
 		n := stressCount()
 		victims := map[int]*victim{} // by pidfd
 		DeferCleanup(func() {

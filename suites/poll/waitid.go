@@ -44,9 +44,7 @@ func waitFor(ctx SpecContext, pidfd, options int) kernel.SigInfo {
 	return info
 }
 
-var _ = area.Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.WaitidPidfd) })
-
+var _ = area.Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, helpers.Requires(kernel.WaitidPidfd), func() {
 	// Behavior: waitid(P_PIDFD) reports a child's exit as SIGCHLD/CLD_EXITED with
 	//           its pid, its real uid (the test's, which it kept) and exit status.
 	// Mirrors:  pidfd_wait.c global.wait_simple (clone3 child, exit(0); si_uid not checked there)
@@ -139,11 +137,10 @@ var _ = area.Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 		Expect(err).To(helpers.BeErrno(unix.ECHILD))
 	})
 
-	Context("with a PIDFD_NONBLOCK pidfd", helpers.FlagPidfdNonblock, func() {
+	Context("with a PIDFD_NONBLOCK pidfd", helpers.FlagPidfdNonblock, helpers.Requires(kernel.PidfdNonblock), func() {
 		var c *helpers.Blocked
 		var fd int
 		BeforeEach(func() {
-			helpers.RequireFeature(kernel.PidfdNonblock)
 			c = helpers.StartBlocked()
 			fd = helpers.OpenPidfd(c.Pid, unix.PIDFD_NONBLOCK)
 		})
@@ -205,9 +202,7 @@ var _ = area.Describe("waitid(2) with P_PIDFD", helpers.SyscallWaitid, func() {
 	// the kernel looks the pid up as a thread-group id, so a PIDFD_THREAD
 	// pidfd of the leader waits as a process pidfd does, and one of any
 	// other thread finds no child.
-	Context("with a PIDFD_THREAD pidfd", helpers.FlagPidfdThread, func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
-
+	Context("with a PIDFD_THREAD pidfd", helpers.FlagPidfdThread, helpers.Requires(kernel.PidfdThread), func() {
 		// Behavior: waitid(P_PIDFD) through a PIDFD_THREAD pidfd of a child's thread-group
 		//           leader reports the child's exit as CLD_EXITED with its pid and exit status.
 		// Mirrors:  none (kernel/exit.c do_wait_pid: pid_task(pid, PIDTYPE_TGID) finds the leader)

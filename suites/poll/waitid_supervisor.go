@@ -17,9 +17,7 @@ import (
 // How a service manager waits: it peeks at an exit before it reaps, waits
 // for children that send it no exit signal, and, as a subreaper, for
 // processes it adopted when their parent died.
-var _ = area.Describe("waitid(2) with P_PIDFD for a supervisor", helpers.SyscallWaitid, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.WaitidPidfd) })
-
+var _ = area.Describe("waitid(2) with P_PIDFD for a supervisor", helpers.SyscallWaitid, helpers.Requires(kernel.WaitidPidfd), func() {
 	Context("with WNOWAIT", helpers.FlagWaitNowait, func() {
 		// Behavior: waitid(P_PIDFD, WEXITED|WNOWAIT) reports an exited child's CLD_EXITED, pid and status but
 		//           leaves it a zombie: its pidfd still polls POLLIN without POLLHUP, a second waitid(P_PIDFD,
@@ -48,8 +46,7 @@ var _ = area.Describe("waitid(2) with P_PIDFD for a supervisor", helpers.Syscall
 		// Mirrors:  man waitid(2) (__WALL); man clone(2) (exit_signal)
 		// Since:    v5.4
 		// Relied on by: process supervisors that spawn with clone3 (systemd)
-		It("is waited for only with __WALL", helpers.ID("waitid_pidfd_child_with_no_exit_signal_only_with_wall"), helpers.ManWaitid, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.Clone3)
+		It("is waited for only with __WALL", helpers.ID("waitid_pidfd_child_with_no_exit_signal_only_with_wall"), helpers.ManWaitid, helpers.Requires(kernel.Clone3), func(ctx SpecContext) {
 			helpers.RequireRawClone3()
 			c, err := kernel.Clone3Exit(unix.CLONE_PIDFD, 0, 9)
 			Expect(err).NotTo(HaveOccurred())

@@ -81,8 +81,7 @@ var _ = area.Describe("seccomp user notification and pidfds", helpers.SyscallSec
 	// Mirrors:  seccomp_bpf.c global.user_notification_child_pid_ns (req.pid); man seccomp_unotify(2)
 	// Since:    v5.3
 	// Relied on by: LXD and Incus (syscall interception: pidfd_open of the notifying task, then the ID_VALID check); crun (seccomp agents)
-	It("names a task whose pidfd_open is checked with ID_VALID", helpers.ID("names_task_whose_pidfd_open_is_checked_with_id_valid"), helpers.SelftestSeccompBPF, func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdOpen)
+	It("names a task whose pidfd_open is checked with ID_VALID", helpers.ID("names_task_whose_pidfd_open_is_checked_with_id_valid"), helpers.SelftestSeccompBPF, helpers.Requires(kernel.PidfdOpen), func(ctx SpecContext) {
 		n := trap(ctx)
 		Expect(n.Pid).To(BeEquivalentTo(target.Pid))
 		pidfd := helpers.OpenPidfd(int(n.Pid), 0)
@@ -95,8 +94,7 @@ var _ = area.Describe("seccomp user notification and pidfds", helpers.SyscallSec
 	// Mirrors:  man seccomp_unotify(2)
 	// Since:    v5.6
 	// Relied on by: LXD and Incus (emulated syscalls act on the container's fds); crun (seccomp agents)
-	It("lets the supervisor fetch the trapped task's fd with pidfd_getfd", helpers.ID("supervisor_fetch_trapped_task_fd_with_pidfd_getfd"), func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdGetfd)
+	It("lets the supervisor fetch the trapped task's fd with pidfd_getfd", helpers.ID("supervisor_fetch_trapped_task_fd_with_pidfd_getfd"), helpers.Requires(kernel.PidfdGetfd), func(ctx SpecContext) {
 		n := trap(ctx)
 		pidfd := helpers.OpenPidfd(int(n.Pid), 0)
 		fd, err := unix.PidfdGetfd(pidfd, targetMemfd, 0)

@@ -53,8 +53,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v5.8
-		It("fails with EPERM for each type through its pidfd", helpers.ID("fails_with_eperm_for_each_type_through_the_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.SetnsPidfd)
+		It("fails with EPERM for each type through its pidfd", helpers.ID("fails_with_eperm_for_each_type_through_the_pidfd"), helpers.SelftestPidfdSetns, helpers.Requires(kernel.SetnsPidfd), func(ctx SpecContext) {
 			joinChild1(ctx)
 			expectRefused(ctx, func(nsType) int { return child2.Pidfd })
 		})

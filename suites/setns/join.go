@@ -27,8 +27,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           first; the caller's own pid namespace stays, pid_for_children follows the target.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_incremental_setns
 		// Since:    v5.8
-		It("joins them one type at a time through its pidfd", helpers.ID("joins_namespaces_one_type_at_a_time_through_the_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.SetnsPidfd)
+		It("joins them one type at a time through its pidfd", helpers.ID("joins_namespaces_one_type_at_a_time_through_the_pidfd"), helpers.SelftestPidfdSetns, helpers.Requires(kernel.SetnsPidfd), func(ctx SpecContext) {
 			j := startJoiner()
 			joinEach(ctx, j, types, func(nsType) int { return child1.Pidfd }, child1.ids, self)
 		})
@@ -47,8 +46,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           own pid namespace stays, pid_for_children follows the target.
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_one_shot_setns
 		// Since:    v5.8
-		It("joins them all in one call through its pidfd", helpers.ID("joins_all_namespaces_in_one_call_through_the_pidfd"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.SetnsPidfd)
+		It("joins them all in one call through its pidfd", helpers.ID("joins_all_namespaces_in_one_call_through_the_pidfd"), helpers.SelftestPidfdSetns, helpers.Requires(kernel.SetnsPidfd), func(ctx SpecContext) {
 			j := startJoiner()
 			Expect(j.setns(ctx, child1.Pidfd, allFlags(types))).To(Succeed())
 			expectJoined(j, types, child1.ids, self)

@@ -31,9 +31,7 @@ func selfThreadValue() int { return kernel.PIDFD_SELF_THREAD }
 // with a second thread: both block the signal, and which of them can take
 // it with rt_sigtimedwait(2) shows whether the kernel queued it for the
 // sending thread or for the process.
-var _ = area.Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPidfdSelf, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSelf) })
-
+var _ = area.Describe("PIDFD_SELF_THREAD and PIDFD_SELF_THREAD_GROUP", helpers.FlagPidfdSelf, helpers.Requires(kernel.PidfdSelf), func() {
 	Context("with pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {
 		var self *helpers.Child
 		var leader, other int

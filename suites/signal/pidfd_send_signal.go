@@ -62,9 +62,7 @@ func procDir(pid int) int {
 	return helpers.OpenFile(fmt.Sprintf("/proc/%d", pid), unix.O_DIRECTORY|unix.O_RDONLY)
 }
 
-var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal) })
-
+var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, helpers.Requires(kernel.PidfdSendSignal), func() {
 	Context("with invalid flags", func() {
 		DescribeTable("fails with EINVAL for an undefined flag bit",
 			func(flags int) {
@@ -175,8 +173,7 @@ var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, fu
 		//           is refused with EPERM even when the caller signals itself.
 		// Mirrors:  none (kernel/signal.c: "type > PIDTYPE_TGID" check)
 		// Since:    v6.9
-		It("refuses a self-sent SI_USER siginfo with EPERM under PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("refuses_self_sent_si_user_siginfo_with_eperm_under_pidfd"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.SignalScopes)
+		It("refuses a self-sent SI_USER siginfo with EPERM under PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("refuses_self_sent_si_user_siginfo_with_eperm_under_pidfd"), helpers.FlagSignalScope, helpers.ManPidfdSendSignal, helpers.Requires(kernel.SignalScopes), func(ctx SpecContext) {
 			_, err := target.Call(ctx, fmt.Sprintf("send-self %d %d %d", sigRT1, kernel.SI_USER, unix.PIDFD_SIGNAL_PROCESS_GROUP))
 			Expect(err).To(helpers.BeErrno(unix.EPERM))
 		})
@@ -259,10 +256,9 @@ var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, fu
 	// it. The helper unblocks the signal on the sending thread only (every
 	// other thread blocks it, HeldSignals) and reads that thread's SigPnd
 	// and ShdPnd right after the call, with no other system call between.
-	Context("when a thread signals itself", func() {
+	Context("when a thread signals itself", helpers.Requires(kernel.Procfs), func() { // /proc/thread-self/status
 		var self *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.Procfs) // /proc/thread-self/status
 			helpers.WithHeldSignalsBlocked(func() { self = helpers.StartChild(ctx, signalroles.SelfSignal, nil) })
 		})
 		leader := func() int { return self.Pid }
@@ -292,16 +288,10 @@ var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, fu
 				leader, func() string { return "pidfd" }),
 			Entry("through a /proc/self directory fd", helpers.ID("self_signal_through_proc_self_fd_handled_before_return"), helpers.SelftestPidfdTest, helpers.ManProc,
 				leader, func() string { return "proc" }),
-			Entry("through PIDFD_SELF_THREAD_GROUP", helpers.ID("self_signal_through_self_thread_group_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest,
-				leader, func() string {
-					helpers.RequireFeature(kernel.PidfdSelf)
-					return strconv.Itoa(selfThreadGroupValue())
-				}),
-			Entry("through PIDFD_SELF_THREAD from a thread that is not the leader", helpers.ID("self_signal_through_self_thread_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest,
-				other, func() string {
-					helpers.RequireFeature(kernel.PidfdSelf)
-					return strconv.Itoa(kernel.PIDFD_SELF_THREAD)
-				}),
+			Entry("through PIDFD_SELF_THREAD_GROUP", helpers.ID("self_signal_through_self_thread_group_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest, helpers.Requires(kernel.PidfdSelf),
+				leader, func() string { return strconv.Itoa(selfThreadGroupValue()) }),
+			Entry("through PIDFD_SELF_THREAD from a thread that is not the leader", helpers.ID("self_signal_through_self_thread_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest, helpers.Requires(kernel.PidfdSelf),
+				other, func() string { return strconv.Itoa(kernel.PIDFD_SELF_THREAD) }),
 		)
 	})
 
@@ -352,8 +342,7 @@ var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, fu
 		//           process of the group the pidfd's process leads.
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_PROCESS_GROUP)
 		// Since:    v6.9
-		It("delivers to every member with PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("delivers_to_every_member_with_pidfd_signal_process_group"), helpers.ManPidfdSendSignal, func(ctx SpecContext) {
-			helpers.RequireFeature(kernel.SignalScopes)
+		It("delivers to every member with PIDFD_SIGNAL_PROCESS_GROUP", helpers.ID("delivers_to_every_member_with_pidfd_signal_process_group"), helpers.ManPidfdSendSignal, helpers.Requires(kernel.SignalScopes), func(ctx SpecContext) {
 			leader := helpers.StartSigwait(ctx, nil, withPgid(0))
 			member := helpers.StartSigwait(ctx, nil, withPgid(leader.Pid))
 			Expect(unix.PidfdSendSignal(leader.Pidfd, unix.SIGUSR2, nil, unix.PIDFD_SIGNAL_PROCESS_GROUP)).To(Succeed())

@@ -17,12 +17,11 @@ import (
 // it does not: the target must live in the sender's pid namespace or in one
 // below it, so that a process in a container cannot signal the host through
 // a pidfd it was handed.
-var _ = area.Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
+var _ = area.Describe("pidfd_send_signal(2) across pid namespaces", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, helpers.Requires(kernel.PidfdSendSignal), func() {
 	var ns *helpers.PidNS
 	var sender *helpers.Child // inside ns
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdSendSignal)
 		ns = helpers.NewPidNS(ctx)
 		sender = ns.Spawn(ctx, 0, signalroles.Sender)
 	})

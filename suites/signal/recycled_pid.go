@@ -14,12 +14,11 @@ import (
 // share (above RESERVED_PIDS, as in the selftest).
 const reusedPid = 1000
 
-var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
+var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, helpers.Requires(kernel.PidfdSendSignal), func() {
 	var ns *helpers.PidNS
 	var stale *helpers.Child
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdSendSignal)
 		// Born with HeldSignals blocked, pid 1 spawns RoleSigwait helpers
 		// that need no re-exec.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
@@ -64,9 +63,7 @@ var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPid
 // The same, with the sender in the namespace where the number comes back,
 // as pidfd_test.c and LTP do it: a kernel that resolved the pidfd through
 // the sender's view of its pid number would signal the successor here.
-var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal, kernel.PidfdOpen) })
-
+var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPidfdSendSignal, helpers.Requires(kernel.PidfdSendSignal, kernel.PidfdOpen), func() {
 	helpers.EachReuseShape(func(stage helpers.StageReuse) {
 		// Behavior: pidfd_send_signal(2) through the stale pidfd fails with ESRCH (SIGUSR2,
 		//           SIGCONT, signal 0) when the sender sees the number name a live process again.

@@ -15,11 +15,10 @@ import (
 // pidfd_send_signal(2) also takes a /proc/<pid> directory fd, which names a
 // struct pid just as a pidfd does: the fd keeps naming the process it was
 // opened for, never whichever process holds that number later.
-var _ = area.Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, func() {
+var _ = area.Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd after pid reuse", helpers.SyscallPidfdSendSignal, helpers.NeedsPidNS, helpers.Requires(kernel.PidfdSendSignal, kernel.Procfs), func() {
 	var ns *helpers.PidNS
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdSendSignal, kernel.Procfs)
 		// Born with HeldSignals blocked, pid 1 spawns RoleSigwait helpers
 		// that need no re-exec.
 		helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })

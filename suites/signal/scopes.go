@@ -38,12 +38,11 @@ func threadPidfd(tid int) int {
 // thread (tgkill-like); when another thread can, for the process (kill-like).
 // The siginfo adds the kernel's own word: si_code SI_TKILL for a thread,
 // SI_USER for a process.
-var _ = area.Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendSignal, func() {
+var _ = area.Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfdSendSignal, helpers.Requires(kernel.PidfdSendSignal), func() {
 	var target *helpers.Child
 	var leader, t1, t2 int
 
 	BeforeEach(func(ctx SpecContext) {
-		helpers.RequireFeature(kernel.PidfdSendSignal)
 		target = helpers.StartSigwait(ctx, []string{"2"})
 		leader, t1, t2 = target.Pid, target.Tids[0], target.Tids[1]
 	})
@@ -75,8 +74,7 @@ var _ = area.Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfd
 		})
 	})
 
-	Context("through a PIDFD_THREAD pidfd without flags", helpers.FlagPidfdThread, func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.PidfdThread) })
+	Context("through a PIDFD_THREAD pidfd without flags", helpers.FlagPidfdThread, helpers.Requires(kernel.PidfdThread), func() {
 
 		// Behavior: a PIDFD_THREAD pidfd of a non-leader thread signals only
 		//           that thread, like tgkill(2), with si_code SI_TKILL.
@@ -97,9 +95,7 @@ var _ = area.Describe("pidfd_send_signal(2) signal scopes", helpers.SyscallPidfd
 		})
 	})
 
-	Context("with a scope flag that overrides the pidfd's", helpers.FlagSignalScope, func() {
-		BeforeEach(func() { helpers.RequireFeature(kernel.SignalScopes, kernel.PidfdThread) })
-
+	Context("with a scope flag that overrides the pidfd's", helpers.FlagSignalScope, helpers.Requires(kernel.SignalScopes, kernel.PidfdThread), func() {
 		// Behavior: PIDFD_SIGNAL_THREAD on a thread-group pidfd signals
 		//           only the thread the pidfd names (the leader).
 		// Mirrors:  man pidfd_send_signal(2) (PIDFD_SIGNAL_THREAD)

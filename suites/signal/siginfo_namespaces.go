@@ -82,9 +82,7 @@ func overflowUID() uint32 {
 // whether that is root or not.
 const containerUID = 1000
 
-var _ = area.Describe("pidfd_send_signal(2) siginfo across namespaces", helpers.SyscallPidfdSendSignal, func() {
-	BeforeEach(func() { helpers.RequireFeature(kernel.PidfdSendSignal) })
-
+var _ = area.Describe("pidfd_send_signal(2) siginfo across namespaces", helpers.SyscallPidfdSendSignal, helpers.Requires(kernel.PidfdSendSignal), func() {
 	Context("when the receiver lives in a child pid namespace", helpers.NeedsPidNS, func() {
 		var ns *helpers.PidNS
 		var receiver *helpers.Child

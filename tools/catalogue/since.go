@@ -245,14 +245,14 @@ func (w *gateWalk) outward(f *ast.File, node *ast.CallExpr, own ast.Expr, entry 
 			collectClosures(lit.Body, w.closures)
 		}
 	}
-	gate := w.bodyGate(own)
+	gate := newer(w.bodyGate(own), w.decoratorGate(node))
 	var top *ast.FuncDecl
 	for i := len(path) - 1; i >= 0; i-- {
 		switch n := path[i].(type) {
 		case *ast.CallExpr:
 			name := calleeName(n)
 			if body := lastFunc(n.Args); containerNodes[name] && body != nil && i+1 < len(path) && path[i+1] == body {
-				gate = newer(gate, w.setupGate(body))
+				gate = newer(gate, newer(w.setupGate(body), w.decoratorGate(n)))
 			}
 			if tableNodes[name] && entry {
 				gate = newer(gate, w.bodyGate(firstFunc(n.Args)))
@@ -301,6 +301,23 @@ func (w *gateWalk) setupGate(body ast.Expr) kernel.KernelVersion {
 		}
 		if call, ok := expr.X.(*ast.CallExpr); ok && setupNodes[calleeName(call)] {
 			gate = newer(gate, w.bodyGate(lastFunc(call.Args)))
+		}
+	}
+	return gate
+}
+
+// decoratorGate is the newest gate among a node's decorators: the
+// helpers.Requires and helpers.RequiresSince labels, which RunSuite
+// decides before the spec's setup.
+func (w *gateWalk) decoratorGate(node *ast.CallExpr) kernel.KernelVersion {
+	var gate kernel.KernelVersion
+	for _, arg := range node.Args {
+		call, ok := arg.(*ast.CallExpr)
+		if !ok {
+			continue
+		}
+		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && isIdent(sel.X, "helpers") {
+			gate = newer(gate, w.gateCall(sel.Sel.Name, call))
 		}
 	}
 	return gate
@@ -371,11 +388,11 @@ func (w *gateWalk) blockGate(body *ast.BlockStmt, pkg *goPackage, closures bool)
 }
 
 // gateCall is the version a RequireFeature, RequireSince or other
-// require* call gates at.
+// require* call, or a Requires or RequiresSince decorator, gates at.
 func (w *gateWalk) gateCall(name string, call *ast.CallExpr) kernel.KernelVersion {
 	var gate kernel.KernelVersion
 	switch name {
-	case "RequireFeature":
+	case "RequireFeature", "Requires":
 		for _, arg := range call.Args {
 			if sel, ok := arg.(*ast.SelectorExpr); ok {
 				if x, ok := sel.X.(*ast.Ident); ok && x.Name == "kernel" {

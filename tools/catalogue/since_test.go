@@ -64,6 +64,14 @@ var _ = Describe("x", func() {
 
 	DescribeTable("v", func(int) { requireMid() }, entries())
 
+	It("ok: its Requires label", helpers.Requires(kernel.New), func() {})
+
+	It("flag: its Requires label is too old", helpers.Requires(kernel.Old), func() {})
+
+	Context("e", helpers.RequiresSince("7.1", "it"), func() {
+		It("ok: the container's RequiresSince label", func() {})
+	})
+
 	part()
 })
 
@@ -111,8 +119,8 @@ func TestSinceProblems(t *testing.T) {
 			entries = append(entries, Entry{File: "suites/x/x_test.go", Line: i + 1, Spec: text, Since: since})
 		}
 	}
-	if len(entries) != 13 {
-		t.Fatalf("found %d specs in the test suite, want 13", len(entries))
+	if len(entries) != 16 {
+		t.Fatalf("found %d specs in the test suite, want 16", len(entries))
 	}
 	problems, err := sinceProblems(root, entries)
 	if err != nil {

@@ -15,12 +15,16 @@ import (
 const HogSize = 16 << 20
 
 // Hog maps HogSize bytes of private anonymous memory, touches every
-// page and answers "ready <pid>". Commands:
+// page and answers "ready <pid>". MAP_POPULATE faults the pages in within
+// the one mmap call: a fault per page from user space is an emulated trap
+// per page under TCG. The touch that follows is then free, and it still
+// makes every page resident should populating have stopped short, which
+// mmap does not report. Commands:
 //
 //	region      → ok <address> <length> of the mapping
 //	undumpable  → prctl(PR_SET_DUMPABLE, 0): only CAP_SYS_PTRACE reaches its memory now → ok
 var Hog = role.Register("mm-hog", func(p *role.Channel, _ []string) int {
-	mem, err := unix.Mmap(-1, 0, HogSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	mem, err := unix.Mmap(-1, 0, HogSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE)
 	if err != nil {
 		p.Send(role.Answer("", err))
 		return 1

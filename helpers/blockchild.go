@@ -62,13 +62,16 @@ func (b *Blocked) Kill() {
 }
 
 // Reap kills the child and reaps it with waitid(P_PIDFD), requiring that
-// SIGKILL is what ended it.
-func (b *Blocked) Reap(ctx context.Context) {
+// SIGKILL is what ended it; it returns the wait status wait4(2) reports for
+// that end.
+func (b *Blocked) Reap(ctx context.Context) syscall.WaitStatus {
 	GinkgoHelper()
 	b.Kill()
 	info, err := kernel.WaitidTimeout(ctx, b.Pidfd, unix.WEXITED, EventTimeout())
 	Expect(err).NotTo(HaveOccurred())
 	Expect(info.Code).To(BeEquivalentTo(kernel.CLD_KILLED), "blocked child %d: %+v", b.Pid, info)
+	Expect(info.Status).To(BeEquivalentTo(unix.SIGKILL), "blocked child %d: %+v", b.Pid, info)
+	return syscall.WaitStatus(unix.SIGKILL)
 }
 
 // forgotten marks a Blocked whose pidfd Forget closed.

@@ -28,7 +28,8 @@ const globalReuseAttempts = 10
 // ReuseGlobalPid stages the reuse in the initial pid namespace, with the
 // test process as the caller: a child of the test is killed and reaped
 // while the test keeps its pidfd, and a new child in role takes the same
-// global number. It only ever signals its own children, through their
+// global number. The old child is a Blocked process: it only has to hold
+// the number, so it costs a clone, not a helper's start. It only ever signals its own children, through their
 // pidfds. On a busy host another process may take the number between the
 // reap and the fork; then it tries again with a new child, up to
 // globalReuseAttempts times (see missedGlobalReuse for what then).
@@ -37,8 +38,8 @@ func ReuseGlobalPid(ctx context.Context, role string) *PidReuse {
 	requireGlobalPidChoice()
 	var misses []string
 	for attempt := range globalReuseAttempts {
-		old := StartChild(ctx, RoleProcess, nil)
-		status := recycle(ctx, old)
+		old := StartBlocked()
+		status := old.Reap(ctx)
 		successor := startAtGlobalPid(ctx, old.Pid, role)
 		if successor.Pid == old.Pid {
 			AddReportEntry("global pid reuse", fmt.Sprintf("pid %d, at attempt %d", old.Pid, attempt+1))

@@ -73,7 +73,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		//           caller joined another user namespace where it holds every capability.
 		// Mirrors:  pidfd_setns_test.c current_nsset.no_foul_play
 		// Since:    v6.11
-		It("fails with EPERM for each type through PIDFD_GET_*_NAMESPACE fds", helpers.ID("fails_with_eperm_for_each_type_through_pidfd_get_namespace"), helpers.SelftestPidfdSetns, helpers.IoctlPidfdGetNamespace, func(ctx SpecContext) {
+		It("fails with EPERM for each type through PIDFD_GET_*_NAMESPACE fds", helpers.ID("fails_with_eperm_for_each_type_through_pidfd_get_namespace"), helpers.SelftestPidfdSetns, helpers.IoctlPidfdGetNamespace, helpers.Requires(kernel.NamespaceIoctls), func(ctx SpecContext) {
 			derived := derivedNsfds(child2.Pidfd, types)
 			joinChild1(ctx)
 			expectRefused(ctx, func(t nsType) int { return derived[t.name] })

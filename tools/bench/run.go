@@ -9,11 +9,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
 
 // Measurement is one program's run.
@@ -96,21 +99,22 @@ func buildSuites(out string) ([]string, error) {
 	return bins, nil
 }
 
-// runSuites runs the suites jobs at a time, as `make suites` does: the
-// serial lock (helpers/serial.go) keeps a spec that changes the machine
-// apart from the other suites' specs. The last measurement is the whole
-// run's wall time, which is what the kernel's selftests are compared with.
+// runSuites runs the suites jobs at a time, as `make suites` does, the
+// longest first as the VM guest starts them: the serial lock
+// (helpers/serial.go) keeps a spec that changes the machine apart from the
+// other suites' specs. The last measurement is the whole run's wall time,
+// which is what the kernel's selftests are compared with.
 func runSuites(bins []string, out string, jobs int) []Measurement {
 	results := make([]Measurement, len(bins))
 	slots := make(chan struct{}, jobs)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for i, bin := range bins {
+	for _, i := range longestFirst(bins) {
 		wg.Add(1)
 		slots <- struct{}{}
 		go func() {
 			defer wg.Done()
-			results[i] = runSuite(bin, out)
+			results[i] = runSuite(bins[i], out)
 			<-slots
 		}()
 	}
@@ -121,6 +125,23 @@ func runSuites(bins []string, out string, jobs int) []Measurement {
 		all.MaxRSSKB = max(all.MaxRSSKB, r.MaxRSSKB)
 	}
 	return append(results, all)
+}
+
+// longestFirst is the indices of bins in suiterun.LongestFirst's order of
+// their areas.
+func longestFirst(bins []string) []int {
+	index := map[string]int{}
+	var areas []string
+	for i, bin := range bins {
+		area := strings.TrimSuffix(filepath.Base(bin), ".test")
+		index[area] = i
+		areas = append(areas, area)
+	}
+	var order []int
+	for _, area := range suiterun.LongestFirst(areas) {
+		order = append(order, index[area])
+	}
+	return order
 }
 
 func runSuite(bin, out string) Measurement {

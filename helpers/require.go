@@ -47,6 +47,11 @@ func RequiresSince(version, what string) Labels {
 	return requirement(what+" since v"+version, func() { RequireSince(version, what) })
 }
 
+// RequiresOption is RequireOption as a label, decided as Requires' are.
+func RequiresOption(o *kernel.Option) Labels {
+	return requirement(o.Name, func() { RequireOption(o) })
+}
+
 // requirements are the checks of the requires: labels, by label.
 var requirements = map[string]struct {
 	what  string

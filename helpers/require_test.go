@@ -43,6 +43,9 @@ func TestRequiresLabelsEveryFeature(t *testing.T) {
 			t.Errorf("label %q is not registered for %q", l, f.Name)
 		}
 	}
+	if option := RequiresOption(kernel.OptYama); len(option) != 1 || option[0] != "requires:config-security-yama" {
+		t.Errorf("RequiresOption = %v", option)
+	}
 	since := RequiresSince("6.16", "the coredump socket (core_pattern @)")
 	if len(since) != 1 || since[0] != "requires:the-coredump-socket-core-pattern-since-v6-16" {
 		t.Errorf("RequiresSince = %v", since)

@@ -36,14 +36,13 @@ func yama() (scope int, ok bool) {
 	return scope, true
 }
 
-// requireYama skips when the kernel config or the active LSM list shows
-// Yama off (kernel.OptYama), fails when nothing does and its ptrace_scope
-// is missing, and otherwise sets ptrace_scope for the spec (which needs
-// root), restoring the old value at cleanup (scope 3 cannot be undone, so
-// the specs never set it).
+// requireYama, in the context whose label skipped every spec where the
+// kernel config or the active LSM list shows Yama off (kernel.OptYama),
+// fails when ptrace_scope is missing all the same, and otherwise sets it
+// for the spec (which needs root), restoring the old value at cleanup
+// (scope 3 cannot be undone, so the specs never set it).
 func requireYama(scope int) {
 	GinkgoHelper()
-	helpers.RequireOption(kernel.OptYama)
 	helpers.RequireRoot("setting Yama's ptrace_scope")
 	old, ok := yama()
 	Expect(ok).To(BeTrue(), "%s is missing, but nothing shows Yama off (%s)", yamaScope, kernel.OptYama.Evidence().Evidence)
@@ -100,7 +99,7 @@ var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.Requi
 			Expect(unprivilegedGetfd(ctx, target.Pid, memfd)).To(helpers.BeErrno(unix.EPERM))
 		})
 
-		Context("under Yama", Serial, helpers.NeedsRoot, helpers.NeedsYama, func() {
+		Context("under Yama", Serial, helpers.NeedsRoot, helpers.NeedsYama, helpers.RequiresOption(kernel.OptYama), func() {
 			// Behavior: with Yama ptrace_scope 1 (restricted) an unprivileged caller that is not an
 			//           ancestor of the target fails with EPERM, though it has the target's uid.
 			// Mirrors:  man pidfd_getfd(2) (PTRACE_MODE_ATTACH_REALCREDS;

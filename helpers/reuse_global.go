@@ -29,10 +29,11 @@ const globalReuseAttempts = 10
 // test process as the caller: a child of the test is killed and reaped
 // while the test keeps its pidfd, and a new child in role takes the same
 // global number. The old child is a Blocked process: it only has to hold
-// the number, so it costs a clone, not a helper's start. It only ever signals its own children, through their
-// pidfds. On a busy host another process may take the number between the
-// reap and the fork; then it tries again with a new child, up to
-// globalReuseAttempts times (see missedGlobalReuse for what then).
+// the number, so it costs a clone, not a helper's start. It only ever
+// signals its own children, through their pidfds. On a busy host another
+// process may take the number between the reap and the fork; then it tries
+// again with a new child, up to globalReuseAttempts times (see
+// missedGlobalReuse for what then).
 func ReuseGlobalPid(ctx context.Context, role string) *PidReuse {
 	GinkgoHelper()
 	requireGlobalPidChoice()

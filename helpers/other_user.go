@@ -1,7 +1,9 @@
 package helpers
 
 import (
+	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,17 +33,13 @@ func TargetOfAnotherUser() int {
 func Pid1OfAnotherUser() int {
 	GinkgoHelper()
 	RequireFeature(kernel.Procfs)
-	status, err := os.ReadFile("/proc/1/status")
-	Expect(err).NotTo(HaveOccurred())
+	ids, err := kernel.StatusField("1", "Uid")
+	if !errors.Is(err, kernel.ErrNoStatusField) {
+		Expect(err).NotTo(HaveOccurred())
+	}
 	me := strconv.Itoa(os.Geteuid())
-	for _, line := range strings.Split(string(status), "\n") {
-		if ids, ok := strings.CutPrefix(line, "Uid:"); ok {
-			for _, id := range strings.Fields(ids) {
-				if id == me {
-					SkipFor(outcome.Privilege, "unprivileged, the test's process of another user is pid 1, which runs as this test's uid %s here (Uid:%s)", me, ids)
-				}
-			}
-		}
+	if slices.Contains(strings.Fields(ids), me) {
+		SkipFor(outcome.Privilege, "unprivileged, the test's process of another user is pid 1, which runs as this test's uid %s here (Uid: %s)", me, ids)
 	}
 	return OpenPidfd(1, 0)
 }

@@ -87,14 +87,12 @@ func requireGlobalPidChoice() {
 // NSpid line).
 func pidNamespaceLevels() int {
 	GinkgoHelper()
-	data, err := os.ReadFile("/proc/self/status")
-	Expect(err).NotTo(HaveOccurred())
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "NSpid:"); ok {
-			return len(strings.Fields(rest))
-		}
+	nspid, err := kernel.StatusField("self", "NSpid")
+	if errors.Is(err, kernel.ErrNoStatusField) {
+		return 1
 	}
-	return 1
+	Expect(err).NotTo(HaveOccurred())
+	return len(strings.Fields(nspid))
 }
 
 // startAtGlobalPid starts role with ns_last_pid set to pid-1 and puts the

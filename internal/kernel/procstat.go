@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -21,9 +22,13 @@ func ThreadState(pid, tid int) (string, error) {
 	return rest[:1], nil
 }
 
+// ErrNoStatusField is StatusField's error for a status file without the
+// line: some lines exist only with a config option (NSpid: CONFIG_PID_NS).
+var ErrNoStatusField = errors.New("no such line in the status file")
+
 // StatusField is the value of the field line of /proc/<task>/status
 // (task: a pid, "self", "<pid>/task/<tid>"), trimmed; an error when the
-// file cannot be read or has no such line.
+// file cannot be read, ErrNoStatusField when it has no such line.
 func StatusField(task, field string) (string, error) {
 	path := "/proc/" + task + "/status"
 	data, err := os.ReadFile(path)
@@ -35,7 +40,7 @@ func StatusField(task, field string) (string, error) {
 			return strings.TrimSpace(v), nil
 		}
 	}
-	return "", fmt.Errorf("%s has no %s line", path, field)
+	return "", fmt.Errorf("%w: %s has no %s line", ErrNoStatusField, path, field)
 }
 
 // TracerPid is the TracerPid line of /proc/<pid>/status: the pid of the

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"errors"
 	"os"
 	"strconv"
 	"testing"
@@ -27,7 +28,7 @@ func TestStatusFieldReadsOneLine(t *testing.T) {
 	if pid != strconv.Itoa(os.Getpid()) {
 		t.Errorf("StatusField(self, Pid) = %q, want %d", pid, os.Getpid())
 	}
-	if v, err := StatusField("self", "NoSuchField"); err == nil {
-		t.Errorf("StatusField(self, NoSuchField) = %q, want an error", v)
+	if v, err := StatusField("self", "NoSuchField"); !errors.Is(err, ErrNoStatusField) {
+		t.Errorf("StatusField(self, NoSuchField) = %q, %v, want ErrNoStatusField", v, err)
 	}
 }

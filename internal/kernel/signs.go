@@ -3,7 +3,6 @@ package kernel
 import (
 	"errors"
 	"os"
-	"strings"
 	"syscall"
 	"unsafe"
 
@@ -113,14 +112,14 @@ func procEntry(path, where string) func() Sign {
 // the pid namespace probe (/proc/self/ns/pid, fs/proc/namespaces.c) never
 // reads.
 func statusHasNSpid() Sign {
-	status, err := os.ReadFile("/proc/self/status")
+	_, err := StatusField("self", "NSpid")
 	switch {
-	case err != nil:
-		return unknown("/proc/self/status cannot tell: %v", err)
-	case strings.Contains(string(status), "\nNSpid:"):
+	case err == nil:
 		return on("/proc/self/status has an NSpid line")
+	case errors.Is(err, ErrNoStatusField):
+		return off("/proc/self/status has no NSpid line (fs/proc/array.c task_state: #ifdef CONFIG_PID_NS)")
 	}
-	return off("/proc/self/status has no NSpid line (fs/proc/array.c task_state: #ifdef CONFIG_PID_NS)")
+	return unknown("/proc/self/status cannot tell: %v", err)
 }
 
 // cloneRefused: a kernel without a namespace type refuses clone with its

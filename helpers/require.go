@@ -52,21 +52,21 @@ func RequiresOption(o *kernel.Option) Labels {
 	return requirement(o.Name, func() { RequireOption(o) })
 }
 
-// requirements are the checks of the requires: labels, by label.
-var requirements = map[string]struct {
+// A labelled requirement is what a requires: label stands for and its check.
+type labelledRequirement struct {
 	what  string
 	check func()
-}{}
+}
+
+// requirements are the checks of the requires: labels, by label.
+var requirements = map[string]labelledRequirement{}
 
 func requirement(what string, check func()) Labels {
 	name := "requires:" + labelSlug(what)
 	if other, ok := requirements[name]; ok && other.what != what {
 		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, what, name))
 	}
-	requirements[name] = struct {
-		what  string
-		check func()
-	}{what, check}
+	requirements[name] = labelledRequirement{what, check}
 	return define(name)
 }
 

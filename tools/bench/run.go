@@ -133,7 +133,7 @@ func longestFirst(bins []string) []int {
 	index := map[string]int{}
 	var areas []string
 	for i, bin := range bins {
-		area := strings.TrimSuffix(filepath.Base(bin), ".test")
+		area := areaOf(bin)
 		index[area] = i
 		areas = append(areas, area)
 	}
@@ -144,8 +144,11 @@ func longestFirst(bins []string) []int {
 	return order
 }
 
+// areaOf is the area of a suite binary, <out>/<area>.test.
+func areaOf(bin string) string { return strings.TrimSuffix(filepath.Base(bin), ".test") }
+
 func runSuite(bin, out string) Measurement {
-	area := filepath.Base(bin[:len(bin)-len(".test")])
+	area := areaOf(bin)
 	r := Measurement{Kind: "suite", Name: area}
 	report, _ := filepath.Abs(filepath.Join(out, area+".json"))
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)

@@ -291,7 +291,7 @@ var _ = area.Describe("pidfd_send_signal(2)", helpers.SyscallPidfdSendSignal, he
 			Entry("through PIDFD_SELF_THREAD_GROUP", helpers.ID("self_signal_through_self_thread_group_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest, helpers.Requires(kernel.PidfdSelf),
 				leader, func() string { return strconv.Itoa(selfThreadGroupValue()) }),
 			Entry("through PIDFD_SELF_THREAD from a thread that is not the leader", helpers.ID("self_signal_through_self_thread_handled_before_return"), helpers.FlagPidfdSelf, helpers.SelftestPidfdTest, helpers.Requires(kernel.PidfdSelf),
-				other, func() string { return strconv.Itoa(kernel.PIDFD_SELF_THREAD) }),
+				other, func() string { return strconv.Itoa(selfThreadValue()) }),
 		)
 	})
 

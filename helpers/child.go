@@ -15,7 +15,9 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// A Child is a helper process: the role binary or this test binary, in a role.
+// A Child is a helper process: the role binary or this test binary, in a
+// role; or, started by a PidNS without a role, a blocked process with no
+// Channel.
 type Child struct {
 	Pid     int   // in the test's pid namespace
 	NsPid   int   // inside its PidNS, when started by one
@@ -159,7 +161,9 @@ func (c *Child) cleanup(ctx SpecContext) {
 		c.cmd.Wait()
 		c.cmd.Process.Release()
 	}
-	c.Channel.Close()
+	if c.Channel != nil {
+		c.Channel.Close()
+	}
 	if c.Pidfd >= 0 {
 		unix.Close(c.Pidfd)
 	}

@@ -81,18 +81,36 @@ func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...str
 	peer, theirs, err := NewChannelPair()
 	Expect(err).NotTo(HaveOccurred())
 	cmd := strings.Join(append([]string{"spawn", strconv.Itoa(pid), role}, args...), " ")
-	r, err := ns.init.Call(ctx, cmd, int(theirs.Fd()))
+	c, err := ns.spawned(ctx, cmd, int(theirs.Fd()))
 	theirs.Close()
-	if err != nil && strings.Contains(err.Error(), "write ns_last_pid") {
-		peer.Close()
-		nsLastPidRefused(err)
-	}
 	if err != nil {
 		peer.Close()
+		return nil, spawnRefused(err)
+	}
+	c.Channel = peer
+	c.awaitReady(ctx)
+	return c, nil
+}
+
+// trySpawnBlocked is trySpawn of a process that only holds its number
+// until it is killed (StartBlockedChild): no role, no Channel, and no Go
+// program to start where a clone will do.
+func (ns *PidNS) trySpawnBlocked(ctx context.Context, pid int) (*Child, error) {
+	GinkgoHelper()
+	c, err := ns.spawned(ctx, "spawn-blocked "+strconv.Itoa(pid))
+	return c, spawnRefused(err)
+}
+
+// spawned sends pid 1 a spawn command and makes a Child of the process it
+// started, whose cleanup kills it and has pid 1 reap it.
+func (ns *PidNS) spawned(ctx context.Context, cmd string, fds ...int) (*Child, error) {
+	GinkgoHelper()
+	r, err := ns.init.Call(ctx, cmd, fds...)
+	if err != nil {
 		return nil, err
 	}
-	Expect(r.Fds).To(HaveLen(1), "spawn must return the new process's pidfd")
-	c := &Child{Channel: peer, ns: ns}
+	Expect(r.Fds).To(HaveLen(1), "%s must return the new process's pidfd", cmd)
+	c := &Child{ns: ns}
 	c.NsPid, _ = strconv.Atoi(r.Fields[0])
 	// Call closes reply fds at cleanup; the Child keeps its own copy.
 	c.Pidfd, err = unix.FcntlInt(uintptr(r.Fds[0]), unix.F_DUPFD_CLOEXEC, 0)
@@ -101,8 +119,17 @@ func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...str
 	Expect(err).NotTo(HaveOccurred())
 	c.Pid, _ = strconv.Atoi(info["Pid"])
 	DeferCleanup(c.cleanup)
-	c.awaitReady(ctx)
 	return c, nil
+}
+
+// spawnRefused skips the spec when pid 1 could not choose the number
+// (nsLastPidRefused) and returns any other error as it is.
+func spawnRefused(err error) error {
+	GinkgoHelper()
+	if err != nil && strings.Contains(err.Error(), "write ns_last_pid") {
+		nsLastPidRefused(err)
+	}
+	return err
 }
 
 func (ns *PidNS) reap(ctx context.Context, nsPid int) (syscall.WaitStatus, error) {
@@ -134,30 +161,37 @@ func (ns *PidNS) Fdinfo(ctx context.Context, fd int) map[string]string {
 	return kernel.ParseFdinfo(r.Text)
 }
 
-// ReusePidNumber starts a helper at pid number first in ns, calls
-// whileAlive (if not nil) with the number while the helper lives, kills and
-// reaps it, and starts role at the same number. It returns the reaped
-// helper, whose Pidfd is now stale, its wait status and its successor. A Go
-// runtime thread in the namespace (pid 1's or another helper's) can take the
-// number between the ns_last_pid write and the fork and keep it for good;
-// then it starts over at first+100, first+200, and so on.
+// ReusePidNumber starts a process at pid number first in ns, calls
+// whileAlive (if not nil) with the number while it lives, kills and reaps
+// it, and starts role at the same number. It returns the reaped process
+// (a blocked one, without a Channel), whose Pidfd is now stale, its wait
+// status and its successor. A Go runtime thread in the namespace (pid 1's
+// or another helper's) can take the number between the ns_last_pid write
+// and the fork and keep it for good; then it starts over at first+100,
+// first+200, and so on.
 func ReusePidNumber(ctx context.Context, ns *PidNS, first int, role string, whileAlive func(nsPid int)) (*Child, syscall.WaitStatus, *Child) {
 	GinkgoHelper()
-	return ReusePidNumberOf(ctx, ns, first, RoleProcess, role, func(old *Child) {
+	return reusePidNumber(ctx, ns, first, ns.trySpawnBlocked, role, func(old *Child) {
 		if whileAlive != nil {
 			whileAlive(old.NsPid)
 		}
 	})
 }
 
-// ReusePidNumberOf is ReusePidNumber with the first helper in oldRole, for
-// stagings that need the old process to do something (such as hand out a
+// ReusePidNumberOf is ReusePidNumber with the first process a helper in
+// oldRole, for stagings that need it to do something (such as hand out a
 // socket) while it lives; whileAlive gets the old helper itself.
 func ReusePidNumberOf(ctx context.Context, ns *PidNS, first int, oldRole, role string, whileAlive func(old *Child)) (*Child, syscall.WaitStatus, *Child) {
 	GinkgoHelper()
+	spawnOld := func(ctx context.Context, pid int) (*Child, error) { return ns.trySpawn(ctx, pid, oldRole) }
+	return reusePidNumber(ctx, ns, first, spawnOld, role, whileAlive)
+}
+
+func reusePidNumber(ctx context.Context, ns *PidNS, first int, spawnOld func(ctx context.Context, pid int) (*Child, error), role string, whileAlive func(old *Child)) (*Child, syscall.WaitStatus, *Child) {
+	GinkgoHelper()
 	var errs []error
 	for pid := first; pid < first+reuseNumberTries*100; pid += 100 {
-		old, err := ns.trySpawn(ctx, pid, oldRole)
+		old, err := spawnOld(ctx, pid)
 		if err == nil {
 			if whileAlive != nil {
 				whileAlive(old)

@@ -13,6 +13,8 @@ import (
 //
 //	spawn <pid> <role> [args]   + the new process's peer socket; pid 0 = any
 //	                            → ok <pid> + its pidfd
+//	spawn-blocked <pid>         a StartBlockedChild process, no role, no peer
+//	                            → ok <pid> + its pidfd
 //	reap <pid>                  → ok <wait status>
 //	pidfd_open <pid> <flags>    → ok + pidfd
 //	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
@@ -30,7 +32,19 @@ func runPidNSInit(p *Channel, _ []string) int {
 			if len(req.Args) < 2 || len(req.Fds) != 1 {
 				return "", fmt.Errorf("usage: spawn <pid> <role> [args] + peer fd: %w", unix.EINVAL)
 			}
-			proc, pidfd, err := spawnAt(req.Int(0), req.Args[1], req.Args[2:], req.Fds[0])
+			proc, pidfd, err := spawnAt(req.Int(0), roleStarter(req.Args[1], req.Args[2:], req.Fds[0]))
+			if err != nil {
+				return "", err
+			}
+			procs[proc.Pid] = proc
+			req.Attach(pidfd)
+			return strconv.Itoa(proc.Pid), nil
+		},
+		"spawn-blocked": func(req *Request) (string, error) {
+			if err := req.Want(1, 0); err != nil {
+				return "", err
+			}
+			proc, pidfd, err := spawnAt(req.Int(0), startBlocked)
 			if err != nil {
 				return "", err
 			}
@@ -82,32 +96,61 @@ func mountFreshProc() error {
 	return nil
 }
 
-// spawnAt starts role at pid number want by setting ns_last_pid first; a
-// runtime thread may take the number in between, so it retries a few times.
-// The new process gets a copy of peerFd; the caller keeps and closes its own.
-func spawnAt(want int, role string, args []string, peerFd int) (*os.Process, int, error) {
-	exe, err := Executable(role)
-	if err != nil {
-		return nil, -1, err
-	}
-	dup, err := unix.FcntlInt(uintptr(peerFd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
-		return nil, -1, err
-	}
-	peer := os.NewFile(uintptr(dup), "peer")
-	defer peer.Close()
-	for range 20 {
-		if want > 0 {
-			if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(want-1)), 0); err != nil {
-				return nil, -1, fmt.Errorf("write ns_last_pid: %w", err)
-			}
+// A starter forks one process and returns it with a pidfd.
+type starter func() (*os.Process, int, error)
+
+// roleStarter starts role; the new process gets a copy of peerFd, the
+// caller keeps and closes its own.
+func roleStarter(role string, args []string, peerFd int) starter {
+	return func() (*os.Process, int, error) {
+		exe, err := Executable(role)
+		if err != nil {
+			return nil, -1, err
 		}
+		dup, err := unix.FcntlInt(uintptr(peerFd), unix.F_DUPFD_CLOEXEC, 0)
+		if err != nil {
+			return nil, -1, err
+		}
+		peer := os.NewFile(uintptr(dup), "peer")
+		defer peer.Close()
 		pidfd := -1
 		proc, err := os.StartProcess(exe, append([]string{exe}, args...), &os.ProcAttr{
 			Env:   Environ(role),
 			Files: []*os.File{nil, os.Stdout, os.Stderr, peer},
 			Sys:   &syscall.SysProcAttr{PidFD: &pidfd},
 		})
+		return proc, pidfd, err
+	}
+}
+
+// startBlocked starts the cheapest process that holds a pid number: a
+// clone that never runs Go code where there is one, not a Go program.
+func startBlocked() (*os.Process, int, error) {
+	pid, err := StartBlockedChild()
+	if err != nil {
+		return nil, -1, err
+	}
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		unix.Kill(pid, unix.SIGKILL)
+		unix.Wait4(pid, nil, 0, nil)
+		return nil, -1, fmt.Errorf("pidfd_open of blocked child %d: %w", pid, err)
+	}
+	proc, err := os.FindProcess(pid)
+	return proc, pidfd, err
+}
+
+// spawnAt starts a process with start at pid number want by setting
+// ns_last_pid first; a runtime thread may take the number in between, so
+// it retries a few times.
+func spawnAt(want int, start starter) (*os.Process, int, error) {
+	for range 20 {
+		if want > 0 {
+			if err := os.WriteFile("/proc/sys/kernel/ns_last_pid", []byte(strconv.Itoa(want-1)), 0); err != nil {
+				return nil, -1, fmt.Errorf("write ns_last_pid: %w", err)
+			}
+		}
+		proc, pidfd, err := start()
 		if err != nil {
 			return nil, -1, err
 		}

@@ -56,8 +56,8 @@ var _ = area.Describe("fdinfo of a pidfd", helpers.FsFdinfo, helpers.Requires(ke
 		//           NSpid (NSpid exists only with CONFIG_PID_NS).
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check for NSpid in fdinfo" (parent side); man proc_pid_fdinfo(5)
 		// Since:    v5.5
-		It("shows its pid in Pid and NSpid", helpers.ID("fdinfo_of_running_child_shows_pid_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
-			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
+		It("shows its pid in Pid and NSpid", helpers.ID("fdinfo_of_running_child_shows_pid_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func() {
+			child := helpers.StartBlocked()
 			Expect(fdinfo(child.Pidfd)).To(haveFdinfoPid(strconv.Itoa(child.Pid), strconv.Itoa(child.Pid)))
 		})
 	})
@@ -67,8 +67,8 @@ var _ = area.Describe("fdinfo of a pidfd", helpers.FsFdinfo, helpers.Requires(ke
 		// Mirrors:  man proc_pid_fdinfo(5)
 		// Since:    v5.5
 		It("still shows its pid", helpers.ID("fdinfo_of_zombie_still_shows_pid"), helpers.ManProc, func(ctx SpecContext) {
-			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			child.Channel.Send("exit 0")
+			child := helpers.StartBlocked()
+			child.Kill()
 			helpers.AwaitZombie(ctx, child.Pidfd)
 			Expect(fdinfo(child.Pidfd)).To(HaveKeyWithValue("Pid", strconv.Itoa(child.Pid)))
 		})
@@ -79,8 +79,7 @@ var _ = area.Describe("fdinfo of a pidfd", helpers.FsFdinfo, helpers.Requires(ke
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process"
 		// Since:    v5.5
 		It("shows -1 in Pid and NSpid", helpers.ID("fdinfo_of_reaped_child_shows_minus_1_in_pid_and_nspid"), helpers.SelftestPidfdFdinfo, func(ctx SpecContext) {
-			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			child.Kill()
+			child := helpers.StartBlocked()
 			child.Reap(ctx)
 			Expect(fdinfo(child.Pidfd)).To(haveFdinfoPid("-1", "-1"))
 		})

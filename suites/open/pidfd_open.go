@@ -201,8 +201,8 @@ var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, helpers.Require
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
 		It("opens it", helpers.ID("opens_a_zombie"), helpers.ManPidfdOpen, func(ctx SpecContext) {
-			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			child.Channel.Send("exit 0")
+			child := helpers.StartBlocked()
+			child.Kill()
 			helpers.AwaitZombie(ctx, child.Pidfd)
 			fd := helpers.OpenPidfd(child.Pid, 0)
 			if kernel.Procfs.Present() {
@@ -216,8 +216,7 @@ var _ = area.Describe("pidfd_open(2)", helpers.SyscallPidfdOpen, helpers.Require
 		// Mirrors:  man pidfd_open(2)
 		// Since:    v5.3
 		It("fails with ESRCH", helpers.ID("reaped_process_fails_with_esrch"), helpers.ManPidfdOpen, func(ctx SpecContext) {
-			child := helpers.StartChild(ctx, helpers.RoleProcess, nil)
-			child.Kill()
+			child := helpers.StartBlocked()
 			child.Reap(ctx)
 			_, err := unix.PidfdOpen(child.Pid, 0)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))

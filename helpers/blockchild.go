@@ -74,6 +74,20 @@ func (b *Blocked) Reap(ctx context.Context) syscall.WaitStatus {
 	return syscall.WaitStatus(unix.SIGKILL)
 }
 
+// ExpectUnkilled requires that no SIGKILL has reached the child, with no
+// window to wait out: it stops the child with SIGSTOP through the pidfd and
+// requires waitid(2) to report CLD_STOPPED. A SIGKILL sent earlier has
+// begun a group exit, and from then on every signal but SIGKILL is dropped
+// (kernel/signal.c prepare_signal), so the child can only be reported
+// killed. It stays stopped; SIGKILL (its cleanup) still ends it.
+func (b *Blocked) ExpectUnkilled(ctx context.Context) {
+	GinkgoHelper()
+	Expect(unix.PidfdSendSignal(b.Pidfd, unix.SIGSTOP, nil, 0)).To(Succeed())
+	info, err := kernel.WaitidTimeout(ctx, b.Pidfd, unix.WSTOPPED|unix.WEXITED, EventTimeout())
+	Expect(err).NotTo(HaveOccurred())
+	Expect(info.Code).To(BeEquivalentTo(kernel.CLD_STOPPED), "blocked child %d did not stop: it was killed before (%+v)", b.Pid, info)
+}
+
 // forgotten marks a Blocked whose pidfd Forget closed.
 const forgotten = -2
 

@@ -19,9 +19,9 @@ const HogSize = 16 << 20
 // within the one mmap call: a fault per page from user space is an
 // emulated trap per page under TCG. mmap does not report a populate that
 // stopped short, so mincore(2) finds the pages left out and only those are
-// touched: touching all of them costs a trap per page too wherever the
-// hypervisor shadows page tables (it did on the paravirtualised host the
-// suites run on natively, 30 ms a hog). Commands:
+// touched: touching all of them costs a trap per page too where the
+// hypervisor shadows page tables (30 ms a hog on the paravirtualised host
+// this was measured on). Commands:
 //
 //	region      → ok <address> <length> of the mapping
 //	undumpable  → prctl(PR_SET_DUMPABLE, 0): only CAP_SYS_PTRACE reaches its memory now → ok

@@ -55,6 +55,24 @@ func StartBlocked(files ...uintptr) *Blocked {
 	return b
 }
 
+// StartBlockedBornWithPidfd is StartBlocked whose Pidfd is the one the
+// child was born with (CLONE_PIDFD), not one from pidfd_open(2), for specs
+// that compare the routes to a pidfd. Where there is no raw clone
+// (kernel.HavePausingChild) the child is a helper started with CLONE_PIDFD
+// instead, and the Blocked borrows its pid and pidfd.
+func StartBlockedBornWithPidfd(ctx context.Context) *Blocked {
+	GinkgoHelper()
+	if !kernel.HavePausingChild {
+		c := StartChild(ctx, RoleProcess, nil)
+		return &Blocked{Pid: c.Pid, Pidfd: c.Pidfd}
+	}
+	pid, pidfd, err := kernel.StartPausingChild()
+	Expect(err).NotTo(HaveOccurred(), "clone(CLONE_PIDFD) of a pausing child")
+	b := &Blocked{Pid: pid, Pidfd: pidfd}
+	DeferCleanup(b.cleanup)
+	return b
+}
+
 // Kill sends SIGKILL through the pidfd.
 func (b *Blocked) Kill() {
 	GinkgoHelper()

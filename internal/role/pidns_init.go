@@ -26,31 +26,29 @@ func runPidNSInit(p *Channel, _ []string) int {
 		return 1
 	}
 	procs := map[int]*os.Process{}
+	// spawn answers a spawn command: the new process's number and pidfd.
+	spawn := func(req *Request, start starter) (string, error) {
+		proc, pidfd, err := spawnAt(req.Int(0), start)
+		if err != nil {
+			return "", err
+		}
+		procs[proc.Pid] = proc
+		req.Attach(pidfd)
+		return strconv.Itoa(proc.Pid), nil
+	}
 	p.Sendf("ready %d", os.Getpid())
 	return Serve(p, map[string]Command{
 		"spawn": func(req *Request) (string, error) {
 			if len(req.Args) < 2 || len(req.Fds) != 1 {
 				return "", fmt.Errorf("usage: spawn <pid> <role> [args] + peer fd: %w", unix.EINVAL)
 			}
-			proc, pidfd, err := spawnAt(req.Int(0), roleStarter(req.Args[1], req.Args[2:], req.Fds[0]))
-			if err != nil {
-				return "", err
-			}
-			procs[proc.Pid] = proc
-			req.Attach(pidfd)
-			return strconv.Itoa(proc.Pid), nil
+			return spawn(req, roleStarter(req.Args[1], req.Args[2:], req.Fds[0]))
 		},
 		"spawn-blocked": func(req *Request) (string, error) {
 			if err := req.Want(1, 0); err != nil {
 				return "", err
 			}
-			proc, pidfd, err := spawnAt(req.Int(0), startBlocked)
-			if err != nil {
-				return "", err
-			}
-			procs[proc.Pid] = proc
-			req.Attach(pidfd)
-			return strconv.Itoa(proc.Pid), nil
+			return spawn(req, startBlocked)
 		},
 		"reap": func(req *Request) (string, error) {
 			proc := procs[req.Int(0)]

@@ -16,17 +16,21 @@ import (
 )
 
 // A Child is a helper process: the role binary or this test binary, in a
-// role; or, started by a PidNS without a role, a blocked process with no
-// Channel.
+// role; or, for RoleNone, a blocked process with no Channel.
 type Child struct {
 	Pid     int   // in the test's pid namespace
 	NsPid   int   // inside its PidNS, when started by one
-	Pidfd   int   // from CLONE_PIDFD; the Child owns it
+	Pidfd   int   // from CLONE_PIDFD; the Child owns it (a blocked child: its Blocked)
 	Tids    []int // extra threads the role reported, if any
 	Channel *Channel
 	cmd     *exec.Cmd // nil when a PidNS started it
 	ns      *PidNS
+	blocked *Blocked // the process, when it is the test's own blocked child
 }
+
+// blockedChild is b as a Child without a role; b keeps owning the process
+// and its pidfd (its cleanup ends both).
+func blockedChild(b *Blocked) *Child { return &Child{Pid: b.Pid, Pidfd: b.Pidfd, blocked: b} }
 
 // ChildOption adjusts how a helper is started.
 type ChildOption func(*exec.Cmd)
@@ -92,6 +96,7 @@ func (c *Child) awaitReady(ctx context.Context) {
 // Recv waits for the helper's next message.
 func (c *Child) Recv(ctx context.Context) string {
 	GinkgoHelper()
+	Expect(c.Channel).NotTo(BeNil(), "process %d has no role to send anything", c.Pid)
 	msg, fds, err := c.Channel.Recv(ctx, EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "helper %d", c.Pid)
 	role.CloseAll(fds)
@@ -111,6 +116,7 @@ func (c *Child) Call(ctx context.Context, cmd string, fds ...int) (Reply, error)
 // the caller owns the fds of the reply.
 func (c *Child) exchange(ctx context.Context, cmd string, fds ...int) (Reply, error) {
 	GinkgoHelper()
+	Expect(c.Channel).NotTo(BeNil(), "process %d has no role to answer %q", c.Pid, cmd)
 	Expect(c.Channel.Send(cmd, fds...)).To(Succeed())
 	msg, got, err := c.Channel.Recv(ctx, EventTimeout())
 	Expect(err).NotTo(HaveOccurred(), "helper %d did not answer %q", c.Pid, cmd)
@@ -137,6 +143,9 @@ func (c *Child) Kill() {
 // reap the helper themselves (waitid) must not call it.
 func (c *Child) Reap(ctx context.Context) syscall.WaitStatus {
 	GinkgoHelper()
+	if c.blocked != nil {
+		return c.blocked.Reap(ctx)
+	}
 	if c.ns != nil {
 		status, err := c.ns.reap(ctx, c.NsPid)
 		Expect(err).NotTo(HaveOccurred(), "reap %d in its pid namespace", c.NsPid)

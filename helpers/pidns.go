@@ -92,6 +92,15 @@ func (ns *PidNS) trySpawn(ctx context.Context, pid int, role string, args ...str
 	return c, nil
 }
 
+// trySpawnAs is trySpawn of role, or trySpawnBlocked for RoleNone.
+func (ns *PidNS) trySpawnAs(ctx context.Context, pid int, role string) (*Child, error) {
+	GinkgoHelper()
+	if role == RoleNone {
+		return ns.trySpawnBlocked(ctx, pid)
+	}
+	return ns.trySpawn(ctx, pid, role)
+}
+
 // trySpawnBlocked is trySpawn of a process that only holds its number
 // until it is killed (StartBlockedChild): no role, no Channel, and no Go
 // program to start where a clone will do.
@@ -163,15 +172,15 @@ func (ns *PidNS) Fdinfo(ctx context.Context, fd int) map[string]string {
 
 // ReusePidNumber starts a process at pid number first in ns, calls
 // whileAlive (if not nil) with the number while it lives, kills and reaps
-// it, and starts role at the same number. It returns the reaped process
-// (a blocked one, without a Channel), whose Pidfd is now stale, its wait
-// status and its successor. A Go runtime thread in the namespace (pid 1's
-// or another helper's) can take the number between the ns_last_pid write
-// and the fork and keep it for good; then it starts over at first+100,
-// first+200, and so on.
+// it, and starts role (RoleNone: a blocked process) at the same number. It
+// returns the reaped process (a blocked one, without a Channel), whose
+// Pidfd is now stale, its wait status and its successor. A Go runtime
+// thread in the namespace (pid 1's or another helper's) can take the
+// number between the ns_last_pid write and the fork and keep it for good;
+// then it starts over at first+100, first+200, and so on.
 func ReusePidNumber(ctx context.Context, ns *PidNS, first int, role string, whileAlive func(nsPid int)) (*Child, syscall.WaitStatus, *Child) {
 	GinkgoHelper()
-	return reusePidNumber(ctx, ns, first, ns.trySpawnBlocked, role, func(old *Child) {
+	return ReusePidNumberOf(ctx, ns, first, RoleNone, role, func(old *Child) {
 		if whileAlive != nil {
 			whileAlive(old.NsPid)
 		}
@@ -183,22 +192,16 @@ func ReusePidNumber(ctx context.Context, ns *PidNS, first int, role string, whil
 // socket) while it lives; whileAlive gets the old helper itself.
 func ReusePidNumberOf(ctx context.Context, ns *PidNS, first int, oldRole, role string, whileAlive func(old *Child)) (*Child, syscall.WaitStatus, *Child) {
 	GinkgoHelper()
-	spawnOld := func(ctx context.Context, pid int) (*Child, error) { return ns.trySpawn(ctx, pid, oldRole) }
-	return reusePidNumber(ctx, ns, first, spawnOld, role, whileAlive)
-}
-
-func reusePidNumber(ctx context.Context, ns *PidNS, first int, spawnOld func(ctx context.Context, pid int) (*Child, error), role string, whileAlive func(old *Child)) (*Child, syscall.WaitStatus, *Child) {
-	GinkgoHelper()
 	var errs []error
 	for pid := first; pid < first+reuseNumberTries*100; pid += 100 {
-		old, err := spawnOld(ctx, pid)
+		old, err := ns.trySpawnAs(ctx, pid, oldRole)
 		if err == nil {
 			if whileAlive != nil {
 				whileAlive(old)
 			}
 			status := recycle(ctx, old)
 			var successor *Child
-			if successor, err = ns.trySpawn(ctx, pid, role); err == nil {
+			if successor, err = ns.trySpawnAs(ctx, pid, role); err == nil {
 				return old, status, successor
 			}
 		}

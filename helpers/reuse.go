@@ -34,7 +34,7 @@ type staleHolder interface {
 }
 
 // StageReuse makes a pid reuse; the successor runs role, born with
-// HeldSignals blocked (for RoleSigwait).
+// HeldSignals blocked (for RoleSigwait), or is a blocked process (RoleNone).
 type StageReuse func(ctx context.Context, role string) *PidReuse
 
 // reuseShapes are every staging of a reused pid number in the caller's own

@@ -95,9 +95,10 @@ func pidNamespaceLevels() int {
 	return len(strings.Fields(nspid))
 }
 
-// startAtGlobalPid starts role with ns_last_pid set to pid-1 and puts the
-// counter back afterwards, so the host's later forks do not walk through
-// recently freed numbers. The fork may still get another number.
+// startAtGlobalPid starts role (RoleNone: a blocked process) with
+// ns_last_pid set to pid-1 and puts the counter back afterwards, so the
+// host's later forks do not walk through recently freed numbers. The fork
+// may still get another number.
 func startAtGlobalPid(ctx context.Context, pid int, role string) *Child {
 	GinkgoHelper()
 	before := readLastPid()
@@ -109,6 +110,9 @@ func startAtGlobalPid(ctx context.Context, pid int, role string) *Child {
 		n, _ := strconv.Atoi(strings.TrimSpace(string(now)))
 		os.WriteFile(nsLastPid, []byte(strconv.Itoa(max(before, n))), 0)
 	}()
+	if role == RoleNone {
+		return blockedChild(StartBlocked())
+	}
 	var c *Child
 	WithHeldSignalsBlocked(func() { c = StartChild(ctx, role, nil) })
 	return c

@@ -28,6 +28,12 @@ var (
 	RoleProcess = role.Process
 )
 
+// RoleNone asks a pid reuse staging for a process without a role: a
+// blocked clone (StartBlocked) that only holds its pid number, for a
+// successor that need not cooperate. No role has this name, so StartChild
+// refuses it.
+const RoleNone = "(none)"
+
 // Main is every suite's TestMain: in a helper it runs the role and exits
 // before Ginkgo parses a flag; otherwise it runs the tests (as a kselftest
 // program in the collection's build, see kselftest.go).

@@ -150,7 +150,7 @@ var _ = area.Describe("pidfds of a unix socket's peer: edge cases", helpers.ManU
 	It("never names the process that took a reaped peer's pid", helpers.ID("never_names_process_that_took_reaped_peer_pid"), helpers.SyscallGetsockopt, helpers.NeedsPidNS, func(ctx SpecContext) {
 		ns := helpers.NewPidNS(ctx)
 		querier := ns.Spawn(ctx, 0, openroles.SocketPeer)
-		_, _, successor := helpers.ReusePidNumberOf(ctx, ns, 1000, openroles.SocketPeer, helpers.RoleProcess, func(old *helpers.Child) {
+		_, _, successor := helpers.ReusePidNumberOf(ctx, ns, 1000, openroles.SocketPeer, helpers.RoleNone, func(old *helpers.Child) {
 			querier.MustCall(ctx, "keep", old.MustCall(ctx, "socket").Fds[0])
 		})
 		r, err := querier.Call(ctx, "peer-pidfd")

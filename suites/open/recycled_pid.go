@@ -91,7 +91,7 @@ var _ = area.Describe("a pidfd to a reaped process whose pid number was reused",
 		// Mirrors:  pidfd_fdinfo_test.c "pidfd check fdinfo for dead process" (without reuse there)
 		// Since:    v5.5
 		It("shows -1 in Pid and NSpid", helpers.ID("shows_minus_1_in_pid_and_nspid"), helpers.FsFdinfo, helpers.SelftestPidfdFdinfo, helpers.Requires(kernel.FdinfoReaped), func(ctx SpecContext) {
-			r := stage(ctx, helpers.RoleProcess)
+			r := stage(ctx, helpers.RoleNone)
 			Expect(r.Fdinfo(ctx)).To(haveFdinfoPid("-1", "-1"))
 		})
 
@@ -102,7 +102,7 @@ var _ = area.Describe("a pidfd to a reaped process whose pid number was reused",
 		//           terminated; no peer reuses the number first)
 		// Since:    v5.3 (POLLHUP since v6.9)
 		It("reports the reaped process's poll events", helpers.ID("reports_the_reaped_process_poll_events"), helpers.SyscallPoll, helpers.ManPidfdOpen, func(ctx SpecContext) {
-			r := stage(ctx, helpers.RoleProcess)
+			r := stage(ctx, helpers.RoleNone)
 			Expect(r.Poll(ctx)).To(helpers.ReapedPollEvents())
 		})
 	})

@@ -190,7 +190,7 @@ var _ = area.Describe("file handles of pidfds", helpers.SyscallOpenByHandleAt, h
 	// Since:    v6.14
 	It("refuses the handle of a reaped process whose pid number was reused with ESTALE", helpers.ID("refuses_handle_of_reaped_process_whose_pid_was_reused"), helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.PidNamespaces)
-		old, _, successor := helpers.ReusePidNumber(ctx, helpers.NewPidNS(ctx), 1000, helpers.RoleProcess, nil)
+		old, _, successor := helpers.ReusePidNumber(ctx, helpers.NewPidNS(ctx), 1000, helpers.RoleNone, nil)
 		_, err := unix.OpenByHandleAt(helpers.SelfPidfd(), handleOf(old.Pidfd), unix.O_CLOEXEC)
 		Expect(err).To(helpers.BeErrno(unix.ESTALE), "the reaped process's handle")
 		fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(successor.Pidfd), unix.O_CLOEXEC)

@@ -163,7 +163,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpe
 		// Since:    v6.9
 		It("gives a process that reuses a pid number a new inode", helpers.ID("gives_a_process_that_reuses_a_pid_number_a_new_inode"), helpers.NeedsPidNS, helpers.ManPidfs, func(ctx SpecContext) {
 			ns := helpers.NewPidNS(ctx)
-			old, _, reused := helpers.ReusePidNumber(ctx, ns, 1000, helpers.RoleProcess, nil)
+			old, _, reused := helpers.ReusePidNumber(ctx, ns, 1000, helpers.RoleNone, nil)
 			Expect(helpers.Inode(reused.Pidfd).Ino).NotTo(Equal(helpers.Inode(old.Pidfd).Ino))
 		})
 
@@ -177,7 +177,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpe
 			// Mirrors:  none (fs/pidfs.c: inode numbers identify a struct pid, never a pid number)
 			// Since:    v6.9
 			It("gives a process that reuses a pid number a new inode", helpers.ID("gives_process_that_reuses_pid_number_new_inode"), helpers.SyscallFstat, helpers.ManPidfs, func(ctx SpecContext) {
-				r := stage(ctx, helpers.RoleProcess)
+				r := stage(ctx, helpers.RoleNone)
 				stale, reopened := r.Inodes(ctx)
 				Expect(reopened).To(Equal(helpers.Inode(r.Successor.Pidfd)), "pidfd_open(%d) by the caller opens the successor", r.Number)
 				Expect(stale.Ino).NotTo(Equal(reopened.Ino))

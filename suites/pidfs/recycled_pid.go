@@ -21,7 +21,7 @@ var _ = area.Describe("PIDFD_GET_INFO on a pidfd to a reaped process whose pid n
 		// Mirrors:  none (fs/pidfs.c pidfd_info: a reaped task has only exit information)
 		// Since:    v6.13
 		It("fails with ESRCH", helpers.ID("get_info_fails_with_esrch"), helpers.ManPidfs, helpers.Requires(kernel.PidfdGetInfo), func(ctx SpecContext) {
-			r := stage(ctx, helpers.RoleProcess)
+			r := stage(ctx, helpers.RoleNone)
 			_, err := r.Info(ctx, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_CREDS)
 			Expect(err).To(helpers.BeErrno(unix.ESRCH))
 		})
@@ -31,7 +31,7 @@ var _ = area.Describe("PIDFD_GET_INFO on a pidfd to a reaped process whose pid n
 		// Mirrors:  none (fs/pidfs.c pidfd_info: exit information is kept with the struct pid)
 		// Since:    v6.15
 		It("reports the reaped process's exit status and no pid", helpers.ID("reports_reaped_process_exit_status_and_no_pid"), helpers.ManPidfs, helpers.Requires(kernel.PidfdInfoExit), func(ctx SpecContext) {
-			r := stage(ctx, helpers.RoleProcess)
+			r := stage(ctx, helpers.RoleNone)
 			info, err := r.Info(ctx, unix.PIDFD_INFO_PID|unix.PIDFD_INFO_EXIT)
 			Expect(err).NotTo(HaveOccurred())
 			Expect(info.Mask & (unix.PIDFD_INFO_PID | unix.PIDFD_INFO_CREDS | unix.PIDFD_INFO_EXIT)).To(BeEquivalentTo(unix.PIDFD_INFO_EXIT))

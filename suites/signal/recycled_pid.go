@@ -41,7 +41,7 @@ var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPid
 		//           signal recycled pid" (a /proc/1000 directory fd and SIGCONT there)
 		// Since:    v5.1
 		It("fails with ESRCH", helpers.ID("pidfd_after_reuse_fails_with_esrch"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
-			successor(ctx, helpers.RoleProcess)
+			successor(ctx, helpers.RoleNone)
 			for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {
 				Expect(unix.PidfdSendSignal(stale.Pidfd, sig, nil, 0)).To(helpers.BeErrno(unix.ESRCH), "signal %d", sig)
 			}
@@ -72,7 +72,7 @@ var _ = area.Describe("pidfd_send_signal(2) after pid reuse", helpers.SyscallPid
 		//           pidfd_test.c:335-340 in v7.3); LTP pidfd_send_signal03
 		// Since:    v5.1
 		It("fails with ESRCH", helpers.ID("fails_with_esrch"), helpers.LTPPidfdSendSignal, helpers.SelftestPidfdTest, func(ctx SpecContext) {
-			r := stage(ctx, helpers.RoleProcess)
+			r := stage(ctx, helpers.RoleNone)
 			// v7.3 kernel/signal.c:4127 → kill_pid_info_type :1495-1505: the
 			// stale struct pid has no task (pid_task() is NULL) → -ESRCH.
 			for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {

@@ -45,7 +45,7 @@ var _ = area.Describe("pidfd_send_signal(2) through a /proc/<pid> directory fd a
 	//           /proc/1000 directory fd, SIGCONT); LTP pidfd_send_signal03
 	// Since:    v5.1
 	It("fails with ESRCH", helpers.ID("proc_pid_fd_after_reuse_fails_with_esrch"), helpers.SelftestPidfdTest, helpers.LTPPidfdSendSignal, func(ctx SpecContext) {
-		procDir, _ := reuse(ctx, helpers.RoleProcess)
+		procDir, _ := reuse(ctx, helpers.RoleNone)
 		for _, sig := range []unix.Signal{unix.SIGUSR2, unix.SIGCONT, 0} {
 			Expect(unix.PidfdSendSignal(procDir, sig, nil, 0)).To(helpers.BeErrno(unix.ESRCH), "signal %d", sig)
 		}

@@ -87,7 +87,9 @@ var _ = area.Describe("pidfd_send_signal(2) siginfo across namespaces", helpers.
 		var ns *helpers.PidNS
 		var receiver *helpers.Child
 		BeforeEach(func(ctx SpecContext) {
-			ns = helpers.NewPidNS(ctx)
+			// Born with HeldSignals blocked, pid 1 starts a RoleSigwait
+			// receiver that needs no re-exec to block them.
+			helpers.WithHeldSignalsBlocked(func() { ns = helpers.NewPidNS(ctx) })
 			receiver = ns.Spawn(ctx, 0, helpers.RoleSigwait)
 		})
 

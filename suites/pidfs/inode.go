@@ -43,9 +43,9 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpe
 		// route is compared with the CLONE_PIDFD pidfd the child was
 		// born with, route by route.
 		DescribeTable("gives one process one inode",
-			func(ctx SpecContext, route func(SpecContext, *helpers.Blocked) int) {
+			func(ctx SpecContext, route func(*helpers.Blocked) int) {
 				child := helpers.StartBlockedBornWithPidfd(ctx)
-				Expect(helpers.Inode(route(ctx, child))).To(Equal(helpers.Inode(child.Pidfd)))
+				Expect(helpers.Inode(route(child))).To(Equal(helpers.Inode(child.Pidfd)))
 			},
 			// Behavior: a pidfd from pidfd_open(2) is on the same pidfs inode (st_dev,
 			//           st_ino) as the CLONE_PIDFD pidfd of the same process.
@@ -53,19 +53,19 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpe
 			//           through handles; v6.14 selftest; no selftest checks the other routes)
 			// Since:    v6.9
 			Entry("through pidfd_open", helpers.ID("gives_one_process_one_inode_through_pidfd_open"), helpers.SyscallPidfdOpen, helpers.SelftestPidfdFileHandle,
-				func(_ SpecContext, c *helpers.Blocked) int { return helpers.OpenPidfd(c.Pid, 0) }),
+				func(c *helpers.Blocked) int { return helpers.OpenPidfd(c.Pid, 0) }),
 			// Behavior: a pidfd from pidfd_open(2) with PIDFD_NONBLOCK is
 			//           on the same pidfs inode as the CLONE_PIDFD pidfd.
 			// Mirrors:  none
 			// Since:    v6.9
 			Entry("through pidfd_open with PIDFD_NONBLOCK", helpers.ID("gives_one_inode_through_pidfd_open_with_pidfd_nonblock"), helpers.FlagPidfdNonblock, helpers.ManPidfs,
-				func(_ SpecContext, c *helpers.Blocked) int { return helpers.OpenPidfd(c.Pid, unix.PIDFD_NONBLOCK) }),
+				func(c *helpers.Blocked) int { return helpers.OpenPidfd(c.Pid, unix.PIDFD_NONBLOCK) }),
 			// Behavior: a PIDFD_THREAD pidfd from pidfd_open of the thread-group leader is on the same
 			//           pidfs inode as the process's CLONE_PIDFD pidfd (one struct pid names both).
 			// Mirrors:  none
 			// Since:    v6.9
 			Entry("through pidfd_open of the leader with PIDFD_THREAD", helpers.ID("gives_one_inode_through_pidfd_open_of_leader_with_thread"), helpers.FlagPidfdThread, helpers.ManPidfs, helpers.Requires(kernel.PidfdThread),
-				func(_ SpecContext, c *helpers.Blocked) int {
+				func(c *helpers.Blocked) int {
 					return helpers.OpenPidfd(c.Pid, unix.PIDFD_THREAD)
 				}),
 			// Behavior: reopening the pidfd through /proc/self/fd/N gives the same pidfs
@@ -74,7 +74,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpe
 			// Mirrors:  pidfd_bind_mount.c pidfd_bind_mount.reopen (as root there)
 			// Since:    v6.9
 			Entry("through a reopen of /proc/self/fd/N", helpers.ID("gives_one_inode_through_a_reopen_of_proc_self_fd"), helpers.SelftestPidfdBindMount, helpers.Requires(kernel.Procfs),
-				func(_ SpecContext, c *helpers.Blocked) int {
+				func(c *helpers.Blocked) int {
 					requireReopenCapability()
 					fd, err := unix.Open(fmt.Sprintf("/proc/self/fd/%d", c.Pidfd), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 					Expect(err).NotTo(HaveOccurred(), "reopen through /proc/self/fd")
@@ -86,7 +86,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpe
 			// Mirrors:  none
 			// Since:    v6.9
 			Entry("through pidfd_getfd of the pidfd", helpers.ID("gives_one_inode_through_pidfd_getfd_of_the_pidfd"), helpers.SyscallPidfdGetfd, helpers.ManPidfs, helpers.Requires(kernel.PidfdGetfd),
-				func(_ SpecContext, c *helpers.Blocked) int {
+				func(c *helpers.Blocked) int {
 					fd, err := unix.PidfdGetfd(helpers.SelfPidfd(), c.Pidfd, 0)
 					Expect(err).NotTo(HaveOccurred(), "pidfd_getfd of a pidfd")
 					DeferCleanup(unix.Close, fd)
@@ -97,7 +97,7 @@ var _ = area.Describe("pidfs", helpers.FsPidfs, helpers.Requires(kernel.PidfdOpe
 			// Mirrors:  pidfd_file_handle_test.c file_handle.file_handle_same_pidns (v6.14 selftest)
 			// Since:    v6.14
 			Entry("through open_by_handle_at", helpers.ID("gives_one_inode_through_open_by_handle_at"), helpers.SyscallOpenByHandleAt, helpers.SelftestPidfdFileHandle, helpers.Requires(kernel.FileHandles),
-				func(_ SpecContext, c *helpers.Blocked) int {
+				func(c *helpers.Blocked) int {
 					fd, err := reopenByHandle(helpers.SelfPidfd(), handleOf(c.Pidfd), unix.O_CLOEXEC)
 					Expect(err).NotTo(HaveOccurred())
 					return fd

@@ -31,6 +31,11 @@ const bareTimeout = 3 * time.Minute
 // BootBare boots k as a column's runVM would (same kernel file, command line shape,
 // CPUs) but with /init alone, keeping console.log and results.stream in dir.
 func BootBare(ctx context.Context, cfg RunConfig, k *kernels.Kernel, dir string) (BareBoot, error) {
+	release, err := cfg.claimBinDir()
+	if err != nil {
+		return BareBoot{}, err
+	}
+	defer release()
 	initBin, err := image.BuildGuest(ctx, cfg.Root, cfg.binDir(), k.Arch, cfg.logf)
 	if err != nil {
 		return BareBoot{}, err

@@ -28,14 +28,23 @@ type builds struct {
 	kselftest *kselftestGuests
 }
 
-// binDir holds the checkout's compiled suites and /init. Binaries live in
-// the cache, not the run directory: go skips the link when the existing
-// binary is already up to date (seconds per suite). Each checkout has its
-// own directory, so runs from two checkouts at once never put each other's
-// suites into their images.
-func (cfg RunConfig) binDir() string {
+// checkoutBinDir holds the checkout's compiled suites and /init. Binaries
+// live in the cache, not the run directory: go skips the link when the
+// existing binary is already up to date (seconds per suite). Each checkout
+// has its own directory, so runs from two checkouts at once never put each
+// other's suites into their images; claimBinDir keeps two runs of one
+// checkout apart.
+func (cfg RunConfig) checkoutBinDir() string {
 	root, _ := filepath.Abs(cfg.Root)
 	return filepath.Join(cfg.Cache.Dir, "bin", cache.HashStrings(root)[:12])
+}
+
+// binDir is the directory claimBinDir gave this run.
+func (cfg RunConfig) binDir() string {
+	if cfg.bins == "" {
+		panic("vm: binaries built before claimBinDir")
+	}
+	return cfg.bins
 }
 
 // buildImages builds the suites and /init for every arch the run needs and,

@@ -47,6 +47,8 @@ type RunConfig struct {
 	// arm64).
 	Kselftest     bool
 	KselftestArch string
+
+	bins string // where this run's binaries are: claimBinDir
 }
 
 // Run resolves every kernel (setup errors stop the run before anything
@@ -78,6 +80,11 @@ func Run(ctx context.Context, cfg RunConfig) (*judge.Matrix, error) {
 	if err != nil {
 		return nil, err
 	}
+	release, err := cfg.claimBinDir()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	b, err := buildImages(ctx, cfg, ks, resolver)
 	if err != nil {
 		return nil, err

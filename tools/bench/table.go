@@ -104,6 +104,10 @@ func printVMTable(w io.Writer, results []VMResult, sc Schedule) {
 			mb(r.SuitesBytes), r.BareBoot.Seconds(), r.SuitesVM.Seconds(), (r.SuitesVM + r.SelftestsVM).Seconds(),
 			r.Overhead.Seconds(), r.Suites.Seconds(), r.Selftests.Seconds(), r.Faster, r.Checks)
 		fmt.Fprintf(w, "%-28s verdicts: %s%s\n", "", r.Verdicts, r.Error)
+		if r.SuitesCPU > 0 {
+			fmt.Fprintf(w, "%-28s suites' CPU, helpers included: %.1fs, %.0f%% of the vCPUs over their %.1fs\n", "",
+				r.SuitesCPU.Seconds(), 100*r.Busy, r.Suites.Seconds())
+		}
 	}
 	if sc.Work > 0 {
 		fmt.Fprintf(w, "schedule: %.1fs of VM work on %d at once took %.1fs, %.2f× an even spread\n",

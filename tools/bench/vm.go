@@ -33,6 +33,11 @@ type VMResult struct {
 	SelftestsVM  time.Duration `json:"selftests_vm_ns"`   // the cross-check's own VM
 	Suites       time.Duration `json:"suites_ns"`         // in the guest, every suite binary
 	Selftests    time.Duration `json:"selftests_ns"`      // in their guest, every program
+	// SuitesCPU is the CPU time of the suites and the helpers they
+	// reaped; Busy is its share of the vCPUs over Suites: near 1, the
+	// suites are bound by the emulated CPU, not by their waits.
+	SuitesCPU time.Duration `json:"suites_cpu_ns"`
+	Busy      float64       `json:"suites_vcpu_busy"`
 	// Overhead is the column's time beyond both boots, the suites and the
 	// selftests: QEMU, probes, streaming, power-off.
 	Overhead time.Duration `json:"overhead_ns"`
@@ -74,7 +79,7 @@ func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests b
 	}
 	var results []VMResult
 	for _, kr := range m.Kernels {
-		r := vmFigures(m, kr, selftests)
+		r := vmFigures(m, kr, selftests, cfg.CPUs)
 		bare, err := vm.BootBare(ctx, cfg, kr.Kernel, bareDir(out, kr.Kernel.Name))
 		if err != nil {
 			r.Error = err.Error()
@@ -117,10 +122,14 @@ func bareDir(out, kernel string) string {
 	return dir
 }
 
-// vmFigures reads one kernel's figures from its matrix column.
-func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool) VMResult {
+// vmFigures reads one kernel's figures from its matrix column, whose VMs
+// had cpus vCPUs.
+func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool, cpus int) VMResult {
 	r := VMResult{Kernel: kr.Kernel.Name, Accel: accel(), Suites: kr.Suite, Verdicts: verdicts(m, kr),
-		SuitesVM: kr.Wall, SelftestsVM: kr.SelftestWall}
+		SuitesVM: kr.Wall, SelftestsVM: kr.SelftestWall, SuitesCPU: kr.SuiteCPU}
+	if kr.Suite > 0 && cpus > 0 {
+		r.Busy = r.SuitesCPU.Seconds() / (kr.Suite.Seconds() * float64(cpus))
+	}
 	for _, img := range m.Image {
 		if img.Arch == kr.Kernel.Arch {
 			r.SuitesBytes = img.Size

@@ -61,7 +61,11 @@ type SuiteRun struct {
 	// seconds: suites run side by side, so a column's suite time is the
 	// span from the first start to the last end, not the sum.
 	Start float64 `json:"start,omitempty"`
-	Error string  `json:"error,omitempty"` // could not start, killed by a signal, ...
+	// CPUSeconds is the user and system time of the suite's process and
+	// of the helpers it waited for (its rusage): with Seconds, how busy
+	// the suite kept the guest's vCPUs.
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	Error      string  `json:"error,omitempty"` // could not start, killed by a signal, ...
 }
 
 // Bounds of a GuestInfo: the guest writes it, so the host checks it before

@@ -27,6 +27,7 @@ type KernelRun struct {
 	Runs        []frame.SuiteRun
 	Reports     []types.Report
 	Boot, Suite time.Duration // time to /init, and in the suites
+	SuiteCPU    time.Duration // the suites' CPU time, helpers included
 	Wall        time.Duration // start of QEMU (or native run) to the end
 	Dir         string        // per-kernel output directory
 	// BootRetry says why the suites' VM booted twice: its first kernel

@@ -3,7 +3,6 @@ package judge
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"slices"
 	"strings"
@@ -109,19 +108,23 @@ func (kr *KernelRun) JudgeSelftestsVM(vm *boot.VM, res boot.Ending) {
 func (kr *KernelRun) addRun(run frame.SuiteRun) {
 	kr.Runs = append(kr.Runs, run)
 	kr.Suite = suitesSpan(kr.Runs)
+	kr.SuiteCPU += time.Duration(sane(run.CPUSeconds) * float64(time.Second))
+}
+
+// sane is x when it is a positive number of seconds short of a day, far
+// beyond any VM's deadline, else 0: the numbers come from the guest, and
+// a huge one would overflow a time.Duration.
+func sane(x float64) float64 {
+	if x > 0 && x < 24*60*60 {
+		return x
+	}
+	return 0
 }
 
 // suitesSpan is the wall time of the suites: from the first start to the
 // last end when every run says when it started (they ran side by side),
-// else the sum of their durations. The numbers come from the guest, so a
-// negative or non-finite one counts as 0.
+// else the sum of their durations. A number that is not sane counts as 0.
 func suitesSpan(runs []frame.SuiteRun) time.Duration {
-	sane := func(x float64) float64 {
-		if x > 0 && !math.IsInf(x, 0) {
-			return x
-		}
-		return 0
-	}
 	var sum, first, last float64
 	spanned := true
 	for i, r := range runs {

@@ -23,3 +23,15 @@ func TestSuitesSpan(t *testing.T) {
 		t.Errorf("nonsense: %v, want 0", got)
 	}
 }
+
+// The suites' CPU time adds up over the runs; a guest's nonsense (NaN,
+// a negative or an overflowing number) counts as 0.
+func TestSuiteCPU(t *testing.T) {
+	kr := &KernelRun{}
+	for _, cpu := range []float64{2.5, 1.5, math.NaN(), -1, 1e300, math.Inf(1)} {
+		kr.addRun(frame.SuiteRun{Suite: "open", Seconds: 1, CPUSeconds: cpu})
+	}
+	if kr.SuiteCPU != 4*time.Second {
+		t.Errorf("SuiteCPU %v, want 4s", kr.SuiteCPU)
+	}
+}

@@ -66,6 +66,9 @@ func Run(ctx context.Context, s Suite) Record {
 	err := cmd.Run()
 	res := Record{Run: frame.SuiteRun{Suite: s.Name, Seconds: time.Since(start).Seconds(), Start: started}}
 	res.Run.Exit, res.Run.Error = exitOf(cmd, err)
+	if cmd.ProcessState != nil {
+		res.Run.CPUSeconds = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
 	if data, err := os.ReadFile(filepath.Join(s.Dir, frame.ReportFile)); err == nil {
 		res.Report = data
 	}

@@ -111,11 +111,11 @@ func (kr *KernelRun) addRun(run frame.SuiteRun) {
 	kr.SuiteCPU += time.Duration(sane(run.CPUSeconds) * float64(time.Second))
 }
 
-// sane is x when it is a positive number of seconds short of a day, far
-// beyond any VM's deadline, else 0: the numbers come from the guest, and
-// a huge one would overflow a time.Duration.
+// sane is x when it is a positive number of seconds a time.Duration can
+// hold with room to add (under 30 years: a start is the machine's uptime),
+// else 0: the numbers come from the guest.
 func sane(x float64) float64 {
-	if x > 0 && x < 24*60*60 {
+	if x > 0 && x < 30*365*24*60*60 {
 		return x
 	}
 	return 0

@@ -35,3 +35,12 @@ func TestSuiteCPU(t *testing.T) {
 		t.Errorf("SuiteCPU %v, want 4s", kr.SuiteCPU)
 	}
 }
+
+// A native column's starts are the host's uptime, which may be weeks.
+func TestSuitesSpanOnALongRunningHost(t *testing.T) {
+	month := float64(30 * 24 * 60 * 60)
+	runs := []frame.SuiteRun{{Start: month, Seconds: 5}, {Start: month + 1, Seconds: 8}}
+	if got := suitesSpan(runs); got != 9*time.Second {
+		t.Errorf("%v, want the span 9s", got)
+	}
+}

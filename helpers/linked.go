@@ -36,8 +36,18 @@ func RunLinkedSuite(name string, areas []string) (bool, error) {
 	// specs; a skip's reason is in the reports either way.
 	reporterConfig.SilenceSkips = true
 	t := &linkedT{}
-	// The reports hold the area's specs only, as its own test binary's do.
-	runArea(t, name, suiteConfig, reporterConfig, func(r types.Report) types.Report { return areaReport(r, name) })
+	// Off the calling goroutine, as a test binary runs its tests: Ginkgo
+	// waits for each node of a spec in the goroutine that runs the specs,
+	// and the main goroutine is locked to the main thread (internal/role),
+	// so every such wait and wake-up would pass the scheduler between two
+	// threads (two futex wake-ups and two context switches per node).
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// The reports hold the area's specs only, as its own test binary's do.
+		runArea(t, name, suiteConfig, reporterConfig, func(r types.Report) types.Report { return areaReport(r, name) })
+	}()
+	<-done
 	return !t.failed, nil
 }
 

@@ -105,17 +105,19 @@ func (c *column) runVM(ctx context.Context) {
 	nSuites := len(c.b.areas)
 	vm := c.vm(ctx, img, guestAppend(c.cfg, c.k, c.scale, nSuites), c.cfg.VMTimeout, "")
 	vm.Silence = vmSilence(c.cfg.VMTimeout, nSuites)
+	vm.InitDeadline = initDeadline
 	res := vm.Run(ctx)
-	if why := diedBeforeInit(vm, res); why != "" && ctx.Err() == nil {
+	if why := failedBeforeInit(vm, res); why != "" && ctx.Err() == nil {
 		// Under TCG a sound kernel now and then oopses while it patches
 		// its own code at boot (an int3 left in sched_clock_cpu on the
 		// second vCPU), before /init runs: once in ~75 boots on this
-		// machine. One more boot tells that from a kernel that cannot
-		// boot, which dies again and is MISS as before; the report says
-		// the column booted twice and why.
+		// machine. Or it hangs there without a word: Debian's 6.1 once
+		// in ~25 boots on a loaded day. One more boot tells that from a
+		// kernel that cannot boot, which fails again and is MISS as
+		// before; the report says the column booted twice and why.
 		first := filepath.Join(kr.Dir, "console-first-boot.log")
 		if err := os.Rename(vm.ConsoleLog, first); err == nil {
-			kr.BootRetry = "the first boot died before /init (" + why + "; console-first-boot.log)"
+			kr.BootRetry = "the first boot failed before /init (" + why + "; console-first-boot.log)"
 			c.cfg.logf("%s: %s; booting it once more", kr.Kernel.Name, kr.BootRetry)
 			res = vm.Run(ctx)
 		}
@@ -123,9 +125,18 @@ func (c *column) runVM(ctx context.Context) {
 	kr.JudgeVM(vm, res)
 }
 
-// diedBeforeInit is why the VM's kernel died before /init wrote a byte of
-// its result stream, or "" when it did not.
-func diedBeforeInit(vm *boot.VM, res boot.Ending) string {
+// initDeadline is how long the suites' VM may take to reach /init's first
+// result byte. Boots take 1.5-3 s under TCG here (an arm64 or SELinux
+// guest some more); a hung one was silent until vmSilence, minutes, and
+// then MISS.
+const initDeadline = 2 * time.Minute
+
+// failedBeforeInit is why the VM's kernel died or hung before /init wrote a
+// byte of its result stream, or "" when it did not.
+func failedBeforeInit(vm *boot.VM, res boot.Ending) string {
+	if res.NoInit {
+		return vm.EndReason(res)
+	}
 	if res.Panic == "" {
 		return ""
 	}

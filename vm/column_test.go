@@ -63,21 +63,25 @@ func TestVMSilenceOutlastsSuiteTimeout(t *testing.T) {
 	}
 }
 
-// Only a kernel that died before /init wrote its first result byte is
-// booted once more: a panic after that is the column's verdict.
-func TestDiedBeforeInit(t *testing.T) {
+// Only a kernel that died or hung before /init wrote its first result byte
+// is booted once more: a panic after that is the column's verdict.
+func TestFailedBeforeInit(t *testing.T) {
 	dir := t.TempDir()
 	empty, started := filepath.Join(dir, "empty"), filepath.Join(dir, "started")
 	os.WriteFile(empty, nil, 0o644)
 	os.WriteFile(started, []byte("BEGIN info.json"), 0o644)
 	panicked := boot.Ending{Panic: "Kernel panic - not syncing: Fatal exception in interrupt"}
-	if why := diedBeforeInit(&boot.VM{ResultLog: empty}, panicked); !strings.Contains(why, "Kernel panic") {
+	if why := failedBeforeInit(&boot.VM{ResultLog: empty}, panicked); !strings.Contains(why, "Kernel panic") {
 		t.Errorf("a panic before /init: %q", why)
 	}
-	if why := diedBeforeInit(&boot.VM{ResultLog: started}, panicked); why != "" {
+	if why := failedBeforeInit(&boot.VM{ResultLog: started}, panicked); why != "" {
 		t.Errorf("a panic after /init started: %q", why)
 	}
-	if why := diedBeforeInit(&boot.VM{ResultLog: empty}, boot.Ending{Stalled: true}); why != "" {
+	if why := failedBeforeInit(&boot.VM{ResultLog: empty}, boot.Ending{Stalled: true}); why != "" {
 		t.Errorf("a stall is no panic: %q", why)
+	}
+	hung := boot.Ending{NoInit: true}
+	if why := failedBeforeInit(&boot.VM{ResultLog: empty, InitDeadline: time.Minute}, hung); !strings.Contains(why, "before /init") {
+		t.Errorf("a boot that never reached /init: %q", why)
 	}
 }

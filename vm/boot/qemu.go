@@ -24,16 +24,21 @@ import (
 
 // VM is one QEMU boot.
 type VM struct {
-	Arch       string // the kernel's GOARCH: amd64, 386 or arm64 (see machine.go)
-	Kernel     string
-	Initrd     string
-	Append     string // appended to the base command line
-	MemoryMB   int
-	CPUs       int
-	Timeout    time.Duration // outer bound in wall time, however busy the guest
-	Silence    time.Duration // ends the VM after this long without console or result output; 0: off
-	ConsoleLog string        // ttyS0 (ttyAMA0 on arm64), the kernel and /init console
-	ResultLog  string        // ttyS1 (a UART on PCI on arm64), the framed result stream
+	Arch     string // the kernel's GOARCH: amd64, 386 or arm64 (see machine.go)
+	Kernel   string
+	Initrd   string
+	Append   string // appended to the base command line
+	MemoryMB int
+	CPUs     int
+	Timeout  time.Duration // outer bound in wall time, however busy the guest
+	Silence  time.Duration // ends the VM after this long without console or result output; 0: off
+	// InitDeadline ends the VM when /init has not written a byte of the
+	// result stream this long after QEMU started; 0: off. Before /init the
+	// kernel is quiet (loglevel=4), so Silence cannot tell a slow boot
+	// from a hung one any sooner.
+	InitDeadline time.Duration
+	ConsoleLog   string // ttyS0 (ttyAMA0 on arm64), the kernel and /init console
+	ResultLog    string // ttyS1 (a UART on PCI on arm64), the framed result stream
 }
 
 // Ending says how the boot ended; verdicts come from the result stream.
@@ -42,6 +47,7 @@ type Ending struct {
 	Panic    string // the console line that ended the VM early
 	TimedOut bool   // Timeout passed while the guest still produced output
 	Stalled  bool   // Silence passed without output: the guest is stuck
+	NoInit   bool   // InitDeadline passed before /init wrote its result stream
 	Capped   string // the cap on console or result stream the guest passed; the VM was stopped
 	Err      error  // QEMU failed to start or died abnormally
 }
@@ -166,11 +172,13 @@ func (v *VM) Run(ctx context.Context) Ending {
 	scanDone := make(chan struct{})
 	go func() {
 		defer close(scanDone)
-		watch.copy(progressReader{q.console, prog}, con)
+		watch.copy(onBytes{q.console, prog.touch}, con)
 	}()
 	resultsDone := make(chan error, 1)
+	var initStarted atomic.Bool
+	results := onBytes{q.results, func() { prog.touch(); initStarted.Store(true) }}
 	go func() {
-		resultsDone <- copyResults(progressReader{q.results, prog}, v.ResultLog, func() {
+		resultsDone <- copyResults(results, v.ResultLog, func() {
 			capped.set(fmt.Sprintf("result stream over %d MiB (frame.MaxStreamBytes): the VM was stopped", frame.MaxStreamBytes>>20))
 			killGroup()
 		})
@@ -178,6 +186,10 @@ func (v *VM) Run(ctx context.Context) Ending {
 	stalled := make(chan struct{})
 	if v.Silence > 0 {
 		go watchSilence(ctx, prog, v.Silence, stalled)
+	}
+	noInit := make(chan struct{})
+	if v.InitDeadline > 0 {
+		go watchInit(ctx, &initStarted, v.InitDeadline, noInit)
 	}
 	waitDone := make(chan error, 1)
 	go func() {
@@ -192,6 +204,10 @@ func (v *VM) Run(ctx context.Context) Ending {
 		killGroup()
 		err = <-waitDone
 		res.Stalled = true
+	case <-noInit:
+		killGroup()
+		err = <-waitDone
+		res.NoInit = true
 	case <-ctx.Done():
 		killGroup()
 		err = <-waitDone
@@ -208,9 +224,9 @@ func (v *VM) Run(ctx context.Context) Ending {
 	res.Panic = watch.fatalLine()
 	res.Capped = capped.get()
 	if res.Capped != "" {
-		res.Stalled, res.TimedOut = false, false
+		res.Stalled, res.TimedOut, res.NoInit = false, false, false
 	}
-	if err != nil && res.Panic == "" && res.Capped == "" && !res.TimedOut && !res.Stalled && res.Err == nil {
+	if err != nil && res.Panic == "" && res.Capped == "" && !res.TimedOut && !res.Stalled && !res.NoInit && res.Err == nil {
 		res.Err = fmt.Errorf("%s: %v", QEMUBinary(v.Arch), err)
 	}
 	return res
@@ -248,6 +264,8 @@ func (v *VM) EndReason(res Ending) string {
 		return "kernel died: " + res.Panic
 	case res.Stalled:
 		return fmt.Sprintf("guest stuck: no console or result output for %s (after %s)", v.Silence, res.Wall.Round(time.Second))
+	case res.NoInit:
+		return fmt.Sprintf("guest stuck before /init: no result output %s after QEMU started", v.InitDeadline)
 	case res.TimedOut:
 		return fmt.Sprintf("guest slow: VM deadline %s passed while it was still producing output", v.Timeout)
 	case res.Err != nil:

@@ -27,18 +27,18 @@ func (p *progress) quietFor() time.Duration {
 	return time.Since(time.Unix(0, p.last.Load()))
 }
 
-// progressReader touches p on every read that returns bytes: the console
-// counts as progress byte by byte, not only at line ends (Ginkgo's dots have
+// onBytes calls got on every read that returns bytes: the console counts
+// as progress byte by byte, not only at line ends (Ginkgo's dots have
 // none).
-type progressReader struct {
-	r interface{ Read([]byte) (int, error) }
-	p *progress
+type onBytes struct {
+	r   interface{ Read([]byte) (int, error) }
+	got func()
 }
 
-func (pr progressReader) Read(b []byte) (int, error) {
-	n, err := pr.r.Read(b)
+func (o onBytes) Read(b []byte) (int, error) {
+	n, err := o.r.Read(b)
 	if n > 0 {
-		pr.p.touch()
+		o.got()
 	}
 	return n, err
 }
@@ -57,6 +57,29 @@ func watchSilence(ctx context.Context, p *progress, silence time.Duration, stall
 		}
 		if p.quietFor() >= silence {
 			close(stalled)
+			return
+		}
+	}
+}
+
+// watchInit closes noInit when deadline passes before started is set (by
+// the first byte of the result stream, which /init writes once it has
+// described the kernel). It returns when ctx ends or once the byte came.
+func watchInit(ctx context.Context, started *atomic.Bool, deadline time.Duration, noInit chan<- struct{}) {
+	tick := time.NewTicker(min(max(deadline/10, 10*time.Millisecond), time.Second))
+	defer tick.Stop()
+	start := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if started.Load() {
+			return
+		}
+		if time.Since(start) >= deadline {
+			close(noInit)
 			return
 		}
 	}

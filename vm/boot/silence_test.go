@@ -49,3 +49,31 @@ func TestSilenceOff(t *testing.T) {
 		t.Fatalf("result %+v, want TimedOut only", res)
 	}
 }
+
+// A guest whose console stays busy but whose /init never writes the result
+// stream is ended at InitDeadline, long before Silence; one that starts
+// /init in time runs on past it.
+func TestInitDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name, script, want string
+	}{
+		{"hung before /init", "while :; do printf .; sleep 0.1; done", "guest stuck before /init: no result output 1s after QEMU started"},
+		{"/init in time", "printf x >&3; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do printf .; sleep 0.1; done", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			boottest.FakeQEMU(t, tc.script)
+			v := boottest.VM(t, time.Minute, 30*time.Second)
+			v.InitDeadline = time.Second
+			res := v.Run(context.Background())
+			if why := v.EndReason(res); why != tc.want {
+				t.Fatalf("EndReason = %q, want %q (result %+v)", why, tc.want, res)
+			}
+			if res.NoInit != (tc.want != "") {
+				t.Errorf("NoInit = %v", res.NoInit)
+			}
+			if res.Wall > 10*time.Second {
+				t.Errorf("took %s: the VM was not stopped", res.Wall)
+			}
+		})
+	}
+}

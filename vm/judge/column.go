@@ -31,7 +31,8 @@ type KernelRun struct {
 	Wall        time.Duration // start of QEMU (or native run) to the end
 	Dir         string        // per-kernel output directory
 	// BootRetry says why the suites' VM booted twice: its first kernel
-	// died before /init (kept in console-first-boot.log); empty otherwise.
+	// died or hung before /init (kept in console-first-boot.log); empty
+	// otherwise.
 	BootRetry string
 	// InitrdBytes is the size of the initramfs the VM booted: the suites'
 	// image plus, when shipped, the appended selftests archive.

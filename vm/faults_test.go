@@ -315,7 +315,7 @@ func TestFaultOversizedFrame(t *testing.T) {
 	var s bytes.Buffer
 	info, _ := json.Marshal(frame.GuestInfo{Release: "6.1.0-fault", Suites: []string{"open"}})
 	frame.Write(&s, frame.InfoName, info)
-	fmt.Fprintf(&s, "BEGIN open/report.json %d %s\n", 1<<40, strings.Repeat("0", 64))
+	fmt.Fprintf(&s, "BEGIN open/report.json %d %s\n", int64(1)<<40, strings.Repeat("0", 64))
 	s.WriteString(strings.Repeat(strings.Repeat("A", 76)+"\n", 1000) + "END\n")
 	frame.WriteExit(&s, 0)
 	kr := streamFault(t, s.Bytes())

@@ -64,23 +64,16 @@ func watchSilence(ctx context.Context, p *progress, silence time.Duration, stall
 
 // watchInit closes noInit when deadline passes before started is set (by
 // the first byte of the result stream, which /init writes once it has
-// described the kernel). It returns when ctx ends or once the byte came.
+// described the kernel). Only the state at the deadline matters, so it
+// looks once; it returns then or when ctx ends.
 func watchInit(ctx context.Context, started *atomic.Bool, deadline time.Duration, noInit chan<- struct{}) {
-	tick := time.NewTicker(min(max(deadline/10, 10*time.Millisecond), time.Second))
-	defer tick.Stop()
-	start := time.Now()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		if started.Load() {
-			return
-		}
-		if time.Since(start) >= deadline {
+	t := time.NewTimer(deadline)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+		if !started.Load() {
 			close(noInit)
-			return
 		}
 	}
 }

@@ -40,10 +40,8 @@ const (
 )
 
 type probeChild struct {
-	proc   *os.Process // nil for a raw clone
-	pid    int         // of a raw clone
-	reaped bool        // a raw clone was reaped
-	pidfd  int
+	proc  *os.Process
+	pidfd int
 }
 
 // startProbeChild starts a child that exits at once. Without attributes
@@ -53,7 +51,9 @@ func startProbeChild(attr *syscall.SysProcAttr) (*probeChild, error) {
 	if attr == nil {
 		pid, pidfd, err := CloneExiting(unix.CLONE_PIDFD | int(unix.SIGCHLD))
 		if err == nil {
-			return &probeChild{pid: pid, pidfd: pidfd}, nil
+			// FindProcess never fails on Unix: the clone is our child.
+			proc, _ := os.FindProcess(pid)
+			return &probeChild{proc: proc, pidfd: pidfd}, nil
 		}
 		if !errors.Is(err, ErrNoRawClone) {
 			return nil, fmt.Errorf("clone(CLONE_PIDFD) of a probe child: %w", err)
@@ -90,17 +90,7 @@ func startProbeChildFor(job string, socket *os.File, attr *syscall.SysProcAttr) 
 
 // reap waits for the child (a second call is a no-op error we ignore); the
 // pidfd stays open so the probe can inspect a reaped child's pidfd.
-func (c *probeChild) reap() {
-	if c.proc != nil {
-		c.proc.Wait()
-		return
-	}
-	if !c.reaped {
-		var ws unix.WaitStatus
-		unix.Wait4(c.pid, &ws, 0, nil)
-		c.reaped = true
-	}
-}
+func (c *probeChild) reap() { c.proc.Wait() }
 
 func (c *probeChild) close() {
 	c.reap()

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type Suite struct {
 	// host derives its own from the JSON report), and under TCG Ginkgo
 	// takes 0.1-0.2 s per suite to write it.
 	NoJUnit bool
+	// TimerSlack, when positive, is the timer slack (PR_SET_TIMERSLACK)
+	// the suite starts with; its threads and its helpers inherit it.
+	TimerSlack time.Duration
 }
 
 // Record is how the suite ended and the report it left.
@@ -63,7 +67,10 @@ func Run(ctx context.Context, s Suite) Record {
 	fmt.Fprintf(s.Output, "# %s\n", strings.Join(cmd.Args, " "))
 	started := BootClock()
 	start := time.Now()
-	err := cmd.Run()
+	err := startWithSlack(cmd, s.TimerSlack)
+	if err == nil {
+		err = cmd.Wait()
+	}
 	res := Record{Run: frame.SuiteRun{Suite: s.Name, Seconds: time.Since(start).Seconds(), Start: started}}
 	res.Run.Exit, res.Run.Error = exitOf(cmd, err)
 	if cmd.ProcessState != nil {
@@ -73,6 +80,26 @@ func Run(ctx context.Context, s Suite) Record {
 		res.Report = data
 	}
 	return res
+}
+
+// startWithSlack starts cmd from a thread whose timer slack is slack, as
+// a new process takes the slack of the thread that forks it; the thread
+// gets its own slack back afterwards.
+func startWithSlack(cmd *exec.Cmd, slack time.Duration) error {
+	if slack <= 0 {
+		return cmd.Start()
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	own, err := unix.PrctlRetInt(unix.PR_GET_TIMERSLACK, 0, 0, 0, 0)
+	if err != nil {
+		return fmt.Errorf("timer slack: %w", err)
+	}
+	if err := unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(slack.Nanoseconds()), 0, 0, 0); err != nil {
+		return fmt.Errorf("timer slack %v: %w", slack, err)
+	}
+	defer unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(own), 0, 0, 0)
+	return cmd.Start()
 }
 
 // BootClock is CLOCK_BOOTTIME in seconds: one clock for every suite of a

@@ -57,6 +57,19 @@ func TestRunPassesTheTimeout(t *testing.T) {
 	}
 }
 
+func TestTimerSlackReachesTheSuite(t *testing.T) {
+	dir := t.TempDir()
+	bin := fakeSuite(t, "cat /proc/self/timerslack_ns > slack")
+	Run(context.Background(), Suite{Name: "fake", Bin: bin, Dir: dir, TimerSlack: 3 * time.Millisecond, Output: &bytes.Buffer{}})
+	if slack, _ := os.ReadFile(filepath.Join(dir, "slack")); string(slack) != "3000000\n" {
+		t.Errorf("the suite's timer slack: %q, want 3000000", slack)
+	}
+	Run(context.Background(), Suite{Name: "fake", Bin: bin, Dir: dir, Output: &bytes.Buffer{}})
+	if slack, _ := os.ReadFile(filepath.Join(dir, "slack")); string(slack) == "3000000\n" || len(slack) == 0 {
+		t.Errorf("without TimerSlack the suite's slack is %q: the runner's thread kept the last suite's", slack)
+	}
+}
+
 func TestNoJUnitLeavesOnlyTheJSONReport(t *testing.T) {
 	dir := t.TempDir()
 	Run(context.Background(), Suite{Name: "fake", Bin: fakeSuite(t, ""), Dir: dir, NoJUnit: true, Output: &bytes.Buffer{}})

@@ -104,6 +104,9 @@ func printVMTable(w io.Writer, results []VMResult, sc Schedule) {
 			mb(r.SuitesBytes), r.BareBoot.Seconds(), r.SuitesVM.Seconds(), (r.SuitesVM + r.SelftestsVM).Seconds(),
 			r.Overhead.Seconds(), r.Suites.Seconds(), r.Selftests.Seconds(), r.Faster, r.Checks)
 		fmt.Fprintf(w, "%-28s verdicts: %s%s\n", "", r.Verdicts, r.Error)
+		if len(r.SuitesRuns) > 1 {
+			fmt.Fprintf(w, "%-28s suites: the median of %d runs (%s)\n", "", len(r.SuitesRuns), seconds(r.SuitesRuns))
+		}
 		if r.SuitesCPU > 0 {
 			fmt.Fprintf(w, "%-28s suites' CPU, helpers included: %.1fs, %.0f%% of the vCPUs over their %.1fs\n", "",
 				r.SuitesCPU.Seconds(), 100*r.Busy, r.Suites.Seconds())
@@ -113,6 +116,15 @@ func printVMTable(w io.Writer, results []VMResult, sc Schedule) {
 		fmt.Fprintf(w, "schedule: %.1fs of VM work on %d at once took %.1fs, %.2f× an even spread\n",
 			sc.Work.Seconds(), sc.Jobs, sc.Wall.Seconds(), sc.Spread)
 	}
+}
+
+// seconds lists durations as "7.1s 6.8s …".
+func seconds(ds []time.Duration) string {
+	var parts []string
+	for _, d := range ds {
+		parts = append(parts, fmt.Sprintf("%.1fs", d.Seconds()))
+	}
+	return strings.Join(parts, " ")
 }
 
 func mb(n int64) float64 { return float64(n) / (1 << 20) }

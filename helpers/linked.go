@@ -15,20 +15,31 @@ import (
 // every suite (cmd/pidfdconf-suites, the VM image's one copy of them): the
 // other suites' specs are left out of the run and out of its reports, so
 // the run and its JSON and JUnit reports are those of the area's own test
-// binary. areas are the suites the program links (checked against its
-// imports by its test: finding them here would take a preview of every
-// spec, the longest part of a suite's start under TCG). It returns whether
-// the specs passed; an area not in areas is an error that lists them.
+// binary. name may also be a group of areas joined by '+' (the VM guest
+// runs a few groups instead of a process per suite): their specs run in
+// one suite, and each area's reports, as its own binary would write them,
+// go into a directory of its own beside the paths the flags give
+// (takeOverReports). areas are the suites the program links (checked
+// against its imports by its test: finding them here would take a preview
+// of every spec, the longest part of a suite's start under TCG). It
+// returns whether the specs passed; an area not in areas is an error that
+// lists them.
 func RunLinkedSuite(name string, areas []string) (bool, error) {
-	if !slices.Contains(areas, name) {
-		return false, fmt.Errorf("no suite %q in this program: it has %s", name, strings.Join(areas, ", "))
+	group := strings.Split(name, "+")
+	for i, a := range group {
+		if !slices.Contains(areas, a) {
+			return false, fmt.Errorf("no suite %q in this program: it has %s", a, strings.Join(areas, ", "))
+		}
+		if slices.Contains(group[:i], a) {
+			return false, fmt.Errorf("suite %q is named twice in %q", a, name)
+		}
 	}
 	// The other areas' containers stay empty (area.Describe); their files
 	// are skipped besides, for a container declared some other way.
-	area.Only(name)
+	area.Only(group...)
 	suiteConfig, reporterConfig := GinkgoConfiguration()
 	for _, other := range areas {
-		if other != name {
+		if !slices.Contains(group, other) {
 			suiteConfig.SkipFiles = append(suiteConfig.SkipFiles, areaDir(other))
 		}
 	}
@@ -45,7 +56,16 @@ func RunLinkedSuite(name string, areas []string) (bool, error) {
 	go func() {
 		defer close(done)
 		// The reports hold the area's specs only, as its own test binary's do.
-		runArea(t, name, suiteConfig, reporterConfig, func(r types.Report) types.Report { return areaReport(r, name) })
+		runArea(t, name, suiteConfig, reporterConfig, func(r types.Report) map[string]types.Report {
+			if len(group) == 1 {
+				return map[string]types.Report{"": areaReport(r, name)}
+			}
+			byArea := map[string]types.Report{}
+			for _, a := range group {
+				byArea[a] = areaReport(r, a)
+			}
+			return byArea
+		})
 	}()
 	<-done
 	return !t.failed, nil
@@ -67,8 +87,15 @@ func LinkedAreas() map[string]int {
 // -ginkgo.focus-file take it.
 func areaDir(name string) string { return "/suites/" + name + "/" }
 
-// areaReport is r without the specs of other areas; suite-level nodes stay.
+// areaReport is r without the specs of other areas, described and
+// labelled as the area's own run, and failed only by its own specs or by
+// the run as a whole; suite-level nodes stay. Of a group's run
+// that selected every spec, the area's specs are all that its own run
+// would have run; a group's run narrowed by filters keeps the group's
+// count of the specs it selected.
 func areaReport(r types.Report, name string) types.Report {
+	r.SuiteDescription, r.SuiteLabels = suiteDescription(name), []string{areaLabel(name)}
+	everything := r.PreRunStats.SpecsThatWillRun == r.PreRunStats.TotalSpecs
 	var specs types.SpecReports
 	for _, s := range r.SpecReports {
 		if s.LeafNodeType != types.NodeTypeIt || area.Of(s.LeafNodeLocation.FileName) == name {
@@ -82,6 +109,14 @@ func areaReport(r types.Report, name string) types.Report {
 			r.PreRunStats.TotalSpecs++
 		}
 	}
+	if everything {
+		r.PreRunStats.SpecsThatWillRun = r.PreRunStats.TotalSpecs
+	}
+	// A group's run failed for all its areas only for a reason of the
+	// whole run (a suite node, the timeout); a failed spec fails its area.
+	r.SuiteSucceeded = len(r.SpecialSuiteFailureReasons) == 0 && !slices.ContainsFunc(specs, func(s types.SpecReport) bool {
+		return s.State.Is(types.SpecStateFailureStates)
+	})
 	return r
 }
 

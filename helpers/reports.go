@@ -14,26 +14,40 @@ import (
 // Ginkgo's: own narrows the report to the run's own specs, and the JSON
 // report is trimmed (trimmed) and not indented. What it drops was written,
 // compressed and streamed by an emulated CPU in every VM, and read by
-// nobody.
-func takeOverReports(reporterConfig *types.ReporterConfig, own func(types.Report) types.Report) {
+// nobody. own's reports go where the flags say (key "") or, for a group of
+// suites, into a directory per suite beside them (key: the suite).
+func takeOverReports(reporterConfig *types.ReporterConfig, own func(types.Report) map[string]types.Report) {
 	jsonPath, junitPath := reporterConfig.JSONReport, reporterConfig.JUnitReport
 	reporterConfig.JSONReport, reporterConfig.JUnitReport = "", ""
 	if jsonPath == "" && junitPath == "" {
 		return
 	}
 	ReportAfterSuite("the suite's reports", func(r Report) {
-		r = own(r)
-		if junitPath != "" {
-			if err := reporters.GenerateJUnitReport(r, junitPath); err != nil {
-				Fail(err.Error())
+		for sub, r := range own(r) {
+			if junitPath != "" {
+				path := within(junitPath, sub)
+				if err := os.MkdirAll(filepath.Dir(path), 0o770); err != nil {
+					Fail(err.Error())
+				}
+				if err := reporters.GenerateJUnitReport(r, path); err != nil {
+					Fail(err.Error())
+				}
 			}
-		}
-		if jsonPath != "" {
-			if err := writeJSONReport(trimmed(r), jsonPath); err != nil {
-				Fail(err.Error())
+			if jsonPath != "" {
+				if err := writeJSONReport(trimmed(r), within(jsonPath, sub)); err != nil {
+					Fail(err.Error())
+				}
 			}
 		}
 	})
+}
+
+// within is path, or the same file in the directory sub beside it.
+func within(path, sub string) string {
+	if sub == "" {
+		return path
+	}
+	return filepath.Join(filepath.Dir(path), sub, filepath.Base(path))
 }
 
 // writeJSONReport writes r as Ginkgo's JSON reporter does (a one-report

@@ -19,7 +19,7 @@ import (
 // and child leaks and runs the specs labelled area:<area>.
 func RunSuite(t *testing.T, area string) {
 	suiteConfig, reporterConfig := GinkgoConfiguration()
-	runArea(t, area, suiteConfig, reporterConfig, func(r types.Report) types.Report { return r })
+	runArea(t, area, suiteConfig, reporterConfig, func(r types.Report) map[string]types.Report { return map[string]types.Report{"": r} })
 }
 
 // runArea runs the specs of one area under the given configuration, its
@@ -27,7 +27,7 @@ func RunSuite(t *testing.T, area string) {
 // metadata rules are checked by cmd/pidfdconf-suites' test over every
 // area (MetadataProblems), not here: checking here took a preview of the
 // whole spec tree per run, ~0.4 s of every suite's start under TCG.
-func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig, own func(types.Report) types.Report) {
+func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, reporterConfig types.ReporterConfig, own func(types.Report) map[string]types.Report) {
 	RegisterFailHandler(Fail)
 	takeOverReports(&reporterConfig, own)
 	// Warm up the Go runtime's lazily created fds (netpoller, pidfd probe)
@@ -49,8 +49,13 @@ func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, repor
 		kselftest.register(area)
 		suiteConfig, reporterConfig = kselftest.configure(suiteConfig, reporterConfig)
 	}
-	RunSpecs(t, "pidfd "+area, Label("area:"+area), AroundNode(withSpecDeadline), suiteConfig, reporterConfig)
+	RunSpecs(t, suiteDescription(area), Label(areaLabel(area)), AroundNode(withSpecDeadline), suiteConfig, reporterConfig)
 }
+
+// suiteDescription and areaLabel are the description and the label of
+// an area's suite (a group's: its areas joined by '+').
+func suiteDescription(area string) string { return "pidfd " + area }
+func areaLabel(area string) string        { return "area:" + area }
 
 // kernelConfigNote says where the evidence of config options came from,
 // or that there was none.
@@ -73,7 +78,7 @@ func withSpecDeadline(ctx context.Context, body func(context.Context)) {
 // MetadataProblems is specTreeProblems for the specs of area, as the
 // area's run labels them.
 func MetadataProblems(area string, specs []types.SpecReport) []string {
-	known["area:"+area] = true
+	known[areaLabel(area)] = true
 	return specTreeProblems(specs)
 }
 

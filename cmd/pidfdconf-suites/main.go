@@ -4,7 +4,10 @@
 // suite it is called as: suites/<area>.test, a link to it, runs the specs
 // of suites/<area>/ and takes the flags that suite's test binary takes
 // (-ginkgo.*), writing the same reports. `pidfdconf-suites AREA [flags]`
-// does the same. It is also the helper processes of every suite's roles.
+// does the same, and `pidfdconf-suites AREA+AREA… [flags]` runs those
+// suites in one process, each one's reports in a directory of its own
+// beside the flags' paths (the VM guest's groups). It is also the helper
+// processes of every suite's roles.
 package main
 
 import (
@@ -40,7 +43,7 @@ func main() {
 	area, ok := strings.CutSuffix(filepath.Base(os.Args[0]), ".test")
 	if !ok {
 		if len(os.Args) < 2 || strings.HasPrefix(os.Args[1], "-") {
-			fmt.Fprintln(os.Stderr, "usage: pidfdconf-suites AREA [-ginkgo.FLAG...], or call it as AREA.test (a link to it)")
+			fmt.Fprintln(os.Stderr, "usage: pidfdconf-suites AREA[+AREA...] [-ginkgo.FLAG...], or call it as AREA.test (a link to it)")
 			os.Exit(2)
 		}
 		area = os.Args[1]

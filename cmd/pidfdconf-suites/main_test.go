@@ -61,7 +61,9 @@ func TestSpecMetadataRules(t *testing.T) {
 
 // Called as <area>.test the program runs that suite alone: its report
 // holds only the area's specs, every one of them; an area it does not
-// have is a usage error.
+// have is a usage error. Given a group of areas it runs them in one suite
+// and writes each one's report as its own run does, in a directory of its
+// own.
 func TestRunsTheSuiteItIsCalledAs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the program of every suite")
@@ -81,7 +83,33 @@ func TestRunsTheSuiteItIsCalledAs(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("fanotify.test: %v\n%s", err, out)
 	}
-	data, err := os.ReadFile(report)
+	alone := checkAreaReport(t, report, "fanotify")
+
+	group := filepath.Join(dir, "group")
+	cmd = exec.Command(program, "seccomp+fanotify", "-ginkgo.json-report="+filepath.Join(group, "report.json"), "-ginkgo.no-color")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("pidfdconf-suites seccomp+fanotify: %v\n%s", err, out)
+	}
+	checkAreaReport(t, filepath.Join(group, "seccomp", "report.json"), "seccomp")
+	if inGroup := checkAreaReport(t, filepath.Join(group, "fanotify", "report.json"), "fanotify"); !slices.Equal(inGroup, alone) {
+		t.Errorf("fanotify's specs in a group:\n%q\nalone:\n%q", inGroup, alone)
+	}
+
+	for _, bad := range []string{"nosuchsuite", "open+nosuchsuite"} {
+		out, err := exec.Command(program, bad).CombinedOutput()
+		if code := exitCode(err); code != 2 || !strings.Contains(string(out), `no suite "nosuchsuite"`) {
+			t.Errorf("an unknown suite in %s: exit %d, %q; want 2 naming it", bad, code, out)
+		}
+	}
+}
+
+// checkAreaReport checks that the report at path is suite area's own run:
+// its description, its label and every one of its specs, none filtered
+// out. It returns each spec's text and state, sorted.
+func checkAreaReport(t *testing.T, path, area string) []string {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,30 +117,27 @@ func TestRunsTheSuiteItIsCalledAs(t *testing.T) {
 	if err := json.Unmarshal(data, &reports); err != nil {
 		t.Fatal(err)
 	}
-	if len(reports) != 1 || reports[0].SuiteDescription != "pidfd fanotify" {
-		t.Fatalf("want one report of suite pidfd fanotify, got %d", len(reports))
+	if len(reports) != 1 || reports[0].SuiteDescription != "pidfd "+area || !slices.Equal(reports[0].SuiteLabels, []string{"area:" + area}) {
+		t.Fatalf("%s: want one report of suite pidfd %s labelled area:%s, got %d", path, area, area, len(reports))
 	}
-	its := 0
+	var specs []string
 	for _, sr := range reports[0].SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			continue
 		}
-		its++
-		if !strings.Contains(sr.LeafNodeLocation.FileName, "/suites/fanotify/") {
-			t.Errorf("the report holds %q from %s", sr.FullText(), sr.LeafNodeLocation.FileName)
+		specs = append(specs, sr.FullText()+": "+sr.State.String())
+		if !strings.Contains(sr.LeafNodeLocation.FileName, "/suites/"+area+"/") {
+			t.Errorf("%s holds %q from %s", path, sr.FullText(), sr.LeafNodeLocation.FileName)
 		}
 		if sr.State == types.SpecStateSkipped && sr.Failure.Message == "" {
 			t.Errorf("%q was filtered out of its own suite's run", sr.FullText())
 		}
 	}
-	if want := helpers.LinkedAreas()["fanotify"]; its != want {
-		t.Errorf("the report holds %d specs, the suite has %d", its, want)
+	if want := helpers.LinkedAreas()[area]; len(specs) != want || reports[0].PreRunStats.TotalSpecs != want || reports[0].PreRunStats.SpecsThatWillRun != want {
+		t.Errorf("%s holds %d specs (counts %+v), the suite has %d", path, len(specs), reports[0].PreRunStats, want)
 	}
-
-	out, err := exec.Command(program, "nosuchsuite").CombinedOutput()
-	if code := exitCode(err); code != 2 || !strings.Contains(string(out), `no suite "nosuchsuite"`) {
-		t.Errorf("an unknown suite: exit %d, %q; want 2 naming it", code, out)
-	}
+	slices.Sort(specs)
+	return specs
 }
 
 func exitCode(err error) int {

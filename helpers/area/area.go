@@ -15,11 +15,11 @@ import (
 	"github.com/onsi/ginkgo/v2"
 )
 
-var only string
+var only []string
 
-// Only makes the program build the containers of name alone; call it
-// before RunSpecs. Until then every area's are built.
-func Only(name string) { only = name }
+// Only makes the program build the containers of the named areas alone;
+// call it before RunSpecs. Until then every area's are built.
+func Only(names ...string) { only = names }
 
 // Of is the area of a spec file: the directory below suites/, "" for a
 // file outside it.
@@ -41,7 +41,7 @@ func Describe(text string, args ...any) bool {
 		if body, ok := args[n-1].(func()); ok {
 			args = slices.Clone(args)
 			args[n-1] = func() {
-				if only == "" || only == mine {
+				if only == nil || slices.Contains(only, mine) {
 					body()
 				}
 			}

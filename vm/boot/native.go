@@ -43,8 +43,8 @@ func (n Native) Run(ctx context.Context) (*frame.Stream, error) {
 		})
 		run, _ := json.Marshal(res.Run)
 		s.Frames = append(s.Frames, frame.Frame{Name: suite + "/" + frame.RunFile, Data: run})
-		if res.Report != nil {
-			s.Frames = append(s.Frames, frame.Frame{Name: suite + "/" + frame.ReportFile, Data: res.Report})
+		if report, ok := res.Reports[suite]; ok {
+			s.Frames = append(s.Frames, frame.Frame{Name: suite + "/" + frame.ReportFile, Data: report})
 		}
 	}
 	data, _ := json.Marshal(info)

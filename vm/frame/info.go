@@ -66,6 +66,11 @@ type SuiteRun struct {
 	// the suite kept the guest's vCPUs.
 	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
 	Error      string  `json:"error,omitempty"` // could not start, killed by a signal, ...
+	// Process names the group of suites that ran in one process with this
+	// one (their names joined by '+'), "" when it ran alone: Exit, Error,
+	// Start, Seconds and CPUSeconds are then that process's, the same in
+	// the record of each suite of the group.
+	Process string `json:"process,omitempty"`
 }
 
 // Bounds of a GuestInfo: the guest writes it, so the host checks it before

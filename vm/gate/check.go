@@ -156,6 +156,7 @@ func (c *checker) kernel(field string, k report.KernelJSON) {
 	for i, r := range k.Runs {
 		c.suite(fmt.Sprintf("%s.suite_runs[%d].suite", field, i), r.Suite)
 		c.str(fmt.Sprintf("%s.suite_runs[%d].error", field, i), r.Error)
+		c.str(fmt.Sprintf("%s.suite_runs[%d].process", field, i), r.Process)
 		c.seconds(fmt.Sprintf("%s.suite_runs[%d].seconds", field, i), r.Seconds)
 	}
 	c.strs(field+".expired_expectations", k.Expired)

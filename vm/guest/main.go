@@ -83,9 +83,13 @@ func main() {
 	exit := 0
 	runSuites(suites, console, func(s string, res suiterun.Record) {
 		run := res.Run
-		logf("suite %s: exit %d in %.1fs %s", s, run.Exit, run.Seconds, run.Error)
-		if res.Report != nil {
-			st.send(s+"/"+frame.ReportFile, res.Report)
+		with := ""
+		if run.Process != "" {
+			with = " (in one process: " + run.Process + ")"
+		}
+		logf("suite %s: exit %d in %.1fs%s %s", s, run.Exit, run.Seconds, with, run.Error)
+		if report, ok := res.Reports[s]; ok {
+			st.send(s+"/"+frame.ReportFile, report)
 		}
 		st.send(s+"/"+frame.RunFile, mustJSON(run))
 		if run.Exit != 0 {
@@ -203,23 +207,29 @@ func listSuites() []string {
 	return names
 }
 
-// runSuite runs one suite binary from /suites, its reports in /tmp/results.
-func runSuite(name string, console io.Writer) suiterun.Record {
+// runProcess runs one suite binary from /suites, or a group of suites in
+// one process of the program of every suite, its reports in /tmp/results.
+func runProcess(p process, console io.Writer) suiterun.Record {
 	// The runner splits the VM deadline between the suites; an empty or
-	// unreadable value leaves suiterun's default.
+	// unreadable value leaves suiterun's default. A group gets the shares
+	// of its suites.
 	timeout, _ := time.ParseDuration(os.Getenv(kernel.SuiteTimeoutEnv))
-	return suiterun.Run(context.Background(), suiterun.Suite{
-		Name:    name,
-		Bin:     filepath.Join(suitesDir, name+".test"),
-		Dir:     filepath.Join(resultsDir, name),
-		Timeout: timeout,
+	s := suiterun.Suite{
+		Name:    p.name,
+		Bin:     p.bin,
+		Dir:     filepath.Join(resultsDir, p.name),
+		Timeout: timeout * time.Duration(len(p.suites)),
 		// PIDFDCONF_TIME_SCALE / PIDFDCONF_ALLOW_MISSING arrive as kernel
 		// command-line words, which the kernel hands to init as environment.
 		Env:        suiteEnv(),
 		Output:     console,
 		NoJUnit:    true,
 		TimerSlack: suiteTimerSlack,
-	})
+	}
+	if p.grouped() {
+		s.Areas = p.suites
+	}
+	return suiterun.Run(context.Background(), s)
 }
 
 // suiteTimerSlack lets the timers of the suites and their helpers fire up

@@ -2,41 +2,115 @@ package main
 
 import (
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sync"
 
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
 
+// A process is one suite process of the guest: a suite's own test binary,
+// or a group of suites in one process of the program that links them all.
+type process struct {
+	name   string // the suite, or its group's suiterun.GroupName
+	bin    string
+	suites []string
+}
+
+// grouped says whether p runs several suites, each one's reports in a
+// directory of its own.
+func (p process) grouped() bool { return len(p.suites) > 1 }
+
+// plan puts the suites of dir into processes: those that are links to one
+// program (the program of every suite) into n groups of about equal cost
+// (suiterun.Groups), a suite binary of its own alone.
+func plan(dir string, suites []string, n int) []process {
+	linked := map[string][]string{} // the program → its suites
+	var procs []process
+	for _, s := range suites {
+		bin := filepath.Join(dir, s+".test")
+		if target, err := os.Readlink(bin); err == nil && filepath.Base(target) == target {
+			linked[target] = append(linked[target], s)
+			continue
+		}
+		procs = append(procs, process{name: s, bin: bin, suites: []string{s}})
+	}
+	for program, group := range linked {
+		for _, g := range suiterun.Groups(group, n) {
+			p := process{name: suiterun.GroupName(g), bin: filepath.Join(dir, program), suites: g}
+			if !p.grouped() {
+				p.bin = filepath.Join(dir, g[0]+".test")
+			}
+			procs = append(procs, p)
+		}
+	}
+	return procs
+}
+
 // runSuites runs the suites side by side, as `make suites` and the bench
 // run them natively: the serial lock (helpers) keeps a Serial spec apart
-// from the other suites' specs. One more suite than the guest has vCPUs:
+// from the other suites' specs. One more process than the guest has vCPUs:
 // specs that wait out a quiet window or the serial lock leave their vCPU
 // idle, and under TCG those windows are scaled ×4 (7.3.4 alone: suites
 // 29.6-31.0 s with two at once, 23.1-26.0 s with three; 6.12, with fewer
 // windows, the same within the noise). done gets each suite's record as
-// it ends, from one goroutine at a time. Their output shares the console:
-// Ginkgo's dots and a failure's lines may interleave there; the reports
-// are per suite.
+// its process ends, from one goroutine at a time. Their output shares the
+// console: Ginkgo's dots and a failure's lines may interleave there; the
+// reports are per suite.
 func runSuites(suites []string, console io.Writer, done func(name string, rec suiterun.Record)) {
-	work := make(chan string)
+	workers := runtime.NumCPU() + 1
+	procs := plan(suitesDir, suites, workers)
+	work := make(chan process)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for range min(runtime.NumCPU()+1, len(suites)) {
+	for range min(workers, len(procs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for name := range work {
-				rec := runSuite(name, console)
+			for p := range work {
+				rec := runProcess(p, console)
 				mu.Lock()
-				done(name, rec)
+				for _, s := range p.suites {
+					done(s, recordOf(p, s, rec))
+				}
 				mu.Unlock()
 			}
 		}()
 	}
-	for _, s := range suiterun.LongestFirst(suites) {
-		work <- s
+	for _, p := range longestFirst(procs) {
+		work <- p
 	}
 	close(work)
 	wg.Wait()
+}
+
+// recordOf is suite s's share of its process's record: the process's
+// ending and times, and s's report.
+func recordOf(p process, s string, rec suiterun.Record) suiterun.Record {
+	run := rec.Run
+	run.Suite = s
+	if p.grouped() {
+		run.Process = p.name
+	}
+	out := suiterun.Record{Run: run, Reports: map[string][]byte{}}
+	if report, ok := rec.Reports[s]; ok {
+		out.Reports[s] = report
+	}
+	return out
+}
+
+// longestFirst orders processes by their suites' cost, the costliest first.
+func longestFirst(procs []process) []process {
+	byName := map[string]process{}
+	var names []string
+	for _, p := range procs {
+		byName[p.name] = p
+		names = append(names, p.name)
+	}
+	out := make([]process, 0, len(procs))
+	for _, n := range suiterun.LongestFirst(names) {
+		out = append(out, byName[n])
+	}
+	return out
 }

@@ -104,11 +104,15 @@ func (kr *KernelRun) JudgeSelftestsVM(vm *boot.VM, res boot.Ending) {
 	}
 }
 
-// addRun records how one suite binary ended.
+// addRun records how one suite binary ended. The suites of a group share
+// their process's record, whose CPU time counts once.
 func (kr *KernelRun) addRun(run frame.SuiteRun) {
+	counted := run.Process != "" && slices.ContainsFunc(kr.Runs, func(r frame.SuiteRun) bool { return r.Process == run.Process })
 	kr.Runs = append(kr.Runs, run)
 	kr.Suite = suitesSpan(kr.Runs)
-	kr.SuiteCPU += time.Duration(sane(run.CPUSeconds) * float64(time.Second))
+	if !counted {
+		kr.SuiteCPU += time.Duration(sane(run.CPUSeconds) * float64(time.Second))
+	}
 }
 
 // sane is x when it is a positive number of seconds a time.Duration can

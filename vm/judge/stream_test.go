@@ -36,6 +36,19 @@ func TestSuiteCPU(t *testing.T) {
 	}
 }
 
+// The suites of a group share their process's record: its CPU time counts
+// once, and its span is the process's.
+func TestGroupedSuitesCountTheirProcessOnce(t *testing.T) {
+	kr := &KernelRun{}
+	for _, suite := range []string{"open", "poll"} {
+		kr.addRun(frame.SuiteRun{Suite: suite, Start: 10, Seconds: 4, CPUSeconds: 6, Process: "open+poll"})
+	}
+	kr.addRun(frame.SuiteRun{Suite: "signal", Start: 11, Seconds: 5, CPUSeconds: 3})
+	if kr.SuiteCPU != 9*time.Second || kr.Suite != 6*time.Second || len(kr.Runs) != 3 {
+		t.Errorf("SuiteCPU %v (want 9s), suites %v (want 6s), %d runs", kr.SuiteCPU, kr.Suite, len(kr.Runs))
+	}
+}
+
 // A native column's starts are the host's uptime, which may be weeks.
 func TestSuitesSpanOnALongRunningHost(t *testing.T) {
 	month := float64(30 * 24 * 60 * 60)

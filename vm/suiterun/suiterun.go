@@ -26,11 +26,17 @@ import (
 // blocking the run forever; no suite comes near it on a working kernel.
 const DefaultTimeout = 10 * time.Minute
 
-// Suite is one suite binary to run.
+// Suite is one suite binary to run, or a group of suites in one process of
+// the program that links every suite.
 type Suite struct {
 	Name string // the suite's area ("open"), recorded in the result
 	Bin  string // path of the test binary
 	Dir  string // working directory; the JSON and JUnit reports go here
+	// Areas, when set, are the suites Bin (the program of every suite)
+	// runs in this one process: it takes them as its first argument,
+	// joined by '+' (GroupName), and writes each one's reports into
+	// Dir/<area>/.
+	Areas []string
 	// Timeout is -ginkgo.timeout; zero means DefaultTimeout. One rule for
 	// both callers: the suite gets the budget its caller can give it. In a
 	// VM that is the VM deadline split between the suites (the runner passes
@@ -49,16 +55,22 @@ type Suite struct {
 	TimerSlack time.Duration
 }
 
-// Record is how the suite ended and the report it left.
+// Record is how the suite ended and the reports it left.
 type Record struct {
-	Run    frame.SuiteRun
-	Report []byte // the Ginkgo JSON report; nil when the suite wrote none
+	Run frame.SuiteRun
+	// Reports are the Ginkgo JSON reports by suite: the suite's (Name), or
+	// a group's by area. A suite that wrote none has none.
+	Reports map[string][]byte
 }
 
 // Run runs the suite to its end and reads its report.
 func Run(ctx context.Context, s Suite) Record {
 	_ = os.MkdirAll(s.Dir, 0o755)
-	cmd := exec.CommandContext(ctx, s.Bin, Args(s.Dir, s.timeout(), !s.NoJUnit)...)
+	args := Args(s.Dir, s.timeout(), !s.NoJUnit)
+	if len(s.Areas) > 0 {
+		args = append([]string{GroupName(s.Areas)}, args...)
+	}
+	cmd := exec.CommandContext(ctx, s.Bin, args...)
 	cmd.Dir = s.Dir
 	if s.Env != nil {
 		cmd.Env = append(os.Environ(), s.Env...)
@@ -76,10 +88,25 @@ func Run(ctx context.Context, s Suite) Record {
 	if cmd.ProcessState != nil {
 		res.Run.CPUSeconds = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	}
-	if data, err := os.ReadFile(filepath.Join(s.Dir, frame.ReportFile)); err == nil {
-		res.Report = data
+	res.Reports = map[string][]byte{}
+	for suite, dir := range s.reportDirs() {
+		if data, err := os.ReadFile(filepath.Join(dir, frame.ReportFile)); err == nil {
+			res.Reports[suite] = data
+		}
 	}
 	return res
+}
+
+// reportDirs is where each suite of the run finds its reports.
+func (s Suite) reportDirs() map[string]string {
+	if len(s.Areas) == 0 {
+		return map[string]string{s.Name: s.Dir}
+	}
+	dirs := map[string]string{}
+	for _, a := range s.Areas {
+		dirs[a] = filepath.Join(s.Dir, a)
+	}
+	return dirs
 }
 
 // startWithSlack starts cmd from a thread whose timer slack is slack, as

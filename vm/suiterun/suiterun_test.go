@@ -33,8 +33,8 @@ func TestRunCollectsExitAndReport(t *testing.T) {
 	if res.Run.Suite != "fake" || res.Run.Exit != 3 || res.Run.Error != "" {
 		t.Errorf("run: %+v", res.Run)
 	}
-	if string(res.Report) != "[]\n" {
-		t.Errorf("report: %q", res.Report)
+	if string(res.Reports["fake"]) != "[]\n" || len(res.Reports) != 1 {
+		t.Errorf("reports: %q", res.Reports)
 	}
 	if !strings.HasPrefix(out.String(), "# ") || !strings.Contains(out.String(), "hello") {
 		t.Errorf("output: %q", out.String())
@@ -81,8 +81,8 @@ func TestNoJUnitLeavesOnlyTheJSONReport(t *testing.T) {
 
 func TestKilledSuiteHasNoExitCodeButACause(t *testing.T) {
 	res := Run(context.Background(), Suite{Name: "fake", Bin: fakeSuite(t, "kill -9 $$"), Dir: t.TempDir(), Output: &bytes.Buffer{}})
-	if res.Run.Exit != -1 || !strings.Contains(res.Run.Error, "killed") || res.Report != nil {
-		t.Errorf("%+v, report %q", res.Run, res.Report)
+	if res.Run.Exit != -1 || !strings.Contains(res.Run.Error, "killed") || len(res.Reports) != 0 {
+		t.Errorf("%+v, reports %q", res.Run, res.Reports)
 	}
 }
 
@@ -90,5 +90,20 @@ func TestSuiteThatCannotStart(t *testing.T) {
 	res := Run(context.Background(), Suite{Name: "fake", Bin: "/nonexistent/fake.test", Dir: t.TempDir(), Output: &bytes.Buffer{}})
 	if res.Run.Exit != -1 || res.Run.Error == "" {
 		t.Errorf("%+v", res.Run)
+	}
+}
+
+func TestRunOfAGroupNamesItsSuitesAndReadsEachReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "open+poll")
+	body := `for a in open poll; do mkdir -p $a; echo "[\"$a\"]" > $a/report.json; done`
+	res := Run(context.Background(), Suite{
+		Name: "open+poll", Bin: fakeSuite(t, body), Dir: dir, Areas: []string{"open", "poll", "setns"}, Output: &bytes.Buffer{},
+	})
+	args, _ := os.ReadFile(filepath.Join(dir, "args"))
+	if !strings.HasPrefix(string(args), "open+poll+setns -ginkgo.json-report=") {
+		t.Errorf("args: %q", args)
+	}
+	if string(res.Reports["open"]) != "[\"open\"]\n" || string(res.Reports["poll"]) != "[\"poll\"]\n" || len(res.Reports) != 2 {
+		t.Errorf("reports: %q (setns wrote none)", res.Reports)
 	}
 }

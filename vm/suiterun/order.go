@@ -46,8 +46,9 @@ func LongestFirst(suites []string) []string {
 // A group runs as one process of the program that links every suite: under
 // TCG a suite process's start (the Go runtime and package inits, building
 // its spec tree, the kernel config) cost ~0.1-0.4 s of CPU each, and eleven
-// of them were a fifth of the suites' CPU time (Debian 6.1 and 6.12: three
-// groups took 14-30% less wall time than eleven suites, 4 pairs each).
+// of them were about a fifth of the suites' CPU time (Debian 6.1 and 6.12,
+// 11 alternating pairs: three groups took 4-30% less wall time and 8-29%
+// less CPU than eleven suites; six groups no less than eleven).
 func Groups(suites []string, n int) [][]string {
 	n = max(1, min(n, len(suites)))
 	groups := make([][]string, n)

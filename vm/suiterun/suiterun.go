@@ -29,7 +29,7 @@ const DefaultTimeout = 10 * time.Minute
 // Suite is one suite binary to run, or a group of suites in one process of
 // the program that links every suite.
 type Suite struct {
-	Name string // the suite's area ("open"), recorded in the result
+	Name string // the suite's area ("open"), or a group's GroupName; recorded in the result
 	Bin  string // path of the test binary
 	Dir  string // working directory; the JSON and JUnit reports go here
 	// Areas, when set, are the suites Bin (the program of every suite)

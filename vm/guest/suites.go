@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
@@ -102,15 +103,7 @@ func recordOf(p process, s string, rec suiterun.Record) suiterun.Record {
 
 // longestFirst orders processes by their suites' cost, the costliest first.
 func longestFirst(procs []process) []process {
-	byName := map[string]process{}
-	var names []string
-	for _, p := range procs {
-		byName[p.name] = p
-		names = append(names, p.name)
-	}
-	out := make([]process, 0, len(procs))
-	for _, n := range suiterun.LongestFirst(names) {
-		out = append(out, byName[n])
-	}
-	return out
+	order := slices.Clone(procs)
+	slices.SortStableFunc(order, func(a, b process) int { return suiterun.Cost(b.suites) - suiterun.Cost(a.suites) })
+	return order
 }

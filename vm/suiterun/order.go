@@ -7,31 +7,33 @@ import (
 
 // cost is each suite's share of the suites' CPU time under TCG (Debian
 // 6.12's guest, in percent; 6.1's and 7.3.4's are within a few points),
-// for ordering and grouping suites that run side by side. Natively, in name order,
-// signal started last and ran alone for its last second; under TCG getfd
-// and mm (1.3-2.6 s each) started after the three short ones and ended the
-// run. A suite missing here costs 1; a stale guess costs time, never a
-// result.
+// for ordering and grouping suites that run side by side. Natively, in
+// name order, signal started last and ran alone for its last second; under
+// TCG getfd and mm (1.3-2.6 s each) started after the three short ones and
+// ended the run. A suite missing here costs 1; a stale guess costs time,
+// never a result.
 var cost = map[string]int{
 	"signal": 24, "pidfs": 16, "open": 16, "poll": 11, "getfd": 10, "setns": 9,
 	"mm": 6, "clone": 3, "seccomp": 3, "fanotify": 2, "coredump": 1,
 }
 
-// costOf is a suite's cost, or a group's (GroupName): its suites' sum.
-func costOf(name string) int {
+func costOf(suite string) int {
+	if c, ok := cost[suite]; ok {
+		return c
+	}
+	return 1
+}
+
+// Cost is what suites cost together: a group's cost.
+func Cost(suites []string) int {
 	sum := 0
-	for _, s := range strings.Split(name, "+") {
-		if c, ok := cost[s]; ok {
-			sum += c
-		} else {
-			sum++
-		}
+	for _, s := range suites {
+		sum += costOf(s)
 	}
 	return sum
 }
 
-// LongestFirst is suites (or groups, by GroupName), the costliest first
-// (ties in their given order):
+// LongestFirst is suites, the costliest first (ties in their given order):
 // the order to start suites that run side by side, so no core idles at the
 // end while one of them still runs.
 func LongestFirst(suites []string) []string {
@@ -50,19 +52,17 @@ func LongestFirst(suites []string) []string {
 // 11 alternating pairs: three groups took 4-30% less wall time and 8-29%
 // less CPU than eleven suites; six groups no less than eleven).
 func Groups(suites []string, n int) [][]string {
-	n = max(1, min(n, len(suites)))
-	groups := make([][]string, n)
+	groups := make([][]string, min(max(n, 1), len(suites)))
 	for _, s := range LongestFirst(suites) {
 		cheapest := 0
 		for i := range groups {
-			if costOf(GroupName(groups[i])) < costOf(GroupName(groups[cheapest])) {
+			if Cost(groups[i]) < Cost(groups[cheapest]) {
 				cheapest = i
 			}
 		}
 		groups[cheapest] = append(groups[cheapest], s)
 	}
-	groups = groups[:min(n, len(suites))]
-	slices.SortStableFunc(groups, func(a, b []string) int { return costOf(GroupName(b)) - costOf(GroupName(a)) })
+	slices.SortStableFunc(groups, func(a, b []string) int { return Cost(b) - Cost(a) })
 	return groups
 }
 

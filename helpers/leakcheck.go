@@ -94,12 +94,12 @@ func describeFd(fd int) string {
 	return strconv.Itoa(fd)
 }
 
-// guardAgainstLeaks snapshots fds and children; the cleanup it registers
-// runs after every other cleanup of the spec and fails the spec for any fd
+// guardAgainstLeaks snapshots fds and children and returns the check to
+// run after every other cleanup of the spec: it fails the spec for any fd
 // or child process that is new.
-func guardAgainstLeaks() {
+func guardAgainstLeaks() (check func()) {
 	fdsBefore, kidsBefore := openFds(), children()
-	DeferCleanup(func() {
+	return func() {
 		var leaks []string
 		suite, _ := GinkgoConfiguration()
 		parallel := suite.ParallelTotal > 1
@@ -126,5 +126,5 @@ func guardAgainstLeaks() {
 		if len(leaks) > 0 {
 			Fail("the spec leaked: " + strings.Join(leaks, ", "))
 		}
-	})
+	}
 }

@@ -55,11 +55,11 @@ func openSerialLock() {
 }
 
 // holdSerialLock takes the lock for the running spec, shared or (Serial)
-// exclusive, and lets it go when the spec's cleanups have run.
-func holdSerialLock(ctx SpecContext) {
+// exclusive, and returns what lets it go (a no-op without a lock).
+func holdSerialLock(ctx SpecContext) (release func()) {
 	if serialLock.err != nil {
 		AddReportEntry("serial lock", "none, so other suites may run beside this spec: "+serialLock.err.Error(), ReportEntryVisibilityNever)
-		return
+		return func() {}
 	}
 	how := unix.LOCK_SH
 	if CurrentSpecReport().IsSerial {
@@ -74,7 +74,7 @@ func holdSerialLock(ctx SpecContext) {
 	if err != nil {
 		Unstageable("another suite held the serial lock past the spec's deadline: %v", err)
 	}
-	DeferCleanup(unix.Flock, main, unix.LOCK_UN)
+	return func() { unix.Flock(main, unix.LOCK_UN) }
 }
 
 // flockBy takes a flock before ctx ends. The lock is polled, not waited

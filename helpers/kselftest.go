@@ -119,6 +119,7 @@ func (k *ktapStream) register(area string) {
 		k.begin(r.PreRunStats.TotalSpecs, fmt.Sprintf("pidfdconf suite %s on Linux %s (kernel config: %s)", area, kernel.KernelRelease(), kernelConfigNote()))
 	})
 	ReportAfterEach(func(sr SpecReport) {
+		sr = prefiltered.explain(sr)
 		id, _ := specid.Of(sr.Labels())
 		o := specreport.Of(sr)
 		k.result(ktap.Name(area, id, sr.FullText()), ktap.Case{Result: o.Verdict, Reason: o.Reason})

@@ -38,6 +38,17 @@ func RunLinkedSuite(name string, areas []string) (bool, error) {
 	// are skipped besides, for a container declared some other way.
 	area.Only(group...)
 	suiteConfig, reporterConfig := GinkgoConfiguration()
+	prefiltered = nil
+	if p := newPrefilter(group); p.usable(suiteConfig) {
+		prefiltered = p
+		suiteConfig.LabelFilter = p.labelFilter()
+		if suiteConfig.FailOnEmpty {
+			// Ginkgo counts the specs it was left to run; a spec left out
+			// here skipped in the spec before, and counts as run.
+			suiteConfig.FailOnEmpty = false
+			ReportAfterSuite("-ginkgo.fail-on-empty", failIfNoSpecRan)
+		}
+	}
 	for _, other := range areas {
 		if !slices.Contains(group, other) {
 			suiteConfig.SkipFiles = append(suiteConfig.SkipFiles, areaDir(other))
@@ -57,6 +68,7 @@ func RunLinkedSuite(name string, areas []string) (bool, error) {
 		defer close(done)
 		// The reports hold the area's specs only, as its own test binary's do.
 		runArea(t, name, suiteConfig, reporterConfig, func(r types.Report) map[string]types.Report {
+			r = prefiltered.explainReport(r)
 			if len(group) == 1 {
 				return map[string]types.Report{"": areaReport(r, name)}
 			}
@@ -69,6 +81,21 @@ func RunLinkedSuite(name string, areas []string) (bool, error) {
 	}()
 	<-done
 	return !t.failed, nil
+}
+
+// prefiltered is the running linked suite's prefilter, nil when it has
+// none.
+var prefiltered *prefilter
+
+// failIfNoSpecRan fails the run when no spec ran, as -ginkgo.fail-on-empty
+// does, counting the specs the prefilter left out as run.
+func failIfNoSpecRan(r types.Report) {
+	for _, sr := range r.SpecReports {
+		if sr = prefiltered.explain(sr); sr.LeafNodeType == types.NodeTypeIt && (sr.State != types.SpecStateSkipped || sr.Failure.Message != "") {
+			return
+		}
+	}
+	Fail("Detected no specs ran and --fail-on-empty is set")
 }
 
 // LinkedAreas are the suites whose specs this program holds, by the

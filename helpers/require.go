@@ -17,14 +17,25 @@ import (
 // missing on a kernel that should have it fails, unless allowlisted.
 func RequireFeature(features ...*kernel.Feature) {
 	GinkgoHelper()
-	facts := kernel.RunningFacts()
 	for _, f := range features {
-		switch d := f.Decide(facts, f.Probe()); d.Action {
-		case kernel.SkipSpec:
-			SkipFor(d.Class, "%s", d.Reason)
-		case kernel.FailSpec:
-			Fail(d.Reason)
-		}
+		apply(featureDecision(f))
+	}
+}
+
+// featureDecision is Decide's answer for f on the running kernel.
+func featureDecision(f *kernel.Feature) kernel.Decision {
+	return f.Decide(kernel.RunningFacts(), f.Probe())
+}
+
+// apply skips or fails the current spec as d says; a Run decision does
+// nothing.
+func apply(d kernel.Decision) {
+	GinkgoHelper()
+	switch d.Action {
+	case kernel.SkipSpec:
+		SkipFor(d.Class, "%s", d.Reason)
+	case kernel.FailSpec:
+		Fail(d.Reason)
 	}
 }
 
@@ -37,45 +48,46 @@ func RequireFeature(features ...*kernel.Feature) {
 func Requires(features ...*kernel.Feature) Labels {
 	var labels Labels
 	for _, f := range features {
-		labels = append(labels, requirement(f.Name, func() { RequireFeature(f) })...)
+		labels = append(labels, requirement(f.Name, func() kernel.Decision { return featureDecision(f) })...)
 	}
 	return labels
 }
 
 // RequiresSince is RequireSince as a label, decided as Requires' are.
 func RequiresSince(version, what string) Labels {
-	return requirement(what+" since v"+version, func() { RequireSince(version, what) })
+	return requirement(what+" since v"+version, func() kernel.Decision { return sinceDecision(version, what) })
 }
 
 // RequiresOption is RequireOption as a label, decided as Requires' are.
 func RequiresOption(o *kernel.Option) Labels {
-	return requirement(o.Name, func() { RequireOption(o) })
+	return requirement(o.Name, func() kernel.Decision { return optionDecision(o) })
 }
 
-// A labelled requirement is what a requires: label stands for and its check.
+// A labelled requirement is what a requires: label stands for and how the
+// running kernel decides it.
 type labelledRequirement struct {
-	what  string
-	check func()
+	what   string
+	decide func() kernel.Decision
 }
 
-// requirements are the checks of the requires: labels, by label.
+// requirements are the requires: labels' requirements, by label.
 var requirements = map[string]labelledRequirement{}
 
-func requirement(what string, check func()) Labels {
+func requirement(what string, decide func() kernel.Decision) Labels {
 	name := "requires:" + labelSlug(what)
 	if other, ok := requirements[name]; ok && other.what != what {
 		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, what, name))
 	}
-	requirements[name] = labelledRequirement{what, check}
+	requirements[name] = labelledRequirement{what, decide}
 	return define(name)
 }
 
 // requireLabelled applies the running spec's requires: labels, its
-// containers' first.
+// containers' first: the first that does not run decides.
 func requireLabelled() {
 	for _, l := range CurrentSpecReport().Labels() {
 		if r, ok := requirements[l]; ok {
-			r.check()
+			apply(r.decide())
 		}
 	}
 }
@@ -104,9 +116,18 @@ func labelSlug(name string) string {
 // spec is then the only check, and from version on it must hold.
 func RequireSince(version, what string) {
 	GinkgoHelper()
+	apply(sinceDecision(version, what))
+}
+
+func sinceDecision(version, what string) kernel.Decision {
 	if k := kernel.Kernel(); k.Less(kernel.MustParseVersion(version)) {
-		SkipFor(outcome.OlderKernel, "requires %s (since v%s); running %s", what, version, k)
+		return skipDecision(outcome.OlderKernel, "requires %s (since v%s); running %s", what, version, k)
 	}
+	return kernel.Decision{Action: kernel.Run}
+}
+
+func skipDecision(class outcome.SkipClass, format string, args ...any) kernel.Decision {
+	return kernel.Decision{Action: kernel.SkipSpec, Class: class, Reason: fmt.Sprintf(format, args...)}
 }
 
 // RequireOption skips the current spec when the kernel config, or a sign
@@ -114,9 +135,14 @@ func RequireSince(version, what string) {
 // nothing shows it either way the spec runs: what it sees decides.
 func RequireOption(o *kernel.Option) {
 	GinkgoHelper()
+	apply(optionDecision(o))
+}
+
+func optionDecision(o *kernel.Option) kernel.Decision {
 	if ev := o.Evidence(); ev.State == kernel.OptionOff {
-		SkipFor(outcome.Config, "requires %s, which is off on this kernel (%s)", o.Name, ev.Evidence)
+		return skipDecision(outcome.Config, "requires %s, which is off on this kernel (%s)", o.Name, ev.Evidence)
 	}
+	return kernel.Decision{Action: kernel.Run}
 }
 
 // RequireRoot skips a spec that needs real root, saying what for.

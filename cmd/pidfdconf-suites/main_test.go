@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/helpers/area"
+	"github.com/pidfdconf/pidfdconf/internal/specreport"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 )
 
@@ -148,4 +150,62 @@ func exitCode(err error) int {
 		return -1
 	}
 	return 0
+}
+
+// A linked run leaves out the specs whose top-level container requires
+// what the kernel lacks (helpers' prefilter); every spec must still read
+// exactly as in the area's own test binary, which decides each in the
+// spec: the same state, reason and skip class. clone has such containers
+// on every kernel before CLONE_AUTOREAP.
+func TestLinkedRunDecidesAsTheAreasOwnBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program of every suite and clone's test binary")
+	}
+	dir := t.TempDir()
+	program, own := filepath.Join(dir, "pidfdconf-suites"), filepath.Join(dir, "clone-own.test")
+	for _, build := range [][]string{{"build", "-o", program, "."}, {"test", "-c", "-o", own, "../../suites/clone"}} {
+		if out, err := exec.Command("go", build...).CombinedOutput(); err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(build, " "), err, out)
+		}
+	}
+	run := func(bin, report string, args ...string) []types.SpecReport {
+		cmd := exec.Command(bin, append(args, "-ginkgo.json-report="+report, "-ginkgo.no-color")...)
+		cmd.Dir = "../../suites/clone"
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", bin, err, out)
+		}
+		data, err := os.ReadFile(report)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reports []types.Report
+		if err := json.Unmarshal(data, &reports); err != nil || len(reports) != 1 {
+			t.Fatalf("%s: %d reports, %v", report, len(reports), err)
+		}
+		return reports[0].SpecReports.WithLeafNodeType(types.NodeTypeIt)
+	}
+	linked := run(program, filepath.Join(dir, "linked.json"), "clone")
+	alone := run(own, filepath.Join(dir, "own.json"))
+	reading := func(specs []types.SpecReport) map[string]specreport.Reading {
+		out := map[string]specreport.Reading{}
+		for _, sr := range specs {
+			out[sr.FullText()] = specreport.Of(sr)
+		}
+		return out
+	}
+	if l, o := reading(linked), reading(alone); !maps.Equal(l, o) {
+		for text, r := range o {
+			if l[text] != r {
+				t.Errorf("%q: linked %+v, alone %+v", text, l[text], r)
+			}
+		}
+		t.Fatalf("%d specs linked, %d alone", len(l), len(o))
+	}
+	left := 0
+	for _, sr := range linked {
+		if sr.State == types.SpecStateSkipped && sr.RunTime == 0 {
+			left++
+		}
+	}
+	t.Logf("%d of clone's %d specs left out of the linked run before it started", left, len(linked))
 }

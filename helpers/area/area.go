@@ -17,6 +17,15 @@ import (
 
 var only []string
 
+// topLabels are the labels of each area's top-level containers.
+var topLabels = map[string][]string{}
+
+// TopLevelLabels are the labels Describe gave area's top-level containers
+// (unsorted, repeated as they were given): at hand before RunSpecs, while
+// a nested container's labels only come into being as Ginkgo builds the
+// tree inside it.
+func TopLevelLabels(area string) []string { return topLabels[area] }
+
 // Only makes the program build the containers of the named areas alone;
 // call it before RunSpecs. Until then every area's are built.
 func Only(names ...string) { only = names }
@@ -37,6 +46,11 @@ func Of(file string) string {
 func Describe(text string, args ...any) bool {
 	_, file, _, _ := runtime.Caller(1)
 	mine := Of(file)
+	for _, a := range args {
+		if l, ok := a.(ginkgo.Labels); ok {
+			topLabels[mine] = append(topLabels[mine], l...)
+		}
+	}
 	if n := len(args); n > 0 {
 		if body, ok := args[n-1].(func()); ok {
 			args = slices.Clone(args)

@@ -90,12 +90,16 @@ var prefiltered *prefilter
 // failIfNoSpecRan fails the run when no spec ran, as -ginkgo.fail-on-empty
 // does, counting the specs the prefilter left out as run.
 func failIfNoSpecRan(r types.Report) {
-	for _, sr := range r.SpecReports {
-		if sr = prefiltered.explain(sr); sr.LeafNodeType == types.NodeTypeIt && (sr.State != types.SpecStateSkipped || sr.Failure.Message != "") {
-			return
-		}
+	if noSpecRan(r, prefiltered) {
+		Fail("Detected no specs ran and --fail-on-empty is set")
 	}
-	Fail("Detected no specs ran and --fail-on-empty is set")
+}
+
+func noSpecRan(r types.Report, p *prefilter) bool {
+	return !slices.ContainsFunc(r.SpecReports, func(sr types.SpecReport) bool {
+		sr = p.explain(sr)
+		return sr.LeafNodeType == types.NodeTypeIt && (sr.State != types.SpecStateSkipped || sr.Failure.Message != "")
+	})
 }
 
 // LinkedAreas are the suites whose specs this program holds, by the

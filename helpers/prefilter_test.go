@@ -112,3 +112,20 @@ func TestPrefilterOnlyForWholeRuns(t *testing.T) {
 		t.Error("a prefilter with nothing to skip is used")
 	}
 }
+
+// -ginkgo.fail-on-empty counts a spec the prefilter left out as run, and
+// still fails a run in which nothing ran.
+func TestNoSpecRanCountsLeftOutSpecs(t *testing.T) {
+	p := testPrefilter()
+	leftOut := types.SpecReport{LeafNodeType: types.NodeTypeIt, State: types.SpecStateSkipped, LeafNodeLabels: []string{"requires:a"}}
+	filtered := types.SpecReport{LeafNodeType: types.NodeTypeIt, State: types.SpecStateSkipped}
+	if noSpecRan(types.Report{SpecReports: types.SpecReports{leftOut, filtered}}, p) {
+		t.Error("a run whose only spec skipped on its requirement counts as empty")
+	}
+	if !noSpecRan(types.Report{SpecReports: types.SpecReports{leftOut, filtered}}, nil) {
+		t.Error("without the prefilter, specs skipped without a reason count as run")
+	}
+	if !noSpecRan(types.Report{SpecReports: types.SpecReports{filtered}}, p) {
+		t.Error("a run that ran nothing is not empty")
+	}
+}

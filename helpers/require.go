@@ -74,7 +74,12 @@ type labelledRequirement struct {
 var requirements = map[string]labelledRequirement{}
 
 func requirement(what string, decide func() kernel.Decision) Labels {
-	name := "requires:" + labelSlug(what)
+	return requirementLabel("requires:"+labelSlug(what), what, decide)
+}
+
+// requirementLabel makes name a label decided as the requires: labels
+// are, for an environment label (needs:) whose spec cannot run without it.
+func requirementLabel(name, what string, decide func() kernel.Decision) Labels {
 	if other, ok := requirements[name]; ok && other.what != what {
 		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, what, name))
 	}
@@ -153,16 +158,18 @@ func RequireRoot(what string) {
 	}
 }
 
-// RequireSELinuxEnforcing skips the spec unless SELinux enforces a policy;
-// where SELinux was asked for (kernel.RequireSELinuxEnv) it fails instead.
-func RequireSELinuxEnforcing() {
-	GinkgoHelper()
-	if ok, reason := kernel.SELinuxEnforcing(); !ok {
-		if os.Getenv(kernel.RequireSELinuxEnv) == "1" {
-			Fail(reason + "; but " + kernel.RequireSELinuxEnv + "=1: this VM config asked for an enforcing policy (see the guest's selinux line on the console)")
-		}
-		SkipFor(outcome.Environment, "%s", reason)
+// selinuxEnforcing decides NeedsSELinuxEnforcing: a spec skips unless
+// SELinux enforces a policy; where SELinux was asked for
+// (kernel.RequireSELinuxEnv) it fails instead.
+func selinuxEnforcing() kernel.Decision {
+	ok, reason := kernel.SELinuxEnforcing()
+	switch {
+	case ok:
+		return kernel.Decision{Action: kernel.Run}
+	case os.Getenv(kernel.RequireSELinuxEnv) == "1":
+		return kernel.Decision{Action: kernel.FailSpec, Reason: reason + "; but " + kernel.RequireSELinuxEnv + "=1: this VM config asked for an enforcing policy (see the guest's selinux line on the console)"}
 	}
+	return skipDecision(outcome.Environment, "%s", reason)
 }
 
 // RequireRawClone3 skips a spec on architectures without the clone3 stub.

@@ -30,15 +30,11 @@ var _ = area.Describe("pidfds under SELinux", helpers.NeedsSELinuxEnforcing, fun
 			var run *selinux.ConfinedRun
 
 			BeforeAll(func(ctx SpecContext) {
-				if ok, _ := kernel.SELinuxEnforcing(); !ok {
-					return // every spec skips in BeforeEach, with the reason
-				}
 				var err error
 				run, err = selinux.RunConfined(ctx, d)
 				Expect(err).NotTo(HaveOccurred())
 			})
 
-			BeforeEach(helpers.RequireSELinuxEnforcing)
 			// The battery opens its pidfds with pidfd_open.
 			BeforeEach(func() { helpers.RequireFeature(kernel.PidfdOpen) })
 

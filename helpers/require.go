@@ -77,8 +77,10 @@ func requirement(what string, decide func() kernel.Decision) Labels {
 	return requirementLabel("requires:"+labelSlug(what), what, decide)
 }
 
-// requirementLabel makes name a label decided as the requires: labels
-// are, for an environment label (needs:) whose spec cannot run without it.
+// requirementLabel makes name a label decided in the spec's first node
+// (requireLabelled) and, on a top-level container of a linked run, before
+// the run (prefilter): requirement's requires: labels, and an environment
+// label (needs:) that decides whether its specs can run at all.
 func requirementLabel(name, what string, decide func() kernel.Decision) Labels {
 	if other, ok := requirements[name]; ok && other.what != what {
 		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, what, name))

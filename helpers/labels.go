@@ -107,7 +107,7 @@ var (
 var (
 	NeedsRoot             = define("needs:root")
 	NeedsPidNS            = define("needs:pidns")
-	NeedsSELinuxEnforcing = requirementLabel("needs:selinux-enforcing", "SELinux enforcing", selinuxEnforcing)
+	NeedsSELinuxEnforcing = environmentLabel("needs:selinux-enforcing", "SELinux enforcing", selinuxEnforcing)
 	NeedsLandlock         = define("needs:landlock")
 	NeedsYama             = define("needs:yama")
 	NeedsUserNS           = define("needs:userns")

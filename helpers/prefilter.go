@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	. "github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/pidfdconf/pidfdconf/helpers/area"
@@ -25,11 +26,32 @@ import (
 // A spec that also carries a label decided to fail is not left out: the
 // labels decide in order (requireLabelled) and the spec runs to find out
 // which comes first. Labels of nested containers and Its come into being
-// only as Ginkgo builds the tree, after the filter is set; they are
-// decided in the spec, as before.
+// only as Ginkgo builds the tree, after the filter is set: each is decided
+// as it is made and comes with a marker label (skipMarker, failMarker),
+// which the filter names and explain takes off again.
 type prefilter struct {
 	skip map[string]kernel.Decision // label → its skip
 	fail map[string]bool
+}
+
+// The markers of the nested labels the running prefilter decided.
+const (
+	skipMarker = "prefilter:skips"
+	failMarker = "prefilter:fails"
+)
+
+// mark decides a requirement label made while the tree is built and
+// returns the marker to go with it, if it does not run.
+func (p *prefilter) mark(name string, decide func() kernel.Decision) Labels {
+	switch d := decide(); d.Action {
+	case kernel.SkipSpec:
+		p.skip[name] = d
+		return Labels{skipMarker}
+	case kernel.FailSpec:
+		p.fail[name] = true
+		return Labels{failMarker}
+	}
+	return nil
 }
 
 // newPrefilter decides the requirements on areas' top-level containers.
@@ -58,30 +80,33 @@ func newPrefilter(areas []string) *prefilter {
 // reason that carries a skip label one the prefilter left out, and not
 // one a focus, a filter of the user's or a dry run left aside.
 func (p *prefilter) usable(c types.SuiteConfig) bool {
-	return len(p.skip) > 0 && !c.DryRun && c.LabelFilter == "" && c.SemVerFilter == "" &&
+	return !c.DryRun && c.LabelFilter == "" && c.SemVerFilter == "" &&
 		len(c.FocusStrings) == 0 && len(c.SkipStrings) == 0 && len(c.FocusFiles) == 0 && len(c.SkipFiles) == 0
 }
 
 // labelFilter leaves out the specs with a skip label and no fail label.
 func (p *prefilter) labelFilter() string {
-	expr := "!((" + strings.Join(sortedKeys(p.skip), " || ") + ")"
-	if len(p.fail) > 0 {
-		expr += " && !(" + strings.Join(sortedKeys(p.fail), " || ") + ")"
-	}
-	return expr + ")"
+	skips := append([]string{skipMarker}, sortedKeys(p.skip)...)
+	fails := append([]string{failMarker}, sortedKeys(p.fail)...)
+	return "!((" + strings.Join(skips, " || ") + ") && !(" + strings.Join(fails, " || ") + "))"
 }
 
-// explain gives a spec the prefilter left out the skip it would have
-// taken: the reason and class of its first label that skips.
+// explain takes the markers off a spec, and gives a spec the prefilter
+// left out the skip it would have taken: the reason and class of its
+// first label that skips.
 func (p *prefilter) explain(sr types.SpecReport) types.SpecReport {
-	if p == nil || sr.LeafNodeType != types.NodeTypeIt || sr.State != types.SpecStateSkipped || sr.Failure.Message != "" {
+	if p == nil {
+		return sr
+	}
+	sr = withoutMarkers(sr)
+	if sr.LeafNodeType != types.NodeTypeIt || sr.State != types.SpecStateSkipped || sr.Failure.Message != "" {
 		return sr
 	}
 	labels := sr.Labels()
 	if slices.ContainsFunc(labels, func(l string) bool { return p.fail[l] }) {
 		return sr
 	}
-	for _, l := range labels {
+	for _, l := range requirementOrder(labels) {
 		d, ok := p.skip[l]
 		if !ok {
 			continue
@@ -121,6 +146,19 @@ func (p *prefilter) explainReport(r types.Report) types.Report {
 	}
 	r.SpecReports = specs
 	return r
+}
+
+// withoutMarkers is sr without the prefilter's marker labels, its own
+// label lists copied.
+func withoutMarkers(sr types.SpecReport) types.SpecReport {
+	marker := func(l string) bool { return l == skipMarker || l == failMarker }
+	levels := make([][]string, len(sr.ContainerHierarchyLabels))
+	for i, labels := range sr.ContainerHierarchyLabels {
+		levels[i] = slices.DeleteFunc(slices.Clone(labels), marker)
+	}
+	sr.ContainerHierarchyLabels = levels
+	sr.LeafNodeLabels = slices.DeleteFunc(slices.Clone(sr.LeafNodeLabels), marker)
+	return sr
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,6 +1,7 @@
 package helpers
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,14 +12,24 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/specreport"
 )
 
+// testPrefilter decides the requirements a, b (skip) and c (fail), made
+// as a suite makes them.
 func testPrefilter() *prefilter {
-	return &prefilter{
-		skip: map[string]kernel.Decision{
-			"requires:a": {Action: kernel.SkipSpec, Class: outcome.OlderKernel, Reason: "requires a (since v9.0)"},
-			"requires:b": {Action: kernel.SkipSpec, Class: outcome.Config, Reason: "requires B, which is off"},
-		},
-		fail: map[string]bool{"requires:c": true},
+	decisions := map[string]kernel.Decision{
+		"a": {Action: kernel.SkipSpec, Class: outcome.OlderKernel, Reason: "requires a (since v9.0)"},
+		"b": {Action: kernel.SkipSpec, Class: outcome.Config, Reason: "requires B, which is off"},
+		"c": {Action: kernel.FailSpec, Reason: "c is missing"},
 	}
+	p := &prefilter{skip: map[string]kernel.Decision{}, fail: map[string]bool{}}
+	for what, d := range decisions {
+		label := requirement(what, func() kernel.Decision { return d })[0]
+		if d.Action == kernel.SkipSpec {
+			p.skip[label] = d
+		} else {
+			p.fail[label] = true
+		}
+	}
+	return p
 }
 
 // The filter leaves out a spec with a skip label unless it also has a
@@ -26,7 +37,7 @@ func testPrefilter() *prefilter {
 func TestPrefilterLabelFilter(t *testing.T) {
 	p := testPrefilter()
 	expr := p.labelFilter()
-	if want := "!((requires:a || requires:b) && !(requires:c))"; expr != want {
+	if want := "!((prefilter:skips || requires:a || requires:b) && !(prefilter:fails || requires:c))"; expr != want {
 		t.Fatalf("labelFilter = %q, want %q", expr, want)
 	}
 	keep, err := types.ParseLabelFilter(expr)
@@ -34,12 +45,15 @@ func TestPrefilterLabelFilter(t *testing.T) {
 		t.Fatalf("Ginkgo refuses %q: %v", expr, err)
 	}
 	for labels, want := range map[string]bool{
-		"requires:a":              false,
-		"requires:b area:x":       false,
-		"requires:a requires:c":   true,
-		"requires:c":              true,
-		"requires:elsewhere":      true,
-		"syscall:pidfd_open area": true,
+		"requires:a":                      false,
+		"requires:b area:x":               false,
+		"requires:a requires:c":           true,
+		"requires:c":                      true,
+		"requires:elsewhere":              true,
+		"syscall:pidfd_open area":         true,
+		"requires:x prefilter:skips":      false,
+		"prefilter:skips prefilter:fails": true,
+		"requires:a prefilter:fails":      true,
 	} {
 		if got := keep(strings.Fields(labels)); got != want {
 			t.Errorf("labels %q: kept %v, want %v", labels, got, want)
@@ -54,7 +68,7 @@ func TestPrefilterExplain(t *testing.T) {
 	leftOut := types.SpecReport{
 		LeafNodeType:             types.NodeTypeIt,
 		State:                    types.SpecStateSkipped,
-		ContainerHierarchyLabels: [][]string{{"requires:runs", "requires:b"}, {"requires:a"}},
+		ContainerHierarchyLabels: [][]string{{"requires:b"}, {"requires:a"}},
 	}
 	got := specreport.Of(p.explain(leftOut))
 	if got.Verdict != outcome.SKIP || got.Reason != "requires B, which is off" || got.Class != outcome.Config {
@@ -108,8 +122,44 @@ func TestPrefilterOnlyForWholeRuns(t *testing.T) {
 			t.Errorf("a run with %s is prefiltered", name)
 		}
 	}
-	if (&prefilter{}).usable(types.SuiteConfig{}) {
-		t.Error("a prefilter with nothing to skip is used")
+}
+
+// A requirement label made while a prefiltered run builds its tree is
+// decided at once and marked; the marker names no label of the spec's in
+// the reports, and the spec reads as the label's skip.
+func TestPrefilterMarksNestedLabels(t *testing.T) {
+	p := testPrefilter()
+	skip := kernel.Decision{Action: kernel.SkipSpec, Class: outcome.OlderKernel, Reason: "requires n (since v9.1)"}
+	requirement("n", func() kernel.Decision { return skip })
+	if got := p.mark("requires:n", func() kernel.Decision { return skip }); len(got) != 1 || got[0] != skipMarker || p.skip["requires:n"] != skip {
+		t.Errorf("a nested skip: marker %v, decision %+v", got, p.skip["requires:n"])
+	}
+	if got := p.mark("requires:f", func() kernel.Decision { return kernel.Decision{Action: kernel.FailSpec} }); len(got) != 1 || got[0] != failMarker || !p.fail["requires:f"] {
+		t.Errorf("a nested fail: marker %v", got)
+	}
+	if got := p.mark("requires:r", func() kernel.Decision { return kernel.Decision{Action: kernel.Run} }); len(got) != 0 {
+		t.Errorf("a nested label that runs is marked %v", got)
+	}
+	nested := types.SpecReport{
+		LeafNodeType:             types.NodeTypeIt,
+		State:                    types.SpecStateSkipped,
+		ContainerHierarchyLabels: [][]string{{"requires:elsewhere"}, {"requires:n", skipMarker}},
+		LeafNodeLabels:           []string{"syscall:x"},
+	}
+	got := p.explain(nested)
+	if o := specreport.Of(got); o.Verdict != outcome.SKIP || o.Reason != skip.Reason {
+		t.Errorf("a spec left out on a nested label reads %+v", o)
+	}
+	if labels := got.Labels(); slices.Contains(labels, skipMarker) || !slices.Contains(labels, "requires:n") {
+		t.Errorf("explained labels: %v", labels)
+	}
+	if !slices.Contains(nested.ContainerHierarchyLabels[1], skipMarker) {
+		t.Error("explain changed its argument's labels")
+	}
+	passed := nested
+	passed.State = types.SpecStatePassed
+	if labels := p.explain(passed).Labels(); slices.Contains(labels, skipMarker) {
+		t.Errorf("a spec that ran keeps the marker: %v", labels)
 	}
 }
 
@@ -127,5 +177,26 @@ func TestNoSpecRanCountsLeftOutSpecs(t *testing.T) {
 	}
 	if !noSpecRan(types.Report{SpecReports: types.SpecReports{filtered}}, p) {
 		t.Error("a run that ran nothing is not empty")
+	}
+}
+
+// A spec's kernel requirements decide before its environment's, wherever
+// their labels are: a kernel too old for the spec says so first.
+func TestKernelRequirementsDecideFirst(t *testing.T) {
+	p := testPrefilter()
+	env := kernel.Decision{Action: kernel.SkipSpec, Class: outcome.Environment, Reason: "no such environment"}
+	label := environmentLabel("needs:test-environment", "a test's environment", func() kernel.Decision { return env })[0]
+	p.skip[label] = env
+	sr := types.SpecReport{
+		LeafNodeType:             types.NodeTypeIt,
+		State:                    types.SpecStateSkipped,
+		ContainerHierarchyLabels: [][]string{{label}, {"syscall:x"}},
+		LeafNodeLabels:           []string{"requires:a"},
+	}
+	if got := requirementOrder(sr.Labels()); !slices.Equal(got, []string{"requires:a", label}) {
+		t.Errorf("requirementOrder = %v", got)
+	}
+	if o := specreport.Of(p.explain(sr)); o.Reason != "requires a (since v9.0)" || o.Class != outcome.OlderKernel {
+		t.Errorf("a spec left out on both reads %+v, not the kernel's reason", o)
 	}
 }

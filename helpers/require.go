@@ -64,39 +64,64 @@ func RequiresOption(o *kernel.Option) Labels {
 }
 
 // A labelled requirement is what a requires: label stands for and how the
-// running kernel decides it.
+// running kernel decides it. An environment's (a needs: label) is decided
+// after the kernel's: a spec the kernel is too old for says so, whatever
+// the environment.
 type labelledRequirement struct {
-	what   string
-	decide func() kernel.Decision
+	what        string
+	environment bool
+	decide      func() kernel.Decision
 }
 
 // requirements are the requires: labels' requirements, by label.
 var requirements = map[string]labelledRequirement{}
 
 func requirement(what string, decide func() kernel.Decision) Labels {
-	return requirementLabel("requires:"+labelSlug(what), what, decide)
+	return requirementLabel("requires:"+labelSlug(what), labelledRequirement{what: what, decide: decide})
+}
+
+// environmentLabel makes name (a needs: label) an environment's
+// requirement, decided as requirement's are (requirementLabel).
+func environmentLabel(name, what string, decide func() kernel.Decision) Labels {
+	return requirementLabel(name, labelledRequirement{what: what, environment: true, decide: decide})
 }
 
 // requirementLabel makes name a label decided in the spec's first node
-// (requireLabelled) and, on a top-level container of a linked run, before
-// the run (prefilter): requirement's requires: labels, and an environment
-// label (needs:) that decides whether its specs can run at all.
-func requirementLabel(name, what string, decide func() kernel.Decision) Labels {
-	if other, ok := requirements[name]; ok && other.what != what {
-		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, what, name))
+// (requireLabelled) and, on a linked run, before the run (prefilter).
+func requirementLabel(name string, r labelledRequirement) Labels {
+	decide := r.decide
+	if other, ok := requirements[name]; ok && other.what != r.what {
+		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, r.what, name))
 	}
-	requirements[name] = labelledRequirement{what, decide}
-	return define(name)
+	requirements[name] = r
+	labels := define(name)
+	if prefiltered != nil {
+		labels = append(labels, prefiltered.mark(name, decide)...)
+	}
+	return labels
 }
 
-// requireLabelled applies the running spec's requires: labels, its
-// containers' first: the first that does not run decides.
+// requireLabelled applies the running spec's requirement labels in their
+// order (requirementOrder): the first that does not run decides.
 func requireLabelled() {
-	for _, l := range CurrentSpecReport().Labels() {
-		if r, ok := requirements[l]; ok {
-			apply(r.decide())
+	for _, l := range requirementOrder(CurrentSpecReport().Labels()) {
+		apply(requirements[l].decide())
+	}
+}
+
+// requirementOrder is the requirement labels among labels in the order
+// they are decided: the kernel's, then the environment's, each in the
+// order of labels (a spec's containers' first).
+func requirementOrder(labels []string) []string {
+	var kernels, environments []string
+	for _, l := range labels {
+		if r, ok := requirements[l]; ok && r.environment {
+			environments = append(environments, l)
+		} else if ok {
+			kernels = append(kernels, l)
 		}
 	}
+	return append(kernels, environments...)
 }
 
 // labelSlug is name in lower case with every run of characters other than

@@ -50,7 +50,7 @@ func runArea(t GinkgoTestingT, area string, suiteConfig types.SuiteConfig, repor
 	RunSpecs(t, suiteDescription(area), Label(areaLabel(area)), AroundNode(withSpecDeadline), suiteConfig, reporterConfig)
 }
 
-// beforeEverySpec decides the spec's requires: labels, takes the serial
+// beforeEverySpec decides the spec's requirement labels, takes the serial
 // lock and guards against leaks, in that order, as one node with one
 // cleanup: Ginkgo runs every node in a goroutine of its own, with a
 // context, a timer and an event in the report, so three nodes and two

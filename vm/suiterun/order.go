@@ -8,11 +8,12 @@ import (
 // cost is each suite's share of the suites' time under TCG, in percent:
 // the mean of Debian 6.1's and 6.12's guests, the kernels where the suites
 // are slowest against the selftests (the share of their specs' run times,
-// two runs each, in three groups). Dealt by Groups, the costliest group
-// held 35-37% of 6.1's and 6.12's time and 41% of 7.3.4's, where clone
-// waits out its quiet windows, against 39-40% with the table before
-// requirements were decided ahead of the run. A suite missing here costs
-// 1; a stale guess costs time, never a result.
+// two runs each, in three groups). Dealt by Groups, its costliest group
+// holds 35-37% of 6.1's and 6.12's time and 41% of 7.3.4's, where clone
+// waits out its quiet windows; the table before it (6.12's shares before
+// requirements were decided ahead of the run) left 39-40% in one group on
+// each. A suite missing here costs 1; a stale guess costs time, never a
+// result.
 var cost = map[string]int{
 	"signal": 29, "open": 19, "poll": 14, "getfd": 11, "setns": 8, "pidfs": 7,
 	"mm": 6, "seccomp": 3, "clone": 2, "fanotify": 2, "coredump": 1,

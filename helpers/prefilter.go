@@ -41,15 +41,15 @@ const (
 	failMarker = "prefilter:fails"
 )
 
-// mark decides a requirement label made while the tree is built and
-// returns the marker to go with it, if it does not run.
-func (p *prefilter) mark(name string, decide func() kernel.Decision) Labels {
-	switch d := decide(); d.Action {
+// record keeps the decision d of label when it does not run, and returns
+// the marker a nested label made while the tree is built goes with.
+func (p *prefilter) record(label string, d kernel.Decision) Labels {
+	switch d.Action {
 	case kernel.SkipSpec:
-		p.skip[name] = d
+		p.skip[label] = d
 		return Labels{skipMarker}
 	case kernel.FailSpec:
-		p.fail[name] = true
+		p.fail[label] = true
 		return Labels{failMarker}
 	}
 	return nil
@@ -60,15 +60,8 @@ func newPrefilter(areas []string) *prefilter {
 	p := &prefilter{skip: map[string]kernel.Decision{}, fail: map[string]bool{}}
 	for _, a := range areas {
 		for _, l := range area.TopLevelLabels(a) {
-			r, ok := requirements[l]
-			if !ok {
-				continue
-			}
-			switch d := r.decide(); d.Action {
-			case kernel.SkipSpec:
-				p.skip[l] = d
-			case kernel.FailSpec:
-				p.fail[l] = true
+			if r, ok := requirements[l]; ok {
+				p.record(l, r.decide())
 			}
 		}
 	}

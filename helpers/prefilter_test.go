@@ -131,13 +131,13 @@ func TestPrefilterMarksNestedLabels(t *testing.T) {
 	p := testPrefilter()
 	skip := kernel.Decision{Action: kernel.SkipSpec, Class: outcome.OlderKernel, Reason: "requires n (since v9.1)"}
 	requirement("n", func() kernel.Decision { return skip })
-	if got := p.mark("requires:n", func() kernel.Decision { return skip }); len(got) != 1 || got[0] != skipMarker || p.skip["requires:n"] != skip {
+	if got := p.record("requires:n", skip); len(got) != 1 || got[0] != skipMarker || p.skip["requires:n"] != skip {
 		t.Errorf("a nested skip: marker %v, decision %+v", got, p.skip["requires:n"])
 	}
-	if got := p.mark("requires:f", func() kernel.Decision { return kernel.Decision{Action: kernel.FailSpec} }); len(got) != 1 || got[0] != failMarker || !p.fail["requires:f"] {
+	if got := p.record("requires:f", kernel.Decision{Action: kernel.FailSpec}); len(got) != 1 || got[0] != failMarker || !p.fail["requires:f"] {
 		t.Errorf("a nested fail: marker %v", got)
 	}
-	if got := p.mark("requires:r", func() kernel.Decision { return kernel.Decision{Action: kernel.Run} }); len(got) != 0 {
+	if got := p.record("requires:r", kernel.Decision{Action: kernel.Run}); len(got) != 0 {
 		t.Errorf("a nested label that runs is marked %v", got)
 	}
 	nested := types.SpecReport{

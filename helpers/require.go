@@ -89,14 +89,13 @@ func environmentLabel(name, what string, decide func() kernel.Decision) Labels {
 // requirementLabel makes name a label decided in the spec's first node
 // (requireLabelled) and, on a linked run, before the run (prefilter).
 func requirementLabel(name string, r labelledRequirement) Labels {
-	decide := r.decide
 	if other, ok := requirements[name]; ok && other.what != r.what {
 		panic(fmt.Sprintf("requirements %q and %q share the label %s", other.what, r.what, name))
 	}
 	requirements[name] = r
 	labels := define(name)
 	if prefiltered != nil {
-		labels = append(labels, prefiltered.mark(name, decide)...)
+		labels = append(labels, prefiltered.record(name, r.decide())...)
 	}
 	return labels
 }

@@ -7,6 +7,7 @@
 package area
 
 import (
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -18,13 +19,12 @@ import (
 var only []string
 
 // topLabels are the labels of each area's top-level containers.
-var topLabels = map[string][]string{}
+var topLabels = map[string]map[string]bool{}
 
-// TopLevelLabels are the labels Describe gave area's top-level containers
-// (unsorted, repeated as they were given): at hand before RunSpecs, while
-// a nested container's labels only come into being as Ginkgo builds the
-// tree inside it.
-func TopLevelLabels(area string) []string { return topLabels[area] }
+// TopLevelLabels are the labels Describe gave area's top-level containers,
+// each once, sorted: at hand before RunSpecs, while a nested container's
+// labels only come into being as Ginkgo builds the tree inside it.
+func TopLevelLabels(area string) []string { return slices.Sorted(maps.Keys(topLabels[area])) }
 
 // Only makes the program build the containers of the named areas alone;
 // call it before RunSpecs. Until then every area's are built.
@@ -47,8 +47,13 @@ func Describe(text string, args ...any) bool {
 	_, file, _, _ := runtime.Caller(1)
 	mine := Of(file)
 	for _, a := range args {
-		if l, ok := a.(ginkgo.Labels); ok {
-			topLabels[mine] = append(topLabels[mine], l...)
+		if labels, ok := a.(ginkgo.Labels); ok {
+			if topLabels[mine] == nil {
+				topLabels[mine] = map[string]bool{}
+			}
+			for _, l := range labels {
+				topLabels[mine][l] = true
+			}
 		}
 	}
 	if n := len(args); n > 0 {

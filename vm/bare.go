@@ -46,7 +46,7 @@ func BootBare(ctx context.Context, cfg RunConfig, k *kernels.Kernel, dir string)
 	}
 	v := &boot.VM{
 		Arch: k.MachineArch(), Kernel: boot.KernelFile(ctx, cfg.Cache, k, cfg.logf), Initrd: img.Path, Append: k.BootArgs,
-		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: bareTimeout, Silence: bareTimeout / 2,
+		MemoryMB: vmMemory(cfg, k, img), CPUs: max(1, cfg.CPUs), Timeout: bareTimeout, Silence: bareTimeout / 2, Accel: boot.AccelFor(ctx, k.MachineArch()),
 		ConsoleLog: filepath.Join(dir, "console.log"),
 		ResultLog:  filepath.Join(dir, "results.stream"),
 	}

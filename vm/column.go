@@ -174,7 +174,7 @@ const selftestBoot = 2 * time.Minute
 func (c *column) vm(ctx context.Context, img *image.Image, appendArgs string, timeout time.Duration, prefix string) *boot.VM {
 	return &boot.VM{
 		Arch: c.k.MachineArch(), Kernel: boot.KernelFile(ctx, c.cfg.Cache, c.k, c.cfg.logf), Initrd: img.Path, Append: strings.TrimSpace(appendArgs),
-		MemoryMB: vmMemory(c.cfg, c.k, img), CPUs: max(1, c.cfg.CPUs), Timeout: timeout,
+		MemoryMB: vmMemory(c.cfg, c.k, img), CPUs: max(1, c.cfg.CPUs), Timeout: timeout, Accel: boot.AccelFor(ctx, c.k.MachineArch()),
 		ConsoleLog: filepath.Join(c.kr.Dir, prefix+"console.log"),
 		ResultLog:  filepath.Join(c.kr.Dir, prefix+"results.stream"),
 	}

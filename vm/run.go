@@ -147,10 +147,14 @@ func runKernels(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, b *bui
 	cols := make([]*column, len(ks))
 	logged := map[string]bool{}
 	for i, k := range ks {
-		scale, accel := guestTimeScale(k.MachineArch())
-		if k.Spec.Kind != kernels.KindHost && !logged[k.MachineArch()] {
-			logged[k.MachineArch()] = true
-			cfg.logf("accelerator for %s guests: %s; PIDFDCONF_TIME_SCALE=%s in them", k.MachineArch(), accel, format.Or(scale, "1"))
+		var scale string
+		if k.Spec.Kind != kernels.KindHost {
+			var accel boot.Accel
+			scale, accel = guestTimeScale(ctx, k.MachineArch())
+			if !logged[k.MachineArch()] {
+				logged[k.MachineArch()] = true
+				cfg.logf("accelerator for %s guests: %s; PIDFDCONF_TIME_SCALE=%s in them", k.MachineArch(), accel, format.Or(scale, "1"))
+			}
 		}
 		cols[i] = newColumn(cfg, k, b, filepath.Join(dir, kernels.SafeName(k.Name)), scale)
 	}
@@ -163,19 +167,13 @@ func runKernels(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, b *bui
 }
 
 // guestTimeScale is PIDFDCONF_TIME_SCALE for the guests of a machine: the
-// user's, or 4 when QEMU has to emulate its CPU (TCG: no usable /dev/kvm,
-// or a guest of another architecture than the host's), and the accelerator
-// it expects.
-func guestTimeScale(arch string) (scale, accel string) {
-	scale = os.Getenv(kernel.TimeScaleEnv)
-	if boot.KVMFor(arch) {
-		return scale, "KVM"
-	}
-	if scale == "" {
+// user's, or 4 when QEMU has to emulate its CPU (boot.AccelFor says why),
+// and the accelerator QEMU will use.
+func guestTimeScale(ctx context.Context, arch string) (string, boot.Accel) {
+	scale := os.Getenv(kernel.TimeScaleEnv)
+	accel := boot.AccelFor(ctx, arch)
+	if !accel.KVM && scale == "" {
 		scale = "4"
 	}
-	if !boot.KVMUsable() {
-		return scale, "TCG (no usable /dev/kvm)"
-	}
-	return scale, "TCG (the host cannot run " + arch + " guests under KVM)"
+	return scale, accel
 }

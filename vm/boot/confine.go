@@ -46,15 +46,15 @@ const (
 const resultFDSet = 1
 
 // qemuCredential is who QEMU runs as: nil (the runner's user) unless the
-// runner is root, else nobody, plus the group of /dev/kvm when KVM is
-// usable, so the accelerator survives the drop.
+// runner is root, else nobody, plus the group of /dev/kvm when that group
+// opens it (kvmGroupGrants), so the accelerator survives the drop.
 func qemuCredential() *syscall.Credential {
 	if os.Geteuid() != 0 {
 		return nil
 	}
 	c := setup.Nobody()
 	var st unix.Stat_t
-	if KVMUsable() && unix.Stat("/dev/kvm", &st) == nil && st.Mode&0o006 != 0o006 {
+	if unix.Stat("/dev/kvm", &st) == nil && st.Mode&0o006 != 0o006 && kvmGroupGrants(st) {
 		c.Groups = append(c.Groups, st.Gid)
 	}
 	return c

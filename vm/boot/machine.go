@@ -1,8 +1,6 @@
 package boot
 
 import (
-	"runtime"
-
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -11,8 +9,8 @@ import (
 // stream.
 type machine struct {
 	binary, pkg string
-	board       []string // -machine/-cpu
-	console     string   // the kernel's console= device
+	board       func(kvm bool) []string // -machine/-cpu
+	console     string                  // the kernel's console= device
 	// tcgCmdline is kernel command line for this machine under TCG only.
 	tcgCmdline string
 	// resultPort is where the guest finds the result stream (see
@@ -20,6 +18,16 @@ type machine struct {
 	// guest that port, fed by the chardev "results".
 	resultPort   string
 	resultDevice []string
+	// probe is the guest AccelFor runs under KVM before trusting it.
+	probe probeGuest
+}
+
+// probeGuest is firmware that ends QEMU with exitCode at once, and the
+// devices it needs.
+type probeGuest struct {
+	firmware []byte
+	args     []string
+	exitCode int
 }
 
 // machineFor is the machine of a kernel's GOARCH (386 and amd64 are one PC).
@@ -40,7 +48,7 @@ func machineFor(arch string) machine {
 func pcMachine() machine {
 	return machine{
 		binary: "qemu-system-x86_64", pkg: "qemu-system-x86",
-		board:   []string{"-cpu", "max"},
+		board:   func(bool) []string { return []string{"-cpu", "max"} },
 		console: "ttyS0",
 		// Debian 6.1's kernel distrusts TCG's TSC and keeps the HPET as
 		// its clocksource, and every clock read (the Go runtime's
@@ -52,7 +60,22 @@ func pcMachine() machine {
 		tcgCmdline:   "clocksource=tsc tsc=reliable",
 		resultPort:   frame.DefaultResultPort,
 		resultDevice: []string{"-serial", "chardev:results"},
+		probe:        pcProbe,
 	}
+}
+
+// pcProbe is a BIOS of 64 KiB (QEMU takes no less) whose reset vector, at
+// its last 16 bytes, writes 0x31 to isa-debug-exit: QEMU exits (0x31<<1)|1.
+var pcProbe = probeGuest{
+	firmware: append(make([]byte, 0xfff0), []byte{
+		0xb0, 0x31, // mov al, 0x31
+		0xe6, 0xf4, // out 0xf4, al
+		0xf4,       // hlt
+		0xeb, 0xfd, // jmp back to the hlt
+		0, 0, 0, 0, 0, 0, 0, 0, 0,
+	}...),
+	args:     []string{"-device", "isa-debug-exit,iobase=0xf4,iosize=0x01"},
+	exitCode: 0x63,
 }
 
 // arm64Machine is QEMU's virt board. It has one PL011 UART (ttyAMA0, the
@@ -70,11 +93,24 @@ func pcMachine() machine {
 func arm64Machine() machine {
 	return machine{
 		binary: "qemu-system-aarch64", pkg: "qemu-system-arm",
-		board:        []string{"-machine", "virt", "-cpu", arm64CPU(KVMFor("arm64"))},
+		board:        func(kvm bool) []string { return []string{"-machine", "virt", "-cpu", arm64CPU(kvm)} },
 		console:      "ttyAMA0",
 		resultPort:   frame.PCISerialPrefix + frame.ResultPCISerial,
 		resultDevice: []string{"-device", "pci-serial,chardev=results"},
+		probe:        arm64Probe,
 	}
+}
+
+// arm64Probe is flash whose first instructions ask PSCI (through hvc, the
+// virt board's conduit under KVM, and under TCG without EL2 and EL3) for
+// SYSTEM_OFF: QEMU exits 0.
+var arm64Probe = probeGuest{
+	firmware: []byte{
+		0x00, 0x01, 0x80, 0xd2, // movz x0, #0x0008
+		0x00, 0x80, 0xb0, 0xf2, // movk x0, #0x8400, lsl #16: PSCI SYSTEM_OFF
+		0x02, 0x00, 0x00, 0xd4, // hvc #0
+		0x00, 0x00, 0x00, 0x14, // b .
+	},
 }
 
 // arm64CPU is the guest CPU: the host's under KVM (an arm64 host with
@@ -89,13 +125,8 @@ func arm64CPU(kvm bool) string {
 	return "max,pauth-impdef=on"
 }
 
-// KVMFor reports whether QEMU will run a kernel of arch under KVM: /dev/kvm
-// is usable and the host's CPU is of the guest's architecture (an i386
-// guest runs on an amd64 host's KVM).
-func KVMFor(arch string) bool {
-	return sameMachine(runtime.GOARCH, arch) && KVMUsable()
-}
-
+// sameMachine reports whether a host's KVM can run the guest's
+// architecture (an i386 guest runs on an amd64 host's KVM).
 func sameMachine(host, guest string) bool {
 	return host == guest || (host == "amd64" && guest == "386")
 }

@@ -23,8 +23,9 @@ func TestArm64MachineArgs(t *testing.T) {
 	args := v.args()
 	line := strings.Join(args, " ")
 	for _, want := range []string{
-		"-accel kvm -accel tcg", // KVM on an arm64 host, TCG here
+		"-accel tcg", // the zero Accel
 		"-machine virt",
+		"-cpu max,pauth-impdef=on",
 		"-device pci-serial,chardev=results",
 		"-chardev file,id=results,append=on,path=/dev/fdset/",
 		"-serial stdio",
@@ -64,8 +65,21 @@ func TestPCMachineArgsUnchanged(t *testing.T) {
 		if !strings.HasPrefix(cmdline, "console=ttyS0 ") || strings.Contains(cmdline, frame.ResultPortEnv) {
 			t.Errorf("%s kernel command line: %s (the result port is /init's default, ttyS1)", arch, cmdline)
 		}
-		if tsc := strings.Contains(cmdline, "clocksource=tsc tsc=reliable"); tsc == KVMFor(arch) {
-			t.Errorf("%s kernel command line: %s (the TSC is forced under TCG only, here KVM is %v)", arch, cmdline, KVMFor(arch))
+		if !strings.Contains(cmdline, "clocksource=tsc tsc=reliable") {
+			t.Errorf("%s kernel command line under TCG: %s (the TSC must be forced)", arch, cmdline)
+		}
+		kvm := (&VM{Arch: arch, MemoryMB: 512, CPUs: 1, Accel: Accel{KVM: true}}).args()
+		if cmdline := appendArg(t, kvm); strings.Contains(cmdline, "clocksource=") {
+			t.Errorf("%s kernel command line under KVM: %s (the kernel's own clock choice stands)", arch, cmdline)
+		}
+		for _, c := range []struct {
+			args []string
+			want string
+		}{{args, "tcg"}, {kvm, "kvm"}} {
+			// One accelerator: QEMU must not fall back to another silently.
+			if n := strings.Count(strings.Join(c.args, " "), "-accel "); n != 1 || !slices.Contains(c.args, c.want) {
+				t.Errorf("%s: want only -accel %s, got %d -accel in %q", arch, c.want, n, c.args)
+			}
 		}
 	}
 	if QEMUBinary("amd64") != "qemu-system-x86_64" || QEMUBinary("386") != "qemu-system-i386" {

@@ -37,8 +37,11 @@ type VM struct {
 	// kernel is quiet (loglevel=4), so Silence cannot tell a slow boot
 	// from a hung one any sooner.
 	InitDeadline time.Duration
-	ConsoleLog   string // ttyS0 (ttyAMA0 on arm64), the kernel and /init console
-	ResultLog    string // ttyS1 (a UART on PCI on arm64), the framed result stream
+	// Accel is how QEMU runs it: AccelFor(ctx, Arch) for a real boot; the
+	// zero value is TCG.
+	Accel      Accel
+	ConsoleLog string // ttyS0 (ttyAMA0 on arm64), the kernel and /init console
+	ResultLog  string // ttyS1 (a UART on PCI on arm64), the framed result stream
 }
 
 // Ending says how the boot ended; verdicts come from the result stream.
@@ -105,7 +108,7 @@ func (v *VM) args() []string {
 	if w := m.resultPortArg(); w != "" {
 		cmdline += " " + w
 	}
-	if m.tcgCmdline != "" && !KVMFor(v.Arch) {
+	if m.tcgCmdline != "" && !v.Accel.KVM {
 		cmdline += " " + m.tcgCmdline
 	}
 	if v.Append != "" {
@@ -114,9 +117,9 @@ func (v *VM) args() []string {
 	set := strconv.Itoa(resultFDSet)
 	args := []string{
 		"-nodefaults", "-no-reboot", "-nographic", "-monitor", "none",
-		"-accel", "kvm", "-accel", "tcg",
+		"-accel", v.Accel.flag(),
 	}
-	args = append(args, m.board...)
+	args = append(args, m.board(v.Accel.KVM)...)
 	args = append(args,
 		"-m", fmt.Sprint(v.MemoryMB),
 		"-smp", fmt.Sprint(v.CPUs),

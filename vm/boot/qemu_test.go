@@ -72,7 +72,7 @@ func TestBootRealKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vm := &VM{Arch: "amd64", Kernel: k.BzImage, Initrd: img.Path, MemoryMB: 512, CPUs: 2, Timeout: withinTestDeadline(t, bootLimit), Silence: bootSilence,
+	vm := &VM{Arch: "amd64", Kernel: k.BzImage, Initrd: img.Path, MemoryMB: 512, CPUs: 2, Timeout: withinTestDeadline(t, bootLimit), Silence: bootSilence, Accel: AccelFor(ctx, "amd64"),
 		ConsoleLog: filepath.Join(dir, "console.log"), ResultLog: filepath.Join(dir, "results.txt"), Append: "PIDFDCONF_TIME_SCALE=4"}
 	res := vm.Run(context.Background())
 	t.Logf("%s booted and ran in %s", k.Describe, res.Wall)

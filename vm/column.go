@@ -106,23 +106,31 @@ func (c *column) runVM(ctx context.Context) {
 	vm := c.vm(ctx, img, guestAppend(c.cfg, c.k, c.scale, nSuites), c.cfg.VMTimeout, "")
 	vm.Silence = vmSilence(c.cfg.VMTimeout, nSuites)
 	vm.InitDeadline = initDeadline
-	res := vm.Run(ctx)
-	if why := failedBeforeInit(vm, res); why != "" && ctx.Err() == nil {
-		// Under TCG a sound kernel now and then oopses while it patches
-		// its own code at boot (an int3 left in sched_clock_cpu on the
-		// second vCPU), before /init runs: once in ~75 boots on this
-		// machine. Or it hangs there without a word: Debian's 6.1 once
-		// in ~25 boots on a loaded day. One more boot tells that from a
-		// kernel that cannot boot, which fails again and is MISS as
-		// before; the report says the column booted twice and why.
-		first := filepath.Join(kr.Dir, "console-first-boot.log")
-		if err := os.Rename(vm.ConsoleLog, first); err == nil {
-			kr.BootRetry = "the first boot failed before /init (" + why + "; console-first-boot.log)"
-			c.cfg.logf("%s: %s; booting it once more", kr.Kernel.Name, kr.BootRetry)
-			res = vm.Run(ctx)
-		}
-	}
+	res, retry := c.runBooted(ctx, vm, "console-first-boot.log")
+	kr.BootRetry = retry
 	kr.JudgeVM(vm, res)
+}
+
+// runBooted runs vm, and once more when its kernel failed before /init.
+// Under TCG a sound kernel now and then oopses while it patches its own
+// code at boot (an int3 left in sched_clock_cpu on the second vCPU),
+// before /init runs: once in ~75 boots on this machine. Or it hangs there
+// without a word: Debian's 6.1 once in ~25 boots on a loaded day. One more
+// boot tells that from a kernel that cannot boot, which fails again and is
+// reported as before. retry says why the first boot failed (its console
+// is kept as firstLog beside the VM's); "" when it booted once.
+func (c *column) runBooted(ctx context.Context, vm *boot.VM, firstLog string) (res boot.Ending, retry string) {
+	res = vm.Run(ctx)
+	why := failedBeforeInit(vm, res)
+	if why == "" || ctx.Err() != nil {
+		return res, ""
+	}
+	if err := os.Rename(vm.ConsoleLog, filepath.Join(c.kr.Dir, firstLog)); err != nil {
+		return res, ""
+	}
+	retry = "the first boot failed before /init (" + why + "; " + firstLog + ")"
+	c.cfg.logf("%s: %s; booting it once more", c.kr.Kernel.Name, retry)
+	return vm.Run(ctx), retry
 }
 
 // initDeadline is how long the suites' VM may take to reach /init's first
@@ -162,7 +170,10 @@ func (c *column) runSelftests(ctx context.Context) {
 	// A selftest program prints only into its own log; /init's heartbeat
 	// keeps the console alive, so a minute of silence is a stuck guest.
 	vm.Silence = 2 * time.Minute
-	c.kr.JudgeSelftestsVM(vm, vm.Run(ctx))
+	vm.InitDeadline = initDeadline
+	res, retry := c.runBooted(ctx, vm, "selftests-console-first-boot.log")
+	c.kr.SelftestBootRetry = retry
+	c.kr.JudgeSelftestsVM(vm, res)
 }
 
 // selftestBoot is the selftests VM's time beyond their budget: booting,

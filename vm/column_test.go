@@ -1,13 +1,17 @@
 package vm
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pidfdconf/pidfdconf/vm/boot"
+	"github.com/pidfdconf/pidfdconf/vm/boot/boottest"
+	"github.com/pidfdconf/pidfdconf/vm/judge"
 	"github.com/pidfdconf/pidfdconf/vm/kernels"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
@@ -83,5 +87,50 @@ func TestFailedBeforeInit(t *testing.T) {
 	hung := boot.Ending{NoInit: true}
 	if why := failedBeforeInit(&boot.VM{ResultLog: empty, InitDeadline: time.Minute}, hung); !strings.Contains(why, "before /init") {
 		t.Errorf("a boot that never reached /init: %q", why)
+	}
+}
+
+// Both VMs of a column, the suites' and the selftests', are booted once
+// more after a kernel death before /init, and say so; a second death
+// stands.
+func TestRunBootedRetriesADeathBeforeInit(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		dies       int // boots that die before /init
+		wantBoots  int
+		wantRetry  bool
+		wantPanics bool
+	}{
+		{"sound", 0, 1, false, false},
+		{"dies once", 1, 2, true, false},
+		{"dies always", 2, 2, true, true},
+	} {
+		shared := boottest.SharedDir(t)
+		boots := filepath.Join(shared, "boots")
+		boottest.FakeQEMU(t, `echo x >>`+boottest.Quote(boots)+`
+if [ "$(wc -l <`+boottest.Quote(boots)+`)" -le `+strconv.Itoa(c.dies)+` ]; then echo "[ 1.9] Kernel panic - not syncing: Fatal exception in interrupt"; sleep 60; fi
+printf 'BEGIN info.json' >&3`)
+		var log bytes.Buffer
+		col := &column{cfg: RunConfig{Log: &log}, kr: judge.NewKernelRun(&kernels.Kernel{Name: "k", Arch: "amd64"})}
+		col.kr.Dir = t.TempDir()
+		vm := boottest.VM(t, time.Minute, 30*time.Second)
+		vm.ConsoleLog = filepath.Join(col.kr.Dir, "selftests-console.log")
+		res, retry := col.runBooted(t.Context(), vm, "selftests-console-first-boot.log")
+		b, _ := os.ReadFile(boots)
+		if n := strings.Count(string(b), "x"); n != c.wantBoots {
+			t.Errorf("%s: %d boots, want %d", c.name, n, c.wantBoots)
+		}
+		if (retry != "") != c.wantRetry {
+			t.Errorf("%s: retry %q, want one: %v", c.name, retry, c.wantRetry)
+		}
+		if c.wantRetry && (!strings.Contains(retry, "Kernel panic") || !strings.Contains(log.String(), "k: the first boot failed")) {
+			t.Errorf("%s: retry %q, log %q: neither may hide why", c.name, retry, log.String())
+		}
+		if _, err := os.Stat(filepath.Join(col.kr.Dir, "selftests-console-first-boot.log")); (err == nil) != c.wantRetry {
+			t.Errorf("%s: first boot's console kept: %v, want %v", c.name, err == nil, c.wantRetry)
+		}
+		if (res.Panic != "") != c.wantPanics {
+			t.Errorf("%s: the last boot's panic %q", c.name, res.Panic)
+		}
 	}
 }

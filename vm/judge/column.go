@@ -43,8 +43,10 @@ type KernelRun struct {
 	SelftestNote   string        // why there are no selftest results
 	SelftestWall   time.Duration // their own VM's wall time
 	SelftestBoot   time.Duration // and its time to /init
-	Selftests      []selftests.ProgramRun
-	CrossCheck     []selftests.Row
+	// SelftestBootRetry is BootRetry for their VM.
+	SelftestBootRetry string
+	Selftests         []selftests.ProgramRun
+	CrossCheck        []selftests.Row
 	// ConfigNote is what the suites said of the kernel's config: where
 	// they read it from (ConfigSeen), or why there was none; "" when no
 	// suite said.

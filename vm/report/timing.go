@@ -18,6 +18,9 @@ func Timing(kr *judge.KernelRun) string {
 		format.Duration(kr.Boot), format.Duration(kr.Suite), format.Duration(kr.Wall), format.Duration(kr.Wall-kr.Suite))
 	if kr.SelftestWall > 0 {
 		t += fmt.Sprintf("; the kernel's own selftests in a VM of their own %s", format.Duration(kr.SelftestWall))
+		if kr.SelftestBootRetry != "" {
+			t += " (booted twice: " + kr.SelftestBootRetry + ")"
+		}
 	}
 	if kr.BootRetry != "" {
 		t += "; booted twice: " + kr.BootRetry

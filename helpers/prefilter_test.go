@@ -22,12 +22,7 @@ func testPrefilter() *prefilter {
 	}
 	p := &prefilter{skip: map[string]kernel.Decision{}, fail: map[string]bool{}}
 	for what, d := range decisions {
-		label := requirement(what, func() kernel.Decision { return d })[0]
-		if d.Action == kernel.SkipSpec {
-			p.skip[label] = d
-		} else {
-			p.fail[label] = true
-		}
+		p.record(requirement(what, func() kernel.Decision { return d })[0], d)
 	}
 	return p
 }

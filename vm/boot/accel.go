@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"runtime"
 	"slices"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/vm/format"
 )
 
 // Accel is how QEMU runs the guests of one architecture: under KVM, or
@@ -117,9 +118,9 @@ func probeKVM(ctx context.Context, arch string, cred *syscall.Credential) error 
 // machine, which must end QEMU with the probe's exit code.
 func runProbe(ctx context.Context, arch string, a Accel, cred *syscall.Credential) error {
 	m := machineFor(arch)
-	fw, err := memfdWith("pidfdconf-probe-firmware", m.probe.firmware)
+	fw, err := memfdOf("pidfdconf-probe-firmware", bytes.NewReader(m.probe.firmware))
 	if err != nil {
-		return err
+		return fmt.Errorf("the probe firmware: %w", err)
 	}
 	defer fw.Close()
 	ctx, cancel := context.WithTimeout(ctx, probeTimeout)
@@ -129,12 +130,9 @@ func runProbe(ctx context.Context, arch string, a Accel, cred *syscall.Credentia
 	args = append(args, "-m", "16", "-bios", fdPath(3))
 	args = append(args, m.probe.args...)
 	cmd := exec.CommandContext(ctx, m.binary, append(args, sandbox...)...)
-	var out bytes.Buffer
-	w := &limitedWriter{w: &out, n: 4 << 10}
-	cmd.Stdout, cmd.Stderr = w, w
-	cmd.Env = qemuEnv()
-	cmd.ExtraFiles = []*os.File{fw}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: cred}
+	out := &format.CappedBuffer{Max: 4 << 10}
+	cmd.Stdout, cmd.Stderr = out, out
+	confine(cmd, cred, fw)
 	cmd.WaitDelay = time.Second
 	err = cmd.Run()
 	if ctx.Err() != nil {
@@ -157,32 +155,4 @@ func said(out string) string {
 		return ""
 	}
 	return ` (QEMU said "` + strings.ToValidUTF8(line, "?") + `")`
-}
-
-// memfdWith is a memfd holding b, which QEMU, as whichever user, reads
-// through /proc/self/fd.
-func memfdWith(name string, b []byte) (*os.File, error) {
-	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC)
-	if err != nil {
-		return nil, fmt.Errorf("memfd for %s: %w", name, err)
-	}
-	f := os.NewFile(uintptr(fd), name)
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("memfd for %s: %w", name, err)
-	}
-	return f, nil
-}
-
-// limitedWriter keeps the first n bytes and drops the rest.
-type limitedWriter struct {
-	w *bytes.Buffer
-	n int
-}
-
-func (l *limitedWriter) Write(p []byte) (int, error) {
-	if keep := min(len(p), l.n-l.w.Len()); keep > 0 {
-		l.w.Write(p[:keep])
-	}
-	return len(p), nil
 }

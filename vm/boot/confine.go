@@ -76,14 +76,24 @@ func openForQEMU(path string, cred *syscall.Credential) (*os.File, error) {
 		return f, err
 	}
 	defer f.Close()
-	fd, err := unix.MemfdCreate("pidfdconf-"+st.Name(), unix.MFD_CLOEXEC)
+	m, err := memfdOf("pidfdconf-"+st.Name(), f)
 	if err != nil {
 		return nil, fmt.Errorf("copying %s for QEMU: %v", path, err)
 	}
-	m := os.NewFile(uintptr(fd), st.Name())
-	if _, err := io.Copy(m, f); err != nil {
+	return m, nil
+}
+
+// memfdOf is a memfd holding what r reads, which QEMU, as whichever user,
+// may read through /proc/self/fd.
+func memfdOf(name string, r io.Reader) (*os.File, error) {
+	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	m := os.NewFile(uintptr(fd), name)
+	if _, err := io.Copy(m, r); err != nil {
 		m.Close()
-		return nil, fmt.Errorf("copying %s for QEMU: %v", path, err)
+		return nil, err
 	}
 	return m, nil
 }
@@ -107,10 +117,10 @@ func readableBy(st os.FileInfo, cred *syscall.Credential) bool {
 // fdPath is how QEMU names an inherited fd.
 func fdPath(fd int) string { return "/proc/self/fd/" + strconv.Itoa(fd) }
 
-// confine sets who cmd runs as, its environment and the files it inherits
-// at resultFD, kernelFD and initrdFD.
-func confine(cmd *exec.Cmd, cred *syscall.Credential, results, kernel, initrd *os.File) {
+// confine sets who cmd runs as, its environment and the files it inherits,
+// from fd 3 on (a VM's: resultFD, kernelFD and initrdFD).
+func confine(cmd *exec.Cmd, cred *syscall.Credential, files ...*os.File) {
 	cmd.Env = qemuEnv()
-	cmd.ExtraFiles = []*os.File{results, kernel, initrd}
+	cmd.ExtraFiles = files
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: cred}
 }

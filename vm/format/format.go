@@ -1,9 +1,11 @@
 // Package format is how values read in the runner's logs and reports:
 // durations, reasons squeezed onto one line, console tails without terminal
-// control sequences. Every stage may use it; it imports nothing of vm/.
+// control sequences, output kept to a bound. Every stage may use it; it
+// imports nothing of vm/.
 package format
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"regexp"
@@ -77,4 +79,21 @@ func Printable(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// CappedBuffer keeps the first Max bytes written to it and notes the rest
+// (Truncated); a write never fails, so the writer is never stalled.
+type CappedBuffer struct {
+	bytes.Buffer
+	Max       int
+	Truncated bool
+}
+
+func (b *CappedBuffer) Write(p []byte) (int, error) {
+	if room := b.Max - b.Len(); len(p) > room {
+		b.Truncated = true
+		b.Buffer.Write(p[:max(room, 0)])
+		return len(p), nil
+	}
+	return b.Buffer.Write(p)
 }

@@ -10,3 +10,15 @@ func TestPrintableDropsTerminalControl(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+func TestCappedBufferKeepsTheFirstBytes(t *testing.T) {
+	b := &CappedBuffer{Max: 5}
+	for _, w := range []string{"abc", "defg", "h"} {
+		if n, err := b.Write([]byte(w)); n != len(w) || err != nil {
+			t.Fatalf("Write(%q) = %d, %v: a capped write must not stall the writer", w, n, err)
+		}
+	}
+	if b.String() != "abcde" || !b.Truncated {
+		t.Errorf("kept %q, truncated %v", b.String(), b.Truncated)
+	}
+}

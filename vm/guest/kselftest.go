@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pidfdconf/pidfdconf/vm/format"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 )
 
@@ -40,7 +40,7 @@ func runKselftest(st *streamer, console io.Writer, logf func(string, ...any)) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "/"+frame.BusyboxPath, "sh", kselftestScript)
 	cmd.Env = append(os.Environ(), "HOME=/tmp", "TMPDIR=/tmp", "PATH=/usr/sbin:/usr/bin:/sbin:/bin")
-	out := &cappedBuffer{max: kselftestOutputCap}
+	out := &format.CappedBuffer{Max: kselftestOutputCap}
 	cmd.Stdout = io.MultiWriter(out, console)
 	cmd.Stderr = console
 	// The runner's shells and every program they start go together when
@@ -53,7 +53,7 @@ func runKselftest(st *streamer, console io.Writer, logf func(string, ...any)) {
 	start := time.Now()
 	err = cmd.Run()
 	stop()
-	run := frame.KselftestRun{Exit: -1, Seconds: time.Since(start).Seconds(), Truncated: out.truncated}
+	run := frame.KselftestRun{Exit: -1, Seconds: time.Since(start).Seconds(), Truncated: out.Truncated}
 	if cmd.ProcessState != nil {
 		run.Exit = cmd.ProcessState.ExitCode() // -1 when a signal ended it
 	}
@@ -66,20 +66,4 @@ func runKselftest(st *streamer, console io.Writer, logf func(string, ...any)) {
 	st.send(frame.KselftestOutput, out.Bytes())
 	st.send(frame.KselftestEnd, mustJSON(run))
 	reapOrphans()
-}
-
-// cappedBuffer keeps the first max bytes written to it and notes the rest.
-type cappedBuffer struct {
-	bytes.Buffer
-	max       int
-	truncated bool
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); len(p) > room {
-		b.truncated = true
-		b.Buffer.Write(p[:max(room, 0)])
-		return len(p), nil
-	}
-	return b.Buffer.Write(p)
 }

@@ -32,7 +32,7 @@ test: lint vet unit suites suites-unprivileged conformance-check vm-smoke
 ## quick: the inner loop, under a minute: vet, the unit tests that boot no VM, every suite natively
 quick: vet role-binary
 	$(GO) test -short $(UNIT_PKGS)
-	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) $(GO) test -count=1 $(addprefix ./,$(SUITES))
+	$(ROLE_ENV) $(GO) test -count=1 $(addprefix ./,$(SUITES))
 
 # What the VMs run is vetted for every arch they boot.
 GUEST_PKGS := ./suites/... ./helpers/... ./internal/... ./cmd/... ./vm/guest/...
@@ -65,26 +65,33 @@ UNIT_PKGS = $(shell $(GO) list ./... | grep -v /suites/)
 unit:
 	$(GO) test -timeout 30m $(UNIT_PKGS)
 
-## role-binary: cmd/pidfdconf-role, the helper processes without the suites (PIDFDCONF_ROLE_BINARY)
-# The suites start their helpers from it when PIDFDCONF_ROLE_BINARY names it, and re-execute
-# themselves otherwise.
+## role-binary: cmd/pidfdconf-role and cmd/pidfdconf-role-c, the helper processes without the suites
+# The suites start their helpers from them when PIDFDCONF_ROLE_BINARY and PIDFDCONF_ROLE_C_BINARY
+# name them, and re-execute themselves otherwise. cmd/pidfdconf-role-c, the roles process and
+# sigwait in C, needs a C compiler with a static libc (Debian: gcc and libc6-dev).
 ROLE_BIN = "$$(realpath -m -- "$$OUT")/bin/pidfdconf-role"
+ROLE_C_BIN = "$$(realpath -m -- "$$OUT")/bin/pidfdconf-role-c"
+ROLE_ENV = PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) PIDFDCONF_ROLE_C_BINARY=$(ROLE_C_BIN)
+# vm/image's CRoleFlags, which vm/makefile_test.go keeps equal.
+CROLE_FLAGS := -static -O2 -pthread -Wall -Wextra -s
 role-binary:
 	@mkdir -p "$$OUT/bin"
 	CGO_ENABLED=0 $(GO) build -o $(ROLE_BIN) ./cmd/pidfdconf-role
+	$(CC) $(CROLE_FLAGS) -o $(ROLE_C_BIN) cmd/pidfdconf-role-c/role.c || \
+		{ echo "role-binary: building cmd/pidfdconf-role-c needs a C compiler and a static libc: apt-get install -y gcc libc6-dev (or set CC)" >&2; exit 1; }
 
 ## suites: every suite natively against the running kernel, one go test line each
 suites: role-binary
-	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) $(GO) test -count=1 $(addprefix ./,$(SUITES))
+	$(ROLE_ENV) $(GO) test -count=1 $(addprefix ./,$(SUITES))
 
 ## suites-unprivileged: every suite again as uid/gid 65534 without capabilities (setpriv); fails on any FAIL
-suites-unprivileged:
-	tools/suites-unprivileged.sh "$(GO)" $(SUITES)
+suites-unprivileged: role-binary
+	$(ROLE_ENV) tools/suites-unprivileged.sh "$(GO)" $(SUITES)
 
 ## conformance: the suites natively with a human summary and reports in $(OUT)/native
 conformance: role-binary
 	@mkdir -p "$$OUT/native"
-	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) $(GINKGO) -r --keep-going --fail-on-pending --fail-on-empty --timeout=30m \
+	$(ROLE_ENV) $(GINKGO) -r --keep-going --fail-on-pending --fail-on-empty --timeout=30m \
 		--output-dir="$$OUT/native" --json-report=report.json --junit-report=junit.xml suites
 
 ## catalogue: regenerate conformance/ from the spec tree and the spec comments
@@ -108,7 +115,7 @@ soak: role-binary
 	@mkdir -p "$$OUT/bin"
 	$(GO) build -o "$$OUT/bin/soak" ./tools/soak
 	@$(if $(filter-out 0,$(SOAK_VM_N) $(SOAK_SELINUX_N)),$(VM_BUILD))
-	PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) "$$OUT/bin/soak" -n "$$SOAK_N" -vm-n "$$SOAK_VM_N" -selinux-n "$$SOAK_SELINUX_N" -go "$(GO)" -runner $(VM_RUNNER) -out "$$OUT/soak"
+	$(ROLE_ENV) "$$OUT/bin/soak" -n "$$SOAK_N" -vm-n "$$SOAK_VM_N" -selinux-n "$$SOAK_SELINUX_N" -go "$(GO)" -runner $(VM_RUNNER) -out "$$OUT/soak"
 
 ## kselftest-install: the suites as the kselftest collection pidfdconf in INSTALL_PATH (ARCH=x86_64|i386|arm64), with the kernel's run_kselftest.sh unless INSTALL_PATH has one or KSELFTEST_RUNNER=0
 # ARCH is the kernel's name for the target, as kselftest's own install takes it;

@@ -28,13 +28,17 @@ mkdir "$dir/work"
 chown "$UNPRIV_UID:$UNPRIV_GID" "$dir/work"
 
 failed=()
-# The helpers start from the role binary, as in `make suites`.
-if CGO_ENABLED=0 "$GO" build -o "$dir/pidfdconf-role" ./cmd/pidfdconf-role; then
-	chmod 0755 "$dir/pidfdconf-role"
-	export PIDFDCONF_ROLE_BINARY="$dir/pidfdconf-role"
-else
-	failed+=("pidfdconf-role (build)")
-fi
+# The helpers start from the role binaries `make role-binary` built, as in
+# `make suites`, copied where uid 65534 may run them.
+for var in PIDFDCONF_ROLE_BINARY PIDFDCONF_ROLE_C_BINARY; do
+	bin=${!var:-}
+	if [ -n "$bin" ] && install -m 0755 "$bin" "$dir/$(basename "$bin")"; then
+		export "$var=$dir/$(basename "$bin")"
+	else
+		failed+=("$var (${bin:-unset}: run make role-binary)")
+		unset "$var"
+	fi
+done
 for suite in "$@"; do
 	name=$(basename "$suite")
 	if ! "$GO" test -c -o "$dir/$name.test" "./$suite"; then

@@ -16,11 +16,11 @@ import (
 // builds is what the build stage hands to the kernels, by architecture.
 type builds struct {
 	areas  []string
-	suites map[string][]string          // the suite binaries
-	guests map[string]string            // /init, also the native run's probe tool
-	roles  map[string]string            // cmd/pidfdconf-role
-	broken map[string]map[string]string // area → why it did not compile
-	images map[string]*image.Image      // only for arches that boot VMs
+	suites map[string][]string           // the suite binaries
+	guests map[string]string             // /init, also the native run's probe tool
+	roles  map[string]image.RoleBinaries // cmd/pidfdconf-role and cmd/pidfdconf-role-c
+	broken map[string]map[string]string  // area → why it did not compile
+	images map[string]*image.Image       // only for arches that boot VMs
 	// The kernel's own selftests per kernel name, or why a kernel has none.
 	selftests     map[string]*image.Selftests
 	selftestNotes map[string]string
@@ -60,7 +60,7 @@ func buildImages(ctx context.Context, cfg RunConfig, ks []*kernels.Kernel, resol
 	} else {
 		cfg.logf("suites: %v", areas)
 	}
-	b := &builds{areas: areas, suites: map[string][]string{}, guests: map[string]string{}, roles: map[string]string{},
+	b := &builds{areas: areas, suites: map[string][]string{}, guests: map[string]string{}, roles: map[string]image.RoleBinaries{},
 		broken: map[string]map[string]string{}, images: map[string]*image.Image{}}
 	// lsm-selinux: the guest loads Debian's reference policy, or SELinux permits everything.
 	extraFiles, err := image.SELinuxFiles(ctx, cfg.logf, cfg.Cache.Dir, ks, cfg.Append)
@@ -104,15 +104,16 @@ func (b *builds) buildArch(ctx context.Context, cfg RunConfig, arch string, with
 		return err
 	}
 	b.guests[arch] = initBin
-	roleBin, err := image.BuildRoleBinary(ctx, cfg.Root, binDir, arch)
+	roles, err := image.BuildRoleBinaries(ctx, cfg.Root, binDir, arch, cfg.logf)
 	if err != nil {
 		return err
 	}
-	b.roles[arch] = roleBin
+	b.roles[arch] = roles
 	if !withImage {
 		return nil // only the native run needs this arch
 	}
-	extraFiles = append(slices.Clip(extraFiles), image.File{Name: frame.RoleBinaryPath, Src: roleBin, Executable: true})
+	extraFiles = append(slices.Clip(extraFiles), image.File{Name: frame.RoleBinaryPath, Src: roles.Go, Executable: true},
+		image.File{Name: frame.RoleCBinaryPath, Src: roles.C, Executable: true})
 	img, err := image.WriteCached(cfg.Cache, arch, initBin, bins, extraFiles...)
 	if err != nil {
 		return err

@@ -84,7 +84,7 @@ func (c *column) runNative(ctx context.Context) {
 	kr := c.kr
 	start := time.Now()
 	arch := kernels.HostArch()
-	s, err := boot.Native{Suites: c.b.suites[arch], GuestBin: c.b.guests[arch], RoleBin: c.b.roles[arch], Dir: kr.Dir}.Run(ctx)
+	s, err := boot.Native{Suites: c.b.suites[arch], GuestBin: c.b.guests[arch], RoleEnv: c.b.roles[arch].Environ(), Dir: kr.Dir}.Run(ctx)
 	if err != nil {
 		kr.Miss = err.Error()
 		return

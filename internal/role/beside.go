@@ -7,24 +7,27 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 )
 
-// BinaryName is cmd/pidfdconf-role's file name where it is installed
-// beside the suite programs (the kselftest collection).
-const BinaryName = "pidfdconf-role"
+// BinaryName and CBinaryName are cmd/pidfdconf-role's and
+// cmd/pidfdconf-role-c's file names where they are installed beside the
+// suite programs (the kselftest collection).
+const (
+	BinaryName  = "pidfdconf-role"
+	CBinaryName = "pidfdconf-role-c"
+)
 
-// UseBinaryBeside names the role binary installed beside this program for
-// the helpers, unless the environment already names one: starting helpers
-// from the small role binary costs far less than re-executing a suite,
-// which matters on slow lab boards and under emulation.
+// UseBinaryBeside names the role binaries installed beside this program
+// for the helpers, unless the environment already names them: starting
+// helpers from the small role binaries costs far less than re-executing a
+// suite, which matters on slow lab boards and under emulation.
 func UseBinaryBeside() {
-	if os.Getenv(kernel.RoleBinaryEnv) != "" {
-		return
-	}
 	exe, err := kernel.SelfExecutable()
 	if err != nil {
 		return
 	}
-	bin := filepath.Join(filepath.Dir(exe), BinaryName)
-	if st, err := os.Stat(bin); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
-		os.Setenv(kernel.RoleBinaryEnv, bin)
+	for env, name := range map[string]string{kernel.RoleBinaryEnv: BinaryName, kernel.RoleCBinaryEnv: CBinaryName} {
+		bin := filepath.Join(filepath.Dir(exe), name)
+		if st, err := os.Stat(bin); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 && os.Getenv(env) == "" {
+			os.Setenv(env, bin)
+		}
 	}
 }

@@ -20,7 +20,9 @@ import (
 //	exit-leader            the main thread calls exit(2) while the others live
 //	exec-thread <tid> <role> [args]  that thread execs the binary of role in it
 //	ping                   ok <pid>
-var Process = Register("process", runProcess)
+var Process = Register(processName, runProcess)
+
+const processName = "process"
 
 func runProcess(p *Channel, args []string) int {
 	n := 0

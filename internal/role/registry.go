@@ -77,14 +77,29 @@ func Names() []string {
 	return out
 }
 
-// Executable is the binary to exec for a helper in role name (Binary);
-// a role this program does not have is an error, not a helper that dies
-// with "unknown helper role".
+// Executable is the binary to exec for a helper in role name: the C one
+// for the roles it has (CBinary), else Binary; a role this program does
+// not have is an error, not a helper that dies with "unknown helper role".
 func Executable(name string) (string, error) {
 	if _, ok := roles[name]; !ok {
 		return "", fmt.Errorf("no helper role %q in this program (known: %v)", name, Names())
 	}
+	if bin := CBinary(name); bin != "" {
+		return bin, nil
+	}
 	return Binary()
+}
+
+// CBinary is cmd/pidfdconf-role-c when kernel.RoleCBinaryEnv names it and
+// it has role name (process and sigwait), else "". It starts in a third of
+// the time a Go helper takes under emulation (no runtime to set up), and
+// the suites start these two roles most; crole_test.go holds it to the Go
+// roles' behaviour.
+func CBinary(name string) string {
+	if name != processName && name != sigwaitName {
+		return ""
+	}
+	return os.Getenv(kernel.RoleCBinaryEnv)
 }
 
 // Binary is the program helpers run from: the role binary when

@@ -11,6 +11,7 @@ import (
 func TestExecutableChoosesTheRoleBinaryWhenNamed(t *testing.T) {
 	suiteRole := Register("test-suite-role", func(*Channel, []string) int { return 0 })
 	t.Setenv(kernel.SuiteBinaryEnv, "/suite.test")
+	t.Setenv(kernel.RoleCBinaryEnv, "")
 
 	t.Setenv(kernel.RoleBinaryEnv, "")
 	for _, name := range []string{Process, suiteRole} {
@@ -26,6 +27,19 @@ func TestExecutableChoosesTheRoleBinaryWhenNamed(t *testing.T) {
 	}
 	if exe, err := Executable("no-such-role"); err == nil {
 		t.Errorf("an unknown role runs from %s, want an error", exe)
+	}
+}
+
+// Process and Sigwait run from the C role binary when it is named, every
+// other role from the role binary still.
+func TestExecutableChoosesTheCRoleBinaryForItsRoles(t *testing.T) {
+	t.Setenv(kernel.RoleBinaryEnv, "/pidfdconf-role")
+	t.Setenv(kernel.RoleCBinaryEnv, "/pidfdconf-role-c")
+	for name, want := range map[string]string{Process: "/pidfdconf-role-c", Sigwait: "/pidfdconf-role-c",
+		PidNSInit: "/pidfdconf-role", ReuseWitness: "/pidfdconf-role", ListRoles: "/pidfdconf-role"} {
+		if exe, err := Executable(name); exe != want || err != nil {
+			t.Errorf("%s runs from %s (%v), want %s", name, exe, err, want)
+		}
 	}
 }
 

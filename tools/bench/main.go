@@ -78,14 +78,15 @@ func main() {
 	if err != nil {
 		fail(3, err)
 	}
-	// The suites start their helpers from the role binary, as `make suites`
-	// does; the variable is inherited by every suite run.
+	// The suites start their helpers from the role binaries, as `make
+	// suites` does; the variables are inherited by every suite run.
 	outAbs, _ := filepath.Abs(*out)
-	roleBin, err := image.BuildRoleBinary(ctx, ".", outAbs, runtime.GOARCH)
+	roles, err := image.BuildRoleBinaries(ctx, ".", outAbs, runtime.GOARCH, logf)
 	if err != nil {
 		fail(3, err)
 	}
-	os.Setenv(kernel.RoleBinaryEnv, roleBin)
+	os.Setenv(kernel.RoleBinaryEnv, roles.Go)
+	os.Setenv(kernel.RoleCBinaryEnv, roles.C)
 	var results []Measurement
 	for _, st := range selftests {
 		results = append(results, runSelftest(st, *out))
@@ -129,6 +130,9 @@ func failed(results []Measurement, vms []VMResult) bool {
 	}
 	return false
 }
+
+// logf prints a line of progress, such as a package being installed.
+func logf(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 
 func fail(code int, err error) {
 	fmt.Fprintln(os.Stderr, "bench:", err)

@@ -17,7 +17,6 @@ import (
 // once, never installed), and returns the programs' paths. A program that
 // does not compile is reported and left out.
 func buildSelftests(ctx context.Context, c cache.Cache, version string) ([]string, error) {
-	logf := func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	if err := setup.EnsurePackages(ctx, logf, "building the kernel's pidfd selftests", selftests.MissingPackages()...); err != nil {
 		return nil, err
 	}

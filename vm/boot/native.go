@@ -19,7 +19,7 @@ import (
 type Native struct {
 	Suites   []string // the suite binaries
 	GuestBin string   // vm/guest, whose probe mode records the features
-	RoleBin  string   // cmd/pidfdconf-role, named to the suites
+	RoleEnv  []string // names the role binaries to the suites (image.RoleBinaries.Environ)
 	Dir      string   // the kernel's output directory: console.log, suites/<area>/
 }
 
@@ -39,7 +39,7 @@ func (n Native) Run(ctx context.Context) (*frame.Stream, error) {
 		info.Suites = append(info.Suites, suite)
 		res := suiterun.Run(ctx, suiterun.Suite{
 			Name: suite, Bin: bin, Dir: filepath.Join(n.Dir, "suites", suite), Output: con,
-			Env: roleBinaryEnv(n.RoleBin),
+			Env: n.RoleEnv,
 		})
 		run, _ := json.Marshal(res.Run)
 		s.Frames = append(s.Frames, frame.Frame{Name: suite + "/" + frame.RunFile, Data: run})
@@ -82,12 +82,4 @@ func hostProbes(ctx context.Context, guestBin string) []kernel.ProbeResult {
 		return []kernel.ProbeResult{{Name: "probes", Detail: "unreadable probe output: " + err.Error()}}
 	}
 	return ps
-}
-
-// roleBinaryEnv names the role binary to the suites, when there is one.
-func roleBinaryEnv(roleBin string) []string {
-	if roleBin == "" {
-		return nil
-	}
-	return []string{kernel.RoleBinaryEnv + "=" + roleBin}
 }

@@ -31,9 +31,11 @@ func TestNativeRunStreamsReportsAndRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	s, err := Native{Dir: dir, RoleBin: "/built/pidfdconf-role", Suites: []string{
-		// The suites start their helpers from the role binary the run built.
-		scriptSuite(t, bins, "open", `test "$PIDFDCONF_ROLE_BINARY" = /built/pidfdconf-role || exit 9; cp `+report+" report.json; echo ran open"),
+	roleEnv := []string{"PIDFDCONF_ROLE_BINARY=/built/pidfdconf-role", "PIDFDCONF_ROLE_C_BINARY=/built/pidfdconf-role-c"}
+	s, err := Native{Dir: dir, RoleEnv: roleEnv, Suites: []string{
+		// The suites start their helpers from the role binaries the run built.
+		scriptSuite(t, bins, "open", `test "$PIDFDCONF_ROLE_BINARY" = /built/pidfdconf-role || exit 9; `+
+			`test "$PIDFDCONF_ROLE_C_BINARY" = /built/pidfdconf-role-c || exit 9; cp `+report+" report.json; echo ran open"),
 		scriptSuite(t, bins, "poll", "exit 2"),
 	}}.Run(context.Background())
 	if err != nil {

@@ -3,11 +3,12 @@ package frame
 // Where things lie in the initramfs: the image stage puts them there, the
 // guest's /init finds them there. Paths are relative to the root.
 const (
-	SuitesPath        = "suites"             // <area>.test: a link to the program of every suite, or a suite's own test binary
-	RoleBinaryPath    = "bin/pidfdconf-role" // cmd/pidfdconf-role
-	SelftestsPath     = "selftests"          // the kernel's own pidfd selftests of its version
-	SELinuxPolicyPath = "selinux/policy"     // Debian's compiled policy, for lsm-selinux
-	KernelConfigPath  = "kconfig/config"     // the kernel's .config, when the runner has it
+	SuitesPath        = "suites"               // <area>.test: a link to the program of every suite, or a suite's own test binary
+	RoleBinaryPath    = "bin/pidfdconf-role"   // cmd/pidfdconf-role
+	RoleCBinaryPath   = "bin/pidfdconf-role-c" // cmd/pidfdconf-role-c
+	SelftestsPath     = "selftests"            // the kernel's own pidfd selftests of its version
+	SELinuxPolicyPath = "selinux/policy"       // Debian's compiled policy, for lsm-selinux
+	KernelConfigPath  = "kconfig/config"       // the kernel's .config, when the runner has it
 	// A kselftest guest (pidfdconf-vm matrix -kselftest): /init starts
 	// KselftestScriptPath with busybox's sh, which runs the kselftest
 	// install in KselftestPath as a lab would.

@@ -245,12 +245,16 @@ func runProcess(p process, console io.Writer) suiterun.Record {
 // suites, keep the default.
 const suiteTimerSlack = 5 * time.Millisecond
 
-// roleBinary is where the image carries cmd/pidfdconf-role.
-const roleBinary = "/" + frame.RoleBinaryPath
+// roleBinary and roleCBinary are where the image carries
+// cmd/pidfdconf-role and cmd/pidfdconf-role-c.
+const (
+	roleBinary  = "/" + frame.RoleBinaryPath
+	roleCBinary = "/" + frame.RoleCBinaryPath
+)
 
 // suiteEnv is what the suites see besides the kernel's environment, with
-// the role binary named when the image has it: helpers start from it
-// instead of re-executing a suite, which costs far more under TCG.
+// the role binaries named when the image has them: helpers start from
+// them instead of re-executing a suite, which costs far more under TCG.
 //
 // GOMAXPROCS=1: more suites run than the guest has vCPUs, and a suite's
 // Go code never needs two at once (its concurrency is threads blocked in
@@ -261,8 +265,10 @@ const roleBinary = "/" + frame.RoleBinaryPath
 // difference, so only the guest sets it.
 func suiteEnv() []string {
 	env := []string{"HOME=/tmp", "PATH=/suites:/bin", "TMPDIR=/tmp", kernel.GuestEnv + "=1", "GOMAXPROCS=1"}
-	if _, err := os.Stat(roleBinary); err == nil {
-		env = append(env, kernel.RoleBinaryEnv+"="+roleBinary)
+	for _, bin := range [][2]string{{kernel.RoleBinaryEnv, roleBinary}, {kernel.RoleCBinaryEnv, roleCBinary}} {
+		if _, err := os.Stat(bin[1]); err == nil {
+			env = append(env, bin[0]+"="+bin[1])
+		}
 	}
 	// The kernel's config, when the runner shipped it: the evidence a
 	// spec may skip on because an option is off.

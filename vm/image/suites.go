@@ -113,12 +113,6 @@ func BuildGuest(ctx context.Context, root, out, goarch string, warn func(string,
 	return buildStatic(ctx, root, filepath.Join(out, "init-"+goarch), goarch, "./vm/guest")
 }
 
-// BuildRoleBinary compiles cmd/pidfdconf-role, the binary the suites start
-// their helpers from.
-func BuildRoleBinary(ctx context.Context, root, out, goarch string) (string, error) {
-	return buildStatic(ctx, root, filepath.Join(out, "pidfdconf-role-"+goarch), goarch, "./cmd/pidfdconf-role")
-}
-
 // buildStatic builds pkg into bin, static and stripped.
 func buildStatic(ctx context.Context, root, bin, goarch, pkg string) (string, error) {
 	o, err := setup.Command(ctx, root, []string{"CGO_ENABLED=0", "GOARCH=" + goarch, "GOFLAGS=-buildvcs=false"},

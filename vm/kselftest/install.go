@@ -92,15 +92,18 @@ func Install(ctx context.Context, opts Options) (Installed, error) {
 		return c, err
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Fprintf(opts.Log, "building %d suites and the role binary for GOARCH=%s\n", len(areas), goarch)
+	fmt.Fprintf(opts.Log, "building %d suites and the role binaries for GOARCH=%s\n", len(areas), goarch)
 	if err := buildPrograms(ctx, root, tmp, goarch, areas); err != nil {
 		return c, err
 	}
-	roleBin, err := image.BuildRoleBinary(ctx, root, tmp, goarch)
+	roles, err := image.BuildRoleBinaries(ctx, root, tmp, goarch, func(format string, args ...any) { fmt.Fprintf(opts.Log, format+"\n", args...) })
 	if err != nil {
 		return c, err
 	}
-	if err := os.Rename(roleBin, filepath.Join(tmp, role.BinaryName)); err != nil {
+	if err := os.Rename(roles.Go, filepath.Join(tmp, role.BinaryName)); err != nil {
+		return c, err
+	}
+	if err := os.Rename(roles.C, filepath.Join(tmp, role.CBinaryName)); err != nil {
 		return c, err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "settings"), []byte(settings), 0o644); err != nil {

@@ -1,0 +1,417 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
+	"github.com/pidfdconf/pidfdconf/vm/image"
+)
+
+// cmd/pidfdconf-role-c stands in for this binary's roles process and
+// sigwait (role.CBinary): these tests hold it to them. Each runs the same
+// commands against a helper of either and wants the same answers, the same
+// signal dispositions, and the same end for every signal.
+
+// roleBinaries builds this program and cmd/pidfdconf-role-c once, as the
+// Makefile's role-binary target does; TestMain removes them.
+func roleBinaries(t *testing.T) (goBin, cBin string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the role binaries")
+	}
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "pidfdconf-roles-"); built.err != nil {
+			return
+		}
+		built.goBin, built.cBin = filepath.Join(built.dir, role.BinaryName), filepath.Join(built.dir, role.CBinaryName)
+		if out, err := exec.Command("go", "build", "-o", built.goBin, ".").CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		cc := os.Getenv("CC")
+		if cc == "" {
+			cc = "cc"
+		}
+		if out, err := exec.Command(cc, append(slices.Clone(image.CRoleFlags), "-Werror", "-o", built.cBin, "../pidfdconf-role-c/role.c")...).CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("%s (install gcc and libc6-dev, for a static libc): %v\n%s", cc, err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.goBin, built.cBin
+}
+
+var built struct {
+	once             sync.Once
+	dir, goBin, cBin string
+	err              error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// A helper is one process in a role, from one of the two binaries.
+type helper struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	ch   *role.Channel
+	pid  int
+	tids []int
+}
+
+// startHelper starts bin in roleName with args; sigwait helpers are born
+// with role.HeldSignals blocked, as helpers.StartSigwait starts them.
+func startHelper(t *testing.T, bin, goBin, roleName string, args ...string) *helper {
+	t.Helper()
+	ch, theirs, err := role.NewChannelPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = []string{kernel.RoleEnv + "=" + roleName, "GOMAXPROCS=1", kernel.RoleBinaryEnv + "=" + goBin}
+	if bin != goBin {
+		cmd.Env = append(cmd.Env, kernel.RoleCBinaryEnv+"="+bin)
+	}
+	cmd.ExtraFiles = []*os.File{theirs}
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	start := func() error { return cmd.Start() }
+	if roleName == role.Sigwait {
+		start = func() error {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			var old unix.Sigset_t
+			if err := unix.PthreadSigmask(unix.SIG_BLOCK, kernel.SigsetOf(role.HeldSignals...), &old); err != nil {
+				return err
+			}
+			defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+			return cmd.Start()
+		}
+	}
+	err = start()
+	theirs.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &helper{t: t, cmd: cmd, ch: ch, pid: cmd.Process.Pid}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		ch.Close()
+	})
+	ready := strings.Fields(h.recv())
+	if len(ready) < 2 || ready[0] != "ready" || ready[1] != strconv.Itoa(h.pid) {
+		t.Fatalf("%s in role %s answered %q, want ready %d", bin, roleName, ready, h.pid)
+	}
+	for _, f := range ready[2:] {
+		tid, _ := strconv.Atoi(f)
+		h.tids = append(h.tids, tid)
+	}
+	return h
+}
+
+func (h *helper) recv() string {
+	h.t.Helper()
+	msg, fds, err := h.ch.Recv(context.Background(), 10*time.Second)
+	role.CloseAll(fds)
+	if err != nil {
+		h.t.Fatalf("helper %d: %v", h.pid, err)
+	}
+	return msg
+}
+
+// call sends a command and returns the answer with the helper's pid, the
+// caller's pid and uid, and the helper's tids written as names, so the
+// answers of two helpers compare.
+func (h *helper) call(cmd string) string {
+	h.t.Helper()
+	if err := h.ch.Send(h.named(cmd)); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.anonymous(h.recv())
+}
+
+// named writes the names <pid>, <tid0>… of cmd as this helper's numbers.
+func (h *helper) named(cmd string) string {
+	cmd = strings.ReplaceAll(cmd, "<pid>", strconv.Itoa(h.pid))
+	for i, tid := range h.tids {
+		cmd = strings.ReplaceAll(cmd, fmt.Sprintf("<tid%d>", i), strconv.Itoa(tid))
+	}
+	return cmd
+}
+
+// anonymous keeps an answer's errno and numbers but writes this helper's
+// ids, and the test's pid, as names; the text after an errno is each
+// implementation's own.
+func (h *helper) anonymous(answer string) string {
+	words := strings.Fields(answer)
+	if len(words) > 2 && words[0] == "err" {
+		words = words[:2]
+	}
+	names := map[string]string{strconv.Itoa(h.pid): "<pid>", strconv.Itoa(os.Getpid()): "<test>"}
+	for i, tid := range h.tids {
+		names[strconv.Itoa(tid)] = fmt.Sprintf("<tid%d>", i)
+	}
+	for i, w := range words {
+		if n, ok := names[w]; ok && i > 0 {
+			words[i] = n
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// end is how the helper ended: its wait status, within 10 s.
+func (h *helper) end() string {
+	h.t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- h.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		h.t.Fatalf("helper %d did not end", h.pid)
+	}
+	return h.cmd.ProcessState.String()
+}
+
+// A step is one command, or an action of the test, and its answer.
+type step struct {
+	send string                          // a command, with <pid> and <tidN> for the helper's ids
+	do   func(h *helper) (string, error) // instead of send
+}
+
+// runScript runs steps against a helper of each binary and wants the same
+// answers; it returns them for checks of their own.
+func runScript(t *testing.T, roleName string, args []string, steps []step) []string {
+	goBin, cBin := roleBinaries(t)
+	var answers [2][]string
+	for i, bin := range []string{goBin, cBin} {
+		h := startHelper(t, bin, goBin, roleName, args...)
+		if len(h.tids) != len(args) && len(args) > 0 && args[0] != strconv.Itoa(len(h.tids)) {
+			t.Fatalf("%s reported threads %v for args %v", bin, h.tids, args)
+		}
+		for _, s := range steps {
+			answer := ""
+			if s.do != nil {
+				var err error
+				if answer, err = s.do(h); err != nil {
+					t.Fatalf("%s, step %d: %v", bin, len(answers[i]), err)
+				}
+			} else {
+				answer = h.call(s.send)
+			}
+			answers[i] = append(answers[i], answer)
+		}
+	}
+	for i := range steps {
+		what := steps[i].send
+		if what == "" {
+			what = fmt.Sprintf("step %d", i)
+		}
+		if answers[0][i] != answers[1][i] {
+			t.Errorf("%s: the Go role answers %q, the C role %q", what, answers[0][i], answers[1][i])
+		}
+	}
+	return answers[1]
+}
+
+// taskState is the state letter of a thread of the helper, or "gone".
+func taskState(h *helper, tid int) (string, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		state, err := kernel.ThreadState(h.pid, tid)
+		if errors.Is(err, os.ErrNotExist) || errors.Is(err, unix.ESRCH) {
+			return "gone", nil
+		}
+		if err != nil || state == "Z" || time.Now().After(deadline) {
+			return state, err
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestCProcessAnswersAsTheGoRole(t *testing.T) {
+	answers := runScript(t, role.Process, []string{"2"}, []step{
+		{send: "ping"},
+		{send: "no-such-command"},
+		{send: "exit-thread 999999999"},
+		{send: "exec-thread"},
+		{send: "exec-thread <tid0>"},
+		{send: "exit-thread <tid0>"},
+		{do: func(h *helper) (string, error) { return taskState(h, h.tids[0]) }},
+		{send: "exit-thread <tid0>"},
+		{send: "exit-leader"},
+		{do: func(h *helper) (string, error) { return taskState(h, h.pid) }},
+		{send: "ping"},
+		{do: func(h *helper) (string, error) {
+			// An exec answers only when it fails; the new image says ready.
+			if err := h.ch.Send(h.named("exec-thread <tid1> process 1")); err != nil {
+				return "", err
+			}
+			ready := strings.Fields(h.recv())
+			return fmt.Sprintf("%s, pid kept: %v, %d thread", ready[0], ready[1] == strconv.Itoa(h.pid), len(ready)-2), nil
+		}},
+		{do: func(h *helper) (string, error) { return "", h.ch.Send("exit 7") }},
+		{do: func(h *helper) (string, error) { return h.end(), nil }},
+	})
+	want := []string{"ok <pid>", "err EINVAL", "err ESRCH", "err EINVAL", "err EINVAL", "ok", "gone", "err ESRCH",
+		"ok", "Z", "ok <pid>", "ready, pid kept: true, 1 thread", "", "exit status 7"}
+	for i := range want {
+		if i < len(answers) && want[i] != "" && answers[i] != want[i] {
+			t.Errorf("step %d: the roles answer %q, want %q", i, answers[i], want[i])
+		}
+	}
+}
+
+func TestCProcessEndsWhenTheTestCloses(t *testing.T) {
+	runScript(t, role.Process, nil, []step{
+		{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
+		{do: func(h *helper) (string, error) { return h.end(), nil }},
+	})
+}
+
+func TestCSigwaitAnswersAsTheGoRole(t *testing.T) {
+	kill := func(sig unix.Signal, thread bool) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) {
+			if thread {
+				return "", unix.Tgkill(h.pid, h.tids[0], sig)
+			}
+			return "", unix.Kill(h.pid, sig)
+		}
+	}
+	answers := runScript(t, role.Sigwait, []string{"1"}, []step{
+		{send: "pending <pid>"},
+		{do: kill(unix.SIGUSR2, false)},
+		{send: "pending <tid0>"},
+		{send: "take <tid0> 12 5000"},
+		{send: "take <pid> 12 10"},
+		{do: kill(35, true)},
+		{send: "pending <pid>"},
+		{send: "pending <tid0>"},
+		{send: "take <tid0> 35 5000"},
+		{send: "send-self 36 -1 0"},
+		{send: "take <pid> 36 5000"},
+		{send: "send-self 36 0 0"},
+		{send: "take 1 2"},
+		{send: "take 999999999 12 0"},
+		{send: "pending <tid0> extra"},
+		{send: "no-such-command"},
+		{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
+		{do: func(h *helper) (string, error) { return h.end(), nil }},
+	})
+	uid := os.Getuid()
+	want := []string{"ok", "", "ok 12", fmt.Sprintf("ok 12 0 <test> %d 0", uid), "err EAGAIN", "", "ok", "ok 35",
+		fmt.Sprintf("ok 35 -6 <test> %d 0", uid), "ok", fmt.Sprintf("ok 36 -1 <pid> %d 0", uid), "", "err EINVAL", "err EINVAL",
+		"err EINVAL", "err EINVAL", "", "exit status 0"}
+	for i := range want {
+		if i < len(answers) && want[i] != "" && answers[i] != want[i] {
+			t.Errorf("step %d: the roles answer %q, want %q", i, answers[i], want[i])
+		}
+	}
+}
+
+// sigMasks are a helper's signal masks as /proc/<pid>/status shows them.
+func sigMasks(h *helper) (string, error) {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", h.pid))
+	var masks []string
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "SigBlk:") || strings.HasPrefix(line, "SigIgn:") || strings.HasPrefix(line, "SigCgt:") {
+			masks = append(masks, strings.Join(strings.Fields(line), " "))
+		}
+	}
+	return strings.Join(masks, ", "), err
+}
+
+func TestCRolesHaveTheGoDispositions(t *testing.T) {
+	for _, r := range []string{role.Process, role.Sigwait} {
+		runScript(t, r, nil, []step{{do: sigMasks}})
+	}
+}
+
+// Every signal but SIGKILL and the stops ends a helper of either binary
+// the same way, or leaves both alive and answering. All helpers get their
+// signal at once; one still there a second later counts as alive.
+func TestCProcessEndsOnEachSignalAsTheGoRole(t *testing.T) {
+	goBin, cBin := roleBinaries(t)
+	var sigs []unix.Signal
+	for sig := unix.Signal(1); sig <= 64; sig++ {
+		switch sig {
+		case unix.SIGKILL, unix.SIGSTOP, unix.SIGTSTP, unix.SIGTTIN, unix.SIGTTOU:
+		default:
+			sigs = append(sigs, sig)
+		}
+	}
+	var ends [2][]string
+	for i, bin := range []string{goBin, cBin} {
+		var helpers []*helper
+		for _, sig := range sigs {
+			h := startHelper(t, bin, goBin, role.Process)
+			if err := unix.Kill(h.pid, sig); err != nil {
+				t.Fatal(err)
+			}
+			helpers = append(helpers, h)
+		}
+		time.Sleep(time.Second)
+		for _, h := range helpers {
+			ends[i] = append(ends[i], h.endOrPing())
+		}
+	}
+	for i, sig := range sigs {
+		if ends[0][i] != ends[1][i] {
+			t.Errorf("signal %d (%v): the Go role %s, the C role %s", sig, sig, ends[0][i], ends[1][i])
+		}
+	}
+}
+
+// endOrPing says how h ended, or how it answers a ping when it lives.
+func (h *helper) endOrPing() string {
+	h.t.Helper()
+	if err := unix.Kill(h.pid, 0); err == nil {
+		if state, _ := kernel.ThreadState(h.pid, h.pid); state != "Z" {
+			return "lives: " + h.call("ping")
+		}
+	}
+	return h.end()
+}
+
+// The C roles name an errno as x/sys does, or the suites could not turn
+// their "err ERRNO" back into the errno (role.ParseReply).
+func TestCRoleErrnoNames(t *testing.T) {
+	header, err := os.ReadFile("../pidfdconf-role-c/errnames.h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := regexp.MustCompile(`(?m)^\t\[(\d+)\] = "(\w+)",$`)
+	names := map[int]string{}
+	for _, m := range entry.FindAllStringSubmatch(string(header), -1) {
+		n, _ := strconv.Atoi(m[1])
+		names[n] = m[2]
+	}
+	for e := unix.Errno(1); e < 4096; e++ {
+		if names[int(e)] != unix.ErrnoName(e) {
+			t.Errorf("errno %d: errnames.h names it %q, x/sys %q", int(e), names[int(e)], unix.ErrnoName(e))
+		}
+	}
+}

@@ -1,0 +1,76 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/vm/setup"
+)
+
+// RoleBinaries are the programs the suites start their helpers from:
+// cmd/pidfdconf-role (every role) and cmd/pidfdconf-role-c (the roles
+// process and sigwait, in C, which start in a third of the time).
+type RoleBinaries struct{ Go, C string }
+
+// Environ names them for the suites.
+func (r RoleBinaries) Environ() []string {
+	return []string{kernel.RoleBinaryEnv + "=" + r.Go, kernel.RoleCBinaryEnv + "=" + r.C}
+}
+
+// BuildRoleBinaries compiles both for goarch into out, static and stripped.
+func BuildRoleBinaries(ctx context.Context, root, out, goarch string, logf func(string, ...any)) (RoleBinaries, error) {
+	goBin, err := buildStatic(ctx, root, filepath.Join(out, "pidfdconf-role-"+goarch), goarch, "./cmd/pidfdconf-role")
+	if err != nil {
+		return RoleBinaries{}, err
+	}
+	cBin, err := buildCRoles(ctx, root, filepath.Join(out, "pidfdconf-role-c-"+goarch), goarch, logf)
+	return RoleBinaries{Go: goBin, C: cBin}, err
+}
+
+// CRoleFlags are the C compiler's flags for cmd/pidfdconf-role-c, the
+// Makefile's too (role-binary).
+var CRoleFlags = []string{"-static", "-O2", "-pthread", "-Wall", "-Wextra", "-s"}
+
+// A cCompiler is the gcc that builds static programs for one GOARCH, and the
+// Debian packages that bring it and its static libc.
+type cCompiler struct {
+	gcc      string
+	packages []string
+}
+
+// cCompilers assume an amd64 host, as the selftests' build does.
+var cCompilers = map[string]cCompiler{
+	"amd64": {"gcc", []string{"gcc", "libc6-dev"}},
+	"arm64": {"aarch64-linux-gnu-gcc", []string{"gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"}},
+	"386":   {"i686-linux-gnu-gcc", []string{"gcc-i686-linux-gnu", "libc6-dev-i386-cross"}},
+}
+
+// buildCRoles compiles cmd/pidfdconf-role-c for goarch, installing its
+// compiler first when root and it is missing.
+func buildCRoles(ctx context.Context, root, bin, goarch string, logf func(string, ...any)) (string, error) {
+	cc, ok := cCompilers[goarch]
+	if !ok {
+		return "", fmt.Errorf("no C compiler known for GOARCH=%s to build cmd/pidfdconf-role-c (known: amd64, arm64, 386)", goarch)
+	}
+	if !cc.linksStatic() {
+		if err := setup.EnsurePackages(ctx, logf, "building cmd/pidfdconf-role-c for "+goarch, cc.packages...); err != nil {
+			return "", err
+		}
+	}
+	args := append(append([]string{}, CRoleFlags...), "-o", bin, filepath.Join("cmd", "pidfdconf-role-c", "role.c"))
+	if o, err := setup.Command(ctx, root, nil, cc.gcc, args...); err != nil {
+		return "", fmt.Errorf("building cmd/pidfdconf-role-c for %s with %s failed: %s", goarch, cc.gcc, strings.TrimSpace(string(o)))
+	}
+	return bin, nil
+}
+
+// linksStatic: the compiler is there and finds a libc.a (it echoes the bare
+// name when it finds none).
+func (cc cCompiler) linksStatic() bool {
+	out, err := exec.Command(cc.gcc, "-print-file-name=libc.a").Output()
+	return err == nil && filepath.IsAbs(strings.TrimSpace(string(out)))
+}

@@ -1,0 +1,42 @@
+package image
+
+import (
+	"context"
+	"debug/elf"
+	"testing"
+)
+
+// Both role binaries build for every arch a VM boots, static: role.c's
+// formats and structs hold on 32-bit i386 as on the 64-bit arches. The C
+// compilers are installed when missing, as a run would.
+func TestBuildRoleBinariesForEveryArch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the role binaries for three arches")
+	}
+	root, err := ModuleRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64, "386": elf.EM_386}
+	for goarch, machine := range want {
+		roles, err := BuildRoleBinaries(context.Background(), root, t.TempDir(), goarch, t.Logf)
+		if err != nil {
+			t.Fatalf("%s: %v", goarch, err)
+		}
+		for _, bin := range []string{roles.Go, roles.C} {
+			f, err := elf.Open(bin)
+			if err != nil {
+				t.Fatalf("%s: %v", bin, err)
+			}
+			if f.Machine != machine || f.Type != elf.ET_EXEC {
+				t.Errorf("%s is %v %v, want a static %v executable", bin, f.Machine, f.Type, machine)
+			}
+			for _, p := range f.Progs {
+				if p.Type == elf.PT_INTERP {
+					t.Errorf("%s asks for an interpreter: not static", bin)
+				}
+			}
+			f.Close()
+		}
+	}
+}

@@ -68,17 +68,12 @@ unit:
 ## role-binary: cmd/pidfdconf-role and cmd/pidfdconf-role-c, the helper processes without the suites
 # The suites start their helpers from them when PIDFDCONF_ROLE_BINARY and PIDFDCONF_ROLE_C_BINARY
 # name them, and re-execute themselves otherwise. cmd/pidfdconf-role-c, the roles process and
-# sigwait in C, needs a C compiler with a static libc (Debian: gcc and libc6-dev).
+# sigwait in C, is built as in the VM images, with gcc and a static libc (installed when missing).
 ROLE_BIN = "$$(realpath -m -- "$$OUT")/bin/pidfdconf-role"
 ROLE_C_BIN = "$$(realpath -m -- "$$OUT")/bin/pidfdconf-role-c"
 ROLE_ENV = PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) PIDFDCONF_ROLE_C_BINARY=$(ROLE_C_BIN)
-# vm/image's CRoleFlags, which vm/makefile_test.go keeps equal.
-CROLE_FLAGS := -static -O2 -pthread -Wall -Wextra -s
 role-binary:
-	@mkdir -p "$$OUT/bin"
-	CGO_ENABLED=0 $(GO) build -o $(ROLE_BIN) ./cmd/pidfdconf-role
-	$(CC) $(CROLE_FLAGS) -o $(ROLE_C_BIN) cmd/pidfdconf-role-c/role.c || \
-		{ echo "role-binary: building cmd/pidfdconf-role-c needs a C compiler and a static libc: apt-get install -y gcc libc6-dev (or set CC)" >&2; exit 1; }
+	$(GO) run ./tools/rolebin -out "$$OUT/bin"
 
 ## suites: every suite natively against the running kernel, one go test line each
 suites: role-binary

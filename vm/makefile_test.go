@@ -178,21 +178,3 @@ func TestMakeVMFlagsReachTheRealRunnerAsWords(t *testing.T) {
 		t.Error("the marker was touched")
 	}
 }
-
-// make role-binary compiles cmd/pidfdconf-role-c with the flags the VM
-// images' build uses, so the native columns run the same helper.
-func TestMakefileCRoleFlagsAreTheImages(t *testing.T) {
-	mk, err := os.ReadFile("../Makefile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(mk), "\n") {
-		if flags, ok := strings.CutPrefix(line, "CROLE_FLAGS := "); ok {
-			if got, want := strings.Fields(flags), image.CRoleFlags; strings.Join(got, " ") != strings.Join(want, " ") {
-				t.Errorf("the Makefile's CROLE_FLAGS are %q, vm/image's CRoleFlags %q", got, want)
-			}
-			return
-		}
-	}
-	t.Error("the Makefile has no CROLE_FLAGS line")
-}

@@ -31,8 +31,7 @@ func BuildRoleBinaries(ctx context.Context, root, out, goarch string, logf func(
 	return RoleBinaries{Go: goBin, C: cBin}, err
 }
 
-// CRoleFlags are the C compiler's flags for cmd/pidfdconf-role-c, the
-// Makefile's too (role-binary).
+// CRoleFlags are the C compiler's flags for cmd/pidfdconf-role-c.
 var CRoleFlags = []string{"-static", "-O2", "-pthread", "-Wall", "-Wextra", "-s"}
 
 // A cCompiler is the gcc that builds static programs for one GOARCH, and the

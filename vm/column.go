@@ -108,6 +108,7 @@ func (c *column) runVM(ctx context.Context) {
 	vm.InitDeadline = initDeadline
 	res, retry := c.runBooted(ctx, vm, "console-first-boot.log")
 	kr.BootRetry = retry
+	kr.Accel, kr.AccelWhy = vm.Accel.Name(), vm.Accel.Why
 	kr.JudgeVM(vm, res)
 }
 

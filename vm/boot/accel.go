@@ -27,9 +27,17 @@ type Accel struct {
 
 func (a Accel) String() string {
 	if a.KVM {
+		return a.Name()
+	}
+	return a.Name() + " (" + a.Why + ")"
+}
+
+// Name is "KVM" or "TCG".
+func (a Accel) Name() string {
+	if a.KVM {
 		return "KVM"
 	}
-	return "TCG (" + a.Why + ")"
+	return "TCG"
 }
 
 // flag is QEMU's -accel value. QEMU gets only the accelerator decided here,

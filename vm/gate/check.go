@@ -140,8 +140,12 @@ func (c *checker) kernel(field string, k report.KernelJSON) {
 	field = fmt.Sprintf("%s (%q)", field, k.Name)
 	for sub, s := range map[string]string{"spec": k.Spec, "describe": k.Describe, "arch": k.Arch, "kernel_arch": k.KernelArch, "architecture": k.Architecture, "bzimage": k.BzImage,
 		"config": k.Config, "config_sha256": k.ConfigSHA256, "boot_args": k.BootArgs, "lsm_group": k.LSMGroup,
-		"miss": k.Miss, "console_log": k.ConsoleLog, "console_tail": k.ConsoleTail} {
+		"miss": k.Miss, "console_log": k.ConsoleLog, "console_tail": k.ConsoleTail, "accelerator": k.Accel, "accelerator_note": k.AccelWhy,
+		"boot_retry": k.BootRetry, "selftest_boot_retry": k.SelftestRetry} {
 		c.str(field+"."+sub, s)
+	}
+	if k.Accel != "" && k.Accel != "KVM" && k.Accel != "TCG" {
+		c.failf(field+".accelerator", "%q is neither KVM nor TCG", truncate(k.Accel))
 	}
 	c.seconds(field+".boot_seconds", k.BootSeconds)
 	c.seconds(field+".suites_seconds", k.SuitesSeconds)

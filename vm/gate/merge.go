@@ -77,6 +77,7 @@ func kernelRunFromJSON(jk report.KernelJSON, rows []report.RowJSON, runDir strin
 	kr := judge.NewKernelRun(k)
 	kr.ConfigNote, kr.ConfigSeen = jk.ConfigNote, jk.ConfigSeen
 	kr.Info, kr.Miss, kr.Runs, kr.ConsoleTail = jk.Info, jk.Miss, jk.Runs, jk.ConsoleTail
+	kr.Accel, kr.AccelWhy, kr.BootRetry, kr.SelftestBootRetry = jk.Accel, jk.AccelWhy, jk.BootRetry, jk.SelftestRetry
 	kr.ExpiredExpectations = jk.Expired
 	kr.Boot, kr.Suite, kr.Wall = seconds(jk.BootSeconds), seconds(jk.SuitesSeconds), seconds(jk.WallSeconds)
 	kr.Dir = filepath.Join(runDir, kernels.SafeName(jk.Name))

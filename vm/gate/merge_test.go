@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -24,10 +25,13 @@ func shardedKernels(t *testing.T) []*judge.KernelRun {
 	only := judgetest.Spec("only on 6.12", 3, types.SpecStateSkipped, "needs 6.12")
 	dead := judge.NewKernelRun(&kernels.Kernel{Name: "7.3", Spec: kernels.KernelSpec{Raw: "apt:7.3", Kind: kernels.KindApt}})
 	dead.Miss = "kernel died: Kernel panic"
+	emulated := judgetest.Column(t, "6.12", "", pass, passToo, only)
+	emulated.Accel, emulated.AccelWhy = "TCG", "no /dev/kvm"
+	emulated.BootRetry, emulated.SelftestBootRetry = "kernel died before /init: int3", "kernel hung before /init"
 	return []*judge.KernelRun{
 		judgetest.Column(t, "lsm-none", "lsm", pass, passToo),
 		judgetest.Column(t, "lsm-selinux", "lsm", pass, fail),
-		judgetest.Column(t, "6.12", "", pass, passToo, only),
+		emulated,
 		dead,
 	}
 }
@@ -89,6 +93,26 @@ func TestMergedShardsEqualOneRun(t *testing.T) {
 	if got, want := rowsJSON(t, merged), rowsJSON(t, whole); got != want {
 		t.Errorf("merged rows differ from one run:\n got %s\nwant %s", got, want)
 	}
+	// How each column ran (its accelerator, a second boot) survives too.
+	wholeJSON := map[string]report.KernelJSON{}
+	for _, jk := range report.JSON(whole).Kernels {
+		wholeJSON[jk.Name] = jk
+	}
+	for _, jk := range report.JSON(merged).Kernels {
+		want := wholeJSON[jk.Name]
+		if jk.Accel != want.Accel || jk.AccelWhy != want.AccelWhy || jk.BootRetry != want.BootRetry || jk.SelftestRetry != want.SelftestRetry {
+			t.Errorf("%s: merged %q %q %q %q, one run's %q %q %q %q", jk.Name, jk.Accel, jk.AccelWhy, jk.BootRetry, jk.SelftestRetry,
+				want.Accel, want.AccelWhy, want.BootRetry, want.SelftestRetry)
+		}
+	}
+	if jk := wholeJSON["6.12"]; jk.Accel != "TCG" || jk.SelftestRetry == "" {
+		t.Errorf("6.12's report: accelerator %q, selftests' boot retry %q", jk.Accel, jk.SelftestRetry)
+	}
+	for _, kr := range merged.Kernels {
+		if kr.Kernel.Name == "6.12" && !strings.Contains(report.Timing(kr), " under TCG; booted twice: kernel died") {
+			t.Errorf("6.12's timing line %q does not say it ran under TCG and booted twice", report.Timing(kr))
+		}
+	}
 	if merged.ExitCode() != whole.ExitCode() || whole.ExitCode() != judge.ExitFail {
 		t.Errorf("exit codes: merged %d, one run %d, want %d", merged.ExitCode(), whole.ExitCode(), judge.ExitFail)
 	}
@@ -122,5 +146,24 @@ func TestShardsPartitionTheColumns(t *testing.T) {
 		if _, err := ParseShard(bad); !setup.IsError(err) {
 			t.Errorf("ParseShard(%q) = %v, want a setup error", bad, err)
 		}
+	}
+}
+
+// A shard's accelerator is one of two words: anything else is a shard
+// that did not come from a run.
+func TestMergeRefusesAnUnknownAccelerator(t *testing.T) {
+	path, _ := writeRun(t, shardedKernels(t))
+	var m map[string]any
+	b, _ := os.ReadFile(path)
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["kernels"].([]any)[0].(map[string]any)["accelerator"] = "KVM; but emulated"
+	b, _ = json.Marshal(m)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge([]string{path}); !setup.IsError(err) || !strings.Contains(err.Error(), "accelerator") {
+		t.Errorf("a shard whose accelerator is %q: %v, want a setup error naming the field", "KVM; but emulated", err)
 	}
 }

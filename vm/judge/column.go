@@ -30,6 +30,10 @@ type KernelRun struct {
 	SuiteCPU    time.Duration // the suites' CPU time, helpers included
 	Wall        time.Duration // start of QEMU (or native run) to the end
 	Dir         string        // per-kernel output directory
+	// Accel is how QEMU ran the suites' VM, "KVM" or "TCG", and AccelWhy
+	// why not KVM; both "" for the host column. A reader comparing the
+	// columns' times needs it: an emulated guest is many times slower.
+	Accel, AccelWhy string
 	// BootRetry says why the suites' VM booted twice: its first kernel
 	// died or hung before /init (kept in console-first-boot.log); empty
 	// otherwise.

@@ -44,7 +44,10 @@ type KernelJSON struct {
 	Counts        map[judge.Verdict]int     `json:"counts"`
 	SkipClasses   map[outcome.SkipClass]int `json:"skip_classes,omitempty"`
 	Miss          string                    `json:"miss,omitempty"`
+	Accel         string                    `json:"accelerator,omitempty"`
+	AccelWhy      string                    `json:"accelerator_note,omitempty"`
 	BootRetry     string                    `json:"boot_retry,omitempty"`
+	SelftestRetry string                    `json:"selftest_boot_retry,omitempty"`
 	SuiteMiss     map[string]string         `json:"suite_miss,omitempty"`
 	Runs          []frame.SuiteRun          `json:"suite_runs,omitempty"`
 	ConsoleLog    string                    `json:"console_log"`
@@ -64,7 +67,7 @@ func JSON(m *judge.Matrix) MatrixJSON {
 		jk := KernelJSON{
 			Name: k.Name, Spec: k.Spec.Raw, Describe: k.Describe, Arch: k.Arch, KernelArch: k.KernelArch, Architecture: k.Architecture(), BzImage: k.BzImage, Config: k.Config,
 			BootArgs: k.BootArgs, LSMGroup: k.LSMGroup, Info: kr.Info, BootSeconds: kr.Boot.Seconds(), SuitesSeconds: kr.Suite.Seconds(),
-			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, BootRetry: kr.BootRetry, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
+			WallSeconds: kr.Wall.Seconds(), Counts: m.Counts(kr), Miss: kr.Miss, Accel: kr.Accel, AccelWhy: kr.AccelWhy, BootRetry: kr.BootRetry, SelftestRetry: kr.SelftestBootRetry, SuiteMiss: kr.SuiteMiss, Runs: kr.Runs,
 			ConsoleLog: kernels.SafeName(k.Name) + "/console.log", Expired: kr.ExpiredExpectations,
 			ConfigSource: k.ConfigSource, ConfigNote: kr.ConfigNote, ConfigSeen: kr.ConfigSeen, SkipClasses: m.SkipClasses(kr),
 		}

@@ -16,6 +16,9 @@ func Timing(kr *judge.KernelRun) string {
 	}
 	t := fmt.Sprintf("boot %s, suites %s, VM wall %s (overhead beyond suites %s)",
 		format.Duration(kr.Boot), format.Duration(kr.Suite), format.Duration(kr.Wall), format.Duration(kr.Wall-kr.Suite))
+	if kr.Accel != "" {
+		t += " under " + kr.Accel
+	}
 	if kr.SelftestWall > 0 {
 		t += fmt.Sprintf("; the kernel's own selftests in a VM of their own %s", format.Duration(kr.SelftestWall))
 		if kr.SelftestBootRetry != "" {

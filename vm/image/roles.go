@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
@@ -41,17 +42,24 @@ type cCompiler struct {
 	packages []string
 }
 
-// cCompilers assume an amd64 host, as the selftests' build does.
-var cCompilers = map[string]cCompiler{
-	"amd64": {"gcc", []string{"gcc", "libc6-dev"}},
-	"arm64": {"aarch64-linux-gnu-gcc", []string{"gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"}},
-	"386":   {"i686-linux-gnu-gcc", []string{"gcc-i686-linux-gnu", "libc6-dev-i386-cross"}},
+// cCompilerFor is the host's own gcc for the host's arch, Debian's cross
+// gcc for another.
+func cCompilerFor(goarch string) (cCompiler, bool) {
+	if goarch == runtime.GOARCH {
+		return cCompiler{"gcc", []string{"gcc", "libc6-dev"}}, true
+	}
+	cc, ok := map[string]cCompiler{
+		"amd64": {"x86_64-linux-gnu-gcc", []string{"gcc-x86-64-linux-gnu", "libc6-dev-amd64-cross"}},
+		"arm64": {"aarch64-linux-gnu-gcc", []string{"gcc-aarch64-linux-gnu", "libc6-dev-arm64-cross"}},
+		"386":   {"i686-linux-gnu-gcc", []string{"gcc-i686-linux-gnu", "libc6-dev-i386-cross"}},
+	}[goarch]
+	return cc, ok
 }
 
 // buildCRoles compiles cmd/pidfdconf-role-c for goarch, installing its
 // compiler first when root and it is missing.
 func buildCRoles(ctx context.Context, root, bin, goarch string, logf func(string, ...any)) (string, error) {
-	cc, ok := cCompilers[goarch]
+	cc, ok := cCompilerFor(goarch)
 	if !ok {
 		return "", fmt.Errorf("no C compiler known for GOARCH=%s to build cmd/pidfdconf-role-c (known: amd64, arm64, 386)", goarch)
 	}

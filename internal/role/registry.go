@@ -93,8 +93,8 @@ func Executable(name string) (string, error) {
 // CBinary is cmd/pidfdconf-role-c when kernel.RoleCBinaryEnv names it and
 // it has role name (process and sigwait), else "". It starts in a third of
 // the time a Go helper takes under emulation (no runtime to set up), and
-// the suites start these two roles most; crole_test.go holds it to the Go
-// roles' behaviour.
+// the suites start these two roles most; cmd/pidfdconf-role/croles_test.go
+// holds it to the Go roles' behaviour.
 func CBinary(name string) string {
 	if name != processName && name != sigwaitName {
 		return ""

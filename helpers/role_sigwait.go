@@ -3,7 +3,6 @@ package helpers
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"strconv"
 	"time"
 
@@ -39,12 +38,7 @@ func StartSigwait(ctx context.Context, args []string, opts ...ChildOption) *Chil
 // helpers need no re-exec.
 func WithHeldSignalsBlocked(f func()) {
 	GinkgoHelper()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	var old unix.Sigset_t
-	Expect(unix.PthreadSigmask(unix.SIG_BLOCK, kernel.SigsetOf(HeldSignals...), &old)).To(Succeed())
-	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
-	f()
+	Expect(role.WithHeldSignalsBlocked(f)).To(Succeed())
 }
 
 // TakeSignal asks a RoleSigwait helper's thread tid to dequeue sig within

@@ -168,20 +168,27 @@ static void fatal(const char *what, int err)
 	_exit(1);
 }
 
-/* start_worker starts a thread and waits until it knows its tid. */
-static struct worker *start_worker(void)
+/* start_thread runs fn(arg) on a detached thread of its own. */
+static void start_thread(void *(*fn)(void *), void *arg)
 {
-	struct worker *w = calloc(1, sizeof(*w));
 	pthread_attr_t attr;
 	pthread_t t;
 	int err;
 
-	if (!w)
-		fatal("calloc", ENOMEM);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if ((err = pthread_create(&t, &attr, worker_main, w)))
+	if ((err = pthread_create(&t, &attr, fn, arg)))
 		fatal("pthread_create", err);
+}
+
+/* start_worker starts a thread and waits until it knows its tid. */
+static struct worker *start_worker(void)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		fatal("calloc", ENOMEM);
+	start_thread(worker_main, w);
 	pthread_mutex_lock(&mu);
 	while (!w->tid)
 		pthread_cond_wait(&cv, &mu);
@@ -189,7 +196,8 @@ static struct worker *start_worker(void)
 	return w;
 }
 
-/* post gives w a job; with wait, it returns once the job is done. */
+/* post gives w a job; with wait, it returns once the job is done. Only the
+ * serving thread posts, so w's job is this one until the worker clears it. */
 static void post(struct worker *w, void (*job)(struct worker *, void *), void *arg, int wait)
 {
 	pthread_mutex_lock(&mu);
@@ -198,7 +206,7 @@ static void post(struct worker *w, void (*job)(struct worker *, void *), void *a
 	w->job = job;
 	w->arg = arg;
 	pthread_cond_broadcast(&cv);
-	while (wait && w->job == job && w->arg == arg)
+	while (wait && w->job)
 		pthread_cond_wait(&cv, &mu);
 	pthread_mutex_unlock(&mu);
 }
@@ -301,17 +309,7 @@ static void *serve_main(void *commands)
 
 /* start_server serves commands on a thread of its own, so they are still
  * served after the leader is gone. */
-static void start_server(const struct command *commands)
-{
-	pthread_attr_t attr;
-	pthread_t t;
-	int err;
-
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if ((err = pthread_create(&t, &attr, serve_main, (void *)commands)))
-		fatal("pthread_create", err);
-}
+static void start_server(const struct command *commands) { start_thread(serve_main, (void *)commands); }
 
 /* ---- exec of another role, as role.Executable and role.Environ -------- */
 

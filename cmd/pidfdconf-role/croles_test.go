@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,40 +27,34 @@ import (
 // commands against a helper of either and wants the same answers, the same
 // signal dispositions, and the same end for every signal.
 
-// roleBinaries builds this program and cmd/pidfdconf-role-c once, as the
-// Makefile's role-binary target does; TestMain removes them.
+// roleBinaries builds this program and cmd/pidfdconf-role-c once, as make
+// role-binary and the VM images do; TestMain removes them.
 func roleBinaries(t *testing.T) (goBin, cBin string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the role binaries")
 	}
 	built.once.Do(func() {
+		var root string
+		if root, built.err = image.ModuleRoot("."); built.err != nil {
+			return
+		}
 		if built.dir, built.err = os.MkdirTemp("", "pidfdconf-roles-"); built.err != nil {
 			return
 		}
-		built.goBin, built.cBin = filepath.Join(built.dir, role.BinaryName), filepath.Join(built.dir, role.CBinaryName)
-		if out, err := exec.Command("go", "build", "-o", built.goBin, ".").CombinedOutput(); err != nil {
-			built.err = fmt.Errorf("go build: %v\n%s", err, out)
-			return
-		}
-		cc := os.Getenv("CC")
-		if cc == "" {
-			cc = "cc"
-		}
-		if out, err := exec.Command(cc, append(slices.Clone(image.CRoleFlags), "-Werror", "-o", built.cBin, "../pidfdconf-role-c/role.c")...).CombinedOutput(); err != nil {
-			built.err = fmt.Errorf("%s (install gcc and libc6-dev, for a static libc): %v\n%s", cc, err, out)
-		}
+		built.RoleBinaries, built.err = image.BuildRoleBinaries(context.Background(), root, built.dir, runtime.GOARCH, t.Logf)
 	})
 	if built.err != nil {
 		t.Fatal(built.err)
 	}
-	return built.goBin, built.cBin
+	return built.Go, built.C
 }
 
 var built struct {
-	once             sync.Once
-	dir, goBin, cBin string
-	err              error
+	once sync.Once
+	dir  string
+	image.RoleBinaries
+	err error
 }
 
 func TestMain(m *testing.M) {
@@ -98,20 +90,13 @@ func startHelper(t *testing.T, bin, goBin, roleName string, args ...string) *hel
 	cmd.ExtraFiles = []*os.File{theirs}
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	start := func() error { return cmd.Start() }
 	if roleName == role.Sigwait {
-		start = func() error {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			var old unix.Sigset_t
-			if err := unix.PthreadSigmask(unix.SIG_BLOCK, kernel.SigsetOf(role.HeldSignals...), &old); err != nil {
-				return err
-			}
-			defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
-			return cmd.Start()
+		if blockErr := role.WithHeldSignalsBlocked(func() { err = cmd.Start() }); blockErr != nil {
+			err = blockErr
 		}
+	} else {
+		err = cmd.Start()
 	}
-	err = start()
 	theirs.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -143,9 +128,9 @@ func (h *helper) recv() string {
 	return msg
 }
 
-// call sends a command and returns the answer with the helper's pid, the
-// caller's pid and uid, and the helper's tids written as names, so the
-// answers of two helpers compare.
+// call sends a command and returns the answer with the helper's pid and
+// tids, and the test's pid, written as names, so the answers of two
+// helpers compare.
 func (h *helper) call(cmd string) string {
 	h.t.Helper()
 	if err := h.ch.Send(h.named(cmd)); err != nil {
@@ -200,16 +185,17 @@ func (h *helper) end() string {
 type step struct {
 	send string                          // a command, with <pid> and <tidN> for the helper's ids
 	do   func(h *helper) (string, error) // instead of send
+	want string                          // the answer, as anonymous writes it; "" checks only that both agree
 }
 
 // runScript runs steps against a helper of each binary and wants the same
-// answers; it returns them for checks of their own.
-func runScript(t *testing.T, roleName string, args []string, steps []step) []string {
+// answers, and each step's own where it names one.
+func runScript(t *testing.T, roleName string, args []string, steps []step) {
 	goBin, cBin := roleBinaries(t)
 	var answers [2][]string
 	for i, bin := range []string{goBin, cBin} {
 		h := startHelper(t, bin, goBin, roleName, args...)
-		if len(h.tids) != len(args) && len(args) > 0 && args[0] != strconv.Itoa(len(h.tids)) {
+		if len(args) > 0 && strconv.Itoa(len(h.tids)) != args[0] {
 			t.Fatalf("%s reported threads %v for args %v", bin, h.tids, args)
 		}
 		for _, s := range steps {
@@ -233,8 +219,10 @@ func runScript(t *testing.T, roleName string, args []string, steps []step) []str
 		if answers[0][i] != answers[1][i] {
 			t.Errorf("%s: the Go role answers %q, the C role %q", what, answers[0][i], answers[1][i])
 		}
+		if want := steps[i].want; want != "" && answers[1][i] != want {
+			t.Errorf("%s: the roles answer %q, want %q", what, answers[1][i], want)
+		}
 	}
-	return answers[1]
 }
 
 // taskState is the state letter of a thread of the helper, or "gone".
@@ -253,18 +241,18 @@ func taskState(h *helper, tid int) (string, error) {
 }
 
 func TestCProcessAnswersAsTheGoRole(t *testing.T) {
-	answers := runScript(t, role.Process, []string{"2"}, []step{
-		{send: "ping"},
-		{send: "no-such-command"},
-		{send: "exit-thread 999999999"},
-		{send: "exec-thread"},
-		{send: "exec-thread <tid0>"},
-		{send: "exit-thread <tid0>"},
-		{do: func(h *helper) (string, error) { return taskState(h, h.tids[0]) }},
-		{send: "exit-thread <tid0>"},
-		{send: "exit-leader"},
-		{do: func(h *helper) (string, error) { return taskState(h, h.pid) }},
-		{send: "ping"},
+	runScript(t, role.Process, []string{"2"}, []step{
+		{send: "ping", want: "ok <pid>"},
+		{send: "no-such-command", want: "err EINVAL"},
+		{send: "exit-thread 999999999", want: "err ESRCH"},
+		{send: "exec-thread", want: "err EINVAL"},
+		{send: "exec-thread <tid0>", want: "err EINVAL"},
+		{send: "exit-thread <tid0>", want: "ok"},
+		{do: func(h *helper) (string, error) { return taskState(h, h.tids[0]) }, want: "gone"},
+		{send: "exit-thread <tid0>", want: "err ESRCH"},
+		{send: "exit-leader", want: "ok"},
+		{do: func(h *helper) (string, error) { return taskState(h, h.pid) }, want: "Z"},
+		{send: "ping", want: "ok <pid>"},
 		{do: func(h *helper) (string, error) {
 			// An exec answers only when it fails; the new image says ready.
 			if err := h.ch.Send(h.named("exec-thread <tid1> process 1")); err != nil {
@@ -272,17 +260,10 @@ func TestCProcessAnswersAsTheGoRole(t *testing.T) {
 			}
 			ready := strings.Fields(h.recv())
 			return fmt.Sprintf("%s, pid kept: %v, %d thread", ready[0], ready[1] == strconv.Itoa(h.pid), len(ready)-2), nil
-		}},
+		}, want: "ready, pid kept: true, 1 thread"},
 		{do: func(h *helper) (string, error) { return "", h.ch.Send("exit 7") }},
-		{do: func(h *helper) (string, error) { return h.end(), nil }},
+		{do: func(h *helper) (string, error) { return h.end(), nil }, want: "exit status 7"},
 	})
-	want := []string{"ok <pid>", "err EINVAL", "err ESRCH", "err EINVAL", "err EINVAL", "ok", "gone", "err ESRCH",
-		"ok", "Z", "ok <pid>", "ready, pid kept: true, 1 thread", "", "exit status 7"}
-	for i := range want {
-		if i < len(answers) && want[i] != "" && answers[i] != want[i] {
-			t.Errorf("step %d: the roles answer %q, want %q", i, answers[i], want[i])
-		}
-	}
 }
 
 func TestCProcessEndsWhenTheTestCloses(t *testing.T) {
@@ -301,35 +282,27 @@ func TestCSigwaitAnswersAsTheGoRole(t *testing.T) {
 			return "", unix.Kill(h.pid, sig)
 		}
 	}
-	answers := runScript(t, role.Sigwait, []string{"1"}, []step{
-		{send: "pending <pid>"},
-		{do: kill(unix.SIGUSR2, false)},
-		{send: "pending <tid0>"},
-		{send: "take <tid0> 12 5000"},
-		{send: "take <pid> 12 10"},
-		{do: kill(35, true)},
-		{send: "pending <pid>"},
-		{send: "pending <tid0>"},
-		{send: "take <tid0> 35 5000"},
-		{send: "send-self 36 -1 0"},
-		{send: "take <pid> 36 5000"},
-		{send: "send-self 36 0 0"},
-		{send: "take 1 2"},
-		{send: "take 999999999 12 0"},
-		{send: "pending <tid0> extra"},
-		{send: "no-such-command"},
-		{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
-		{do: func(h *helper) (string, error) { return h.end(), nil }},
-	})
 	uid := os.Getuid()
-	want := []string{"ok", "", "ok 12", fmt.Sprintf("ok 12 0 <test> %d 0", uid), "err EAGAIN", "", "ok", "ok 35",
-		fmt.Sprintf("ok 35 -6 <test> %d 0", uid), "ok", fmt.Sprintf("ok 36 -1 <pid> %d 0", uid), "", "err EINVAL", "err EINVAL",
-		"err EINVAL", "err EINVAL", "", "exit status 0"}
-	for i := range want {
-		if i < len(answers) && want[i] != "" && answers[i] != want[i] {
-			t.Errorf("step %d: the roles answer %q, want %q", i, answers[i], want[i])
-		}
-	}
+	runScript(t, role.Sigwait, []string{"1"}, []step{
+		{send: "pending <pid>", want: "ok"},
+		{do: kill(unix.SIGUSR2, false)},
+		{send: "pending <tid0>", want: "ok 12"},
+		{send: "take <tid0> 12 5000", want: fmt.Sprintf("ok 12 0 <test> %d 0", uid)},
+		{send: "take <pid> 12 10", want: "err EAGAIN"},
+		{do: kill(35, true)},
+		{send: "pending <pid>", want: "ok"},
+		{send: "pending <tid0>", want: "ok 35"},
+		{send: "take <tid0> 35 5000", want: fmt.Sprintf("ok 35 -6 <test> %d 0", uid)},
+		{send: "send-self 36 -1 0", want: "ok"},
+		{send: "take <pid> 36 5000", want: fmt.Sprintf("ok 36 -1 <pid> %d 0", uid)},
+		{send: "send-self 36 0 0"},
+		{send: "take 1 2", want: "err EINVAL"},
+		{send: "take 999999999 12 0", want: "err EINVAL"},
+		{send: "pending <tid0> extra", want: "err EINVAL"},
+		{send: "no-such-command", want: "err EINVAL"},
+		{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
+		{do: func(h *helper) (string, error) { return h.end(), nil }, want: "exit status 0"},
+	})
 }
 
 // sigMasks are a helper's signal masks as /proc/<pid>/status shows them.

@@ -3,6 +3,7 @@ package role
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -86,6 +87,22 @@ func runSigwait(p *Channel, args []string) int {
 		cmd()
 	}
 	return 0
+}
+
+// WithHeldSignalsBlocked runs f on the calling goroutine's thread, locked
+// and with HeldSignals blocked for the duration, and says why it could not
+// block them: the Go runtime restores the forking thread's mask in a child
+// before execve(2), so every helper f starts is born with them blocked.
+func WithHeldSignalsBlocked(f func()) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var old unix.Sigset_t
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, kernel.SigsetOf(HeldSignals...), &old); err != nil {
+		return err
+	}
+	defer unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
+	f()
+	return nil
 }
 
 // heldEverywhere checks the calling thread's mask.

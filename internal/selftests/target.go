@@ -70,9 +70,12 @@ func (t Target) missingPackages() []string {
 	return missing
 }
 
-// haveStaticLibc asks the compiler where libc.a is; it echoes the bare
-// name when it finds none.
-func (t Target) haveStaticLibc() bool {
-	out, err := exec.Command(t.gcc(), "-print-file-name=libc.a").Output()
+// haveStaticLibc: the target's compiler can link static programs.
+func (t Target) haveStaticLibc() bool { return HasStaticLibc(t.gcc()) }
+
+// HasStaticLibc reports whether gcc runs and finds a libc.a: asked where
+// libc.a is, it echoes the bare name when it finds none.
+func HasStaticLibc(gcc string) bool {
+	out, err := exec.Command(gcc, "-print-file-name=libc.a").Output()
 	return err == nil && filepath.IsAbs(strings.TrimSpace(string(out)))
 }

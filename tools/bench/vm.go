@@ -184,7 +184,7 @@ func bareDir(out, kernel string) string {
 // vmFigures reads one kernel's figures from its matrix column, whose VMs
 // had cpus vCPUs.
 func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool, cpus int) VMResult {
-	r := VMResult{Kernel: kr.Kernel.Name, Accel: boot.AccelFor(context.Background(), kr.Kernel.MachineArch()).String(), Suites: kr.Suite, Verdicts: verdicts(m, kr),
+	r := VMResult{Kernel: kr.Kernel.Name, Accel: boot.Accel{KVM: kr.Accel == "KVM", Why: kr.AccelWhy}.String(), Suites: kr.Suite, Verdicts: verdicts(m, kr),
 		SuitesVM: kr.Wall, SelftestsVM: kr.SelftestWall, SuitesCPU: kr.SuiteCPU}
 	for _, img := range m.Image {
 		if img.Arch == kr.Kernel.Arch {

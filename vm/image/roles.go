@@ -3,12 +3,12 @@ package image
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/selftests"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
@@ -31,6 +31,9 @@ func BuildRoleBinaries(ctx context.Context, root, out, goarch string, logf func(
 	cBin, err := buildCRoles(ctx, root, filepath.Join(out, "pidfdconf-role-c-"+goarch), goarch, logf)
 	return RoleBinaries{Go: goBin, C: cBin}, err
 }
+
+// cRoleSource is cmd/pidfdconf-role-c, from the module's root.
+var cRoleSource = filepath.Join("cmd", "pidfdconf-role-c", "role.c")
 
 // CRoleFlags are the C compiler's flags for cmd/pidfdconf-role-c.
 var CRoleFlags = []string{"-static", "-O2", "-pthread", "-Wall", "-Wextra", "-s"}
@@ -63,21 +66,14 @@ func buildCRoles(ctx context.Context, root, bin, goarch string, logf func(string
 	if !ok {
 		return "", fmt.Errorf("no C compiler known for GOARCH=%s to build cmd/pidfdconf-role-c (known: amd64, arm64, 386)", goarch)
 	}
-	if !cc.linksStatic() {
+	if !selftests.HasStaticLibc(cc.gcc) {
 		if err := setup.EnsurePackages(ctx, logf, "building cmd/pidfdconf-role-c for "+goarch, cc.packages...); err != nil {
 			return "", err
 		}
 	}
-	args := append(append([]string{}, CRoleFlags...), "-o", bin, filepath.Join("cmd", "pidfdconf-role-c", "role.c"))
+	args := append(append([]string{}, CRoleFlags...), "-o", bin, cRoleSource)
 	if o, err := setup.Command(ctx, root, nil, cc.gcc, args...); err != nil {
 		return "", fmt.Errorf("building cmd/pidfdconf-role-c for %s with %s failed: %s", goarch, cc.gcc, strings.TrimSpace(string(o)))
 	}
 	return bin, nil
-}
-
-// linksStatic: the compiler is there and finds a libc.a (it echoes the bare
-// name when it finds none).
-func (cc cCompiler) linksStatic() bool {
-	out, err := exec.Command(cc.gcc, "-print-file-name=libc.a").Output()
-	return err == nil && filepath.IsAbs(strings.TrimSpace(string(out)))
 }

@@ -3,7 +3,11 @@ package image
 import (
 	"context"
 	"debug/elf"
+	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
 // Both role binaries build for every arch a VM boots, static: role.c's
@@ -37,6 +41,13 @@ func TestBuildRoleBinariesForEveryArch(t *testing.T) {
 				}
 			}
 			f.Close()
+		}
+		// Without a warning, either: a build does not stop at one (a newer
+		// gcc may add some), this test does.
+		cc, _ := cCompilerFor(goarch)
+		args := append(slices.Clone(CRoleFlags), "-Werror", "-o", filepath.Join(t.TempDir(), "role-c"), cRoleSource)
+		if out, err := setup.Command(context.Background(), root, nil, cc.gcc, args...); err != nil {
+			t.Errorf("%s: %s -Werror: %v\n%s", goarch, cc.gcc, err, out)
 		}
 	}
 }

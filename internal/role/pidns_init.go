@@ -18,7 +18,9 @@ import (
 //	reap <pid>                  → ok <wait status>
 //	pidfd_open <pid> <flags>    → ok + pidfd
 //	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
-var PidNSInit = Register("pidns-init", runPidNSInit)
+var PidNSInit = Register(pidnsInitName, runPidNSInit)
+
+const pidnsInitName = "pidns-init"
 
 func runPidNSInit(p *Channel, _ []string) int {
 	if err := mountFreshProc(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -91,16 +92,20 @@ func Executable(name string) (string, error) {
 }
 
 // CBinary is cmd/pidfdconf-role-c when kernel.RoleCBinaryEnv names it and
-// it has role name (process and sigwait), else "". It starts in a third of
-// the time a Go helper takes under emulation (no runtime to set up), and
-// the suites start these two roles most; cmd/pidfdconf-role/croles_test.go
-// holds it to the Go roles' behaviour.
+// it has role name (cRoles), else "". It starts in a third of the time a
+// Go helper takes under emulation (no runtime to set up), and the suites
+// start these roles most; cmd/pidfdconf-role/croles_test.go holds it to
+// the Go roles' behaviour.
 func CBinary(name string) string {
-	if name != processName && name != sigwaitName {
+	if !slices.Contains(cRoles, name) {
 		return ""
 	}
 	return os.Getenv(kernel.RoleCBinaryEnv)
 }
+
+// cRoles are the roles cmd/pidfdconf-role-c has (its executable() names
+// them too).
+var cRoles = []string{processName, sigwaitName, pidnsInitName}
 
 // Binary is the program helpers run from: the role binary when
 // kernel.RoleBinaryEnv names one, else the suite binary.

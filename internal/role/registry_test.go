@@ -30,13 +30,13 @@ func TestExecutableChoosesTheRoleBinaryWhenNamed(t *testing.T) {
 	}
 }
 
-// Process and Sigwait run from the C role binary when it is named, every
-// other role from the role binary still.
+// Process, Sigwait and PidNSInit run from the C role binary when it is
+// named, every other role from the role binary still.
 func TestExecutableChoosesTheCRoleBinaryForItsRoles(t *testing.T) {
 	t.Setenv(kernel.RoleBinaryEnv, "/pidfdconf-role")
 	t.Setenv(kernel.RoleCBinaryEnv, "/pidfdconf-role-c")
 	for name, want := range map[string]string{Process: "/pidfdconf-role-c", Sigwait: "/pidfdconf-role-c",
-		PidNSInit: "/pidfdconf-role", ReuseWitness: "/pidfdconf-role", ListRoles: "/pidfdconf-role"} {
+		PidNSInit: "/pidfdconf-role-c", ReuseWitness: "/pidfdconf-role", ListRoles: "/pidfdconf-role"} {
 		if exe, err := Executable(name); exe != want || err != nil {
 			t.Errorf("%s runs from %s (%v), want %s", name, exe, err, want)
 		}

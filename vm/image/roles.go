@@ -14,7 +14,7 @@ import (
 
 // RoleBinaries are the programs the suites start their helpers from:
 // cmd/pidfdconf-role (every role) and cmd/pidfdconf-role-c (the roles
-// process and sigwait, in C, which start in a third of the time).
+// process, sigwait and pidns-init, in C, which start in a third of the time).
 type RoleBinaries struct{ Go, C string }
 
 // Environ names them for the suites.
@@ -32,8 +32,21 @@ func BuildRoleBinaries(ctx context.Context, root, out, goarch string, logf func(
 	return RoleBinaries{Go: goBin, C: cBin}, err
 }
 
-// cRoleSource is cmd/pidfdconf-role-c, from the module's root.
-var cRoleSource = filepath.Join("cmd", "pidfdconf-role-c", "role.c")
+// cRoleDir is cmd/pidfdconf-role-c, from the module's root.
+var cRoleDir = filepath.Join("cmd", "pidfdconf-role-c")
+
+// cRoleSources are the C files of cmd/pidfdconf-role-c, from the module's
+// root: role.c and a file for each role.
+func cRoleSources(root string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(root, cRoleDir, "*.c"))
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("no C files in %s", filepath.Join(root, cRoleDir))
+	}
+	for i, f := range files {
+		files[i] = filepath.Join(cRoleDir, filepath.Base(f))
+	}
+	return files, err
+}
 
 // CRoleFlags are the C compiler's flags for cmd/pidfdconf-role-c.
 var CRoleFlags = []string{"-static", "-O2", "-pthread", "-Wall", "-Wextra", "-s"}
@@ -71,7 +84,11 @@ func buildCRoles(ctx context.Context, root, bin, goarch string, logf func(string
 			return "", err
 		}
 	}
-	args := append(append([]string{}, CRoleFlags...), "-o", bin, cRoleSource)
+	sources, err := cRoleSources(root)
+	if err != nil {
+		return "", err
+	}
+	args := append(append(append([]string{}, CRoleFlags...), "-o", bin), sources...)
 	if o, err := setup.Command(ctx, root, nil, cc.gcc, args...); err != nil {
 		return "", fmt.Errorf("building cmd/pidfdconf-role-c for %s with %s failed: %s", goarch, cc.gcc, strings.TrimSpace(string(o)))
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
-// Both role binaries build for every arch a VM boots, static: role.c's
+// Both role binaries build for every arch a VM boots, static: the C roles'
 // formats and structs hold on 32-bit i386 as on the 64-bit arches. The C
 // compilers are installed when missing, as a run would.
 func TestBuildRoleBinariesForEveryArch(t *testing.T) {
@@ -45,7 +45,11 @@ func TestBuildRoleBinariesForEveryArch(t *testing.T) {
 		// Without a warning, either: a build does not stop at one (a newer
 		// gcc may add some), this test does.
 		cc, _ := cCompilerFor(goarch)
-		args := append(slices.Clone(CRoleFlags), "-Werror", "-o", filepath.Join(t.TempDir(), "role-c"), cRoleSource)
+		sources, err := cRoleSources(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args := append(append(slices.Clone(CRoleFlags), "-Werror", "-o", filepath.Join(t.TempDir(), "role-c")), sources...)
 		if out, err := setup.Command(context.Background(), root, nil, cc.gcc, args...); err != nil {
 			t.Errorf("%s: %s -Werror: %v\n%s", goarch, cc.gcc, err, out)
 		}

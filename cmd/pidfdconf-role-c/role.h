@@ -1,0 +1,102 @@
+/*
+ * role.h: what the C roles share: internal/role's protocol on the channel
+ * at fd 3 (requests, replies, serving commands), the threads that run
+ * commands, and the exec of another role.
+ */
+#ifndef ROLE_H
+#define ROLE_H
+
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+
+#define CHANNEL_FD 3
+#define MAX_MESSAGE (64 << 10)
+#define MAX_FDS 16
+#define MAX_WORDS 64
+#define MAX_THREADS 256
+#define KERNEL_SIGSET_SIZE 8
+
+extern char **environ;
+
+/* A request is one received command: its words (words[0] is the command)
+ * and the fds that came with it, which serve closes after the command. */
+struct request {
+	char *words[MAX_WORDS];
+	int nwords;
+	int fds[MAX_FDS];
+	int nfds;
+};
+
+/* A worker is a thread of ours that runs the jobs a command gives it, as
+ * role.OSThread does; quit makes it return, which ends the thread. */
+struct worker {
+	pid_t tid;
+	void (*job)(struct worker *, void *);
+	void *arg;
+	int quit;
+};
+
+typedef void (*command_fn)(struct request *);
+
+struct command {
+	const char *name;
+	command_fn fn;
+};
+
+/* mu and cv guard the workers' jobs and a role's own waits. */
+extern pthread_mutex_t mu;
+extern pthread_cond_t cv;
+
+void send_text(const char *text);
+void reply_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void reply_ok(const char *text);
+void reply_ok_fd(const char *text, int fd);
+int int_arg(const struct request *r, int i);
+int want(const struct request *r, int args, int fds);
+void fatal(const char *what, int err);
+void start_thread(void *(*fn)(void *), void *arg);
+void serve_jobs(struct worker *w);
+struct worker *start_worker(void);
+void post(struct worker *w, void (*job)(struct worker *, void *), void *arg, int wait);
+void end_worker(struct worker *w);
+struct worker *worker_of(int tid);
+void forget_worker(struct worker *w);
+void start_workers(int n, char *line, size_t size);
+void serve(const struct command *commands);
+void start_server(const struct command *commands);
+int exec_role(const char *role, char **args, int nargs);
+
+/* The roles, each in a file of its own; n is the role's first argument
+ * (its extra threads, where it has any). */
+int run_process(int n);
+int run_sigwait(int n);
+int run_pidns_init(void);
+
+#endif

@@ -113,6 +113,10 @@ static pid_t start(const struct spawn *s, int *pidfd, int *err)
  * taken is EBUSY, as in the Go role. */
 static void spawn_at(int want, const struct spawn *s)
 {
+	if (nspawned == MAX_SPAWNED) {
+		reply_err(EAGAIN, "pid 1 already has %d unreaped processes", MAX_SPAWNED);
+		return;
+	}
 	for (int try = 0; try < SPAWN_TRIES; try++) {
 		const char *what;
 		char number[32];
@@ -128,8 +132,7 @@ static void spawn_at(int want, const struct spawn *s)
 			return;
 		}
 		if (want == 0 || pid == want) {
-			if (nspawned < MAX_SPAWNED)
-				spawned[nspawned++] = pid;
+			spawned[nspawned++] = pid;
 			snprintf(number, sizeof(number), "%d", pid);
 			reply_ok_fd(number, pidfd);
 			return;

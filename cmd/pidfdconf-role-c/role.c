@@ -118,7 +118,6 @@ int want(const struct request *r, int args, int fds)
 
 /* ---- threads that run commands ---------------------------------------- */
 
-
 pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 

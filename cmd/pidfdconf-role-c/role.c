@@ -337,7 +337,8 @@ int exec_role(const char *role, char **args, int nargs)
  * with a stack dump, and catches the rest but SIGCONT, the job control
  * stops, SIGKILL, SIGSTOP, 32 and 34 (runtime/sigtab_linux_generic.go);
  * the helpers must end, or live on, alike. 33 is the C library's own,
- * which catches it as Go does. */
+ * which catches it as Go does. A SIGHUP or SIGINT ignored when the program
+ * starts (nohup) stays ignored (runtime.sigInstallGoHandler). */
 static void die(int sig)
 {
 	sigset_t s;
@@ -371,6 +372,14 @@ static void handle(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
+/* ignored_at_start says whether sig came ignored from our parent. */
+static int ignored_at_start(int sig)
+{
+	struct sigaction old;
+
+	return sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN;
+}
+
 static void take_go_dispositions(void)
 {
 	static const int dies[] = {SIGHUP, SIGINT, SIGTERM};
@@ -389,6 +398,8 @@ static void take_go_dispositions(void)
 		for (size_t i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
 			if (sig == crashes[i])
 				fn = crash;
+		if ((sig == SIGHUP || sig == SIGINT) && ignored_at_start(sig))
+			fn = NULL;
 		if (fn)
 			handle(sig, fn);
 	}

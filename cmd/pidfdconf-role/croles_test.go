@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -462,6 +463,32 @@ func withoutSignal(masks, name string, sig uint) string {
 	return regexp.MustCompile(name+`: ([0-9a-f]+)`).ReplaceAllStringFunc(masks, func(m string) string {
 		bits, _ := strconv.ParseUint(strings.Fields(m)[1], 16, 64)
 		return fmt.Sprintf("%s: %016x", name, bits&^(1<<(sig-1)))
+	})
+}
+
+// A helper started with SIGHUP and SIGINT ignored (under nohup, say) keeps
+// them ignored, as a Go program does, and lives on after either.
+func TestCRolesKeepAnInheritedIgnoreOfHupAndInt(t *testing.T) {
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT)
+	defer signal.Reset(syscall.SIGHUP, syscall.SIGINT)
+	ignored := func(h *helper) (string, error) {
+		masks, err := sigMasks(h)
+		m := regexp.MustCompile(`SigIgn: ([0-9a-f]+)`).FindStringSubmatch(masks)
+		if m == nil {
+			return masks, err
+		}
+		bits, _ := strconv.ParseUint(m[1], 16, 64)
+		return fmt.Sprintf("HUP ignored %v, INT ignored %v", bits&(1<<(unix.SIGHUP-1)) != 0, bits&(1<<(unix.SIGINT-1)) != 0), err
+	}
+	kill := func(sig unix.Signal) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) { return "", unix.Kill(h.pid, sig) }
+	}
+	runScript(t, role.Process, nil, []step{
+		{do: sigMasks},
+		{do: ignored, want: "HUP ignored true, INT ignored true"},
+		{do: kill(unix.SIGHUP)},
+		{do: kill(unix.SIGINT)},
+		{send: "ping", want: "ok <pid>"},
 	})
 }
 

@@ -265,11 +265,14 @@ func bindMountPidfd(req *role.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer target.Close()
-	req.Then(func() {
+	// Gone before the answer: the test may kill this helper as soon as it
+	// has it, and a removal left for after the answer leaked the file into
+	// /tmp about every other run. The fds sent keep the inode.
+	defer func() {
 		unix.Unmount(target.Name(), unix.MNT_DETACH)
 		os.Remove(target.Name())
-	})
+		target.Close()
+	}()
 	if err := unix.MoveMount(tree, "", int(target.Fd()), "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH); err != nil {
 		return "", fmt.Errorf("move_mount: %w", err)
 	}

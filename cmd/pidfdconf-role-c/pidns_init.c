@@ -236,10 +236,11 @@ static const struct command pidns_init_commands[] = {
 	{NULL, NULL},
 };
 
-int run_pidns_init(void)
+int run_pidns_init(int n)
 {
 	char ready[32];
 
+	(void)n;
 	/* A /proc that shows the namespace's own pids, without touching the
 	 * parent's mounts. */
 	if (mount("", "/", "", MS_REC | MS_PRIVATE, "") < 0) {

@@ -286,14 +286,34 @@ static void *serve_main(void *commands)
  * served after the leader is gone. */
 void start_server(const struct command *commands) { start_thread(serve_main, (void *)commands); }
 
-/* ---- exec of another role, as role.Executable and role.Environ -------- */
+/* ---- the roles, and the exec of one, as role.Executable and role.Environ */
+
+/* The roles this program has, by the name $PIDFDCONF_ROLE gives
+ * (role.CBinary names the same). */
+static const struct role {
+	const char *name;
+	int (*run)(int n);
+} roles[] = {
+	{"process", run_process},
+	{"sigwait", run_sigwait},
+	{"pidns-init", run_pidns_init},
+};
+#define NROLES (int)(sizeof(roles) / sizeof(roles[0]))
+
+static const struct role *role_named(const char *name)
+{
+	for (int i = 0; name && i < NROLES; i++)
+		if (!strcmp(roles[i].name, name))
+			return &roles[i];
+	return NULL;
+}
 
 static const char *executable(const char *role)
 {
 	const char *c = getenv("PIDFDCONF_ROLE_C_BINARY");
 	const char *go = getenv("PIDFDCONF_ROLE_BINARY");
 
-	if (c && *c && (!strcmp(role, "process") || !strcmp(role, "sigwait") || !strcmp(role, "pidns-init")))
+	if (c && *c && role_named(role))
 		return c;
 	if (go && *go)
 		return go;
@@ -407,7 +427,8 @@ static void take_go_dispositions(void)
 
 int main(int argc, char **argv)
 {
-	const char *role = getenv("PIDFDCONF_ROLE");
+	const char *name = getenv("PIDFDCONF_ROLE");
+	const struct role *role = role_named(name);
 	int n = 0;
 
 	take_go_dispositions();
@@ -418,13 +439,11 @@ int main(int argc, char **argv)
 		if (!*end && end != argv[1] && v >= 0 && v <= MAX_THREADS)
 			n = (int)v;
 	}
-	if (role && !strcmp(role, "process"))
-		return run_process(n);
-	if (role && !strcmp(role, "sigwait"))
-		return run_sigwait(n);
-	if (role && !strcmp(role, "pidns-init"))
-		return run_pidns_init();
-	fprintf(stderr, "pidfdconf-role-c runs the helper roles process, sigwait and pidns-init named in $PIDFDCONF_ROLE, not %s\n",
-		role ? role : "(unset)");
-	return role ? 125 : 2;
+	if (role)
+		return role->run(n);
+	fprintf(stderr, "pidfdconf-role-c runs the helper role named in $PIDFDCONF_ROLE, one of");
+	for (int i = 0; i < NROLES; i++)
+		fprintf(stderr, " %s", roles[i].name);
+	fprintf(stderr, "; not %s\n", name ? name : "(unset)");
+	return name ? 125 : 2;
 }

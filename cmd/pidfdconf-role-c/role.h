@@ -97,6 +97,6 @@ int exec_role(const char *role, char **args, int nargs);
  * (its extra threads, where it has any). */
 int run_process(int n);
 int run_sigwait(int n);
-int run_pidns_init(void);
+int run_pidns_init(int n);
 
 #endif

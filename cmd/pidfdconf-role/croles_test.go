@@ -254,6 +254,37 @@ func taskState(h *helper, tid int) (string, error) {
 	}
 }
 
+// sendSignal is a step that sends sig to the helper, or with toThread to
+// its first extra thread.
+func sendSignal(sig unix.Signal, toThread bool) func(h *helper) (string, error) {
+	return func(h *helper) (string, error) {
+		if toThread {
+			return "", unix.Tgkill(h.pid, h.tids[0], sig)
+		}
+		return "", unix.Kill(h.pid, sig)
+	}
+}
+
+// endsWhenClosed are the last steps of a script: the test closes its end,
+// and the helper exits 0.
+var endsWhenClosed = []step{
+	{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
+	{do: func(h *helper) (string, error) { return h.end(), nil }, want: "exit status 0"},
+}
+
+// A role the program does not have ends it with status 125, as the Go
+// binary ends (role.RunIfHelper), before it says anything.
+func TestCUnknownRoleExitsAsTheGoBinary(t *testing.T) {
+	goBin, cBin := roleBinaries(t)
+	for _, bin := range []string{goBin, cBin} {
+		cmd := exec.Command(bin)
+		cmd.Env = []string{kernel.RoleEnv + "=no-such-role"}
+		if err := cmd.Run(); cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 125 {
+			t.Errorf("%s in role no-such-role: %v, want exit status 125", bin, err)
+		}
+	}
+}
+
 func TestCProcessAnswersAsTheGoRole(t *testing.T) {
 	runScript(t, role.Process, []string{"2"}, []step{
 		{send: "ping", want: "ok <pid>"},
@@ -281,29 +312,18 @@ func TestCProcessAnswersAsTheGoRole(t *testing.T) {
 }
 
 func TestCProcessEndsWhenTheTestCloses(t *testing.T) {
-	runScript(t, role.Process, nil, []step{
-		{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
-		{do: func(h *helper) (string, error) { return h.end(), nil }},
-	})
+	runScript(t, role.Process, nil, endsWhenClosed)
 }
 
 func TestCSigwaitAnswersAsTheGoRole(t *testing.T) {
-	kill := func(sig unix.Signal, thread bool) func(h *helper) (string, error) {
-		return func(h *helper) (string, error) {
-			if thread {
-				return "", unix.Tgkill(h.pid, h.tids[0], sig)
-			}
-			return "", unix.Kill(h.pid, sig)
-		}
-	}
 	uid := os.Getuid()
-	runScript(t, role.Sigwait, []string{"1"}, []step{
+	runScript(t, role.Sigwait, []string{"1"}, append([]step{
 		{send: "pending <pid>", want: "ok"},
-		{do: kill(unix.SIGUSR2, false)},
+		{do: sendSignal(unix.SIGUSR2, false)},
 		{send: "pending <tid0>", want: "ok 12"},
 		{send: "take <tid0> 12 5000", want: fmt.Sprintf("ok 12 0 <test> %d 0", uid)},
 		{send: "take <pid> 12 10", want: "err EAGAIN"},
-		{do: kill(35, true)},
+		{do: sendSignal(35, true)},
 		{send: "pending <pid>", want: "ok"},
 		{send: "pending <tid0>", want: "ok 35"},
 		{send: "take <tid0> 35 5000", want: fmt.Sprintf("ok 35 -6 <test> %d 0", uid)},
@@ -314,9 +334,7 @@ func TestCSigwaitAnswersAsTheGoRole(t *testing.T) {
 		{send: "take 999999999 12 0", want: "err EINVAL"},
 		{send: "pending <tid0> extra", want: "err EINVAL"},
 		{send: "no-such-command", want: "err EINVAL"},
-		{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
-		{do: func(h *helper) (string, error) { return h.end(), nil }, want: "exit status 0"},
-	})
+	}, endsWhenClosed...))
 }
 
 // pidns-init's answers carry pidfds; a step keeps them for the next.
@@ -408,7 +426,7 @@ func TestCPidNSInitAnswersAsTheGoRole(t *testing.T) {
 		}
 		return answer, err
 	}
-	runScript(t, role.PidNSInit, nil, []step{
+	runScript(t, role.PidNSInit, nil, append([]step{
 		{do: func(h *helper) (string, error) { n = nsSteps{pidfds: map[string]int{}}; return "", nil }},
 		{do: n.spawn(50, role.Process), want: "ok 50, 1 fds; the new process says ready 50"},
 		{do: n.spawn(50, role.Process), want: "err EBUSY, 0 fds"},
@@ -427,9 +445,7 @@ func TestCPidNSInitAnswersAsTheGoRole(t *testing.T) {
 		{send: "pidfd_open 50", want: "err EINVAL"},
 		{send: "fdinfo", want: "err EINVAL"},
 		{send: "no-such-command", want: "err EINVAL"},
-		{do: func(h *helper) (string, error) { return "", h.ch.Close() }},
-		{do: func(h *helper) (string, error) { return h.end(), nil }, want: "exit status 0"},
-	})
+	}, endsWhenClosed...))
 }
 
 // sigMasks are a helper's signal masks as /proc/<pid>/status shows them.
@@ -460,10 +476,18 @@ func TestCRolesHaveTheGoDispositions(t *testing.T) {
 
 // withoutSignal is masks with sig cleared in the named mask.
 func withoutSignal(masks, name string, sig uint) string {
-	return regexp.MustCompile(name+`: ([0-9a-f]+)`).ReplaceAllStringFunc(masks, func(m string) string {
-		bits, _ := strconv.ParseUint(strings.Fields(m)[1], 16, 64)
-		return fmt.Sprintf("%s: %016x", name, bits&^(1<<(sig-1)))
-	})
+	bits, _ := maskBits(masks, name)
+	return strings.Replace(masks, fmt.Sprintf("%s: %016x", name, bits), fmt.Sprintf("%s: %016x", name, bits&^(1<<(sig-1))), 1)
+}
+
+// maskBits is the named mask of sigMasks' text.
+func maskBits(masks, name string) (uint64, bool) {
+	m := regexp.MustCompile(name + `: ([0-9a-f]{16})`).FindStringSubmatch(masks)
+	if m == nil {
+		return 0, false
+	}
+	bits, err := strconv.ParseUint(m[1], 16, 64)
+	return bits, err == nil
 }
 
 // A helper started with SIGHUP and SIGINT ignored (under nohup, say) keeps
@@ -473,21 +497,17 @@ func TestCRolesKeepAnInheritedIgnoreOfHupAndInt(t *testing.T) {
 	defer signal.Reset(syscall.SIGHUP, syscall.SIGINT)
 	ignored := func(h *helper) (string, error) {
 		masks, err := sigMasks(h)
-		m := regexp.MustCompile(`SigIgn: ([0-9a-f]+)`).FindStringSubmatch(masks)
-		if m == nil {
+		bits, ok := maskBits(masks, "SigIgn")
+		if !ok {
 			return masks, err
 		}
-		bits, _ := strconv.ParseUint(m[1], 16, 64)
 		return fmt.Sprintf("HUP ignored %v, INT ignored %v", bits&(1<<(unix.SIGHUP-1)) != 0, bits&(1<<(unix.SIGINT-1)) != 0), err
-	}
-	kill := func(sig unix.Signal) func(h *helper) (string, error) {
-		return func(h *helper) (string, error) { return "", unix.Kill(h.pid, sig) }
 	}
 	runScript(t, role.Process, nil, []step{
 		{do: sigMasks},
 		{do: ignored, want: "HUP ignored true, INT ignored true"},
-		{do: kill(unix.SIGHUP)},
-		{do: kill(unix.SIGINT)},
+		{do: sendSignal(unix.SIGHUP, false)},
+		{do: sendSignal(unix.SIGINT, false)},
 		{send: "ping", want: "ok <pid>"},
 	})
 }

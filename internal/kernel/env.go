@@ -35,8 +35,8 @@ const (
 	// RoleBinaryEnv names cmd/pidfdconf-role, which internal/role's helpers
 	// run from when it is set (see there).
 	RoleBinaryEnv = "PIDFDCONF_ROLE_BINARY"
-	// RoleCBinaryEnv names cmd/pidfdconf-role-c, the roles process and
-	// sigwait in C, which their helpers run from when it is set.
+	// RoleCBinaryEnv names cmd/pidfdconf-role-c, the roles it has in C
+	// (role.CBinary), which their helpers run from when it is set.
 	RoleCBinaryEnv = "PIDFDCONF_ROLE_C_BINARY"
 	// SuiteBinaryEnv names the suite binary, which helpers run from when
 	// RoleBinaryEnv is unset.

@@ -9,10 +9,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 
-	"github.com/pidfdconf/pidfdconf/internal/role"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 )
 
@@ -42,8 +40,6 @@ func build(out string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Rename(roles.Go, filepath.Join(out, role.BinaryName)); err != nil {
-		return err
-	}
-	return os.Rename(roles.C, filepath.Join(out, role.CBinaryName))
+	_, err = roles.MoveBeside(out)
+	return err
 }

@@ -3,11 +3,13 @@ package image
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
 	"github.com/pidfdconf/pidfdconf/internal/selftests"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
@@ -20,6 +22,16 @@ type RoleBinaries struct{ Go, C string }
 // Environ names them for the suites.
 func (r RoleBinaries) Environ() []string {
 	return []string{kernel.RoleBinaryEnv + "=" + r.Go, kernel.RoleCBinaryEnv + "=" + r.C}
+}
+
+// MoveBeside renames both into dir under the names role.UseBinaryBeside
+// looks for beside the suite programs, and returns where they now are.
+func (r RoleBinaries) MoveBeside(dir string) (RoleBinaries, error) {
+	moved := RoleBinaries{Go: filepath.Join(dir, role.BinaryName), C: filepath.Join(dir, role.CBinaryName)}
+	if err := os.Rename(r.Go, moved.Go); err != nil {
+		return r, err
+	}
+	return moved, os.Rename(r.C, moved.C)
 }
 
 // BuildRoleBinaries compiles both for goarch into out, static and stripped.

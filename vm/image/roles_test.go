@@ -3,10 +3,12 @@ package image
 import (
 	"context"
 	"debug/elf"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/pidfdconf/pidfdconf/internal/role"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
 
@@ -53,5 +55,32 @@ func TestBuildRoleBinariesForEveryArch(t *testing.T) {
 		if out, err := setup.Command(context.Background(), root, nil, cc.gcc, args...); err != nil {
 			t.Errorf("%s: %s -Werror: %v\n%s", goarch, cc.gcc, err, out)
 		}
+	}
+}
+
+// MoveBeside leaves both binaries under the names role.UseBinaryBeside
+// looks for, and nothing under the built names.
+func TestMoveBesideNamesThemForUseBinaryBeside(t *testing.T) {
+	built, dir := t.TempDir(), t.TempDir()
+	r := RoleBinaries{Go: filepath.Join(built, "pidfdconf-role-amd64"), C: filepath.Join(built, "pidfdconf-role-c-amd64")}
+	for _, f := range []string{r.Go, r.C} {
+		if err := os.WriteFile(f, []byte(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	moved, err := r.MoveBeside(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from, to := range map[string]string{r.Go: filepath.Join(dir, role.BinaryName), r.C: filepath.Join(dir, role.CBinaryName)} {
+		if data, err := os.ReadFile(to); err != nil || string(data) != from {
+			t.Errorf("%s: %q, %v; want the binary built as %s", to, data, err, from)
+		}
+		if _, err := os.Stat(from); !os.IsNotExist(err) {
+			t.Errorf("%s is still there (%v)", from, err)
+		}
+	}
+	if moved.Go != filepath.Join(dir, role.BinaryName) || moved.C != filepath.Join(dir, role.CBinaryName) {
+		t.Errorf("MoveBeside says %+v", moved)
 	}
 }

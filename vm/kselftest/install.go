@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/pidfdconf/pidfdconf/internal/role"
 	"github.com/pidfdconf/pidfdconf/vm/image"
 	"github.com/pidfdconf/pidfdconf/vm/setup"
 )
@@ -100,10 +99,7 @@ func Install(ctx context.Context, opts Options) (Installed, error) {
 	if err != nil {
 		return c, err
 	}
-	if err := os.Rename(roles.Go, filepath.Join(tmp, role.BinaryName)); err != nil {
-		return c, err
-	}
-	if err := os.Rename(roles.C, filepath.Join(tmp, role.CBinaryName)); err != nil {
+	if _, err := roles.MoveBeside(tmp); err != nil {
 		return c, err
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "settings"), []byte(settings), 0o644); err != nil {

@@ -103,8 +103,8 @@ func CBinary(name string) string {
 	return os.Getenv(kernel.RoleCBinaryEnv)
 }
 
-// cRoles are the roles cmd/pidfdconf-role-c has (its executable() names
-// them too).
+// cRoles are the roles cmd/pidfdconf-role-c has (the table in its role.c
+// names them too).
 var cRoles = []string{processName, sigwaitName, pidnsInitName}
 
 // Binary is the program helpers run from: the role binary when

@@ -15,8 +15,8 @@ import (
 )
 
 // RoleBinaries are the programs the suites start their helpers from:
-// cmd/pidfdconf-role (every role) and cmd/pidfdconf-role-c (the roles
-// process, sigwait and pidns-init, in C, which start in a third of the time).
+// cmd/pidfdconf-role (every role) and cmd/pidfdconf-role-c (the roles the
+// suites start most, in C, which start in a third of the time; role.CBinary).
 type RoleBinaries struct{ Go, C string }
 
 // Environ names them for the suites.

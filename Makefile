@@ -67,8 +67,8 @@ unit:
 
 ## role-binary: cmd/pidfdconf-role and cmd/pidfdconf-role-c, the helper processes without the suites
 # The suites start their helpers from them when PIDFDCONF_ROLE_BINARY and PIDFDCONF_ROLE_C_BINARY
-# name them, and re-execute themselves otherwise. cmd/pidfdconf-role-c, the roles process,
-# sigwait and pidns-init in C, is built as in the VM images, with gcc and a static libc (installed when missing).
+# name them, and re-execute themselves otherwise. cmd/pidfdconf-role-c, the most started roles in C
+# (role.CRoles), is built as in the VM images, with gcc and a static libc (installed when missing).
 ROLE_BIN = "$$(realpath -m -- "$$OUT")/bin/pidfdconf-role"
 ROLE_C_BIN = "$$(realpath -m -- "$$OUT")/bin/pidfdconf-role-c"
 ROLE_ENV = PIDFDCONF_ROLE_BINARY=$(ROLE_BIN) PIDFDCONF_ROLE_C_BINARY=$(ROLE_C_BIN)

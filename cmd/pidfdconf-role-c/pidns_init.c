@@ -17,8 +17,6 @@
 static pid_t spawned[MAX_SPAWNED];
 static int nspawned;
 
-static int pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
-
 /* set_last_pid makes want the next pid number of the namespace. It
  * returns 0 or an errno, with what failed in what. */
 static int set_last_pid(int want, const char **what)
@@ -55,18 +53,8 @@ static void child(const struct spawn *s, int report)
 {
 	int err;
 
-	if (!s->role) {
-		sigset_t all;
-
-		sigfillset(&all);
-		sigprocmask(SIG_BLOCK, &all, NULL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (syscall(SYS_close_range, 0, ~0U, 0) < 0)
-			for (int fd = 0; fd < 1024; fd++)
-				close(fd);
-		for (;;)
-			pause();
-	}
+	if (!s->role)
+		become_blocked();
 	if (dup2(s->peer, CHANNEL_FD) < 0) {
 		err = errno;
 	} else {
@@ -206,25 +194,15 @@ static void cmd_pidfd_open(struct request *r)
 
 static void cmd_fdinfo(struct request *r)
 {
-	char path[64], text[4000];
-	ssize_t n;
-	int fd;
+	char text[4000];
+	int err;
 
 	if (!want(r, 0, 1))
 		return;
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", r->fds[0]);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		reply_err(errno, "open %s", path);
-		return;
-	}
-	n = read(fd, text, sizeof(text) - 1);
-	if (n < 0)
-		reply_err(errno, "read %s", path);
-	else {
-		text[n] = '\0';
+	if ((err = fdinfo_text(r->fds[0], text, sizeof(text))))
+		reply_err(err, "read /proc/self/fdinfo/%d", r->fds[0]);
+	else
 		reply_ok(text);
-	}
-	close(fd);
 }
 
 static const struct command pidns_init_commands[] = {
@@ -236,11 +214,12 @@ static const struct command pidns_init_commands[] = {
 	{NULL, NULL},
 };
 
-int run_pidns_init(int n)
+int run_pidns_init(char **args, int nargs)
 {
 	char ready[32];
 
-	(void)n;
+	(void)args;
+	(void)nargs;
 	/* A /proc that shows the namespace's own pids, without touching the
 	 * parent's mounts. */
 	if (mount("", "/", "", MS_REC | MS_PRIVATE, "") < 0) {

@@ -105,8 +105,9 @@ static const struct command process_commands[] = {
 	{NULL, NULL},
 };
 
-int run_process(int n)
+int run_process(char **args, int nargs)
 {
+	int n = thread_count(args, nargs);
 	char ready[64 + MAX_THREADS * 12];
 
 	snprintf(ready, sizeof(ready), "ready %d ", getpid());

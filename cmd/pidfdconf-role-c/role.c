@@ -1,21 +1,21 @@
 /*
- * pidfdconf-role-c: internal/role's roles "process", "sigwait" and
- * "pidns-init" in C.
+ * pidfdconf-role-c: the helper roles the suites start most, in C: those
+ * registered with role.RegisterWithC, and named in the table below.
  *
  * A Go helper sets up the Go runtime (heap, threads, signal handlers: about
- * 140 page faults) before its first line runs, which costs 15-20 ms of CPU
- * per helper in an emulated guest, and these three roles are most of the
- * helpers the suites start. They need nothing of Go, so the suites exec
- * this program for them when $PIDFDCONF_ROLE_C_BINARY names it
- * (role.CBinary); the Go roles stay the reference.
- * cmd/pidfdconf-role/croles_test.go runs the same commands against both
- * and compares their signal dispositions and how each signal ends them.
+ * 140 page faults) before its first line runs: 38 ms of CPU from exec to
+ * exit in an emulated guest, against 11 ms for this program, and the
+ * suites start a few hundred helpers. These roles need nothing of Go, so
+ * the suites exec this program for them when $PIDFDCONF_ROLE_C_BINARY
+ * names it (role.CBinary); the Go roles stay the reference.
+ * cmd/pidfdconf-role/croles_test.go and croles_suites_test.go run the same
+ * commands against both and compare their answers, signal dispositions
+ * and how each signal ends them.
  *
  * The protocol is internal/role's (channel.go, serve.go): one message per
  * command on the SOCK_SEQPACKET socket at fd 3, answered "ok <text>" or
- * "err <ERRNO> <text>"; the commands are those of process.go, sigwait.go
- * and pidns_init.go. This file has what the roles share (role.h), each
- * role is in a file of its own.
+ * "err <ERRNO> <text>"; the commands are those of the Go roles. This file
+ * has what the roles share (role.h), each role is in a file of its own.
  */
 #include "role.h"
 
@@ -91,20 +91,27 @@ void reply_ok_fd(const char *text, int fd)
 
 /* ---- a request -------------------------------------------------------- */
 
+/* parse_int is s as an integer; 0 when it is not one, as the Go roles
+ * take strconv.Atoi's result. errno is left as it was. */
+int parse_int(const char *s)
+{
+	int saved = errno;
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v != (int)v)
+		v = 0;
+	errno = saved;
+	return (int)v;
+}
+
 /* int_arg is word i after the command as an integer; 0 when absent or not
  * a number, as Request.Int. */
 int int_arg(const struct request *r, int i)
 {
-	char *end;
-	long v;
-
-	if (i + 1 >= r->nwords)
-		return 0;
-	errno = 0;
-	v = strtol(r->words[i + 1], &end, 10);
-	if (errno || *end || end == r->words[i + 1] || v != (int)v)
-		return 0;
-	return (int)v;
+	return i + 1 < r->nwords ? parse_int(r->words[i + 1]) : 0;
 }
 
 /* want is Request.Want: exactly args words after the command and fds fds. */
@@ -292,11 +299,15 @@ void start_server(const struct command *commands) { start_thread(serve_main, (vo
  * (role.CBinary names the same). */
 static const struct role {
 	const char *name;
-	int (*run)(int n);
+	int (*run)(char **args, int nargs);
 } roles[] = {
 	{"process", run_process},
 	{"sigwait", run_sigwait},
 	{"pidns-init", run_pidns_init},
+	{"mm-hog", run_mm_hog},
+	{"getfd-holder", run_getfd_holder},
+	{"signal-sender", run_signal_sender},
+	{"open-socket-peer", run_socket_peer},
 };
 #define NROLES (int)(sizeof(roles) / sizeof(roles[0]))
 
@@ -348,6 +359,79 @@ int exec_role(const char *role, char **args, int nargs)
 	e = errno;
 	free(envp);
 	return e;
+}
+
+/* ---- what several roles do ------------------------------------------- */
+
+/* thread_count is the extra threads a role's first argument asks for: 0
+ * when absent, not a number or over MAX_THREADS. */
+int thread_count(char **args, int nargs)
+{
+	int n = nargs > 0 ? parse_int(args[0]) : 0;
+
+	return n >= 0 && n <= MAX_THREADS ? n : 0;
+}
+
+/* drop_privileges is role.DropPrivileges: no supplementary groups, then
+ * gid, then uid. It returns 0 or an errno, with what failed in what. */
+int drop_privileges(int uid, int gid, const char **what)
+{
+	*what = "setgroups";
+	if (setgroups(0, NULL) < 0)
+		return errno;
+	*what = "setresgid";
+	if (setresgid(gid, gid, gid) < 0)
+		return errno;
+	*what = "setresuid";
+	if (setresuid(uid, uid, uid) < 0)
+		return errno;
+	return 0;
+}
+
+/* become_blocked makes this new process role.StartBlockedChild's without
+ * files: every signal blocked, no fds, dead with its parent, pausing until
+ * it is killed. */
+void become_blocked(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (syscall(SYS_close_range, 0, ~0U, 0) < 0)
+		for (int fd = 0; fd < 1024; fd++)
+			close(fd);
+	for (;;)
+		pause();
+}
+
+/* start_blocked forks a blocked process (become_blocked); the pid, or -1
+ * with errno set. */
+pid_t start_blocked(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		become_blocked();
+	return pid;
+}
+
+/* fdinfo_text reads /proc/self/fdinfo/<fd> into text; 0 or an errno. */
+int fdinfo_text(int fd, char *text, size_t size)
+{
+	char path[64];
+	ssize_t n;
+	int in, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno;
+	if ((n = read(in, text, size - 1)) < 0)
+		err = errno;
+	else
+		text[n] = '\0';
+	close(in);
+	return err;
 }
 
 /* ---- signal dispositions of a Go program ------------------------------ */
@@ -429,18 +513,10 @@ int main(int argc, char **argv)
 {
 	const char *name = getenv("PIDFDCONF_ROLE");
 	const struct role *role = role_named(name);
-	int n = 0;
 
 	take_go_dispositions();
-	if (argc > 1) {
-		char *end;
-		long v = strtol(argv[1], &end, 10);
-
-		if (!*end && end != argv[1] && v >= 0 && v <= MAX_THREADS)
-			n = (int)v;
-	}
 	if (role)
-		return role->run(n);
+		return role->run(argv + 1, argc > 0 ? argc - 1 : 0);
 	fprintf(stderr, "pidfdconf-role-c runs the helper role named in $PIDFDCONF_ROLE, one of");
 	for (int i = 0; i < NROLES; i++)
 		fprintf(stderr, " %s", roles[i].name);

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -34,6 +36,9 @@
 #endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
+#endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
 #endif
 
 #define CHANNEL_FD 3
@@ -78,6 +83,7 @@ void send_text(const char *text);
 void reply_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void reply_ok(const char *text);
 void reply_ok_fd(const char *text, int fd);
+int parse_int(const char *s);
 int int_arg(const struct request *r, int i);
 int want(const struct request *r, int args, int fds);
 void fatal(const char *what, int err);
@@ -92,11 +98,27 @@ void start_workers(int n, char *line, size_t size);
 void serve(const struct command *commands);
 void start_server(const struct command *commands);
 int exec_role(const char *role, char **args, int nargs);
+int drop_privileges(int uid, int gid, const char **what);
+void become_blocked(void) __attribute__((noreturn));
+pid_t start_blocked(void);
+int fdinfo_text(int fd, char *text, size_t size);
+int thread_count(char **args, int nargs);
 
-/* The roles, each in a file of its own; n is the role's first argument
- * (its extra threads, where it has any). */
-int run_process(int n);
-int run_sigwait(int n);
-int run_pidns_init(int n);
+static inline int pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+
+static inline int pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
+/* The roles, each in a file of its own, with the arguments they were
+ * started with. */
+int run_process(char **args, int nargs);
+int run_sigwait(char **args, int nargs);
+int run_pidns_init(char **args, int nargs);
+int run_mm_hog(char **args, int nargs);
+int run_getfd_holder(char **args, int nargs);
+int run_signal_sender(char **args, int nargs);
+int run_socket_peer(char **args, int nargs);
 
 #endif

@@ -142,8 +142,9 @@ static const struct command sigwait_commands[] = {
 	{NULL, NULL},
 };
 
-int run_sigwait(int n)
+int run_sigwait(char **args, int nargs)
 {
+	int n = thread_count(args, nargs);
 	char ready[64 + MAX_THREADS * 12];
 	sigset_t held;
 

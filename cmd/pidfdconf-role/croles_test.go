@@ -23,8 +23,8 @@ import (
 	"github.com/pidfdconf/pidfdconf/vm/image"
 )
 
-// cmd/pidfdconf-role-c stands in for this binary's roles process, sigwait
-// and pidns-init (role.CBinary): these tests hold it to them. Each runs the same
+// cmd/pidfdconf-role-c stands in for this binary's roles in role.CRoles
+// (role.CBinary): these tests hold it to them. Each runs the same
 // commands against a helper of either and wants the same answers, the same
 // signal dispositions, and the same end for every signal.
 
@@ -209,7 +209,7 @@ func runScript(t *testing.T, roleName string, args []string, steps []step) {
 	var answers [2][]string
 	for i, bin := range []string{goBin, cBin} {
 		h := startHelper(t, bin, goBin, roleName, args...)
-		if len(args) > 0 && strconv.Itoa(len(h.tids)) != args[0] {
+		if threaded := roleName == role.Process || roleName == role.Sigwait; threaded && len(args) > 0 && strconv.Itoa(len(h.tids)) != args[0] {
 			t.Fatalf("%s reported threads %v for args %v", bin, h.tids, args)
 		}
 		for _, s := range steps {
@@ -347,21 +347,26 @@ type nsSteps struct {
 // callWith sends cmd with fds and returns the answer; a pidfd that comes
 // with it is kept under key.
 func (n *nsSteps) callWith(h *helper, key, cmd string, fds ...int) (string, error) {
-	if err := h.ch.Send(cmd, fds...); err != nil {
-		return "", err
-	}
-	msg, got, err := h.ch.Recv(context.Background(), 10*time.Second)
+	msg, got, err := h.exchange(cmd, fds...)
 	if err != nil {
 		return "", err
 	}
 	n.last = msg
 	if len(got) == 1 && key != "" {
 		n.pidfds[key] = got[0]
-		h.t.Cleanup(func() { unix.Close(got[0]) })
-	} else {
-		role.CloseAll(got)
 	}
 	return fmt.Sprintf("%s, %d fds", h.anonymous(msg), len(got)), nil
+}
+
+// exchange sends cmd with fds and returns the answer as it came, and the
+// fds that came with it, which the test's cleanup closes.
+func (h *helper) exchange(cmd string, fds ...int) (string, []int, error) {
+	if err := h.ch.Send(h.named(cmd), fds...); err != nil {
+		return "", nil, err
+	}
+	msg, got, err := h.ch.Recv(context.Background(), 10*time.Second)
+	h.t.Cleanup(func() { role.CloseAll(got) })
+	return msg, got, err
 }
 
 // spawn has pid 1 start role at pid number nsPid with a peer of its own,

@@ -18,7 +18,7 @@ import (
 //	reap <pid>                  → ok <wait status>
 //	pidfd_open <pid> <flags>    → ok + pidfd
 //	fdinfo                      + fd → ok <this ns's /proc fdinfo text>
-var PidNSInit = Register(pidnsInitName, runPidNSInit)
+var PidNSInit = RegisterWithC(pidnsInitName, runPidNSInit)
 
 const pidnsInitName = "pidns-init"
 

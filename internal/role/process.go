@@ -20,7 +20,7 @@ import (
 //	exit-leader            the main thread calls exit(2) while the others live
 //	exec-thread <tid> <role> [args]  that thread execs the binary of role in it
 //	ping                   ok <pid>
-var Process = Register(processName, runProcess)
+var Process = RegisterWithC(processName, runProcess)
 
 const processName = "process"
 

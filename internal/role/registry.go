@@ -41,6 +41,13 @@ func Register(name string, r Role) string {
 	return name
 }
 
+// RegisterWithC is Register for a role that cmd/pidfdconf-role-c has too
+// (the table in its role.c names it): CBinary starts that one.
+func RegisterWithC(name string, r Role) string {
+	cRoles = append(cRoles, name)
+	return Register(name, r)
+}
+
 func init() {
 	// Keep the main goroutine on the main thread (LockOSThread in init is
 	// the documented way): a role that makes its leader exit needs that, and
@@ -92,7 +99,7 @@ func Executable(name string) (string, error) {
 }
 
 // CBinary is cmd/pidfdconf-role-c when kernel.RoleCBinaryEnv names it and
-// it has role name (cRoles), else "". It starts in a third of the time a
+// it has role name (CRoles), else "". It starts in a third of the time a
 // Go helper takes under emulation (no runtime to set up), and the suites
 // start these roles most; cmd/pidfdconf-role/croles_test.go holds it to
 // the Go roles' behaviour.
@@ -103,9 +110,11 @@ func CBinary(name string) string {
 	return os.Getenv(kernel.RoleCBinaryEnv)
 }
 
-// cRoles are the roles cmd/pidfdconf-role-c has (the table in its role.c
-// names them too).
-var cRoles = []string{processName, sigwaitName, pidnsInitName}
+// cRoles are the roles registered with RegisterWithC.
+var cRoles []string
+
+// CRoles are the roles cmd/pidfdconf-role-c has, sorted.
+func CRoles() []string { return slices.Sorted(slices.Values(cRoles)) }
 
 // Binary is the program helpers run from: the role binary when
 // kernel.RoleBinaryEnv names one, else the suite binary.

@@ -44,7 +44,7 @@ import (
 //	send-self <sig> <code> <flags> the leader sends sig with a siginfo of that
 //	                               si_code (and its own pid and uid) through a
 //	                               pidfd of its own process → ok | err
-var Sigwait = Register(sigwaitName, runSigwait)
+var Sigwait = RegisterWithC(sigwaitName, runSigwait)
 
 const sigwaitName = "sigwait"
 

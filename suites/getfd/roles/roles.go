@@ -15,7 +15,7 @@ import (
 // dumpable so that only the uid decides ptrace access.
 // Commands: fd → ok <n>; stat → ok <st_dev> <st_ino> of that memfd (fstat
 // inside the holder); offset → ok <file offset>; nondumpable → ok.
-var Holder = role.Register("getfd-holder", func(p *role.Channel, args []string) int {
+var Holder = role.RegisterWithC("getfd-holder", func(p *role.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
 		err := role.DropPrivileges(id, id)

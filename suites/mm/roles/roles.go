@@ -27,7 +27,7 @@ const HogSize = 4 << 20
 //
 //	region      → ok <address> <length> of the mapping
 //	undumpable  → prctl(PR_SET_DUMPABLE, 0): only CAP_SYS_PTRACE reaches its memory now → ok
-var Hog = role.Register("mm-hog", func(p *role.Channel, _ []string) int {
+var Hog = role.RegisterWithC("mm-hog", func(p *role.Channel, _ []string) int {
 	mem, err := unix.Mmap(-1, 0, HogSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE)
 	if err != nil {
 		p.Send(role.Answer("", err))

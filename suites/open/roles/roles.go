@@ -29,7 +29,7 @@ import (
 //	                  answers "ready" again on the same peer socket); only a
 //	                  failure answers
 //	exec-thread <role>  the same from a thread that is not the leader
-var SocketPeer = role.Register("open-socket-peer", func(p *role.Channel, _ []string) int {
+var SocketPeer = role.RegisterWithC("open-socket-peer", func(p *role.Channel, _ []string) int {
 	sp, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		p.Send(role.Answer("", err))
@@ -72,9 +72,15 @@ var SocketPeer = role.Register("open-socket-peer", func(p *role.Channel, _ []str
 			return string(data), err
 		},
 		"exec": func(req *role.Request) (string, error) {
+			if err := req.Want(1, 0); err != nil {
+				return "", err
+			}
 			return "", execRole(req.Args[0])
 		},
 		"exec-thread": func(req *role.Request) (string, error) {
+			if err := req.Want(1, 0); err != nil {
+				return "", err
+			}
 			failed := make(chan error)
 			go func() {
 				// The main goroutine holds the leader thread (internal/role),

@@ -14,7 +14,7 @@ import (
 // Sender, given a uid and gid, drops to them at start; with no args it
 // keeps its credentials (inside a pid namespace, say). It answers
 // "ready <pid>", then serves sendCommands.
-var Sender = role.Register("signal-sender", runSender)
+var Sender = role.RegisterWithC("signal-sender", runSender)
 
 func runSender(p *role.Channel, args []string) int {
 	if len(args) != 0 && len(args) != 2 {

@@ -1,0 +1,91 @@
+/*
+ * The role "getfd-holder" (suites/getfd/roles): a process that keeps a
+ * memfd open (O_RDWR|O_APPEND) for pidfd_getfd(2) to fetch, as the user its
+ * argument names, if any.
+ */
+#include "role.h"
+
+static int memfd = -1;
+
+static void cmd_fd(struct request *r)
+{
+	char text[32];
+
+	(void)r;
+	snprintf(text, sizeof(text), "%d", memfd);
+	reply_ok(text);
+}
+
+static void cmd_stat(struct request *r)
+{
+	struct stat st;
+	char text[64];
+
+	(void)r;
+	if (fstat(memfd, &st) < 0) {
+		reply_err(errno, "fstat");
+		return;
+	}
+	snprintf(text, sizeof(text), "%lu %lu", (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+	reply_ok(text);
+}
+
+static void cmd_offset(struct request *r)
+{
+	off_t off = lseek(memfd, 0, SEEK_CUR);
+	char text[32];
+
+	(void)r;
+	if (off < 0) {
+		reply_err(errno, "lseek");
+		return;
+	}
+	snprintf(text, sizeof(text), "%lld", (long long)off);
+	reply_ok(text);
+}
+
+static void cmd_nondumpable(struct request *r)
+{
+	(void)r;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		reply_err(errno, "prctl(PR_SET_DUMPABLE, 0)");
+	else
+		reply_ok("");
+}
+
+static const struct command getfd_holder_commands[] = {
+	{"fd", cmd_fd},
+	{"stat", cmd_stat},
+	{"offset", cmd_offset},
+	{"nondumpable", cmd_nondumpable},
+	{NULL, NULL},
+};
+
+int run_getfd_holder(char **args, int nargs)
+{
+	char ready[32];
+
+	if (nargs == 1) {
+		int id = parse_int(args[0]), err;
+		const char *what;
+
+		if ((err = drop_privileges(id, id, &what)) == 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+			/* Changing credentials reset dumpable to fs.suid_dumpable. */
+			err = errno;
+			what = "prctl(PR_SET_DUMPABLE, 1)";
+		}
+		if (err) {
+			fprintf(stderr, "become uid %d: %s: %s\n", id, what, strerror(err));
+			return 1;
+		}
+	}
+	memfd = (int)syscall(SYS_memfd_create, "pidfdconf-getfd", 0);
+	if (memfd < 0 || fcntl(memfd, F_SETFL, O_APPEND) < 0) {
+		fprintf(stderr, "memfd: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(ready, sizeof(ready), "ready %d", getpid());
+	send_text(ready);
+	serve(getfd_holder_commands);
+	return 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * The role "mm-hog" (suites/mm/roles): a process whose anonymous memory is
+ * HogSize bytes, all of them resident, for process_madvise(2) and
+ * process_mrelease(2) to act on.
+ */
+#include "role.h"
+
+/* mmroles.HogSize */
+#define HOG_SIZE (4 << 20)
+
+static char *mem;
+
+/* touch_missing writes to every page of mem that mincore(2) says is not
+ * resident: MAP_POPULATE does not report a populate that stopped short. */
+static int touch_missing(size_t page)
+{
+	static unsigned char resident[HOG_SIZE / 4096];
+	size_t pages = HOG_SIZE / page;
+
+	if (pages > sizeof(resident))
+		return EINVAL;
+	if (mincore(mem, HOG_SIZE, resident) < 0)
+		return errno;
+	for (size_t i = 0; i < pages; i++)
+		if (!(resident[i] & 1))
+			mem[i * page] = 1;
+	return 0;
+}
+
+static void cmd_region(struct request *r)
+{
+	char text[64];
+
+	(void)r;
+	snprintf(text, sizeof(text), "%lu %d", (unsigned long)(uintptr_t)mem, HOG_SIZE);
+	reply_ok(text);
+}
+
+static void cmd_undumpable(struct request *r)
+{
+	(void)r;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		reply_err(errno, "prctl(PR_SET_DUMPABLE, 0)");
+	else
+		reply_ok("");
+}
+
+static const struct command mm_hog_commands[] = {
+	{"region", cmd_region},
+	{"undumpable", cmd_undumpable},
+	{NULL, NULL},
+};
+
+int run_mm_hog(char **args, int nargs)
+{
+	char ready[32];
+	int err;
+
+	(void)args;
+	(void)nargs;
+	mem = mmap(NULL, HOG_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED) {
+		reply_err(errno, "mmap");
+		return 1;
+	}
+	if ((err = touch_missing((size_t)sysconf(_SC_PAGESIZE)))) {
+		reply_err(err, "mincore");
+		return 1;
+	}
+	snprintf(ready, sizeof(ready), "ready %d", getpid());
+	send_text(ready);
+	serve(mm_hog_commands);
+	return 0;
+}

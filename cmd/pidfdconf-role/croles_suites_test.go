@@ -1,0 +1,289 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/role"
+	getfdroles "github.com/pidfdconf/pidfdconf/suites/getfd/roles"
+	mmroles "github.com/pidfdconf/pidfdconf/suites/mm/roles"
+	openroles "github.com/pidfdconf/pidfdconf/suites/open/roles"
+	signalroles "github.com/pidfdconf/pidfdconf/suites/signal/roles"
+)
+
+// The suites' roles that cmd/pidfdconf-role-c has too, held to the Go ones
+// as croles_test.go holds internal/role's.
+
+// The C program names the roles it has when it is given another; they are
+// the roles registered with RegisterWithC, so CBinary never sends a role
+// to a program that lacks it, nor keeps one from the program that has it.
+func TestCBinaryHasTheRolesRegisteredWithC(t *testing.T) {
+	_, cBin := roleBinaries(t)
+	cmd := exec.Command(cBin)
+	cmd.Env = []string{kernel.RoleEnv + "=no-such-role"}
+	out, _ := cmd.CombinedOutput()
+	m := regexp.MustCompile(`one of ([^;]*);`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("%s did not list its roles: %q", cBin, out)
+	}
+	has := strings.Fields(string(m[1]))
+	if !slices.Equal(slices.Sorted(slices.Values(has)), role.CRoles()) {
+		t.Errorf("cmd/pidfdconf-role-c has %v, role.RegisterWithC registered %v", has, role.CRoles())
+	}
+}
+
+// asRoot says whether the test runs as root, and logs what it leaves out
+// when not.
+func asRoot(t *testing.T, what string) bool {
+	if os.Geteuid() != 0 {
+		t.Logf("not root: %s is not compared", what)
+		return false
+	}
+	return true
+}
+
+// statusField is a line of the helper's /proc status, its fields joined by
+// one space.
+func statusField(field string) func(h *helper) (string, error) {
+	return func(h *helper) (string, error) {
+		v, err := kernel.StatusField(strconv.Itoa(h.pid), field)
+		return strings.Join(strings.Fields(v), " "), err
+	}
+}
+
+func TestCMmHogAnswersAsTheGoRole(t *testing.T) {
+	region := func(h *helper) (string, error) {
+		words := strings.Fields(h.call("region"))
+		if len(words) != 3 || words[0] != "ok" {
+			return strings.Join(words, " "), nil
+		}
+		addr, err := strconv.ParseUint(words[1], 10, 64)
+		return fmt.Sprintf("page aligned %v, length %s", addr%uint64(os.Getpagesize()) == 0, words[2]), err
+	}
+	resident := func(h *helper) (string, error) {
+		v, err := statusField("RssAnon")(h)
+		kb, _ := strconv.Atoi(strings.TrimSuffix(v, " kB"))
+		return fmt.Sprintf("at least the hog resident: %v", kb >= mmroles.HogSize>>10), err
+	}
+	runScript(t, mmroles.Hog, nil, append([]step{
+		{do: region, want: fmt.Sprintf("page aligned true, length %d", mmroles.HogSize)},
+		{do: resident, want: "at least the hog resident: true"},
+		{send: "undumpable", want: "ok"},
+		{send: "no-such-command", want: "err EINVAL"},
+	}, endsWhenClosed...))
+}
+
+// fetched is a step that takes the holder's memfd with pidfd_getfd and
+// describes it: its name, status flags, and whether the holder's stat
+// names the same file.
+func fetched(h *helper) (string, error) {
+	fd, err := strconv.Atoi(strings.TrimPrefix(h.call("fd"), "ok "))
+	if err != nil {
+		return "", err
+	}
+	pidfd, err := unix.PidfdOpen(h.pid, 0)
+	if err != nil {
+		return "", err
+	}
+	defer unix.Close(pidfd)
+	got, err := unix.PidfdGetfd(pidfd, fd, 0)
+	if err != nil {
+		return "", err
+	}
+	defer unix.Close(got)
+	name, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", got))
+	if err != nil {
+		return "", err
+	}
+	flags, err := unix.FcntlInt(uintptr(got), unix.F_GETFL, 0)
+	if err != nil {
+		return "", err
+	}
+	var st unix.Stat_t
+	if err := unix.Fstat(got, &st); err != nil {
+		return "", err
+	}
+	if _, err := unix.Write(got, []byte("abc")); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s, append %v, rdwr %v, stat %v, offset after 3 bytes: %s", name,
+		flags&unix.O_APPEND != 0, flags&unix.O_ACCMODE == unix.O_RDWR,
+		h.call("stat") == fmt.Sprintf("ok %d %d", st.Dev, st.Ino), h.call("offset")), nil
+}
+
+func TestCGetfdHolderAnswersAsTheGoRole(t *testing.T) {
+	want := func(offset int) string {
+		return fmt.Sprintf("/memfd:pidfdconf-getfd (deleted), append true, rdwr true, stat true, offset after 3 bytes: ok %d", offset)
+	}
+	runScript(t, getfdroles.Holder, nil, append([]step{
+		{do: fetched, want: want(3)},
+		{send: "nondumpable", want: "ok"},
+		{do: fetched, want: want(6)}, // root keeps CAP_SYS_PTRACE
+		{send: "no-such-command", want: "err EINVAL"},
+	}, endsWhenClosed...))
+	if !asRoot(t, "the holder's uid argument") {
+		return
+	}
+	runScript(t, getfdroles.Holder, []string{"65534"}, []step{
+		{do: statusField("Uid"), want: "65534 65534 65534 65534"},
+		{do: statusField("Gid"), want: "65534 65534 65534 65534"},
+		{do: statusField("Groups"), want: ""},
+		{do: fetched, want: want(3)},
+	})
+}
+
+// A receiver is a Go sigwait helper (role.Sigwait) that a sender's signals
+// go to through a pidfd; its take shows the siginfo that came.
+func receiver(t *testing.T) (take func(sig int) string, pidfd int) {
+	goBin, _ := roleBinaries(t)
+	r := startHelper(t, goBin, goBin, role.Sigwait)
+	pidfd, err := unix.PidfdOpen(r.pid, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(pidfd) })
+	return func(sig int) string { return r.call(fmt.Sprintf("take <pid> %d 5000", sig)) }, pidfd
+}
+
+func TestCSignalSenderAnswersAsTheGoRole(t *testing.T) {
+	var take func(int) string
+	var pidfd int
+	send := func(cmd string) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) {
+			msg, _, err := h.exchange(cmd, pidfd)
+			return h.anonymous(msg), err
+		}
+	}
+	taken := func(sig int) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) { return h.anonymous(take(sig)), nil }
+	}
+	uid := os.Getuid()
+	runScript(t, signalroles.Sender, nil, append([]step{
+		{do: func(*helper) (string, error) { take, pidfd = receiver(t); return "", nil }},
+		{do: send("send 12 0"), want: "ok"},
+		{do: taken(12), want: fmt.Sprintf("ok 12 0 <pid> %d 0", uid)},
+		{do: send("queue 12 7"), want: "ok"},
+		{do: taken(12), want: fmt.Sprintf("ok 12 -1 <pid> %d 7", uid)},
+		{do: send("send 12 8"), want: "err EINVAL"},
+		{send: "send 12 0", want: "err EINVAL"},
+		{send: "kill-own-child", want: "ok 9"},
+		{send: "no-such-command", want: "err EINVAL"},
+	}, endsWhenClosed...))
+	if !asRoot(t, "the sender's uid arguments") {
+		return
+	}
+	runScript(t, signalroles.Sender, []string{"65534", "65534"}, []step{
+		{do: func(*helper) (string, error) { take, pidfd = receiver(t); return "", nil }},
+		{do: statusField("Uid"), want: "65534 65534 65534 65534"},
+		{do: statusField("Gid"), want: "65534 65534 65534 65534"},
+		{do: send("send 12 0"), want: "err EPERM"},
+		{send: "kill-own-child", want: "ok 9"},
+	})
+}
+
+// A sender given one argument refuses it before it says ready, as the Go
+// role does.
+func TestCSignalSenderRefusesOneArgumentAsTheGoRole(t *testing.T) {
+	goBin, cBin := roleBinaries(t)
+	for _, bin := range []string{goBin, cBin} {
+		ch, theirs, err := role.NewChannelPair()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "1")
+		cmd.Env = []string{kernel.RoleEnv + "=" + signalroles.Sender}
+		cmd.ExtraFiles = []*os.File{theirs}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		theirs.Close()
+		h := &helper{t: t, cmd: cmd, ch: ch, pid: cmd.Process.Pid}
+		if got := h.anonymous(h.recv()); got != "err EINVAL" {
+			t.Errorf("%s: first answer %q, want err EINVAL", bin, got)
+		}
+		if end := h.end(); end != "exit status 2" {
+			t.Errorf("%s: %s, want exit status 2", bin, end)
+		}
+		ch.Close()
+	}
+}
+
+func TestCSocketPeerAnswersAsTheGoRole(t *testing.T) {
+	var sock int
+	// peerOf says whose pidfd SO_PEERPIDFD on the test's end gives.
+	peerOf := func(h *helper) (string, error) {
+		pidfd, err := kernel.GetPeerPidfd(sock)
+		if err != nil {
+			return "", err
+		}
+		defer unix.Close(pidfd)
+		info, err := kernel.Fdinfo(pidfd)
+		return h.anonymous("peer " + info["Pid"]), err
+	}
+	// asked is the helper's own answer to peer-pidfd: the Pid of its
+	// fdinfo text, and the pidfd's.
+	asked := func(cmd string, fds ...int) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) {
+			msg, got, err := h.exchange(cmd, fds...)
+			if err != nil || len(got) != 1 {
+				return fmt.Sprintf("%s, %d fds", h.anonymous(msg), len(got)), err
+			}
+			info, err := kernel.Fdinfo(got[0])
+			said := kernel.ParseFdinfo(strings.TrimPrefix(msg, "ok "))
+			return h.anonymous(fmt.Sprintf("says Pid %s sent Pid %s", said["Pid"], info["Pid"])), err
+		}
+	}
+	keepOurs := func(h *helper) (string, error) {
+		msg, _, err := h.exchange("keep", sock)
+		return h.anonymous(msg), err
+	}
+	read := func(h *helper) (string, error) {
+		b := make([]byte, 8)
+		n, err := unix.Read(sock, b)
+		return string(b[:n]), err
+	}
+	reExec := func(cmd string) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) {
+			if err := h.ch.Send(cmd); err != nil {
+				return "", err
+			}
+			return h.anonymous(h.recv()), nil
+		}
+	}
+	runScript(t, openroles.SocketPeer, nil, append([]step{
+		{do: func(h *helper) (string, error) {
+			msg, got, err := h.exchange("socket")
+			if err == nil && len(got) == 1 {
+				sock = got[0]
+			}
+			return fmt.Sprintf("%s, %d fds", h.anonymous(msg), len(got)), err
+		}, want: "ok, 1 fds"},
+		{do: peerOf, want: "peer <pid>"},
+		{send: "say", want: "ok"},
+		{do: read, want: "x"},
+		{send: "say-as <pid>", want: "ok"},
+		{do: read, want: "x"},
+		{send: "say-as 999999999", want: "err ESRCH"},
+		{do: asked("peer-pidfd"), want: "err EBADF, 0 fds"},
+		{do: asked("peer-pidfd", 0), want: "err ENOTSOCK, 0 fds"},
+		{send: "keep", want: "err EINVAL"},
+		{do: keepOurs, want: "ok"},
+		{do: asked("peer-pidfd"), want: "says Pid <pid> sent Pid <pid>"},
+		{send: "exec", want: "err EINVAL"},
+		{do: reExec("exec " + openroles.SocketPeer), want: "ready <pid>"},
+		{do: peerOf, want: "peer <pid>"},
+		{do: asked("peer-pidfd"), want: "err EBADF, 0 fds"},
+		{do: reExec("exec-thread " + role.Process), want: "ready <pid>"},
+		{do: peerOf, want: "peer <pid>"},
+		{send: "ping", want: "ok <pid>"},
+	}, endsWhenClosed...))
+}

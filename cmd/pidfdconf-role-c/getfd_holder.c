@@ -26,7 +26,7 @@ static void cmd_stat(struct request *r)
 		reply_err(errno, "fstat");
 		return;
 	}
-	snprintf(text, sizeof(text), "%lu %lu", (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+	snprintf(text, sizeof(text), "%llu %llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	reply_ok(text);
 }
 
@@ -44,27 +44,16 @@ static void cmd_offset(struct request *r)
 	reply_ok(text);
 }
 
-static void cmd_nondumpable(struct request *r)
-{
-	(void)r;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		reply_err(errno, "prctl(PR_SET_DUMPABLE, 0)");
-	else
-		reply_ok("");
-}
-
 static const struct command getfd_holder_commands[] = {
 	{"fd", cmd_fd},
 	{"stat", cmd_stat},
 	{"offset", cmd_offset},
-	{"nondumpable", cmd_nondumpable},
+	{"nondumpable", cmd_undumpable},
 	{NULL, NULL},
 };
 
 int run_getfd_holder(char **args, int nargs)
 {
-	char ready[32];
-
 	if (nargs == 1) {
 		int id = parse_int(args[0]), err;
 		const char *what;
@@ -84,8 +73,6 @@ int run_getfd_holder(char **args, int nargs)
 		fprintf(stderr, "memfd: %s\n", strerror(errno));
 		return 1;
 	}
-	snprintf(ready, sizeof(ready), "ready %d", getpid());
-	send_text(ready);
-	serve(getfd_holder_commands);
+	serve_ready(getfd_holder_commands);
 	return 0;
 }

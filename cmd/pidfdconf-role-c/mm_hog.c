@@ -36,15 +36,6 @@ static void cmd_region(struct request *r)
 	reply_ok(text);
 }
 
-static void cmd_undumpable(struct request *r)
-{
-	(void)r;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		reply_err(errno, "prctl(PR_SET_DUMPABLE, 0)");
-	else
-		reply_ok("");
-}
-
 static const struct command mm_hog_commands[] = {
 	{"region", cmd_region},
 	{"undumpable", cmd_undumpable},
@@ -53,7 +44,6 @@ static const struct command mm_hog_commands[] = {
 
 int run_mm_hog(char **args, int nargs)
 {
-	char ready[32];
 	int err;
 
 	(void)args;
@@ -67,8 +57,6 @@ int run_mm_hog(char **args, int nargs)
 		reply_err(err, "mincore");
 		return 1;
 	}
-	snprintf(ready, sizeof(ready), "ready %d", getpid());
-	send_text(ready);
-	serve(mm_hog_commands);
+	serve_ready(mm_hog_commands);
 	return 0;
 }

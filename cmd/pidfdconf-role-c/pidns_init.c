@@ -216,8 +216,6 @@ static const struct command pidns_init_commands[] = {
 
 int run_pidns_init(char **args, int nargs)
 {
-	char ready[32];
-
 	(void)args;
 	(void)nargs;
 	/* A /proc that shows the namespace's own pids, without touching the
@@ -230,8 +228,6 @@ int run_pidns_init(char **args, int nargs)
 		reply_err(errno, "mount /proc");
 		return 1;
 	}
-	snprintf(ready, sizeof(ready), "ready %d", getpid());
-	send_text(ready);
-	serve(pidns_init_commands);
+	serve_ready(pidns_init_commands);
 	return 0;
 }

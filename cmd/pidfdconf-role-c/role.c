@@ -283,6 +283,34 @@ void serve(const struct command *commands)
 	}
 }
 
+/* serve_ready says "ready <pid>", then serves commands on this thread. */
+void serve_ready(const struct command *commands)
+{
+	char ready[32];
+
+	snprintf(ready, sizeof(ready), "ready %d", getpid());
+	send_text(ready);
+	serve(commands);
+}
+
+/* reply_done answers "ok" for a call that returned rc, or the errno it
+ * set with what failed. */
+void reply_done(int rc, const char *what)
+{
+	if (rc < 0)
+		reply_err(errno, "%s", what);
+	else
+		reply_ok("");
+}
+
+/* cmd_undumpable is a command of the roles whose memory only
+ * CAP_SYS_PTRACE may reach once asked: prctl(PR_SET_DUMPABLE, 0). */
+void cmd_undumpable(struct request *r)
+{
+	(void)r;
+	reply_done(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE, 0)");
+}
+
 static void *serve_main(void *commands)
 {
 	serve(commands);

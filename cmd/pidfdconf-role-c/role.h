@@ -7,6 +7,8 @@
 #define ROLE_H
 
 #define _GNU_SOURCE
+/* 64-bit file offsets and inode numbers on 32-bit builds too, as Go has. */
+#define _FILE_OFFSET_BITS 64
 #include <ctype.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -96,6 +98,9 @@ struct worker *worker_of(int tid);
 void forget_worker(struct worker *w);
 void start_workers(int n, char *line, size_t size);
 void serve(const struct command *commands);
+void serve_ready(const struct command *commands);
+void reply_done(int rc, const char *what);
+void cmd_undumpable(struct request *r);
 void start_server(const struct command *commands);
 int exec_role(const char *role, char **args, int nargs);
 int drop_privileges(int uid, int gid, const char **what);

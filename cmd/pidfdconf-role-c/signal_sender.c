@@ -9,10 +9,7 @@ static void cmd_send(struct request *r)
 {
 	if (!want(r, 2, 1))
 		return;
-	if (pidfd_send_signal(r->fds[0], int_arg(r, 0), NULL, int_arg(r, 1)) < 0)
-		reply_err(errno, "pidfd_send_signal");
-	else
-		reply_ok("");
+	reply_done(pidfd_send_signal(r->fds[0], int_arg(r, 0), NULL, int_arg(r, 1)), "pidfd_send_signal");
 }
 
 /* queue sends the siginfo sigqueue(3) makes: SI_QUEUE, our own pid and uid
@@ -29,10 +26,7 @@ static void cmd_queue(struct request *r)
 	info.si_pid = getpid();
 	info.si_uid = getuid();
 	info.si_value.sival_int = int_arg(r, 1);
-	if (pidfd_send_signal(r->fds[0], info.si_signo, &info, 0) < 0)
-		reply_err(errno, "pidfd_send_signal");
-	else
-		reply_ok("");
+	reply_done(pidfd_send_signal(r->fds[0], info.si_signo, &info, 0), "pidfd_send_signal");
 }
 
 /* kill_own_child starts a blocked child, sends it SIGKILL through a pidfd
@@ -82,8 +76,6 @@ static const struct command signal_sender_commands[] = {
 
 int run_signal_sender(char **args, int nargs)
 {
-	char ready[32];
-
 	if (nargs != 0 && nargs != 2) {
 		send_text("err EINVAL usage: signal-sender [<uid> <gid>]");
 		return 2;
@@ -97,8 +89,6 @@ int run_signal_sender(char **args, int nargs)
 			return 1;
 		}
 	}
-	snprintf(ready, sizeof(ready), "ready %d", getpid());
-	send_text(ready);
-	serve(signal_sender_commands);
+	serve_ready(signal_sender_commands);
 	return 0;
 }

@@ -17,10 +17,7 @@ static void cmd_socket(struct request *r)
 static void cmd_say(struct request *r)
 {
 	(void)r;
-	if (write(pair[0], "x", 1) < 0)
-		reply_err(errno, "write");
-	else
-		reply_ok("");
+	reply_done(write(pair[0], "x", 1), "write");
 }
 
 /* say-as writes a byte with SCM_CREDENTIALS naming the pid given, and our
@@ -37,20 +34,15 @@ static void cmd_say_as(struct request *r)
 	cm->cmsg_type = SCM_CREDENTIALS;
 	cm->cmsg_len = CMSG_LEN(sizeof(cred));
 	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
-	if (sendmsg(pair[0], &mh, 0) < 0)
-		reply_err(errno, "sendmsg");
-	else
-		reply_ok("");
+	reply_done(sendmsg(pair[0], &mh, 0), "sendmsg");
 }
 
 static void cmd_keep(struct request *r)
 {
 	if (!want(r, 0, 1))
 		return;
-	if ((kept = fcntl(r->fds[0], F_DUPFD_CLOEXEC, 0)) < 0)
-		reply_err(errno, "fcntl(F_DUPFD_CLOEXEC)");
-	else
-		reply_ok("");
+	kept = fcntl(r->fds[0], F_DUPFD_CLOEXEC, 0);
+	reply_done(kept, "fcntl(F_DUPFD_CLOEXEC)");
 }
 
 /* peer-pidfd answers with our /proc fdinfo of the socket's peer pidfd, and
@@ -121,16 +113,12 @@ static const struct command socket_peer_commands[] = {
 
 int run_socket_peer(char **args, int nargs)
 {
-	char ready[32];
-
 	(void)args;
 	(void)nargs;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
 		reply_err(errno, "socketpair");
 		return 1;
 	}
-	snprintf(ready, sizeof(ready), "ready %d", getpid());
-	send_text(ready);
-	serve(socket_peer_commands);
+	serve_ready(socket_peer_commands);
 	return 0;
 }

@@ -70,7 +70,7 @@ func TestCMmHogAnswersAsTheGoRole(t *testing.T) {
 		return fmt.Sprintf("page aligned %v, length %s", addr%uint64(os.Getpagesize()) == 0, words[2]), err
 	}
 	resident := func(h *helper) (string, error) {
-		v, err := statusField("RssAnon")(h)
+		v, err := kernel.ProcField(strconv.Itoa(h.pid), "smaps_rollup", "Anonymous")
 		kb, _ := strconv.Atoi(strings.TrimSuffix(v, " kB"))
 		return fmt.Sprintf("at least the hog resident: %v", kb >= mmroles.HogSize>>10), err
 	}

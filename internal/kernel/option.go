@@ -120,6 +120,9 @@ var (
 	OptFanotify      = newOption("CONFIG_FANOTIFY", syscallCompiledOut("fanotify_init", probeFanotifyInit))
 	OptIOUring       = newOption("CONFIG_IO_URING", syscallCompiledOut("io_uring_setup", probeIOUringSetup))
 	OptCgroups       = newOption("CONFIG_CGROUPS", procEntry("/proc/self/cgroup", "fs/proc/base.c:3346, under #ifdef CONFIG_CGROUPS"))
+	// The page walks of /proc/<pid> (smaps, smaps_rollup, pagemap); the
+	// sign is pagemap, whose entry comes and goes with smaps_rollup's.
+	OptProcPageMonitor = newOption("CONFIG_PROC_PAGE_MONITOR", procEntry("/proc/self/pagemap", "fs/proc/base.c:3325, under #ifdef CONFIG_PROC_PAGE_MONITOR"))
 	// Checkpoint/restore brings ns_last_pid, which choosing a pid number
 	// needs (kernel/pid_namespace.c:465).
 	OptCheckpointRestore = newOption("CONFIG_CHECKPOINT_RESTORE", tidAddressReadable)

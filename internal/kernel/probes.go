@@ -89,6 +89,14 @@ func probeProcfs() error {
 	return nil
 }
 
+// probeSmapsRollup reads the Anonymous line of this process's
+// smaps_rollup, the exact count of its anonymous memory (a page walk, where
+// RssAnon of status is a counter that may lag, proc(5)).
+func probeSmapsRollup() error {
+	_, err := ProcField("self", "smaps_rollup", "Anonymous")
+	return err
+}
+
 func probePidNamespaces() error {
 	if _, err := os.Stat("/proc/self/ns/pid"); err == nil {
 		return nil

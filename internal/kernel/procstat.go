@@ -29,8 +29,12 @@ var ErrNoStatusField = errors.New("no such line in the status file")
 // StatusField is the value of the field line of /proc/<task>/status
 // (task: a pid, "self", "<pid>/task/<tid>"), trimmed; an error when the
 // file cannot be read, ErrNoStatusField when it has no such line.
-func StatusField(task, field string) (string, error) {
-	path := "/proc/" + task + "/status"
+func StatusField(task, field string) (string, error) { return ProcField(task, "status", field) }
+
+// ProcField is StatusField for another file of /proc/<task> made of
+// "Field: value" lines (smaps_rollup, say).
+func ProcField(task, file, field string) (string, error) {
+	path := "/proc/" + task + "/" + file
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return "", err

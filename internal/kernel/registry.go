@@ -78,6 +78,7 @@ var (
 var (
 	ProcessMadvise   = newFeature("process_madvise", "5.10", answersEBADF(probeProcessMadvise), OptAdvise)
 	ProcessMrelease  = newFeature("process_mrelease", "5.15", answersEBADF(probeProcessMrelease), OptMMU)
+	SmapsRollup      = newFeature("/proc/<pid>/smaps_rollup", "4.14", probeSmapsRollup, OptProcFS, OptProcPageMonitor)
 	SeccompUserNotif = newFeature("seccomp user notification", "5.0", probeSeccompUserNotif, OptSeccompFilter)
 	SeccompAddfd     = newFeature("SECCOMP_IOCTL_NOTIF_ADDFD", "5.9", probeSeccompAddfd, OptSeccompFilter)
 	FanotifyPidfd    = newFeature("fanotify FAN_REPORT_PIDFD", "5.15", probeFanotifyPidfd, OptFanotify)

@@ -10,7 +10,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// HogSize is the anonymous memory a hog touches: enough that RssAnon
+// HogSize is the anonymous memory a hog touches: enough that smaps_rollup
 // shows it before a release and 0 kB after is unmistakable, little enough
 // that populating and freeing it (a hog per spec) costs little under
 // emulation.

@@ -336,6 +336,9 @@ static const struct role {
 	{"getfd-holder", run_getfd_holder},
 	{"signal-sender", run_signal_sender},
 	{"open-socket-peer", run_socket_peer},
+	{"getfd-unprivileged", run_getfd_unprivileged},
+	{"pidfs-namespace-asker", run_namespace_asker},
+	{"pidfs-ptrace-target", run_ptrace_target},
 };
 #define NROLES (int)(sizeof(roles) / sizeof(roles[0]))
 

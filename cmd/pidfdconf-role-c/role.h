@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -125,5 +126,8 @@ int run_mm_hog(char **args, int nargs);
 int run_getfd_holder(char **args, int nargs);
 int run_signal_sender(char **args, int nargs);
 int run_socket_peer(char **args, int nargs);
+int run_getfd_unprivileged(char **args, int nargs);
+int run_namespace_asker(char **args, int nargs);
+int run_ptrace_target(char **args, int nargs);
 
 #endif

@@ -17,6 +17,7 @@ import (
 	getfdroles "github.com/pidfdconf/pidfdconf/suites/getfd/roles"
 	mmroles "github.com/pidfdconf/pidfdconf/suites/mm/roles"
 	openroles "github.com/pidfdconf/pidfdconf/suites/open/roles"
+	pidfsroles "github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
 	signalroles "github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
@@ -190,30 +191,39 @@ func TestCSignalSenderAnswersAsTheGoRole(t *testing.T) {
 	})
 }
 
-// A sender given one argument refuses it before it says ready, as the Go
-// role does.
-func TestCSignalSenderRefusesOneArgumentAsTheGoRole(t *testing.T) {
+// A role given arguments it cannot take refuses them before it says
+// ready, and ends, as the Go role does.
+func TestCRolesRefuseBadArgumentsAsTheGoRoles(t *testing.T) {
 	goBin, cBin := roleBinaries(t)
-	for _, bin := range []string{goBin, cBin} {
-		ch, theirs, err := role.NewChannelPair()
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range []struct {
+		role string
+		args []string
+		end  string
+	}{
+		{signalroles.Sender, []string{"1"}, "exit status 2"},
+		{pidfsroles.PtraceTarget, nil, "exit status 1"},
+	} {
+		for _, bin := range []string{goBin, cBin} {
+			ch, theirs, err := role.NewChannelPair()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(bin, c.args...)
+			cmd.Env = []string{kernel.RoleEnv + "=" + c.role}
+			cmd.ExtraFiles = []*os.File{theirs}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			theirs.Close()
+			h := &helper{t: t, cmd: cmd, ch: ch, pid: cmd.Process.Pid}
+			if got := h.anonymous(h.recv()); got != "err EINVAL" {
+				t.Errorf("%s in role %s %v: first answer %q, want err EINVAL", bin, c.role, c.args, got)
+			}
+			if end := h.end(); end != c.end {
+				t.Errorf("%s in role %s %v: %s, want %s", bin, c.role, c.args, end, c.end)
+			}
+			ch.Close()
 		}
-		cmd := exec.Command(bin, "1")
-		cmd.Env = []string{kernel.RoleEnv + "=" + signalroles.Sender}
-		cmd.ExtraFiles = []*os.File{theirs}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		theirs.Close()
-		h := &helper{t: t, cmd: cmd, ch: ch, pid: cmd.Process.Pid}
-		if got := h.anonymous(h.recv()); got != "err EINVAL" {
-			t.Errorf("%s: first answer %q, want err EINVAL", bin, got)
-		}
-		if end := h.end(); end != "exit status 2" {
-			t.Errorf("%s: %s, want exit status 2", bin, end)
-		}
-		ch.Close()
 	}
 }
 
@@ -286,4 +296,103 @@ func TestCSocketPeerAnswersAsTheGoRole(t *testing.T) {
 		{do: peerOf, want: "peer <pid>"},
 		{send: "ping", want: "ok <pid>"},
 	}, endsWhenClosed...))
+}
+
+func TestCGetfdUnprivilegedAnswersAsTheGoRole(t *testing.T) {
+	if !asRoot(t, "a caller of another uid") {
+		return
+	}
+	goBin, _ := roleBinaries(t)
+	var holderPid, holderFd int
+	var holderPidfd int
+	// nobodysFile starts a holder as uid 65534, whose memfd the caller,
+	// as the same user, may take.
+	nobodysFile := func(*helper) (string, error) {
+		holder := startHelper(t, goBin, goBin, getfdroles.Holder, "65534")
+		holderPid = holder.pid
+		fd, err := strconv.Atoi(strings.TrimPrefix(holder.call("fd"), "ok "))
+		if err != nil {
+			return "", err
+		}
+		holderFd = fd
+		holderPidfd, err = unix.PidfdOpen(holderPid, 0)
+		t.Cleanup(func() { unix.Close(holderPidfd) })
+		return "", err
+	}
+	call := func(cmd func() string, fds ...int) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) {
+			msg, _, err := h.exchange(cmd(), fds...)
+			return h.anonymous(msg), err
+		}
+	}
+	through := func(h *helper) (string, error) {
+		return call(func() string { return fmt.Sprintf("getfd-through %d", holderFd) }, holderPidfd)(h)
+	}
+	own := func() string { return fmt.Sprintf("getfd %d %d", holderPid, holderFd) }
+	runScript(t, getfdroles.UnprivilegedCaller, []string{"65534"}, []step{
+		{do: nobodysFile},
+		{do: statusField("Uid"), want: "65534 65534 65534 65534"},
+		{do: call(own), want: "ok"},
+		{do: through, want: "ok"},
+		{send: fmt.Sprintf("getfd %d 0", os.Getpid()), want: "err EPERM"},
+		{send: "getfd 999999999 0", want: "err ESRCH"},
+		{send: "getfd 1", want: "err EINVAL"},
+		{send: "getfd-through 0", want: "err EINVAL"},
+	})
+	runScript(t, getfdroles.UnprivilegedCaller, nil, []step{
+		{send: fmt.Sprintf("getfd %d 0", os.Getpid()), want: "ok"},
+		{send: fmt.Sprintf("getfd %d 999", os.Getpid()), want: "err EBADF"},
+	})
+}
+
+func TestCNamespaceAskerAnswersAsTheGoRole(t *testing.T) {
+	if !asRoot(t, "an asker of another uid") {
+		return
+	}
+	pidfd, err := unix.PidfdOpen(os.Getpid(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(pidfd)
+	ask := func(ioctl uint) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) {
+			msg, _, err := h.exchange(fmt.Sprintf("ns %d", ioctl), pidfd)
+			return h.anonymous(msg), err
+		}
+	}
+	nsOK := "ok"
+	if kernel.NamespaceIoctls.Probe() != nil {
+		nsOK = "" // the ioctls are younger than this kernel: the two need only agree
+	}
+	runScript(t, pidfsroles.NamespaceAsker, nil, []step{
+		{do: ask(unix.PIDFD_GET_UTS_NAMESPACE), want: nsOK},
+		{do: ask(1), want: "err ENOTTY"},
+		{send: "ns 1", want: "err EINVAL"},
+	})
+	runScript(t, pidfsroles.NamespaceAsker, []string{"65534"}, []step{
+		{do: statusField("Uid"), want: "65534 65534 65534 65534"},
+		{do: ask(unix.PIDFD_GET_UTS_NAMESPACE)},
+	})
+}
+
+// owner is the uid /proc shows the helper's status file as owned by: root
+// for a process that is not dumpable.
+func owner(h *helper) (string, error) {
+	var st unix.Stat_t
+	err := unix.Stat(fmt.Sprintf("/proc/%d/status", h.pid), &st)
+	return strconv.Itoa(int(st.Uid)), err
+}
+
+func TestCPtraceTargetAnswersAsTheGoRole(t *testing.T) {
+	if !asRoot(t, "a target of another uid") {
+		return
+	}
+	runScript(t, pidfsroles.PtraceTarget, []string{"1", "65534"}, append([]step{
+		{do: statusField("Uid"), want: "65534 65534 65534 65534"},
+		{do: owner, want: "65534"},
+		{send: "anything", want: "err EINVAL"},
+	}, endsWhenClosed...))
+	runScript(t, pidfsroles.PtraceTarget, []string{"0", "65534"}, []step{
+		{do: owner, want: "0"},
+	})
 }

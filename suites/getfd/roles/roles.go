@@ -59,7 +59,7 @@ var Holder = role.RegisterWithC("getfd-holder", func(p *role.Channel, args []str
 // unprivileged user), and answers, as that user, "getfd <pid> <fd>" with
 // the result of pidfd_open + pidfd_getfd, and "getfd-through <fd>" with
 // that of pidfd_getfd on the pidfd sent along.
-var UnprivilegedCaller = role.Register("getfd-unprivileged", func(p *role.Channel, args []string) int {
+var UnprivilegedCaller = role.RegisterWithC("getfd-unprivileged", func(p *role.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
 		if err := role.DropPrivileges(id, id); err != nil {

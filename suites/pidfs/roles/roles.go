@@ -145,7 +145,7 @@ var InfoAsker = role.Register("pidfs-info-asker", func(p *role.Channel, _ []stri
 // ioctl on the pidfd sent along: "ok" (the namespace fd is closed at once)
 // or the errno. With a uid argument it first becomes that user (uid and
 // gid), which leaves it no capability.
-var NamespaceAsker = role.Register("pidfs-namespace-asker", func(p *role.Channel, args []string) int {
+var NamespaceAsker = role.RegisterWithC("pidfs-namespace-asker", func(p *role.Channel, args []string) int {
 	if len(args) == 1 {
 		id, _ := strconv.Atoi(args[0])
 		if err := role.DropPrivileges(id, id); err != nil {
@@ -173,9 +173,11 @@ var NamespaceAsker = role.Register("pidfs-namespace-asker", func(p *role.Channel
 // <dumpable 0|1> [uid]: with a uid it first becomes that user (uid and gid);
 // then it sets PR_SET_DUMPABLE as asked (non-dumpable: only CAP_SYS_PTRACE
 // grants access), answers "ready <pid>" and waits to be killed.
-var PtraceTarget = role.Register("pidfs-ptrace-target", func(p *role.Channel, args []string) int {
+var PtraceTarget = role.RegisterWithC("pidfs-ptrace-target", func(p *role.Channel, args []string) int {
 	var err error
-	if len(args) == 2 {
+	if len(args) != 1 && len(args) != 2 {
+		err = fmt.Errorf("usage: pidfs-ptrace-target <dumpable 0|1> [uid]: %w", unix.EINVAL)
+	} else if len(args) == 2 {
 		id, _ := strconv.Atoi(args[1])
 		err = role.DropPrivileges(id, id)
 	}

@@ -339,6 +339,7 @@ static const struct role {
 	{"getfd-unprivileged", run_getfd_unprivileged},
 	{"pidfs-namespace-asker", run_namespace_asker},
 	{"pidfs-ptrace-target", run_ptrace_target},
+	{"pidns-reuse-witness", run_reuse_witness},
 };
 #define NROLES (int)(sizeof(roles) / sizeof(roles[0]))
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ioctl.h>
@@ -129,5 +130,6 @@ int run_socket_peer(char **args, int nargs);
 int run_getfd_unprivileged(char **args, int nargs);
 int run_namespace_asker(char **args, int nargs);
 int run_ptrace_target(char **args, int nargs);
+int run_reuse_witness(char **args, int nargs);
 
 #endif

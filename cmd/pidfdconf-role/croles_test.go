@@ -582,3 +582,41 @@ func TestCRoleErrnoNames(t *testing.T) {
 		}
 	}
 }
+
+func TestCReuseWitnessAnswersAsTheGoRole(t *testing.T) {
+	test := os.Getpid()
+	var gone *exec.Cmd
+	// holdGone has the witness hold a process that then dies and is reaped.
+	holdGone := func(h *helper) (string, error) {
+		gone = exec.Command("sleep", "100")
+		if err := gone.Start(); err != nil {
+			return "", err
+		}
+		answer := h.call(fmt.Sprintf("hold %d", gone.Process.Pid))
+		gone.Process.Kill()
+		gone.Wait()
+		return strings.Replace(answer, strconv.Itoa(gone.Process.Pid), "<gone>", 1), nil
+	}
+	runScript(t, role.ReuseWitness, nil, append([]step{
+		{send: "signal 0", want: "err EBADF"},
+		{send: "fdinfo", want: "err EBADF"},
+		{send: "hold 999999999", want: "err ESRCH"},
+		{send: fmt.Sprintf("hold %d", test), want: "ok <test>"},
+		{send: "signal 0", want: "ok"},
+		{send: "poll", want: "ok 0"},
+		{send: "fdinfo"},
+		{send: "info 1"},
+		{send: "info", want: "err EINVAL"},
+		{send: fmt.Sprintf("inodes %d", test)},
+		{send: "inodes 999999999", want: "err ESRCH"},
+		{do: holdGone, want: "ok <gone>"},
+		{send: "poll"}, // POLLIN, and POLLHUP since v6.9
+		{send: "signal 0", want: "err ESRCH"},
+		{do: func(h *helper) (string, error) {
+			msg, _, err := h.exchange("fdinfo")
+			info := kernel.ParseFdinfo(strings.TrimPrefix(msg, "ok "))
+			return fmt.Sprintf("Pid %s NSpid %s", info["Pid"], info["NSpid"]), err
+		}, want: "Pid -1 NSpid -1"},
+		{send: "no-such-command", want: "err EINVAL"},
+	}, endsWhenClosed...))
+}

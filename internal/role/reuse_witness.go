@@ -19,7 +19,7 @@ import (
 //	poll            poll(held, POLLIN, 0) → ok <revents>
 //	info <mask>     PIDFD_GET_INFO(held, mask) → ok <mask> <pid> <exit_code> | err
 //	inodes <pid>    fstat(held), fstat(pidfd_open(pid)) → ok <dev> <ino> <dev> <ino>
-var ReuseWitness = Register("pidns-reuse-witness", runReuseWitness)
+var ReuseWitness = RegisterWithC("pidns-reuse-witness", runReuseWitness)
 
 // FileID is what identifies a file: device and inode number.
 type FileID struct{ Dev, Ino uint64 }

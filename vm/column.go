@@ -121,16 +121,22 @@ func (c *column) runVM(ctx context.Context) {
 // reported as before. retry says why the first boot failed (its console
 // is kept as firstLog beside the VM's); "" when it booted once.
 func (c *column) runBooted(ctx context.Context, vm *boot.VM, firstLog string) (res boot.Ending, retry string) {
+	return runRetrying(ctx, vm, filepath.Join(c.kr.Dir, firstLog), c.kr.Kernel.Name, c.cfg.logf)
+}
+
+// runRetrying is column.runBooted for any VM: the first boot's console is
+// kept at firstLog, and logf tells of the second boot of kernel.
+func runRetrying(ctx context.Context, vm *boot.VM, firstLog, kernel string, logf func(string, ...any)) (res boot.Ending, retry string) {
 	res = vm.Run(ctx)
 	why := failedBeforeInit(vm, res)
 	if why == "" || ctx.Err() != nil {
 		return res, ""
 	}
-	if err := os.Rename(vm.ConsoleLog, filepath.Join(c.kr.Dir, firstLog)); err != nil {
+	if err := os.Rename(vm.ConsoleLog, firstLog); err != nil {
 		return res, ""
 	}
-	retry = "the first boot failed before /init (" + why + "; " + firstLog + ")"
-	c.cfg.logf("%s: %s; booting it once more", c.kr.Kernel.Name, retry)
+	retry = "the first boot failed before /init (" + why + "; " + filepath.Base(firstLog) + ")"
+	logf("%s: %s; booting it once more", kernel, retry)
 	return vm.Run(ctx), retry
 }
 

@@ -55,16 +55,16 @@ static const struct command getfd_holder_commands[] = {
 int run_getfd_holder(char **args, int nargs)
 {
 	if (nargs == 1) {
-		int id = parse_int(args[0]), err;
 		const char *what;
+		int err = become_user(args[0], &what);
 
-		if ((err = drop_privileges(id, id, &what)) == 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
+		if (!err && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) {
 			/* Changing credentials reset dumpable to fs.suid_dumpable. */
 			err = errno;
 			what = "prctl(PR_SET_DUMPABLE, 1)";
 		}
 		if (err) {
-			fprintf(stderr, "become uid %d: %s: %s\n", id, what, strerror(err));
+			fprintf(stderr, "become uid %s: %s: %s\n", args[0], what, strerror(err));
 			return 1;
 		}
 	}

@@ -61,7 +61,7 @@ int run_getfd_unprivileged(char **args, int nargs)
 {
 	if (nargs == 1) {
 		const char *what;
-		int id = parse_int(args[0]), err = drop_privileges(id, id, &what);
+		int err = become_user(args[0], &what);
 
 		if (err) {
 			fprintf(stderr, "drop privileges: %s: %s\n", what, strerror(err));

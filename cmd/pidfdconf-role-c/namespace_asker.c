@@ -30,7 +30,7 @@ int run_namespace_asker(char **args, int nargs)
 {
 	if (nargs == 1) {
 		const char *what;
-		int id = parse_int(args[0]), err = drop_privileges(id, id, &what);
+		int err = become_user(args[0], &what);
 
 		if (err) {
 			reply_err(err, "%s", what);

@@ -14,7 +14,7 @@ int run_ptrace_target(char **args, int nargs)
 	int err = nargs == 1 || nargs == 2 ? 0 : EINVAL;
 
 	if (!err && nargs == 2)
-		err = drop_privileges(parse_int(args[1]), parse_int(args[1]), &what);
+		err = become_user(args[1], &what);
 	if (!err && prctl(PR_SET_DUMPABLE, parse_int(args[0]), 0, 0, 0) < 0) {
 		err = errno;
 		what = "prctl(PR_SET_DUMPABLE)";

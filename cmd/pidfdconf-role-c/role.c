@@ -420,6 +420,13 @@ int drop_privileges(int uid, int gid, const char **what)
 	return 0;
 }
 
+/* become_user is drop_privileges to the uid and gid that id names, as the
+ * Go roles that take one id do. */
+int become_user(const char *id, const char **what)
+{
+	return drop_privileges(parse_int(id), parse_int(id), what);
+}
+
 /* become_blocked makes this new process role.StartBlockedChild's without
  * files: every signal blocked, no fds, dead with its parent, pausing until
  * it is killed. */

@@ -106,6 +106,7 @@ void cmd_undumpable(struct request *r);
 void start_server(const struct command *commands);
 int exec_role(const char *role, char **args, int nargs);
 int drop_privileges(int uid, int gid, const char **what);
+int become_user(const char *id, const char **what);
 void become_blocked(void) __attribute__((noreturn));
 pid_t start_blocked(void);
 int fdinfo_text(int fd, char *text, size_t size);

@@ -36,7 +36,7 @@ func TestExecutableChoosesTheCRoleBinaryForItsRoles(t *testing.T) {
 	t.Setenv(kernel.RoleBinaryEnv, "/pidfdconf-role")
 	t.Setenv(kernel.RoleCBinaryEnv, "/pidfdconf-role-c")
 	for name, want := range map[string]string{Process: "/pidfdconf-role-c", Sigwait: "/pidfdconf-role-c",
-		PidNSInit: "/pidfdconf-role-c", ReuseWitness: "/pidfdconf-role", ListRoles: "/pidfdconf-role"} {
+		PidNSInit: "/pidfdconf-role-c", ReuseWitness: "/pidfdconf-role-c", ListRoles: "/pidfdconf-role"} {
 		if exe, err := Executable(name); exe != want || err != nil {
 			t.Errorf("%s runs from %s (%v), want %s", name, exe, err, want)
 		}

@@ -157,7 +157,7 @@ static void cmd_spawn_blocked(struct request *r)
 
 static void cmd_reap(struct request *r)
 {
-	int i, status;
+	int i, status, err;
 	pid_t pid = int_arg(r, 0);
 	char text[32];
 
@@ -168,11 +168,9 @@ static void cmd_reap(struct request *r)
 		return;
 	}
 	spawned[i] = spawned[--nspawned];
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			reply_err(errno, "wait for %d", pid);
-			return;
-		}
+	if ((err = wait_child(pid, &status))) {
+		reply_err(err, "wait for %d", pid);
+		return;
 	}
 	snprintf(text, sizeof(text), "%d", status);
 	reply_ok(text);

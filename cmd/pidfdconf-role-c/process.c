@@ -107,13 +107,7 @@ static const struct command process_commands[] = {
 
 int run_process(char **args, int nargs)
 {
-	int n = thread_count(args, nargs);
-	char ready[64 + MAX_THREADS * 12];
-
-	snprintf(ready, sizeof(ready), "ready %d ", getpid());
-	start_workers(n, ready, sizeof(ready));
-	start_server(process_commands);
-	send_text(ready);
+	serve_with_workers(args, nargs, process_commands);
 	pthread_mutex_lock(&mu);
 	while (!leader_may_exit)
 		pthread_cond_wait(&cv, &mu);

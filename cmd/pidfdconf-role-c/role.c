@@ -229,9 +229,18 @@ void forget_worker(struct worker *w)
 			workers[i] = NULL;
 }
 
+/* thread_count is the extra threads a role's first argument asks for: 0
+ * when absent, not a number or over MAX_THREADS. */
+static int thread_count(char **args, int nargs)
+{
+	int n = nargs > 0 ? parse_int(args[0]) : 0;
+
+	return n >= 0 && n <= MAX_THREADS ? n : 0;
+}
+
 /* start_workers starts the n extra threads the role's argument asks for and
  * appends their tids to line. */
-void start_workers(int n, char *line, size_t size)
+static void start_workers(int n, char *line, size_t size)
 {
 	for (int i = 0; i < n && nworkers < MAX_THREADS; i++) {
 		struct worker *w = start_worker();
@@ -317,9 +326,18 @@ static void *serve_main(void *commands)
 	return NULL;
 }
 
-/* start_server serves commands on a thread of its own, so they are still
- * served after the leader is gone. */
-void start_server(const struct command *commands) { start_thread(serve_main, (void *)commands); }
+/* serve_with_workers starts the extra threads the role's arguments ask for
+ * and a thread that serves commands, so they are still served after the
+ * leader is gone, then says "ready <pid> <tid>…". */
+void serve_with_workers(char **args, int nargs, const struct command *commands)
+{
+	char ready[64 + MAX_THREADS * 12];
+
+	snprintf(ready, sizeof(ready), "ready %d ", getpid());
+	start_workers(thread_count(args, nargs), ready, sizeof(ready));
+	start_thread(serve_main, (void *)commands);
+	send_text(ready);
+}
 
 /* ---- the roles, and the exec of one, as role.Executable and role.Environ */
 
@@ -395,13 +413,13 @@ int exec_role(const char *role, char **args, int nargs)
 
 /* ---- what several roles do ------------------------------------------- */
 
-/* thread_count is the extra threads a role's first argument asks for: 0
- * when absent, not a number or over MAX_THREADS. */
-int thread_count(char **args, int nargs)
+/* wait_child waits for pid, through EINTR; 0 or an errno. */
+int wait_child(pid_t pid, int *status)
 {
-	int n = nargs > 0 ? parse_int(args[0]) : 0;
-
-	return n >= 0 && n <= MAX_THREADS ? n : 0;
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return 0;
 }
 
 /* drop_privileges is role.DropPrivileges: no supplementary groups, then

@@ -98,19 +98,18 @@ void post(struct worker *w, void (*job)(struct worker *, void *), void *arg, int
 void end_worker(struct worker *w);
 struct worker *worker_of(int tid);
 void forget_worker(struct worker *w);
-void start_workers(int n, char *line, size_t size);
 void serve(const struct command *commands);
 void serve_ready(const struct command *commands);
 void reply_done(int rc, const char *what);
 void cmd_undumpable(struct request *r);
-void start_server(const struct command *commands);
+void serve_with_workers(char **args, int nargs, const struct command *commands);
 int exec_role(const char *role, char **args, int nargs);
 int drop_privileges(int uid, int gid, const char **what);
 int become_user(const char *id, const char **what);
 void become_blocked(void) __attribute__((noreturn));
 pid_t start_blocked(void);
 int fdinfo_text(int fd, char *text, size_t size);
-int thread_count(char **args, int nargs);
+int wait_child(pid_t pid, int *status);
 
 static inline int pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
 

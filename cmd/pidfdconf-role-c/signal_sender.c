@@ -34,7 +34,7 @@ static void cmd_queue(struct request *r)
  * the child is then killed by pid and reaped all the same. */
 static void cmd_kill_own_child(struct request *r)
 {
-	int pidfd, status = 0, err = 0;
+	int pidfd, status = 0, err = 0, waited;
 	const char *what = "pidfd_open";
 	char text[32];
 	pid_t pid;
@@ -45,19 +45,20 @@ static void cmd_kill_own_child(struct request *r)
 		reply_err(errno, "start blocked child");
 		return;
 	}
-	if ((pidfd = pidfd_open(pid, 0)) < 0 || (what = "pidfd_send_signal", pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0))
+	if ((pidfd = pidfd_open(pid, 0)) < 0) {
 		err = errno;
-	if (pidfd >= 0)
+	} else {
+		if (pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0) {
+			err = errno;
+			what = "pidfd_send_signal";
+		}
 		close(pidfd);
+	}
 	if (err)
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR && !err) {
-			err = errno;
-			what = "wait4";
-		}
-		if (errno != EINTR)
-			break;
+	if ((waited = wait_child(pid, &status)) && !err) {
+		err = waited;
+		what = "wait4";
 	}
 	if (err) {
 		reply_err(err, "%s", what);

@@ -144,8 +144,6 @@ static const struct command sigwait_commands[] = {
 
 int run_sigwait(char **args, int nargs)
 {
-	int n = thread_count(args, nargs);
-	char ready[64 + MAX_THREADS * 12];
 	sigset_t held;
 
 	/* Blocked before any other thread exists, so every thread blocks them:
@@ -154,10 +152,7 @@ int run_sigwait(char **args, int nargs)
 	for (int i = 0; i < NHELD; i++)
 		sigaddset(&held, held_signals[i]);
 	pthread_sigmask(SIG_BLOCK, &held, NULL);
-	snprintf(ready, sizeof(ready), "ready %d ", getpid());
-	start_workers(n, ready, sizeof(ready));
-	start_server(sigwait_commands);
-	send_text(ready);
+	serve_with_workers(args, nargs, sigwait_commands);
 	/* The leader runs its share of the commands. */
 	serve_jobs(&leader);
 	return 0;

@@ -5,10 +5,6 @@
  */
 #include "role.h"
 
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-
 /* getfd_and_close is pidfd_getfd(pidfd, fd, 0), closing what it returns;
  * 0 or an errno. */
 static int getfd_and_close(int pidfd, int fd)

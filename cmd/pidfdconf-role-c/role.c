@@ -31,11 +31,33 @@ void send_text(const char *text)
 	send(CHANNEL_FD, text, strlen(text), 0);
 }
 
+/* errno_named is err's name in errnames.h, or NULL. */
+static const char *errno_named(int err)
+{
+	if (err > 0 && err < (int)(sizeof(errno_names) / sizeof(errno_names[0])))
+		return errno_names[err];
+	return NULL;
+}
+
 static const char *errno_name(int err)
 {
-	if (err > 0 && err < (int)(sizeof(errno_names) / sizeof(errno_names[0])) && errno_names[err])
-		return errno_names[err];
-	return "EIO"; /* as role.replyErr names an error without an errno */
+	const char *name = errno_named(err);
+
+	return name ? name : "EIO"; /* as role.replyErr names an error without an errno */
+}
+
+/* errno_result names err as kernel.ErrnoName does: "success" for none. */
+const char *errno_result(int err)
+{
+	static char unnamed[32];
+	const char *name = errno_named(err);
+
+	if (!err)
+		return "success";
+	if (name)
+		return name;
+	snprintf(unnamed, sizeof(unnamed), "errno %d", err);
+	return unnamed;
 }
 
 /* reply_err sends "err ERRNO what: strerror". */
@@ -292,13 +314,19 @@ void serve(const struct command *commands)
 	}
 }
 
-/* serve_ready says "ready <pid>", then serves commands on this thread. */
-void serve_ready(const struct command *commands)
+/* say_ready says "ready <pid>". */
+void say_ready(void)
 {
 	char ready[32];
 
 	snprintf(ready, sizeof(ready), "ready %d", getpid());
 	send_text(ready);
+}
+
+/* serve_ready says "ready <pid>", then serves commands on this thread. */
+void serve_ready(const struct command *commands)
+{
+	say_ready();
 	serve(commands);
 }
 
@@ -358,6 +386,10 @@ static const struct role {
 	{"pidfs-namespace-asker", run_namespace_asker},
 	{"pidfs-ptrace-target", run_ptrace_target},
 	{"pidns-reuse-witness", run_reuse_witness},
+	{"fanotify-opener", run_fanotify_opener},
+	{"signal-scoped-sender", run_signal_scoped_sender},
+	{"pidfs-landlocked", run_pidfs_landlocked},
+	{"seccomp-target", run_seccomp_target},
 };
 #define NROLES (int)(sizeof(roles) / sizeof(roles[0]))
 
@@ -488,6 +520,30 @@ int fdinfo_text(int fd, char *text, size_t size)
 	else
 		text[n] = '\0';
 	close(in);
+	return err;
+}
+
+/* landlock_confine restricts the calling thread, and what it starts, by a
+ * ruleset made from size bytes of attr, as kernel.RestrictSignalScope and
+ * the pidfs roles' confineWithLandlock do. no_new_privs is what lets a
+ * process without CAP_SYS_ADMIN restrict itself. 0 or an errno, with what
+ * failed in what. */
+int landlock_confine(const struct landlock_attr *attr, size_t size, const char **what)
+{
+	int ruleset = (int)syscall(SYS_landlock_create_ruleset, attr, size, 0);
+	int err = 0;
+
+	*what = "landlock_create_ruleset";
+	if (ruleset < 0)
+		return errno;
+	*what = "no_new_privs";
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		err = errno;
+	} else if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0) {
+		err = errno;
+		*what = "landlock_restrict_self";
+	}
+	close(ruleset);
 	return err;
 }
 

@@ -38,8 +38,17 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
+#endif
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#endif
+#ifndef SYS_landlock_restrict_self
+#define SYS_landlock_restrict_self 446
 #endif
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
@@ -74,6 +83,16 @@ struct worker {
 
 typedef void (*command_fn)(struct request *);
 
+/* struct landlock_ruleset_attr as of Landlock ABI 6 (v6.12, which added
+ * scoped), whatever the headers of the build have. A role passes only the
+ * size that holds the fields it sets, as the Go roles do: every kernel
+ * that knows those fields accepts it. */
+struct landlock_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
 struct command {
 	const char *name;
 	command_fn fn;
@@ -99,6 +118,7 @@ void end_worker(struct worker *w);
 struct worker *worker_of(int tid);
 void forget_worker(struct worker *w);
 void serve(const struct command *commands);
+void say_ready(void);
 void serve_ready(const struct command *commands);
 void reply_done(int rc, const char *what);
 void cmd_undumpable(struct request *r);
@@ -109,6 +129,8 @@ int become_user(const char *id, const char **what);
 void become_blocked(void) __attribute__((noreturn));
 pid_t start_blocked(void);
 int fdinfo_text(int fd, char *text, size_t size);
+const char *errno_result(int err);
+int landlock_confine(const struct landlock_attr *attr, size_t size, const char **what);
 int wait_child(pid_t pid, int *status);
 
 static inline int pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
@@ -131,5 +153,12 @@ int run_getfd_unprivileged(char **args, int nargs);
 int run_namespace_asker(char **args, int nargs);
 int run_ptrace_target(char **args, int nargs);
 int run_reuse_witness(char **args, int nargs);
+int run_fanotify_opener(char **args, int nargs);
+int run_signal_scoped_sender(char **args, int nargs);
+int run_pidfs_landlocked(char **args, int nargs);
+int run_seccomp_target(char **args, int nargs);
+
+/* The commands of signal-sender, which signal-scoped-sender serves too. */
+extern const struct command signal_sender_commands[];
 
 #endif

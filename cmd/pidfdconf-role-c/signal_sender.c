@@ -68,7 +68,7 @@ static void cmd_kill_own_child(struct request *r)
 	reply_ok(text);
 }
 
-static const struct command signal_sender_commands[] = {
+const struct command signal_sender_commands[] = {
 	{"send", cmd_send},
 	{"queue", cmd_queue},
 	{"kill-own-child", cmd_kill_own_child},

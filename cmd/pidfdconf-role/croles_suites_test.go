@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,15 +11,18 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/internal/role"
+	fanotifyroles "github.com/pidfdconf/pidfdconf/suites/fanotify/roles"
 	getfdroles "github.com/pidfdconf/pidfdconf/suites/getfd/roles"
 	mmroles "github.com/pidfdconf/pidfdconf/suites/mm/roles"
 	openroles "github.com/pidfdconf/pidfdconf/suites/open/roles"
 	pidfsroles "github.com/pidfdconf/pidfdconf/suites/pidfs/roles"
+	seccomproles "github.com/pidfdconf/pidfdconf/suites/seccomp/roles"
 	signalroles "github.com/pidfdconf/pidfdconf/suites/signal/roles"
 )
 
@@ -155,15 +160,19 @@ func receiver(t *testing.T) (take func(sig int) string, pidfd int) {
 	return func(sig int) string { return r.call(fmt.Sprintf("take <pid> %d 5000", sig)) }, pidfd
 }
 
+// sendThrough is a step that sends cmd with *pidfd along, as it is when
+// the step runs.
+func sendThrough(pidfd *int, cmd string) func(h *helper) (string, error) {
+	return func(h *helper) (string, error) {
+		msg, _, err := h.exchange(cmd, *pidfd)
+		return h.anonymous(msg), err
+	}
+}
+
 func TestCSignalSenderAnswersAsTheGoRole(t *testing.T) {
 	var take func(int) string
 	var pidfd int
-	send := func(cmd string) func(h *helper) (string, error) {
-		return func(h *helper) (string, error) {
-			msg, _, err := h.exchange(cmd, pidfd)
-			return h.anonymous(msg), err
-		}
-	}
+	send := func(cmd string) func(h *helper) (string, error) { return sendThrough(&pidfd, cmd) }
 	taken := func(sig int) func(h *helper) (string, error) {
 		return func(h *helper) (string, error) { return h.anonymous(take(sig)), nil }
 	}
@@ -189,6 +198,33 @@ func TestCSignalSenderAnswersAsTheGoRole(t *testing.T) {
 		{do: send("send 12 0"), want: "err EPERM"},
 		{send: "kill-own-child", want: "ok 9"},
 	})
+}
+
+// The scoped sender may signal only its own Landlock domain: itself and
+// its children, not the test's receiver.
+func TestCSignalScopedSenderAnswersAsTheGoRole(t *testing.T) {
+	if err := kernel.LandlockScopeSignal.Probe(); err != nil {
+		t.Skipf("no LANDLOCK_SCOPE_SIGNAL: %v", err)
+	}
+	var pidfd int
+	send := func(cmd string) func(h *helper) (string, error) { return sendThrough(&pidfd, cmd) }
+	runScript(t, signalroles.ScopedSender, nil, append([]step{
+		{do: func(*helper) (string, error) { _, pidfd = receiver(t); return "", nil }},
+		{do: send("send 12 0"), want: "err EPERM"},
+		{do: send("queue 12 7"), want: "err EPERM"},
+		{do: send("send 12 8"), want: "err EINVAL"},
+		{do: func(h *helper) (string, error) {
+			var err error
+			pidfd, err = unix.PidfdOpen(h.pid, 0)
+			t.Cleanup(func() { unix.Close(pidfd) })
+			return "", err
+		}},
+		{do: send("send 0 0"), want: "ok"},
+		{do: send("queue 0 7"), want: "ok"},
+		{send: "send 0 0", want: "err EINVAL"},
+		{send: "kill-own-child", want: "ok 9"},
+		{send: "no-such-command", want: "err EINVAL"},
+	}, endsWhenClosed...))
 }
 
 // A role given arguments it cannot take refuses them before it says
@@ -395,4 +431,147 @@ func TestCPtraceTargetAnswersAsTheGoRole(t *testing.T) {
 	runScript(t, pidfsroles.PtraceTarget, []string{"0", "65534"}, []step{
 		{do: owner, want: "0"},
 	})
+}
+
+func TestCFanotifyOpenerAnswersAsTheGoRole(t *testing.T) {
+	withFd := func(h *helper) (string, error) {
+		msg, _, err := h.exchange("open /", 0)
+		return h.anonymous(msg), err
+	}
+	runScript(t, fanotifyroles.Opener, nil, append([]step{
+		{send: "open /", want: "ok"},
+		{send: "open /no/such/path", want: "err ENOENT"},
+		{send: "open", want: "err EINVAL"},
+		{send: "open / /", want: "err EINVAL"},
+		{do: withFd, want: "err EINVAL"},
+		{send: "no-such-command", want: "err EINVAL"},
+	}, endsWhenClosed...))
+}
+
+func TestCPidfsLandlockedAnswersAsTheGoRole(t *testing.T) {
+	if err := kernel.Landlock.Probe(); err != nil {
+		t.Skipf("no Landlock: %v", err)
+	}
+	runScript(t, pidfsroles.Landlocked, nil, append([]step{
+		{do: func(h *helper) (string, error) { return h.recv(), nil },
+			want: "ok open file=EACCES;pidfd_open=success;poll=success;pidfd_send_signal=success;pidfd_getfd=success"},
+		{send: "open", want: "err EINVAL"},
+	}, endsWhenClosed...))
+}
+
+// The seccomp target's trapped openat waits for a supervisor: the test is
+// one, and answers each notification as the step says.
+func TestCSeccompTargetAnswersAsTheGoRole(t *testing.T) {
+	if _, ok := kernel.TrapFilter(unix.SYS_OPENAT, 3, seccomproles.TrapMode); !ok {
+		t.Skip("no seccomp filter for this architecture")
+	}
+	if err := kernel.SeccompAddfd.Probe(); err != nil {
+		t.Skipf("no SECCOMP_IOCTL_NOTIF_ADDFD: %v", err)
+	}
+	// files are the names of the files an answer "ok <fd> <dev> <ino>" may
+	// describe, by "<dev> <ino>".
+	files := map[string]string{}
+	name := func(what string, fd int) error {
+		var st unix.Stat_t
+		err := unix.Fstat(fd, &st)
+		files[fmt.Sprint(st.Dev, st.Ino)] = what
+		return err
+	}
+	// described writes such an answer with its file's name, and its fd as
+	// <fd>, or <given> when it is the one the supervisor gave.
+	described := func(h *helper, answer string, given int) string {
+		w := strings.Fields(answer)
+		if len(w) != 4 || w[0] != "ok" {
+			return h.anonymous(answer)
+		}
+		fd := "<fd>"
+		if w[1] == strconv.Itoa(given) {
+			fd = "<given>"
+		}
+		return fmt.Sprintf("ok %s %s", fd, files[w[2]+" "+w[3]])
+	}
+	root, err := unix.Open("/", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(root)
+	given, err := unix.MemfdCreate("pidfdconf-supervisor", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(given)
+	if err := errors.Join(name("<root>", root), name("<supervisor's memfd>", given)); err != nil {
+		t.Fatal(err)
+	}
+	var listener int
+	// listen also fetches the memfd the answer names: it is the target's.
+	listen := func(h *helper) (string, error) {
+		msg, fds, err := h.exchange("listen")
+		if err != nil || len(fds) != 1 {
+			return fmt.Sprintf("%s, %d fds", h.anonymous(msg), len(fds)), err
+		}
+		listener = fds[0]
+		var memfd int
+		if _, err := fmt.Sscanf(msg, "ok %d", &memfd); err != nil {
+			return h.anonymous(msg), nil
+		}
+		pidfd, err := unix.PidfdOpen(h.pid, 0)
+		if err != nil {
+			return "", err
+		}
+		defer unix.Close(pidfd)
+		got, err := unix.PidfdGetfd(pidfd, memfd, 0)
+		if err != nil {
+			return "", fmt.Errorf("pidfd_getfd of the memfd in %q: %w", msg, err)
+		}
+		defer unix.Close(got)
+		err = name("<its memfd>", got)
+		return described(h, msg, -1) + ", 1 fds", err
+	}
+	// trapped has the target open, answers the notification as supervise
+	// does, and returns the target's answer; supervise returns the fd it
+	// gave the target, if any.
+	trapped := func(supervise func(n kernel.SeccompNotif) (int, error)) func(h *helper) (string, error) {
+		return func(h *helper) (string, error) {
+			if err := h.ch.Send("open"); err != nil {
+				return "", err
+			}
+			if _, err := kernel.WaitReadable(context.Background(), listener, 10*time.Second); err != nil {
+				return "", err
+			}
+			n, err := kernel.SeccompNotifyRecv(listener)
+			if err != nil {
+				return "", err
+			}
+			if n.Pid != uint32(h.pid) || n.Data.Nr != unix.SYS_OPENAT || n.Data.Args[3] != seccomproles.TrapMode {
+				return fmt.Sprintf("notified of pid %d, nr %d, mode %#x", n.Pid, n.Data.Nr, n.Data.Args[3]), nil
+			}
+			fd, err := supervise(n)
+			if err != nil {
+				return "", err
+			}
+			return described(h, h.recv(), fd), nil
+		}
+	}
+	addfd := func(n kernel.SeccompNotif) (int, error) {
+		fd, err := kernel.SeccompNotifyAddfd(listener, kernel.SeccompNotifAddfd{ID: n.ID, Srcfd: uint32(given)})
+		if err != nil {
+			return -1, err
+		}
+		return fd, kernel.SeccompNotifySend(listener, kernel.SeccompNotifResp{ID: n.ID, Val: int64(fd)})
+	}
+	deny := func(n kernel.SeccompNotif) (int, error) {
+		return -1, kernel.SeccompNotifySend(listener, kernel.SeccompNotifResp{ID: n.ID, Error: -int32(unix.EPERM)})
+	}
+	let := func(n kernel.SeccompNotif) (int, error) {
+		return -1, kernel.SeccompNotifySend(listener, kernel.SeccompNotifResp{ID: n.ID, Flags: unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE})
+	}
+	runScript(t, seccomproles.Target, nil, append([]step{
+		{do: func(h *helper) (string, error) { return described(h, h.call("open"), -1), nil }, want: "ok <fd> <root>"},
+		{do: listen, want: "ok <fd> <its memfd>, 1 fds"},
+		{do: trapped(addfd), want: "ok <given> <supervisor's memfd>"},
+		{do: trapped(deny), want: "err EPERM"},
+		{do: trapped(let), want: "ok <fd> <root>"},
+		{send: "no-such-command", want: "err EINVAL"},
+	}, endsWhenClosed...))
 }

@@ -11,11 +11,11 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// Opener is the acting process of the events: it answers "ready
-// <pid>" and serves
+// Opener is the acting process of the events (cmd/pidfdconf-role-c has
+// it too): it answers "ready <pid>" and serves
 //
 //	open <path>  opens path read-only and closes it → ok
-var Opener = role.Register("fanotify-opener", func(p *role.Channel, _ []string) int {
+var Opener = role.RegisterWithC("fanotify-opener", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	return role.Serve(p, map[string]role.Command{
 		"open": func(req *role.Request) (string, error) {

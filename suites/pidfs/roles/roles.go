@@ -55,10 +55,11 @@ func confineWithLandlock() error {
 	return nil
 }
 
-// Landlocked confines its main thread (roles run there, see internal/role's
-// init) with Landlock, then tries each of landlockOps and answers
-// "ready <pid>" followed by one reply "ok <op>=<ERRNO|ok>;…".
-var Landlocked = role.Register("pidfs-landlocked", func(p *role.Channel, _ []string) int {
+// Landlocked answers "ready <pid>", confines its main thread (roles run
+// there, see internal/role's init; cmd/pidfdconf-role-c's has one thread)
+// with Landlock, then tries opening its own executable and each pidfd
+// operation and answers "ok <op>=<ERRNO|success>;…".
+var Landlocked = role.RegisterWithC("pidfs-landlocked", func(p *role.Channel, _ []string) int {
 	p.Sendf("ready %d", os.Getpid())
 	if err := confineWithLandlock(); err != nil {
 		p.Send(role.Answer("", err))

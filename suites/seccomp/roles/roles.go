@@ -19,14 +19,15 @@ const TrapMode = 0x5ecc
 // that sends openat(…, TrapMode) to a listener, as a container's init does
 // for its supervisor. The filter and no_new_privs stay on the leader, where
 // the role's main goroutine is locked (internal/role); commands are served
-// on another thread and the leader only runs what they hand it. It answers
+// on another thread and the leader only runs what they hand it
+// (cmd/pidfdconf-role-c's has one thread, which does both). It answers
 // "ready <pid>". Commands:
 //
 //	listen  install the filter → ok <memfd number> <dev> <ino> + the listener;
 //	        the memfd is an fd of this process for the supervisor to fetch
 //	open    the leader calls openat(AT_FDCWD, "/", O_RDONLY, TrapMode), which
 //	        waits for the supervisor → ok <returned fd> <dev> <ino> | err ERRNO
-var Target = role.Register("seccomp-target", func(p *role.Channel, _ []string) int {
+var Target = role.RegisterWithC("seccomp-target", func(p *role.Channel, _ []string) int {
 	memfd, err := unix.MemfdCreate("pidfdconf-seccomp-target", 0)
 	if err != nil {
 		p.Send(role.Answer("", err))

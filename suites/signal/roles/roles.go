@@ -36,9 +36,10 @@ func runSender(p *role.Channel, args []string) int {
 // ScopedSender restricts itself with a Landlock ruleset that scopes
 // signals (LANDLOCK_SCOPE_SIGNAL) at start, on its main thread, where every
 // command runs too (roles run on the main thread, see internal/role's
-// init), so each command acts as the confined thread. It answers "ready <pid>", then
-// serves sendCommands.
-var ScopedSender = role.Register("signal-scoped-sender", func(p *role.Channel, _ []string) int {
+// init, and cmd/pidfdconf-role-c's has one thread), so each command acts
+// as the confined thread. It answers "ready <pid>", then serves
+// sendCommands.
+var ScopedSender = role.RegisterWithC("signal-scoped-sender", func(p *role.Channel, _ []string) int {
 	if err := kernel.RestrictSignalScope(); err != nil {
 		p.Send(role.Answer("", err))
 		return 1

@@ -390,6 +390,7 @@ static const struct role {
 	{"signal-scoped-sender", run_signal_scoped_sender},
 	{"pidfs-landlocked", run_pidfs_landlocked},
 	{"seccomp-target", run_seccomp_target},
+	{"setns-joiner", run_setns_joiner},
 };
 #define NROLES (int)(sizeof(roles) / sizeof(roles[0]))
 

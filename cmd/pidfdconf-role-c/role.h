@@ -157,6 +157,7 @@ int run_fanotify_opener(char **args, int nargs);
 int run_signal_scoped_sender(char **args, int nargs);
 int run_pidfs_landlocked(char **args, int nargs);
 int run_seccomp_target(char **args, int nargs);
+int run_setns_joiner(char **args, int nargs);
 
 /* The commands of signal-sender, which signal-scoped-sender serves too. */
 extern const struct command signal_sender_commands[];

@@ -620,3 +620,60 @@ func TestCReuseWitnessAnswersAsTheGoRole(t *testing.T) {
 		{send: "no-such-command", want: "err EINVAL"},
 	}, endsWhenClosed...))
 }
+
+// The setns joiner has no Go twin: what it is for is what no Go process
+// can do, join a user namespace, as setns(2) wants a single-threaded
+// caller. It joins the user namespace of a process that has a new one and
+// refuses what setns(2) refuses: an fd that names no namespace, a
+// namespace of another type than the flags name.
+func TestCSetnsJoinerJoinsAUserNamespace(t *testing.T) {
+	goBin, cBin := roleBinaries(t)
+	target := exec.Command(goBin)
+	target.Env = []string{kernel.RoleEnv + "=" + role.Process, "GOMAXPROCS=1"}
+	target.SysProcAttr = &syscall.SysProcAttr{Cloneflags: unix.CLONE_NEWUSER, Pdeathsig: syscall.SIGKILL}
+	if err := target.Start(); err != nil {
+		t.Skipf("no process in a new user namespace: %v", err)
+	}
+	t.Cleanup(func() { target.Process.Kill(); target.Wait() })
+	userns, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", target.Process.Pid), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(userns)
+	memfd, err := unix.MemfdCreate("not-a-namespace", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(memfd)
+
+	h := startHelper(t, cBin, goBin, role.Joiner)
+	for _, c := range []struct {
+		cmd  string
+		fds  []int
+		want string
+	}{
+		{"setns 0", []int{memfd}, "err EINVAL"},
+		{"setns 0", nil, "err EINVAL"},
+		{"setns", []int{userns}, "err EINVAL"},
+		{fmt.Sprintf("setns %d", unix.CLONE_NEWNET), []int{userns}, "err EINVAL"},
+		{fmt.Sprintf("setns %d", unix.CLONE_NEWUSER), []int{userns}, "ok"},
+	} {
+		if msg, _, err := h.exchange(c.cmd, c.fds...); err != nil || h.anonymous(msg) != c.want {
+			t.Errorf("%s with %d fds: %q, %v; want %q", c.cmd, len(c.fds), msg, err, c.want)
+		}
+	}
+	var joined, want unix.Stat_t
+	if err := unix.Stat(fmt.Sprintf("/proc/%d/ns/user", h.pid), &joined); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Fstat(userns, &want); err != nil {
+		t.Fatal(err)
+	}
+	if joined.Ino != want.Ino || joined.Dev != want.Dev {
+		t.Errorf("the joiner's user namespace is %d:%d, the target's %d:%d", joined.Dev, joined.Ino, want.Dev, want.Ino)
+	}
+	h.ch.Close()
+	if got := h.end(); got != "exit status 0" {
+		t.Errorf("the joiner ended with %q once the test closed, want exit status 0", got)
+	}
+}

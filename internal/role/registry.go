@@ -48,6 +48,13 @@ func RegisterWithC(name string, r Role) string {
 	return Register(name, r)
 }
 
+// RegisterCOnly names a role only cmd/pidfdconf-role-c has, one that no
+// Go process can play; its users ask CBinary for it first.
+func RegisterCOnly(name string) string {
+	cRoles = append(cRoles, name)
+	return name
+}
+
 func init() {
 	// Keep the main goroutine on the main thread (LockOSThread in init is
 	// the documented way): a role that makes its leader exit needs that, and
@@ -89,11 +96,14 @@ func Names() []string {
 // for the roles it has (CBinary), else Binary; a role this program does
 // not have is an error, not a helper that dies with "unknown helper role".
 func Executable(name string) (string, error) {
-	if _, ok := roles[name]; !ok {
-		return "", fmt.Errorf("no helper role %q in this program (known: %v)", name, Names())
-	}
 	if bin := CBinary(name); bin != "" {
 		return bin, nil
+	}
+	if _, ok := roles[name]; !ok {
+		if slices.Contains(cRoles, name) {
+			return "", fmt.Errorf("helper role %q is only in cmd/pidfdconf-role-c, and $%s names no such program", name, kernel.RoleCBinaryEnv)
+		}
+		return "", fmt.Errorf("no helper role %q in this program (known: %v)", name, Names())
 	}
 	return Binary()
 }

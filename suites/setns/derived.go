@@ -25,7 +25,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, helpers.IoctlPidfdGetNam
 			child1 := newTarget(ctx, types)
 			derived := derivedNsfds(child1.Pidfd, types)
 			Expect(ids(derived)).To(Equal(child1.ids), "PIDFD_GET_*_NAMESPACE and /proc/<pid>/ns name the same namespaces")
-			j := startJoiner()
+			j := startJoiner(ctx)
 			joinEach(ctx, j, types, func(t nsType) int { return derived[t.name] }, child1.ids, self)
 		})
 	})

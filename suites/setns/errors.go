@@ -89,7 +89,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		DescribeTable("fails with EINVAL for flags that are not a set of namespace types",
 			func(ctx SpecContext, flags int) {
 				pidfd := helpers.SelfPidfd()
-				j := startJoiner()
+				j := startJoiner(ctx)
 				Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.EINVAL))
 			},
 			Entry("no flags", helpers.ID("fails_with_einval_for_flags_that_are_not_set_no_flags"), helpers.SelftestPidfdSetns, 0),
@@ -104,7 +104,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		It("fails with EINVAL for each single bit outside CLONE_NS_ALL", helpers.ID("fails_with_einval_for_each_single_bit_outside_clone_ns_all"), helpers.ManSetns, func(ctx SpecContext) {
 			pidfd := helpers.SelfPidfd()
-			j := startJoiner()
+			j := startJoiner(ctx)
 			for bit := range 32 {
 				flag := int(int32(uint32(1) << bit))
 				if flag&cloneNsAll != 0 {
@@ -130,7 +130,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 				helpers.SkipFor(outcome.Config, "this kernel is built with every namespace type setns(2) knows")
 			}
 			pidfd := helpers.SelfPidfd()
-			j := startJoiner()
+			j := startJoiner(ctx)
 			for _, t := range missing {
 				Expect(j.setns(ctx, pidfd, t.flag)).To(helpers.BeErrno(unix.EINVAL), "the %s namespace flag", t.name)
 			}
@@ -150,7 +150,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		It("fails with ESRCH", helpers.ID("pidfd_of_exited_process_fails_with_esrch"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
-			j := startJoiner()
+			j := startJoiner(ctx)
 			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
 		})
 
@@ -160,7 +160,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		It("leaves the caller in all of its namespaces", helpers.ID("pidfd_of_exited_process_leaves_caller_in_all_namespaces"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
 			pidfd := exitedTarget(ctx, flags)
-			j := startJoiner()
+			j := startJoiner(ctx)
 			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
 			expectUnmoved(j, types)
 		})
@@ -181,7 +181,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		It("fails with ESRCH", helpers.ID("pidfd_of_reaped_process_fails_with_esrch"), helpers.ManSetns, func(ctx SpecContext) {
 			pidfd := reapedTarget(ctx, flags)
-			j := startJoiner()
+			j := startJoiner(ctx)
 			Expect(j.setns(ctx, pidfd, flags)).To(helpers.BeErrno(unix.ESRCH))
 		})
 
@@ -191,7 +191,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Since:    v5.8
 		It("leaves the caller in all of its namespaces", helpers.ID("pidfd_of_reaped_process_leaves_caller_in_all_namespaces"), helpers.ManSetns, func(ctx SpecContext) {
 			pidfd := reapedTarget(ctx, flags)
-			j := startJoiner()
+			j := startJoiner(ctx)
 			Expect(j.setns(ctx, pidfd, flags)).NotTo(Succeed())
 			expectUnmoved(j, types)
 		})
@@ -205,7 +205,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 			fd, err := unix.MemfdCreate("rostock", 0)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(unix.Close, fd)
-			j := startJoiner()
+			j := startJoiner(ctx)
 			Expect(j.setns(ctx, fd, 0)).To(helpers.BeErrno(unix.EINVAL))
 		})
 	})

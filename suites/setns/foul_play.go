@@ -24,7 +24,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// open) and moves it into all of child1's namespaces.
 		joinChild1 := func(ctx SpecContext) {
 			GinkgoHelper()
-			j = startJoiner()
+			j = startJoiner(ctx)
 			Expect(j.setns(ctx, child1.Pidfd, allFlags(types))).To(Succeed(), "join child1's namespaces")
 		}
 		// expectRefused requires setns(fd(t), t.flag) to fail with EPERM

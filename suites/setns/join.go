@@ -28,7 +28,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_incremental_setns
 		// Since:    v5.8
 		It("joins them one type at a time through its pidfd", helpers.ID("joins_namespaces_one_type_at_a_time_through_the_pidfd"), helpers.SelftestPidfdSetns, helpers.Requires(kernel.SetnsPidfd), func(ctx SpecContext) {
-			j := startJoiner()
+			j := startJoiner(ctx)
 			joinEach(ctx, j, types, func(nsType) int { return child1.Pidfd }, child1.ids, self)
 		})
 
@@ -37,7 +37,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Mirrors:  pidfd_setns_test.c current_nsset.nsfd_incremental_setns
 		// Since:    v3.8 (each type the kernel has; cgroup namespaces since v4.6, time namespaces since v5.6)
 		It("joins them one type at a time through /proc/<pid>/ns fds", helpers.ID("joins_namespaces_one_type_at_a_time_through_proc_pid_ns_fds"), helpers.SelftestPidfdSetns, func(ctx SpecContext) {
-			j := startJoiner()
+			j := startJoiner(ctx)
 			joinEach(ctx, j, types, func(t nsType) int { return child1.nsfds[t.name] }, child1.ids, self)
 		})
 
@@ -47,7 +47,7 @@ var _ = area.Describe("setns(2)", helpers.SyscallSetns, func() {
 		// Mirrors:  pidfd_setns_test.c current_nsset.pidfd_one_shot_setns
 		// Since:    v5.8
 		It("joins them all in one call through its pidfd", helpers.ID("joins_all_namespaces_in_one_call_through_the_pidfd"), helpers.SelftestPidfdSetns, helpers.Requires(kernel.SetnsPidfd), func(ctx SpecContext) {
-			j := startJoiner()
+			j := startJoiner(ctx)
 			Expect(j.setns(ctx, child1.Pidfd, allFlags(types))).To(Succeed())
 			expectJoined(j, types, child1.ids, self)
 		})

@@ -9,17 +9,17 @@ var allSuites = []string{"clone", "coredump", "fanotify", "getfd", "mm", "open",
 
 func TestLongestFirstPutsTheLongestFirst(t *testing.T) {
 	got := LongestFirst([]string{"clone", "coredump", "fanotify", "new", "pidfs", "signal"})
-	want := []string{"signal", "pidfs", "fanotify", "clone", "new", "coredump"}
+	want := []string{"signal", "pidfs", "clone", "fanotify", "new", "coredump"}
 	if !slices.Equal(got, want) {
 		t.Errorf("LongestFirst = %v, want %v", got, want)
 	}
 }
 
 // The deal of every suite into the guest's three groups: no group holds
-// more than 35% of 6.1's or 6.12's time.
+// more than 40% of the figures of 6.1 or 6.12 (whose sum is about 115).
 func TestGroupsOfEverySuite(t *testing.T) {
 	got := Groups(allSuites, 3)
-	want := [][]string{{"setns", "poll", "mm"}, {"signal", "pidfs", "clone", "coredump"}, {"open", "getfd", "seccomp", "fanotify"}}
+	want := [][]string{{"signal", "poll", "coredump"}, {"open", "pidfs", "seccomp", "fanotify"}, {"setns", "getfd", "mm", "clone"}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("Groups = %v, want %v", got, want)
 	}

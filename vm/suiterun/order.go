@@ -10,16 +10,14 @@ import (
 // the kernel's own selftests, so where their wall time decides the ratio.
 type load [2]int
 
-// cost is each suite's load: the mean share of its specs' run times in
-// two or three guests of each kernel, one at a time, plus what its specs
-// cost their process outside their run times: building their part of the
-// spec tree and writing their report, ~5 ms a spec under TCG, which left
-// the group holding pidfs (205 specs) and signal (103) 1-2 s behind the
-// others (0.02 points a spec on 6.12, 0.03 on 6.1, whose specs run in less
-// time). One figure per kernel because they differ: 6.12 runs the pidfs
-// specs that 6.1 skips (12% of its run time against 5%), 6.1's setns
-// specs take longer. A suite missing here costs 1 on each; a stale figure
-// costs time, never a result.
+// cost is each suite's load, from guests of each kernel run one at a time
+// (two or three each): its share of the specs' run times, plus ~5 ms a
+// spec (0.02 points on 6.12, 0.03 on 6.1) for its part of the spec tree
+// and its report, which the process pays outside the specs' run times and
+// which kept the group of pidfs (205 specs) and signal (103) 1-2 s behind
+// the others. The kernels differ: 6.12 runs the pidfs specs 6.1 skips,
+// 6.1's setns specs take longer. A suite missing here costs 1 on each; a
+// stale figure costs time, never a result.
 var cost = map[string]load{
 	"signal": {28, 24}, "open": {20, 21}, "setns": {15, 12}, "poll": {12, 16},
 	"getfd": {12, 10}, "mm": {8, 6}, "pidfs": {11, 16}, "seccomp": {4, 2},

@@ -18,16 +18,14 @@ static void cmd_fd(struct request *r)
 
 static void cmd_stat(struct request *r)
 {
-	struct stat st;
 	char text[64];
+	int err;
 
 	(void)r;
-	if (fstat(memfd, &st) < 0) {
-		reply_err(errno, "fstat");
-		return;
-	}
-	snprintf(text, sizeof(text), "%llu %llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-	reply_ok(text);
+	if ((err = identity_text(memfd, text, sizeof(text))))
+		reply_err(err, "fstat");
+	else
+		reply_ok(text);
 }
 
 static void cmd_offset(struct request *r)

@@ -5,18 +5,6 @@
  */
 #include "role.h"
 
-/* getfd_and_close is pidfd_getfd(pidfd, fd, 0), closing what it returns;
- * 0 or an errno. */
-static int getfd_and_close(int pidfd, int fd)
-{
-	int got = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-
-	if (got < 0)
-		return errno;
-	close(got);
-	return 0;
-}
-
 static void cmd_getfd(struct request *r)
 {
 	int pidfd, err;

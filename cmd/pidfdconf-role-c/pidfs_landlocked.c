@@ -81,38 +81,24 @@ static int open_exe(void)
 	return 0;
 }
 
-static int poll_once(int fd)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-
-	while (poll(&p, 1, 0) < 0)
-		if (errno != EINTR)
-			return errno;
-	return 0;
-}
-
 static int getfd_of_pipe(int pidfd)
 {
-	int pipe[2], got, err = 0;
+	int pipe[2], err;
 
 	if (pipe2(pipe, O_CLOEXEC) < 0)
 		return errno;
-	if ((got = (int)syscall(SYS_pidfd_getfd, pidfd, pipe[0], 0)) < 0)
-		err = errno;
-	else
-		close(got);
+	err = getfd_and_close(pidfd, pipe[0]);
 	close(pipe[0]);
 	close(pipe[1]);
 	return err;
 }
-
-static const struct command no_commands[] = {{NULL, NULL}};
 
 int run_pidfs_landlocked(char **args, int nargs)
 {
 	char line[512] = "ok ";
 	const char *what;
 	int err, pidfd;
+	short revents;
 
 	(void)args;
 	(void)nargs;
@@ -125,7 +111,7 @@ int run_pidfs_landlocked(char **args, int nargs)
 	record(line, sizeof(line), "open file", open_exe());
 	pidfd = pidfd_open(getpid(), 0);
 	record(line, sizeof(line), "pidfd_open", pidfd < 0 ? errno : 0);
-	record(line, sizeof(line), "poll", poll_once(pidfd));
+	record(line, sizeof(line), "poll", poll_now(pidfd, &revents));
 	record(line, sizeof(line), "pidfd_send_signal", pidfd_send_signal(pidfd, 0, NULL, 0) < 0 ? errno : 0);
 	record(line, sizeof(line), "pidfd_getfd", getfd_of_pipe(pidfd));
 	send_text(line);

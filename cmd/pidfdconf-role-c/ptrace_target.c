@@ -6,8 +6,6 @@
  */
 #include "role.h"
 
-static const struct command no_commands[] = {{NULL, NULL}};
-
 int run_ptrace_target(char **args, int nargs)
 {
 	const char *what = "usage: pidfs-ptrace-target <dumpable 0|1> [uid]";

@@ -83,19 +83,17 @@ static void cmd_fdinfo(struct request *r)
 
 static void cmd_poll(struct request *r)
 {
-	struct pollfd p = {.fd = held, .events = POLLIN};
 	char text[16];
-	int n;
+	short revents;
+	int err;
 
 	if (!with_held(r, 0))
 		return;
-	while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR)
-		;
-	if (n < 0) {
-		reply_err(errno, "poll");
+	if ((err = poll_now(held, &revents))) {
+		reply_err(err, "poll");
 		return;
 	}
-	snprintf(text, sizeof(text), "%d", n ? p.revents : 0);
+	snprintf(text, sizeof(text), "%d", revents);
 	reply_ok(text);
 }
 
@@ -119,28 +117,26 @@ static void cmd_info(struct request *r)
  * for the number given. */
 static void cmd_inodes(struct request *r)
 {
-	struct stat stale, reopened;
-	char text[128];
-	int fd;
+	char stale[64], reopened[64], text[130];
+	int fd, err;
 
 	if (!with_held(r, 1))
 		return;
-	if (fstat(held, &stale) < 0) {
-		reply_err(errno, "fstat(%d)", held);
+	if ((err = identity_text(held, stale, sizeof(stale)))) {
+		reply_err(err, "fstat(%d)", held);
 		return;
 	}
 	if ((fd = pidfd_open(int_arg(r, 0), 0)) < 0) {
 		reply_err(errno, "pidfd_open(%d)", int_arg(r, 0));
 		return;
 	}
-	if (fstat(fd, &reopened) < 0) {
-		reply_err(errno, "fstat(%d)", fd);
+	if ((err = identity_text(fd, reopened, sizeof(reopened)))) {
+		reply_err(err, "fstat(%d)", fd);
 		close(fd);
 		return;
 	}
 	close(fd);
-	snprintf(text, sizeof(text), "%llu %llu %llu %llu", (unsigned long long)stale.st_dev, (unsigned long long)stale.st_ino,
-		 (unsigned long long)reopened.st_dev, (unsigned long long)reopened.st_ino);
+	snprintf(text, sizeof(text), "%s %s", stale, reopened);
 	reply_ok(text);
 }
 

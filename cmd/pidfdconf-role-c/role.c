@@ -314,6 +314,10 @@ void serve(const struct command *commands)
 	}
 }
 
+/* no_commands is the table of a role that serves none: it only ends
+ * when the test closes its end. */
+const struct command no_commands[] = {{NULL, NULL}};
+
 /* say_ready says "ready <pid>". */
 void say_ready(void)
 {
@@ -522,6 +526,44 @@ int fdinfo_text(int fd, char *text, size_t size)
 		text[n] = '\0';
 	close(in);
 	return err;
+}
+
+/* identity_text writes "<dev> <ino>" of fd to text, as Go prints a
+ * FileID; 0 or an errno. */
+int identity_text(int fd, char *text, size_t size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return errno;
+	snprintf(text, size, "%llu %llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	return 0;
+}
+
+/* getfd_and_close is pidfd_getfd(pidfd, fd, 0), closing what it returns;
+ * 0 or an errno. */
+int getfd_and_close(int pidfd, int fd)
+{
+	int got = pidfd_getfd(pidfd, fd, 0);
+
+	if (got < 0)
+		return errno;
+	close(got);
+	return 0;
+}
+
+/* poll_now polls fd for POLLIN without waiting, through EINTR, and sets
+ * *revents (0 when nothing is ready); 0 or an errno. */
+int poll_now(int fd, short *revents)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int n;
+
+	while ((n = poll(&p, 1, 0)) < 0)
+		if (errno != EINTR)
+			return errno;
+	*revents = n ? p.revents : 0;
+	return 0;
 }
 
 /* landlock_confine restricts the calling thread, and what it starts, by a

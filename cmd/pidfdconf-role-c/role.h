@@ -129,11 +129,16 @@ int become_user(const char *id, const char **what);
 void become_blocked(void) __attribute__((noreturn));
 pid_t start_blocked(void);
 int fdinfo_text(int fd, char *text, size_t size);
+int identity_text(int fd, char *text, size_t size);
+int getfd_and_close(int pidfd, int fd);
+int poll_now(int fd, short *revents);
 const char *errno_result(int err);
 int landlock_confine(const struct landlock_attr *attr, size_t size, const char **what);
 int wait_child(pid_t pid, int *status);
 
 static inline int pidfd_open(pid_t pid, unsigned int flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
+
+static inline int pidfd_getfd(int pidfd, int fd, unsigned int flags) { return (int)syscall(SYS_pidfd_getfd, pidfd, fd, flags); }
 
 static inline int pidfd_send_signal(int pidfd, int sig, siginfo_t *info, unsigned int flags)
 {
@@ -158,6 +163,8 @@ int run_signal_scoped_sender(char **args, int nargs);
 int run_pidfs_landlocked(char **args, int nargs);
 int run_seccomp_target(char **args, int nargs);
 int run_setns_joiner(char **args, int nargs);
+
+extern const struct command no_commands[];
 
 /* The commands of signal-sender, which signal-scoped-sender serves too. */
 extern const struct command signal_sender_commands[];

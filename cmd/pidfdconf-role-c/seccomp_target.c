@@ -28,12 +28,9 @@ static int memfd = -1;
 /* fd_text writes "<fd> <dev> <ino>" to text; 0 or an errno. */
 static int fd_text(int fd, char *text, size_t size)
 {
-	struct stat st;
+	int n = snprintf(text, size, "%d ", fd);
 
-	if (fstat(fd, &st) < 0)
-		return errno;
-	snprintf(text, size, "%d %llu %llu", fd, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-	return 0;
+	return identity_text(fd, text + n, size - n);
 }
 
 #ifdef AUDIT_ARCH_SELF

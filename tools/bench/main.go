@@ -2,9 +2,10 @@
 // selftests (built from Debian's linux-source package) on the running kernel,
 // in one run, and checks the suites' time budgets. Then, per VM kernel (by
 // default those of `make vm-smoke`), it boots the suites and that kernel's
-// selftests in one VM (the suites -vm-runs times, their median run counts),
-// and the kernel once more with /init alone: bare boot, boot + suites, the
-// initramfs sizes and the ratio ours/theirs.
+// selftests each in a VM of their own, -vm-runs times (the medians count,
+// and the ratio is the median of each run's), and the kernel once more
+// with /init alone: bare boot, boot + suites, the initramfs sizes and the
+// ratio ours/theirs.
 //
 //	go run ./tools/bench [-source 6.12] [-out out/bench] [-strict] [-selftests=false] [-jobs N] [-vm-kernels "SPECS"|none] [-vm-runs N]
 //
@@ -50,14 +51,14 @@ func main() {
 	strict := flag.Bool("strict", false, "exit 1 when a suite group or a VM figure is over its budget")
 	withSelftests := flag.Bool("selftests", true, "also build and time the kernel's selftests")
 	jobs := flag.Int("jobs", runtime.NumCPU(), "suites run at once natively")
-	vmRuns := flag.Int("vm-runs", 3, "times each VM column's suites run; its figures are the median run's")
+	vmRuns := flag.Int("vm-runs", 3, "times each VM column runs, its suites and its selftests; its figures are the medians")
 	vmKernels := flag.String("vm-kernels", "", "kernel specs for the VM figures (default: the vm-smoke kernels; none: no VMs)")
 	flag.Parse()
 	if *jobs < 1 {
 		fail(3, fmt.Errorf("-jobs %d: give at least 1 (suites run at once)", *jobs))
 	}
 	if *vmRuns < 1 {
-		fail(3, fmt.Errorf("-vm-runs %d: give at least 1 (runs of each VM column's suites)", *vmRuns))
+		fail(3, fmt.Errorf("-vm-runs %d: give at least 1 (runs of each VM column)", *vmRuns))
 	}
 	// Ctrl-C cancels the VMs: QEMU dies with its process group.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -107,6 +107,10 @@ func printVMTable(w io.Writer, results []VMResult, sc Schedule) {
 		if len(r.SuitesRuns) > 1 {
 			fmt.Fprintf(w, "%-28s suites: the median of %d runs (%s)\n", "", len(r.SuitesRuns), seconds(r.SuitesRuns))
 		}
+		if len(r.SelftestsRuns) > 1 {
+			fmt.Fprintf(w, "%-28s selftests: the median of %d runs (%s); faster: the median of each run's (%s)\n", "",
+				len(r.SelftestsRuns), seconds(r.SelftestsRuns), times(r.Ratios))
+		}
 		if r.SuitesCPU > 0 {
 			fmt.Fprintf(w, "%-28s suites' CPU, helpers included: %.1fs, %.0f%% of the vCPUs over their %.1fs\n", "",
 				r.SuitesCPU.Seconds(), 100*r.Busy, r.Suites.Seconds())
@@ -123,6 +127,15 @@ func seconds(ds []time.Duration) string {
 	var parts []string
 	for _, d := range ds {
 		parts = append(parts, fmt.Sprintf("%.1fs", d.Seconds()))
+	}
+	return strings.Join(parts, " ")
+}
+
+// times lists ratios as "4.8× 5.1× …".
+func times(xs []float64) string {
+	var parts []string
+	for _, x := range xs {
+		parts = append(parts, fmt.Sprintf("%.1f×", x))
 	}
 	return strings.Join(parts, " ")
 }

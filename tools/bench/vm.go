@@ -34,9 +34,12 @@ type VMResult struct {
 	SuitesVM     time.Duration `json:"suites_vm_ns"`      // the column without its cross-check
 	SelftestsVM  time.Duration `json:"selftests_vm_ns"`   // the cross-check's own VM
 	Suites       time.Duration `json:"suites_ns"`         // in the guest, every suite binary: the median run's
-	Selftests    time.Duration `json:"selftests_ns"`      // in their guest, every program
-	// SuitesRuns are every run's Suites, in the order they ran.
-	SuitesRuns []time.Duration `json:"suites_runs_ns"`
+	Selftests    time.Duration `json:"selftests_ns"`      // in their guest, every program: the median run's
+	// SuitesRuns and SelftestsRuns are every run's, in the order they
+	// ran; Ratios each run's selftests over its suites.
+	SuitesRuns    []time.Duration `json:"suites_runs_ns"`
+	SelftestsRuns []time.Duration `json:"selftests_runs_ns,omitempty"`
+	Ratios        []float64       `json:"ratios,omitempty"`
 	// SuitesCPU is the CPU time of the suites and the helpers they
 	// reaped; Busy is its share of the vCPUs over Suites: near 1, the
 	// suites are bound by the emulated CPU, not by their waits.
@@ -45,7 +48,7 @@ type VMResult struct {
 	// Overhead is the column's time beyond both boots, the suites and the
 	// selftests: QEMU, probes, streaming, power-off.
 	Overhead time.Duration `json:"overhead_ns"`
-	Faster   float64       `json:"ours_faster_by"`     // Selftests / Suites
+	Faster   float64       `json:"ours_faster_by"`     // the median of Ratios
 	Checks   float64       `json:"passing_checks_x"`   // our PASS cells / their passing cases
 	Verdicts string        `json:"verdicts,omitempty"` // the kernel's column, counted
 	Error    string        `json:"error,omitempty"`
@@ -59,7 +62,7 @@ type Schedule struct {
 }
 
 // benchVMs runs the matrix of kernels one VM at a time for each column's
-// figures, its suites runs times in all (the figures are the median run's);
+// figures, runs times in all (the figures are the medians);
 // then as `make matrix` does (every job scheduled over the cores, the
 // selftests in VMs of their own) for how the schedule shares the machine;
 // then a bare boot of each kernel for the fixed cost.
@@ -84,7 +87,7 @@ func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests b
 	}
 	var results []VMResult
 	for _, kr := range m.Kernels {
-		r := vmFigures(m, kr, selftests, cfg.CPUs)
+		r := vmFigures(m, kr, selftests)
 		bare, err := vm.BootBare(ctx, cfg, kr.Kernel, bareDir(out, kr.Kernel.Name))
 		if err != nil {
 			r.Error = err.Error()
@@ -92,7 +95,7 @@ func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests b
 		r.BareBoot, r.UptimeAtInit = bare.Wall, bare.UptimeAtInit
 		results = append(results, r)
 	}
-	if err := rerunSuites(ctx, cfg, results, runs, out); err != nil {
+	if err := rerunColumns(ctx, cfg, results, runs, out); err != nil {
 		return nil, Schedule{}, err
 	}
 	shared := cfg
@@ -108,20 +111,21 @@ func benchVMs(ctx context.Context, kernelList, out, cacheDir string, selftests b
 	return results, sc, nil
 }
 
-// rerunSuites runs every column's suites (without the cross-check) until
-// each has runs runs, then gives each result the figures of its median
-// run: one run's suite time moved by up to 50% on the 2-core host (6.12:
-// 11.1 and 17.0 s in two benches of the same code), more than any change
-// it measures. A run whose verdicts differ from the first's is an error:
-// a spec that flips between runs is news, not noise.
-func rerunSuites(ctx context.Context, cfg vm.RunConfig, results []VMResult, runs int, out string) error {
-	samples := make([][]suitesRun, len(results))
+// rerunColumns runs every column (its suites and, when wanted, its
+// selftests) until each has runs runs, then gives each result the median
+// figures: one run moved by up to half on the 2-core host, the suites
+// (6.12: 11.1 and 17.0 s in two benches of the same code) and the selftests
+// alike (6.12's pidfd_poll_test: 23.8 and 41.5 s), more than any change
+// the bench measures. A run whose verdicts differ from the first's is an
+// error: a spec that flips between runs is news, not noise.
+func rerunColumns(ctx context.Context, cfg vm.RunConfig, results []VMResult, runs int, out string) error {
+	samples := make([][]columnRun, len(results))
 	for i, r := range results {
-		samples[i] = []suitesRun{{r.Suites, r.SuitesCPU}}
+		samples[i] = []columnRun{{r.Suites, r.SuitesCPU, r.Selftests}}
 	}
 	for n := 1; n < runs; n++ {
 		again := cfg
-		again.Selftests, again.Out = false, filepath.Join(out, fmt.Sprintf("vm-rerun-%d", n))
+		again.Out = filepath.Join(out, fmt.Sprintf("vm-rerun-%d", n))
 		m, err := vm.Run(ctx, again)
 		if err != nil {
 			return err
@@ -131,32 +135,59 @@ func rerunSuites(ctx context.Context, cfg vm.RunConfig, results []VMResult, runs
 			if i < 0 {
 				continue
 			}
-			if v := verdicts(m, kr); v != results[i].Verdicts && results[i].Error == "" {
-				results[i].Error = fmt.Sprintf("run %d's verdicts differ: %s (see %s)", n+1, v, again.Out)
+			run := columnRun{suites: kr.Suite, cpu: kr.SuiteCPU}
+			var problem string
+			run.selftests, _, problem = selftestFigures(kr, cfg.Selftests)
+			if v := verdicts(m, kr); v != results[i].Verdicts {
+				problem = fmt.Sprintf("verdicts differ: %s", v)
 			}
-			samples[i] = append(samples[i], suitesRun{kr.Suite, kr.SuiteCPU})
+			if problem != "" && results[i].Error == "" {
+				results[i].Error = fmt.Sprintf("run %d: %s (see %s)", n+1, problem, again.Out)
+			}
+			samples[i] = append(samples[i], run)
 		}
 	}
 	for i := range results {
-		results[i].takeMedian(samples[i], cfg.CPUs)
+		results[i].takeMedians(samples[i], cfg.CPUs)
 	}
 	return nil
 }
 
-// suitesRun is one run's suites: their time in the guest and their CPU.
-type suitesRun struct{ wall, cpu time.Duration }
+// columnRun is one run of a column: its suites' time in the guest and
+// their CPU, and its selftests' time in theirs (0: not run).
+type columnRun struct{ suites, cpu, selftests time.Duration }
 
-// takeMedian records runs and takes the figures of the median one (by
-// time; the upper of the two middle ones for an even count).
-func (r *VMResult) takeMedian(runs []suitesRun, cpus int) {
-	r.SuitesRuns = nil
+// takeMedians records runs and takes the suites' figures of the median
+// run by time (the upper of the two middle ones for an even count), the
+// median selftests' time, and as the ratio the median of each run's own:
+// a run's suites and selftests ran minutes apart, where the runs were a
+// quarter of an hour apart, so a run's ratio is the least moved by how
+// fast the host was at the time (the lower of the two middle ones for an
+// even count, as the suites take the upper).
+func (r *VMResult) takeMedians(runs []columnRun, cpus int) {
+	r.SuitesRuns, r.SelftestsRuns, r.Ratios = nil, nil, nil
 	for _, run := range runs {
-		r.SuitesRuns = append(r.SuitesRuns, run.wall)
+		r.SuitesRuns = append(r.SuitesRuns, run.suites)
+		if run.selftests > 0 {
+			r.SelftestsRuns = append(r.SelftestsRuns, run.selftests)
+			if run.suites > 0 {
+				r.Ratios = append(r.Ratios, run.selftests.Seconds()/run.suites.Seconds())
+			}
+		}
 	}
-	sorted := slices.SortedFunc(slices.Values(runs), func(a, b suitesRun) int { return cmp.Compare(a.wall, b.wall) })
-	median := sorted[len(sorted)/2]
-	r.Suites, r.SuitesCPU = median.wall, median.cpu
-	r.refigure(cpus)
+	bySuites := slices.SortedFunc(slices.Values(runs), func(a, b columnRun) int { return cmp.Compare(a.suites, b.suites) })
+	median := bySuites[len(bySuites)/2]
+	r.Suites, r.SuitesCPU = median.suites, median.cpu
+	r.Selftests, r.Faster, r.Busy = 0, 0, 0
+	if n := len(r.SelftestsRuns); n > 0 {
+		r.Selftests = slices.Sorted(slices.Values(r.SelftestsRuns))[n/2]
+	}
+	if n := len(r.Ratios); n > 0 {
+		r.Faster = slices.Sorted(slices.Values(r.Ratios))[(n-1)/2]
+	}
+	if r.Suites > 0 && cpus > 0 {
+		r.Busy = r.SuitesCPU.Seconds() / (r.Suites.Seconds() * float64(cpus))
+	}
 }
 
 // vmSpecs are the -vm-kernels specs without the host (it has no VM);
@@ -181,9 +212,9 @@ func bareDir(out, kernel string) string {
 	return dir
 }
 
-// vmFigures reads one kernel's figures from its matrix column, whose VMs
-// had cpus vCPUs.
-func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool, cpus int) VMResult {
+// vmFigures reads one kernel's figures from its matrix column; the ratio
+// and the suites' share of the vCPUs come with the medians.
+func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool) VMResult {
 	r := VMResult{Kernel: kr.Kernel.Name, Accel: boot.Accel{KVM: kr.Accel == "KVM", Why: kr.AccelWhy}.String(), Suites: kr.Suite, Verdicts: verdicts(m, kr),
 		SuitesVM: kr.Wall, SelftestsVM: kr.SelftestWall, SuitesCPU: kr.SuiteCPU}
 	for _, img := range m.Image {
@@ -191,10 +222,31 @@ func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool, cpus 
 			r.SuitesBytes = img.Size
 		}
 	}
+	var passing int
+	var problem string
+	r.Selftests, passing, problem = selftestFigures(kr, selftestsWanted)
+	r.Overhead = kr.Wall - kr.Boot - kr.Suite
+	if kr.SelftestWall > 0 {
+		r.Overhead += kr.SelftestWall - kr.SelftestBoot - r.Selftests
+	}
+	if passing > 0 {
+		r.Checks = float64(m.Counts(kr)[judge.PASS]) / float64(passing)
+	}
+	switch {
+	case kr.Miss != "":
+		r.Error = "MISS: " + kr.Miss
+	case problem != "":
+		r.Error = problem
+	}
+	return r
+}
+
+// selftestFigures are the time of a column's selftests in their guest and
+// their passing cases, or why the time is no figure to divide by.
+func selftestFigures(kr *judge.KernelRun, wanted bool) (took time.Duration, passing int, problem string) {
 	var cut []string
-	passing := 0
 	for _, s := range kr.Selftests {
-		r.Selftests += s.Took
+		took += s.Took
 		if s.TimedOut || s.ExitCode < 0 {
 			cut = append(cut, s.Program)
 		}
@@ -204,36 +256,15 @@ func vmFigures(m *judge.Matrix, kr *judge.KernelRun, selftestsWanted bool, cpus 
 			}
 		}
 	}
-	r.Overhead = kr.Wall - kr.Boot - kr.Suite
-	if kr.SelftestWall > 0 {
-		r.Overhead += kr.SelftestWall - kr.SelftestBoot - r.Selftests
-	}
-	r.refigure(cpus)
-	if passing > 0 {
-		r.Checks = float64(m.Counts(kr)[judge.PASS]) / float64(passing)
-	}
 	switch {
-	case kr.Miss != "":
-		r.Error = "MISS: " + kr.Miss
-	case selftestsWanted && (kr.SelftestSource == "" || len(kr.Selftests) == 0):
-		r.Error = "no selftest figures: " + kr.SelftestNote
+	case wanted && (kr.SelftestSource == "" || len(kr.Selftests) == 0):
+		problem = "no selftest figures: " + kr.SelftestNote
 	case len(cut) > 0:
 		// A killed program's time is its deadline, not its run: the
 		// ratio would flatter the suites.
-		r.Error = fmt.Sprintf("selftests killed at their deadline (%s): theirs is only a lower bound", strings.Join(cut, ", "))
+		problem = fmt.Sprintf("selftests killed at their deadline (%s): theirs is only a lower bound", strings.Join(cut, ", "))
 	}
-	return r
-}
-
-// refigure derives the figures that depend on the suites' run from it.
-func (r *VMResult) refigure(cpus int) {
-	r.Busy, r.Faster = 0, 0
-	if r.Suites > 0 && cpus > 0 {
-		r.Busy = r.SuitesCPU.Seconds() / (r.Suites.Seconds() * float64(cpus))
-	}
-	if r.Suites > 0 {
-		r.Faster = r.Selftests.Seconds() / r.Suites.Seconds()
-	}
+	return took, passing, problem
 }
 
 // verdicts counts the kernel's column as the matrix does, so a faster run

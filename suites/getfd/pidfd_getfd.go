@@ -298,16 +298,18 @@ var _ = area.Describe("pidfd_getfd(2)", helpers.SyscallPidfdGetfd, helpers.Requi
 		helpers.RequireSince("6.9", "pidfd_getfd's ESRCH for a target that exits during the call")
 		rounds := helpers.ScaledCount(100, 20)
 		AddReportEntry("rounds", rounds)
+		null := devNull()
 		for range rounds {
-			raceExit(ctx)
+			raceExit(ctx, null)
 		}
 	})
 })
 
-// raceExit kills a target and calls pidfd_getfd until it reports ESRCH.
-func raceExit(ctx SpecContext) {
+// raceExit kills a target (null its fd 0) and calls pidfd_getfd until it
+// reports ESRCH.
+func raceExit(ctx SpecContext, null uintptr) {
 	GinkgoHelper()
-	target := helpers.StartBlocked(devNull())
+	target := helpers.StartBlocked(null)
 	target.Kill()
 	for {
 		fd, err := unix.PidfdGetfd(target.Pidfd, 0, 0)

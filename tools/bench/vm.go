@@ -160,10 +160,10 @@ type columnRun struct{ suites, cpu, selftests time.Duration }
 // takeMedians records runs and takes the suites' figures of the median
 // run by time (the upper of the two middle ones for an even count), the
 // median selftests' time, and as the ratio the median of each run's own:
-// a run's suites and selftests ran minutes apart, where the runs were a
-// quarter of an hour apart, so a run's ratio is the least moved by how
-// fast the host was at the time (the lower of the two middle ones for an
-// even count, as the suites take the upper).
+// a run's suites and selftests ran a minute or two apart, the runs eight
+// minutes apart (a whole matrix each), so a run's ratio is the least moved
+// by how fast the host was at the time (the lower of the two middle ones
+// for an even count, as the suites take the upper).
 func (r *VMResult) takeMedians(runs []columnRun, cpus int) {
 	r.SuitesRuns, r.SelftestsRuns, r.Ratios = nil, nil, nil
 	for _, run := range runs {

@@ -61,15 +61,15 @@ func (j *joiner) setns(ctx context.Context, fd, flags int) error {
 	GinkgoHelper()
 	if j.helper != nil {
 		_, err := j.helper.Call(ctx, fmt.Sprintf("setns %d", int32(flags)), fd)
+		if err == nil {
+			return nil
+		}
 		var errno unix.Errno
-		if err != nil && !errors.As(err, &errno) {
+		if !errors.As(err, &errno) {
 			// Not a refusal of setns(2): a spec expecting one must not pass.
 			Fail(fmt.Sprintf("the setns(2) caller answered no errno: %v", err))
 		}
-		if err != nil {
-			return errno
-		}
-		return nil
+		return errno
 	}
 	var req [8]byte
 	binary.LittleEndian.PutUint32(req[0:], uint32(fd))

@@ -83,10 +83,7 @@ func Groups(suites []string, n int) [][]string {
 	d.best = d.greedy()
 	d.bestWorst = d.worst(d.best)
 	d.search(0, 0)
-	groups := make([][]string, len(d.groups))
-	for i, g := range d.best {
-		groups[g] = append(groups[g], order[i])
-	}
+	groups := d.dealt(d.best)
 	// A deal as good as any may leave a group empty: one process fewer.
 	groups = slices.DeleteFunc(groups, func(g []string) bool { return len(g) == 0 })
 	slices.SortStableFunc(groups, func(a, b []string) int { return Cost(b) - Cost(a) })
@@ -120,15 +117,20 @@ func (d *dealer) greedy() []int {
 	return at
 }
 
+// dealt is the suites of each group in the deal at.
+func (d *dealer) dealt(at []int) [][]string {
+	groups := make([][]string, len(d.groups))
+	for i, g := range at {
+		groups[g] = append(groups[g], d.order[i])
+	}
+	return groups
+}
+
 // worst is what the costliest group of a deal costs on the kernel where
 // it is costliest.
 func (d *dealer) worst(at []int) int {
-	loads := make([][]string, len(d.groups))
-	for i, g := range at {
-		loads[g] = append(loads[g], d.order[i])
-	}
 	worst := 0
-	for _, g := range loads {
+	for _, g := range d.dealt(at) {
 		l := loadOf(g)
 		worst = max(worst, slices.Max(l[:]))
 	}

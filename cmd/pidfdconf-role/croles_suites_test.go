@@ -86,6 +86,10 @@ func TestCMmHogAnswersAsTheGoRole(t *testing.T) {
 		{send: "undumpable", want: "ok"},
 		{send: "no-such-command", want: "err EINVAL"},
 	}, endsWhenClosed...))
+	// A hog of the size its argument gives: the specs of hints and errors.
+	runScript(t, mmroles.Hog, mmroles.HogArgs(mmroles.HintSize), append([]step{
+		{do: region, want: fmt.Sprintf("page aligned true, length %d", mmroles.HintSize)},
+	}, endsWhenClosed...))
 }
 
 // fetched is a step that takes the holder's memfd with pidfd_getfd and

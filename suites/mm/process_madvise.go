@@ -32,7 +32,7 @@ var _ = area.Describe("process_madvise(2)", helpers.SyscallProcessMadvise, helpe
 
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.ProcessMadvise)
-		hog = helpers.StartChild(ctx, mmroles.Hog, nil)
+		hog = helpers.StartChild(ctx, mmroles.Hog, mmroles.HogArgs(mmroles.HintSize))
 		region := hog.MustCall(ctx, "region").Fields
 		a, err := strconv.ParseUint(region[0], 10, 64)
 		Expect(err).NotTo(HaveOccurred())

@@ -3,6 +3,7 @@ package mmroles
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -10,15 +11,24 @@ import (
 	"github.com/pidfdconf/pidfdconf/internal/role"
 )
 
-// HogSize is the anonymous memory a hog touches: enough that smaps_rollup
-// shows it before a release and 0 kB after is unmistakable, little enough
-// that populating and freeing it (a hog per spec) costs little under
-// emulation.
+// HogSize is the anonymous memory a hog touches unless told otherwise:
+// enough that smaps_rollup shows it before a release and 0 kB after is
+// unmistakable, even beside a Go role's own heap of 1-2 MiB.
 const HogSize = 4 << 20
 
-// Hog maps HogSize bytes of private anonymous memory, makes every page
-// resident and answers "ready <pid>". MAP_POPULATE faults the pages in
-// within the one mmap call: a fault per page from user space is an
+// HintSize is a hog's memory for the specs that only need a range of
+// another process's memory to name (a hint's length, an error). Under TCG
+// populating HogSize costs a hog ~50 ms of system time (1,024 page
+// faults, each ~40 µs), HintSize 16 of them.
+const HintSize = 64 << 10
+
+// HogArgs are the role's arguments for a hog of size bytes.
+func HogArgs(size int) []string { return []string{strconv.Itoa(size)} }
+
+// Hog maps HogSize bytes (or the size its argument gives, a multiple of
+// the page size up to HogSize) of private anonymous memory, makes every
+// page resident and answers "ready <pid>". MAP_POPULATE faults the pages
+// in within the one mmap call: a fault per page from user space is an
 // emulated trap per page under TCG. mmap does not report a populate that
 // stopped short, so mincore(2) finds the pages left out and only those are
 // touched: touching all of them costs a trap per page too where the
@@ -27,8 +37,13 @@ const HogSize = 4 << 20
 //
 //	region      → ok <address> <length> of the mapping
 //	undumpable  → prctl(PR_SET_DUMPABLE, 0): only CAP_SYS_PTRACE reaches its memory now → ok
-var Hog = role.RegisterWithC("mm-hog", func(p *role.Channel, _ []string) int {
-	mem, err := unix.Mmap(-1, 0, HogSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE)
+var Hog = role.RegisterWithC("mm-hog", func(p *role.Channel, args []string) int {
+	size, err := hogSize(args)
+	if err != nil {
+		p.Send(role.Answer("", err))
+		return 1
+	}
+	mem, err := unix.Mmap(-1, 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE)
 	if err != nil {
 		p.Send(role.Answer("", err))
 		return 1
@@ -47,6 +62,19 @@ var Hog = role.RegisterWithC("mm-hog", func(p *role.Channel, _ []string) int {
 		},
 	})
 })
+
+// hogSize is the size the hog's arguments ask for: none is HogSize, one
+// is a multiple of the page size from one page to HogSize.
+func hogSize(args []string) (int, error) {
+	if len(args) == 0 {
+		return HogSize, nil
+	}
+	size, err := strconv.Atoi(args[0])
+	if len(args) > 1 || err != nil || size <= 0 || size > HogSize || size%os.Getpagesize() != 0 {
+		return 0, fmt.Errorf("usage: mm-hog [BYTES], a multiple of the page size up to %d: %w", HogSize, unix.EINVAL)
+	}
+	return size, nil
+}
 
 // touchMissing writes to every page of mem that mincore(2) reports not
 // resident.

@@ -46,9 +46,10 @@ struct spawn {
 
 /* child runs in the new process. A role gets the peer as fd 3, no fd 0 and
  * the namespace's stdout and stderr, as the Go role's os.StartProcess does;
- * an exec failure goes back to the parent through report. A blocked
- * process is role.StartBlockedChild's: every signal blocked, no fds, dead
- * with its parent. */
+ * a role of this program runs in this fork (become_role), any other is
+ * exec'd, and an exec failure goes back to the parent through report. A
+ * blocked process is role.StartBlockedChild's: every signal blocked, no
+ * fds, dead with its parent. */
 static void child(const struct spawn *s, int report)
 {
 	int err;
@@ -59,6 +60,7 @@ static void child(const struct spawn *s, int report)
 		err = errno;
 	} else {
 		close(0);
+		become_role(s->role, s->args, s->nargs);
 		err = exec_role(s->role, s->args, s->nargs);
 	}
 	write(report, &err, sizeof(err));

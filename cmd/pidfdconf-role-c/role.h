@@ -124,6 +124,7 @@ void reply_done(int rc, const char *what);
 void cmd_undumpable(struct request *r);
 void serve_with_workers(char **args, int nargs, const struct command *commands);
 int exec_role(const char *role, char **args, int nargs);
+void become_role(const char *role, char **args, int nargs);
 int drop_privileges(int uid, int gid, const char **what);
 int become_user(const char *id, const char **what);
 void become_blocked(void) __attribute__((noreturn));

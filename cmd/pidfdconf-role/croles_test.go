@@ -395,6 +395,43 @@ func (n *nsSteps) spawn(nsPid int, roleName string) func(h *helper) (string, err
 	}
 }
 
+// The C pid 1 runs a role it has in the process it forks, without an exec
+// (become_role): the process must be the one the exec made, with the
+// channel as fd 3, stdout and stderr and nothing else, and the signal
+// dispositions of the same role the test starts itself.
+func TestCPidNSInitForksItsRolesAsTheirExecWould(t *testing.T) {
+	goBin, cBin := roleBinaries(t)
+	want, err := sigMasks(startHelper(t, cBin, goBin, role.Process))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := startHelper(t, cBin, goBin, role.PidNSInit)
+	n := nsSteps{pidfds: map[string]int{}}
+	if answer, err := n.spawn(0, role.Process)(h); err != nil || !strings.HasPrefix(answer, "ok ") {
+		t.Fatalf("spawn: %q, %v", answer, err)
+	}
+	pid, err := kernel.ProcField("self", "fdinfo/"+strconv.Itoa(n.pidfds["0"]), "Pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fds, err := os.ReadDir("/proc/" + pid + "/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open []string
+	for _, fd := range fds {
+		open = append(open, fd.Name())
+	}
+	hostPid, _ := strconv.Atoi(pid)
+	masks, err := sigMasks(&helper{pid: hostPid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("fds %v; %s", open, masks); got != "fds [1 2 3]; "+want {
+		t.Errorf("the process pid 1 spawned has %s, want fds [1 2 3]; %s", got, want)
+	}
+}
+
 func TestCPidNSInitAnswersAsTheGoRole(t *testing.T) {
 	// The numbers a step chooses are far apart: the Go role's threads take
 	// numbers after the last one given out, and may take the one chosen

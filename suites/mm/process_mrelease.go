@@ -1,6 +1,7 @@
 package mm
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/pidfdconf/pidfdconf/helpers"
 	"github.com/pidfdconf/pidfdconf/helpers/area"
 	"github.com/pidfdconf/pidfdconf/internal/kernel"
+	"github.com/pidfdconf/pidfdconf/internal/specid"
 	mmroles "github.com/pidfdconf/pidfdconf/suites/mm/roles"
 )
 
@@ -29,8 +31,8 @@ func anonKB(pid int) int {
 	return kb
 }
 
-// freesMemory is the text of the one spec whose hog must be HogSize.
-const freesMemory = "frees the memory of a process that is being killed"
+// freesMemory is the ID of the one spec whose hog must be HogSize.
+const freesMemory = "mrelease_frees_memory_of_process_being_killed"
 
 // A low-memory killer sends SIGKILL through a pidfd and then calls
 // process_mrelease(2) on the same pidfd, so the victim's memory is freed at
@@ -45,7 +47,7 @@ var _ = area.Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, hel
 	BeforeEach(func(ctx SpecContext) {
 		helpers.RequireFeature(kernel.ProcessMrelease)
 		size := mmroles.HintSize
-		if CurrentSpecReport().LeafNodeText == freesMemory {
+		if slices.Contains(CurrentSpecReport().Labels(), specid.Prefix+freesMemory) {
 			size = mmroles.HogSize
 		}
 		hog = helpers.StartChild(ctx, mmroles.Hog, mmroles.HogArgs(size))
@@ -59,7 +61,7 @@ var _ = area.Describe("process_mrelease(2)", helpers.SyscallProcessMrelease, hel
 	//           victim was faster, as tools/testing/selftests/mm/mrelease_test.c does)
 	// Since:    v5.15
 	// Relied on by: Android lmkd (kills through a pidfd, then process_mrelease); oomd (the other daemon the syscall was added for)
-	It(freesMemory, helpers.ID("mrelease_frees_memory_of_process_being_killed"), helpers.LTPProcessMrelease, helpers.Requires(kernel.SmapsRollup), func(ctx SpecContext) {
+	It("frees the memory of a process that is being killed", helpers.ID(freesMemory), helpers.LTPProcessMrelease, helpers.Requires(kernel.SmapsRollup), func(ctx SpecContext) {
 		Expect(anonKB(hog.Pid)).To(BeNumerically(">=", mmroles.HogSize>>10), "the hog's touched memory before the kill")
 		helpers.KillHeldAtExit(ctx, hog)
 		Expect(kernel.MreleasePidfd(hog.Pidfd, 0)).To(Succeed())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -90,6 +91,26 @@ func TestCMmHogAnswersAsTheGoRole(t *testing.T) {
 	runScript(t, mmroles.Hog, mmroles.HogArgs(mmroles.HintSize), append([]step{
 		{do: region, want: fmt.Sprintf("page aligned true, length %d", mmroles.HintSize)},
 	}, endsWhenClosed...))
+}
+
+// A hog refuses a size that is not a multiple of the page size from one
+// page to HogSize, or more than one argument, in both roles alike: its
+// first message is EINVAL, and it exits 1.
+func TestCMmHogRefusesABadSizeAsTheGoRole(t *testing.T) {
+	goBin, cBin := roleBinaries(t)
+	page := os.Getpagesize()
+	for _, args := range [][]string{{"0"}, {"-4096"}, {"x"}, {strconv.Itoa(page + 1)}, {strconv.Itoa(mmroles.HogSize + page)}, {strconv.Itoa(page), "1"}} {
+		for _, bin := range []string{goBin, cBin} {
+			h := launchHelper(t, true, bin, goBin, mmroles.Hog, args...)
+			if got := h.anonymous(h.recv()); got != "err EINVAL" {
+				t.Errorf("%s mm-hog %q answered %q, want err EINVAL", filepath.Base(bin), args, got)
+				continue // a hog that took the size serves on: its cleanup kills it
+			}
+			if err := h.cmd.Wait(); h.cmd.ProcessState.ExitCode() != 1 {
+				t.Errorf("%s mm-hog %q ended with %v, want exit 1", filepath.Base(bin), args, err)
+			}
+		}
+	}
 }
 
 // fetched is a step that takes the holder's memfd with pidfd_getfd and

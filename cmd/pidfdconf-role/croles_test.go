@@ -81,6 +81,13 @@ type helper struct {
 // it (which needs root here).
 func startHelper(t *testing.T, bin, goBin, roleName string, args ...string) *helper {
 	t.Helper()
+	return launchHelper(t, false, bin, goBin, roleName, args...)
+}
+
+// launchHelper is startHelper, which unready leaves before the helper's
+// first message: for the roles that refuse their arguments.
+func launchHelper(t *testing.T, unready bool, bin, goBin, roleName string, args ...string) *helper {
+	t.Helper()
 	ch, theirs, err := role.NewChannelPair()
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +128,9 @@ func startHelper(t *testing.T, bin, goBin, roleName string, args ...string) *hel
 		cmd.Wait()
 		ch.Close()
 	})
+	if unready {
+		return h
+	}
 	ready := strings.Fields(h.recv())
 	if len(ready) < 2 || ready[0] != "ready" || ready[1] != readyPid {
 		t.Fatalf("%s in role %s answered %q, want ready %s", bin, roleName, ready, readyPid)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
 
@@ -25,8 +26,8 @@ func (p process) grouped() bool { return len(p.suites) > 1 }
 
 // plan puts the suites of dir into processes: those that are links to one
 // program (the program of every suite) into n groups of about equal cost
-// (suiterun.Groups), a suite binary of its own alone.
-func plan(dir string, suites []string, n int) []process {
+// on kernel v (suiterun.Groups), a suite binary of its own alone.
+func plan(dir string, suites []string, n int, v kernel.KernelVersion) []process {
 	linked := map[string][]string{} // the program → its suites
 	var procs []process
 	for _, s := range suites {
@@ -38,7 +39,7 @@ func plan(dir string, suites []string, n int) []process {
 		procs = append(procs, process{name: s, bin: bin, suites: []string{s}})
 	}
 	for program, group := range linked {
-		for _, g := range suiterun.Groups(group, n) {
+		for _, g := range suiterun.Groups(group, n, v) {
 			p := process{name: suiterun.GroupName(g), bin: filepath.Join(dir, program), suites: g}
 			if !p.grouped() {
 				p.bin = filepath.Join(dir, g[0]+".test")
@@ -51,17 +52,15 @@ func plan(dir string, suites []string, n int) []process {
 
 // runSuites runs the suites side by side, as `make suites` and the bench
 // run them natively: the serial lock (helpers) keeps a Serial spec apart
-// from the other suites' specs. One more process than the guest has vCPUs:
-// specs that wait out a quiet window or the serial lock leave their vCPU
-// idle, and under TCG those windows are scaled ×4 (7.3.4 alone: suites
-// 29.6-31.0 s with two at once, 23.1-26.0 s with three; 6.12, with fewer
-// windows, the same within the noise). done gets each suite's record as
+// from the other suites' specs. As many processes as kernel v's
+// profile takes (suiterun.Processes): one a vCPU, one more where the
+// specs wait enough to leave a vCPU idle. done gets each suite's record as
 // its process ends, from one goroutine at a time. Their output shares the
 // console: Ginkgo's dots and a failure's lines may interleave there; the
 // reports are per suite.
-func runSuites(suites []string, console io.Writer, done func(name string, rec suiterun.Record)) {
-	workers := runtime.NumCPU() + 1
-	procs := plan(suitesDir, suites, workers)
+func runSuites(suites []string, v kernel.KernelVersion, console io.Writer, done func(name string, rec suiterun.Record)) {
+	workers := suiterun.Processes(runtime.NumCPU(), v)
+	procs := plan(suitesDir, suites, workers, v)
 	work := make(chan process)
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/pidfdconf/pidfdconf/internal/kernel"
 	"github.com/pidfdconf/pidfdconf/vm/frame"
 	"github.com/pidfdconf/pidfdconf/vm/suiterun"
 )
@@ -23,7 +24,7 @@ func TestPlanGroupsTheLinkedSuites(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "own.test"), nil, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	got := plan(dir, []string{"open", "own", "poll", "signal"}, 2)
+	got := plan(dir, []string{"open", "own", "poll", "signal"}, 2, kernel.MustParseVersion("6.12"))
 	want := []process{
 		{name: "own", bin: filepath.Join(dir, "own.test"), suites: []string{"own"}},
 		{name: "open+poll", bin: filepath.Join(dir, "pidfdconf-suites"), suites: []string{"open", "poll"}},

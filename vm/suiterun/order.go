@@ -41,8 +41,8 @@ type load [len(profiles)]int
 // its specs (the tree, the report) per spec of its tree. Run times, not
 // CPU: dealt by their CPU alone, 7.3.4's three groups took 16-21% longer,
 // for the clone specs' quiet windows (11.7 s of run time, 2.1 s of CPU)
-// went to one group with the poll and setns specs. A suite missing here costs 1 on each; a stale figure costs time,
-// never a result.
+// went to one group with the poll and setns specs. A suite missing here
+// costs 1 on each; a stale figure costs time, never a result.
 var cost = map[string]load{
 	"signal": {268, 227, 218}, "open": {191, 187, 168}, "pidfs": {93, 135, 162},
 	"poll": {127, 156, 74}, "setns": {136, 109, 60}, "clone": {14, 20, 204},
